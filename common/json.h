@@ -1,0 +1,55 @@
+/* JSON in (a small DOM with line numbers, parsed by yajl) and JSON out helpers over yajl_gen. */
+#ifndef REPORTD_COMMON_JSON_H
+#define REPORTD_COMMON_JSON_H
+
+#include <stddef.h>
+#include <yajl/yajl_gen.h>
+
+#include "common/buf.h"
+
+typedef enum {
+    RD_JNULL,
+    RD_JBOOL,
+    RD_JNUMBER,
+    RD_JSTRING,
+    RD_JOBJECT,
+    RD_JARRAY
+} rd_jtype;
+
+typedef struct rd_jnode {
+    rd_jtype type;
+    int line;            /* 1-based line of the value in the source text */
+    char *key;           /* member name when the parent is an object */
+    char *str;           /* string value, or the number's text */
+    double num;          /* number value */
+    int boolean;         /* bool value */
+    struct rd_jnode **items; /* object members or array elements */
+    size_t n;
+} rd_jnode;
+
+/* Parses `len` bytes of JSON (comments allowed). Returns a tree the caller frees with
+ * rd_json_free(), or NULL with a message "line N: ..." in `err`. */
+rd_jnode *rd_json_parse(const char *text, size_t len, rd_buf *err);
+void rd_json_free(rd_jnode *n);
+/* Member `key` of an object node, or NULL. */
+const rd_jnode *rd_json_get(const rd_jnode *obj, const char *key);
+/* Follows a dotted path ("data.list") through objects; NULL when any step is missing. */
+const rd_jnode *rd_json_path(const rd_jnode *obj, const char *path);
+/* String value of member `key`, or NULL when absent or not a string. */
+const char *rd_json_str(const rd_jnode *obj, const char *key);
+const char *rd_jtype_name(rd_jtype t);
+
+/* Output helpers: each writes "key": value into an open map (NULL string -> null). */
+void rd_jg_key(yajl_gen g, const char *key);
+void rd_jg_str(yajl_gen g, const char *key, const char *val);
+void rd_jg_strn(yajl_gen g, const char *key, const char *val, size_t len);
+void rd_jg_int(yajl_gen g, const char *key, long long val);
+/* Writes the shortest decimal that reads back as `val`; NaN and inf become null. */
+void rd_jg_double(yajl_gen g, const char *key, double val);
+void rd_jg_bool(yajl_gen g, const char *key, int val);
+void rd_jg_null(yajl_gen g, const char *key);
+void rd_jg_number(yajl_gen g, double val);
+/* A new generator that emits compact UTF-8 (no escaping of non-ASCII). */
+yajl_gen rd_jg_new(void);
+
+#endif

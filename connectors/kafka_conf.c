@@ -1,0 +1,25 @@
+#include "connectors/kafka_conf.h"
+
+int rd_kafka_conf_put(rd_kafka_conf_t *conf, const char *key, const char *val, rd_buf *err)
+{
+    char errstr[512];
+    if (rd_kafka_conf_set(conf, key, val, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+        rd_buf_printf(err, "kafka property %s: %s", key, errstr);
+        return -1;
+    }
+    return 0;
+}
+
+rd_kafka_conf_t *rd_kafka_conf_from_settings(const rd_kafka_settings *ks, const char *client_id,
+                                             rd_buf *err)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    if (rd_kafka_conf_put(conf, "bootstrap.servers", ks->bootstrap_servers, err)) goto fail;
+    if (client_id && rd_kafka_conf_put(conf, "client.id", client_id, err)) goto fail;
+    for (size_t i = 0; i < ks->librdkafka.n; i++)
+        if (rd_kafka_conf_put(conf, ks->librdkafka.keys[i], ks->librdkafka.vals[i], err)) goto fail;
+    return conf;
+fail:
+    rd_kafka_conf_destroy(conf);
+    return NULL;
+}

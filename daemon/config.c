@@ -1,0 +1,275 @@
+#include "daemon/config.h"
+
+#include "common/log.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_CONFIG_BYTES (4u << 20)
+
+static const rd_opt kafka_opts[] = {
+    {"bootstrap.servers", RD_OPT_STRING, "127.0.0.1:9092", 0, 0,
+     offsetof(rd_kafka_settings, bootstrap_servers), 0, "Kafka bootstrap servers (host:port,...)"},
+    {"topic.raw", RD_OPT_STRING, "reports.raw", 0, 0, offsetof(rd_kafka_settings, topic_raw), 0,
+     "topic of fetched documents"},
+    {"topic.parsed", RD_OPT_STRING, "reports.parsed", 0, 0,
+     offsetof(rd_kafka_settings, topic_parsed), 0, "topic of extracted documents"},
+    {"topic.dlq", RD_OPT_STRING, "reports.dlq", 0, 0, offsetof(rd_kafka_settings, topic_dlq), 0,
+     "dead-letter topic"},
+    {"group.transform", RD_OPT_STRING, "reportd-transform", 0, 0,
+     offsetof(rd_kafka_settings, group_transform), 0, "consumer group of the transform role"},
+    {"group.load", RD_OPT_STRING, "reportd-load", 0, 0, offsetof(rd_kafka_settings, group_load),
+     0, "consumer group of the load role"},
+    {"session.timeout.ms", RD_OPT_INT, "10000", 1000, 3600000,
+     offsetof(rd_kafka_settings, session_timeout_ms), 0, "consumer session timeout"},
+    {"librdkafka", RD_OPT_KV, NULL, 0, 0, offsetof(rd_kafka_settings, librdkafka), 0,
+     "extra librdkafka properties (security.protocol, sasl.*, ssl.*), passed verbatim"},
+    RD_OPT_END};
+
+static const rd_opt postgres_opts[] = {
+    {"conninfo", RD_OPT_STRING, "host=127.0.0.1 dbname=reports", 0, 0,
+     offsetof(rd_postgres_settings, conninfo), 0,
+     "libpq connection string; PG* environment variables and service files apply"},
+    {"password_file", RD_OPT_STRING, NULL, 0, 0, offsetof(rd_postgres_settings, password_file),
+     0, "file holding the password (first line), kept out of the config"},
+    RD_OPT_END};
+
+static const rd_opt fetch_opts[] = {
+    {"concurrency", RD_OPT_INT, "32", 1, 1024, offsetof(rd_fetch_settings, concurrency), 0,
+     "requests in flight across all hosts"},
+    {"per_host_concurrency", RD_OPT_INT, "2", 1, 256,
+     offsetof(rd_fetch_settings, per_host_concurrency), 0, "requests in flight per host"},
+    {"per_host_delay_ms", RD_OPT_INT, "1000", 0, 600000,
+     offsetof(rd_fetch_settings, per_host_delay_ms), 0, "minimum delay between requests to a host"},
+    {"connect_timeout_s", RD_OPT_INT, "10", 1, 600, offsetof(rd_fetch_settings, connect_timeout_s),
+     0, "TCP/TLS connect timeout"},
+    {"timeout_s", RD_OPT_INT, "60", 1, 3600, offsetof(rd_fetch_settings, timeout_s), 0,
+     "total time for one request"},
+    {"low_speed_bytes", RD_OPT_INT, "512", 1, 1 << 30, offsetof(rd_fetch_settings, low_speed_bytes),
+     0, "abort a transfer slower than this many bytes/s ..."},
+    {"low_speed_time_s", RD_OPT_INT, "15", 1, 3600, offsetof(rd_fetch_settings, low_speed_time_s),
+     0, "... for this many seconds"},
+    {"max_body_bytes", RD_OPT_INT, "20971520", 1024, 1073741824.0,
+     offsetof(rd_fetch_settings, max_body_bytes), 0, "largest body accepted (enforced while streaming)"},
+    {"max_retries", RD_OPT_INT, "3", 0, 20, offsetof(rd_fetch_settings, max_retries), 0,
+     "retries on timeouts, resets, 5xx, 408 and 429"},
+    {"retry_base_ms", RD_OPT_INT, "500", 1, 600000, offsetof(rd_fetch_settings, retry_base_ms), 0,
+     "first backoff delay; doubles per retry, with jitter"},
+    {"max_pages", RD_OPT_INT, "20", 1, 10000, offsetof(rd_fetch_settings, max_pages), 0,
+     "listing pages followed per source and pass"},
+    {"allow_private_networks", RD_OPT_BOOL, "false", 0, 0,
+     offsetof(rd_fetch_settings, allow_private_networks), 0,
+     "allow loopback, private and link-local addresses (SSRF guard off)"},
+    {"respect_robots", RD_OPT_BOOL, "true", 0, 0, offsetof(rd_fetch_settings, respect_robots), 0,
+     "obey robots.txt"},
+    {"ca_file", RD_OPT_STRING, NULL, 0, 0, offsetof(rd_fetch_settings, ca_file), 0,
+     "extra CA bundle for TLS verification"},
+    {"user_agent", RD_OPT_STRING, NULL, 0, 0, offsetof(rd_fetch_settings, user_agent), 0,
+     "User-Agent (default: reportd/VERSION)"},
+    RD_OPT_END};
+
+static const rd_opt load_opts[] = {
+    {"batch_size", RD_OPT_INT, "500", 1, 100000, offsetof(rd_load_settings, batch_size), 0,
+     "documents per loader transaction"},
+    {"batch_latency_ms", RD_OPT_INT, "200", 1, 600000, offsetof(rd_load_settings, batch_latency_ms),
+     0, "longest wait before a partial batch is written"},
+    RD_OPT_END};
+
+static const rd_opt http_opts[] = {
+    {"listen", RD_OPT_STRING, "127.0.0.1:9464", 0, 0, offsetof(rd_http_settings, listen), 0,
+     "address of /metrics, /healthz and /readyz (empty string: off)"},
+    RD_OPT_END};
+
+static const rd_opt log_opts[] = {
+    {"level", RD_OPT_STRING, "info", 0, 0, offsetof(rd_log_settings, level), 0,
+     "debug | info | warn | error"},
+    {"format", RD_OPT_STRING, "logfmt", 0, 0, offsetof(rd_log_settings, format), 0,
+     "logfmt | json"},
+    RD_OPT_END};
+
+static const rd_opt runtime_opts[] = {
+    {"shutdown_grace_s", RD_OPT_INT, "30", 1, 3600, offsetof(rd_runtime_settings, shutdown_grace_s),
+     0, "time allowed to drain on SIGTERM"},
+    {"state_dir", RD_OPT_STRING, "/var/lib/reportd", 0, 0, offsetof(rd_runtime_settings, state_dir),
+     0, "working directory for state files"},
+    RD_OPT_END};
+
+const rd_config_section rd_config_sections[] = {
+    {"kafka", kafka_opts, offsetof(rd_config, kafka), "Kafka brokers and topics"},
+    {"postgres", postgres_opts, offsetof(rd_config, postgres), "PostgreSQL connection"},
+    {"fetch", fetch_opts, offsetof(rd_config, fetch), "HTTP fetching"},
+    {"load", load_opts, offsetof(rd_config, load), "loader batching"},
+    {"http", http_opts, offsetof(rd_config, http), "metrics and health endpoint"},
+    {"log", log_opts, offsetof(rd_config, log), "logging"},
+    {"runtime", runtime_opts, offsetof(rd_config, runtime), "process runtime"},
+    {NULL, NULL, 0, NULL}};
+
+#define SECTION_PTR(cfg, s) ((void *)((char *)(cfg) + (s)->offset))
+
+char *rd_read_file(const char *path, size_t max_bytes, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    rd_buf b = RD_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max_bytes) {
+            rd_buf_free(&b);
+            fclose(f);
+            errno = EFBIG;
+            return NULL;
+        }
+        if (rd_buf_append(&b, chunk, n)) {
+            rd_buf_free(&b);
+            fclose(f);
+            errno = ENOMEM;
+            return NULL;
+        }
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        rd_buf_free(&b);
+        errno = EIO;
+        return NULL;
+    }
+    if (len_out) *len_out = b.len;
+    return rd_buf_steal(&b);
+}
+
+int rd_config_defaults(rd_config *cfg, rd_buf *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (const rd_config_section *s = rd_config_sections; s->name; s++)
+        if (rd_opts_defaults(s->opts, SECTION_PTR(cfg, s), err)) return -1;
+    return 0;
+}
+
+/* Reads the first line of a secret file; refuses group/world-readable files loudly. */
+static int read_secret(const char *path, char **out, rd_buf *err)
+{
+    size_t len = 0;
+    char *s = rd_read_file(path, 65536, &len);
+    if (!s) {
+        rd_buf_printf(err, "postgres.password_file: cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    s[strcspn(s, "\r\n")] = '\0';
+    *out = s;
+    return 0;
+}
+
+static int validate(rd_config *cfg, rd_buf *err)
+{
+    rd_log_level lvl;
+    if (rd_log_level_parse(cfg->log.level, &lvl)) {
+        rd_buf_printf(err, "log.level: expected debug, info, warn or error, got \"%s\"", cfg->log.level);
+        return -1;
+    }
+    if (strcmp(cfg->log.format, "logfmt") && strcmp(cfg->log.format, "json")) {
+        rd_buf_printf(err, "log.format: expected logfmt or json, got \"%s\"", cfg->log.format);
+        return -1;
+    }
+    return 0;
+}
+
+int rd_config_load(rd_config *cfg, const char *path, rd_buf *err)
+{
+    if (rd_config_defaults(cfg, err)) goto fail;
+    if (path) {
+        cfg->path = strdup(path);
+        size_t len = 0;
+        char *text = rd_read_file(path, MAX_CONFIG_BYTES, &len);
+        if (!text) {
+            rd_buf_printf(err, "%s: cannot read config: %s", path, strerror(errno));
+            goto fail;
+        }
+        rd_buf perr = RD_BUF_INIT;
+        cfg->root = rd_json_parse(text, len, &perr);
+        free(text);
+        if (!cfg->root) {
+            rd_buf_printf(err, "%s:%s", path, perr.data ? perr.data : " invalid JSON");
+            rd_buf_free(&perr);
+            goto fail;
+        }
+        if (cfg->root->type != RD_JOBJECT) {
+            rd_buf_printf(err, "%s:%d: the config must be a JSON object", path, cfg->root->line);
+            goto fail;
+        }
+        for (size_t i = 0; i < cfg->root->n; i++) {
+            const rd_jnode *sec = cfg->root->items[i];
+            if (strcmp(sec->key, "sources") == 0) {
+                if (sec->type != RD_JARRAY) {
+                    rd_buf_printf(err, "%s:%d: sources: expected an array", path, sec->line);
+                    goto fail;
+                }
+                cfg->sources = sec;
+                continue;
+            }
+            const rd_config_section *s = rd_config_sections;
+            while (s->name && strcmp(s->name, sec->key)) s++;
+            if (!s->name) {
+                rd_buf_printf(err, "%s:%d: unknown section \"%s\"", path, sec->line, sec->key);
+                goto fail;
+            }
+            if (rd_opts_apply(s->opts, SECTION_PTR(cfg, s), sec, path, s->name, err)) goto fail;
+        }
+    }
+    for (const rd_config_section *s = rd_config_sections; s->name; s++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "REPORTD_%s", s->name);
+        for (char *p = prefix; *p; p++) *p = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
+        if (rd_opts_apply_env(s->opts, SECTION_PTR(cfg, s), prefix, err)) goto fail;
+    }
+    if (cfg->postgres.password_file && read_secret(cfg->postgres.password_file, &cfg->postgres.password, err))
+        goto fail;
+    if (validate(cfg, err)) goto fail;
+    return 0;
+fail:
+    rd_config_free(cfg);
+    return -1;
+}
+
+void rd_config_free(rd_config *cfg)
+{
+    for (const rd_config_section *s = rd_config_sections; s->name; s++)
+        rd_opts_free(s->opts, SECTION_PTR(cfg, s));
+    if (cfg->postgres.password) {
+        memset(cfg->postgres.password, 0, strlen(cfg->postgres.password));
+        free(cfg->postgres.password);
+    }
+    rd_json_free(cfg->root);
+    free(cfg->path);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+void rd_config_dump(const rd_config *cfg, yajl_gen g)
+{
+    yajl_gen_map_open(g);
+    for (const rd_config_section *s = rd_config_sections; s->name; s++) {
+        rd_jg_key(g, s->name);
+        rd_opts_dump(s->opts, (const char *)cfg + s->offset, g);
+    }
+    yajl_gen_map_close(g);
+}
+
+/* Appends password='...' (quoted per libpq rules) when a password file was given. */
+char *rd_config_pg_conninfo(const rd_config *cfg)
+{
+    rd_buf b = RD_BUF_INIT;
+    rd_buf_puts(&b, cfg->postgres.conninfo ? cfg->postgres.conninfo : "");
+    if (cfg->postgres.password) {
+        rd_buf_puts(&b, " password='");
+        for (const char *p = cfg->postgres.password; *p; p++) {
+            if (*p == '\'' || *p == '\\') rd_buf_putc(&b, '\\');
+            rd_buf_putc(&b, *p);
+        }
+        rd_buf_putc(&b, '\'');
+    }
+    return rd_buf_steal(&b);
+}

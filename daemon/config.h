@@ -1,0 +1,103 @@
+/* The daemon's configuration: one JSON file (comments allowed), one declared table per
+ * section, REPORTD_<SECTION>_<KEY> environment overrides, secrets read from files. */
+#ifndef REPORTD_DAEMON_CONFIG_H
+#define REPORTD_DAEMON_CONFIG_H
+
+#include "common/buf.h"
+#include "common/json.h"
+#include "common/opts.h"
+
+typedef struct rd_kafka_settings {
+    char *bootstrap_servers;
+    char *topic_raw;
+    char *topic_parsed;
+    char *topic_dlq;
+    char *group_transform;
+    char *group_load;
+    long long session_timeout_ms;
+    rd_kvlist librdkafka; /* passed through to librdkafka verbatim */
+} rd_kafka_settings;
+
+typedef struct rd_postgres_settings {
+    char *conninfo;
+    char *password_file; /* secret read from this file when set */
+    char *password;      /* filled from password_file; never logged */
+} rd_postgres_settings;
+
+typedef struct rd_fetch_settings {
+    long long concurrency;
+    long long per_host_concurrency;
+    long long per_host_delay_ms;
+    long long connect_timeout_s;
+    long long timeout_s;
+    long long low_speed_bytes;
+    long long low_speed_time_s;
+    long long max_body_bytes;
+    long long max_retries;
+    long long retry_base_ms;
+    long long max_pages;
+    int allow_private_networks;
+    int respect_robots;
+    char *ca_file;
+    char *user_agent;
+} rd_fetch_settings;
+
+typedef struct rd_load_settings {
+    long long batch_size;
+    long long batch_latency_ms;
+} rd_load_settings;
+
+typedef struct rd_http_settings {
+    char *listen;
+} rd_http_settings;
+
+typedef struct rd_log_settings {
+    char *level;
+    char *format;
+} rd_log_settings;
+
+typedef struct rd_runtime_settings {
+    long long shutdown_grace_s;
+    char *state_dir;
+} rd_runtime_settings;
+
+typedef struct rd_config {
+    char *path;
+    rd_kafka_settings kafka;
+    rd_postgres_settings postgres;
+    rd_fetch_settings fetch;
+    rd_load_settings load;
+    rd_http_settings http;
+    rd_log_settings log;
+    rd_runtime_settings runtime;
+    rd_jnode *root;          /* the parsed file, kept for the sources array */
+    const rd_jnode *sources; /* array node inside root, or NULL */
+} rd_config;
+
+/* One section of the config file: its name, its settings table and where it lives. */
+typedef struct rd_config_section {
+    const char *name;
+    const rd_opt *opts;
+    size_t offset; /* offsetof(rd_config, section) */
+    const char *doc;
+} rd_config_section;
+
+extern const rd_config_section rd_config_sections[];
+
+/* Fills `cfg` with every default (no file). Returns 0 or -1. */
+int rd_config_defaults(rd_config *cfg, rd_buf *err);
+/* Loads `path` (or only defaults and environment when path is NULL), validates it, applies
+ * environment overrides and reads secret files. On error returns -1 with "FILE:LINE: ..." in
+ * err and leaves cfg freed. The caller frees a loaded config with rd_config_free(). */
+int rd_config_load(rd_config *cfg, const char *path, rd_buf *err);
+void rd_config_free(rd_config *cfg);
+/* Writes the effective config as JSON with secrets masked. */
+void rd_config_dump(const rd_config *cfg, yajl_gen g);
+/* Builds the libpq conninfo including the password from password_file (caller frees). */
+char *rd_config_pg_conninfo(const rd_config *cfg);
+
+/* Reads a whole file into a NUL-terminated buffer (caller frees). Refuses files larger
+ * than max_bytes. Returns NULL with errno set. */
+char *rd_read_file(const char *path, size_t max_bytes, size_t *len_out);
+
+#endif

@@ -1,0 +1,56 @@
+/* reportd: fetch government work reports, extract sections and indicators, stream them
+ * through Kafka into PostgreSQL. This file only dispatches to the subcommands. */
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <string.h>
+#include <yajl/yajl_version.h>
+
+#include "daemon/command.h"
+
+static void print_version(void)
+{
+    int pg = PQlibVersion();
+    int yv = yajl_version();
+    printf("reportd %s\n", REPORTD_VERSION);
+    printf("librdkafka %s\n", rd_kafka_version_str());
+    printf("libpq %d.%d\n", pg / 10000, pg % 10000);
+    printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+    printf("yajl %d.%d.%d\n", yv / 10000, (yv / 100) % 100, yv % 100);
+}
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: reportd [--version] [--help] COMMAND [ARGS]\n\n"
+                 "Fetch government work reports, extract their sections and numeric indicators,\n"
+                 "and stream them through Kafka into PostgreSQL.\n\ncommands:\n");
+    for (const rd_command *const *c = rd_commands; *c; c++)
+        fprintf(out, "  %-14s %s\n", (*c)->name, (*c)->summary);
+    fprintf(out, "\nrun 'reportd COMMAND --help' for a command's options.\n"
+                 "exit codes: 0 ok, 1 runtime failure, 2 usage or config error\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return RD_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        print_version();
+        return RD_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        print_help(stdout);
+        return RD_EXIT_OK;
+    }
+    for (const rd_command *const *c = rd_commands; *c; c++) {
+        if (strcmp(argv[1], (*c)->name) != 0) continue;
+        if (rd_command_wants_help(*c, argc - 1, argv + 1)) return RD_EXIT_OK;
+        return (*c)->run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "reportd: unknown command '%s'\n\n", argv[1]);
+    print_help(stderr);
+    return RD_EXIT_USAGE;
+}

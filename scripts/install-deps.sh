@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what reportd needs to build, test and run on Debian 12 (bookworm), by package
+# name. Idempotent: does nothing when every package is already installed.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    build-essential cmake pkg-config git ca-certificates clang libclang-rt-14-dev
+    # libraries reportd links
+    librdkafka-dev libpq-dev libcurl4-openssl-dev libyajl-dev libxml2-dev libpcre2-dev
+    libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev
+    # services and tools the tests and the quick start use
+    postgresql postgresql-client kcat procps curl python3 util-linux systemd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing packages: ${missing[*]}; run as root (or install them)" >&2
+    exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

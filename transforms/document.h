@@ -1,0 +1,92 @@
+/* The parsed document: what the transform stage derives from one fetched document's bytes.
+ * Decoding (transforms/decode*) fills the text and metadata; segmentation fills sections;
+ * indicator extraction fills indicators. rd_document_to_json() writes the contract of
+ * DESIGN.md ("reportd extract" output, and the body of reports.parsed messages). */
+#ifndef REPORTD_TRANSFORMS_DOCUMENT_H
+#define REPORTD_TRANSFORMS_DOCUMENT_H
+
+#include <stddef.h>
+#include <yajl/yajl_gen.h>
+
+typedef enum { RD_PART_REVIEW = 0, RD_PART_PROBLEMS, RD_PART_PLAN } rd_part;
+
+typedef struct rd_section {
+    int ord;          /* 0-based order in the document */
+    size_t start;     /* code-point offset of the marker */
+    size_t end;       /* code-point offset where the section's body ends (next heading) */
+    size_t title_end; /* code-point offset just past the title */
+    char *marker;     /* as written: "一、", "（一）", "1." */
+    int depth;        /* 1-based */
+    char *title;
+    rd_part part;
+    char *path;   /* ancestors' markers+titles joined with " > " */
+    int parent;   /* ord of the parent section, -1 at depth 1 */
+} rd_section;
+
+typedef enum {
+    RD_QUAL_NONE = 0,
+    RD_QUAL_OVER,
+    RD_QUAL_UNDER,
+    RD_QUAL_ABOUT,
+    RD_QUAL_AT_LEAST
+} rd_qualifier;
+
+typedef enum { RD_KIND_ACTUAL = 0, RD_KIND_TARGET } rd_kind;
+
+typedef struct rd_indicator {
+    size_t start, end; /* code-point offsets; raw = text[start:end] */
+    char *raw;
+    double value;
+    int has_value_high;
+    double value_high;
+    char *unit;
+    rd_qualifier qualifier;
+    char *metric;
+    rd_kind kind;
+    const char *category; /* static string from the category list */
+    int section;          /* ord of the enclosing section, -1 when before the first heading */
+    char *sentence;       /* the sentence the number stands in */
+} rd_indicator;
+
+typedef struct rd_document {
+    /* identity */
+    char *source; /* path or URL as given */
+    char *doc_id;
+    char *url;    /* canonical URL when known */
+    /* metadata */
+    char *title;
+    char *published_at; /* ISO 8601 with offset */
+    char *issuer;
+    char *index_no;
+    char *doc_no;
+    char *region;
+    char *region_code;
+    char *province;
+    char *city;
+    int year; /* 0 when unknown */
+    char *charset;
+    char *format; /* "html" | "docx" | "text" */
+    /* text, UTF-8, normalised */
+    char *text;
+    size_t text_len;   /* bytes */
+    size_t text_chars; /* code points */
+    long replaced_chars;
+    /* derived */
+    rd_section *sections;
+    size_t n_sections;
+    rd_indicator *indicators;
+    size_t n_indicators;
+} rd_document;
+
+const char *rd_part_name(rd_part p);
+const char *rd_qualifier_name(rd_qualifier q); /* NULL for RD_QUAL_NONE */
+const char *rd_kind_name(rd_kind k);
+
+/* Frees everything the document holds (not the struct itself) and zeroes it. */
+void rd_document_clear(rd_document *doc);
+
+/* Writes the document as one JSON object (keys of the DESIGN.md contract plus metadata).
+ * With with_text the normalised text is included as "text". */
+void rd_document_to_json(const rd_document *doc, int with_text, yajl_gen g);
+
+#endif
