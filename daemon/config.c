@@ -3,6 +3,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <libpq-fe.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,10 @@ static const rd_opt kafka_opts[] = {
      offsetof(rd_kafka_settings, session_timeout_ms), 0, "consumer session timeout"},
     {"librdkafka", RD_OPT_KV, NULL, 0, 0, offsetof(rd_kafka_settings, librdkafka), 0,
      "extra librdkafka properties (security.protocol, sasl.*, ssl.*), passed verbatim"},
+    {"librdkafka_secret_files", RD_OPT_KV, NULL, 0, 0,
+     offsetof(rd_kafka_settings, librdkafka_secret_files), 0,
+     "secret librdkafka properties read from files (first line), e.g. "
+     "{\"sasl.password\": \"/run/credentials/reportd.service/kafka\"}; masked in output"},
     RD_OPT_END};
 
 static const rd_opt postgres_opts[] = {
@@ -96,6 +101,10 @@ static const rd_opt runtime_opts[] = {
      0, "time allowed to drain on SIGTERM"},
     {"state_dir", RD_OPT_STRING, "/var/lib/reportd", 0, 0, offsetof(rd_runtime_settings, state_dir),
      0, "working directory for state files"},
+    {"probe_interval_s", RD_OPT_INT, "5", 1, 3600, offsetof(rd_runtime_settings, probe_interval_s),
+     0, "how often /readyz and systemd readiness re-check that Postgres and Kafka are reachable"},
+    {"probe_timeout_s", RD_OPT_INT, "3", 1, 600, offsetof(rd_runtime_settings, probe_timeout_s), 0,
+     "time allowed to each reachability check"},
     RD_OPT_END};
 
 const rd_config_section rd_config_sections[] = {
@@ -150,17 +159,113 @@ int rd_config_defaults(rd_config *cfg, rd_buf *err)
     return 0;
 }
 
-/* Reads the first line of a secret file; refuses group/world-readable files loudly. */
-static int read_secret(const char *path, char **out, rd_buf *err)
+int rd_config_kafka_key_is_secret(const char *key)
+{
+    return strstr(key, "password") || strstr(key, "secret") || strncmp(key, "sasl.", 5) == 0;
+}
+
+const char *rd_config_path_from_env(void)
+{
+    const char *p = getenv("REPORTD_CONFIG");
+    return p && *p ? p : NULL;
+}
+
+/* Reads the first line of a secret file into *out (caller frees). `what` names the key for
+ * messages. Warns (never logging the secret) when other users may read the file. */
+static int read_secret(const char *what, const char *path, char **out, rd_buf *err)
 {
     size_t len = 0;
     char *s = rd_read_file(path, 65536, &len);
     if (!s) {
-        rd_buf_printf(err, "postgres.password_file: cannot read %s: %s", path, strerror(errno));
+        rd_buf_printf(err, "%s: cannot read %s: %s", what, path, strerror(errno));
         return -1;
     }
     s[strcspn(s, "\r\n")] = '\0';
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+        rd_log_warn("config", "secret file is world-readable", "key=%s file=%s", what, path);
     *out = s;
+    return 0;
+}
+
+/* Moves each kafka.librdkafka_secret_files entry into kafka.librdkafka (replacing a property
+ * of the same name). Only properties recognised as secrets are accepted, so they stay masked. */
+static int read_kafka_secrets(rd_kafka_settings *ks, rd_buf *err)
+{
+    rd_kvlist *files = &ks->librdkafka_secret_files;
+    for (size_t i = 0; i < files->n; i++) {
+        const char *key = files->keys[i];
+        if (!rd_config_kafka_key_is_secret(key)) {
+            rd_buf_printf(err,
+                          "kafka.librdkafka_secret_files: \"%s\" is not a secret property "
+                          "(expected sasl.*, *password* or *secret*)",
+                          key);
+            return -1;
+        }
+        char what[160];
+        snprintf(what, sizeof what, "kafka.librdkafka_secret_files.%s", key);
+        char *secret = NULL;
+        if (read_secret(what, files->vals[i], &secret, err)) return -1;
+        rd_kvlist *kv = &ks->librdkafka;
+        size_t j = 0;
+        while (j < kv->n && strcmp(kv->keys[j], key)) j++;
+        int rc = 0;
+        if (j < kv->n) {
+            char *copy = strdup(secret);
+            if (copy) {
+                memset(kv->vals[j], 0, strlen(kv->vals[j]));
+                free(kv->vals[j]);
+                kv->vals[j] = copy;
+            } else {
+                rc = -1;
+            }
+        } else {
+            rc = rd_kvlist_add(kv, key, secret);
+        }
+        memset(secret, 0, strlen(secret));
+        free(secret);
+        if (rc) {
+            rd_buf_puts(err, "kafka.librdkafka_secret_files: out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Checks the shape the runtime relies on: each source is an object with a unique, non-empty
+ * string "name" and a string "kind". Kind-specific keys are checked by the fetch role. */
+static int validate_sources(const rd_config *cfg, rd_buf *err)
+{
+    const char *file = cfg->path ? cfg->path : "(config)";
+    if (!cfg->sources) return 0;
+    for (size_t i = 0; i < cfg->sources->n; i++) {
+        const rd_jnode *src = cfg->sources->items[i];
+        if (src->type != RD_JOBJECT) {
+            rd_buf_printf(err, "%s:%d: sources[%zu]: expected an object, got %s", file, src->line,
+                          i, rd_jtype_name(src->type));
+            return -1;
+        }
+        const rd_jnode *name = rd_json_get(src, "name");
+        if (!name || name->type != RD_JSTRING || !*name->str) {
+            rd_buf_printf(err, "%s:%d: sources[%zu].name: expected a non-empty string", file,
+                          name ? name->line : src->line, i);
+            return -1;
+        }
+        const rd_jnode *kind = rd_json_get(src, "kind");
+        if (!kind || kind->type != RD_JSTRING || !*kind->str) {
+            rd_buf_printf(err, "%s:%d: sources[%zu].kind: expected a non-empty string", file,
+                          kind ? kind->line : src->line, i);
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++) {
+            const char *other = rd_json_str(cfg->sources->items[j], "name");
+            if (other && strcmp(other, name->str) == 0) {
+                rd_buf_printf(err, "%s:%d: sources[%zu].name: \"%s\" is already used by sources[%zu]",
+                              file, name->line, i, name->str, j);
+                return -1;
+            }
+        }
+    }
     return 0;
 }
 
@@ -175,7 +280,11 @@ static int validate(rd_config *cfg, rd_buf *err)
         rd_buf_printf(err, "log.format: expected logfmt or json, got \"%s\"", cfg->log.format);
         return -1;
     }
-    return 0;
+    if (cfg->http.listen && *cfg->http.listen && !strrchr(cfg->http.listen, ':')) {
+        rd_buf_printf(err, "http.listen: expected HOST:PORT, got \"%s\"", cfg->http.listen);
+        return -1;
+    }
+    return validate_sources(cfg, err);
 }
 
 int rd_config_load(rd_config *cfg, const char *path, rd_buf *err)
@@ -226,8 +335,11 @@ int rd_config_load(rd_config *cfg, const char *path, rd_buf *err)
         for (char *p = prefix; *p; p++) *p = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
         if (rd_opts_apply_env(s->opts, SECTION_PTR(cfg, s), prefix, err)) goto fail;
     }
-    if (cfg->postgres.password_file && read_secret(cfg->postgres.password_file, &cfg->postgres.password, err))
+    if (cfg->postgres.password_file &&
+        read_secret("postgres.password_file", cfg->postgres.password_file, &cfg->postgres.password,
+                    err))
         goto fail;
+    if (read_kafka_secrets(&cfg->kafka, err)) goto fail;
     if (validate(cfg, err)) goto fail;
     return 0;
 fail:
@@ -237,6 +349,10 @@ fail:
 
 void rd_config_free(rd_config *cfg)
 {
+    rd_kvlist *kv = &cfg->kafka.librdkafka;
+    for (size_t i = 0; i < kv->n; i++)
+        if (kv->keys && kv->keys[i] && kv->vals[i] && rd_config_kafka_key_is_secret(kv->keys[i]))
+            memset(kv->vals[i], 0, strlen(kv->vals[i]));
     for (const rd_config_section *s = rd_config_sections; s->name; s++)
         rd_opts_free(s->opts, SECTION_PTR(cfg, s));
     if (cfg->postgres.password) {
@@ -248,11 +364,52 @@ void rd_config_free(rd_config *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
+/* The conninfo with any password replaced by ***, in key=value form (caller frees). A
+ * conninfo libpq cannot parse is masked whole. */
+static char *masked_conninfo(const char *conninfo)
+{
+    char *errmsg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
+    if (!opts) {
+        PQfreemem(errmsg);
+        return strdup("***");
+    }
+    rd_buf b = RD_BUF_INIT;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val) continue;
+        if (b.len) rd_buf_putc(&b, ' ');
+        rd_buf_printf(&b, "%s=", o->keyword);
+        if (strcmp(o->keyword, "password") == 0) {
+            rd_buf_puts(&b, "***");
+            continue;
+        }
+        int quote = !*o->val || strpbrk(o->val, " '\\") != NULL;
+        if (quote) rd_buf_putc(&b, '\'');
+        for (const char *p = o->val; *p; p++) {
+            if (*p == '\'' || *p == '\\') rd_buf_putc(&b, '\\');
+            rd_buf_putc(&b, *p);
+        }
+        if (quote) rd_buf_putc(&b, '\'');
+    }
+    PQconninfoFree(opts);
+    if (!b.data) return strdup("");
+    return rd_buf_steal(&b);
+}
+
 void rd_config_dump(const rd_config *cfg, yajl_gen g)
 {
     yajl_gen_map_open(g);
     for (const rd_config_section *s = rd_config_sections; s->name; s++) {
         rd_jg_key(g, s->name);
+        if (s->offset == offsetof(rd_config, postgres)) {
+            rd_postgres_settings masked = cfg->postgres;
+            char *conninfo = cfg->postgres.conninfo ? masked_conninfo(cfg->postgres.conninfo) : NULL;
+            masked.conninfo = conninfo;
+            masked.password = NULL;
+            rd_opts_dump(s->opts, &masked, g);
+            free(conninfo);
+            continue;
+        }
         rd_opts_dump(s->opts, (const char *)cfg + s->offset, g);
     }
     yajl_gen_map_close(g);

@@ -16,6 +16,9 @@ typedef struct rd_kafka_settings {
     char *group_load;
     long long session_timeout_ms;
     rd_kvlist librdkafka; /* passed through to librdkafka verbatim */
+    /* property -> file: each secret property (sasl.password, ssl.key.password, ...) is read
+     * from its file at load time and added to `librdkafka`; masked in dumps. */
+    rd_kvlist librdkafka_secret_files;
 } rd_kafka_settings;
 
 typedef struct rd_postgres_settings {
@@ -59,6 +62,8 @@ typedef struct rd_log_settings {
 typedef struct rd_runtime_settings {
     long long shutdown_grace_s;
     char *state_dir;
+    long long probe_interval_s; /* how often Postgres and Kafka reachability is checked */
+    long long probe_timeout_s;
 } rd_runtime_settings;
 
 typedef struct rd_config {
@@ -99,5 +104,10 @@ char *rd_config_pg_conninfo(const rd_config *cfg);
 /* Reads a whole file into a NUL-terminated buffer (caller frees). Refuses files larger
  * than max_bytes. Returns NULL with errno set. */
 char *rd_read_file(const char *path, size_t max_bytes, size_t *len_out);
+
+/* True when a librdkafka property holds a secret (masked in dumps, never logged). */
+int rd_config_kafka_key_is_secret(const char *key);
+/* Path of the config file named by the environment (REPORTD_CONFIG), or NULL. */
+const char *rd_config_path_from_env(void);
 
 #endif

@@ -1,0 +1,125 @@
+#include "daemon/probe.h"
+
+#include <libpq-fe.h>
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "connectors/kafka_conf.h"
+
+/* Appends the first line of `msg` (libpq and librdkafka messages may span lines). */
+static void put_line(rd_buf *why, const char *prefix, const char *msg)
+{
+    rd_buf_puts(why, prefix);
+    size_t n = strcspn(msg, "\n");
+    rd_buf_append(why, msg, n);
+}
+
+int rd_probe_postgres(const rd_config *cfg, int timeout_s, rd_buf *why)
+{
+    char *conninfo = rd_config_pg_conninfo(cfg);
+    if (!conninfo) {
+        rd_buf_puts(why, "postgres: out of memory");
+        return -1;
+    }
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", timeout_s);
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+    const char *vals[] = {conninfo, timeout, "reportd-probe", NULL};
+    /* expand_dbname=1: the first dbname is a full conninfo; later keys fill what it lacks. */
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    memset(conninfo, 0, strlen(conninfo));
+    free(conninfo);
+    int rc = -1;
+    if (!c) {
+        rd_buf_puts(why, "postgres: out of memory");
+        return -1;
+    }
+    if (PQstatus(c) != CONNECTION_OK) {
+        put_line(why, "postgres unreachable: ", PQerrorMessage(c));
+        goto done;
+    }
+    PGresult *r = PQexec(c, "SELECT 1");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) rc = 0;
+    else put_line(why, "postgres: ", PQerrorMessage(c));
+    PQclear(r);
+done:
+    PQfinish(c);
+    return rc;
+}
+
+struct rd_kafka_probe {
+    rd_kafka_t *rk;
+    char *servers; /* bootstrap.servers rk was made for */
+};
+
+rd_kafka_probe *rd_kafka_probe_new(void)
+{
+    return calloc(1, sizeof(rd_kafka_probe));
+}
+
+void rd_kafka_probe_free(rd_kafka_probe *p)
+{
+    if (!p) return;
+    if (p->rk) rd_kafka_destroy(p->rk);
+    free(p->servers);
+    free(p);
+}
+
+/* librdkafka's own log lines about a broker being down are expected while probing. */
+static void on_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    (void)rk;
+    (void)level;
+    rd_log_debug("probe", "kafka client", "facility=%s detail=\"%s\"", fac, buf);
+}
+
+int rd_kafka_probe_check(rd_kafka_probe *p, const rd_config *cfg, int timeout_s, rd_buf *why)
+{
+    const char *servers = cfg->kafka.bootstrap_servers ? cfg->kafka.bootstrap_servers : "";
+    if (p->rk && strcmp(p->servers, servers) != 0) {
+        rd_kafka_destroy(p->rk);
+        p->rk = NULL;
+    }
+    if (!p->rk) {
+        rd_buf err = RD_BUF_INIT;
+        rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(&cfg->kafka, "reportd-probe", &err);
+        if (!conf) {
+            put_line(why, "kafka config: ", err.data ? err.data : "invalid");
+            rd_buf_free(&err);
+            return -1;
+        }
+        rd_buf_free(&err);
+        rd_kafka_conf_set_log_cb(conf, on_kafka_log);
+        char errstr[512];
+        p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+        if (!p->rk) {
+            rd_kafka_conf_destroy(conf);
+            put_line(why, "kafka client: ", errstr);
+            return -1;
+        }
+        free(p->servers);
+        p->servers = strdup(servers);
+        if (!p->servers) {
+            rd_kafka_destroy(p->rk);
+            p->rk = NULL;
+            rd_buf_puts(why, "kafka: out of memory");
+            return -1;
+        }
+    }
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(p->rk, 0, NULL, &md, timeout_s * 1000);
+    if (err) {
+        rd_buf_printf(why, "kafka unreachable (%s): %s", servers, rd_kafka_err2str(err));
+        return -1;
+    }
+    int brokers = md->broker_cnt;
+    rd_kafka_metadata_destroy(md);
+    if (brokers <= 0) {
+        rd_buf_printf(why, "kafka (%s): no brokers in metadata", servers);
+        return -1;
+    }
+    return 0;
+}

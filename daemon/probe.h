@@ -1,0 +1,20 @@
+/* Reachability checks behind READY=1 and /readyz: can we open a Postgres session and run a
+ * query, and does a Kafka bootstrap server answer a metadata request. */
+#ifndef REPORTD_DAEMON_PROBE_H
+#define REPORTD_DAEMON_PROBE_H
+
+#include "common/buf.h"
+#include "daemon/config.h"
+
+/* Connects with the configured conninfo (password file included), runs SELECT 1 and
+ * disconnects. Returns 0, or -1 with a one-line reason (no secrets) in why. */
+int rd_probe_postgres(const rd_config *cfg, int timeout_s, rd_buf *why);
+
+/* Keeps one Kafka client between checks (re-created when the bootstrap servers change). */
+typedef struct rd_kafka_probe rd_kafka_probe;
+rd_kafka_probe *rd_kafka_probe_new(void);
+void rd_kafka_probe_free(rd_kafka_probe *p);
+/* Asks the cluster for its broker list. Returns 0, or -1 with a reason in why. */
+int rd_kafka_probe_check(rd_kafka_probe *p, const rd_config *cfg, int timeout_s, rd_buf *why);
+
+#endif
