@@ -1,0 +1,42 @@
+/* The reports.dlq message: an input a stage could not process. Key: the original key.
+ * Value: JSON {"schema":1,"stage","reason","doc_id","topic","partition","offset",
+ * "failed_at","value"} where value is the original message value as a string when it is
+ * valid UTF-8 (else "value_base64"). The load role turns each into a reports.rejects row. */
+#ifndef REPORTD_CONNECTORS_KAFKA_DLQ_H
+#define REPORTD_CONNECTORS_KAFKA_DLQ_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+#define RD_DLQ_SCHEMA 1
+
+typedef struct rd_dlq_item {
+    const char *stage;  /* "transform", "load" */
+    const char *reason; /* one line */
+    const char *doc_id; /* key of the original message, may be NULL */
+    const char *topic;
+    int partition;
+    long long offset;
+    const void *value; /* original value */
+    size_t value_len;
+} rd_dlq_item;
+
+/* Appends the DLQ value for item to out. Returns 0 or -1. */
+int rd_dlq_encode(const rd_dlq_item *item, rd_buf *out);
+
+/* A decoded DLQ value; strings are malloc'd copies owned by the struct. */
+typedef struct rd_dlq_record {
+    char *stage, *reason, *doc_id, *topic;
+    int partition;
+    long long offset;
+} rd_dlq_record;
+
+/* Parses a DLQ value. Returns 0 (free with rd_dlq_record_clear) or -1 with reason in err. */
+int rd_dlq_decode(const char *json, size_t len, rd_dlq_record *rec, rd_buf *err);
+void rd_dlq_record_clear(rd_dlq_record *rec);
+
+/* True when data[0..len) is valid UTF-8 without NUL bytes (storable as Postgres text). */
+int rd_utf8_text_ok(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,59 @@
+/* The reports.parsed message: one extracted document version. Key: doc_id. Value: the
+ * `reportd extract` JSON object of the document (transforms/document.h) with these members
+ * added at the end:
+ *   "schema":1, "transform_version":N, "source_name": configured source, "fetched_at",
+ *   "sha256" (of the fetched bytes), "raw_topic", "raw_partition", "raw_offset"
+ * ("url" and "source" come from the document itself). Produced by the transform role,
+ * decoded by the load role. */
+#ifndef REPORTD_CONNECTORS_PARSED_MESSAGE_H
+#define REPORTD_CONNECTORS_PARSED_MESSAGE_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/json.h"
+#include "transforms/document.h"
+
+#define RD_PARSED_SCHEMA 1
+
+/* Where the document came from: filled by the transform role from the raw message. */
+typedef struct rd_parsed_origin {
+    int transform_version;
+    const char *source_name; /* may be NULL */
+    const char *fetched_at;  /* RFC 3339, may be NULL */
+    const char *sha256;      /* may be NULL */
+    const char *raw_topic;   /* may be NULL */
+    int raw_partition;
+    long long raw_offset; /* -1 when unknown */
+} rd_parsed_origin;
+
+/* Appends the message value for doc + origin to out. Returns 0 or -1 (ENOMEM). */
+int rd_parsed_message_encode(const rd_document *doc, const rd_parsed_origin *origin, rd_buf *out);
+
+/* A decoded and validated message. Strings point into `root`, which the struct owns. */
+typedef struct rd_parsed_message {
+    rd_jnode *root;
+    int schema;
+    int transform_version;
+    const char *doc_id;
+    const char *source_name, *url, *title, *issuer, *index_no, *doc_no;
+    const char *region, *region_code, *province, *city;
+    const char *published_at, *fetched_at, *sha256, *format, *charset;
+    int year;              /* 0 when unknown */
+    long long text_chars;  /* -1 when unknown */
+    const rd_jnode *sections;   /* array of validated section objects */
+    const rd_jnode *indicators; /* array of validated indicator objects */
+    const char *raw_topic;
+    int raw_partition;
+    long long raw_offset; /* -1 when unknown */
+} rd_parsed_message;
+
+/* Parses and validates a message value: a JSON object with schema 1..RD_PARSED_SCHEMA, a
+ * doc_id of 1..128 characters in [A-Za-z0-9_.:-], a positive transform_version, sections
+ * with integer ord/start/depth and a known part, indicators with integer start/end, a
+ * finite value, a known kind and qualifier. Returns 0 (free with rd_parsed_message_clear)
+ * or -1 with a one-line reason in err (msg cleared). */
+int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *msg, rd_buf *err);
+void rd_parsed_message_clear(rd_parsed_message *msg);
+
+#endif

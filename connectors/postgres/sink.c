@@ -1,0 +1,794 @@
+#include "connectors/postgres/sink.h"
+
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "connectors/kafka_dlq.h"
+
+#define COPY_CHUNK (1u << 20)
+#define MAX_PAYLOAD_BYTES (1u << 20) /* larger rejected payloads are stored as NULL */
+
+struct rd_pg_sink {
+    char *conninfo;
+    char *group;
+    const rd_migration_list *known;
+    PGconn *conn;
+};
+
+/* ---- batch ---- */
+
+int rd_load_batch_add(rd_load_batch *b, const char *topic, int partition, long long offset,
+                      const void *key, size_t key_len, const void *value, size_t value_len,
+                      int is_dlq)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        rd_load_item *items = realloc(b->items, cap * sizeof *items);
+        if (!items) return -1;
+        b->items = items;
+        b->cap = cap;
+    }
+    rd_load_item *it = &b->items[b->n];
+    memset(it, 0, sizeof *it);
+    it->topic = strdup(topic);
+    it->partition = partition;
+    it->offset = offset;
+    it->is_dlq = is_dlq;
+    it->value = malloc(value_len + 1);
+    if (key && key_len) it->doc_id = strndup(key, key_len);
+    if (!it->topic || !it->value) {
+        free(it->topic);
+        free(it->value);
+        free(it->doc_id);
+        return -1;
+    }
+    if (value_len) memcpy(it->value, value, value_len);
+    it->value[value_len] = '\0';
+    it->value_len = value_len;
+    b->value_bytes += value_len;
+    b->n++;
+    return 0;
+}
+
+static void item_clear(rd_load_item *it)
+{
+    free(it->topic);
+    free(it->value);
+    rd_parsed_message_clear(&it->msg);
+    free(it->stage);
+    free(it->reason);
+    free(it->doc_id);
+    free(it->reject_topic);
+    memset(it, 0, sizeof *it);
+}
+
+void rd_load_batch_reset(rd_load_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) item_clear(&b->items[i]);
+    b->n = 0;
+    b->value_bytes = 0;
+}
+
+void rd_load_batch_free(rd_load_batch *b)
+{
+    rd_load_batch_reset(b);
+    free(b->items);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---- connection ---- */
+
+rd_pg_sink *rd_pg_sink_new(const char *conninfo, const char *group, const rd_migration_list *known)
+{
+    rd_pg_sink *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->conninfo = strdup(conninfo ? conninfo : "");
+    s->group = strdup(group);
+    s->known = known;
+    if (!s->conninfo || !s->group) {
+        rd_pg_sink_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void rd_pg_sink_free(rd_pg_sink *s)
+{
+    if (!s) return;
+    if (s->conn) PQfinish(s->conn);
+    free(s->conninfo);
+    free(s->group);
+    free(s);
+}
+
+static void drop_conn(rd_pg_sink *s)
+{
+    if (s->conn) PQfinish(s->conn);
+    s->conn = NULL;
+}
+
+int rd_pg_sink_connect(rd_pg_sink *s, rd_buf *err)
+{
+    if (s->conn && PQstatus(s->conn) == CONNECTION_OK) {
+        if (PQtransactionStatus(s->conn) == PQTRANS_IDLE) return RD_SINK_OK;
+        PGresult *r = PQexec(s->conn, "ROLLBACK");
+        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (ok && PQtransactionStatus(s->conn) == PQTRANS_IDLE) return RD_SINK_OK;
+    }
+    drop_conn(s);
+    s->conn = PQconnectdb(s->conninfo);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        rd_buf_printf(err, "cannot connect to PostgreSQL: %s", PQerrorMessage(s->conn));
+        drop_conn(s);
+        return RD_SINK_RETRY;
+    }
+    rd_buf serr = RD_BUF_INIT;
+    if (rd_pg_schema_check(s->conn, s->known, &serr)) {
+        int lost = PQstatus(s->conn) != CONNECTION_OK;
+        rd_buf_puts(err, serr.data ? serr.data : "schema check failed");
+        rd_buf_free(&serr);
+        drop_conn(s);
+        return lost ? RD_SINK_RETRY : RD_SINK_FATAL;
+    }
+    PQclear(PQexec(s->conn, "SET client_min_messages = warning"));
+    return RD_SINK_OK;
+}
+
+/* ---- errors ---- */
+
+/* SQLSTATE classes that are about the data of a message (bad value, constraint, too big),
+ * as opposed to the database being unavailable. */
+static int is_data_error(const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (!state) return 0;
+    return strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0 ||
+           strcmp(state, "54000") == 0;
+}
+
+typedef enum { Q_OK = 0, Q_DATA = 1, Q_DB = 2 } q_status;
+
+static q_status classify(PGconn *c, PGresult *r, const char *what, rd_buf *err)
+{
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Q_OK;
+    rd_buf_reset(err);
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+    rd_buf_printf(err, "%s: %s", what, msg && *msg ? msg : PQerrorMessage(c));
+    while (err->len && (err->data[err->len - 1] == '\n')) err->data[--err->len] = '\0';
+    return is_data_error(r) && PQstatus(c) == CONNECTION_OK ? Q_DATA : Q_DB;
+}
+
+static q_status exec_q(PGconn *c, const char *sql, rd_buf *err)
+{
+    PGresult *r = PQexec(c, sql);
+    q_status q = classify(c, r, sql, err);
+    PQclear(r);
+    return q;
+}
+
+static q_status exec_params(PGconn *c, const char *sql, int n, const char *const *params,
+                            rd_buf *err)
+{
+    PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    q_status q = classify(c, r, sql, err);
+    PQclear(r);
+    return q;
+}
+
+/* ---- COPY text format ---- */
+
+static void copy_text(rd_buf *b, const char *s)
+{
+    if (!s) {
+        rd_buf_puts(b, "\\N");
+        return;
+    }
+    rd_buf_reserve(b, strlen(s) + 8);
+    for (; *s; s++) {
+        switch (*s) {
+        case '\\':
+            rd_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            rd_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            rd_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            rd_buf_puts(b, "\\t");
+            break;
+        default:
+            rd_buf_putc(b, *s);
+        }
+    }
+}
+
+static void copy_sep(rd_buf *b)
+{
+    rd_buf_putc(b, '\t');
+}
+
+static void copy_int(rd_buf *b, long long v, int is_null)
+{
+    if (is_null) rd_buf_puts(b, "\\N");
+    else rd_buf_printf(b, "%lld", v);
+}
+
+static void copy_double(rd_buf *b, double v)
+{
+    rd_buf_printf(b, "%.17g", v);
+}
+
+/* Integer member of a validated object; -1 when null or absent (validation made the rest
+ * integers in range). */
+static long long member_int(const rd_jnode *o, const char *key, int *is_null)
+{
+    const rd_jnode *n = rd_json_get(o, key);
+    if (!n || n->type != RD_JNUMBER) {
+        *is_null = 1;
+        return 0;
+    }
+    *is_null = 0;
+    return (long long)n->num;
+}
+
+static const char *member_str(const rd_jnode *o, const char *key)
+{
+    return rd_json_str(o, key);
+}
+
+static void document_row(rd_buf *b, const rd_load_item *it)
+{
+    const rd_parsed_message *m = &it->msg;
+    const char *strs[] = {m->doc_id,   m->source_name, m->url,      m->title,       m->issuer,
+                          m->index_no, m->doc_no,      m->region,   m->region_code, m->province,
+                          m->city};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
+        if (i) copy_sep(b);
+        copy_text(b, strs[i]);
+    }
+    copy_sep(b);
+    copy_int(b, m->year, m->year <= 0);
+    const char *more[] = {m->published_at, m->fetched_at, m->sha256, m->format, m->charset};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        copy_sep(b);
+        copy_text(b, more[i] && *more[i] ? more[i] : NULL);
+    }
+    copy_sep(b);
+    copy_int(b, m->text_chars, m->text_chars < 0);
+    copy_sep(b);
+    copy_int(b, (long long)m->sections->n, 0);
+    copy_sep(b);
+    copy_int(b, (long long)m->indicators->n, 0);
+    copy_sep(b);
+    copy_int(b, m->transform_version, 0);
+    copy_sep(b);
+    copy_text(b, it->topic);
+    copy_sep(b);
+    copy_int(b, it->partition, 0);
+    copy_sep(b);
+    copy_int(b, it->offset, 0);
+    copy_sep(b);
+    copy_text(b, m->raw_topic);
+    copy_sep(b);
+    copy_int(b, m->raw_partition, !m->raw_topic);
+    copy_sep(b);
+    copy_int(b, m->raw_offset, m->raw_offset < 0);
+    rd_buf_putc(b, '\n');
+}
+
+static void section_rows(rd_buf *b, const rd_parsed_message *m)
+{
+    for (size_t i = 0; i < m->sections->n; i++) {
+        const rd_jnode *s = m->sections->items[i];
+        int null;
+        long long v;
+        copy_text(b, m->doc_id);
+        copy_sep(b);
+        v = member_int(s, "ord", &null);
+        copy_int(b, v, null);
+        copy_sep(b);
+        v = member_int(s, "start", &null);
+        copy_int(b, v, null);
+        copy_sep(b);
+        v = member_int(s, "end", &null);
+        copy_int(b, v, null);
+        copy_sep(b);
+        copy_text(b, member_str(s, "marker"));
+        copy_sep(b);
+        v = member_int(s, "depth", &null);
+        copy_int(b, v, null);
+        copy_sep(b);
+        copy_text(b, member_str(s, "title"));
+        copy_sep(b);
+        copy_text(b, member_str(s, "part"));
+        copy_sep(b);
+        copy_text(b, member_str(s, "path"));
+        copy_sep(b);
+        v = member_int(s, "parent", &null);
+        copy_int(b, v, null || v < 0);
+        rd_buf_putc(b, '\n');
+    }
+}
+
+static void indicator_rows(rd_buf *b, const rd_parsed_message *m)
+{
+    for (size_t i = 0; i < m->indicators->n; i++) {
+        const rd_jnode *x = m->indicators->items[i];
+        int null;
+        long long v;
+        copy_text(b, m->doc_id);
+        copy_sep(b);
+        copy_int(b, (long long)i, 0);
+        copy_sep(b);
+        v = member_int(x, "start", &null);
+        copy_int(b, v, null);
+        copy_sep(b);
+        v = member_int(x, "end", &null);
+        copy_int(b, v, null);
+        copy_sep(b);
+        copy_text(b, member_str(x, "raw"));
+        copy_sep(b);
+        copy_double(b, rd_json_get(x, "value")->num);
+        copy_sep(b);
+        const rd_jnode *hi = rd_json_get(x, "value_high");
+        if (hi && hi->type == RD_JNUMBER) copy_double(b, hi->num);
+        else rd_buf_puts(b, "\\N");
+        copy_sep(b);
+        const char *unit = member_str(x, "unit");
+        copy_text(b, unit ? unit : "");
+        copy_sep(b);
+        copy_text(b, member_str(x, "qualifier"));
+        copy_sep(b);
+        copy_text(b, member_str(x, "metric"));
+        copy_sep(b);
+        copy_text(b, member_str(x, "kind"));
+        copy_sep(b);
+        copy_text(b, member_str(x, "category"));
+        copy_sep(b);
+        v = member_int(x, "section", &null);
+        copy_int(b, v, null || v < 0);
+        copy_sep(b);
+        copy_text(b, member_str(x, "sentence"));
+        rd_buf_putc(b, '\n');
+    }
+}
+
+/* COPY of text rows produced by `fill` for the items listed in idx. */
+typedef void (*row_fn)(rd_buf *b, const rd_load_item *it);
+
+static void row_sections(rd_buf *b, const rd_load_item *it)
+{
+    section_rows(b, &it->msg);
+}
+
+static void row_indicators(rd_buf *b, const rd_load_item *it)
+{
+    indicator_rows(b, &it->msg);
+}
+
+static q_status copy_rows(PGconn *c, const char *sql, rd_load_batch *bt, const size_t *idx,
+                          size_t n, row_fn fn, rd_buf *err)
+{
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        q_status q = classify(c, r, sql, err);
+        PQclear(r);
+        return q == Q_OK ? Q_DB : q;
+    }
+    PQclear(r);
+    rd_buf b = RD_BUF_INIT;
+    int failed = 0;
+    for (size_t i = 0; i < n && !failed; i++) {
+        fn(&b, &bt->items[idx[i]]);
+        if (b.len >= COPY_CHUNK || i + 1 == n) {
+            if (PQputCopyData(c, b.data, (int)b.len) != 1) failed = 1;
+            rd_buf_reset(&b);
+        }
+    }
+    rd_buf_free(&b);
+    if (PQputCopyEnd(c, failed ? "client failed to send rows" : NULL) != 1) failed = 1;
+    q_status q = Q_OK;
+    while ((r = PQgetResult(c))) {
+        q_status one = classify(c, r, sql, err);
+        if (one != Q_OK && q == Q_OK) q = one;
+        PQclear(r);
+    }
+    if (failed && q == Q_OK) {
+        rd_buf_printf(err, "%s: %s", sql, PQerrorMessage(c));
+        q = Q_DB;
+    }
+    return q;
+}
+
+/* ---- array parameters ---- */
+
+static void array_elem(rd_buf *b, const char *s)
+{
+    if (b->len > 1) rd_buf_putc(b, ',');
+    rd_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') rd_buf_putc(b, '\\');
+        rd_buf_putc(b, *s);
+    }
+    rd_buf_putc(b, '"');
+}
+
+static void doc_id_array(rd_buf *b, rd_load_batch *bt, const size_t *idx, size_t n)
+{
+    rd_buf_reset(b);
+    rd_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) array_elem(b, bt->items[idx[i]].msg.doc_id);
+    rd_buf_putc(b, '}');
+}
+
+/* ---- decode and decide ---- */
+
+static void reject(rd_load_item *it, const char *stage, const char *reason)
+{
+    it->outcome = RD_LOAD_REJECTED;
+    free(it->stage);
+    free(it->reason);
+    it->stage = strdup(stage);
+    it->reason = strdup(reason ? reason : "unknown error");
+    if (!it->reject_topic) {
+        it->reject_topic = strdup(it->topic);
+        it->reject_partition = it->partition;
+        it->reject_offset = it->offset;
+    }
+}
+
+/* Decodes every item not yet decoded; undecodable ones become rejects. */
+static void decode_items(rd_load_batch *bt)
+{
+    rd_buf err = RD_BUF_INIT;
+    for (size_t i = 0; i < bt->n; i++) {
+        rd_load_item *it = &bt->items[i];
+        if (it->decoded) continue;
+        it->decoded = 1;
+        rd_buf_reset(&err);
+        if (it->is_dlq) {
+            rd_dlq_record rec;
+            if (rd_dlq_decode(it->value, it->value_len, &rec, &err)) {
+                reject(it, "dlq", err.data);
+                continue;
+            }
+            it->reject_topic = rec.topic;
+            it->reject_partition = rec.partition;
+            it->reject_offset = rec.offset;
+            free(it->doc_id);
+            it->doc_id = rec.doc_id;
+            rec.topic = rec.doc_id = NULL;
+            reject(it, rec.stage, rec.reason);
+            rd_dlq_record_clear(&rec);
+            continue;
+        }
+        if (rd_parsed_message_decode(it->value, it->value_len, &it->msg, &err)) {
+            reject(it, "load", err.data);
+            continue;
+        }
+        it->outcome = RD_LOAD_PENDING;
+    }
+    rd_buf_free(&err);
+}
+
+/* True when item a is newer than b (both for the same doc_id). */
+static int newer(const rd_load_item *a, const rd_load_item *b)
+{
+    if (a->msg.transform_version != b->msg.transform_version)
+        return a->msg.transform_version > b->msg.transform_version;
+    if (strcmp(a->topic, b->topic) || a->partition != b->partition) return 1;
+    return a->offset > b->offset;
+}
+
+static int cmp_by_doc(const void *x, const void *y, void *ctx)
+{
+    const rd_load_batch *bt = ctx;
+    const rd_load_item *a = &bt->items[*(const size_t *)x];
+    const rd_load_item *b = &bt->items[*(const size_t *)y];
+    return strcmp(a->msg.doc_id, b->msg.doc_id);
+}
+
+/* Candidates: for each doc_id, the newest decoded item of the batch; older ones of the
+ * same doc_id are unchanged. Fills idx (sorted by doc_id) and returns its length. */
+static size_t pick_candidates(rd_load_batch *bt, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < bt->n; i++)
+        if (bt->items[i].outcome == RD_LOAD_PENDING) idx[n++] = i;
+    qsort_r(idx, n, sizeof *idx, cmp_by_doc, bt);
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        rd_load_item *it = &bt->items[idx[i]];
+        if (out && strcmp(bt->items[idx[out - 1]].msg.doc_id, it->msg.doc_id) == 0) {
+            rd_load_item *prev = &bt->items[idx[out - 1]];
+            if (newer(it, prev)) {
+                prev->outcome = RD_LOAD_UNCHANGED;
+                idx[out - 1] = idx[i];
+            } else {
+                it->outcome = RD_LOAD_UNCHANGED;
+            }
+            continue;
+        }
+        idx[out++] = idx[i];
+    }
+    return out;
+}
+
+static int find_doc(rd_load_batch *bt, const size_t *idx, size_t n, const char *doc_id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(bt->items[idx[mid]].msg.doc_id, doc_id);
+        if (c == 0) return (int)mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+/* Locks the candidates' existing rows and drops candidates that are not newer than what
+ * the table holds. Compacts idx; returns the new count via *n. */
+static q_status filter_existing(PGconn *c, rd_load_batch *bt, size_t *idx, size_t *n, rd_buf *err)
+{
+    if (*n == 0) return Q_OK;
+    rd_buf arr = RD_BUF_INIT;
+    doc_id_array(&arr, bt, idx, *n);
+    const char *params[] = {arr.data};
+    PGresult *r = PQexecParams(c,
+                               "SELECT doc_id, transform_version, kafka_topic, kafka_partition, "
+                               "kafka_offset FROM reports.documents WHERE doc_id = ANY($1::text[]) "
+                               "ORDER BY doc_id FOR UPDATE",
+                               1, NULL, params, NULL, NULL, 0);
+    rd_buf_free(&arr);
+    q_status q = classify(c, r, "locking documents", err);
+    if (q != Q_OK) {
+        PQclear(r);
+        return q;
+    }
+    for (int row = 0; row < PQntuples(r); row++) {
+        int k = find_doc(bt, idx, *n, PQgetvalue(r, row, 0));
+        if (k < 0) continue;
+        rd_load_item held = {0};
+        held.msg.transform_version = atoi(PQgetvalue(r, row, 1));
+        held.topic = PQgetvalue(r, row, 2);
+        held.partition = atoi(PQgetvalue(r, row, 3));
+        held.offset = atoll(PQgetvalue(r, row, 4));
+        rd_load_item *it = &bt->items[idx[k]];
+        if (!newer(it, &held)) it->outcome = RD_LOAD_UNCHANGED;
+    }
+    PQclear(r);
+    size_t out = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (bt->items[idx[i]].outcome == RD_LOAD_PENDING) idx[out++] = idx[i];
+    *n = out;
+    return Q_OK;
+}
+
+static void row_document(rd_buf *b, const rd_load_item *it)
+{
+    document_row(b, it);
+}
+
+#define DOC_COPY                                                                                   \
+    "COPY reports.documents (doc_id, source, url, title, issuer, index_no, doc_no, region, "     \
+    "region_code, province, city, year, published_at, fetched_at, sha256, format, charset, "     \
+    "text_chars, n_sections, n_indicators, transform_version, kafka_topic, kafka_partition, "    \
+    "kafka_offset, raw_topic, raw_partition, raw_offset) FROM STDIN"
+#define SEC_COPY                                                                                   \
+    "COPY reports.sections (doc_id, ord, start_pos, end_pos, marker, depth, title, part, path, " \
+    "parent) FROM STDIN"
+#define IND_COPY                                                                                   \
+    "COPY reports.indicators (doc_id, ord, start_pos, end_pos, raw, value, value_high, unit, "   \
+    "qualifier, metric, kind, category, section, sentence) FROM STDIN"
+
+/* Replaces the documents idx[0..n): delete (cascading to sections and indicators), then
+ * COPY the three tables. */
+static q_status replace_documents(PGconn *c, rd_load_batch *bt, const size_t *idx, size_t n,
+                                  rd_buf *err)
+{
+    if (n == 0) return Q_OK;
+    rd_buf arr = RD_BUF_INIT;
+    doc_id_array(&arr, bt, idx, n);
+    const char *params[] = {arr.data};
+    q_status q = exec_params(c, "DELETE FROM reports.documents WHERE doc_id = ANY($1::text[])", 1,
+                             params, err);
+    rd_buf_free(&arr);
+    if (q != Q_OK) return q;
+    if ((q = copy_rows(c, DOC_COPY, bt, idx, n, row_document, err)) != Q_OK) return q;
+    if ((q = copy_rows(c, SEC_COPY, bt, idx, n, row_sections, err)) != Q_OK) return q;
+    return copy_rows(c, IND_COPY, bt, idx, n, row_indicators, err);
+}
+
+/* Same, one document per savepoint: a document whose rows Postgres refuses becomes a
+ * reject and the others still go in. */
+static q_status replace_documents_one_by_one(PGconn *c, rd_load_batch *bt, const size_t *idx,
+                                             size_t n, rd_buf *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        q_status q = exec_q(c, "SAVEPOINT doc", err);
+        if (q != Q_OK) return Q_DB;
+        q = replace_documents(c, bt, &idx[i], 1, err);
+        if (q == Q_DB) return Q_DB;
+        if (q == Q_DATA) {
+            reject(&bt->items[idx[i]], "load", err->data);
+            if (exec_q(c, "ROLLBACK TO SAVEPOINT doc", err) != Q_OK) return Q_DB;
+        }
+        if (exec_q(c, "RELEASE SAVEPOINT doc", err) != Q_OK) return Q_DB;
+    }
+    return Q_OK;
+}
+
+static q_status upsert_sources(PGconn *c, rd_load_batch *bt, const size_t *idx, size_t n, rd_buf *err)
+{
+    rd_buf arr = RD_BUF_INIT;
+    rd_buf_putc(&arr, '{');
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rd_load_item *it = &bt->items[idx[i]];
+        if (it->outcome != RD_LOAD_PENDING || !it->msg.source_name) continue;
+        array_elem(&arr, it->msg.source_name);
+        any = 1;
+    }
+    rd_buf_putc(&arr, '}');
+    q_status q = Q_OK;
+    if (any) {
+        const char *params[] = {arr.data};
+        q = exec_params(c,
+                        "INSERT INTO reports.sources (name) SELECT DISTINCT unnest($1::text[]) "
+                        "ON CONFLICT (name) DO UPDATE SET last_seen_at = now()",
+                        1, params, err);
+    }
+    rd_buf_free(&arr);
+    return q;
+}
+
+static q_status insert_rejects(PGconn *c, rd_load_batch *bt, rd_buf *err)
+{
+    for (size_t i = 0; i < bt->n; i++) {
+        rd_load_item *it = &bt->items[i];
+        if (it->outcome != RD_LOAD_REJECTED) continue;
+        char part[16], off[24];
+        snprintf(part, sizeof part, "%d", it->reject_partition);
+        snprintf(off, sizeof off, "%lld", it->reject_offset);
+        int payload_ok = it->value_len <= MAX_PAYLOAD_BYTES && rd_utf8_text_ok(it->value, it->value_len);
+        const char *params[] = {it->stage, it->reason, it->doc_id, it->reject_topic, part, off,
+                                payload_ok ? it->value : NULL};
+        q_status q = exec_params(c,
+                                 "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, "
+                                 "kafka_partition, kafka_offset, payload) VALUES "
+                                 "($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                                 7, params, err);
+        if (q != Q_OK) return Q_DB; /* text columns without constraints: not about the data */
+    }
+    return Q_OK;
+}
+
+/* Stores max(offset)+1 per (topic, partition) of the batch for the sink's group. */
+static q_status store_offsets(rd_pg_sink *s, rd_load_batch *bt, rd_buf *err)
+{
+    for (size_t i = 0; i < bt->n; i++) {
+        const rd_load_item *it = &bt->items[i];
+        int first = 1;
+        long long next = it->offset + 1;
+        for (size_t j = 0; j < bt->n; j++) {
+            const rd_load_item *o = &bt->items[j];
+            if (o->partition != it->partition || strcmp(o->topic, it->topic)) continue;
+            if (j < i) first = 0;
+            if (o->offset + 1 > next) next = o->offset + 1;
+        }
+        if (!first) continue;
+        char part[16], off[24];
+        snprintf(part, sizeof part, "%d", it->partition);
+        snprintf(off, sizeof off, "%lld", next);
+        const char *params[] = {s->group, it->topic, part, off};
+        q_status q = exec_params(s->conn,
+                                 "INSERT INTO reports.kafka_offsets (consumer_group, topic, "
+                                 "partition, next_offset) VALUES ($1, $2, $3, $4) "
+                                 "ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET "
+                                 "next_offset = EXCLUDED.next_offset, updated_at = now()",
+                                 4, params, err);
+        if (q != Q_OK) return Q_DB;
+    }
+    return Q_OK;
+}
+
+/* One attempt at the whole batch; with careful set, documents go one savepoint each. */
+static q_status attempt(rd_pg_sink *s, rd_load_batch *bt, size_t *idx, int careful, rd_buf *err)
+{
+    PGconn *c = s->conn;
+    for (size_t i = 0; i < bt->n; i++)
+        if (bt->items[i].outcome == RD_LOAD_UNCHANGED) bt->items[i].outcome = RD_LOAD_PENDING;
+    size_t n = pick_candidates(bt, idx);
+    q_status q = exec_q(c, "BEGIN", err);
+    if (q != Q_OK) return Q_DB;
+    if ((q = filter_existing(c, bt, idx, &n, err)) != Q_OK) goto fail;
+    q = careful ? replace_documents_one_by_one(c, bt, idx, n, err)
+                : replace_documents(c, bt, idx, n, err);
+    if (q != Q_OK) goto fail;
+    if ((q = upsert_sources(c, bt, idx, n, err)) != Q_OK) goto fail;
+    if ((q = insert_rejects(c, bt, err)) != Q_OK) goto fail;
+    if ((q = store_offsets(s, bt, err)) != Q_OK) goto fail;
+    if ((q = exec_q(c, "COMMIT", err)) != Q_OK) return Q_DB;
+    for (size_t i = 0; i < n; i++)
+        if (bt->items[idx[i]].outcome == RD_LOAD_PENDING) bt->items[idx[i]].outcome = RD_LOAD_UPDATED;
+    return Q_OK;
+fail:
+    if (PQstatus(c) == CONNECTION_OK) PQclear(PQexec(c, "ROLLBACK"));
+    return q;
+}
+
+int rd_pg_sink_write(rd_pg_sink *s, rd_load_batch *bt, rd_load_stats *st, rd_buf *err)
+{
+    if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+        rd_buf_puts(err, "not connected to PostgreSQL");
+        return RD_SINK_RETRY;
+    }
+    decode_items(bt);
+    size_t *idx = malloc((bt->n ? bt->n : 1) * sizeof *idx);
+    if (!idx) {
+        rd_buf_puts(err, "out of memory");
+        return RD_SINK_RETRY;
+    }
+    q_status q = attempt(s, bt, idx, 0, err);
+    if (q == Q_DATA) {
+        rd_log_warn("load", "batch refused by PostgreSQL, retrying one document at a time",
+                    "error=\"%s\"", err->data);
+        q = attempt(s, bt, idx, 1, err);
+    }
+    free(idx);
+    if (q != Q_OK) {
+        for (size_t i = 0; i < bt->n; i++) /* decisions are redone on retry */
+            if (bt->items[i].outcome != RD_LOAD_REJECTED) bt->items[i].outcome = RD_LOAD_PENDING;
+        return RD_SINK_RETRY;
+    }
+    if (st) {
+        for (size_t i = 0; i < bt->n; i++) {
+            const rd_load_item *it = &bt->items[i];
+            if (it->outcome == RD_LOAD_UPDATED) {
+                st->updated++;
+                st->section_rows += (long long)it->msg.sections->n;
+                st->indicator_rows += (long long)it->msg.indicators->n;
+            } else if (it->outcome == RD_LOAD_UNCHANGED) {
+                st->unchanged++;
+            } else if (it->outcome == RD_LOAD_REJECTED) {
+                st->rejected++;
+            }
+        }
+    }
+    return RD_SINK_OK;
+}
+
+int rd_pg_sink_offsets(rd_pg_sink *s, const char *topic, const int *partitions, long long *offsets,
+                       size_t n, rd_buf *err)
+{
+    for (size_t i = 0; i < n; i++) offsets[i] = -1;
+    if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+        rd_buf_puts(err, "not connected to PostgreSQL");
+        return RD_SINK_RETRY;
+    }
+    const char *params[] = {s->group, topic};
+    PGresult *r = PQexecParams(s->conn,
+                               "SELECT partition, next_offset FROM reports.kafka_offsets "
+                               "WHERE consumer_group = $1 AND topic = $2",
+                               2, NULL, params, NULL, NULL, 0);
+    if (classify(s->conn, r, "reading stored offsets", err) != Q_OK) {
+        PQclear(r);
+        return RD_SINK_RETRY;
+    }
+    for (int row = 0; row < PQntuples(r); row++) {
+        int p = atoi(PQgetvalue(r, row, 0));
+        for (size_t i = 0; i < n; i++)
+            if (partitions[i] == p) offsets[i] = atoll(PQgetvalue(r, row, 1));
+    }
+    PQclear(r);
+    return RD_SINK_OK;
+}
