@@ -1,0 +1,93 @@
+#include "connectors/kafka_client.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "connectors/kafka_conf.h"
+
+double rd_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+rd_kafka_t *rd_kafka_consumer_from_settings(const rd_kafka_settings *ks, const char *group,
+                                            const char *client_id, rd_rebalance_fn rebalance,
+                                            void *opaque, int partition_eof, rd_buf *err)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(ks, client_id, err);
+    if (!conf) return NULL;
+    char session[32], heartbeat[32];
+    long long hb = ks->session_timeout_ms / 3;
+    if (hb > 3000) hb = 3000;
+    if (hb < 100) hb = 100;
+    snprintf(session, sizeof session, "%lld", ks->session_timeout_ms);
+    snprintf(heartbeat, sizeof heartbeat, "%lld", hb);
+    if (rd_kafka_conf_put(conf, "group.id", group, err) ||
+        rd_kafka_conf_put(conf, "enable.auto.commit", "false", err) ||
+        rd_kafka_conf_put(conf, "enable.auto.offset.store", "false", err) ||
+        rd_kafka_conf_put(conf, "auto.offset.reset", "earliest", err) ||
+        rd_kafka_conf_put(conf, "session.timeout.ms", session, err) ||
+        rd_kafka_conf_put(conf, "heartbeat.interval.ms", heartbeat, err) ||
+        rd_kafka_conf_put(conf, "enable.partition.eof", partition_eof ? "true" : "false", err))
+        goto fail;
+    if (rebalance) rd_kafka_conf_set_rebalance_cb(conf, rebalance);
+    rd_kafka_conf_set_opaque(conf, opaque);
+    char errstr[512];
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    if (!rk) {
+        rd_buf_printf(err, "cannot create Kafka consumer: %s", errstr);
+        goto fail;
+    }
+    rd_kafka_poll_set_consumer(rk);
+    return rk;
+fail:
+    rd_kafka_conf_destroy(conf);
+    return NULL;
+}
+
+rd_kafka_t *rd_kafka_producer_from_settings(const rd_kafka_settings *ks, const char *client_id,
+                                            void (*dr)(rd_kafka_t *, const rd_kafka_message_t *,
+                                                       void *),
+                                            void *opaque, rd_buf *err)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(ks, client_id, err);
+    if (!conf) return NULL;
+    if (rd_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
+        rd_kafka_conf_put(conf, "linger.ms", "5", err) ||
+        rd_kafka_conf_put(conf, "compression.type", "lz4", err))
+        goto fail;
+    if (dr) rd_kafka_conf_set_dr_msg_cb(conf, dr);
+    rd_kafka_conf_set_opaque(conf, opaque);
+    char errstr[512];
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!rk) {
+        rd_buf_printf(err, "cannot create Kafka producer: %s", errstr);
+        goto fail;
+    }
+    return rk;
+fail:
+    rd_kafka_conf_destroy(conf);
+    return NULL;
+}
+
+long long rd_kafka_consumer_lag(rd_kafka_t *rk)
+{
+    rd_kafka_topic_partition_list_t *parts = NULL;
+    if (rd_kafka_assignment(rk, &parts) || !parts) return -1;
+    long long lag = 0;
+    if (rd_kafka_position(rk, parts) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        for (int i = 0; i < parts->cnt; i++) {
+            int64_t lo = 0, hi = 0;
+            rd_kafka_topic_partition_t *p = &parts->elems[i];
+            if (rd_kafka_get_watermark_offsets(rk, p->topic, p->partition, &lo, &hi)) continue;
+            long long pos = p->offset >= 0 ? p->offset : lo;
+            if (hi > pos) lag += hi - pos;
+        }
+    } else {
+        lag = -1;
+    }
+    rd_kafka_topic_partition_list_destroy(parts);
+    return lag;
+}

@@ -1,0 +1,34 @@
+/* Consumers and producers of the pipeline stages, built from the [kafka] settings. */
+#ifndef REPORTD_CONNECTORS_KAFKA_CLIENT_H
+#define REPORTD_CONNECTORS_KAFKA_CLIENT_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "common/buf.h"
+#include "daemon/config.h"
+
+typedef void (*rd_rebalance_fn)(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t *parts, void *opaque);
+
+/* A consumer in `group` with manual offset handling (enable.auto.commit and
+ * enable.auto.offset.store off), auto.offset.reset=earliest, the configured session
+ * timeout, and `rebalance` (may be NULL) as rebalance callback. With partition_eof set,
+ * end-of-partition events are delivered (replay). Returns NULL with the reason in err. */
+rd_kafka_t *rd_kafka_consumer_from_settings(const rd_kafka_settings *ks, const char *group,
+                                            const char *client_id, rd_rebalance_fn rebalance,
+                                            void *opaque, int partition_eof, rd_buf *err);
+
+/* An idempotent producer whose delivery reports go to `dr` with `opaque`. */
+rd_kafka_t *rd_kafka_producer_from_settings(const rd_kafka_settings *ks, const char *client_id,
+                                            void (*dr)(rd_kafka_t *, const rd_kafka_message_t *,
+                                                       void *),
+                                            void *opaque, rd_buf *err);
+
+/* Sum over the assigned partitions of (high watermark - position), from cached
+ * watermarks; -1 when unknown. */
+long long rd_kafka_consumer_lag(rd_kafka_t *rk);
+
+/* Monotonic clock in seconds. */
+double rd_now_s(void);
+
+#endif

@@ -1,0 +1,44 @@
+/* The load stage's loop: consume reports.parsed and reports.dlq, batch, write each batch
+ * to Postgres through the sink (connectors/postgres/sink.h). Used by the load role
+ * (subscribed in a consumer group, resuming from the offsets stored in Postgres on every
+ * partition assignment) and by `reportd replay --topic reports.parsed` (explicitly assigned
+ * partitions over a range of offsets). */
+#ifndef REPORTD_CONNECTORS_KAFKA_LOAD_H
+#define REPORTD_CONNECTORS_KAFKA_LOAD_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "connectors/postgres/sink.h"
+#include "daemon/role.h"
+
+typedef struct rd_stage_progress {
+    long long done;  /* messages consumed */
+    long long total; /* messages in the range (replay), else -1 */
+    long long lag;   /* consumer lag, -1 when unknown */
+    long long updated, unchanged, rejected;
+    int finished;
+} rd_stage_progress;
+
+typedef void (*rd_progress_fn)(void *opaque, const rd_stage_progress *p);
+
+typedef struct rd_loader_params {
+    rd_role_ctl *ctl;  /* config, stop, ready, heartbeat */
+    const char *group; /* offsets group; NULL: kafka.group.load */
+    /* Replay: when set, these partitions are assigned at these offsets (no group
+     * membership) and the loop ends once every partition reaches its offset in `end`
+     * (exclusive). */
+    const rd_kafka_topic_partition_list_t *start;
+    const rd_kafka_topic_partition_list_t *end;
+    rd_progress_fn progress; /* may be NULL; called about once a second and at the end */
+    void *progress_opaque;
+    rd_load_stats *stats; /* may be NULL; totals of the run */
+} rd_loader_params;
+
+/* Runs until ctl->stop (or the end of the replay range). Returns 0 on a clean stop, -1 on a
+ * fatal error (logged): unknown schema version, Kafka client creation failure. */
+int rd_loader_run(const rd_loader_params *p);
+
+/* Declares the stage metrics in the registry (idempotent). */
+void rd_stage_metrics_declare(void);
+
+#endif

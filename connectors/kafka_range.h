@@ -1,0 +1,22 @@
+/* Offset ranges of a topic for `reportd replay`: --from earliest | RFC 3339 time |
+ * PARTITION:OFFSET and --to RFC 3339 time | OFFSET, resolved against the broker. */
+#ifndef REPORTD_CONNECTORS_KAFKA_RANGE_H
+#define REPORTD_CONNECTORS_KAFKA_RANGE_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "common/buf.h"
+
+/* Parses an RFC 3339 time ("2025-05-30T12:02:29Z", fractional seconds and "+08:00" offsets
+ * allowed) into milliseconds since the epoch. Returns 0 or -1. */
+int rd_rfc3339_ms(const char *s, long long *ms);
+
+/* Resolves the range of `topic` through client rk: *start gets the first offset to read
+ * and *end the offset to stop before, for the same partitions in the same order (the
+ * caller destroys both). `to` may be NULL (up to the current end). Returns 0, or -1 with
+ * the reason in err. */
+int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, const char *to,
+                           rd_kafka_topic_partition_list_t **start,
+                           rd_kafka_topic_partition_list_t **end, rd_buf *err);
+
+#endif

@@ -1,0 +1,42 @@
+/* The transform stage's loop: consume reports.raw, run the extractor, produce one
+ * reports.parsed message per document (key doc_id) or a reports.dlq message for input that
+ * cannot be processed. Consumed offsets are stored and committed only once every message
+ * produced for them has been acknowledged by the broker. Used by the transform role
+ * (consumer group kafka.group.transform) and by `reportd replay --topic reports.raw`
+ * (explicitly assigned range, nothing committed). */
+#ifndef REPORTD_CONNECTORS_KAFKA_TRANSFORM_H
+#define REPORTD_CONNECTORS_KAFKA_TRANSFORM_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "connectors/kafka_load.h"
+#include "daemon/role.h"
+
+typedef struct rd_transform_stats {
+    long long produced;  /* reports.parsed messages acknowledged */
+    long long unchanged; /* replay: skipped, Postgres already holds this version of the bytes */
+    long long rejected;  /* reports.dlq messages acknowledged */
+} rd_transform_stats;
+
+typedef struct rd_transform_params {
+    rd_role_ctl *ctl;
+    const char *group; /* NULL: kafka.group.transform */
+    /* Replay: assigned range as in rd_loader_params. */
+    const rd_kafka_topic_partition_list_t *start;
+    const rd_kafka_topic_partition_list_t *end;
+    /* Replay: skip documents whose Postgres row already has the current transform version
+     * and the same sha256 (counted as unchanged). Needs postgres.conninfo. */
+    int skip_unchanged;
+    rd_progress_fn progress;
+    void *progress_opaque;
+    rd_transform_stats *stats;
+} rd_transform_params;
+
+/* Runs until ctl->stop (or the end of the replay range). Returns 0 or -1 (fatal, logged). */
+int rd_transform_run(const rd_transform_params *p);
+
+/* The transform version written into reports.parsed: RD_TRANSFORM_VERSION, or the positive
+ * integer in $REPORTD_TRANSFORM_VERSION (to force a re-derivation, and for tests). */
+int rd_transform_version(void);
+
+#endif
