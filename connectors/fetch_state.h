@@ -1,0 +1,57 @@
+/* Per-URL fetch state in PostgreSQL (reports.fetch_state, deploy/sql/002_fetch_state.sql):
+ * the validators and hash of the last version produced, and the outcome of the last fetch.
+ * A pass loads its source's rows into a map, then records outcomes; records are buffered
+ * and written in batches (one statement per batch). A document's hash and validators are
+ * only recorded once Kafka has confirmed its delivery. */
+#ifndef REPORTD_CONNECTORS_FETCH_STATE_H
+#define REPORTD_CONNECTORS_FETCH_STATE_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+/* What is known about one URL; also marks URLs seen during a pass. */
+typedef struct rd_url_state {
+    struct rd_url_state *next;
+    char *url;
+    char *etag, *last_modified, *lastmod, *sha256; /* of the last produced version */
+    int seen;                                      /* offered during the current pass */
+} rd_url_state;
+
+typedef struct rd_state_map {
+    rd_url_state **buckets;
+    size_t nbuckets, n;
+} rd_state_map;
+
+/* Entry for url, or NULL. */
+rd_url_state *rd_state_map_get(const rd_state_map *m, const char *url);
+/* Entry for url, created (all fields NULL) when absent. NULL on ENOMEM. */
+rd_url_state *rd_state_map_put(rd_state_map *m, const char *url);
+void rd_state_map_free(rd_state_map *m);
+
+/* One outcome to record. NULL fields keep the stored value (except error, which is
+ * cleared by a success). sha256 set means "this version is now the produced one". */
+typedef struct rd_state_update {
+    const char *url, *doc_id, *source, *parent_url;
+    const char *etag, *last_modified, *lastmod, *sha256;
+    int status;
+    const char *error; /* NULL for success */
+    int emitted;       /* delivery confirmed now */
+} rd_state_update;
+
+typedef struct rd_fetch_state rd_fetch_state;
+
+/* Connects to PostgreSQL. NULL with a reason in err. */
+rd_fetch_state *rd_fetch_state_open(const char *conninfo, rd_buf *err);
+/* Adds the stored rows of `source` to map. Returns 0 or -1 with a reason in err. */
+int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *map, rd_buf *err);
+/* Buffers one outcome (copied). Returns 0 or -1 on ENOMEM. */
+int rd_fetch_state_record(rd_fetch_state *st, const rd_state_update *u);
+/* Outcomes buffered and not yet written. */
+size_t rd_fetch_state_pending(const rd_fetch_state *st);
+/* Writes every buffered outcome in one statement; on failure they stay buffered (retried
+ * by the next flush, reconnecting if needed). Returns 0 or -1 with a reason in err. */
+int rd_fetch_state_flush(rd_fetch_state *st, rd_buf *err);
+void rd_fetch_state_close(rd_fetch_state *st);
+
+#endif

@@ -1,0 +1,658 @@
+#include "connectors/http/fetcher.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "connectors/http/robots.h"
+#include "connectors/http/ssrf.h"
+#include "connectors/url.h"
+#include "daemon/metrics.h"
+
+#define MAX_REDIRECTS 5
+#define MAX_BACKOFF_MS 60000LL
+
+typedef struct host host;
+
+/* One request from submission to completion. */
+typedef struct req {
+    struct req *next;
+    struct req *aprev, *anext; /* list of transfers in flight */
+    rd_fetcher *f;
+    host *h;
+    char *url, *etag, *last_modified, *path;
+    int allow_private, respect_robots, is_robots;
+    rd_kvlist allowlist;
+    rd_http_done_fn done;
+    void *arg;
+    int attempts;
+    long long not_before;
+    rd_fetch_error preset; /* error decided before any transfer (bad URL) */
+    CURL *easy;
+    struct curl_slist *headers;
+    rd_buf body;
+    int too_big, blocked;
+    char blocked_addr[64];
+    char errbuf[CURL_ERROR_SIZE];
+} req;
+
+/* Politeness state of one origin (scheme://host:port). */
+struct host {
+    host *next;
+    char *origin;
+    int inflight;
+    long long next_ms;
+    req *head, *tail;
+    int robots_state; /* 0 unknown, 1 fetching, 2 known */
+    rd_robots *robots;
+};
+
+struct rd_fetcher {
+    long long concurrency, per_host_concurrency, per_host_delay_ms, connect_timeout_s,
+        timeout_s, low_speed_bytes, low_speed_time_s, max_body_bytes, max_retries, retry_base_ms;
+    char *ca_file, *user_agent;
+    CURLM *multi;
+    host *hosts;
+    req *active;
+    req *failed_head, *failed_tail; /* completed before starting; reported by the next step */
+    long long inflight;
+    size_t outstanding;
+    unsigned rng;
+};
+
+static const char *const error_names[] = {
+    [RD_FETCH_OK] = "ok",
+    [RD_FETCH_ERR_HTTP] = "http",
+    [RD_FETCH_ERR_DNS] = "dns",
+    [RD_FETCH_ERR_CONNECT] = "connect",
+    [RD_FETCH_ERR_TLS] = "tls",
+    [RD_FETCH_ERR_TIMEOUT] = "timeout",
+    [RD_FETCH_ERR_RESET] = "reset",
+    [RD_FETCH_ERR_TOO_BIG] = "too_big",
+    [RD_FETCH_ERR_REDIRECTS] = "redirects",
+    [RD_FETCH_ERR_BLOCKED] = "blocked",
+    [RD_FETCH_ERR_ROBOTS] = "robots",
+    [RD_FETCH_ERR_URL] = "url",
+    [RD_FETCH_ERR_CANCELLED] = "cancelled",
+    [RD_FETCH_ERR_OTHER] = "other",
+};
+
+const char *rd_fetch_error_name(rd_fetch_error e)
+{
+    if ((size_t)e >= sizeof error_names / sizeof *error_names) return "other";
+    return error_names[e];
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned next_rand(rd_fetcher *f)
+{
+    f->rng = f->rng * 1103515245u + 12345u;
+    return f->rng >> 8;
+}
+
+static void req_free(req *r)
+{
+    if (!r) return;
+    if (r->easy) curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->headers);
+    free(r->url);
+    free(r->etag);
+    free(r->last_modified);
+    free(r->path);
+    rd_kvlist_free(&r->allowlist);
+    rd_buf_free(&r->body);
+    free(r);
+}
+
+static void queue_push(host *h, req *r)
+{
+    r->next = NULL;
+    if (h->tail) h->tail->next = r;
+    else h->head = r;
+    h->tail = r;
+}
+
+static void queue_push_front(host *h, req *r)
+{
+    r->next = h->head;
+    h->head = r;
+    if (!h->tail) h->tail = r;
+}
+
+static req *queue_pop(host *h)
+{
+    req *r = h->head;
+    if (!r) return NULL;
+    h->head = r->next;
+    if (!h->head) h->tail = NULL;
+    r->next = NULL;
+    return r;
+}
+
+static host *host_get(rd_fetcher *f, const char *origin)
+{
+    for (host *h = f->hosts; h; h = h->next)
+        if (!strcmp(h->origin, origin)) return h;
+    host *h = calloc(1, sizeof *h);
+    if (!h || !(h->origin = strdup(origin))) {
+        free(h);
+        return NULL;
+    }
+    h->next = f->hosts;
+    f->hosts = h;
+    return h;
+}
+
+/* Reports a finished request to its owner and frees it. */
+static void complete(rd_fetcher *f, req *r, rd_fetch_error error, int status, const char *reason)
+{
+    char *final_url = NULL, *ctype = NULL;
+    struct curl_header *hh;
+    const char *etag = NULL, *lm = NULL;
+    if (r->easy) {
+        curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &final_url);
+        curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ctype);
+        if (curl_easy_header(r->easy, "ETag", 0, CURLH_HEADER, -1, &hh) == CURLHE_OK)
+            etag = hh->value;
+        if (curl_easy_header(r->easy, "Last-Modified", 0, CURLH_HEADER, -1, &hh) == CURLHE_OK)
+            lm = hh->value;
+    }
+    rd_http_result res = {.url = r->url,
+                          .final_url = final_url ? final_url : r->url,
+                          .status = status,
+                          .error = error,
+                          .reason = reason,
+                          .content_type = ctype,
+                          .etag = etag,
+                          .last_modified = lm,
+                          .body = &r->body,
+                          .attempts = r->attempts};
+    f->outstanding--;
+    if (r->done) r->done(&res, r->arg);
+    req_free(r);
+}
+
+/* curl opensocket callback: the SSRF guard on each resolved address curl connects to. */
+static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    req *r = clientp;
+    (void)purpose;
+    if (!rd_addr_allowed(&a->addr, r->allow_private, &r->allowlist)) {
+        r->blocked = 1;
+        rd_addr_text(&a->addr, r->blocked_addr, sizeof r->blocked_addr);
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
+/* curl prerequest callback: the same check on the connection actually used, which covers
+ * a connection reused from an earlier request. */
+static int pre_request(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+                       int local_port)
+{
+    req *r = clientp;
+    (void)local_ip;
+    (void)primary_port;
+    (void)local_port;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, primary_ip, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+    } else if (inet_pton(AF_INET6, primary_ip, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+    } else {
+        return CURL_PREREQFUNC_OK; /* not an address (unix socket, proxy): opensocket judged */
+    }
+    if (!rd_addr_allowed((struct sockaddr *)&ss, r->allow_private, &r->allowlist)) {
+        r->blocked = 1;
+        snprintf(r->blocked_addr, sizeof r->blocked_addr, "%s", primary_ip);
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
+}
+
+/* curl write callback: appends to the body, aborting the transfer past the cap. */
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+    req *r = userp;
+    size_t n = size * nmemb;
+    if ((long long)(r->body.len + n) > r->f->max_body_bytes) {
+        r->too_big = 1;
+        return 0;
+    }
+    if (rd_buf_append(&r->body, data, n)) return 0;
+    return n;
+}
+
+/* Creates the easy handle of r and adds it to the multi handle. */
+static int start(rd_fetcher *f, req *r)
+{
+    CURL *e = curl_easy_init();
+    if (!e) return -1;
+    r->easy = e;
+    r->attempts++;
+    r->too_big = r->blocked = 0;
+    r->errbuf[0] = '\0';
+    rd_buf_reset(&r->body);
+    curl_easy_setopt(e, CURLOPT_URL, r->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)f->connect_timeout_s);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)f->timeout_s);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, (long)f->low_speed_bytes);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)f->low_speed_time_s);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max_body_bytes);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (f->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, pre_request);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
+    if (!r->headers) {
+        char line[512];
+        if (r->etag) {
+            snprintf(line, sizeof line, "If-None-Match: %s", r->etag);
+            r->headers = curl_slist_append(r->headers, line);
+        }
+        if (r->last_modified) {
+            snprintf(line, sizeof line, "If-Modified-Since: %s", r->last_modified);
+            r->headers = curl_slist_append(r->headers, line);
+        }
+    }
+    if (r->headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+    if (curl_multi_add_handle(f->multi, e) != CURLM_OK) {
+        curl_easy_cleanup(e);
+        r->easy = NULL;
+        return -1;
+    }
+    r->h->inflight++;
+    f->inflight++;
+    r->aprev = NULL;
+    r->anext = f->active;
+    if (f->active) f->active->aprev = r;
+    f->active = r;
+    return 0;
+}
+
+/* Seconds of a Retry-After header (delta or HTTP date), or -1 when absent or invalid. */
+static long long retry_after_ms(CURL *e)
+{
+    struct curl_header *hh;
+    if (curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &hh) != CURLHE_OK) return -1;
+    char *end;
+    long long v = strtoll(hh->value, &end, 10);
+    if (end != hh->value && *end == '\0' && v >= 0) return v * 1000;
+    time_t t = curl_getdate(hh->value, NULL);
+    if (t < 0) return -1;
+    long long d = (long long)(t - time(NULL));
+    return d < 0 ? 0 : d * 1000;
+}
+
+static rd_robots *robots_from(const req *r, int status)
+{
+    if (status != 200 || !r->body.data) return NULL; /* missing or failing: allow all */
+    return rd_robots_parse(r->body.data, r->body.len, "reportd");
+}
+
+/* Handles a transfer that curl reports as done: retry, or complete. */
+static void finish(rd_fetcher *f, req *r, CURLcode rc)
+{
+    long status = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    host *h = r->h;
+    h->inflight--;
+    f->inflight--;
+    curl_multi_remove_handle(f->multi, r->easy);
+    if (r->aprev) r->aprev->anext = r->anext;
+    else f->active = r->anext;
+    if (r->anext) r->anext->aprev = r->aprev;
+    r->aprev = r->anext = NULL;
+
+    rd_fetch_error err = RD_FETCH_OK;
+    int retryable = 0;
+    char reason[400];
+    reason[0] = '\0';
+    long long wait = -1;
+    if (rc == CURLE_OK) {
+        if ((status >= 200 && status < 300) || status == 304) {
+            err = RD_FETCH_OK;
+        } else {
+            err = RD_FETCH_ERR_HTTP;
+            snprintf(reason, sizeof reason, "http %ld", status);
+            if (status >= 500 || status == 408 || status == 429) {
+                retryable = 1;
+                if (status == 429 || status == 503) wait = retry_after_ms(r->easy);
+            }
+        }
+    } else if (r->blocked) {
+        err = RD_FETCH_ERR_BLOCKED;
+        snprintf(reason, sizeof reason, "refused address %s (private network; see "
+                 "allow_private_networks / allowlist)", r->blocked_addr);
+    } else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        err = RD_FETCH_ERR_TOO_BIG;
+        snprintf(reason, sizeof reason, "body larger than %lld bytes", f->max_body_bytes);
+    } else {
+        const char *what = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+        switch (rc) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            err = RD_FETCH_ERR_DNS;
+            break;
+        case CURLE_COULDNT_CONNECT:
+            err = RD_FETCH_ERR_CONNECT;
+            retryable = 1;
+            break;
+        case CURLE_OPERATION_TIMEDOUT:
+            err = RD_FETCH_ERR_TIMEOUT;
+            retryable = 1;
+            break;
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM:
+            err = RD_FETCH_ERR_RESET;
+            retryable = 1;
+            break;
+        case CURLE_TOO_MANY_REDIRECTS:
+            err = RD_FETCH_ERR_REDIRECTS;
+            break;
+        case CURLE_URL_MALFORMAT:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            err = RD_FETCH_ERR_URL;
+            break;
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_CACERT_BADFILE:
+            err = RD_FETCH_ERR_TLS;
+            break;
+        default:
+            err = RD_FETCH_ERR_OTHER;
+            break;
+        }
+        snprintf(reason, sizeof reason, "%s: %.200s", rd_fetch_error_name(err), what);
+    }
+
+    if (retryable && r->attempts <= f->max_retries) {
+        long long base = f->retry_base_ms << (r->attempts - 1 > 16 ? 16 : r->attempts - 1);
+        if (base > MAX_BACKOFF_MS) base = MAX_BACKOFF_MS;
+        long long delay = base / 2 + (long long)(next_rand(f) % (unsigned)(base / 2 + 1));
+        if (wait >= 0) {
+            if (wait > f->timeout_s * 1000) {
+                snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+                         " (Retry-After %llds is beyond timeout_s)", wait / 1000);
+                goto done;
+            }
+            delay = wait;
+            long long until = now_ms() + wait;
+            if (h->next_ms < until) h->next_ms = until; /* the whole host asked for a pause */
+        }
+        rd_log_info("fetch", "retrying", "url=%s attempt=%d delay_ms=%lld reason=\"%s\"", r->url,
+                    r->attempts, delay, reason);
+        rd_metrics_inc("reportd_fetch_retries_total", NULL);
+        curl_easy_cleanup(r->easy);
+        r->easy = NULL;
+        r->not_before = now_ms() + delay;
+        queue_push(h, r);
+        return;
+    }
+done:
+    if (r->is_robots) {
+        h->robots = robots_from(r, err == RD_FETCH_OK ? (int)status : 0);
+        h->robots_state = 2;
+        f->outstanding--;
+        req_free(r);
+        return;
+    }
+    complete(f, r, err, (int)status, err == RD_FETCH_OK ? NULL : reason);
+}
+
+/* Queues the robots.txt request of host h in front of its queue. */
+static int queue_robots(rd_fetcher *f, host *h, const req *like)
+{
+    req *r = calloc(1, sizeof *r);
+    if (!r) return -1;
+    r->f = f;
+    r->h = h;
+    r->is_robots = 1;
+    r->allow_private = like->allow_private;
+    for (size_t i = 0; i < like->allowlist.n; i++)
+        rd_kvlist_add(&r->allowlist, NULL, like->allowlist.vals[i]);
+    size_t n = strlen(h->origin) + 16;
+    r->url = malloc(n);
+    if (!r->url) {
+        req_free(r);
+        return -1;
+    }
+    snprintf(r->url, n, "%s/robots.txt", h->origin);
+    queue_push_front(h, r);
+    h->robots_state = 1;
+    f->outstanding++;
+    return 0;
+}
+
+/* Starts every queued request the limits allow; *wake gets the earliest time a waiting
+ * request could start (or is left alone). */
+static void dispatch(rd_fetcher *f, long long *wake)
+{
+    long long now = now_ms();
+    for (host *h = f->hosts; h; h = h->next) {
+        while (h->head && f->inflight < f->concurrency && h->inflight < f->per_host_concurrency) {
+            req *r = h->head;
+            if (r->respect_robots && !r->is_robots && h->robots_state != 2) {
+                if (h->robots_state == 0 && queue_robots(f, h, r)) break;
+                if (h->head == r) break;
+                continue;
+            }
+            if (r->respect_robots && !r->is_robots && !rd_robots_allowed(h->robots, r->path)) {
+                queue_pop(h);
+                complete(f, r, RD_FETCH_ERR_ROBOTS, 0, "disallowed by robots.txt");
+                continue;
+            }
+            long long at = h->next_ms > r->not_before ? h->next_ms : r->not_before;
+            if (now < at) {
+                if (*wake < 0 || at < *wake) *wake = at;
+                break;
+            }
+            queue_pop(h);
+            if (start(f, r)) {
+                complete(f, r, RD_FETCH_ERR_OTHER, 0, "cannot start transfer (out of memory)");
+                continue;
+            }
+            h->next_ms = now + f->per_host_delay_ms;
+        }
+    }
+}
+
+rd_fetcher *rd_fetcher_new(const rd_fetch_settings *s, rd_buf *err)
+{
+    static int global_init;
+    if (!global_init) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            rd_buf_puts(err, "curl_global_init failed");
+            return NULL;
+        }
+        global_init = 1;
+    }
+    rd_fetcher *f = calloc(1, sizeof *f);
+    if (!f) goto nomem;
+    f->concurrency = s->concurrency;
+    f->per_host_concurrency = s->per_host_concurrency;
+    f->per_host_delay_ms = s->per_host_delay_ms;
+    f->connect_timeout_s = s->connect_timeout_s;
+    f->timeout_s = s->timeout_s;
+    f->low_speed_bytes = s->low_speed_bytes;
+    f->low_speed_time_s = s->low_speed_time_s;
+    f->max_body_bytes = s->max_body_bytes;
+    f->max_retries = s->max_retries;
+    f->retry_base_ms = s->retry_base_ms;
+    f->rng = (unsigned)time(NULL) ^ (unsigned)getpid();
+    if (s->ca_file && !(f->ca_file = strdup(s->ca_file))) goto nomem;
+    f->user_agent = strdup(s->user_agent && *s->user_agent ? s->user_agent
+                                                           : "reportd/" REPORTD_VERSION);
+    if (!f->user_agent) goto nomem;
+    f->multi = curl_multi_init();
+    if (!f->multi) goto nomem;
+    curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->concurrency);
+    curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->concurrency);
+    return f;
+nomem:
+    rd_buf_puts(err, "out of memory creating the fetcher");
+    rd_fetcher_free(f);
+    return NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? strdup(s) : NULL;
+}
+
+int rd_fetcher_submit(rd_fetcher *f, const rd_http_request *in)
+{
+    req *r = calloc(1, sizeof *r);
+    if (!r) return -1;
+    r->f = f;
+    r->url = strdup(in->url ? in->url : "");
+    r->etag = dup_or_null(in->etag);
+    r->last_modified = dup_or_null(in->last_modified);
+    r->allow_private = in->allow_private;
+    r->respect_robots = in->respect_robots;
+    r->done = in->done;
+    r->arg = in->arg;
+    if (!r->url) goto nomem;
+    if (in->allowlist)
+        for (size_t i = 0; i < in->allowlist->n; i++)
+            if (rd_kvlist_add(&r->allowlist, NULL, in->allowlist->vals[i])) goto nomem;
+    f->outstanding++;
+    char origin[512];
+    r->path = rd_url_path_query(r->url);
+    if (rd_url_origin(r->url, origin, sizeof origin) || !r->path ||
+        (strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8))) {
+        r->preset = RD_FETCH_ERR_URL;
+        if (f->failed_tail) f->failed_tail->next = r;
+        else f->failed_head = r;
+        f->failed_tail = r;
+        return 0;
+    }
+    r->h = host_get(f, origin);
+    if (!r->h) {
+        f->outstanding--;
+        goto nomem;
+    }
+    queue_push(r->h, r);
+    return 0;
+nomem:
+    req_free(r);
+    return -1;
+}
+
+size_t rd_fetcher_outstanding(const rd_fetcher *f)
+{
+    return f->outstanding;
+}
+
+size_t rd_fetcher_step(rd_fetcher *f, int max_wait_ms)
+{
+    while (f->failed_head) {
+        req *r = f->failed_head;
+        f->failed_head = r->next;
+        if (!f->failed_head) f->failed_tail = NULL;
+        complete(f, r, r->preset, 0, "not a valid http(s) URL");
+    }
+    long long wake = -1;
+    dispatch(f, &wake);
+    long long wait = max_wait_ms;
+    if (wake >= 0) {
+        long long d = wake - now_ms();
+        if (d < wait) wait = d < 0 ? 0 : d;
+    }
+    if (f->outstanding == 0) return 0;
+    int running = 0;
+    curl_multi_poll(f->multi, NULL, 0, (int)wait, NULL);
+    curl_multi_perform(f->multi, &running);
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(f->multi, &left))) {
+        if (m->msg != CURLMSG_DONE) continue;
+        req *r = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+        CURLcode rc = m->data.result;
+        finish(f, r, rc);
+    }
+    wake = -1;
+    dispatch(f, &wake);
+    return f->outstanding;
+}
+
+void rd_fetcher_free(rd_fetcher *f)
+{
+    if (!f) return;
+    while (f->failed_head) {
+        req *r = f->failed_head;
+        f->failed_head = r->next;
+        complete(f, r, RD_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
+    }
+    for (host *h = f->hosts; h; h = h->next) {
+        req *r;
+        while ((r = queue_pop(h))) {
+            if (r->is_robots) {
+                f->outstanding--;
+                req_free(r);
+            } else {
+                complete(f, r, RD_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
+            }
+        }
+    }
+    if (f->multi) {
+        while (f->active) {
+            req *r = f->active;
+            f->active = r->anext;
+            curl_multi_remove_handle(f->multi, r->easy);
+            if (r->is_robots) {
+                f->outstanding--;
+                req_free(r);
+            } else {
+                complete(f, r, RD_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
+            }
+        }
+        curl_multi_cleanup(f->multi);
+    }
+    while (f->hosts) {
+        host *h = f->hosts;
+        f->hosts = h->next;
+        rd_robots_free(h->robots);
+        free(h->origin);
+        free(h);
+    }
+    free(f->ca_file);
+    free(f->user_agent);
+    free(f);
+}

@@ -1,0 +1,132 @@
+#include "connectors/sources/emit.h"
+
+#include <librdkafka/rdkafka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "connectors/kafka_conf.h"
+
+struct rd_emitter {
+    rd_kafka_t *rk;
+    char *topic;
+    long in_flight;
+};
+
+typedef struct pending {
+    rd_emitter *e;
+    rd_emit_done_fn done;
+    void *arg;
+} pending;
+
+/* librdkafka delivery report: hands the outcome to the producer of the message. */
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    (void)opaque;
+    pending *p = m->_private;
+    if (!p) return;
+    p->e->in_flight--;
+    if (p->done) p->done(p->arg, m->err == RD_KAFKA_RESP_ERR_NO_ERROR,
+                         m->err ? rd_kafka_err2str(m->err) : NULL);
+    free(p);
+}
+
+rd_emitter *rd_emitter_new(const rd_kafka_settings *ks, rd_buf *err)
+{
+    rd_emitter *e = calloc(1, sizeof *e);
+    if (!e || !(e->topic = strdup(ks->topic_raw))) {
+        free(e);
+        rd_buf_puts(err, "out of memory");
+        return NULL;
+    }
+    rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(ks, "reportd-fetch", err);
+    if (!conf) goto fail;
+    if (rd_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
+        rd_kafka_conf_put(conf, "linger.ms", "20", err)) {
+        rd_kafka_conf_destroy(conf);
+        goto fail;
+    }
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    char errstr[512];
+    e->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!e->rk) {
+        rd_kafka_conf_destroy(conf);
+        rd_buf_printf(err, "kafka producer: %s", errstr);
+        goto fail;
+    }
+    return e;
+fail:
+    free(e->topic);
+    free(e);
+    return NULL;
+}
+
+int rd_emitter_produce(rd_emitter *e, const rd_raw_message *msg, rd_emit_done_fn done, void *arg,
+                       rd_buf *err)
+{
+    rd_buf value = RD_BUF_INIT;
+    if (rd_raw_message_encode(msg, &value)) {
+        rd_buf_free(&value);
+        rd_buf_puts(err, "cannot encode raw message");
+        return -1;
+    }
+    pending *p = malloc(sizeof *p);
+    if (!p) {
+        rd_buf_free(&value);
+        rd_buf_puts(err, "out of memory");
+        return -1;
+    }
+    p->e = e;
+    p->done = done;
+    p->arg = arg;
+    size_t len = value.len;
+    char *data = rd_buf_steal(&value);
+    rd_kafka_resp_err_t r;
+    for (int tries = 0;; tries++) {
+        r = rd_kafka_producev(e->rk, RD_KAFKA_V_TOPIC(e->topic),
+                              RD_KAFKA_V_KEY(msg->doc_id, strlen(msg->doc_id)),
+                              RD_KAFKA_V_VALUE(data, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_FREE),
+                              RD_KAFKA_V_OPAQUE(p), RD_KAFKA_V_END);
+        if (r != RD_KAFKA_RESP_ERR__QUEUE_FULL || tries > 600) break;
+        rd_kafka_poll(e->rk, 100); /* local queue full: let deliveries drain */
+    }
+    if (r != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        free(data);
+        free(p);
+        rd_buf_printf(err, "kafka produce: %s", rd_kafka_err2str(r));
+        return -1;
+    }
+    e->in_flight++;
+    return 0;
+}
+
+void rd_emitter_poll(rd_emitter *e, int timeout_ms)
+{
+    rd_kafka_poll(e->rk, timeout_ms);
+}
+
+long rd_emitter_in_flight(const rd_emitter *e)
+{
+    return e->in_flight;
+}
+
+int rd_emitter_flush(rd_emitter *e, int timeout_ms)
+{
+    rd_kafka_flush(e->rk, timeout_ms);
+    rd_kafka_poll(e->rk, 0);
+    return e->in_flight ? -1 : 0;
+}
+
+void rd_emitter_free(rd_emitter *e)
+{
+    if (!e) return;
+    if (e->rk) {
+        rd_kafka_purge(e->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_flush(e->rk, 5000);
+        rd_kafka_poll(e->rk, 0);
+        rd_kafka_destroy(e->rk);
+    }
+    free(e->topic);
+    free(e);
+}
