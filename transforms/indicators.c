@@ -1,9 +1,406 @@
-/* Indicator extraction stage: placeholder (no indicators yet). */
-#include "transforms/extract.h"
+/* Indicator extraction stage: finds every numeric quantity that measures something and
+ * describes it (value with magnitudes applied, range, unit, qualifier, metric, kind,
+ * category, section).
+ *
+ * One pass over the code points: a candidate starts at a digit, a Chinese numeral or 第
+ * followed by a number; the number, magnitude (万/亿/千), 余/多 and the measure word are read
+ * with table look-ups (rules/units.h, rules/qualifiers.h); context rules (rules/context.h)
+ * reject dates, codes, ordinals, names and slogans. A second pass over the accepted
+ * indicators derives metric, kind and category from the clause around each one. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-int rd_indicators_extract(rd_document *doc, rd_buf *err)
+#include "transforms/cptext.h"
+#include "transforms/extract.h"
+#include "transforms/indicators_scan.h"
+#include "transforms/numerals.h"
+#include "transforms/rules/qualifiers.h"
+#include "transforms/rules/units.h"
+#include "transforms/rules/context.h"
+#include "transforms/segment_scan.h"
+
+#define CP_DI 0x7B2C /* 第 */
+
+static int is_clause_delim(uint32_t c)
 {
-    (void)doc;
-    (void)err;
+    switch (c) {
+    case 0xFF0C: /* ， */
+    case ',':
+    case 0x3002: /* 。 */
+    case 0xFF1B: /* ； */
+    case ';':
+    case 0xFF1A: /* ： */
+    case ':':
+    case 0xFF01:
+    case '!':
+    case 0xFF1F:
+    case '?':
+    case '\n':
+    case 0:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_ascii_alnum(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_range_sep(uint32_t c)
+{
+    return c == '-' || c == 0xFF0D || c == 0x2014 || c == 0x2013 || c == '~' || c == 0xFF5E ||
+           c == 0x81F3 /* 至 */ || c == 0x5230 /* 到 */;
+}
+
+size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit,
+                  unsigned *flags)
+{
+    size_t best = 0;
+    const rd_unit_rule *r = NULL;
+    for (size_t k = 0; k < sizeof RD_UNIT_RULES / sizeof *RD_UNIT_RULES; k++) {
+        if (allow_cn && !(RD_UNIT_RULES[k].flags & RD_U_CN)) continue;
+        size_t m = rd_cp_match(t, p, RD_UNIT_RULES[k].word);
+        if (m > best) best = m, r = &RD_UNIT_RULES[k];
+    }
+    if (!best) return 0;
+    if (rd_cp_match_any(t, p, RD_NOT_UNITS, NULL) >= best) return 0;
+    *unit = r->unit ? r->unit : r->word;
+    *flags = r->flags;
+    return best;
+}
+
+/* Whether the code point range [s, e) sits inside a short quotation (“四个意识”, "1530"). */
+static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
+{
+    const uint32_t *cp = t->cp;
+    size_t lim = 12;
+    int open = 0;
+    for (size_t k = 1; k <= lim && k <= s; k++) {
+        uint32_t c = cp[s - k];
+        if (c == 0x201C || c == 0x300C || c == 0x300E) {
+            open = 1;
+            break;
+        }
+        if (c == 0x201D || c == 0x300D || c == 0x300F || is_clause_delim(c)) break;
+    }
+    if (open)
+        for (size_t k = e; k < e + lim && k < t->n; k++) {
+            uint32_t c = cp[k];
+            if (c == 0x201D || c == 0x300D || c == 0x300F) return 1;
+            if (c == 0x201C || c == 0x300C || is_clause_delim(c)) break;
+        }
+    /* ASCII quotes: inside when an odd number of them precede on the line and one follows
+     * closely */
+    size_t q = 0, ls = s;
+    while (ls > 0 && cp[ls - 1] != '\n' && s - ls < 4000) {
+        if (cp[ls - 1] == '"') q++;
+        ls--;
+    }
+    if (q % 2 == 1)
+        for (size_t k = e; k < e + lim && k < t->n; k++) {
+            if (cp[k] == '"') return 1;
+            if (is_clause_delim(cp[k])) break;
+        }
+    return 0;
+}
+
+static size_t clause_start(const rd_cptext *t, size_t i)
+{
+    while (i > 0 && !is_clause_delim(t->cp[i - 1])) i--;
+    return i;
+}
+
+/* Whether one of the words occurs in [a, b). */
+static int has_word(const rd_cptext *t, size_t a, size_t b, const char *const *words)
+{
+    for (size_t i = a; i < b; i++)
+        for (int k = 0; words[k]; k++) {
+            size_t m = rd_cp_match(t, i, words[k]);
+            if (m && i + m <= b) return 1;
+        }
+    return 0;
+}
+
+static rd_qualifier qual_before(const rd_cptext *t, size_t s, const rd_qual_rule *rules,
+                                size_t *len)
+{
+    size_t best = 0;
+    rd_qualifier q = RD_QUAL_NONE;
+    for (int k = 0; rules[k].word; k++) {
+        size_t m = rd_cp_match_before(t, s, rules[k].word);
+        if (m > best) best = m, q = rules[k].qualifier;
+    }
+    *len = best;
+    return q;
+}
+
+static rd_qualifier qual_at(const rd_cptext *t, size_t p, const rd_qual_rule *rules, size_t *len)
+{
+    size_t best = 0;
+    rd_qualifier q = RD_QUAL_NONE;
+    for (int k = 0; rules[k].word; k++) {
+        size_t m = rd_cp_match(t, p, rules[k].word);
+        if (m > best) best = m, q = rules[k].qualifier;
+    }
+    *len = best;
+    return q;
+}
+
+/* Arabic magnitude words after a number: 万, 亿, 千, 百万, 千万, 万亿. */
+static size_t arabic_magnitude(const rd_cptext *t, size_t p, double *mag)
+{
+    static const struct {
+        const char *w;
+        double m;
+    } mags[] = {{"万亿", 1e12}, {"千万", 1e7}, {"百万", 1e6}, {"亿", 1e8}, {"万", 1e4},
+                {"千", 1e3}};
+    for (size_t k = 0; k < sizeof mags / sizeof *mags; k++) {
+        size_t m = rd_cp_match(t, p, mags[k].w);
+        if (m) {
+            *mag = mags[k].m;
+            return m;
+        }
+    }
+    *mag = 1;
+    return 0;
+}
+
+/* Tries a ranking at 第 (position s): 全州第三, 第一名. Fills c and returns 1 when found. */
+static int scan_rank(const rd_cptext *t, size_t s, rd_candidate *c)
+{
+    size_t p = s + 1, k;
+    double v = 0;
+    int nd = 0;
+    if (rd_cp_digit(t->cp[p]) >= 0) {
+        k = rd_parse_arabic(t, p, &v, &nd);
+        if (!k || v < 1 || nd > 3 || t->cp[p + k] == '.') return 0;
+    } else {
+        k = rd_parse_cn(t, p, &v);
+        if (!k || v < 1 || v > 999) return 0;
+    }
+    size_t e = p + k;
+    int cue = rd_cp_match_any_before(t, s, RD_RANK_CUES, NULL) > 0;
+    size_t ru = rd_cp_match_any(t, e, RD_RANK_UNITS, NULL);
+    if (ru && rd_cp_match_any(t, e, RD_NOT_UNITS, NULL)) ru = 0;
+    if (ru) {
+        uint32_t after = t->cp[e + ru];
+        /* 第一位的 (a priority), 第一名师 ... */
+        if (rd_cp_is_han(after) && !cue && t->cp[e] == 0x4F4D /* 位 */) return 0;
+        e += ru;
+    } else {
+        if (!cue) return 0;
+        uint32_t after = t->cp[e];
+        if (rd_cp_is_han(after) || is_ascii_alnum(after)) return 0; /* 第一方阵, 第一批 */
+    }
+    memset(c, 0, sizeof *c);
+    c->start = s;
+    c->end = e;
+    c->num_start = s;
+    c->num_end = p + k;
+    c->value = v;
+    c->unit = "名次";
+    c->is_rank = 1;
+    return 1;
+}
+
+/* Tries a quantity starting at number position s. Fills c and returns 1 when it is an
+ * indicator; *skip is set to the end of whatever was consumed. */
+static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *skip)
+{
+    const uint32_t *cp = t->cp;
+    int arabic = rd_cp_digit(cp[s]) >= 0;
+    double v = 0, vh = 0, mag = 1;
+    int nd = 0, has_high = 0;
+    size_t k = arabic ? rd_parse_arabic(t, s, &v, &nd) : rd_parse_cn(t, s, &v);
+    if (!k) {
+        *skip = s + 1;
+        return 0;
+    }
+    size_t p = s + k;
+    *skip = p;
+    if (v < 0) return 0; /* absurdly long */
+    if (rd_cp_match_any_before(t, s, RD_CODE_BEFORE, NULL)) return 0;
+    if (s > 0 && is_ascii_alnum(cp[s - 1])) return 0;
+    if (is_ascii_alnum(cp[p]) && !(cp[p] >= '0' && cp[p] <= '9')) return 0; /* 5G, 2.0T */
+    if (rd_cp_match_any(t, p, RD_CODE_AFTER, NULL)) return 0;
+    if (arabic) {
+        /* dates, times, codes: 2025-05-30, 12:02, 2023/24 */
+        if ((cp[p] == ':' || cp[p] == 0xFF1A) && rd_cp_digit(cp[p + 1]) >= 0) return 0;
+        if (cp[p] == '.' || cp[p] == 0xFF0E) return 0; /* 1.2.3 */
+    }
+    /* range: 1-2所 */
+    if (is_range_sep(cp[p])) {
+        size_t q = p + 1, k2;
+        double v2 = 0;
+        int nd2 = 0;
+        if (arabic && rd_cp_digit(cp[q]) >= 0) k2 = rd_parse_arabic(t, q, &v2, &nd2);
+        else if (!arabic && rd_cn_digit(cp[q]) > 0) k2 = rd_parse_cn(t, q, &v2);
+        else k2 = 0;
+        if (k2) {
+            if (v2 < 0) {
+                *skip = q + k2;
+                return 0;
+            }
+            if (is_range_sep(cp[q + k2]) || cp[q + k2] == '.' ||
+                (nd2 >= 2 && cp[q] == '0')) { /* 2025-05-30 */
+                *skip = q + k2;
+                return 0;
+            }
+            vh = v2, has_high = 1;
+            p = q + k2;
+            *skip = p;
+        }
+    }
+    rd_qualifier q = RD_QUAL_NONE;
+    size_t ql;
+    rd_qualifier iq = qual_at(t, p, RD_QUAL_INFIX, &ql);
+    if (ql) q = iq, p += ql;
+    if (arabic) {
+        size_t ml = arabic_magnitude(t, p, &mag);
+        p += ml;
+    }
+    if (q == RD_QUAL_NONE) {
+        iq = qual_at(t, p, RD_QUAL_INFIX, &ql);
+        if (ql) q = iq, p += ql;
+    }
+    size_t up = p;
+    if (cp[up] == ' ' && arabic) up++; /* 52 篇 */
+    const char *unit = NULL;
+    unsigned uflags = 0;
+    size_t ul = rd_unit_at(t, up, !arabic, &unit, &uflags);
+    size_t e;
+    if (ul) {
+        e = up + ul;
+    } else {
+        if (q == RD_QUAL_OVER && cp[p - 1] == 0x591A /* 多 */) return 0; /* 3多 */
+        if (!arabic) return 0;
+        e = p;
+        unit = "";
+        if (mag > 1) {
+            size_t cs = clause_start(t, s);
+            if (has_word(t, cs, s, RD_MONEY_CUES)) unit = "元";
+        } else {
+            /* a bare number: only as the value of a count named just before it */
+            if (!rd_cp_match_any_before(t, s, RD_BARE_NUMBER_AFTER, NULL)) return 0;
+            if (!is_clause_delim(cp[p]) && cp[p] != 0x3001) return 0;
+            if (nd == 4 && v >= 1900 && v <= 2100) return 0;
+        }
+    }
+    if (uflags & RD_U_MONEY) unit = "元";
+    /* suffix qualifier (outside the span) */
+    rd_qualifier sq = qual_at(t, e, RD_QUAL_SUFFIX, &ql);
+    size_t after = e + ql;
+    if ((uflags & RD_U_THRESHOLD) && (sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER)) return 0;
+    if ((uflags & RD_U_LIANXU) && !rd_cp_match_before(t, s, "连续")) return 0;
+    if ((!arabic || strcmp(unit, "条") == 0) && rd_cp_match_any(t, e, RD_SLOGAN_AFTER, NULL))
+        return 0;
+    if (rd_cp_match_any(t, after, RD_BENCHMARK_AFTER, NULL)) return 0;
+    if (in_short_quote(t, s, e)) return 0;
+    if (!arabic) {
+        /* Chinese numerals inside words: 统一, 之一, 每一, 唯一 */
+        if (s > 0 && (cp[s - 1] == 0x7EDF || cp[s - 1] == 0x4E4B || cp[s - 1] == 0x6BCF ||
+                      cp[s - 1] == 0x552F || cp[s - 1] == 0x9010 || cp[s - 1] == 0x540C ||
+                      cp[s - 1] == 0x5355 || cp[s - 1] == 0x7B2C))
+            return 0;
+        if (has_high) return 0;
+        size_t ce = e;
+        while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce])) ce++;
+        if (has_word(t, e, ce, RD_TOPIC_AFTER)) return 0;
+    }
+    double val = v * mag, valh = vh * mag;
+    if (!isfinite(val) || !isfinite(valh) || val > 1e18 || valh > 1e18) return 0;
+    memset(c, 0, sizeof *c);
+    size_t pl;
+    rd_qualifier pq = qual_before(t, s, RD_QUAL_PREFIX, &pl);
+    c->start = s - pl;
+    c->end = e;
+    c->num_start = s;
+    c->num_end = e;
+    c->after_end = after;
+    c->value = val;
+    c->has_high = has_high;
+    c->value_high = valh;
+    c->unit = unit;
+    c->unit_flags = uflags;
+    c->qualifier = pl ? pq : q;
+    c->suffix_qualifier = sq;
+    *skip = e;
+    return 1;
+}
+
+/* Code point offset just past a section's marker. */
+static size_t marker_end(const rd_section *s)
+{
+    size_t ml = 0;
+    for (const char *m = s->marker; m && *m; m++)
+        if ((*m & 0xC0) != 0x80) ml++;
+    return s->start + ml;
+}
+
+int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs,
+                       rd_candidate **out, size_t *n_out)
+{
+    rd_candidate *cs = NULL;
+    size_t n = 0, cap = 0, si = 0;
+    const uint32_t *cp = t->cp;
+    for (size_t i = 0; i < t->n;) {
+        uint32_t c = cp[i];
+        int digit = rd_cp_digit(c) >= 0;
+        int cn = !digit && rd_cn_digit(c) > 0;
+        if (c == 0x5341 /* 十 */) cn = 1;
+        int di = c == CP_DI && (rd_cp_digit(cp[i + 1]) >= 0 || rd_cn_digit(cp[i + 1]) > 0 ||
+                                cp[i + 1] == 0x5341);
+        if (!digit && !cn && !di) {
+            i++;
+            continue;
+        }
+        /* heading markers are not indicators */
+        while (si < n_secs && secs[si].start + 8 <= i) si++;
+        if (si < n_secs && i >= secs[si].start && i < marker_end(&secs[si])) {
+            i = marker_end(&secs[si]);
+            continue;
+        }
+        rd_candidate cand;
+        size_t skip = i + 1;
+        int ok = 0;
+        if (di) {
+            ok = scan_rank(t, i, &cand);
+            if (ok) skip = cand.end;
+            else {
+                /* an ordinal: skip its number */
+                skip = i + 1;
+                while (skip < t->n && (rd_cp_digit(cp[skip]) >= 0 || rd_cn_numeral_char(cp[skip])))
+                    skip++;
+            }
+        } else {
+            if (cn && i > 0 && rd_cn_numeral_char(cp[i - 1])) {
+                i++;
+                continue;
+            }
+            if (digit && i > 0 && rd_cp_digit(cp[i - 1]) >= 0) {
+                i++;
+                continue;
+            }
+            ok = scan_quantity(t, i, &cand, &skip);
+        }
+        if (ok) {
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 64;
+                rd_candidate *ncs = realloc(cs, nc * sizeof *cs);
+                if (!ncs) {
+                    free(cs);
+                    return -1;
+                }
+                cs = ncs, cap = nc;
+            }
+            cs[n++] = cand;
+        }
+        i = skip > i ? skip : i + 1;
+    }
+    *out = cs;
+    *n_out = n;
     return 0;
 }

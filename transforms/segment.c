@@ -1,9 +1,288 @@
-/* Segmentation stage: placeholder (no sections yet). */
+/* Segmentation stage: finds the numbered headings of a report and builds its section tree.
+ *
+ * A heading is a numbered marker at the start of a line (after blanks): "一、" style,
+ * "(一)"/"（一）" style, "1." / "1、" / "1．" style (a bare "1" directly followed by text counts
+ * when the numbering sequence confirms it), and "(1)" style. Depth follows the order in
+ * which marker styles first appear, so repeated or skipped numbers ("(三)" twice) never
+ * misnest a section. The title runs to the first 。：:；; or the line end; the body may go on
+ * on the same line. Each section's part (review/problems/plan) comes from its top-level
+ * ancestor's title (rules/parts.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "transforms/cptext.h"
 #include "transforms/extract.h"
+#include "transforms/numerals.h"
+#include "transforms/rules/parts.h"
+#include "transforms/segment_scan.h"
+
+enum { STYLE_CN = 0, STYLE_PAREN_CN, STYLE_ARABIC, STYLE_PAREN_ARABIC, STYLE_COUNT };
+
+typedef struct heading {
+    size_t start, marker_end, title_end, line_end;
+    int style;
+    int num;
+    int bare;
+} heading;
+
+static int is_open_paren(uint32_t c)
+{
+    return c == '(' || c == 0xFF08;
+}
+
+static int is_close_paren(uint32_t c)
+{
+    return c == ')' || c == 0xFF09;
+}
+
+/* Parses a small Chinese ordinal (一 .. 九十九) at i; returns its length and value. */
+static size_t cn_ordinal(const rd_cptext *t, size_t i, int *num)
+{
+    size_t k = 0;
+    while (k < 3 && i + k < t->n && (rd_cn_digit(t->cp[i + k]) > 0 || t->cp[i + k] == 0x5341))
+        k++;
+    if (k == 0) return 0;
+    double v = 0;
+    if (rd_parse_cn(t, i, &v) != k || v < 1 || v > 99) return 0;
+    *num = (int)v;
+    return k;
+}
+
+/* Parses 1-2 Arabic digits at i (not followed by another digit). */
+static size_t arabic_ordinal(const rd_cptext *t, size_t i, int *num)
+{
+    size_t k = 0;
+    int v = 0;
+    while (k < 3 && i + k < t->n && rd_cp_digit(t->cp[i + k]) >= 0) {
+        v = v * 10 + rd_cp_digit(t->cp[i + k]);
+        k++;
+    }
+    if (k == 0 || k > 2 || v == 0) return 0;
+    *num = v;
+    return k;
+}
+
+/* Characters after a bare number that make it a quantity or a date, not a heading. */
+static const char *const BARE_NOT_HEADING[] = {
+    "年", "月", "日", "号", "时", "点", "个", "所", "名", "人", "项", "次", "万", "亿", "千",
+    "百", "元", "家", "件", "位", "届", "级", "岁", "天", "周", "批", "期", "条", "种", "类",
+    "倍", "成", "分", "秒", NULL};
+
+/* Recognises a marker at code point p (first non-blank of a line). Fills h and returns 1. */
+static int scan_marker(const rd_cptext *t, size_t p, heading *h)
+{
+    const uint32_t *cp = t->cp;
+    size_t k;
+    int num = 0;
+    memset(h, 0, sizeof *h);
+    h->start = p;
+    if ((k = cn_ordinal(t, p, &num)) > 0) {
+        uint32_t c = cp[p + k];
+        if (c == 0x3001 || c == 0xFF0E || (c == '.' && rd_cp_digit(cp[p + k + 1]) < 0)) {
+            h->style = STYLE_CN, h->num = num, h->marker_end = p + k + 1;
+            return 1;
+        }
+        return 0;
+    }
+    if (is_open_paren(cp[p])) {
+        if ((k = cn_ordinal(t, p + 1, &num)) > 0 && is_close_paren(cp[p + 1 + k])) {
+            h->style = STYLE_PAREN_CN, h->num = num, h->marker_end = p + k + 2;
+            return 1;
+        }
+        if ((k = arabic_ordinal(t, p + 1, &num)) > 0 && is_close_paren(cp[p + 1 + k])) {
+            h->style = STYLE_PAREN_ARABIC, h->num = num, h->marker_end = p + k + 2;
+            return 1;
+        }
+        return 0;
+    }
+    if ((k = arabic_ordinal(t, p, &num)) > 0) {
+        uint32_t c = cp[p + k];
+        if (c == 0x3001 || ((c == '.' || c == 0xFF0E) && rd_cp_digit(cp[p + k + 1]) < 0 &&
+                            cp[p + k + 1] != '\n' && cp[p + k + 1] != 0)) {
+            h->style = STYLE_ARABIC, h->num = num, h->marker_end = p + k + 1;
+            return 1;
+        }
+        if (rd_cp_is_han(c) && !rd_cp_match_any(t, p + k, BARE_NOT_HEADING, NULL)) {
+            h->style = STYLE_ARABIC, h->num = num, h->marker_end = p + k, h->bare = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int ends_title(uint32_t c)
+{
+    return c == 0x3002 || c == 0xFF1A || c == ':' || c == 0xFF1B || c == ';' || c == '\n';
+}
+
+static int trailing_punct(uint32_t c)
+{
+    return rd_cp_is_space(c) || c == 0xFF0C || c == ',' || c == 0x3001 || c == 0xFF0E ||
+           c == '.' || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?';
+}
+
+/* A bare number is a heading only when the sequence confirms it: it follows an Arabic heading
+ * numbered one less (with no other style between), or it is 1 and the next Arabic heading
+ * before any other style is 2. */
+static int bare_confirmed(const heading *hs, size_t nh, size_t i)
+{
+    const heading *h = &hs[i];
+    for (size_t j = i; j-- > 0;) {
+        if (hs[j].style != STYLE_ARABIC) break;
+        if (hs[j].bare) continue;
+        if (hs[j].num == h->num - 1) return 1;
+        break;
+    }
+    if (h->num == 1)
+        for (size_t j = i + 1; j < nh; j++) {
+            if (hs[j].style != STYLE_ARABIC) break;
+            if (hs[j].bare) continue;
+            return hs[j].num == 2;
+        }
+    return 0;
+}
+
+static int first_year(const rd_cptext *t, size_t a, size_t b)
+{
+    for (size_t i = a; i + 4 < b; i++) {
+        if (rd_cp_digit(t->cp[i]) < 0 || (i > a && rd_cp_digit(t->cp[i - 1]) >= 0)) continue;
+        int y = 0, k = 0;
+        while (k < 5 && rd_cp_digit(t->cp[i + (size_t)k]) >= 0)
+            y = y * 10 + rd_cp_digit(t->cp[i + (size_t)k]), k++;
+        if (k == 4 && y >= 1949 && y <= 2100 && t->cp[i + 4] == 0x5E74 /* 年 */) return y;
+    }
+    return 0;
+}
+
+/* Part named by the first part keyword in [a, b), or -1. */
+static int part_of_title(const rd_cptext *t, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        for (size_t r = 0; r < sizeof RD_PART_RULES / sizeof *RD_PART_RULES; r++)
+            if (rd_cp_match(t, i, RD_PART_RULES[r].word) &&
+                i + rd_cp_match(t, i, RD_PART_RULES[r].word) <= b)
+                return (int)RD_PART_RULES[r].part;
+    return -1;
+}
+
+int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
+{
+    heading *hs = NULL;
+    size_t nh = 0, cap = 0;
+    rd_buf path = RD_BUF_INIT;
+    int ret = -1;
+
+    for (size_t line = 0; line < t->n;) {
+        size_t eol = line;
+        while (eol < t->n && t->cp[eol] != '\n') eol++;
+        size_t p = line;
+        while (p < eol && rd_cp_is_space(t->cp[p])) p++;
+        heading h;
+        if (p < eol && scan_marker(t, p, &h)) {
+            size_t e = h.marker_end;
+            while (e < eol && !ends_title(t->cp[e])) e++;
+            h.title_end = e;
+            h.line_end = eol;
+            if (nh == cap) {
+                size_t nc = cap ? cap * 2 : 32;
+                heading *nhs = realloc(hs, nc * sizeof *hs);
+                if (!nhs) goto oom;
+                hs = nhs, cap = nc;
+            }
+            hs[nh++] = h;
+        }
+        line = eol + 1;
+    }
+    /* drop bare numbers the sequence does not confirm */
+    size_t kept = 0;
+    for (size_t i = 0; i < nh; i++)
+        if (!hs[i].bare || bare_confirmed(hs, nh, i)) hs[kept++] = hs[i];
+    nh = kept;
+    if (nh == 0) {
+        ret = 0;
+        goto done;
+    }
+
+    doc->sections = calloc(nh, sizeof *doc->sections);
+    if (!doc->sections) goto oom;
+    int style_depth[STYLE_COUNT] = {0};
+    int n_styles = 0;
+    int last_at_depth[STYLE_COUNT + 1];
+    for (int d = 0; d <= STYLE_COUNT; d++) last_at_depth[d] = -1;
+    /* years named in top-level titles, to tell review from plan when keywords are silent */
+    int min_year = 0, max_year = 0;
+    for (size_t i = 0; i < nh; i++) {
+        if (!style_depth[hs[i].style]) style_depth[hs[i].style] = ++n_styles;
+        if (style_depth[hs[i].style] != 1) continue;
+        int y = first_year(t, hs[i].marker_end, hs[i].title_end);
+        if (y && (!min_year || y < min_year)) min_year = y;
+        if (y > max_year) max_year = y;
+    }
+    rd_part top_part = RD_PART_REVIEW;
+    for (size_t i = 0; i < nh; i++) {
+        rd_section *s = &doc->sections[i];
+        const heading *h = &hs[i];
+        s->ord = (int)i;
+        s->start = h->start;
+        s->end = i + 1 < nh ? hs[i + 1].start : t->n;
+        s->depth = style_depth[h->style];
+        size_t te = h->title_end;
+        while (te > h->marker_end && trailing_punct(t->cp[te - 1])) te--;
+        size_t ts = h->marker_end;
+        while (ts < te && rd_cp_is_space(t->cp[ts])) ts++;
+        s->title_end = h->title_end;
+        s->marker = rd_cp_dup(t, h->start, h->marker_end);
+        s->title = rd_cp_dup(t, ts, te);
+        if (!s->marker || !s->title) goto oom_sections;
+        s->parent = -1;
+        for (int d = s->depth - 1; d >= 1; d--)
+            if (last_at_depth[d] >= 0) {
+                s->parent = last_at_depth[d];
+                break;
+            }
+        last_at_depth[s->depth] = (int)i;
+        for (int d = s->depth + 1; d <= STYLE_COUNT; d++) last_at_depth[d] = -1;
+        if (s->parent < 0) {
+            int kw = part_of_title(t, ts, te);
+            int y = first_year(t, ts, te);
+            if (kw == RD_PART_PROBLEMS) top_part = RD_PART_PROBLEMS;
+            else if (min_year && max_year > min_year && y == max_year) top_part = RD_PART_PLAN;
+            else if (min_year && max_year > min_year && y == min_year) top_part = RD_PART_REVIEW;
+            else if (kw >= 0) top_part = (rd_part)kw;
+            s->part = top_part;
+        } else {
+            s->part = doc->sections[s->parent].part;
+        }
+        rd_buf_reset(&path);
+        if (s->parent >= 0 && rd_buf_puts(&path, doc->sections[s->parent].path)) goto oom_sections;
+        if (s->parent >= 0 && rd_buf_puts(&path, " > ")) goto oom_sections;
+        if (rd_buf_puts(&path, s->marker) || rd_buf_puts(&path, s->title)) goto oom_sections;
+        s->path = rd_buf_steal(&path);
+        if (!s->path) goto oom_sections;
+        doc->n_sections = i + 1;
+    }
+    ret = 0;
+    goto done;
+oom_sections:
+    doc->n_sections = nh; /* calloc'ed: unfilled entries hold NULLs, freed by the clear */
+oom:
+    rd_buf_puts(err, "segment: out of memory");
+done:
+    rd_buf_free(&path);
+    free(hs);
+    return ret;
+}
 
 int rd_segment(rd_document *doc, rd_buf *err)
 {
-    (void)doc;
-    (void)err;
-    return 0;
+    rd_cptext t;
+    if (!doc->text) return 0;
+    if (rd_cptext_init(&t, doc->text, doc->text_len)) {
+        rd_buf_puts(err, "segment: out of memory");
+        return -1;
+    }
+    int rc = rd_segment_scan(&t, doc, err);
+    rd_cptext_free(&t);
+    return rc;
 }

@@ -1,0 +1,174 @@
+#include "transforms/cptext.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Decodes the code point starting at s[i] (a non-continuation byte); U+FFFD when the
+ * sequence is malformed, truncated, overlong or a surrogate. */
+static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
+{
+    unsigned char b = s[i];
+    if (b < 0x80) return b;
+    int need;
+    uint32_t c, min;
+    if (b >= 0xC2 && b <= 0xDF) {
+        need = 1, c = b & 0x1F, min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        need = 2, c = b & 0x0F, min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 3, c = b & 0x07, min = 0x10000;
+    } else {
+        return 0xFFFD;
+    }
+    if (i + (size_t)need >= len) return 0xFFFD;
+    for (int k = 1; k <= need; k++) {
+        unsigned char cb = s[i + (size_t)k];
+        if ((cb & 0xC0) != 0x80) return 0xFFFD;
+        c = (c << 6) | (cb & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0xFFFD;
+    return c;
+}
+
+int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
+{
+    memset(t, 0, sizeof *t);
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80) n++;
+    t->cp = malloc((n + 1) * sizeof *t->cp);
+    t->boff = malloc((n + 1) * sizeof *t->boff);
+    if (!t->cp || !t->boff) {
+        rd_cptext_free(t);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if ((s[i] & 0xC0) == 0x80) continue;
+        t->boff[k] = i;
+        t->cp[k] = decode_at(s, len, i);
+        k++;
+    }
+    t->cp[n] = 0;
+    t->boff[n] = len;
+    t->text = text;
+    t->len = len;
+    t->n = n;
+    return 0;
+}
+
+void rd_cptext_free(rd_cptext *t)
+{
+    free(t->cp);
+    free(t->boff);
+    memset(t, 0, sizeof *t);
+}
+
+static size_t utf8_count(const char *w, size_t wl)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < wl; i++)
+        if ((w[i] & 0xC0) != 0x80) n++;
+    return n;
+}
+
+size_t rd_cp_match(const rd_cptext *t, size_t i, const char *w)
+{
+    if (i >= t->n) return 0;
+    size_t wl = strlen(w), b = t->boff[i];
+    if (wl == 0 || wl > t->len - b || memcmp(t->text + b, w, wl) != 0) return 0;
+    return utf8_count(w, wl);
+}
+
+size_t rd_cp_match_before(const rd_cptext *t, size_t i, const char *w)
+{
+    if (i > t->n) return 0;
+    size_t wl = strlen(w), b = t->boff[i];
+    if (wl == 0 || wl > b || memcmp(t->text + b - wl, w, wl) != 0) return 0;
+    return utf8_count(w, wl);
+}
+
+size_t rd_cp_match_any(const rd_cptext *t, size_t i, const char *const *words, int *which)
+{
+    size_t best = 0;
+    for (int k = 0; words[k]; k++) {
+        size_t m = rd_cp_match(t, i, words[k]);
+        if (m > best) {
+            best = m;
+            if (which) *which = k;
+        }
+    }
+    return best;
+}
+
+size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *words,
+                              int *which)
+{
+    size_t best = 0;
+    for (int k = 0; words[k]; k++) {
+        size_t m = rd_cp_match_before(t, i, words[k]);
+        if (m > best) {
+            best = m;
+            if (which) *which = k;
+        }
+    }
+    return best;
+}
+
+size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w)
+{
+    if (b > t->n) b = t->n;
+    if (a >= b) return (size_t)-1;
+    size_t wl = strlen(w);
+    if (wl == 0) return (size_t)-1;
+    size_t lo = t->boff[a], hi = t->boff[b];
+    const char *p = t->text + lo;
+    while ((size_t)(p - t->text) + wl <= hi) {
+        const char *q = memchr(p, w[0], hi - (size_t)(p - t->text));
+        if (!q || (size_t)(q - t->text) + wl > hi) break;
+        if (memcmp(q, w, wl) == 0) {
+            /* map the byte offset back to a code point index */
+            size_t off = (size_t)(q - t->text);
+            size_t l = a, r = b;
+            while (l < r) {
+                size_t m = l + (r - l) / 2;
+                if (t->boff[m] < off) l = m + 1;
+                else r = m;
+            }
+            if (l < b && t->boff[l] == off) return l;
+        }
+        p = q + 1;
+    }
+    return (size_t)-1;
+}
+
+char *rd_cp_dup(const rd_cptext *t, size_t a, size_t b)
+{
+    if (b > t->n) b = t->n;
+    if (a > b) a = b;
+    size_t lo = t->boff[a], hi = t->boff[b];
+    char *s = malloc(hi - lo + 1);
+    if (!s) return NULL;
+    memcpy(s, t->text + lo, hi - lo);
+    s[hi - lo] = '\0';
+    return s;
+}
+
+int rd_cp_is_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF ||
+           c == 0x2002 || c == 0x2003 || c == 0x200B;
+}
+
+int rd_cp_is_han(uint32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
+
+int rd_cp_digit(uint32_t c)
+{
+    if (c >= '0' && c <= '9') return (int)(c - '0');
+    if (c >= 0xFF10 && c <= 0xFF19) return (int)(c - 0xFF10);
+    return -1;
+}

@@ -1,0 +1,250 @@
+/* Second pass of indicator extraction: gives each candidate its section, kind, final
+ * qualifier, metric (a short label in the text's own words: the clause around the number,
+ * bounded by neighbouring indicators and trimmed of connectives) and category. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "transforms/cptext.h"
+#include "transforms/extract.h"
+#include "transforms/indicators_scan.h"
+#include "transforms/rules/categories.h"
+#include "transforms/rules/context.h"
+#include "transforms/rules/qualifiers.h"
+#include "transforms/segment_scan.h"
+
+#define METRIC_LEFT_MAX 22
+#define METRIC_RIGHT_MAX 14
+#define METRIC_TOPIC_MAX 10
+#define SENTENCE_MAX 300
+
+static int clause_delim(uint32_t c)
+{
+    return c == 0xFF0C || c == ',' || c == 0x3002 || c == 0xFF1B || c == ';' || c == 0xFF1A ||
+           c == ':' || c == 0xFF01 || c == '!' || c == 0xFF1F || c == '?' || c == '\n' ||
+           c == 0;
+}
+
+static int sentence_delim(uint32_t c)
+{
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == '\n' ||
+           c == 0;
+}
+
+static int word_in(const rd_cptext *t, size_t a, size_t b, const char *w)
+{
+    return rd_cp_find(t, a, b, w) != (size_t)-1;
+}
+
+/* Whether the sentence part [a, b) states a goal. */
+static int target_cue(const rd_cptext *t, size_t a, size_t b)
+{
+    for (int k = 0; RD_TARGET_CUES[k]; k++) {
+        size_t from = a;
+        for (;;) {
+            size_t at = rd_cp_find(t, from, b, RD_TARGET_CUES[k]);
+            if (at == (size_t)-1) break;
+            size_t e = at + rd_cp_match(t, at, RD_TARGET_CUES[k]);
+            /* 计划 as a noun (招生计划63名) is not a goal; as a verb (计划招聘) it is */
+            if (strcmp(RD_TARGET_CUES[k], "计划") != 0 ||
+                (rd_cp_is_han(t->cp[e]) && e < b))
+                return 1;
+            from = at + 1;
+        }
+    }
+    return 0;
+}
+
+static int generic_category(const char *cat)
+{
+    for (int k = 0; RD_GENERIC_CATEGORIES[k]; k++)
+        if (strcmp(cat, RD_GENERIC_CATEGORIES[k]) == 0) return 1;
+    return 0;
+}
+
+/* First category rule (topical or generic ones) whose word occurs in [a, b), or NULL. */
+static const char *category_in(const rd_cptext *t, size_t a, size_t b, int generic)
+{
+    if (a >= b) return NULL;
+    for (size_t r = 0; r < sizeof RD_CATEGORY_RULES / sizeof *RD_CATEGORY_RULES; r++)
+        if (generic_category(RD_CATEGORY_RULES[r].category) == generic &&
+            word_in(t, a, b, RD_CATEGORY_RULES[r].word))
+            return RD_CATEGORY_RULES[r].category;
+    return NULL;
+}
+
+/* Category from the words near the amount: topical words in the metric and its clause,
+ * then generic ones there, then topical and generic words in the sentence. */
+static const char *categorise(const rd_cptext *t, const size_t win[][2], const rd_candidate *c)
+{
+    static const struct {
+        int first, last, generic;
+    } order[] = {{0, 1, 0}, {2, 2, 0}, {0, 1, 1}, {2, 2, 1}, {3, 3, 0}};
+    for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
+        for (int w = order[o].first; w <= order[o].last; w++) {
+            const char *cat = category_in(t, win[w][0], win[w][1], order[o].generic);
+            if (cat) return cat;
+        }
+        if (o == 1 && c->is_rank) return "awards";
+        if (o == 1 && strcmp(c->unit, "元") == 0) return "funding";
+        if (o == 1 && strcmp(c->unit, "所") == 0) return "schools";
+    }
+    return NULL;
+}
+
+/* Trims words of the lists from both ends of [*a, *b). */
+static void trim(const rd_cptext *t, size_t *a, size_t *b, const char *const *head,
+                 const char *const *tail)
+{
+    for (int again = 1; again && *a < *b;) {
+        again = 0;
+        size_t m;
+        if (head && (m = rd_cp_match_any(t, *a, head, NULL)) && *a + m <= *b) *a += m, again = 1;
+        if (*a < *b && tail && (m = rd_cp_match_any_before(t, *b, tail, NULL)) && *b - m >= *a)
+            *b -= m, again = 1;
+    }
+}
+
+static size_t han_count(const rd_cptext *t, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) n += rd_cp_is_han(t->cp[i]);
+    return n;
+}
+
+int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
+{
+    rd_candidate *cs = NULL;
+    size_t n = 0;
+    rd_buf m = RD_BUF_INIT;
+    if (rd_indicators_find(t, doc->sections, doc->n_sections, &cs, &n)) goto oom;
+    if (n == 0) {
+        free(cs);
+        return 0;
+    }
+    doc->indicators = calloc(n, sizeof *doc->indicators);
+    if (!doc->indicators) goto oom;
+    size_t si = 0;
+    int sec = -1;
+    for (size_t j = 0; j < n; j++) {
+        const rd_candidate *c = &cs[j];
+        rd_indicator *x = &doc->indicators[j];
+        doc->n_indicators = j + 1;
+        while (si < doc->n_sections && doc->sections[si].start <= c->start) sec = (int)si++;
+        x->section = sec;
+        x->start = c->start;
+        x->end = c->end;
+        x->value = c->value;
+        x->has_value_high = c->has_high;
+        x->value_high = c->value_high;
+        rd_part part = sec >= 0 ? doc->sections[sec].part : RD_PART_REVIEW;
+
+        size_t ss = c->start, se = c->end;
+        while (ss > 0 && c->start - ss < SENTENCE_MAX && !sentence_delim(t->cp[ss - 1])) ss--;
+        while (se < t->n && se - c->end < SENTENCE_MAX && !sentence_delim(t->cp[se])) se++;
+        size_t cs0 = c->start, ce0 = c->after_end > c->end ? c->after_end : c->end;
+        while (cs0 > ss && !clause_delim(t->cp[cs0 - 1])) cs0--;
+        while (ce0 < se && !clause_delim(t->cp[ce0])) ce0++;
+
+        x->kind = part == RD_PART_PLAN || target_cue(t, ss, c->start) ? RD_KIND_TARGET
+                                                                       : RD_KIND_ACTUAL;
+        rd_qualifier q = c->qualifier;
+        if (q == RD_QUAL_NONE && c->suffix_qualifier != RD_QUAL_NONE) {
+            q = c->suffix_qualifier;
+            if (q == RD_QUAL_OVER && x->kind == RD_KIND_TARGET) q = RD_QUAL_AT_LEAST;
+        }
+        if (q == RD_QUAL_NONE) {
+            for (int k = 0; RD_QUAL_CLAUSE[k].word; k++)
+                if (word_in(t, cs0, c->start, RD_QUAL_CLAUSE[k].word)) {
+                    q = RD_QUAL_CLAUSE[k].qualifier;
+                    break;
+                }
+        }
+        x->qualifier = q;
+
+        /* metric: the clause around the number, bounded by the neighbouring indicators */
+        size_t la = cs0, lb = c->start;
+        if (j > 0 && cs[j - 1].end > la && cs[j - 1].end <= lb)
+            la = cs[j - 1].after_end > cs[j - 1].end && cs[j - 1].after_end <= lb
+                     ? cs[j - 1].after_end
+                     : cs[j - 1].end;
+        size_t ra = c->after_end > c->end ? c->after_end : c->end, rb = ce0;
+        if (j + 1 < n && cs[j + 1].start < rb && cs[j + 1].start >= ra) {
+            rb = cs[j + 1].start;
+            /* 工作室1个、名师工作室15个: the words between belong to the next amount */
+            size_t g = ra;
+            while (g < rb && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g])))
+                g++;
+            if (g < rb && rd_cp_match_any(t, g, RD_LIST_JOINERS, NULL)) rb = ra;
+        }
+        trim(t, &la, &lb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
+        trim(t, &ra, &rb, RD_METRIC_STRIP_AFTER_HEAD, RD_METRIC_STRIP_AFTER_TAIL);
+        if (lb - la > METRIC_LEFT_MAX) la = lb - METRIC_LEFT_MAX;
+        if (rb - ra > METRIC_RIGHT_MAX) rb = ra + METRIC_RIGHT_MAX;
+        rd_buf_reset(&m);
+        size_t nhan = han_count(t, la, lb) + han_count(t, ra, rb);
+        if (nhan < 2 && j > 0 && doc->indicators[j - 1].metric && cs[j - 1].end + 4 >= c->start) {
+            /* 金牌总数第一(99枚): the label belongs to the previous amount */
+            if (rd_buf_puts(&m, doc->indicators[j - 1].metric)) goto oom;
+        } else {
+            if (nhan < 4 && cs0 > ss) {
+                /* 高中免学费592人,补助47.36万元: name the topic of the previous clause */
+                size_t pe = cs0 - 1, pa = pe;
+                while (pa > ss && !clause_delim(t->cp[pa - 1])) pa--;
+                size_t pb = pa;
+                while (pb < pe && rd_cp_digit(t->cp[pb]) < 0) pb++;
+                trim(t, &pa, &pb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
+                if (pb - pa > METRIC_TOPIC_MAX) pa = pb - METRIC_TOPIC_MAX;
+                if (pb > pa) {
+                    char *tp = rd_cp_dup(t, pa, pb);
+                    int bad = !tp || rd_buf_puts(&m, tp);
+                    free(tp);
+                    if (bad) goto oom;
+                }
+            }
+            char *l = rd_cp_dup(t, la, lb), *r = rd_cp_dup(t, ra, rb);
+            int bad = !l || !r || rd_buf_puts(&m, l) || rd_buf_puts(&m, r);
+            free(l);
+            free(r);
+            if (bad) goto oom;
+        }
+        x->metric = rd_buf_steal(&m);
+        if (!x->metric && !(x->metric = strdup(""))) goto oom;
+
+        size_t win[4][2] = {{la, lb}, {ra, rb}, {cs0, ce0}, {ss, se}};
+        const char *cat = categorise(t, win, c);
+        if (!cat && sec >= 0) {
+            size_t ha = doc->sections[sec].start, hb = doc->sections[sec].title_end;
+            cat = category_in(t, ha, hb, 0);
+            if (!cat) cat = category_in(t, ha, hb, 1);
+        }
+        if (!cat) cat = "other";
+        x->category = cat;
+
+        x->raw = rd_cp_dup(t, c->start, c->end);
+        x->unit = strdup(c->unit);
+        x->sentence = rd_cp_dup(t, ss, se);
+        if (!x->raw || !x->unit || !x->sentence) goto oom;
+    }
+    free(cs);
+    rd_buf_free(&m);
+    return 0;
+oom:
+    free(cs);
+    rd_buf_free(&m);
+    rd_buf_puts(err, "indicators: out of memory");
+    return -1;
+}
+
+int rd_indicators_extract(rd_document *doc, rd_buf *err)
+{
+    rd_cptext t;
+    if (!doc->text) return 0;
+    if (rd_cptext_init(&t, doc->text, doc->text_len)) {
+        rd_buf_puts(err, "indicators: out of memory");
+        return -1;
+    }
+    int rc = rd_indicators_scan(&t, doc, err);
+    rd_cptext_free(&t);
+    return rc;
+}

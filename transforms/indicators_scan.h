@@ -1,0 +1,36 @@
+/* Internals of indicator extraction shared by its files and its tests: the candidate found
+ * by the scanner (transforms/indicators.c) before the describer
+ * (transforms/indicators_describe.c) gives it a metric, kind and category. */
+#ifndef REPORTD_TRANSFORMS_INDICATORS_SCAN_H
+#define REPORTD_TRANSFORMS_INDICATORS_SCAN_H
+
+#include <stddef.h>
+
+#include "transforms/cptext.h"
+#include "transforms/document.h"
+
+typedef struct rd_candidate {
+    size_t start, end;         /* span (code points): qualifier touching the number .. unit */
+    size_t num_start, num_end; /* the number and unit without a leading qualifier */
+    size_t after_end;          /* past a trailing qualifier (以上, 左右) */
+    double value;
+    int has_high;
+    double value_high;
+    const char *unit; /* static */
+    unsigned unit_flags;
+    rd_qualifier qualifier;        /* from words touching the number (近, 余) */
+    rd_qualifier suffix_qualifier; /* from 以上/以下/左右 after it */
+    int is_rank;
+} rd_candidate;
+
+/* Longest measure word at p (Chinese-numeral-safe ones only when allow_cn); returns its
+ * length and sets *unit (static string) and *flags, or returns 0. */
+size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit,
+                  unsigned *flags);
+
+/* Scans t for indicator candidates, skipping the heading markers of secs. On success returns
+ * 0 with a malloc'ed array in *out (caller frees); -1 when out of memory. */
+int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs,
+                       rd_candidate **out, size_t *n_out);
+
+#endif

@@ -1,0 +1,137 @@
+#include "transforms/numerals.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+int rd_cn_digit(uint32_t c)
+{
+    switch (c) {
+    case 0x96F6: /* 零 */
+    case 0x3007: /* 〇 */
+        return 0;
+    case 0x4E00: /* 一 */
+        return 1;
+    case 0x4E8C: /* 二 */
+    case 0x4E24: /* 两 */
+        return 2;
+    case 0x4E09: /* 三 */
+        return 3;
+    case 0x56DB: /* 四 */
+        return 4;
+    case 0x4E94: /* 五 */
+        return 5;
+    case 0x516D: /* 六 */
+        return 6;
+    case 0x4E03: /* 七 */
+        return 7;
+    case 0x516B: /* 八 */
+        return 8;
+    case 0x4E5D: /* 九 */
+        return 9;
+    default:
+        return -1;
+    }
+}
+
+double rd_cn_magnitude(uint32_t c)
+{
+    switch (c) {
+    case 0x5341: /* 十 */
+        return 10;
+    case 0x767E: /* 百 */
+        return 100;
+    case 0x5343: /* 千 */
+        return 1000;
+    case 0x4E07: /* 万 */
+        return 1e4;
+    case 0x4EBF: /* 亿 */
+        return 1e8;
+    default:
+        return 0;
+    }
+}
+
+int rd_cn_numeral_char(uint32_t c)
+{
+    return rd_cn_digit(c) >= 0 || rd_cn_magnitude(c) > 0;
+}
+
+size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
+{
+    char buf[64];
+    size_t k = 0, p = i;
+    int nd = 0, too_long = 0, sep = 0;
+    while (p < t->n) {
+        int d = rd_cp_digit(t->cp[p]);
+        if (d >= 0) {
+            if (nd < RD_NUM_MAX_INT_DIGITS) buf[k++] = (char)('0' + d);
+            else too_long = 1;
+            nd++;
+            p++;
+            continue;
+        }
+        /* thousands separator: 1-3 leading digits, then groups of ",ddd" */
+        if (t->cp[p] == ',' && nd > 0 && (nd <= 3 || sep) && p + 4 <= t->n &&
+            rd_cp_digit(t->cp[p + 1]) >= 0 && rd_cp_digit(t->cp[p + 2]) >= 0 &&
+            rd_cp_digit(t->cp[p + 3]) >= 0 && rd_cp_digit(t->cp[p + 4]) < 0 &&
+            (sep || nd <= 3)) {
+            sep = 1;
+            p++;
+            continue;
+        }
+        break;
+    }
+    if (nd == 0) return 0;
+    if (int_digits) *int_digits = nd;
+    if ((t->cp[p] == '.' || t->cp[p] == 0xFF0E) && rd_cp_digit(t->cp[p + 1]) >= 0) {
+        size_t fd = 0;
+        if (!too_long) buf[k++] = '.';
+        p++;
+        while (p < t->n && rd_cp_digit(t->cp[p]) >= 0) {
+            if (fd < 20 && !too_long) buf[k++] = (char)('0' + rd_cp_digit(t->cp[p]));
+            fd++;
+            p++;
+        }
+    }
+    buf[k] = '\0';
+    if (too_long) {
+        *v = -1;
+        return p - i;
+    }
+    *v = strtod(buf, NULL);
+    if (!isfinite(*v)) *v = -1;
+    return p - i;
+}
+
+size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v)
+{
+    double total = 0, section = 0, digit = -1;
+    size_t p = i;
+    while (p < t->n && p - i < 12) {
+        uint32_t c = t->cp[p];
+        int d = rd_cn_digit(c);
+        double m = rd_cn_magnitude(c);
+        if (d >= 0) {
+            if (digit >= 0 && d != 0) break; /* 一二: not one number */
+            digit = d;
+        } else if (m >= 1e4) {
+            if (digit < 0 && section == 0 && total == 0) break;
+            section += digit > 0 ? digit : 0;
+            total = (total + section) * m;
+            section = 0;
+            digit = -1;
+        } else if (m > 0) {
+            if (digit < 0 && m == 10 && section == 0 && total == 0) digit = 1; /* 十二 */
+            else if (digit < 0) break;
+            section += digit * m;
+            digit = -1;
+        } else {
+            break;
+        }
+        p++;
+    }
+    if (p == i) return 0;
+    if (digit > 0) section += digit;
+    *v = total + section;
+    return p - i;
+}

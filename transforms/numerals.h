@@ -1,0 +1,32 @@
+/* Numbers as written in Chinese reports: Arabic digits (ASCII or full-width, with decimal
+ * point and thousands commas) and Chinese numerals (四, 十二, 两千三百, 一万五千). Both parsers
+ * refuse absurd input (more than 15 integer digits) instead of returning inf or rounding
+ * silently, so callers can treat any parsed value as a finite double. */
+#ifndef REPORTD_TRANSFORMS_NUMERALS_H
+#define REPORTD_TRANSFORMS_NUMERALS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transforms/cptext.h"
+
+#define RD_NUM_MAX_INT_DIGITS 15
+
+/* Value of a single Chinese digit (零〇一二两三四五六七八九), else -1. */
+int rd_cn_digit(uint32_t c);
+/* Multiplier of a Chinese magnitude character (十百千万亿), else 0. */
+double rd_cn_magnitude(uint32_t c);
+/* Whether c can appear inside a Chinese numeral. */
+int rd_cn_numeral_char(uint32_t c);
+
+/* Parses an Arabic number starting at code point i. Returns the number of code points
+ * consumed (0 when there is no number there), the value in *v and the count of integer
+ * digits in *int_digits. A run of more than RD_NUM_MAX_INT_DIGITS integer digits is consumed
+ * but *v is set to -1 and the return value still covers the digits: the caller skips it. */
+size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits);
+
+/* Parses a Chinese numeral starting at i (at most 12 characters). Returns the number of code
+ * points consumed or 0. */
+size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v);
+
+#endif
