@@ -9,11 +9,9 @@
 #include "daemon/command.h"
 #include "daemon/runtime.h"
 
-/* Roles land in their own files; a binary built without one reports it instead of failing
- * to link. */
+/* The fetch role lands in its own file; until it is linked in, `reportd run` reports it
+ * instead of failing to link. */
 #pragma weak rd_role_fetch
-#pragma weak rd_role_transform
-#pragma weak rd_role_load
 
 static int run_run(int argc, char **argv)
 {

@@ -272,9 +272,13 @@ static int roles_alive(runtime *rt, double limit_s)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    long wall = (long)time(NULL);
     for (size_t i = 0; i < rt->n_roles; i++) {
         long hb = atomic_load(&rt->roles[i].ctl.heartbeat);
-        if (hb > 0 && (double)(ts.tv_sec - hb) > limit_s) return 0;
+        if (hb <= 0) continue; /* the role does not report heartbeats */
+        /* monotonic seconds per role.h; wall-clock seconds (time()) are accepted too */
+        long now = hb > 1000000000L ? wall : (long)ts.tv_sec;
+        if ((double)(now - hb) > limit_s) return 0;
     }
     return 1;
 }
@@ -324,7 +328,8 @@ static int drain(runtime *rt, const sigset_t *set, double grace_s, double tick_s
             gave_up = 1;
             break;
         }
-        int sig = wait_signal(set, left < tick_s ? left : tick_s);
+        double step = tick_s < 0.1 ? tick_s : 0.1;
+        int sig = wait_signal(set, left < step ? left : step);
         if (sig == SIGTERM || sig == SIGINT) {
             rd_log_warn("runtime", "second stop signal: not waiting for the drain", "signal=%d",
                         sig);
@@ -406,6 +411,9 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
                     rd_http_endpoint_port(http));
     }
     free(listen);
+    unsigned long long wd_usec = rd_notify_watchdog_usec();
+    double tick_s = 1.0, wd_every = wd_usec ? (double)wd_usec / 2e6 : 0, last_wd = 0;
+    if (wd_usec && (double)wd_usec / 3e6 < tick_s) tick_s = (double)wd_usec / 3e6;
     if (pthread_create(&rt->probe_tid, NULL, probe_main, rt) == 0) rt->probe_started = 1;
     rt->roles = calloc(opts->n_roles ? opts->n_roles : 1, sizeof *rt->roles);
     if (!rt->roles) goto cleanup;
@@ -423,9 +431,6 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
         t->started = 1;
     }
 
-    unsigned long long wd_usec = rd_notify_watchdog_usec();
-    double tick_s = 1.0, wd_every = wd_usec ? (double)wd_usec / 2e6 : 0, last_wd = 0;
-    if (wd_usec && (double)wd_usec / 3e6 < tick_s) tick_s = (double)wd_usec / 3e6;
     if (wd_usec)
         rd_log_info("runtime", "systemd watchdog enabled", "watchdog_usec=%llu", wd_usec);
     int ready_sent = 0, stale_logged = 0;

@@ -1,0 +1,219 @@
+/* Config checking as operators meet it: deploy/reportd.conf.example documents every key of
+ * every section with its true default; `reportd check-config` reports FILE:LINE: key and
+ * exits 2 on bad input, applies REPORTD_* overrides, reads secret files and never prints a
+ * secret. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon/config.h"
+#include "test.h"
+
+static char g_dir[64];
+
+static char *dump_json(const rd_config *cfg)
+{
+    yajl_gen g = rd_jg_new();
+    rd_config_dump(cfg, g);
+    const unsigned char *out;
+    size_t len;
+    yajl_gen_get_buf(g, &out, &len);
+    char *s = strndup((const char *)out, len);
+    yajl_gen_free(g);
+    return s;
+}
+
+static char *path_in(const char *name)
+{
+    static char buf[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", g_dir, name);
+    return buf[k];
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+    chmod(path, mode);
+}
+
+/* Runs `reportd ARGS` with the shell; stdout+stderr into out. Returns the exit status. */
+static int run_reportd(const char *env, const char *args, rd_buf *out)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s '%s' %s 2>&1", env ? env : "", t_env("REPORTD_BIN"), args);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    rd_buf_reset(out);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) rd_buf_append(out, chunk, n);
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_example_documents_every_key(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/deploy/reportd.conf.example", t_env("REPORTD_SOURCE_DIR"));
+    rd_config ex, def;
+    rd_buf err = RD_BUF_INIT;
+    int rc = rd_config_load(&ex, path, &err);
+    if (rc) fprintf(stderr, "%s\n", err.data);
+    REQUIRE(rc == 0);
+    REQUIRE(rd_config_defaults(&def, &err) == 0);
+    /* every value written in the example is the real default */
+    char *a = dump_json(&ex), *b = dump_json(&def);
+    CHECK_STR(a, b);
+    free(a);
+    free(b);
+    size_t len = 0;
+    char *text = rd_read_file(path, 1 << 20, &len);
+    REQUIRE(text);
+    /* every key of every table appears in its own section: as a member, or (keys without a
+     * default) on a comment line between the section's start and the next section */
+    for (const rd_config_section *s = rd_config_sections; s->name; s++) {
+        const rd_jnode *sec = rd_json_get(ex.root, s->name);
+        if (!sec) fprintf(stderr, "section %s missing from the example\n", s->name);
+        CHECK(sec && sec->type == RD_JOBJECT);
+        if (!sec) continue;
+        int first = sec->line, last = 1 << 30;
+        for (size_t i = 0; i < ex.root->n; i++)
+            if (ex.root->items[i]->line > first && ex.root->items[i]->line < last)
+                last = ex.root->items[i]->line;
+        for (const rd_opt *o = s->opts; o->key; o++) {
+            if (rd_json_get(sec, o->key)) continue;
+            char needle[128];
+            snprintf(needle, sizeof needle, "\"%s\":", o->key);
+            int found = 0, line = 1;
+            for (const char *p = text; *p; p++) {
+                if (*p == '\n') line++;
+                if (line >= first && line < last && strncmp(p, needle, strlen(needle)) == 0) {
+                    const char *bol = p;
+                    while (bol > text && bol[-1] != '\n') bol--;
+                    while (*bol == ' ') bol++;
+                    if (strncmp(bol, "//", 2) == 0) found = 1;
+                }
+            }
+            if (!found) fprintf(stderr, "key %s.%s is not documented in the example\n", s->name, o->key);
+            CHECK(found);
+            CHECK(o->def == NULL); /* keys with a default must be set, not commented */
+        }
+    }
+    free(text);
+    rd_config_free(&ex);
+    rd_config_free(&def);
+    rd_buf_free(&err);
+}
+
+static void test_check_config_errors(void)
+{
+    rd_buf out = RD_BUF_INIT;
+    const char *bad = path_in("bad.conf");
+    write_file(bad, "{\n  // comment\n  \"fetch\": {\n    \"concurrency\": 5000\n  }\n}\n", 0644);
+    char args[512];
+    snprintf(args, sizeof args, "check-config %s", bad);
+    CHECK_INT(run_reportd(NULL, args, &out), 2);
+    char want[300];
+    snprintf(want, sizeof want, "%s:4: fetch.concurrency:", bad);
+    CHECK(out.data && strstr(out.data, want));
+
+    write_file(bad, "{\"http\": {\"listen\": \"127.0.0.1:9464\", \"port\": 1}}", 0644);
+    CHECK_INT(run_reportd(NULL, args, &out), 2);
+    CHECK(out.data && strstr(out.data, ":1: http: unknown key \"port\""));
+
+    write_file(bad, "{\"sources\": [{\"name\": \"a\", \"kind\": \"dir\"},\n {\"name\": \"a\", \"kind\": \"feed\"}]}", 0644);
+    CHECK_INT(run_reportd(NULL, args, &out), 2);
+    CHECK(out.data && strstr(out.data, ":2: sources[1].name: \"a\" is already used"));
+
+    write_file(bad, "{\"kafka\": {\"topic.raw\": 5", 0644);
+    CHECK_INT(run_reportd(NULL, args, &out), 2);
+    CHECK(out.data && strstr(out.data, bad));
+
+    CHECK_INT(run_reportd(NULL, "check-config /nonexistent/reportd.conf", &out), 2);
+    CHECK(out.data && strstr(out.data, "/nonexistent/reportd.conf: cannot read config"));
+
+    /* a bad environment override is an error too, naming the variable */
+    CHECK_INT(run_reportd("REPORTD_LOAD_BATCH_SIZE=0", "check-config", &out), 2);
+    CHECK(out.data && strstr(out.data, "REPORTD_LOAD_BATCH_SIZE"));
+    rd_buf_free(&out);
+}
+
+static void test_check_config_effective_and_masked(void)
+{
+    rd_buf out = RD_BUF_INIT;
+    const char *pw = path_in("pgpassword"), *kpw = path_in("kafka-password"),
+               *conf = path_in("good.conf");
+    write_file(pw, "pg-Secret-1\n", 0600);
+    write_file(kpw, "kafka-Secret-2\n", 0600);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"postgres\": {\"conninfo\": \"host=db user=r password=inline-Secret-3\","
+             " \"password_file\": \"%s\"},\n"
+             " \"kafka\": {\"librdkafka\": {\"security.protocol\": \"SASL_SSL\","
+             " \"sasl.username\": \"u\"}, \"librdkafka_secret_files\": {\"sasl.password\": \"%s\"}},\n"
+             " \"sources\": [{\"name\": \"n\", \"kind\": \"json_api\", \"url\": \"http://x/\","
+             " \"token\": \"api-Secret-4\"}]}\n",
+             pw, kpw);
+    write_file(conf, text, 0644);
+    char args[512];
+    snprintf(args, sizeof args, "check-config %s", conf);
+    CHECK_INT(run_reportd("REPORTD_FETCH_CONCURRENCY=7 REPORTD_LOG_LEVEL=debug", args, &out), 0);
+    REQUIRE(out.data);
+    CHECK(strstr(out.data, "\"concurrency\": 7"));
+    CHECK(strstr(out.data, "\"level\": \"debug\""));
+    CHECK(strstr(out.data, "\"security.protocol\": \"SASL_SSL\""));
+    CHECK(strstr(out.data, "\"sasl.password\": \"***\""));
+    CHECK(strstr(out.data, "password=***"));
+    CHECK(strstr(out.data, "\"token\": \"***\""));
+    CHECK(strstr(out.data, "Secret") == NULL); /* no secret in any form */
+
+    /* the secrets did reach the config */
+    rd_config cfg;
+    rd_buf err = RD_BUF_INIT;
+    REQUIRE(rd_config_load(&cfg, conf, &err) == 0);
+    CHECK_STR(cfg.postgres.password, "pg-Secret-1");
+    int found = 0;
+    for (size_t i = 0; i < cfg.kafka.librdkafka.n; i++)
+        if (!strcmp(cfg.kafka.librdkafka.keys[i], "sasl.password"))
+            found = !strcmp(cfg.kafka.librdkafka.vals[i], "kafka-Secret-2");
+    CHECK(found);
+    char *conninfo = rd_config_pg_conninfo(&cfg);
+    CHECK(conninfo && strstr(conninfo, "password='pg-Secret-1'"));
+    free(conninfo);
+    rd_config_free(&cfg);
+
+    /* a secret file for a property that is not a secret would print it: refused */
+    snprintf(text, sizeof text, "{\"kafka\": {\"librdkafka_secret_files\": {\"client.id\": \"%s\"}}}", kpw);
+    write_file(conf, text, 0644);
+    CHECK(rd_config_load(&cfg, conf, &err) == -1);
+    CHECK(err.data && strstr(err.data, "not a secret property"));
+    rd_buf_reset(&err);
+    /* an unreadable secret file is an error naming the key */
+    snprintf(text, sizeof text, "{\"postgres\": {\"password_file\": \"%s/missing\"}}", g_dir);
+    write_file(conf, text, 0644);
+    CHECK(rd_config_load(&cfg, conf, &err) == -1);
+    CHECK(err.data && strstr(err.data, "postgres.password_file: cannot read"));
+    rd_buf_free(&err);
+    rd_buf_free(&out);
+}
+
+static void setup(void)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/reportd-config-XXXXXX");
+    CHECK(mkdtemp(g_dir) != NULL);
+}
+
+static void cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
+    CHECK(system(cmd) == 0);
+}
+
+TEST_MAIN(T(setup), T(test_example_documents_every_key), T(test_check_config_errors),
+          T(test_check_config_effective_and_masked), T(cleanup))
