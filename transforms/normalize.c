@@ -1,0 +1,136 @@
+/* UTF-8 validation and offset-stable normalisation: one pass over the input that copies
+ * unchanged spans with memcpy and rewrites only what must change (invalid sequences, NUL,
+ * full-width ASCII digits/letters, lone CR when asked). Every rewrite maps one code point
+ * (or one maximal invalid subpart, as Python's errors="replace" counts it) to one code
+ * point, so code-point offsets never shift. */
+#include <stdint.h>
+#include <string.h>
+
+#include "transforms/decode.h"
+
+static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+#define HAS_ZERO(x) (((x) - ONES) & ~(x) & HIGHS)
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid; *subpart gets the
+ * length of the maximal invalid subpart to replace by one U+FFFD. */
+static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *subpart)
+{
+    unsigned c = p[0];
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        *subpart = 1;
+        return 0;
+    }
+    size_t i = 1;
+    for (; i < need && i < avail; i++) {
+        unsigned b = p[i];
+        if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) break;
+    }
+    if (i == need) return need;
+    *subpart = i;
+    return 0;
+}
+
+int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_buf *out,
+                     long *replaced, size_t *chars)
+{
+    size_t i = 0, span = 0, n = 0;
+    long bad = 0;
+    int cr_to_lf = (flags & RD_NORM_CR_TO_LF) != 0;
+    if (rd_buf_reserve(out, len)) return -1;
+    while (i < len) {
+        /* ASCII fast path, 8 bytes at a time, when no NUL or CR is among them */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, data + i, 8);
+            if ((w & HIGHS) || HAS_ZERO(w) || HAS_ZERO(w ^ (0x0Dull * ONES))) break;
+            i += 8;
+            n += 8;
+        }
+        if (i >= len) break;
+        unsigned c = data[i];
+        if (c < 0x80) {
+            if (c == 0) {
+                if (rd_buf_append(out, data + span, i - span) ||
+                    rd_buf_append(out, REPLACEMENT, 3))
+                    return -1;
+                bad++;
+                span = i + 1;
+            } else if (c == '\r' && cr_to_lf && (i + 1 >= len || data[i + 1] != '\n')) {
+                if (rd_buf_append(out, data + span, i - span) || rd_buf_putc(out, '\n'))
+                    return -1;
+                span = i + 1;
+            }
+            i++;
+            n++;
+            continue;
+        }
+        size_t sub = 0, k = utf8_seq(data + i, len - i, &sub);
+        if (k == 0) {
+            if (rd_buf_append(out, data + span, i - span) || rd_buf_append(out, REPLACEMENT, 3))
+                return -1;
+            bad++;
+            i += sub;
+            span = i;
+            n++;
+            continue;
+        }
+        if (k == 3 && c == 0xEF && (data[i + 1] == 0xBC || data[i + 1] == 0xBD)) {
+            unsigned cp = 0xF000 | ((data[i + 1] & 0x3Fu) << 6) | (data[i + 2] & 0x3Fu);
+            if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+                (cp >= 0xFF41 && cp <= 0xFF5A)) {
+                if (rd_buf_append(out, data + span, i - span) ||
+                    rd_buf_putc(out, (char)(cp - 0xFEE0)))
+                    return -1;
+                span = i + 3;
+            }
+        }
+        i += k;
+        n++;
+    }
+    if (rd_buf_append(out, data + span, len - span)) return -1;
+    if (replaced) *replaced += bad;
+    if (chars) *chars += n;
+    return 0;
+}
+
+size_t rd_fold_fullwidth(char *s, size_t len)
+{
+    unsigned char *p = (unsigned char *)s;
+    size_t r = 0, w = 0;
+    while (r < len) {
+        if (p[r] == 0xEF && r + 2 < len && (p[r + 1] == 0xBC || p[r + 1] == 0xBD)) {
+            unsigned cp = 0xF000 | ((p[r + 1] & 0x3Fu) << 6) | (p[r + 2] & 0x3Fu);
+            if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+                (cp >= 0xFF41 && cp <= 0xFF5A)) {
+                p[w++] = (unsigned char)(cp - 0xFEE0);
+                r += 3;
+                continue;
+            }
+        }
+        p[w++] = p[r++];
+    }
+    if (w < len) p[w] = '\0';
+    return w;
+}
+
+size_t rd_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}

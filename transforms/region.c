@@ -1,0 +1,377 @@
+/* Region and year of a report. The region is the first county-level division named in the
+ * title, the issuer, the source's declared region or the portal's own name; its GB/T 2260
+ * code, city and province come from data/gazetteer.tsv (see data/SOURCES.md). Names shared
+ * by several divisions (城关区, 鼓楼区) are resolved by the city or province named in the
+ * same context, or left NULL: a region is never guessed. */
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "transforms/decode.h"
+
+#ifndef REPORTD_DATA_DIR
+#define REPORTD_DATA_DIR "data"
+#endif
+#define GAZETTEER_FILE "gazetteer.tsv"
+#define MAX_NAME_CHARS 16
+#define MAX_CANDIDATES 16
+
+typedef struct gz_entry {
+    const char *code, *name, *city, *province;
+    int county; /* 1 = county level, 0 = prefecture level */
+} gz_entry;
+
+typedef struct gz_key {
+    const char *key;
+    size_t len;
+    int entry;
+    int next; /* next key with the same hash slot, -1 at the end */
+} gz_key;
+
+static struct {
+    char *text; /* the file, split in place */
+    gz_entry *entries;
+    size_t n_entries;
+    gz_key *keys;
+    size_t n_keys;
+    int *slots; /* hash slot -> first key, -1 when empty */
+    size_t n_slots;
+    char path[PATH_MAX];
+    int loaded;
+} gz;
+
+static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
+
+static size_t hash_bytes(const char *s, size_t len)
+{
+    size_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Reads the gazetteer into gz (text stays allocated for the life of the process). */
+static int gz_read(const char *path)
+{
+    char *text = NULL;
+    size_t cap = 0, len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    for (;;) {
+        if (len + 65536 + 1 > cap) {
+            char *p = realloc(text, cap = cap ? cap * 2 : 262144);
+            if (!p) goto fail;
+            text = p;
+        }
+        size_t n = fread(text + len, 1, cap - len - 1, f);
+        if (n == 0) break;
+        len += n;
+    }
+    if (ferror(f) || !text) goto fail;
+    text[len] = '\0';
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    gz.entries = calloc(lines, sizeof *gz.entries);
+    gz.keys = calloc(2 * lines, sizeof *gz.keys);
+    gz.n_slots = 8192;
+    while (gz.n_slots < 4 * lines) gz.n_slots *= 2;
+    gz.slots = malloc(gz.n_slots * sizeof *gz.slots);
+    if (!gz.entries || !gz.keys || !gz.slots) goto fail;
+    memset(gz.slots, 0xff, gz.n_slots * sizeof *gz.slots);
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        char *col[6] = {0};
+        int nc = 0;
+        for (char *p = line; nc < 6; nc++) {
+            col[nc] = p;
+            p = strchr(p, '\t');
+            if (!p) {
+                nc++;
+                break;
+            }
+            *p++ = '\0';
+        }
+        if (line[0] != '#' && nc >= 5 && strlen(col[0]) == 6) {
+            gz_entry *e = &gz.entries[gz.n_entries];
+            *e = (gz_entry){col[0], col[1], col[2], col[3], !strcmp(col[4], "county")};
+            const char *names[2] = {col[1], nc >= 6 && *col[5] ? col[5] : NULL};
+            for (int k = 0; k < 2 && names[k]; k++) {
+                gz_key *key = &gz.keys[gz.n_keys];
+                key->key = names[k];
+                key->len = strlen(names[k]);
+                key->entry = (int)gz.n_entries;
+                size_t slot = hash_bytes(key->key, key->len) & (gz.n_slots - 1);
+                key->next = gz.slots[slot];
+                gz.slots[slot] = (int)gz.n_keys++;
+            }
+            gz.n_entries++;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    fclose(f);
+    gz.text = text;
+    return 0;
+fail:
+    fclose(f);
+    free(text);
+    free(gz.entries);
+    free(gz.keys);
+    free(gz.slots);
+    gz.entries = NULL, gz.keys = NULL, gz.slots = NULL;
+    gz.n_entries = gz.n_keys = 0;
+    return -1;
+}
+
+/* Finds the gazetteer: $REPORTD_DATA_DIR, the build's data dir, then
+ * <executable dir>/../share/reportd/data. */
+static void gz_load(void)
+{
+    char dirs[3][PATH_MAX];
+    int nd = 0;
+    const char *env = getenv("REPORTD_DATA_DIR");
+    if (env && *env) snprintf(dirs[nd++], PATH_MAX, "%s", env);
+    snprintf(dirs[nd++], PATH_MAX, "%s", REPORTD_DATA_DIR);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        snprintf(dirs[nd++], PATH_MAX, "%.*s/../share/reportd/data", PATH_MAX - 32, exe);
+    }
+    for (int i = 0; i < nd; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s", dirs[i], GAZETTEER_FILE);
+        if (gz_read(path) == 0) {
+            size_t pl = strlen(path);
+            if (pl >= sizeof gz.path) pl = sizeof gz.path - 1;
+            memcpy(gz.path, path, pl);
+            gz.path[pl] = '\0';
+            gz.loaded = 1;
+            rd_log_debug("region", "gazetteer loaded", "path=%s divisions=%zu", path, gz.n_entries);
+            return;
+        }
+    }
+    rd_log_warn("region", "gazetteer not found; regions will not be resolved",
+                "looked_in=%s tried=%d file=%s", dirs[0], nd, GAZETTEER_FILE);
+}
+
+const char *rd_gazetteer_path(void)
+{
+    pthread_once(&gz_once, gz_load);
+    return gz.loaded ? gz.path : NULL;
+}
+
+/* Collects up to max entries whose name or alias is exactly s[0..len). */
+static int gz_lookup(const char *s, size_t len, int *out, int max)
+{
+    int n = 0;
+    size_t slot = hash_bytes(s, len) & (gz.n_slots - 1);
+    for (int k = gz.slots[slot]; k >= 0 && n < max; k = gz.keys[k].next)
+        if (gz.keys[k].len == len && !memcmp(gz.keys[k].key, s, len)) {
+            int dup = 0;
+            for (int i = 0; i < n; i++) dup |= out[i] == gz.keys[k].entry;
+            if (!dup) out[n++] = gz.keys[k].entry;
+        }
+    return n;
+}
+
+static int is_suffix_char(const char *p)
+{
+    return !memcmp(p, "区", 3) || !memcmp(p, "县", 3) || !memcmp(p, "市", 3) ||
+           !memcmp(p, "旗", 3) || !memcmp(p, "州", 3);
+}
+
+/* A place name without its level word: 兰州市 -> 兰州, 甘肃省 -> 甘肃 (at least 2 chars). */
+static size_t short_name(const char *name, size_t len)
+{
+    static const char *const sfx[] = {"维吾尔自治区", "壮族自治区", "回族自治区", "自治区",
+                                      "自治州", "地区", "省", "市", "盟"};
+    for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+        size_t sl = strlen(sfx[i]);
+        if (len > sl + 3 && !memcmp(name + len - sl, sfx[i], sl)) return len - sl;
+    }
+    return len;
+}
+
+/* Whether ctx names s, fully or without its level word. */
+static int ctx_names(const char *ctx, const char *s)
+{
+    if (!ctx || !s || !*s) return 0;
+    size_t sl = short_name(s, strlen(s));
+    if (strstr(ctx, s)) return 1;
+    char tmp[64];
+    if (sl >= sizeof tmp) return 0;
+    memcpy(tmp, s, sl);
+    tmp[sl] = '\0';
+    return strstr(ctx, tmp) != NULL;
+}
+
+typedef struct match {
+    int entries[MAX_CANDIDATES];
+    int n;
+    size_t start, end;
+} match;
+
+/* Whether a 2-character name (和县, 城区) stands as a division name here: preceded by its
+ * city, or followed by 教/人民/政府/委. */
+static int short_name_ok(const char *s, size_t start, size_t end, const gz_entry *e)
+{
+    if (end - start > 6) return 1;
+    size_t cl = strlen(e->city);
+    if (start >= cl && !memcmp(s + start - cl, e->city, cl)) return 1;
+    static const char *const next[] = {"教", "人民", "政府", "委"};
+    for (size_t i = 0; i < sizeof next / sizeof *next; i++)
+        if (!strncmp(s + end, next[i], strlen(next[i]))) return 1;
+    return 0;
+}
+
+/* First division name in s of the wanted level (county 1, prefecture 0): the earliest end,
+ * the longest name ending there. */
+static int find_name(const char *s, int county, match *m)
+{
+    size_t len = strlen(s);
+    for (size_t e = 3; e <= len; e++) {
+        if (!is_suffix_char(s + e - 3)) continue;
+        /* candidate starts, longest first, on UTF-8 boundaries */
+        size_t starts[MAX_NAME_CHARS];
+        int ns = 0;
+        for (size_t b = e - 3; b > 0 && ns < MAX_NAME_CHARS;) {
+            b--;
+            while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80) b--;
+            if (((unsigned char)s[b] & 0xC0) == 0x80) break;
+            starts[ns++] = b;
+        }
+        for (int k = ns - 1; k >= 0; k--) {
+            int ids[MAX_CANDIDATES], n = gz_lookup(s + starts[k], e - starts[k], ids, MAX_CANDIDATES);
+            m->n = 0;
+            for (int i = 0; i < n; i++)
+                if (gz.entries[ids[i]].county == county &&
+                    short_name_ok(s, starts[k], e, &gz.entries[ids[i]]))
+                    m->entries[m->n++] = ids[i];
+            if (m->n) {
+                m->start = starts[k], m->end = e;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The one entry of m that the context points to, or -1 when it stays ambiguous. */
+static int disambiguate(const match *m, const char *const *ctx, int n_ctx)
+{
+    if (m->n == 1) return m->entries[0];
+    for (int level = 0; level < 2; level++) {
+        int pick = -1, hits = 0;
+        for (int i = 0; i < m->n; i++) {
+            const gz_entry *e = &gz.entries[m->entries[i]];
+            const char *want = level == 0 ? e->city : e->province;
+            int named = 0;
+            for (int c = 0; c < n_ctx && !named; c++) named = ctx_names(ctx[c], want);
+            if (named) pick = m->entries[i], hits++;
+        }
+        if (hits == 1) return pick;
+    }
+    return -1;
+}
+
+static int set_region(rd_document *doc, const gz_entry *e)
+{
+    doc->region = strdup(e->name);
+    doc->region_code = strdup(e->code);
+    doc->province = strdup(e->province);
+    doc->city = *e->city ? strdup(e->city) : NULL;
+    return doc->region && doc->region_code && doc->province ? 0 : -1;
+}
+
+int rd_region_year_of(const char *title)
+{
+    if (!title) return 0;
+    static const char *const cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "零", "○", "Ｏ"};
+    for (const char *p = title; *p; p++) {
+        if (p[0] >= '1' && p[0] <= '2' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+            p[2] <= '9' && p[3] >= '0' && p[3] <= '9' && !memcmp(p + 4, "年", 3) &&
+            (p == title || p[-1] < '0' || p[-1] > '9')) {
+            int y = atoi(p);
+            if (y >= 1990 && y <= 2100) return y;
+        }
+    }
+    /* 二〇二四年 */
+    for (const char *p = title; *p; p++) {
+        int y = 0, nd = 0;
+        const char *q = p;
+        while (nd < 4) {
+            int d = -1;
+            for (int i = 0; i < 13 && d < 0; i++)
+                if (!strncmp(q, cn_digits[i], strlen(cn_digits[i])))
+                    d = i >= 10 ? 0 : i, q += strlen(cn_digits[i]);
+            if (d < 0) break;
+            y = y * 10 + d, nd++;
+        }
+        if (nd == 4 && !strncmp(q, "年", 3) && y >= 1990 && y <= 2100) return y;
+    }
+    return 0;
+}
+
+/* Year from the first lines of the text ("一、2017年教育工作总结") when the title has none. */
+static int year_from_text(const rd_document *doc)
+{
+    const char *s = doc->text;
+    size_t len = doc->text_len;
+    int lines = 0;
+    for (size_t i = 0; i < len && lines < 12; lines++) {
+        size_t e = i;
+        while (e < len && s[e] != '\n') e++;
+        if (e - i < 240) {
+            char *line = strndup(s + i, e - i);
+            if (line && strstr(line, "总结")) {
+                int y = rd_region_year_of(line);
+                free(line);
+                if (y) return y;
+            } else {
+                free(line);
+            }
+        }
+        i = e + 1;
+    }
+    return 0;
+}
+
+void rd_region_resolve(rd_document *doc, const char *portal, const char *hint)
+{
+    if (!doc->year) doc->year = rd_region_year_of(doc->title);
+    if (!doc->year && doc->text) doc->year = year_from_text(doc);
+    if (doc->region) return;
+    pthread_once(&gz_once, gz_load);
+    if (!gz.loaded) return;
+    const char *ctx[4] = {doc->title, doc->issuer, hint, portal};
+    match m;
+    for (int level = 1; level >= 0; level--) {
+        for (int c = 0; c < 4; c++) {
+            if (!ctx[c] || !*ctx[c]) continue;
+            /* prefecture level only when named as the issuing office, not from the portal */
+            if (level == 0 && c == 3) continue;
+            const char *s = ctx[c];
+            while (find_name(s, level, &m)) {
+                if (level == 0 && strncmp(s + m.end, "教", 3) && strncmp(s + m.end, "人民政府", 12)) {
+                    s += m.end;
+                    continue;
+                }
+                int e = disambiguate(&m, ctx, 4);
+                if (e >= 0) {
+                    if (set_region(doc, &gz.entries[e])) {
+                        free(doc->region), free(doc->region_code), free(doc->province), free(doc->city);
+                        doc->region = doc->region_code = doc->province = doc->city = NULL;
+                    }
+                    return;
+                }
+                break; /* ambiguous here: try the next context */
+            }
+        }
+    }
+}

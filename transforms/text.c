@@ -1,0 +1,35 @@
+/* Plain text: UTF-8 (fast path, no iconv) or GB18030. Offsets must refer to the file's own
+ * text, so the only rewrites are one code point for one: full-width ASCII digits and
+ * letters become ASCII, invalid sequences and NUL become U+FFFD, and a lone CR (old Mac
+ * line end) becomes LF. CRLF is kept as it is (the CR stays in the text, so a consumer
+ * reading lines treats "\r\n" as one line end); a BOM is dropped and not counted. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "transforms/decode.h"
+
+int rd_decode_text(const rd_extract_input *in, rd_document *doc, rd_buf *err)
+{
+    rd_charset_choice cs;
+    rd_buf text = RD_BUF_INIT;
+    rd_charset_decide(in->data, in->len, in->content_type, 0, &cs);
+    size_t chars = 0;
+    long replaced = 0;
+    if (rd_charset_decode(in->data + cs.bom_len, in->len - cs.bom_len, cs.name, RD_NORM_CR_TO_LF,
+                          &text, &replaced, &chars, err))
+        goto fail;
+    if (rd_buf_reserve(&text, 0)) goto oom;
+    doc->charset = strdup(cs.name);
+    doc->format = strdup("text");
+    if (!doc->charset || !doc->format) goto oom;
+    doc->text_len = text.len;
+    doc->text = rd_buf_steal(&text);
+    doc->text_chars = chars;
+    doc->replaced_chars = replaced;
+    return 0;
+oom:
+    rd_buf_puts(err, "out of memory");
+fail:
+    rd_buf_free(&text);
+    return -1;
+}
