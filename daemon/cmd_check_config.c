@@ -5,6 +5,7 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
+#include "connectors/sources/source.h"
 #include "daemon/command.h"
 #include "daemon/config.h"
 
@@ -15,6 +16,26 @@ static int secret_source_key(const char *key)
            strcasestr(key, "authorization") || strstr(key, "cookie");
 }
 
+/* Writes a string, replacing the password of a URL's userinfo ("scheme://user:pw@host")
+ * with ***. */
+static void write_string(yajl_gen g, const char *s)
+{
+    const char *scheme = strstr(s, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+    const char *colon = scheme ? memchr(scheme + 3, ':', at ? (size_t)(at - scheme - 3) : 0) : NULL;
+    if (!at || !colon || (slash && slash < at)) {
+        rd_jg_str(g, NULL, s);
+        return;
+    }
+    rd_buf b = RD_BUF_INIT;
+    rd_buf_append(&b, s, (size_t)(colon + 1 - s));
+    rd_buf_puts(&b, "***");
+    rd_buf_puts(&b, at);
+    rd_jg_str(g, NULL, b.data);
+    rd_buf_free(&b);
+}
+
 /* Writes a JSON node as-is, masking the values of credential-like keys. */
 static void write_node(yajl_gen g, const rd_jnode *n)
 {
@@ -22,7 +43,7 @@ static void write_node(yajl_gen g, const rd_jnode *n)
     case RD_JNULL: yajl_gen_null(g); break;
     case RD_JBOOL: yajl_gen_bool(g, n->boolean); break;
     case RD_JNUMBER: yajl_gen_number(g, n->str, strlen(n->str)); break;
-    case RD_JSTRING: rd_jg_str(g, NULL, n->str); break;
+    case RD_JSTRING: write_string(g, n->str); break;
     case RD_JARRAY:
         yajl_gen_array_open(g);
         for (size_t i = 0; i < n->n; i++) write_node(g, n->items[i]);
@@ -69,6 +90,15 @@ static int run_check_config(int argc, char **argv)
         rd_buf_free(&err);
         return RD_EXIT_USAGE;
     }
+    rd_source *sources = NULL;
+    size_t n_sources = 0;
+    if (rd_sources_load(&cfg, &sources, &n_sources, &err)) {
+        fprintf(stderr, "%s\n", err.data ? err.data : "invalid source");
+        rd_buf_free(&err);
+        rd_config_free(&cfg);
+        return RD_EXIT_USAGE;
+    }
+    rd_sources_free(sources, n_sources);
     rd_buf_free(&err);
     if (!quiet) {
         yajl_gen g = rd_jg_new();

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "connectors/sources/source.h"
 #include "daemon/command.h"
 #include "daemon/runtime.h"
 
@@ -36,7 +37,7 @@ static int run_run(int argc, char **argv)
         return RD_EXIT_USAGE;
     }
     const rd_role_def all[] = {
-        {.name = "fetch", .run = rd_role_fetch, .needs_postgres = 0},
+        {.name = "fetch", .run = rd_role_fetch, .needs_postgres = 1},
         {.name = "transform", .run = rd_role_transform, .needs_postgres = 0},
         {.name = "load", .run = rd_role_load, .needs_postgres = 1},
     };
@@ -56,6 +57,15 @@ static int run_run(int argc, char **argv)
         rd_buf_free(&err);
         return RD_EXIT_USAGE;
     }
+    rd_source *sources = NULL;
+    size_t n_sources = 0;
+    if (rd_sources_load(&cfg, &sources, &n_sources, &err)) {
+        fprintf(stderr, "reportd run: %s\n", err.data ? err.data : "invalid source");
+        rd_buf_free(&err);
+        rd_config_free(&cfg);
+        return RD_EXIT_USAGE;
+    }
+    rd_sources_free(sources, n_sources);
     rd_buf_free(&err);
     signal(SIGPIPE, SIG_IGN);
     rd_log_info("runtime", "starting", "version=%s config=%s sources=%zu", REPORTD_VERSION,

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "connectors/sources/source.h"
 #include "daemon/http_endpoint.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
@@ -227,6 +228,18 @@ static void reload(runtime *rt, int was_ready)
         if (was_ready) rd_notify_ready("reload failed; running the previous config");
         goto done;
     }
+    rd_source *sources = NULL;
+    size_t n_checked = 0;
+    if (rd_sources_load(&next, &sources, &n_checked, &err)) {
+        rd_log_error("runtime", "reload failed; keeping the running config", "file=%s error=\"%s\"",
+                     path, err.data ? err.data : "");
+        rd_metrics_inc("reportd_config_reloads_total", "result=\"error\"");
+        rd_buf_free(&err);
+        rd_config_free(&next);
+        if (was_ready) rd_notify_ready("reload failed; running the previous config");
+        goto done;
+    }
+    rd_sources_free(sources, n_checked);
     rd_buf_free(&err);
     if (old_listen && strcmp(old_listen, next.http.listen ? next.http.listen : ""))
         rd_log_warn("runtime", "http.listen changes take effect on restart", "listen=%s",

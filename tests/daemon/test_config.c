@@ -130,6 +130,11 @@ static void test_check_config_errors(void)
     CHECK_INT(run_reportd(NULL, args, &out), 2);
     CHECK(out.data && strstr(out.data, ":2: sources[1].name: \"a\" is already used"));
 
+    /* source keys are checked by their kind's table */
+    write_file(bad, "{\"sources\": [\n{\"name\": \"a\", \"kind\": \"feed\",\n \"url\": \"http://x/\", \"itmes\": 1}]}", 0644);
+    CHECK_INT(run_reportd(NULL, args, &out), 2);
+    CHECK(out.data && strstr(out.data, ":3: sources[0].itmes: unknown key"));
+
     write_file(bad, "{\"kafka\": {\"topic.raw\": 5", 0644);
     CHECK_INT(run_reportd(NULL, args, &out), 2);
     CHECK(out.data && strstr(out.data, bad));
@@ -156,8 +161,9 @@ static void test_check_config_effective_and_masked(void)
              " \"password_file\": \"%s\"},\n"
              " \"kafka\": {\"librdkafka\": {\"security.protocol\": \"SASL_SSL\","
              " \"sasl.username\": \"u\"}, \"librdkafka_secret_files\": {\"sasl.password\": \"%s\"}},\n"
-             " \"sources\": [{\"name\": \"n\", \"kind\": \"json_api\", \"url\": \"http://x/\","
-             " \"token\": \"api-Secret-4\"}]}\n",
+             " \"sources\": [{\"name\": \"n\", \"kind\": \"json_api\","
+             " \"url\": \"http://bot:api-Secret-4@x/api?page={page}\", \"items\": \"data.list\","
+             " \"item_url\": \"url\"}]}\n",
              pw, kpw);
     write_file(conf, text, 0644);
     char args[512];
@@ -169,7 +175,7 @@ static void test_check_config_effective_and_masked(void)
     CHECK(strstr(out.data, "\"security.protocol\": \"SASL_SSL\""));
     CHECK(strstr(out.data, "\"sasl.password\": \"***\""));
     CHECK(strstr(out.data, "password=***"));
-    CHECK(strstr(out.data, "\"token\": \"***\""));
+    CHECK(strstr(out.data, "\"url\": \"http://bot:***@x/api?page={page}\""));
     CHECK(strstr(out.data, "Secret") == NULL); /* no secret in any form */
 
     /* the secrets did reach the config */
