@@ -8,14 +8,24 @@
 #include "transforms/cptext.h"
 #include "transforms/extract.h"
 #include "transforms/indicators_scan.h"
+#include "transforms/numerals.h"
 #include "transforms/rules/categories.h"
 #include "transforms/rules/context.h"
 #include "transforms/rules/qualifiers.h"
 #include "transforms/segment_scan.h"
 
+#ifndef METRIC_LEFT_MAX
 #define METRIC_LEFT_MAX 22
+#endif
+#ifndef METRIC_RIGHT_MAX
 #define METRIC_RIGHT_MAX 14
+#endif
+#ifndef METRIC_SHORT
+#define METRIC_SHORT 4 /* a label of fewer Han characters gets its topic in front */
+#endif
+#ifndef METRIC_TOPIC_MAX
 #define METRIC_TOPIC_MAX 10
+#endif
 #define SENTENCE_MAX 300
 
 static int clause_delim(uint32_t c)
@@ -112,18 +122,102 @@ static size_t han_count(const rd_cptext *t, size_t a, size_t b)
     return n;
 }
 
+/* Skips a leading time frame ("2024年", "2023年以来") at a: it dates the amount, it is not
+ * what is measured. */
+static size_t skip_time_frame(const rd_cptext *t, size_t a, size_t b)
+{
+    size_t p = a;
+    while (p < b && p - a < 4 && rd_cp_digit(t->cp[p]) >= 0) p++;
+    if (p - a != 4 || p >= b || t->cp[p] != 0x5E74 /* 年 */) return a;
+    p++;
+    size_t m = rd_cp_match_any(t, p, RD_TIME_FRAME_TAIL, NULL);
+    return p + m <= b ? p + m : p;
+}
+
+/* The words of candidate j's metric, as three code point ranges in reading order: topic
+ * (used when the label is short), left (before the amount) and right (after it). lefts[]
+ * receives the left range of each candidate, for the ones that follow. */
+static void metric_parts(const rd_cptext *t, const rd_candidate *cs, size_t n, size_t j,
+                         size_t ss, size_t cs0, size_t ce0, size_t (*lefts)[2],
+                         size_t (*topics)[2], size_t pr[3][2])
+{
+    const rd_candidate *c = &cs[j];
+    const rd_candidate *prev = j > 0 && cs[j - 1].end > cs0 && cs[j - 1].end <= c->start
+                                   ? &cs[j - 1]
+                                   : NULL;
+    size_t la = cs0, lb = c->start, shared = 0;
+    if (prev) {
+        size_t pe = prev->after_end > prev->end && prev->after_end <= lb ? prev->after_end
+                                                                          : prev->end;
+        la = pe;
+        /* 聘请21名法治副校长和17名安全副校长: the words between name the previous amount,
+         * this one shares its verb */
+        size_t g = lb;
+        while (g > la && rd_cp_is_space(t->cp[g - 1])) g--;
+        if (g > la && rd_cp_is_han(t->cp[pe]) &&
+            rd_cp_match_any_before(t, g, RD_LIST_JOINERS, NULL) &&
+            rd_cp_match_any_before(t, g, RD_LIST_JOINERS, NULL) < g - la) {
+            la = lefts[j - 1][0], lb = lefts[j - 1][1], shared = 1;
+        }
+    }
+    size_t ra = c->after_end > c->end ? c->after_end : c->end, rb = ce0;
+    if (t->cp[ra] == ')' || t->cp[ra] == 0xFF09) {
+        rb = ra; /* 第一(99枚): a parenthetical amount */
+    } else if (j + 1 < n && cs[j + 1].start < rb && cs[j + 1].start >= ra) {
+        rb = cs[j + 1].start;
+        /* 工作室1个、名师工作室15个: the words between belong to the next amount */
+        size_t g = ra;
+        while (g < rb && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g])))
+            g++;
+        if (g < rb && rd_cp_match_any(t, g, RD_LIST_JOINERS, NULL)) rb = ra;
+    }
+    if (!shared) {
+        trim(t, &la, &lb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
+        la = skip_time_frame(t, la, lb);
+        trim(t, &la, &lb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
+    }
+    trim(t, &ra, &rb, RD_METRIC_STRIP_AFTER_HEAD, RD_METRIC_STRIP_AFTER_TAIL);
+    if (lb - la > METRIC_LEFT_MAX) la = lb - METRIC_LEFT_MAX;
+    if (rb - ra > METRIC_RIGHT_MAX) rb = ra + METRIC_RIGHT_MAX;
+    lefts[j][0] = la, lefts[j][1] = lb;
+    /* topic: 高中免学费592人补助47.36万元 -> 高中免学费; else the previous clause's words */
+    size_t pa = 0, pb = 0;
+    if (prev && !shared) {
+        pa = cs0, pb = prev->start;
+    } else if (!prev && cs0 > ss) {
+        size_t pe = cs0 - 1;
+        pa = pe;
+        while (pa > ss && !clause_delim(t->cp[pa - 1])) pa--;
+        pb = pa;
+        while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0) pb++;
+        /* 一等奖2个,二等奖11个,三等奖22个: a list item's topic is the list's topic */
+        if (j > 0 && cs[j - 1].start >= pa && cs[j - 1].start < pe &&
+            han_count(t, pa, pb) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])
+            pa = topics[j - 1][0], pb = topics[j - 1][1];
+    }
+    if (pb > pa) trim(t, &pa, &pb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
+    if (pb > pa && pb - pa > METRIC_TOPIC_MAX) pa = pb - METRIC_TOPIC_MAX;
+    pr[0][0] = pa, pr[0][1] = pb > pa ? pb : pa;
+    topics[j][0] = pr[0][0], topics[j][1] = pr[0][1];
+    pr[1][0] = la, pr[1][1] = lb;
+    pr[2][0] = ra, pr[2][1] = rb;
+}
+
 int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 {
     rd_candidate *cs = NULL;
     size_t n = 0;
     rd_buf m = RD_BUF_INIT;
+    size_t (*lefts)[2] = NULL, (*topics)[2] = NULL;
     if (rd_indicators_find(t, doc->sections, doc->n_sections, &cs, &n)) goto oom;
     if (n == 0) {
         free(cs);
         return 0;
     }
     doc->indicators = calloc(n, sizeof *doc->indicators);
-    if (!doc->indicators) goto oom;
+    lefts = calloc(n, sizeof *lefts);
+    topics = calloc(n, sizeof *topics);
+    if (!doc->indicators || !lefts || !topics) goto oom;
     size_t si = 0;
     int sec = -1;
     for (size_t j = 0; j < n; j++) {
@@ -163,50 +257,22 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         x->qualifier = q;
 
         /* metric: the clause around the number, bounded by the neighbouring indicators */
-        size_t la = cs0, lb = c->start;
-        if (j > 0 && cs[j - 1].end > la && cs[j - 1].end <= lb)
-            la = cs[j - 1].after_end > cs[j - 1].end && cs[j - 1].after_end <= lb
-                     ? cs[j - 1].after_end
-                     : cs[j - 1].end;
-        size_t ra = c->after_end > c->end ? c->after_end : c->end, rb = ce0;
-        if (j + 1 < n && cs[j + 1].start < rb && cs[j + 1].start >= ra) {
-            rb = cs[j + 1].start;
-            /* 工作室1个、名师工作室15个: the words between belong to the next amount */
-            size_t g = ra;
-            while (g < rb && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g])))
-                g++;
-            if (g < rb && rd_cp_match_any(t, g, RD_LIST_JOINERS, NULL)) rb = ra;
-        }
-        trim(t, &la, &lb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
-        trim(t, &ra, &rb, RD_METRIC_STRIP_AFTER_HEAD, RD_METRIC_STRIP_AFTER_TAIL);
-        if (lb - la > METRIC_LEFT_MAX) la = lb - METRIC_LEFT_MAX;
-        if (rb - ra > METRIC_RIGHT_MAX) rb = ra + METRIC_RIGHT_MAX;
+        size_t pr[3][2];
+        metric_parts(t, cs, n, j, ss, cs0, ce0, lefts, topics, pr);
+        size_t la = pr[1][0], lb = pr[1][1], ra = pr[2][0], rb = pr[2][1];
         rd_buf_reset(&m);
         size_t nhan = han_count(t, la, lb) + han_count(t, ra, rb);
         if (nhan < 2 && j > 0 && doc->indicators[j - 1].metric && cs[j - 1].end + 4 >= c->start) {
             /* 金牌总数第一(99枚): the label belongs to the previous amount */
             if (rd_buf_puts(&m, doc->indicators[j - 1].metric)) goto oom;
         } else {
-            if (nhan < 4 && cs0 > ss) {
-                /* 高中免学费592人,补助47.36万元: name the topic of the previous clause */
-                size_t pe = cs0 - 1, pa = pe;
-                while (pa > ss && !clause_delim(t->cp[pa - 1])) pa--;
-                size_t pb = pa;
-                while (pb < pe && rd_cp_digit(t->cp[pb]) < 0) pb++;
-                trim(t, &pa, &pb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
-                if (pb - pa > METRIC_TOPIC_MAX) pa = pb - METRIC_TOPIC_MAX;
-                if (pb > pa) {
-                    char *tp = rd_cp_dup(t, pa, pb);
-                    int bad = !tp || rd_buf_puts(&m, tp);
-                    free(tp);
-                    if (bad) goto oom;
-                }
+            for (int k = nhan < METRIC_SHORT ? 0 : 1; k < 3; k++) {
+                if (pr[k][1] <= pr[k][0]) continue;
+                char *part_text = rd_cp_dup(t, pr[k][0], pr[k][1]);
+                int bad = !part_text || rd_buf_puts(&m, part_text);
+                free(part_text);
+                if (bad) goto oom;
             }
-            char *l = rd_cp_dup(t, la, lb), *r = rd_cp_dup(t, ra, rb);
-            int bad = !l || !r || rd_buf_puts(&m, l) || rd_buf_puts(&m, r);
-            free(l);
-            free(r);
-            if (bad) goto oom;
         }
         x->metric = rd_buf_steal(&m);
         if (!x->metric && !(x->metric = strdup(""))) goto oom;
@@ -227,10 +293,14 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (!x->raw || !x->unit || !x->sentence) goto oom;
     }
     free(cs);
+    free(lefts);
+    free(topics);
     rd_buf_free(&m);
     return 0;
 oom:
     free(cs);
+    free(lefts);
+    free(topics);
     rd_buf_free(&m);
     rd_buf_puts(err, "indicators: out of memory");
     return -1;

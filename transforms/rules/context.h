@@ -58,8 +58,12 @@ static const char *const RD_LIST_JOINERS[] = {"、", "，", ",", "和", "及", "
 /* Stripped from the start of a metric (enumerators, time frames, connectives). */
 static const char *const RD_METRIC_STRIP_HEAD[] = {
     "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "其中",
-    "同时", "此外", "另外", "全年", "今年", "年内", "当年", "累计", "共计", "共", "和", "及",
+    "同时", "此外", "另外", "全年", "今年", "我区", "我县", "我市", "我省", "我局", "年内", "当年", "累计", "共计", "共", "和", "及",
     "与", "并", "、", "的", "(", "（", ")", "）", "”", "，", ",", " ", "　", NULL};
+
+/* After a leading year ("2024年以来"), words that belong to the time frame. */
+static const char *const RD_TIME_FRAME_TAIL[] = {"以来", "上半年", "下半年", "全年", "度", "底",
+                                                 "初", "暑期", "春季", "秋季", NULL};
 
 /* Stripped from the end of the text before the number. */
 static const char *const RD_METRIC_STRIP_TAIL[] = {
