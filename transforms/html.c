@@ -172,6 +172,7 @@ static void r_put(renderer *r, const char *s, size_t len)
         if (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r' || *u == '\f') ws = 1;
         else if (i + 2 <= len && u[0] == 0xC2 && u[1] == 0xA0) ws = 2;
         else if (i + 3 <= len && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ws = 3;
+        else if (i + 3 <= len && u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xAF)) ws = 3;
         if (ws) {
             r->pending_space = 1;
             i += ws;
@@ -179,7 +180,8 @@ static void r_put(renderer *r, const char *s, size_t len)
         }
         size_t j = i + 1;
         while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r' &&
-               s[j] != '\f' && (unsigned char)s[j] != 0xC2 && (unsigned char)s[j] != 0xE3)
+               s[j] != '\f' && (unsigned char)s[j] != 0xC2 && (unsigned char)s[j] != 0xE3 &&
+               (unsigned char)s[j] != 0xE2)
             j++;
         if (r->pending_space && r->out.len > r->line_start &&
             r->out.data[r->out.len - 1] != '\t')
@@ -442,13 +444,30 @@ static char *read_head(html_ctx *c, xmlNode *head, rd_document *doc)
 
 /* Splits "文章标题_站点名" / "标题 - 站点" / "标题|站点": the first part is returned (caller
  * frees), the rest goes to portal. */
+static int site_like(const char *s)
+{
+    static const char *const ends[] = {"政府", "网站", "门户", "网", "教育局", "平台", "在线"};
+    size_t len = strlen(s);
+    while (len && s[len - 1] == ' ') len--;
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t el = strlen(ends[i]);
+        if (len >= el && !memcmp(s + len - el, ends[i], el)) return 1;
+    }
+    return 0;
+}
+
 static char *split_page_title(html_ctx *c, const char *t)
 {
-    static const char *const seps[] = {"_", " - ", "|", "－", "—", " -", "- ", NULL};
+    /* "_", "|" and " - " always separate; a bare dash only before a site name */
+    static const char *const seps[] = {"_", " - ", "|", "－", "—", "-", NULL};
     size_t cut = strlen(t), sl = 0;
-    for (const char *const *s = seps; *s; s++) {
-        const char *p = strstr(t, *s);
-        if (p && (size_t)(p - t) < cut && p > t) cut = (size_t)(p - t), sl = strlen(*s);
+    for (int i = 0; seps[i]; i++) {
+        for (const char *p = strstr(t, seps[i]); p; p = strstr(p + 1, seps[i])) {
+            if (p == t || (size_t)(p - t) >= cut) break;
+            if (i >= 3 && !site_like(p + strlen(seps[i]))) continue;
+            cut = (size_t)(p - t), sl = strlen(seps[i]);
+            break;
+        }
     }
     if (sl) {
         rd_buf_puts(c->portal, t + cut + sl);

@@ -46,6 +46,7 @@ static size_t space_at(const char *s, size_t len)
     if (len >= 1 && (u[0] == ' ' || u[0] == '\t' || u[0] == '\r' || u[0] == '\n')) return 1;
     if (len >= 2 && u[0] == 0xC2 && u[1] == 0xA0) return 2;
     if (len >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) return 3;
+    if (len >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xAF)) return 3;
     return 0;
 }
 
@@ -59,7 +60,9 @@ char *rd_meta_strdup_trim(const char *s, size_t len)
             len -= 1;
         else if (len >= 2 && !memcmp(s + len - 2, "\xC2\xA0", 2))
             len -= 2;
-        else if (len >= 3 && !memcmp(s + len - 3, "\xE3\x80\x80", 3))
+        else if (len >= 3 && (!memcmp(s + len - 3, "\xE3\x80\x80", 3) ||
+                              (!memcmp(s + len - 3, "\xE2\x80", 2) &&
+                               ((unsigned char)s[len - 1] <= 0x8A || (unsigned char)s[len - 1] == 0xAF))))
             len -= 3;
         else
             break;
