@@ -260,6 +260,10 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     if (ql) q = iq, p += ql;
     if (arabic) {
         size_t ml = arabic_magnitude(t, p, &mag);
+        const char *u_;
+        unsigned f_;
+        /* 3千名 is 3000 but 750千伏 is a voltage: 千 alone needs a measure word after it */
+        if (ml && mag == 1e3 && !rd_unit_at(t, p + ml, 0, &u_, &f_)) ml = 0, mag = 1;
         p += ml;
     }
     if (q == RD_QUAL_NONE) {
@@ -277,6 +281,7 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     } else {
         if (q == RD_QUAL_OVER && cp[p - 1] == 0x591A /* 多 */) return 0; /* 3多 */
         if (!arabic) return 0;
+        if (is_ascii_alnum(cp[p])) return 0; /* 11.4万P: a unit we cannot read */
         e = p;
         unit = "";
         if (mag > 1) {
@@ -294,18 +299,31 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     rd_qualifier sq = qual_at(t, e, RD_QUAL_SUFFIX, &ql);
     size_t after = e + ql;
     if ((uflags & RD_U_THRESHOLD) && (sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER)) return 0;
+    if ((uflags & RD_U_THRESHOLD) && (has_high || (!ql && rd_cp_is_han(cp[e])))) return 0;
+    if ((uflags & RD_U_CAPACITY) && !ql && rd_cp_is_han(cp[e]) &&
+        !rd_cp_match_any(t, e, RD_CAPACITY_VERBS_AFTER, NULL))
+        return 0;
+    /* 年运量150万吨以上的物流园区: a threshold describing a class of things */
+    if ((sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER) && cp[after] == 0x7684 /* 的 */ &&
+        !rd_cp_match(t, after, "的平均"))
+        return 0;
     if ((uflags & RD_U_LIANXU) && !rd_cp_match_before(t, s, "连续")) return 0;
     if ((!arabic || strcmp(unit, "条") == 0) && rd_cp_match_any(t, e, RD_SLOGAN_AFTER, NULL))
         return 0;
     if (rd_cp_match_any(t, after, RD_BENCHMARK_AFTER, NULL)) return 0;
     if (in_short_quote(t, s, e)) return 0;
     if (!arabic) {
-        /* Chinese numerals inside words: 统一, 之一, 每一, 唯一 */
-        if (s > 0 && (cp[s - 1] == 0x7EDF || cp[s - 1] == 0x4E4B || cp[s - 1] == 0x6BCF ||
-                      cp[s - 1] == 0x552F || cp[s - 1] == 0x9010 || cp[s - 1] == 0x540C ||
-                      cp[s - 1] == 0x5355 || cp[s - 1] == 0x7B2C))
-            return 0;
+        /* Chinese numerals inside words and names: 统一, 之一, 十四届四次全委会 */
+        if (rd_cp_match_any_before(t, s, RD_CN_NAME_BEFORE, NULL)) return 0;
+        /* a lone 二 is an ordinal (二次发掘, 二人转); counts use 两 */
+        if (k == 1 && cp[s] == 0x4E8C) return 0;
+        /* 干一项成一项, 两个市场两种资源: another numeral right after is a slogan */
+        for (size_t r = e; r < e + 4 && r < t->n && !is_clause_delim(cp[r]); r++)
+            if (rd_cn_digit(cp[r]) > 0) return 0;
+        for (size_t r = s; r > 0 && r + 4 > s && !is_clause_delim(cp[r - 1]); r--)
+            if (rd_cn_digit(cp[r - 1]) > 0) return 0;
         if (has_high) return 0;
+        if (k == 1 && cp[s] == 0x4E00 /* 一 */ && !(uflags & RD_U_ONE)) return 0;
         size_t ce = e;
         while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce])) ce++;
         if (has_word(t, e, ce, RD_TOPIC_AFTER)) return 0;

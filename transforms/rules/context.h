@@ -34,11 +34,19 @@ static const char *const RD_SLOGAN_AFTER[] = {
     "制度", "模式", "理念", "精神", "原则", "要求", "清单", "行动", "战略", "方针", "服务",
     "一", "是", "大", "小", "新", "好", "化", "中心", "课堂", "基本", "全面", "必须", "务必",
     "提升", "融合", "结合", "并举", "联动", "协同", "文明", "特色", "教育", "管理", "建设",
-    "问题", "任务", "方面", NULL};
+    "问题", "任务", "方面", "产业", "全委", "全会", "会议", "全体会议", NULL};
+
+/* Right before a Chinese numeral, these make it part of a name (十四届四次全委会). */
+static const char *const RD_CN_NAME_BEFORE[] = {"届", "第", "统", "之", "每", "唯", "逐", "同",
+                                                "单", "万", "专", NULL};
 
 /* Later in the clause, these make a Chinese-numeral count the name of a topic
  * (…及两项督导评估等方面). */
 static const char *const RD_TOPIC_AFTER[] = {"等方面", "等领域", "等工作", NULL};
+
+/* After a capacity (吨, 千瓦) these still mean an amount, not a project name. */
+static const char *const RD_CAPACITY_VERBS_AFTER[] = {"以上", "左右", "和", "及", "与", "、", "增长",
+                                                      "下降", "提高", NULL};
 
 /* After the amount, these make it a benchmark quoted for comparison (超过全市75%的平均水平). */
 static const char *const RD_BENCHMARK_AFTER[] = {"的平均", "平均水平", "的水平", NULL};
@@ -69,7 +77,7 @@ static const char *const RD_TIME_FRAME_TAIL[] = {"以来", "上半年", "下半�
 static const char *const RD_METRIC_STRIP_TAIL[] = {
     "分别达到", "分别为", "分别", "达到", "达", "为", "至", "共计", "共", "累计", "总计", "合计",
     "约", "的", "是", "有", "超过", "突破", "近", "和", "及", "与", "、", "(", "（", "“",
-    " ", "　", "均", "各", NULL};
+    " ", "　", "平均", "均", "各", NULL};
 
 /* Stripped from the start of the text after the amount. */
 static const char *const RD_METRIC_STRIP_AFTER_HEAD[] = {

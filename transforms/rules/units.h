@@ -9,9 +9,12 @@
 enum {
     RD_U_CN = 1,        /* may follow a Chinese numeral (四所, 两项); otherwise digits only */
     RD_U_LIANXU = 2,    /* a duration: an indicator only after 连续 (连续13年) */
-    RD_U_THRESHOLD = 4, /* with 以上/以下 after it a threshold (600分以上), not an indicator */
+    RD_U_THRESHOLD = 4, /* with 以上/以下 after it a threshold (600分以上), before a noun or in
+                           a range a description (2-3岁幼儿), not an indicator */
     RD_U_MONEY = 8,     /* money: reported as 元 */
     RD_U_RATE = 16,     /* a rate or share (%) */
+    RD_U_CAPACITY = 64, /* directly before a noun a capacity in a project name (700万吨露天矿) */
+    RD_U_ONE = 32,      /* may follow the lone numeral 一 (一所, 一项; not 一起, 一个中国) */
 };
 
 typedef struct rd_unit_rule {
@@ -21,7 +24,7 @@ typedef struct rd_unit_rule {
 } rd_unit_rule;
 
 static const rd_unit_rule RD_UNIT_RULES[] = {
-    {"元", NULL, RD_U_CN | RD_U_MONEY},
+    {"元", NULL, RD_U_MONEY},
     {"块钱", "元", RD_U_MONEY},
     {"美元", NULL, 0},
     {"%", NULL, RD_U_RATE},
@@ -35,24 +38,46 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
     {"班次", NULL, 0},
     {"架次", NULL, 0},
     {"人", NULL, RD_U_CN},
-    {"名", NULL, RD_U_CN},
+    {"名", NULL, RD_U_CN | RD_U_ONE},
     {"位", NULL, 0},
-    {"所", NULL, RD_U_CN},
+    {"所", NULL, RD_U_CN | RD_U_ONE},
     {"个", NULL, RD_U_CN},
-    {"项", NULL, RD_U_CN},
+    {"项", NULL, RD_U_CN | RD_U_ONE},
     {"次", NULL, RD_U_CN},
     {"件", NULL, RD_U_CN},
     {"篇", NULL, RD_U_CN},
     {"幅", NULL, 0},
-    {"枚", NULL, RD_U_CN},
+    {"枚", NULL, RD_U_CN | RD_U_ONE},
     {"块", NULL, 0},
     {"平方米", NULL, 0},
     {"平米", NULL, 0},
     {"平方公里", NULL, 0},
     {"公里", NULL, 0},
     {"亩", NULL, 0},
+    {"亩次", NULL, 0},
     {"公顷", NULL, 0},
-    {"吨", NULL, 0},
+    {"吨", NULL, RD_U_CAPACITY},
+    {"斤", NULL, 0},
+    {"头", NULL, 0},
+    {"只", NULL, 0},
+    {"株", NULL, 0},
+    {"棵", NULL, 0},
+    {"羽", NULL, 0},
+    {"匹", NULL, 0},
+    {"列", NULL, 0},
+    {"份", NULL, 0},
+    {"度", NULL, 0},
+    {"公斤", NULL, 0},
+    {"千克", NULL, 0},
+    {"立方米", NULL, 0},
+    {"千瓦时", NULL, 0},
+    {"标箱", NULL, RD_U_CAPACITY},
+    {"艘", NULL, 0},
+    {"架", NULL, 0},
+    {"栋", NULL, 0},
+    {"眼", NULL, 0},
+    {"口", NULL, 0},
+    {"公里/小时", NULL, 0},
     {"户", NULL, RD_U_CN},
     {"家", NULL, RD_U_CN},
     {"台", NULL, 0},
@@ -70,7 +95,7 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
     {"本", NULL, 0},
     {"册", NULL, 0},
     {"部", NULL, 0},
-    {"座", NULL, RD_U_CN},
+    {"座", NULL, RD_U_CN | RD_U_ONE},
     {"辆", NULL, 0},
     {"张", NULL, 0},
     {"支", NULL, RD_U_CN},
@@ -81,9 +106,9 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
     {"种", NULL, 0},
     {"类", NULL, 0},
     {"倍", NULL, 0},
-    {"万千瓦", NULL, 0},
-    {"千瓦", NULL, 0},
-    {"兆瓦", NULL, 0},
+    {"万千瓦", NULL, RD_U_CAPACITY},
+    {"千瓦", NULL, RD_U_CAPACITY},
+    {"兆瓦", NULL, RD_U_CAPACITY},
     {"千米", NULL, 0},
     {"年", NULL, RD_U_CN | RD_U_LIANXU},
     {"岁", NULL, RD_U_THRESHOLD},
@@ -93,11 +118,11 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
 /* Words after a number that are not measure words even though they start like one. */
 static const char *const RD_NOT_UNITS[] = {
     "年级", "年度", "年代", "年来", "年前", "年后", "年内", "年间", "年初", "年底", "年末",
-    "分钟", "分之", "分别", "分类", "分校", "分配", "分局",
-    "名单", "名称", "名义", "名片",
+    "头脑", "只有", "只要", "份额", "度假", "列车", "千伏", "分钟", "分之", "分别", "分类", "分校", "分配", "分局",
+    "名称", "名义", "名片",
     "次性", "项目", "个人", "人民", "人才", "人员", "人大", "人口",
     "期间", "期末", "期中", "时期", "场所", "场景", "场地", "家庭", "家长", "条件", "条例",
-    "部门", "部分", "部署", "本科", "门类", "节点", "种类", "类型", "处理", "元素", "台账",
+    "口径", "口岸", "眼光", "架构", "部门", "部分", "部署", "本科", "门类", "节点", "种类", "类型", "处理", "元素", "台账",
     "批次", "起来", "起点", "间隔", "块化", "套餐",
     NULL};
 
