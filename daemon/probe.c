@@ -14,7 +14,8 @@ static void put_line(rd_buf *why, const char *prefix, const char *msg)
 {
     rd_buf_puts(why, prefix);
     size_t n = strcspn(msg, "\n");
-    rd_buf_append(why, msg, n);
+    for (size_t i = 0; i < n; i++) /* reasons end up inside quoted log values */
+        rd_buf_putc(why, msg[i] == '"' ? '\'' : msg[i]);
 }
 
 int rd_probe_postgres(const rd_config *cfg, int timeout_s, rd_buf *why)
@@ -112,7 +113,8 @@ int rd_kafka_probe_check(rd_kafka_probe *p, const rd_config *cfg, int timeout_s,
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err = rd_kafka_metadata(p->rk, 0, NULL, &md, timeout_s * 1000);
     if (err) {
-        rd_buf_printf(why, "kafka unreachable (%s): %s", servers, rd_kafka_err2str(err));
+        rd_buf_printf(why, "kafka unreachable (%s): ", servers);
+        put_line(why, "", rd_kafka_err2str(err));
         return -1;
     }
     int brokers = md->broker_cnt;

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the reportd image without a Docker engine and checks it: buildah and podman with
+# --storage-driver vfs --isolation chroot (no overlayfs, no user namespaces needed), the
+# debian:bookworm-slim base image made locally with debootstrap (no registry access), then
+# runs `reportd --version` and `reportd extract` on a sample report inside the image.
+#
+#   deploy/container-check.sh [--skip-tests]    (as root on Debian 12)
+#
+# --skip-tests passes REPORTD_SKIP_TESTS=1 to the build stage (the suite then runs only in
+# the normal CI job). State lives in ${REPORTD_CONTAINER_DIR:-/var/tmp/reportd-container}:
+# the base image is built once and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+skip_tests=0
+[ "${1:-}" = "--skip-tests" ] && skip_tests=1
+
+log() { echo "container-check: $*" >&2; }
+
+if [ "$(id -u)" != 0 ]; then
+    log "run as root (debootstrap and vfs storage need it)"; exit 2
+fi
+need=()
+for tool in buildah podman debootstrap; do
+    command -v "$tool" >/dev/null || need+=("$tool")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+state=${REPORTD_CONTAINER_DIR:-/var/tmp/reportd-container}
+mkdir -p "$state"
+store=(--storage-driver vfs --root "$state/storage" --runroot "$state/run")
+base=docker.io/library/debian:bookworm-slim
+image=localhost/reportd:check
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+# 1. The base image, from debootstrap (what debian:bookworm-slim is: a minbase bookworm).
+if ! buildah "${store[@]}" inspect --type image "$base" >/dev/null 2>&1; then
+    rootfs=$state/rootfs
+    rm -rf "$rootfs"
+    log "debootstrap bookworm (minbase) from $mirror"
+    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$state/debootstrap.log" 2>&1 || {
+        tail -n 20 "$state/debootstrap.log" >&2; exit 1; }
+    # as in the official slim image: no docs, no apt caches
+    rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin \
+           "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
+    tar -C "$rootfs" --numeric-owner -c . | podman "${store[@]}" import - "$base" >/dev/null
+    rm -rf "$rootfs"
+    log "base image $base imported"
+fi
+
+# 2. The image, from the repository's Dockerfile, never pulling.
+log "building $image (tests in the build stage: $([ $skip_tests = 1 ] && echo no || echo yes))"
+start=$(date +%s)
+buildah "${store[@]}" bud --isolation chroot --pull=never --layers=false \
+    --build-arg REPORTD_SKIP_TESTS=$skip_tests -f Dockerfile -t "$image" . \
+    >"$state/build.log" 2>&1 || { tail -n 40 "$state/build.log" >&2; log "build failed (log: $state/build.log)"; exit 1; }
+log "built in $(( $(date +%s) - start )) s"
+
+# 3. Inside the image: the binary runs as the non-root user and extracts a sample report.
+ctr=$(buildah "${store[@]}" from --pull=never "$image")
+trap 'buildah "${store[@]}" rm "$ctr" >/dev/null 2>&1 || true' EXIT
+seed=$(ls tests/fixtures/seeds/*.txt | head -n 1)
+buildah "${store[@]}" copy --chown 10001:10001 "$ctr" "$seed" /tmp/seed.txt >/dev/null
+run() { buildah "${store[@]}" run --isolation chroot --user reportd "$ctr" -- "$@"; }
+version=$(run reportd --version)
+echo "$version" | head -n 1
+echo "$version" | grep -q '^reportd ' || { log "reportd --version failed"; exit 1; }
+out=$(run reportd extract /tmp/seed.txt)
+echo "$out" | python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.readline())
+assert doc["sections"] and doc["indicators"], "no sections or indicators"
+print("extract: %d sections, %d indicators, region=%s year=%s" % (
+    len(doc["sections"]), len(doc["indicators"]), doc.get("region"), doc.get("year")))
+'
+user=$(run id -un)
+[ "$user" = reportd ] || { log "image runs as $user"; exit 1; }
+size=$(buildah "${store[@]}" inspect --type image --format '{{.Docker.Size}}' "$image" 2>/dev/null || echo "?")
+log "ok: $image (size ${size} bytes)"
