@@ -183,20 +183,19 @@ size_t rd_fetch_state_pending(const rd_fetch_state *st)
     return st->pending;
 }
 
-/* The last record of a URL in a batch wins (DISTINCT ON by position). */
+/* The last record of a (source, URL) in a batch wins (DISTINCT ON by position). */
 static const char upsert_sql[] =
     "INSERT INTO reports.fetch_state AS s (url, doc_id, source, parent_url, etag, "
     "  last_modified, lastmod, sha256, last_status, last_error, failures, total_failures, "
     "  last_emitted) "
-    "SELECT DISTINCT ON (u.url) u.url, u.doc_id, u.source, u.parent_url, u.etag, u.lm, "
+    "SELECT DISTINCT ON (u.source, u.url) u.url, u.doc_id, u.source, u.parent_url, u.etag, u.lm, "
     "  u.lastmod, u.sha, u.status, u.error, (u.error IS NOT NULL)::int, "
     "  (u.error IS NOT NULL)::int, CASE WHEN u.emitted THEN now() END "
     "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
     "  $7::text[], $8::text[], $9::int[], $10::text[], $11::bool[]) WITH ORDINALITY "
     "  AS u(url, doc_id, source, parent_url, etag, lm, lastmod, sha, status, error, emitted, ord) "
-    "ORDER BY u.url, u.ord DESC "
-    "ON CONFLICT (url) DO UPDATE SET "
-    "  source = EXCLUDED.source, "
+    "ORDER BY u.source, u.url, u.ord DESC "
+    "ON CONFLICT (source, url) DO UPDATE SET "
     "  parent_url = COALESCE(EXCLUDED.parent_url, s.parent_url), "
     "  etag = CASE WHEN EXCLUDED.sha256 IS NOT NULL THEN EXCLUDED.etag ELSE s.etag END, "
     "  last_modified = CASE WHEN EXCLUDED.sha256 IS NOT NULL THEN EXCLUDED.last_modified "

@@ -5,9 +5,9 @@
 CREATE SCHEMA IF NOT EXISTS reports;
 
 CREATE TABLE IF NOT EXISTS reports.fetch_state (
-    url            text PRIMARY KEY,          -- canonical URL (or file:// URL of a dir source)
-    doc_id         text NOT NULL,             -- rd_doc_id(url)
     source         text NOT NULL,             -- configured source name
+    url            text NOT NULL,             -- canonical URL (or file:// URL of a dir source)
+    doc_id         text NOT NULL,             -- rd_doc_id(url)
     parent_url     text,                      -- article page of an attachment
     etag           text,                      -- validators of the last produced version
     last_modified  text,
@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS reports.fetch_state (
     last_status    integer,                   -- HTTP status of the last fetch (0: none)
     last_error     text,                      -- reason of the last failure, NULL after success
     failures       integer NOT NULL DEFAULT 0, -- consecutive failures
-    total_failures bigint NOT NULL DEFAULT 0
+    total_failures bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (source, url)                 -- two sources listing one URL keep their own state
 );
 
-CREATE INDEX IF NOT EXISTS fetch_state_source_idx ON reports.fetch_state (source);
+CREATE INDEX IF NOT EXISTS fetch_state_doc_id_idx ON reports.fetch_state (doc_id);

@@ -1,0 +1,37 @@
+/* The dev-portal's view of its folder: one article per .txt or .html file (newest first),
+ * .docx files attached to the article with the same stem (or the first article), and an
+ * optional robots.txt. Rescanned when the folder's mtime changes or on request. */
+#ifndef REPORTD_DAEMON_DEV_PORTAL_CATALOG_H
+#define REPORTD_DAEMON_DEV_PORTAL_CATALOG_H
+
+#include <stddef.h>
+#include <time.h>
+
+typedef struct rd_portal_article {
+    char *stem;       /* file name without extension: the URL slug */
+    char *path;       /* file path */
+    char *title;      /* from the text (a line that names the report) or the stem */
+    int is_html;      /* served as-is */
+    int gbk;          /* listed with its GBK-encoded page */
+    time_t mtime;
+    char *attachment; /* stem of the .docx attached, or NULL */
+} rd_portal_article;
+
+typedef struct rd_portal_catalog {
+    rd_portal_article *articles;
+    size_t n;
+    char **docx; /* stems of the .docx files */
+    size_t n_docx;
+    size_t *by_stem; /* article indices sorted by stem (lookups) */
+    char *dir;
+    struct timespec dir_mtime;
+} rd_portal_catalog;
+
+/* Scans dir into cat (previous content freed). Returns 0 or -1 (errno set). */
+int rd_portal_catalog_scan(rd_portal_catalog *cat, const char *dir);
+/* True when the folder changed since the last scan. */
+int rd_portal_catalog_stale(const rd_portal_catalog *cat);
+const rd_portal_article *rd_portal_catalog_find(const rd_portal_catalog *cat, const char *stem);
+void rd_portal_catalog_free(rd_portal_catalog *cat);
+
+#endif
