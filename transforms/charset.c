@@ -4,6 +4,7 @@
  * sequences replaced by U+FFFD and counted. */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include "transforms/decode.h"
 
 #define META_SCAN_BYTES 4096
+#define DETECT_BYTES (4u << 20) /* detection looks at the first 4 MiB */
 
 static const struct {
     const char *label;
@@ -78,9 +80,12 @@ static const char *meta_charset(const unsigned char *data, size_t len)
 static int looks_utf8(const unsigned char *data, size_t len)
 {
     size_t valid_mb = 0, invalid = 0;
+    if (len > DETECT_BYTES) len = DETECT_BYTES;
     for (size_t i = 0; i < len;) {
         if (data[i] < 0x80) {
-            i++;
+            uint64_t w;
+            while (i + 8 <= len && (memcpy(&w, data + i, 8), (w & 0x8080808080808080ull) == 0)) i += 8;
+            while (i < len && data[i] < 0x80) i++;
             continue;
         }
         unsigned c = data[i];
@@ -100,6 +105,25 @@ static int looks_utf8(const unsigned char *data, size_t len)
         }
     }
     return invalid == 0 || valid_mb >= 4 * invalid;
+}
+
+/* Whether data is valid UTF-8 holding at least one multi-byte character. */
+static int strict_utf8_with_text(const unsigned char *data, size_t len)
+{
+    int multibyte = 0;
+    for (size_t i = 0; i < len; i++)
+        if (data[i] >= 0x80) {
+            multibyte = 1;
+            break;
+        }
+    if (!multibyte) return 0;
+    rd_buf scratch = RD_BUF_INIT;
+    long bad = 0;
+    size_t n = len < 65536 ? len : 65536;
+    /* a cut at the sample end may split a character: allow one replacement there */
+    int ok = rd_utf8_sanitize(data, n, 0, &scratch, &bad, NULL) == 0 && bad <= (n < len ? 1 : 0);
+    rd_buf_free(&scratch);
+    return ok;
 }
 
 void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type,
@@ -127,6 +151,13 @@ void rd_charset_decide(const unsigned char *data, size_t len, const char *conten
         out->by = "meta";
         /* a page that says UTF-16 in ASCII bytes is not UTF-16 */
         if (strncmp(cs, "UTF-16", 6) == 0) cs = NULL;
+    }
+    /* a declared UTF-8 that the bytes are not, or a declared GB charset over bytes that are
+     * strictly valid UTF-8 with non-ASCII text (servers and templates mislabel pages):
+     * the bytes win, since decoding by the label would garble the text */
+    if (cs && (!strcmp(out->by, "http") || !strcmp(out->by, "meta"))) {
+        if (!strcmp(cs, "UTF-8") && !looks_utf8(data, len)) cs = NULL;
+        else if (!strncmp(cs, "GB", 2) && strict_utf8_with_text(data, len)) cs = NULL;
     }
     if (!cs) {
         out->by = "detect";

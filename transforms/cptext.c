@@ -172,3 +172,93 @@ int rd_cp_digit(uint32_t c)
     if (c >= 0xFF10 && c <= 0xFF19) return (int)(c - 0xFF10);
     return -1;
 }
+
+/* First code point of a UTF-8 word (its bucket key). */
+static uint32_t first_cp(const char *w)
+{
+    size_t wl = strlen(w);
+    return wl ? decode_at((const unsigned char *)w, wl, 0) : 0;
+}
+
+int rd_wordset_init(rd_wordset *ws, const char *const *words)
+{
+    memset(ws, 0, sizeof *ws);
+    size_t n = 0;
+    while (words[n]) n++;
+    ws->words = words;
+    ws->n = n;
+    ws->len = calloc(n + 1, sizeof *ws->len);
+    ws->cplen = calloc(n + 1, sizeof *ws->cplen);
+    ws->next = calloc(n + 1, sizeof *ws->next);
+    if (!ws->len || !ws->cplen || !ws->next) {
+        rd_wordset_free(ws);
+        return -1;
+    }
+    for (int b = 0; b < RD_WORDSET_BUCKETS; b++) ws->head[b] = -1;
+    /* insert in reverse so each chain lists words in rule order */
+    for (size_t k = n; k-- > 0;) {
+        ws->len[k] = strlen(words[k]);
+        ws->cplen[k] = utf8_count(words[k], ws->len[k]);
+        unsigned b = first_cp(words[k]) % RD_WORDSET_BUCKETS;
+        ws->next[k] = ws->head[b];
+        ws->head[b] = (int)k;
+    }
+    return 0;
+}
+
+void rd_wordset_free(rd_wordset *ws)
+{
+    free(ws->len);
+    free(ws->cplen);
+    free(ws->next);
+    memset(ws, 0, sizeof *ws);
+}
+
+/* Calls back for each word of ws at code point i that ends by b; stops when it returns 1. */
+static int word_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b, int *which)
+{
+    const char *p = t->text + t->boff[i];
+    size_t room = t->boff[b] - t->boff[i];
+    for (int k = ws->head[t->cp[i] % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+        size_t wl = ws->len[k];
+        if (wl <= room && memcmp(p, ws->words[k], wl) == 0) {
+            *which = k;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b)
+{
+    int best = -1;
+    if (b > t->n) b = t->n;
+    for (size_t i = a; i < b; i++) {
+        const char *p = t->text + t->boff[i];
+        size_t room = t->boff[b] - t->boff[i];
+        for (int k = ws->head[t->cp[i] % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+            if (best >= 0 && k >= best) break; /* chains are in rule order */
+            size_t wl = ws->len[k];
+            if (wl <= room && memcmp(p, ws->words[k], wl) == 0) {
+                best = k;
+                break;
+            }
+        }
+        if (best == 0) break;
+    }
+    return best;
+}
+
+int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
+                   int *which)
+{
+    int k;
+    if (b > t->n) b = t->n;
+    for (size_t i = a; i < b; i++)
+        if (word_at(ws, t, i, b, &k)) {
+            if (at) *at = i;
+            if (which) *which = k;
+            return 1;
+        }
+    return 0;
+}

@@ -36,6 +36,27 @@ size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w);
 /* Copy of the text of code points [a, b) as a NUL-terminated string; caller frees. */
 char *rd_cp_dup(const rd_cptext *t, size_t a, size_t b);
 
+/* A list of words indexed by first code point, to find any of them in a range of the text
+ * in one pass (rule tables have a hundred words; scanning once per word would be slow). */
+#define RD_WORDSET_BUCKETS 256
+typedef struct rd_wordset {
+    const char *const *words; /* borrowed, NULL-terminated */
+    size_t n;
+    size_t *len;   /* byte length of each word */
+    size_t *cplen; /* code point length of each word */
+    int *next;     /* chain of word indices in the same bucket, -1 ends */
+    int head[RD_WORDSET_BUCKETS];
+} rd_wordset;
+
+/* Indexes the NULL-terminated list words (borrowed). Returns 0 or -1 (out of memory). */
+int rd_wordset_init(rd_wordset *ws, const char *const *words);
+void rd_wordset_free(rd_wordset *ws);
+/* Smallest index of a word of ws occurring entirely inside [a, b), or -1. */
+int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b);
+/* Whether a word of ws occurs entirely inside [a, b); its position in *at when not NULL. */
+int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
+                   int *which);
+
 int rd_cp_is_space(uint32_t c);  /* ASCII and CJK blanks */
 int rd_cp_is_han(uint32_t c);    /* CJK unified ideograph */
 int rd_cp_digit(uint32_t c);     /* 0-9 for ASCII and full-width digits, else -1 */

@@ -144,7 +144,7 @@ int rd_decode(const rd_extract_input *in, rd_document *doc, rd_buf *err)
     else rc = rd_decode_text(in, doc, err);
     if (rc) goto out;
     rc = -1;
-    if (doc->replaced_chars > 0 &&
+    if (doc->replaced_chars >= RD_MIN_REPLACED_TO_REJECT &&
         (size_t)doc->replaced_chars * 100 > doc->text_chars * RD_MAX_REPLACED_PERCENT) {
         rd_buf_printf(err, "undecodable: %ld of %zu characters are invalid in %s", doc->replaced_chars,
                       doc->text_chars, doc->charset ? doc->charset : "");

@@ -23,6 +23,7 @@
 #define RD_HTML_MAX_DEPTH 200             /* deeper elements are flattened to inline text */
 /* Rejection threshold: more than this share (percent) of replaced characters. */
 #define RD_MAX_REPLACED_PERCENT 30
+#define RD_MIN_REPLACED_TO_REJECT 8 /* a few stray bytes in a tiny input are not rejected */
 
 /* ---- normalize.c ---- */
 enum {
@@ -53,7 +54,10 @@ typedef struct rd_charset_choice {
 
 /* Decides the charset of data: the HTTP Content-Type charset when given and known, a BOM,
  * then (for HTML) <meta charset> / http-equiv in the first 4 KiB, then detection: UTF-8
- * when the bytes are (mostly) valid UTF-8, else GB18030. */
+ * when the bytes (the first 4 MiB) are valid UTF-8 or nearly so (at least 4 valid multi-byte
+ * characters per stray byte: a page mixing encodings), else GB18030. A declared charset
+ * the bytes contradict (UTF-8 declared over invalid UTF-8, a GB charset declared over
+ * strictly valid UTF-8 Chinese text) gives way to detection. */
 void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type,
                        int is_html, rd_charset_choice *out);
 

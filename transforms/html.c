@@ -585,7 +585,8 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
     }
     hdoc = htmlReadMemory(utf8.data ? utf8.data : "", (int)utf8.len, NULL, "UTF-8",
                           HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                              HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+                              HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT |
+                              XML_PARSE_HUGE);
     xmlNode *root = hdoc ? xmlDocGetRootElement(hdoc) : NULL;
     if (!root) {
         rd_buf_puts(err, "HTML parser found no document");

@@ -46,24 +46,13 @@ static int word_in(const rd_cptext *t, size_t a, size_t b, const char *w)
     return rd_cp_find(t, a, b, w) != (size_t)-1;
 }
 
-/* Whether the sentence part [a, b) states a goal. */
-static int target_cue(const rd_cptext *t, size_t a, size_t b)
-{
-    for (int k = 0; RD_TARGET_CUES[k]; k++) {
-        size_t from = a;
-        for (;;) {
-            size_t at = rd_cp_find(t, from, b, RD_TARGET_CUES[k]);
-            if (at == (size_t)-1) break;
-            size_t e = at + rd_cp_match(t, at, RD_TARGET_CUES[k]);
-            /* 计划 as a noun (招生计划63名) is not a goal; as a verb (计划招聘) it is */
-            if (strcmp(RD_TARGET_CUES[k], "计划") != 0 ||
-                (rd_cp_is_han(t->cp[e]) && e < b))
-                return 1;
-            from = at + 1;
-        }
-    }
-    return 0;
-}
+/* Word tables of the describer, indexed once per document. */
+typedef struct describer {
+    rd_wordset cues;
+    rd_wordset cat[2]; /* [0] topical, [1] generic category words, in rule order */
+    const char **cat_words[2];
+    const char **cat_names[2];
+} describer;
 
 static int generic_category(const char *cat)
 {
@@ -72,27 +61,76 @@ static int generic_category(const char *cat)
     return 0;
 }
 
+static void describer_free(describer *d)
+{
+    rd_wordset_free(&d->cues);
+    for (int g = 0; g < 2; g++) {
+        rd_wordset_free(&d->cat[g]);
+        free(d->cat_words[g]);
+        free(d->cat_names[g]);
+    }
+}
+
+static int describer_init(describer *d)
+{
+    const size_t nr = sizeof RD_CATEGORY_RULES / sizeof *RD_CATEGORY_RULES;
+    memset(d, 0, sizeof *d);
+    size_t cnt[2] = {0, 0};
+    for (int g = 0; g < 2; g++) {
+        d->cat_words[g] = calloc(nr + 1, sizeof *d->cat_words[g]);
+        d->cat_names[g] = calloc(nr + 1, sizeof *d->cat_names[g]);
+        if (!d->cat_words[g] || !d->cat_names[g]) goto fail;
+    }
+    for (size_t r = 0; r < nr; r++) {
+        int g = generic_category(RD_CATEGORY_RULES[r].category);
+        d->cat_words[g][cnt[g]] = RD_CATEGORY_RULES[r].word;
+        d->cat_names[g][cnt[g]++] = RD_CATEGORY_RULES[r].category;
+    }
+    if (rd_wordset_init(&d->cues, RD_TARGET_CUES) ||
+        rd_wordset_init(&d->cat[0], d->cat_words[0]) ||
+        rd_wordset_init(&d->cat[1], d->cat_words[1]))
+        goto fail;
+    return 0;
+fail:
+    describer_free(d);
+    return -1;
+}
+
+/* Whether the sentence part [a, b) states a goal. */
+static int target_cue(const describer *d, const rd_cptext *t, size_t a, size_t b)
+{
+    size_t at;
+    int k;
+    while (a < b && rd_wordset_any(&d->cues, t, a, b, &at, &k)) {
+        size_t e = at + d->cues.cplen[k];
+        /* 计划 as a noun (招生计划63名) is not a goal; as a verb (计划招聘) it is */
+        if (strcmp(RD_TARGET_CUES[k], "计划") != 0 || (e < b && rd_cp_is_han(t->cp[e])))
+            return 1;
+        a = at + 1;
+    }
+    return 0;
+}
+
 /* First category rule (topical or generic ones) whose word occurs in [a, b), or NULL. */
-static const char *category_in(const rd_cptext *t, size_t a, size_t b, int generic)
+static const char *category_in(const describer *d, const rd_cptext *t, size_t a, size_t b,
+                               int generic)
 {
     if (a >= b) return NULL;
-    for (size_t r = 0; r < sizeof RD_CATEGORY_RULES / sizeof *RD_CATEGORY_RULES; r++)
-        if (generic_category(RD_CATEGORY_RULES[r].category) == generic &&
-            word_in(t, a, b, RD_CATEGORY_RULES[r].word))
-            return RD_CATEGORY_RULES[r].category;
-    return NULL;
+    int k = rd_wordset_first_rule(&d->cat[generic], t, a, b);
+    return k >= 0 ? d->cat_names[generic][k] : NULL;
 }
 
 /* Category from the words near the amount: topical words in the metric and its clause,
  * then generic ones there, then topical and generic words in the sentence. */
-static const char *categorise(const rd_cptext *t, const size_t win[][2], const rd_candidate *c)
+static const char *categorise(const describer *d, const rd_cptext *t, const size_t win[][2],
+                              const rd_candidate *c)
 {
     static const struct {
         int first, last, generic;
     } order[] = {{0, 1, 0}, {2, 2, 0}, {0, 1, 1}, {2, 2, 1}, {3, 3, 0}};
     for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
         for (int w = order[o].first; w <= order[o].last; w++) {
-            const char *cat = category_in(t, win[w][0], win[w][1], order[o].generic);
+            const char *cat = category_in(d, t, win[w][0], win[w][1], order[o].generic);
             if (cat) return cat;
         }
         if (o == 1 && c->is_rank) return "awards";
@@ -209,9 +247,15 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     size_t n = 0;
     rd_buf m = RD_BUF_INIT;
     size_t (*lefts)[2] = NULL, (*topics)[2] = NULL;
+    describer d;
+    if (describer_init(&d)) {
+        rd_buf_puts(err, "indicators: out of memory");
+        return -1;
+    }
     if (rd_indicators_find(t, doc->sections, doc->n_sections, &cs, &n)) goto oom;
     if (n == 0) {
         free(cs);
+        describer_free(&d);
         return 0;
     }
     doc->indicators = calloc(n, sizeof *doc->indicators);
@@ -240,7 +284,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         while (cs0 > ss && !clause_delim(t->cp[cs0 - 1])) cs0--;
         while (ce0 < se && !clause_delim(t->cp[ce0])) ce0++;
 
-        x->kind = part == RD_PART_PLAN || target_cue(t, ss, c->start) ? RD_KIND_TARGET
+        x->kind = part == RD_PART_PLAN || target_cue(&d, t, ss, c->start) ? RD_KIND_TARGET
                                                                        : RD_KIND_ACTUAL;
         rd_qualifier q = c->qualifier;
         if (q == RD_QUAL_NONE && c->suffix_qualifier != RD_QUAL_NONE) {
@@ -278,11 +322,11 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (!x->metric && !(x->metric = strdup(""))) goto oom;
 
         size_t win[4][2] = {{la, lb}, {ra, rb}, {cs0, ce0}, {ss, se}};
-        const char *cat = categorise(t, win, c);
+        const char *cat = categorise(&d, t, win, c);
         if (!cat && sec >= 0) {
             size_t ha = doc->sections[sec].start, hb = doc->sections[sec].title_end;
-            cat = category_in(t, ha, hb, 0);
-            if (!cat) cat = category_in(t, ha, hb, 1);
+            cat = category_in(&d, t, ha, hb, 0);
+            if (!cat) cat = category_in(&d, t, ha, hb, 1);
         }
         if (!cat) cat = "other";
         x->category = cat;
@@ -295,12 +339,14 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     free(cs);
     free(lefts);
     free(topics);
+    describer_free(&d);
     rd_buf_free(&m);
     return 0;
 oom:
     free(cs);
     free(lefts);
     free(topics);
+    describer_free(&d);
     rd_buf_free(&m);
     rd_buf_puts(err, "indicators: out of memory");
     return -1;
