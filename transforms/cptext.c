@@ -45,10 +45,22 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
     }
     size_t k = 0;
     for (size_t i = 0; i < len; i++) {
-        if ((s[i] & 0xC0) == 0x80) continue;
+        unsigned char b = s[i];
+        if (b < 0x80) { /* ASCII */
+            t->boff[k] = i;
+            t->cp[k++] = b;
+            continue;
+        }
+        if ((b & 0xC0) == 0x80) continue;
         t->boff[k] = i;
-        t->cp[k] = decode_at(s, len, i);
-        k++;
+        if ((b & 0xF0) == 0xE0 && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
+            (s[i + 2] & 0xC0) == 0x80 && b != 0xE0 && b != 0xED) { /* most CJK text */
+            t->cp[k++] = ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+                         (s[i + 2] & 0x3F);
+            i += 2;
+            continue;
+        }
+        t->cp[k++] = decode_at(s, len, i);
     }
     t->cp[n] = 0;
     t->boff[n] = len;
@@ -75,7 +87,7 @@ static size_t utf8_count(const char *w, size_t wl)
 
 size_t rd_cp_match(const rd_cptext *t, size_t i, const char *w)
 {
-    if (i >= t->n) return 0;
+    if (i >= t->n || t->text[t->boff[i]] != w[0]) return 0; /* the usual case, cheaply */
     size_t wl = strlen(w), b = t->boff[i];
     if (wl == 0 || wl > t->len - b || memcmp(t->text + b, w, wl) != 0) return 0;
     return utf8_count(w, wl);
@@ -85,7 +97,8 @@ size_t rd_cp_match_before(const rd_cptext *t, size_t i, const char *w)
 {
     if (i > t->n) return 0;
     size_t wl = strlen(w), b = t->boff[i];
-    if (wl == 0 || wl > b || memcmp(t->text + b - wl, w, wl) != 0) return 0;
+    if (wl == 0 || wl > b || t->text[b - 1] != w[wl - 1] || memcmp(t->text + b - wl, w, wl) != 0)
+        return 0;
     return utf8_count(w, wl);
 }
 

@@ -26,7 +26,7 @@
 #ifndef METRIC_TOPIC_MAX
 #define METRIC_TOPIC_MAX 10
 #endif
-#define SENTENCE_MAX 300
+#define SENTENCE_MAX 120 /* code points kept on each side of the amount */
 
 static int clause_delim(uint32_t c)
 {

@@ -1,0 +1,143 @@
+/* Segmentation: heading styles, depth by first appearance of a style, numbering mistakes,
+ * titles, parts, and lines that only look like headings. */
+#include "extract_helpers.h"
+#include "test.h"
+
+static void test_styles_and_depth(void)
+{
+    /* like seed 000: (三) twice, and 1. under 二、 is depth 3 because (一) came first */
+    const char *text = "当前位置: 首页 > 政务公开 > 计划总结\n"
+                       "发布时间:2025-05-30 12:02:29\n"
+                       "一、关于2024年工作\n"
+                       "(一)党的全面领导不断健全。一是强化党建引领。二是配齐班子。\n"
+                       "(三)全区教育布局持续优化。投入27万改造幼儿园。\n"
+                       "(三)教育内涵化建设不断加强。\n"
+                       "二、存在的问题\n"
+                       "1.学龄人口变化带来新挑战。\n"
+                       "三、2025年工作思路\n"
+                       "1.夯实基础保障,统筹优化教育资源配置。\n";
+    rd_document doc;
+    REQUIRE(x_run(text, &doc) == 0);
+    REQUIRE(doc.n_sections == 8);
+    const int depth[] = {1, 2, 2, 2, 1, 3, 1, 3};
+    const int parent[] = {-1, 0, 0, 0, -1, 4, -1, 6};
+    const rd_part part[] = {RD_PART_REVIEW,   RD_PART_REVIEW, RD_PART_REVIEW, RD_PART_REVIEW,
+                            RD_PART_PROBLEMS, RD_PART_PROBLEMS, RD_PART_PLAN, RD_PART_PLAN};
+    for (size_t i = 0; i < 8; i++) {
+        CHECK_INT(doc.sections[i].depth, depth[i]);
+        CHECK_INT(doc.sections[i].parent, parent[i]);
+        CHECK_INT(doc.sections[i].part, part[i]);
+        CHECK_INT(doc.sections[i].ord, i);
+    }
+    CHECK_STR(doc.sections[0].marker, "一、");
+    CHECK_STR(doc.sections[0].title, "关于2024年工作");
+    CHECK_STR(doc.sections[1].title, "党的全面领导不断健全");
+    CHECK_STR(doc.sections[3].marker, "(三)");
+    CHECK_STR(doc.sections[7].title, "夯实基础保障,统筹优化教育资源配置");
+    CHECK_STR(doc.sections[1].path, "一、关于2024年工作 > (一)党的全面领导不断健全");
+    /* start is the marker's code point offset; end is the next heading's start */
+    CHECK_INT(doc.sections[1].end, doc.sections[2].start);
+    CHECK_INT(doc.sections[7].end, doc.text_chars);
+    rd_document_clear(&doc);
+}
+
+static void test_full_width_and_titles(void)
+{
+    const char *text = "　　一、基本情况\n"
+                       "（一）聚焦党建引领，全面筑牢政治基石\n"
+                       "1．抓实党建基础工作：一是深化理论武装\n"
+                       "2、抓好纪律作风建设;严肃党内生活\n"
+                       "（1）召开会议\n";
+    rd_document doc;
+    REQUIRE(x_run(text, &doc) == 0);
+    REQUIRE(doc.n_sections == 5);
+    CHECK_INT(doc.sections[0].start, 2);
+    CHECK_STR(doc.sections[1].marker, "（一）");
+    CHECK_STR(doc.sections[1].title, "聚焦党建引领，全面筑牢政治基石");
+    CHECK_STR(doc.sections[2].marker, "1．");
+    CHECK_STR(doc.sections[2].title, "抓实党建基础工作");
+    CHECK_INT(doc.sections[2].depth, 3);
+    CHECK_STR(doc.sections[3].title, "抓好纪律作风建设");
+    CHECK_INT(doc.sections[3].depth, 3);
+    CHECK_STR(doc.sections[4].marker, "（1）");
+    CHECK_INT(doc.sections[4].depth, 4);
+    CHECK_INT(doc.sections[4].parent, 3);
+    rd_document_clear(&doc);
+}
+
+static void test_bare_number_headings(void)
+{
+    /* seed 001: "1统筹党务党建工作" confirmed by the 2、 that follows */
+    const char *text = "(二)着力人才建设,打造幸福教师\n"
+                       "1统筹党务党建工作。加强党建。\n"
+                       "2、强化纪律道德教育。\n"
+                       "3所学校完成改造。\n"
+                       "2024年全区新增学位500个。\n";
+    rd_document doc;
+    REQUIRE(x_run(text, &doc) == 0);
+    REQUIRE(doc.n_sections == 3);
+    CHECK_STR(doc.sections[1].marker, "1");
+    CHECK_STR(doc.sections[1].title, "统筹党务党建工作");
+    CHECK_INT(doc.sections[1].depth, doc.sections[2].depth);
+    rd_document_clear(&doc);
+
+    /* an unconfirmed bare number is body text */
+    REQUIRE(x_run("一、总体情况\n5项改革全面完成。\n", &doc) == 0);
+    CHECK_INT(doc.n_sections, 1);
+    CHECK_INT(doc.n_indicators, 1);
+    rd_document_clear(&doc);
+}
+
+static void test_not_headings(void)
+{
+    const char *text = "信息索引号 | 001008001003013/2025-20839 | 文件编号 | |\n"
+                       "成文日期 | 2025-04-01 | 公开时限 | 长期公开 |\n"
+                       "一是强化政治引领。二是加强队伍建设。\n"
+                       "1.5万名师生参与活动。\n"
+                       "——综合实力显著增强。\n"
+                       "各位代表:\n";
+    rd_document doc;
+    REQUIRE(x_run(text, &doc) == 0);
+    CHECK_INT(doc.n_sections, 0);
+    CHECK_INT(doc.n_indicators, 1); /* 1.5万名 */
+    rd_document_clear(&doc);
+}
+
+static void test_parts(void)
+{
+    /* keywords first; years decide when titles have none */
+    const char *text = "一、2024年工作回顾\n二、面临的困难和挑战\n三、2025年重点\n"
+                       "四、2025年经济社会发展总体要求\n";
+    rd_document doc;
+    REQUIRE(x_run(text, &doc) == 0);
+    REQUIRE(doc.n_sections == 4);
+    CHECK_INT(doc.sections[0].part, RD_PART_REVIEW);
+    CHECK_INT(doc.sections[1].part, RD_PART_PROBLEMS);
+    CHECK_INT(doc.sections[2].part, RD_PART_PLAN);
+    CHECK_INT(doc.sections[3].part, RD_PART_PLAN);
+    rd_document_clear(&doc);
+
+    REQUIRE(x_run("一、基本情况\n二、工作情况\n三、存在的主要问题\n四、下一步打算\n", &doc) == 0);
+    REQUIRE(doc.n_sections == 4);
+    CHECK_INT(doc.sections[0].part, RD_PART_REVIEW);
+    CHECK_INT(doc.sections[1].part, RD_PART_REVIEW);
+    CHECK_INT(doc.sections[2].part, RD_PART_PROBLEMS);
+    CHECK_INT(doc.sections[3].part, RD_PART_PLAN);
+    rd_document_clear(&doc);
+}
+
+static void test_empty(void)
+{
+    rd_document doc;
+    REQUIRE(x_run("", &doc) == 0);
+    CHECK_INT(doc.n_sections, 0);
+    CHECK_INT(doc.n_indicators, 0);
+    rd_document_clear(&doc);
+    REQUIRE(x_run("一、", &doc) == 0);
+    REQUIRE(doc.n_sections == 1);
+    CHECK_STR(doc.sections[0].title, "");
+    rd_document_clear(&doc);
+}
+
+TEST_MAIN(T(test_styles_and_depth), T(test_full_width_and_titles), T(test_bare_number_headings),
+          T(test_not_headings), T(test_parts), T(test_empty))
