@@ -295,7 +295,7 @@ int rd_region_year_of(const char *title)
     static const char *const cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "零", "○", "Ｏ"};
     for (const char *p = title; *p; p++) {
         if (p[0] >= '1' && p[0] <= '2' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
-            p[2] <= '9' && p[3] >= '0' && p[3] <= '9' && !memcmp(p + 4, "年", 3) &&
+            p[2] <= '9' && p[3] >= '0' && p[3] <= '9' && !strncmp(p + 4, "年", 3) &&
             (p == title || p[-1] < '0' || p[-1] > '9')) {
             int y = atoi(p);
             if (y >= 1990 && y <= 2100) return y;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in their own CMake configuration (clang) and runs each for a
+# short time on a seed corpus made of the portal fixtures and the seed reports.
+#   run-fuzz.sh BUILD_DIR [SECONDS_PER_TARGET]
+# Skips (77) when clang or its libFuzzer runtime is missing. Crashes leave their input in
+# BUILD_DIR/artifacts/ and fail the test.
+set -euo pipefail
+build=${1:?usage: run-fuzz.sh BUILD_DIR [SECONDS]}
+seconds=${2:-${REPORTD_FUZZ_SECONDS:-20}}
+src=${REPORTD_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+
+if ! command -v clang >/dev/null; then
+    echo "skip: clang not installed" >&2
+    exit 77
+fi
+if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' |
+    clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
+    echo "skip: clang cannot link libFuzzer (install libclang-rt-14-dev)" >&2
+    exit 77
+fi
+
+cmake -S "$src/tests/fuzz/project" -B "$build" -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2 >/dev/null
+
+mkdir -p "$build/artifacts"
+status=0
+for target in fuzz_html fuzz_docx; do
+    corpus=$(mktemp -d "${TMPDIR:-/tmp}/reportd-$target.XXXXXX")
+    seeds="$src/tests/fixtures/portal"
+    [ "$target" = fuzz_html ] && seeds="$seeds $src/tests/fixtures/seeds"
+    echo "== $target for ${seconds}s" >&2
+    # shellcheck disable=SC2086
+    if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+        "$build/$target" -max_total_time="$seconds" -max_len=262144 -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/" \
+        "$corpus" $seeds 2>"$build/$target.log"; then
+        echo "FAIL: $target found a crash; input in $build/artifacts/, log:" >&2
+        tail -60 "$build/$target.log" >&2
+        status=1
+    else
+        grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$build/$target.log" >&2 || true
+    fi
+    rm -rf "$corpus"
+done
+exit $status
