@@ -244,6 +244,10 @@ static void test_region(void)
     rd_document_clear(&doc);
     CHECK_INT(rd_region_year_of("二〇二四年工作总结及二〇二五年工作计划"), 2024);
     CHECK_INT(rd_region_year_of("2017年工作总结与2018年工作计划"), 2017);
+    /* four digits at the very end (found by fuzzing: read past the end) */
+    char *tail = strdup("工作总结2024");
+    CHECK_INT(rd_region_year_of(tail), 0);
+    free(tail);
 }
 
 static void test_html(void)
