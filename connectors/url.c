@@ -195,5 +195,14 @@ static int glob(const char *p, const char *s)
 int rd_url_match(const char *pattern, const char *url)
 {
     if (!strchr(pattern, '*')) return strstr(url, pattern) != NULL;
-    return glob(pattern, url);
+    size_t n = strlen(pattern);
+    char *p = malloc(n + 3);
+    if (!p) return 0;
+    p[0] = '*';
+    memcpy(p + 1, pattern, n);
+    p[n + 1] = '*';
+    p[n + 2] = '\0';
+    int hit = glob(p, url); /* like a substring: the pattern may match anywhere */
+    free(p);
+    return hit;
 }

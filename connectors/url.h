@@ -22,8 +22,9 @@ int rd_url_origin(const char *url, char *out, size_t cap);
 /* Path (with query) of an absolute URL, as robots.txt rules match it. Caller frees. */
 char *rd_url_path_query(const char *url);
 
-/* True when `url` contains `pattern`, where '*' in the pattern matches any run of
- * characters (include/exclude patterns of a source). A pattern without '*' is a substring. */
+/* True when `url` contains a match of `pattern`, where '*' matches any run of characters
+ * (include/exclude patterns of a source): "/art/t*.html" matches
+ * "http://h/jyj/art/t1.html". A pattern without '*' is a plain substring. */
 int rd_url_match(const char *pattern, const char *url);
 
 #endif

@@ -1,0 +1,128 @@
+/* URL resolution and canonical form, robots.txt rules, and the SSRF address classes. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "connectors/http/robots.h"
+#include "connectors/http/ssrf.h"
+#include "connectors/url.h"
+#include "test.h"
+
+static void check_resolve(const char *base, const char *ref, const char *want)
+{
+    char *got = rd_url_resolve(base, ref);
+    CHECK_STR(got, want);
+    free(got);
+}
+
+static void test_resolve(void)
+{
+    const char *base = "http://Portal.Example:80/jyj/jhzj/index.html";
+    check_resolve(base, "art/2024/t123.html", "http://portal.example/jyj/jhzj/art/2024/t123.html");
+    check_resolve(base, "../tzgg/a.html#top", "http://portal.example/jyj/tzgg/a.html");
+    check_resolve(base, "/x/./y/../z.html?b=1&a=2", "http://portal.example/x/z.html?b=1&a=2");
+    check_resolve(base, "//other.example/p", "http://other.example/p");
+    check_resolve(base, "  ./t1.html\n", "http://portal.example/jyj/jhzj/t1.html");
+    check_resolve(base, "附件/工作总结.docx",
+                  "http://portal.example/jyj/jhzj/%E9%99%84%E4%BB%B6/"
+                  "%E5%B7%A5%E4%BD%9C%E6%80%BB%E7%BB%93.docx");
+    check_resolve(base, "https://h.example:443/a", "https://h.example/a");
+    check_resolve(base, "http://h.example:8080", "http://h.example:8080/");
+    CHECK(rd_url_resolve(base, "javascript:void(0)") == NULL);
+    CHECK(rd_url_resolve(base, "mailto:a@b.c") == NULL);
+    CHECK(rd_url_resolve(NULL, "relative.html") == NULL);
+}
+
+static void test_canonical_escapes(void)
+{
+    char *a = rd_url_canonical("http://h/%7euser/%e5%b7%a5?q=%41%2f");
+    CHECK_STR(a, "http://h/~user/%E5%B7%A5?q=A%2F");
+    char *b = rd_url_canonical("http://h/~user/%E5%B7%A5?q=A%2F");
+    CHECK_STR(a, b);
+    free(a);
+    free(b);
+    char *c = rd_url_canonical("http://h/a b");
+    CHECK_STR(c, "http://h/a%20b");
+    free(c);
+    CHECK(rd_url_canonical("ftp://h/x") == NULL);
+    CHECK(rd_url_canonical("not a url") == NULL);
+    char origin[128];
+    CHECK_INT(rd_url_origin("http://H.example/a", origin, sizeof origin), 0);
+    CHECK_STR(origin, "http://h.example:80");
+    CHECK(rd_url_match("/jyj/*/t*.html", "http://h/jyj/2024/t1.html"));
+    CHECK(!rd_url_match("/jyj/*/t*.html", "http://h/jyj/2024/index.html"));
+    CHECK(!rd_url_match("/jyj/*/t*.html", "http://h/other/2024/t1.html"));
+    CHECK(rd_url_match("jhzj", "http://h/jyj/jhzj/a.html"));
+}
+
+static void test_robots(void)
+{
+    const char *txt = "# comment\nUser-agent: Googlebot\nDisallow: /\n\n"
+                      "User-agent: *\nDisallow: /private/\nAllow: /private/open\n"
+                      "Disallow: /*.pdf$\n";
+    rd_robots *r = rd_robots_parse(txt, strlen(txt), "reportd");
+    REQUIRE(r);
+    CHECK(rd_robots_allowed(r, "/jyj/index.html"));
+    CHECK(!rd_robots_allowed(r, "/private/x.html"));
+    CHECK(rd_robots_allowed(r, "/private/open/x.html"));
+    CHECK(!rd_robots_allowed(r, "/a/b.pdf"));
+    CHECK(rd_robots_allowed(r, "/a/b.pdf?x=1"));
+    rd_robots_free(r);
+    const char *own = "User-agent: *\nDisallow: /\n\nUser-agent: reportd\nDisallow:\n";
+    r = rd_robots_parse(own, strlen(own), "reportd");
+    CHECK(rd_robots_allowed(r, "/anything")); /* its own group replaces "*" */
+    rd_robots_free(r);
+    const char *all = "User-agent: *\nDisallow: /\n";
+    r = rd_robots_parse(all, strlen(all), "reportd");
+    CHECK(!rd_robots_allowed(r, "/"));
+    rd_robots_free(r);
+    CHECK(rd_robots_allowed(NULL, "/x"));
+}
+
+static int v4_private(const char *addr)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    inet_pton(AF_INET, addr, &sin.sin_addr);
+    return rd_addr_is_private((struct sockaddr *)&sin);
+}
+
+static int v6_private(const char *addr)
+{
+    struct sockaddr_in6 sin = {.sin6_family = AF_INET6};
+    inet_pton(AF_INET6, addr, &sin.sin6_addr);
+    return rd_addr_is_private((struct sockaddr *)&sin);
+}
+
+static void test_ssrf_classes(void)
+{
+    const char *blocked[] = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+                             "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+                             "224.0.0.1", "255.255.255.255"};
+    for (size_t i = 0; i < sizeof blocked / sizeof *blocked; i++) CHECK(v4_private(blocked[i]));
+    CHECK(!v4_private("8.8.8.8"));
+    CHECK(!v4_private("172.32.0.1"));
+    CHECK(!v4_private("58.20.1.1"));
+    CHECK(v6_private("::1"));
+    CHECK(v6_private("fe80::1"));
+    CHECK(v6_private("fd00::5"));
+    CHECK(v6_private("::ffff:127.0.0.1"));
+    CHECK(!v6_private("2400:3200::1"));
+
+    struct sockaddr_in lo = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &lo.sin_addr);
+    rd_kvlist allow = {0};
+    CHECK(!rd_addr_allowed((struct sockaddr *)&lo, 0, &allow));
+    CHECK(rd_addr_allowed((struct sockaddr *)&lo, 1, &allow));
+    rd_kvlist_add(&allow, NULL, "10.0.0.0/8");
+    CHECK(!rd_addr_allowed((struct sockaddr *)&lo, 0, &allow));
+    rd_kvlist_add(&allow, NULL, "127.0.0.1/32");
+    CHECK(rd_addr_allowed((struct sockaddr *)&lo, 0, &allow));
+    rd_kvlist_free(&allow);
+    rd_buf err = RD_BUF_INIT;
+    CHECK_INT(rd_cidr_check("10.0.0.0/8", &err), 0);
+    CHECK_INT(rd_cidr_check("fd00::/8", &err), 0);
+    CHECK_INT(rd_cidr_check("10.0.0.0/33", &err), -1);
+    CHECK_INT(rd_cidr_check("intranet.local", &err), -1);
+    rd_buf_free(&err);
+}
+
+TEST_MAIN(T(test_resolve), T(test_canonical_escapes), T(test_robots), T(test_ssrf_classes))
