@@ -10,10 +10,6 @@
 #include "daemon/command.h"
 #include "daemon/runtime.h"
 
-/* The fetch role lands in its own file; until it is linked in, `reportd run` reports it
- * instead of failing to link. */
-#pragma weak rd_role_fetch
-
 static int run_run(int argc, char **argv)
 {
     const char *config_path = rd_config_path_from_env();

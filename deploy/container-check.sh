@@ -78,5 +78,5 @@ print("extract: %d sections, %d indicators, region=%s year=%s" % (
 '
 user=$(run id -un)
 [ "$user" = reportd ] || { log "image runs as $user"; exit 1; }
-size=$(buildah "${store[@]}" inspect --type image --format '{{.Docker.Size}}' "$image" 2>/dev/null || echo "?")
-log "ok: $image (size ${size} bytes)"
+size=$(buildah "${store[@]}" images --format '{{.Size}}' "$image" 2>/dev/null | head -n 1)
+log "ok: $image (${size:-size unknown})"
