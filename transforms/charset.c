@@ -126,8 +126,10 @@ static int strict_utf8_with_text(const unsigned char *data, size_t len)
     return ok;
 }
 
-void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type,
-                       int is_html, rd_charset_choice *out)
+/* The declared charset (HTTP header, BOM, <meta>) into out; 0 when nothing usable is
+ * declared and detection must decide. */
+static int charset_declared(const unsigned char *data, size_t len, const char *content_type,
+                            int is_html, rd_charset_choice *out)
 {
     const char *cs = NULL;
     memset(out, 0, sizeof *out);
@@ -159,11 +161,47 @@ void rd_charset_decide(const unsigned char *data, size_t len, const char *conten
         if (!strcmp(cs, "UTF-8") && !looks_utf8(data, len)) cs = NULL;
         else if (!strncmp(cs, "GB", 2) && strict_utf8_with_text(data, len)) cs = NULL;
     }
-    if (!cs) {
-        out->by = "detect";
-        cs = looks_utf8(data, len) ? "UTF-8" : "GB18030";
-    }
+    if (!cs) return 0;
     snprintf(out->name, sizeof out->name, "%s", cs);
+    return 1;
+}
+
+void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type,
+                       int is_html, rd_charset_choice *out)
+{
+    if (charset_declared(data, len, content_type, is_html, out)) return;
+    out->by = "detect";
+    snprintf(out->name, sizeof out->name, "%s", looks_utf8(data, len) ? "UTF-8" : "GB18030");
+}
+
+int rd_charset_decode_input(const unsigned char *data, size_t len, const char *content_type,
+                            int is_html, unsigned flags, rd_charset_choice *cs, rd_buf *out,
+                            long *replaced, size_t *chars, rd_buf *err)
+{
+    if (charset_declared(data, len, content_type, is_html, cs))
+        return rd_charset_decode(data + cs->bom_len, len - cs->bom_len, cs->name, flags, out,
+                                 replaced, chars, err);
+    /* detection merged with decoding: valid UTF-8 (the common case) needs one pass */
+    cs->by = "detect";
+    snprintf(cs->name, sizeof cs->name, "UTF-8");
+    long bad = 0;
+    size_t n = 0, start = out->len;
+    int rc = rd_utf8_sanitize(data, len, flags | RD_NORM_GIVE_UP, out, &bad, &n);
+    if (rc < 0) {
+        rd_buf_puts(err, "out of memory while decoding");
+        return -1;
+    }
+    if (rc == 0 && (bad == 0 || looks_utf8(data, len))) {
+        *replaced += bad;
+        *chars += n;
+        return 0;
+    }
+    out->len = start;
+    if (out->data) out->data[start] = '\0';
+    if (rc == 1 && looks_utf8(data, len)) /* gave up early on a page mixing encodings */
+        return rd_charset_decode(data, len, cs->name, flags, out, replaced, chars, err);
+    snprintf(cs->name, sizeof cs->name, "GB18030");
+    return rd_charset_decode(data, len, cs->name, flags, out, replaced, chars, err);
 }
 
 /* iconv's name for a canonical charset: the GB family decodes as GB18030 (a superset). */

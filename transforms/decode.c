@@ -12,7 +12,7 @@
 #include "daemon/metrics.h"
 #include "transforms/decode.h"
 
-#define SNIFF_BYTES 65536
+#define SNIFF_BYTES 8192 /* binary formats show control bytes early */
 
 typedef enum { FMT_TEXT, FMT_HTML, FMT_DOCX } doc_format;
 

@@ -28,13 +28,16 @@
 /* ---- normalize.c ---- */
 enum {
     RD_NORM_CR_TO_LF = 1, /* a lone CR (not followed by LF) becomes LF, one for one */
+    RD_NORM_GIVE_UP = 2,  /* stop (return 1) once the input is plainly not UTF-8 */
 };
 
 /* Validates and normalises UTF-8 in one pass, appending to out: invalid sequences and NUL
  * become U+FFFD (counted in *replaced), full-width ASCII digits and letters (U+FF10-FF19,
  * U+FF21-FF3A, U+FF41-FF5A) become ASCII. Code points stay one for one, so offsets into
  * the result equal offsets into the input decoded leniently. *chars gets the code-point
- * count of what was appended. Returns 0, or -1 when out of memory. */
+ * count of what was appended. Returns 0, -1 when out of memory, or 1 with RD_NORM_GIVE_UP
+ * when more than 64 sequences were invalid and valid multi-byte characters are fewer than
+ * 4 per invalid one so far (out then holds a partial result). */
 int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_buf *out,
                      long *replaced, size_t *chars);
 
@@ -60,6 +63,13 @@ typedef struct rd_charset_choice {
  * strictly valid UTF-8 Chinese text) gives way to detection. */
 void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type,
                        int is_html, rd_charset_choice *out);
+
+/* rd_charset_decide() and rd_charset_decode() in one: picks the charset and decodes data
+ * (from after any BOM) to normalised UTF-8 appended to out. When detection decides, valid
+ * UTF-8 is decoded in a single pass. Returns 0, or -1 with a reason in err. */
+int rd_charset_decode_input(const unsigned char *data, size_t len, const char *content_type,
+                            int is_html, unsigned flags, rd_charset_choice *cs, rd_buf *out,
+                            long *replaced, size_t *chars, rd_buf *err);
 
 /* Canonical name for a charset label ("gb2312" -> "GB2312", "utf8" -> "UTF-8"), or NULL when
  * the label is not one we decode. */

@@ -575,9 +575,8 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
     long replaced = 0;
     int rc = -1;
 
-    rd_charset_decide(in->data, in->len, in->content_type, 1, &cs);
-    if (rd_charset_decode(in->data + cs.bom_len, in->len - cs.bom_len, cs.name, 0, &utf8,
-                          &replaced, &chars, err))
+    if (rd_charset_decode_input(in->data, in->len, in->content_type, 1, 0, &cs, &utf8, &replaced,
+                                &chars, err))
         goto out;
     if (utf8.len > INT_MAX) {
         rd_buf_puts(err, "HTML page too large to parse");

@@ -148,6 +148,15 @@ static int label_boundary(const char *s, size_t i)
     return 0;
 }
 
+/* Whether s[i] is the first character of some label (a cheap filter before label_at). */
+static int label_first_char(const char *s, size_t len, size_t i)
+{
+    if ((unsigned char)s[i] < 0xE0 || i + 3 > len) return 0;
+    for (size_t l = 0; l < N_LABELS; l++)
+        if (!memcmp(s + i, labels[l].label, 3)) return 1;
+    return 0;
+}
+
 /* Index of the label starting at s[i], or -1. */
 static int label_at(const char *s, size_t len, size_t i)
 {
@@ -169,7 +178,7 @@ int rd_meta_scan_line(rd_meta_scan *scan, rd_document *doc, const char *line, si
     int found = 0;
     if (len > MAX_META_LINE) return 0;
     for (size_t i = 0; i < len;) {
-        int l = label_boundary(line, i) ? label_at(line, len, i) : -1;
+        int l = label_first_char(line, len, i) && label_boundary(line, i) ? label_at(line, len, i) : -1;
         if (l < 0) {
             i++;
             continue;
@@ -255,6 +264,7 @@ static int starts_with_marker(const char *s, size_t len)
 
 int rd_meta_title_score(const char *line, size_t len)
 {
+    if (len > 4 * 80 + 64) return 0; /* longer than any title */
     char *t = rd_meta_strdup_trim(line, len);
     if (!t) return 0;
     size_t tl = strlen(t), chars = rd_utf8_chars(t, tl);

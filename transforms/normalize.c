@@ -48,8 +48,9 @@ static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *subpart)
 int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_buf *out,
                      long *replaced, size_t *chars)
 {
-    size_t i = 0, span = 0, n = 0;
+    size_t i = 0, span = 0, n = 0, multibyte = 0;
     long bad = 0;
+    int give_up = (flags & RD_NORM_GIVE_UP) != 0;
     int cr_to_lf = (flags & RD_NORM_CR_TO_LF) != 0;
     if (rd_buf_reserve(out, len)) return -1;
     while (i < len) {
@@ -87,8 +88,10 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             i += sub;
             span = i;
             n++;
+            if (give_up && bad > 64 && multibyte < 4 * (size_t)bad) return 1;
             continue;
         }
+        multibyte++;
         if (k == 3 && c == 0xEF && (data[i + 1] == 0xBC || data[i + 1] == 0xBD)) {
             unsigned cp = 0xF000 | ((data[i + 1] & 0x3Fu) << 6) | (data[i + 2] & 0x3Fu);
             if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||

@@ -12,11 +12,10 @@ int rd_decode_text(const rd_extract_input *in, rd_document *doc, rd_buf *err)
 {
     rd_charset_choice cs;
     rd_buf text = RD_BUF_INIT;
-    rd_charset_decide(in->data, in->len, in->content_type, 0, &cs);
     size_t chars = 0;
     long replaced = 0;
-    if (rd_charset_decode(in->data + cs.bom_len, in->len - cs.bom_len, cs.name, RD_NORM_CR_TO_LF,
-                          &text, &replaced, &chars, err))
+    if (rd_charset_decode_input(in->data, in->len, in->content_type, 0, RD_NORM_CR_TO_LF, &cs,
+                                &text, &replaced, &chars, err))
         goto fail;
     if (rd_buf_reserve(&text, 0)) goto oom;
     doc->charset = strdup(cs.name);
