@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/parser.h>
+
 #include "common/log.h"
 #include "daemon/metrics.h"
 #include "transforms/decode.h"
@@ -17,6 +19,8 @@
 typedef enum { FMT_TEXT, FMT_HTML, FMT_DOCX } doc_format;
 
 static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
+/* libxml2 2.9 initialises its globals on first use, which is not thread-safe: do it once */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
 static void declare_metrics(void)
 {
@@ -131,6 +135,7 @@ int rd_decode(const rd_extract_input *in, rd_document *doc, rd_buf *err)
     doc_format fmt = pick_format(in);
     const char *why;
     int rc = -1;
+    pthread_once(&xml_once, xmlInitParser);
     if (in->len == 0) {
         rd_buf_puts(err, "empty input");
         goto out;

@@ -435,7 +435,12 @@ static char *read_head(html_ctx *c, xmlNode *head, rd_document *doc)
             free(content);
         } else if (name_is(k, "link")) {
             char *rel = prop_dup(k, "rel");
-            if (rel && !strcasecmp(rel, "canonical")) set_once(&doc->url, prop_dup(k, "href"));
+            char *href = rel && !strcasecmp(rel, "canonical") ? prop_dup(k, "href") : NULL;
+            /* only an absolute URL names the document on its own */
+            if (href && (!strncasecmp(href, "http://", 7) || !strncasecmp(href, "https://", 8)))
+                set_once(&doc->url, href);
+            else
+                free(href);
             free(rel);
         }
     }
