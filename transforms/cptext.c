@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "transforms/document.h"
+
 /* Decodes the code point starting at s[i] (a non-continuation byte); U+FFFD when the
  * sequence is malformed, truncated, overlong or a surrogate. */
 static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
@@ -33,12 +35,11 @@ static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
 int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
 {
     memset(t, 0, sizeof *t);
+    if (len >= UINT32_MAX) return -1;
     const unsigned char *s = (const unsigned char *)text;
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80) n++;
-    t->cp = malloc((n + 1) * sizeof *t->cp);
-    t->boff = malloc((n + 1) * sizeof *t->boff);
+    /* at most one code point per byte: size for that and skip a counting pass */
+    t->cp = malloc((len + 1) * sizeof *t->cp);
+    t->boff = malloc((len + 1) * sizeof *t->boff);
     if (!t->cp || !t->boff) {
         rd_cptext_free(t);
         return -1;
@@ -47,12 +48,12 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char b = s[i];
         if (b < 0x80) { /* ASCII */
-            t->boff[k] = i;
+            t->boff[k] = (uint32_t)i;
             t->cp[k++] = b;
             continue;
         }
         if ((b & 0xC0) == 0x80) continue;
-        t->boff[k] = i;
+        t->boff[k] = (uint32_t)i;
         if ((b & 0xF0) == 0xE0 && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
             (s[i + 2] & 0xC0) == 0x80 && b != 0xE0 && b != 0xED) { /* most CJK text */
             t->cp[k++] = ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
@@ -62,8 +63,9 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
         }
         t->cp[k++] = decode_at(s, len, i);
     }
+    size_t n = k;
     t->cp[n] = 0;
-    t->boff[n] = len;
+    t->boff[n] = (uint32_t)len;
     t->text = text;
     t->len = len;
     t->n = n;
@@ -75,6 +77,29 @@ void rd_cptext_free(rd_cptext *t)
     free(t->cp);
     free(t->boff);
     memset(t, 0, sizeof *t);
+}
+
+static void cptext_release(void *p)
+{
+    rd_cptext_free(p);
+    free(p);
+}
+
+const rd_cptext *rd_cptext_of(rd_document *doc)
+{
+    rd_cptext *t = doc->index;
+    if (t && t->text == doc->text && t->len == doc->text_len) return t;
+    if (doc->index && doc->index_free) doc->index_free(doc->index);
+    doc->index = NULL;
+    t = malloc(sizeof *t);
+    if (!t) return NULL;
+    if (rd_cptext_init(t, doc->text ? doc->text : "", doc->text ? doc->text_len : 0)) {
+        free(t);
+        return NULL;
+    }
+    doc->index = t;
+    doc->index_free = cptext_release;
+    return t;
 }
 
 static size_t utf8_count(const char *w, size_t wl)
@@ -179,18 +204,18 @@ int rd_cp_is_han(uint32_t c)
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
 }
 
-int rd_cp_digit(uint32_t c)
+
+/* First and last code points of a UTF-8 word (its bucket keys). */
+static uint32_t first_cp(const char *w, size_t wl)
 {
-    if (c >= '0' && c <= '9') return (int)(c - '0');
-    if (c >= 0xFF10 && c <= 0xFF19) return (int)(c - 0xFF10);
-    return -1;
+    return decode_at((const unsigned char *)w, wl, 0);
 }
 
-/* First code point of a UTF-8 word (its bucket key). */
-static uint32_t first_cp(const char *w)
+static uint32_t last_cp(const char *w, size_t wl)
 {
-    size_t wl = strlen(w);
-    return wl ? decode_at((const unsigned char *)w, wl, 0) : 0;
+    size_t i = wl - 1;
+    while (i > 0 && (w[i] & 0xC0) == 0x80) i--;
+    return decode_at((const unsigned char *)w, wl, i);
 }
 
 int rd_wordset_init(rd_wordset *ws, const char *const *words)
@@ -198,48 +223,79 @@ int rd_wordset_init(rd_wordset *ws, const char *const *words)
     memset(ws, 0, sizeof *ws);
     size_t n = 0;
     while (words[n]) n++;
-    ws->words = words;
-    ws->n = n;
-    ws->len = calloc(n + 1, sizeof *ws->len);
-    ws->cplen = calloc(n + 1, sizeof *ws->cplen);
-    ws->next = calloc(n + 1, sizeof *ws->next);
-    if (!ws->len || !ws->cplen || !ws->next) {
-        rd_wordset_free(ws);
-        return -1;
-    }
-    for (int b = 0; b < RD_WORDSET_BUCKETS; b++) ws->head[b] = -1;
+    if (n > RD_WORDSET_MAX) return -1;
+    for (int b = 0; b < RD_WORDSET_BUCKETS; b++) ws->head[b] = ws->head_last[b] = -1;
     /* insert in reverse so each chain lists words in rule order */
     for (size_t k = n; k-- > 0;) {
-        ws->len[k] = strlen(words[k]);
-        ws->cplen[k] = utf8_count(words[k], ws->len[k]);
-        unsigned b = first_cp(words[k]) % RD_WORDSET_BUCKETS;
+        size_t wl = strlen(words[k]);
+        if (wl == 0 || wl > 255) return -1;
+        ws->words[k] = words[k];
+        ws->len[k] = (unsigned char)wl;
+        ws->cplen[k] = (unsigned char)utf8_count(words[k], wl);
+        ws->first[k] = first_cp(words[k], wl);
+        ws->last[k] = last_cp(words[k], wl);
+        unsigned b = ws->first[k] % RD_WORDSET_BUCKETS;
         ws->next[k] = ws->head[b];
-        ws->head[b] = (int)k;
+        ws->head[b] = (short)k;
+        b = ws->last[k] % RD_WORDSET_BUCKETS;
+        ws->next_last[k] = ws->head_last[b];
+        ws->head_last[b] = (short)k;
     }
+    ws->n = n;
     return 0;
 }
 
-void rd_wordset_free(rd_wordset *ws)
+size_t rd_ws_at(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
 {
-    free(ws->len);
-    free(ws->cplen);
-    free(ws->next);
-    memset(ws, 0, sizeof *ws);
-}
-
-/* Calls back for each word of ws at code point i that ends by b; stops when it returns 1. */
-static int word_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b, int *which)
-{
+    if (i >= t->n) return 0;
     const char *p = t->text + t->boff[i];
-    size_t room = t->boff[b] - t->boff[i];
-    for (int k = ws->head[t->cp[i] % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+    size_t room = t->len - t->boff[i], best = 0;
+    uint32_t c = t->cp[i];
+    for (int k = ws->head[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
         size_t wl = ws->len[k];
-        if (wl <= room && memcmp(p, ws->words[k], wl) == 0) {
-            *which = k;
-            return 1;
+        if (ws->first[k] == c && ws->cplen[k] > best && wl <= room &&
+            memcmp(p, ws->words[k], wl) == 0) {
+            best = ws->cplen[k];
+            if (which) *which = k;
         }
     }
-    return 0;
+    return best;
+}
+
+size_t rd_ws_before(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+{
+    if (i == 0 || i > t->n) return 0;
+    size_t end = t->boff[i], best = 0;
+    uint32_t c = t->cp[i - 1];
+    for (int k = ws->head_last[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next_last[k]) {
+        size_t wl = ws->len[k];
+        if (ws->last[k] == c && ws->cplen[k] > best && wl <= end &&
+            memcmp(t->text + end - wl, ws->words[k], wl) == 0) {
+            best = ws->cplen[k];
+            if (which) *which = k;
+        }
+    }
+    return best;
+}
+
+/* Index of the first word (in rule order) of ws at code point i that ends by b, or -1. */
+static int word_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+{
+    uint32_t c = t->cp[i];
+    int k = ws->head[c % RD_WORDSET_BUCKETS];
+    if (k < 0) return -1;
+    const char *p = t->text + t->boff[i];
+    size_t room = t->boff[b] - t->boff[i];
+    for (; k >= 0; k = ws->next[k]) {
+        size_t wl = ws->len[k];
+        if (ws->first[k] == c && wl <= room && memcmp(p, ws->words[k], wl) == 0) return k;
+    }
+    return -1;
+}
+
+int rd_wordset_rule_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+{
+    return i < b && b <= t->n ? word_at(ws, t, i, b) : -1;
 }
 
 int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b)
@@ -247,16 +303,8 @@ int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, si
     int best = -1;
     if (b > t->n) b = t->n;
     for (size_t i = a; i < b; i++) {
-        const char *p = t->text + t->boff[i];
-        size_t room = t->boff[b] - t->boff[i];
-        for (int k = ws->head[t->cp[i] % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
-            if (best >= 0 && k >= best) break; /* chains are in rule order */
-            size_t wl = ws->len[k];
-            if (wl <= room && memcmp(p, ws->words[k], wl) == 0) {
-                best = k;
-                break;
-            }
-        }
+        int k = word_at(ws, t, i, b);
+        if (k >= 0 && (best < 0 || k < best)) best = k;
         if (best == 0) break;
     }
     return best;
@@ -265,13 +313,14 @@ int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, si
 int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
                    int *which)
 {
-    int k;
     if (b > t->n) b = t->n;
-    for (size_t i = a; i < b; i++)
-        if (word_at(ws, t, i, b, &k)) {
+    for (size_t i = a; i < b; i++) {
+        int k = word_at(ws, t, i, b);
+        if (k >= 0) {
             if (at) *at = i;
             if (which) *which = k;
             return 1;
         }
+    }
     return 0;
 }

@@ -13,13 +13,20 @@ typedef struct rd_cptext {
     const char *text; /* borrowed UTF-8 text */
     size_t len;       /* bytes */
     uint32_t *cp;     /* n+1 code points, cp[n] == 0 */
-    size_t *boff;     /* n+1 byte offsets, boff[n] == len */
+    uint32_t *boff;   /* n+1 byte offsets, boff[n] == len (texts are below 4 GiB) */
     size_t n;
 } rd_cptext;
 
-/* Indexes text (borrowed, must outlive t). Returns 0, or -1 when out of memory. */
+/* Indexes text (borrowed, must outlive t). Returns 0, or -1 when out of memory or when the
+ * text is 4 GiB or longer. */
 int rd_cptext_init(rd_cptext *t, const char *text, size_t len);
 void rd_cptext_free(rd_cptext *t);
+
+/* The index of doc->text, built on first use and kept in the document (released by
+ * rd_document_clear()) so that segmentation and extraction index the text once. NULL when
+ * out of memory. */
+struct rd_document;
+const rd_cptext *rd_cptext_of(struct rd_document *doc);
 
 /* Length in code points of the UTF-8 word w when it occurs at code point i, else 0. */
 size_t rd_cp_match(const rd_cptext *t, size_t i, const char *w);
@@ -36,29 +43,48 @@ size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w);
 /* Copy of the text of code points [a, b) as a NUL-terminated string; caller frees. */
 char *rd_cp_dup(const rd_cptext *t, size_t a, size_t b);
 
-/* A list of words indexed by first code point, to find any of them in a range of the text
- * in one pass (rule tables have a hundred words; scanning once per word would be slow). */
-#define RD_WORDSET_BUCKETS 256
+/* A list of words indexed by first and by last code point, to find any of them at or before
+ * a position, or anywhere in a range, without trying every word (rule tables have up to a
+ * few hundred words). Fixed size: no allocation, so a filled set can be shared read-only. */
+#define RD_WORDSET_BUCKETS 1024
+#define RD_WORDSET_MAX 256
 typedef struct rd_wordset {
-    const char *const *words; /* borrowed, NULL-terminated */
+    const char *words[RD_WORDSET_MAX + 1]; /* borrowed strings */
     size_t n;
-    size_t *len;   /* byte length of each word */
-    size_t *cplen; /* code point length of each word */
-    int *next;     /* chain of word indices in the same bucket, -1 ends */
-    int head[RD_WORDSET_BUCKETS];
+    unsigned char len[RD_WORDSET_MAX];   /* byte length of each word */
+    unsigned char cplen[RD_WORDSET_MAX]; /* code point length of each word */
+    uint32_t first[RD_WORDSET_MAX];      /* first code point of each word */
+    uint32_t last[RD_WORDSET_MAX];       /* last code point of each word */
+    short next[RD_WORDSET_MAX];          /* chain by first code point, -1 ends */
+    short next_last[RD_WORDSET_MAX];     /* chain by last code point */
+    short head[RD_WORDSET_BUCKETS];
+    short head_last[RD_WORDSET_BUCKETS];
 } rd_wordset;
 
-/* Indexes the NULL-terminated list words (borrowed). Returns 0 or -1 (out of memory). */
+/* Indexes the NULL-terminated list words (strings borrowed). Returns 0, or -1 when the list
+ * is longer than RD_WORDSET_MAX or holds an empty or overlong word. */
 int rd_wordset_init(rd_wordset *ws, const char *const *words);
-void rd_wordset_free(rd_wordset *ws);
+/* Longest word of ws starting at code point i: its length in code points (0: none), its
+ * index in *which when not NULL. */
+size_t rd_ws_at(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
+/* Longest word of ws ending just before code point i, likewise. */
+size_t rd_ws_before(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
 /* Smallest index of a word of ws occurring entirely inside [a, b), or -1. */
 int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b);
+/* Smallest word index of ws at code point i among words ending by b, or -1. */
+int rd_wordset_rule_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b);
 /* Whether a word of ws occurs entirely inside [a, b); its position in *at when not NULL. */
 int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
                    int *which);
 
 int rd_cp_is_space(uint32_t c);  /* ASCII and CJK blanks */
 int rd_cp_is_han(uint32_t c);    /* CJK unified ideograph */
-int rd_cp_digit(uint32_t c);     /* 0-9 for ASCII and full-width digits, else -1 */
+/* 0-9 for ASCII and full-width digits, else -1 */
+static inline int rd_cp_digit(uint32_t c)
+{
+    if (c - '0' < 10) return (int)(c - '0');
+    if (c - 0xFF10 < 10) return (int)(c - 0xFF10);
+    return -1;
+}
 
 #endif

@@ -55,6 +55,7 @@ void rd_document_clear(rd_document *doc)
         free(x->sentence);
     }
     free(doc->indicators);
+    if (doc->index && doc->index_free) doc->index_free(doc->index);
     char **strs[] = {&doc->source,   &doc->doc_id,  &doc->url,         &doc->title,
                      &doc->published_at, &doc->issuer, &doc->index_no, &doc->doc_no,
                      &doc->region,   &doc->region_code, &doc->province, &doc->city,

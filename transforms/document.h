@@ -76,6 +76,10 @@ typedef struct rd_document {
     size_t n_sections;
     rd_indicator *indicators;
     size_t n_indicators;
+    /* internal: the code point index of text, built by segmentation and reused by indicator
+     * extraction; released with index_free by rd_document_clear() */
+    void *index;
+    void (*index_free)(void *index);
 } rd_document;
 
 const char *rd_part_name(rd_part p);

@@ -15,9 +15,8 @@
 #include "transforms/extract.h"
 #include "transforms/indicators_scan.h"
 #include "transforms/numerals.h"
-#include "transforms/rules/qualifiers.h"
+#include "transforms/indicators_rules.h"
 #include "transforms/rules/units.h"
-#include "transforms/rules/context.h"
 #include "transforms/segment_scan.h"
 
 #define CP_DI 0x7B2C /* 第 */
@@ -58,17 +57,12 @@ static int is_range_sep(uint32_t c)
 size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit,
                   unsigned *flags)
 {
-    size_t best = 0;
-    const rd_unit_rule *r = NULL;
-    for (size_t k = 0; k < sizeof RD_UNIT_RULES / sizeof *RD_UNIT_RULES; k++) {
-        if (allow_cn && !(RD_UNIT_RULES[k].flags & RD_U_CN)) continue;
-        size_t m = rd_cp_match(t, p, RD_UNIT_RULES[k].word);
-        if (m > best) best = m, r = &RD_UNIT_RULES[k];
-    }
-    if (!best) return 0;
-    if (rd_cp_match_any(t, p, RD_NOT_UNITS, NULL) >= best) return 0;
-    *unit = r->unit ? r->unit : r->word;
-    *flags = r->flags;
+    const rd_ind_rules *R = rd_ind_rules_get();
+    int k = 0;
+    size_t best = rd_ws_at(allow_cn ? &R->units_cn : &R->units, t, p, &k);
+    if (!best || rd_ws_at(&R->not_units, t, p, NULL) >= best) return 0;
+    *unit = allow_cn ? R->unit_cn_name[k] : R->unit_name[k];
+    *flags = allow_cn ? R->unit_cn_flags[k] : R->unit_flags[k];
     return best;
 }
 
@@ -92,19 +86,23 @@ static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
             if (c == 0x201D || c == 0x300D || c == 0x300F) return 1;
             if (c == 0x201C || c == 0x300C || is_clause_delim(c)) break;
         }
-    /* ASCII quotes: inside when an odd number of them precede on the line and one follows
-     * closely */
+    /* ASCII quotes: inside when one follows closely and an odd number of them precede on
+     * the line */
+    int closing = 0;
+    for (size_t k = e; k < e + lim && k < t->n; k++) {
+        if (cp[k] == '"') {
+            closing = 1;
+            break;
+        }
+        if (is_clause_delim(cp[k])) break;
+    }
+    if (!closing) return 0;
     size_t q = 0, ls = s;
     while (ls > 0 && cp[ls - 1] != '\n' && s - ls < 4000) {
         if (cp[ls - 1] == '"') q++;
         ls--;
     }
-    if (q % 2 == 1)
-        for (size_t k = e; k < e + lim && k < t->n; k++) {
-            if (cp[k] == '"') return 1;
-            if (is_clause_delim(cp[k])) break;
-        }
-    return 0;
+    return q % 2 == 1;
 }
 
 static size_t clause_start(const rd_cptext *t, size_t i)
@@ -113,40 +111,21 @@ static size_t clause_start(const rd_cptext *t, size_t i)
     return i;
 }
 
-/* Whether one of the words occurs in [a, b). */
-static int has_word(const rd_cptext *t, size_t a, size_t b, const char *const *words)
+/* Qualifier of the longest word of ws (values v) ending before / starting at p. */
+static rd_qualifier qual_before(const rd_wordset *ws, const rd_qualifier *v, const rd_cptext *t,
+                                size_t s, size_t *len)
 {
-    for (size_t i = a; i < b; i++)
-        for (int k = 0; words[k]; k++) {
-            size_t m = rd_cp_match(t, i, words[k]);
-            if (m && i + m <= b) return 1;
-        }
-    return 0;
+    int k = 0;
+    *len = rd_ws_before(ws, t, s, &k);
+    return *len ? v[k] : RD_QUAL_NONE;
 }
 
-static rd_qualifier qual_before(const rd_cptext *t, size_t s, const rd_qual_rule *rules,
-                                size_t *len)
+static rd_qualifier qual_at(const rd_wordset *ws, const rd_qualifier *v, const rd_cptext *t,
+                            size_t p, size_t *len)
 {
-    size_t best = 0;
-    rd_qualifier q = RD_QUAL_NONE;
-    for (int k = 0; rules[k].word; k++) {
-        size_t m = rd_cp_match_before(t, s, rules[k].word);
-        if (m > best) best = m, q = rules[k].qualifier;
-    }
-    *len = best;
-    return q;
-}
-
-static rd_qualifier qual_at(const rd_cptext *t, size_t p, const rd_qual_rule *rules, size_t *len)
-{
-    size_t best = 0;
-    rd_qualifier q = RD_QUAL_NONE;
-    for (int k = 0; rules[k].word; k++) {
-        size_t m = rd_cp_match(t, p, rules[k].word);
-        if (m > best) best = m, q = rules[k].qualifier;
-    }
-    *len = best;
-    return q;
+    int k = 0;
+    *len = rd_ws_at(ws, t, p, &k);
+    return *len ? v[k] : RD_QUAL_NONE;
 }
 
 /* Arabic magnitude words after a number: 万, 亿, 千, 百万, 千万, 万亿. */
@@ -171,6 +150,7 @@ static size_t arabic_magnitude(const rd_cptext *t, size_t p, double *mag)
 /* Tries a ranking at 第 (position s): 全州第三, 第一名. Fills c and returns 1 when found. */
 static int scan_rank(const rd_cptext *t, size_t s, rd_candidate *c)
 {
+    const rd_ind_rules *R = rd_ind_rules_get();
     size_t p = s + 1, k;
     double v = 0;
     int nd = 0;
@@ -182,9 +162,9 @@ static int scan_rank(const rd_cptext *t, size_t s, rd_candidate *c)
         if (!k || v < 1 || v > 999) return 0;
     }
     size_t e = p + k;
-    int cue = rd_cp_match_any_before(t, s, RD_RANK_CUES, NULL) > 0;
-    size_t ru = rd_cp_match_any(t, e, RD_RANK_UNITS, NULL);
-    if (ru && rd_cp_match_any(t, e, RD_NOT_UNITS, NULL)) ru = 0;
+    int cue = rd_ws_before(&R->rank_cues, t, s, NULL) > 0;
+    size_t ru = rd_ws_at(&R->rank_units, t, e, NULL);
+    if (ru && rd_ws_at(&R->not_units, t, e, NULL)) ru = 0;
     if (ru) {
         uint32_t after = t->cp[e + ru];
         /* 第一位的 (a priority), 第一名师 ... */
@@ -210,6 +190,7 @@ static int scan_rank(const rd_cptext *t, size_t s, rd_candidate *c)
  * indicator; *skip is set to the end of whatever was consumed. */
 static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *skip)
 {
+    const rd_ind_rules *R = rd_ind_rules_get();
     const uint32_t *cp = t->cp;
     int arabic = rd_cp_digit(cp[s]) >= 0;
     double v = 0, vh = 0, mag = 1;
@@ -222,10 +203,10 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     size_t p = s + k;
     *skip = p;
     if (v < 0) return 0; /* absurdly long */
-    if (rd_cp_match_any_before(t, s, RD_CODE_BEFORE, NULL)) return 0;
+    if (rd_ws_before(&R->code_before, t, s, NULL)) return 0;
     if (s > 0 && is_ascii_alnum(cp[s - 1])) return 0;
     if (is_ascii_alnum(cp[p]) && !(cp[p] >= '0' && cp[p] <= '9')) return 0; /* 5G, 2.0T */
-    if (rd_cp_match_any(t, p, RD_CODE_AFTER, NULL)) return 0;
+    if (rd_ws_at(&R->code_after, t, p, NULL)) return 0;
     if (arabic) {
         /* dates, times, codes: 2025-05-30, 12:02, 2023/24 */
         if ((cp[p] == ':' || cp[p] == 0xFF1A) && rd_cp_digit(cp[p + 1]) >= 0) return 0;
@@ -256,7 +237,7 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     }
     rd_qualifier q = RD_QUAL_NONE;
     size_t ql;
-    rd_qualifier iq = qual_at(t, p, RD_QUAL_INFIX, &ql);
+    rd_qualifier iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
     if (ql) q = iq, p += ql;
     if (arabic) {
         size_t ml = arabic_magnitude(t, p, &mag);
@@ -267,7 +248,7 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         p += ml;
     }
     if (q == RD_QUAL_NONE) {
-        iq = qual_at(t, p, RD_QUAL_INFIX, &ql);
+        iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
         if (ql) q = iq, p += ql;
     }
     size_t up = p;
@@ -286,35 +267,35 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         unit = "";
         if (mag > 1) {
             size_t cs = clause_start(t, s);
-            if (has_word(t, cs, s, RD_MONEY_CUES)) unit = "元";
+            if (rd_wordset_any(&R->money_cues, t, cs, s, NULL, NULL)) unit = "元";
         } else {
             /* a bare number: only as the value of a count named just before it */
-            if (!rd_cp_match_any_before(t, s, RD_BARE_NUMBER_AFTER, NULL)) return 0;
+            if (!rd_ws_before(&R->bare_number_after, t, s, NULL)) return 0;
             if (!is_clause_delim(cp[p]) && cp[p] != 0x3001) return 0;
             if (nd == 4 && v >= 1900 && v <= 2100) return 0;
         }
     }
     if (uflags & RD_U_MONEY) unit = "元";
     /* suffix qualifier (outside the span) */
-    rd_qualifier sq = qual_at(t, e, RD_QUAL_SUFFIX, &ql);
+    rd_qualifier sq = qual_at(&R->q_suffix, R->q_suffix_v, t, e, &ql);
     size_t after = e + ql;
     if ((uflags & RD_U_THRESHOLD) && (sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER)) return 0;
     if ((uflags & RD_U_THRESHOLD) && (has_high || (!ql && rd_cp_is_han(cp[e])))) return 0;
     if ((uflags & RD_U_CAPACITY) && !ql && rd_cp_is_han(cp[e]) &&
-        !rd_cp_match_any(t, e, RD_CAPACITY_VERBS_AFTER, NULL))
+        !rd_ws_at(&R->capacity_after, t, e, NULL))
         return 0;
     /* 年运量150万吨以上的物流园区: a threshold describing a class of things */
     if ((sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER) && cp[after] == 0x7684 /* 的 */ &&
         !rd_cp_match(t, after, "的平均"))
         return 0;
     if ((uflags & RD_U_LIANXU) && !rd_cp_match_before(t, s, "连续")) return 0;
-    if ((!arabic || strcmp(unit, "条") == 0) && rd_cp_match_any(t, e, RD_SLOGAN_AFTER, NULL))
+    if ((!arabic || strcmp(unit, "条") == 0) && rd_ws_at(&R->slogan_after, t, e, NULL))
         return 0;
-    if (rd_cp_match_any(t, after, RD_BENCHMARK_AFTER, NULL)) return 0;
+    if (rd_ws_at(&R->benchmark_after, t, after, NULL)) return 0;
     if (in_short_quote(t, s, e)) return 0;
     if (!arabic) {
         /* Chinese numerals inside words and names: 统一, 之一, 十四届四次全委会 */
-        if (rd_cp_match_any_before(t, s, RD_CN_NAME_BEFORE, NULL)) return 0;
+        if (rd_ws_before(&R->cn_name_before, t, s, NULL)) return 0;
         /* a lone 二 is an ordinal (二次发掘, 二人转); counts use 两 */
         if (k == 1 && cp[s] == 0x4E8C) return 0;
         /* 干一项成一项, 两个市场两种资源: another numeral right after is a slogan */
@@ -326,13 +307,13 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         if (k == 1 && cp[s] == 0x4E00 /* 一 */ && !(uflags & RD_U_ONE)) return 0;
         size_t ce = e;
         while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce])) ce++;
-        if (has_word(t, e, ce, RD_TOPIC_AFTER)) return 0;
+        if (rd_wordset_any(&R->topic_after, t, e, ce, NULL, NULL)) return 0;
     }
     double val = v * mag, valh = vh * mag;
     if (!isfinite(val) || !isfinite(valh) || val > 1e18 || valh > 1e18) return 0;
     memset(c, 0, sizeof *c);
     size_t pl;
-    rd_qualifier pq = qual_before(t, s, RD_QUAL_PREFIX, &pl);
+    rd_qualifier pq = qual_before(&R->q_prefix, R->q_prefix_v, t, s, &pl);
     c->start = s - pl;
     c->end = e;
     c->num_start = s;
@@ -349,6 +330,27 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     return 1;
 }
 
+/* A quick filter for the scanner's main loop: whether c may start a number or a ranking
+ * (ASCII or full-width digit, Chinese numeral, 第). Han characters are hashed into a
+ * 2048-bit set of the numeral characters' low bits; the exact test follows. */
+static const uint64_t NUMERAL_BITS[32] = {
+    0x0000000000000080ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+    0x0000000000000000ull, 0x0000280000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+    0x0000100000000000ull, 0x0000000000000002ull, 0x0000000000000000ull, 0x0000000000000000ull,
+    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+    0x0000001000000209ull, 0x0000000020000000ull, 0x0000000000101000ull, 0x0040000008000000ull,
+    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull};
+
+static inline int maybe_number_start(uint32_t c)
+{
+    if (c < 0x80) return c >= '0' && c <= '9';
+    if (c >= 0xFF10 && c <= 0xFF19) return 1;
+    unsigned h = c & 2047;
+    return c >= 0x3007 && c <= 0x96F6 && (NUMERAL_BITS[h >> 6] >> (h & 63) & 1);
+}
+
 /* Code point offset just past a section's marker. */
 static size_t marker_end(const rd_section *s)
 {
@@ -361,11 +363,16 @@ static size_t marker_end(const rd_section *s)
 int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs,
                        rd_candidate **out, size_t *n_out)
 {
+    if (!rd_ind_rules_get()) return -1;
     rd_candidate *cs = NULL;
     size_t n = 0, cap = 0, si = 0;
     const uint32_t *cp = t->cp;
     for (size_t i = 0; i < t->n;) {
         uint32_t c = cp[i];
+        if (!maybe_number_start(c)) {
+            i++;
+            continue;
+        }
         int digit = rd_cp_digit(c) >= 0;
         int cn = !digit && rd_cn_digit(c) > 0;
         if (c == 0x5341 /* 十 */) cn = 1;

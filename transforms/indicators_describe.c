@@ -9,9 +9,7 @@
 #include "transforms/extract.h"
 #include "transforms/indicators_scan.h"
 #include "transforms/numerals.h"
-#include "transforms/rules/categories.h"
-#include "transforms/rules/context.h"
-#include "transforms/rules/qualifiers.h"
+#include "transforms/indicators_rules.h"
 #include "transforms/segment_scan.h"
 
 #ifndef METRIC_LEFT_MAX
@@ -26,7 +24,8 @@
 #ifndef METRIC_TOPIC_MAX
 #define METRIC_TOPIC_MAX 10
 #endif
-#define SENTENCE_MAX 120 /* code points kept on each side of the amount */
+#define SENTENCE_MAX 120       /* code points kept on each side of the amount */
+#define SENTENCE_SCAN_MAX 2000 /* longest sentence looked at for goal and topic words */
 
 static int clause_delim(uint32_t c)
 {
@@ -41,114 +40,74 @@ static int sentence_delim(uint32_t c)
            c == 0;
 }
 
-static int word_in(const rd_cptext *t, size_t a, size_t b, const char *w)
-{
-    return rd_cp_find(t, a, b, w) != (size_t)-1;
-}
-
-/* Word tables of the describer, indexed once per document. */
-typedef struct describer {
-    rd_wordset cues;
-    rd_wordset cat[2]; /* [0] topical, [1] generic category words, in rule order */
-    const char **cat_words[2];
-    const char **cat_names[2];
-} describer;
-
-static int generic_category(const char *cat)
-{
-    for (int k = 0; RD_GENERIC_CATEGORIES[k]; k++)
-        if (strcmp(cat, RD_GENERIC_CATEGORIES[k]) == 0) return 1;
-    return 0;
-}
-
-static void describer_free(describer *d)
-{
-    rd_wordset_free(&d->cues);
-    for (int g = 0; g < 2; g++) {
-        rd_wordset_free(&d->cat[g]);
-        free(d->cat_words[g]);
-        free(d->cat_names[g]);
-    }
-}
-
-static int describer_init(describer *d)
-{
-    const size_t nr = sizeof RD_CATEGORY_RULES / sizeof *RD_CATEGORY_RULES;
-    memset(d, 0, sizeof *d);
-    size_t cnt[2] = {0, 0};
-    for (int g = 0; g < 2; g++) {
-        d->cat_words[g] = calloc(nr + 1, sizeof *d->cat_words[g]);
-        d->cat_names[g] = calloc(nr + 1, sizeof *d->cat_names[g]);
-        if (!d->cat_words[g] || !d->cat_names[g]) goto fail;
-    }
-    for (size_t r = 0; r < nr; r++) {
-        int g = generic_category(RD_CATEGORY_RULES[r].category);
-        d->cat_words[g][cnt[g]] = RD_CATEGORY_RULES[r].word;
-        d->cat_names[g][cnt[g]++] = RD_CATEGORY_RULES[r].category;
-    }
-    if (rd_wordset_init(&d->cues, RD_TARGET_CUES) ||
-        rd_wordset_init(&d->cat[0], d->cat_words[0]) ||
-        rd_wordset_init(&d->cat[1], d->cat_words[1]))
-        goto fail;
-    return 0;
-fail:
-    describer_free(d);
-    return -1;
-}
-
-/* Whether the sentence part [a, b) states a goal. */
-static int target_cue(const describer *d, const rd_cptext *t, size_t a, size_t b)
+/* End of the first word in [a, b) stating a goal, or (size_t)-1: amounts after it are
+ * targets. */
+static size_t first_target_cue(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
 {
     size_t at;
     int k;
-    while (a < b && rd_wordset_any(&d->cues, t, a, b, &at, &k)) {
-        size_t e = at + d->cues.cplen[k];
+    while (a < b && rd_wordset_any(&R->target_cues, t, a, b, &at, &k)) {
+        size_t e = at + R->target_cues.cplen[k];
         /* 计划 as a noun (招生计划63名) is not a goal; as a verb (计划招聘) it is */
-        if (strcmp(RD_TARGET_CUES[k], "计划") != 0 || (e < b && rd_cp_is_han(t->cp[e])))
-            return 1;
+        if (k != R->plan_cue || (e < b && rd_cp_is_han(t->cp[e]))) return e;
         a = at + 1;
     }
-    return 0;
+    return (size_t)-1;
 }
 
 /* First category rule (topical or generic ones) whose word occurs in [a, b), or NULL. */
-static const char *category_in(const describer *d, const rd_cptext *t, size_t a, size_t b,
+static const char *category_in(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b,
                                int generic)
 {
     if (a >= b) return NULL;
-    int k = rd_wordset_first_rule(&d->cat[generic], t, a, b);
-    return k >= 0 ? d->cat_names[generic][k] : NULL;
+    int k = rd_wordset_first_rule(&R->category[generic], t, a, b);
+    return k >= 0 ? R->category_name[generic][k] : NULL;
 }
 
-/* Category from the words near the amount: topical words in the metric and its clause,
- * then generic ones there, then topical and generic words in the sentence. */
-static const char *categorise(const describer *d, const rd_cptext *t, const size_t win[][2],
-                              const rd_candidate *c)
+/* Category from the words near the amount: topical words in the metric, then in its
+ * clause, then generic ones likewise; then a few units; then topical words anywhere in the
+ * sentence (looked up by the caller, lazily). The words before the amount count before those
+ * after it; within one window the first rule wins. One pass per group finds the best rule of
+ * each window. */
+static const char *categorise(const rd_ind_rules *R, const rd_cptext *t, const size_t win[][2],
+                              const rd_candidate *c, int *need_sentence)
 {
-    static const struct {
-        int first, last, generic;
-    } order[] = {{0, 1, 0}, {2, 2, 0}, {0, 1, 1}, {2, 2, 1}, {3, 3, 0}};
-    for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
-        for (int w = order[o].first; w <= order[o].last; w++) {
-            const char *cat = category_in(d, t, win[w][0], win[w][1], order[o].generic);
-            if (cat) return cat;
+    size_t lo = win[2][0], hi = win[2][1];
+    for (int w = 0; w < 2; w++)
+        if (win[w][0] < win[w][1]) {
+            if (win[w][0] < lo) lo = win[w][0];
+            if (win[w][1] > hi) hi = win[w][1];
         }
-        if (o == 1 && c->is_rank) return "awards";
-        if (o == 1 && strcmp(c->unit, "元") == 0) return "funding";
-        if (o == 1 && strcmp(c->unit, "所") == 0) return "schools";
+    for (int g = 0; g <= 1; g++) {
+        int in_left = -1, in_right = -1, in_clause = -1;
+        for (size_t i = lo; i < hi; i++) {
+            int k = rd_wordset_rule_at(&R->category[g], t, i, hi);
+            if (k < 0) continue;
+            size_t e = i + R->category[g].cplen[k];
+            if (i >= win[0][0] && e <= win[0][1] && (in_left < 0 || k < in_left)) in_left = k;
+            if (i >= win[1][0] && e <= win[1][1] && (in_right < 0 || k < in_right)) in_right = k;
+            if (i >= win[2][0] && e <= win[2][1] && (in_clause < 0 || k < in_clause)) in_clause = k;
+        }
+        if (in_left >= 0) return R->category_name[g][in_left];
+        if (in_right >= 0) return R->category_name[g][in_right];
+        if (in_clause >= 0) return R->category_name[g][in_clause];
+        if (g == 0 && c->is_rank) return "awards";
+        if (g == 0 && strcmp(c->unit, "元") == 0) return "funding";
+        if (g == 0 && strcmp(c->unit, "所") == 0) return "schools";
     }
+    *need_sentence = 1;
     return NULL;
 }
 
 /* Trims words of the lists from both ends of [*a, *b). */
-static void trim(const rd_cptext *t, size_t *a, size_t *b, const char *const *head,
-                 const char *const *tail)
+static void trim(const rd_cptext *t, size_t *a, size_t *b, const rd_wordset *head,
+                 const rd_wordset *tail)
 {
     for (int again = 1; again && *a < *b;) {
         again = 0;
         size_t m;
-        if (head && (m = rd_cp_match_any(t, *a, head, NULL)) && *a + m <= *b) *a += m, again = 1;
-        if (*a < *b && tail && (m = rd_cp_match_any_before(t, *b, tail, NULL)) && *b - m >= *a)
+        if ((m = rd_ws_at(head, t, *a, NULL)) && *a + m <= *b) *a += m, again = 1;
+        if (*a < *b && (m = rd_ws_before(tail, t, *b, NULL)) && *b - m >= *a)
             *b -= m, again = 1;
     }
 }
@@ -162,20 +121,20 @@ static size_t han_count(const rd_cptext *t, size_t a, size_t b)
 
 /* Skips a leading time frame ("2024年", "2023年以来") at a: it dates the amount, it is not
  * what is measured. */
-static size_t skip_time_frame(const rd_cptext *t, size_t a, size_t b)
+static size_t skip_time_frame(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
 {
     size_t p = a;
     while (p < b && p - a < 4 && rd_cp_digit(t->cp[p]) >= 0) p++;
     if (p - a != 4 || p >= b || t->cp[p] != 0x5E74 /* 年 */) return a;
     p++;
-    size_t m = rd_cp_match_any(t, p, RD_TIME_FRAME_TAIL, NULL);
+    size_t m = rd_ws_at(&R->time_frame_tail, t, p, NULL);
     return p + m <= b ? p + m : p;
 }
 
 /* The words of candidate j's metric, as three code point ranges in reading order: topic
  * (used when the label is short), left (before the amount) and right (after it). lefts[]
  * receives the left range of each candidate, for the ones that follow. */
-static void metric_parts(const rd_cptext *t, const rd_candidate *cs, size_t n, size_t j,
+static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_candidate *cs, size_t n, size_t j,
                          size_t ss, size_t cs0, size_t ce0, size_t (*lefts)[2],
                          size_t (*topics)[2], size_t pr[3][2])
 {
@@ -193,8 +152,8 @@ static void metric_parts(const rd_cptext *t, const rd_candidate *cs, size_t n, s
         size_t g = lb;
         while (g > la && rd_cp_is_space(t->cp[g - 1])) g--;
         if (g > la && rd_cp_is_han(t->cp[pe]) &&
-            rd_cp_match_any_before(t, g, RD_LIST_JOINERS, NULL) &&
-            rd_cp_match_any_before(t, g, RD_LIST_JOINERS, NULL) < g - la) {
+            rd_ws_before(&R->list_joiners, t, g, NULL) &&
+            rd_ws_before(&R->list_joiners, t, g, NULL) < g - la) {
             la = lefts[j - 1][0], lb = lefts[j - 1][1], shared = 1;
         }
     }
@@ -207,14 +166,14 @@ static void metric_parts(const rd_cptext *t, const rd_candidate *cs, size_t n, s
         size_t g = ra;
         while (g < rb && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g])))
             g++;
-        if (g < rb && rd_cp_match_any(t, g, RD_LIST_JOINERS, NULL)) rb = ra;
+        if (g < rb && rd_ws_at(&R->list_joiners, t, g, NULL)) rb = ra;
     }
     if (!shared) {
-        trim(t, &la, &lb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
-        la = skip_time_frame(t, la, lb);
-        trim(t, &la, &lb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
+        trim(t, &la, &lb, &R->strip_head, &R->strip_tail);
+        la = skip_time_frame(R, t, la, lb);
+        trim(t, &la, &lb, &R->strip_head, &R->strip_tail);
     }
-    trim(t, &ra, &rb, RD_METRIC_STRIP_AFTER_HEAD, RD_METRIC_STRIP_AFTER_TAIL);
+    trim(t, &ra, &rb, &R->strip_after_head, &R->strip_after_tail);
     if (lb - la > METRIC_LEFT_MAX) la = lb - METRIC_LEFT_MAX;
     if (rb - ra > METRIC_RIGHT_MAX) rb = ra + METRIC_RIGHT_MAX;
     lefts[j][0] = la, lefts[j][1] = lb;
@@ -233,7 +192,7 @@ static void metric_parts(const rd_cptext *t, const rd_candidate *cs, size_t n, s
             han_count(t, pa, pb) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])
             pa = topics[j - 1][0], pb = topics[j - 1][1];
     }
-    if (pb > pa) trim(t, &pa, &pb, RD_METRIC_STRIP_HEAD, RD_METRIC_STRIP_TAIL);
+    if (pb > pa) trim(t, &pa, &pb, &R->strip_head, &R->strip_tail);
     if (pb > pa && pb - pa > METRIC_TOPIC_MAX) pa = pb - METRIC_TOPIC_MAX;
     pr[0][0] = pa, pr[0][1] = pb > pa ? pb : pa;
     topics[j][0] = pr[0][0], topics[j][1] = pr[0][1];
@@ -247,15 +206,14 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     size_t n = 0;
     rd_buf m = RD_BUF_INIT;
     size_t (*lefts)[2] = NULL, (*topics)[2] = NULL;
-    describer d;
-    if (describer_init(&d)) {
-        rd_buf_puts(err, "indicators: out of memory");
+    const rd_ind_rules *R = rd_ind_rules_get();
+    if (!R) {
+        rd_buf_puts(err, "indicators: malformed rule tables");
         return -1;
     }
     if (rd_indicators_find(t, doc->sections, doc->n_sections, &cs, &n)) goto oom;
     if (n == 0) {
         free(cs);
-        describer_free(&d);
         return 0;
     }
     doc->indicators = calloc(n, sizeof *doc->indicators);
@@ -264,6 +222,9 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     if (!doc->indicators || !lefts || !topics) goto oom;
     size_t si = 0;
     int sec = -1;
+    size_t sent_a = 0, sent_b = 0, sent_floor = 0, sent_cue = (size_t)-1;
+    const char *sent_cat = NULL;
+    int sent_cat_done = 0;
     for (size_t j = 0; j < n; j++) {
         const rd_candidate *c = &cs[j];
         rd_indicator *x = &doc->indicators[j];
@@ -277,32 +238,42 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         x->value_high = c->value_high;
         rd_part part = sec >= 0 ? doc->sections[sec].part : RD_PART_REVIEW;
 
-        size_t ss = c->start, se = c->end;
-        while (ss > 0 && c->start - ss < SENTENCE_MAX && !sentence_delim(t->cp[ss - 1])) ss--;
-        while (se < t->n && se - c->end < SENTENCE_MAX && !sentence_delim(t->cp[se])) se++;
+        if (c->start >= sent_b) {
+            /* a new sentence: its bounds, its first goal word and its topical category are
+             * looked up once for all the amounts in it (candidates come in text order) */
+            sent_a = c->start;
+            while (sent_a > sent_floor && c->start - sent_a < SENTENCE_SCAN_MAX &&
+                   !sentence_delim(t->cp[sent_a - 1]))
+                sent_a--;
+            sent_b = c->end;
+            while (sent_b < t->n && sent_b - c->end < SENTENCE_SCAN_MAX &&
+                   !sentence_delim(t->cp[sent_b]))
+                sent_b++;
+            sent_floor = sent_b;
+            sent_cue = first_target_cue(R, t, sent_a, sent_b);
+            sent_cat = NULL, sent_cat_done = 0;
+        }
+        size_t ss = c->start > sent_a + SENTENCE_MAX ? c->start - SENTENCE_MAX : sent_a;
+        size_t se = c->end + SENTENCE_MAX < sent_b ? c->end + SENTENCE_MAX : sent_b;
         size_t cs0 = c->start, ce0 = c->after_end > c->end ? c->after_end : c->end;
         while (cs0 > ss && !clause_delim(t->cp[cs0 - 1])) cs0--;
         while (ce0 < se && !clause_delim(t->cp[ce0])) ce0++;
 
-        x->kind = part == RD_PART_PLAN || target_cue(&d, t, ss, c->start) ? RD_KIND_TARGET
-                                                                       : RD_KIND_ACTUAL;
+        x->kind = part == RD_PART_PLAN || sent_cue <= c->start ? RD_KIND_TARGET : RD_KIND_ACTUAL;
         rd_qualifier q = c->qualifier;
         if (q == RD_QUAL_NONE && c->suffix_qualifier != RD_QUAL_NONE) {
             q = c->suffix_qualifier;
             if (q == RD_QUAL_OVER && x->kind == RD_KIND_TARGET) q = RD_QUAL_AT_LEAST;
         }
         if (q == RD_QUAL_NONE) {
-            for (int k = 0; RD_QUAL_CLAUSE[k].word; k++)
-                if (word_in(t, cs0, c->start, RD_QUAL_CLAUSE[k].word)) {
-                    q = RD_QUAL_CLAUSE[k].qualifier;
-                    break;
-                }
+            int k = 0;
+            if (rd_wordset_any(&R->q_clause, t, cs0, c->start, NULL, &k)) q = R->q_clause_v[k];
         }
         x->qualifier = q;
 
         /* metric: the clause around the number, bounded by the neighbouring indicators */
         size_t pr[3][2];
-        metric_parts(t, cs, n, j, ss, cs0, ce0, lefts, topics, pr);
+        metric_parts(R, t, cs, n, j, ss, cs0, ce0, lefts, topics, pr);
         size_t la = pr[1][0], lb = pr[1][1], ra = pr[2][0], rb = pr[2][1];
         rd_buf_reset(&m);
         size_t nhan = han_count(t, la, lb) + han_count(t, ra, rb);
@@ -321,12 +292,17 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         x->metric = rd_buf_steal(&m);
         if (!x->metric && !(x->metric = strdup(""))) goto oom;
 
-        size_t win[4][2] = {{la, lb}, {ra, rb}, {cs0, ce0}, {ss, se}};
-        const char *cat = categorise(&d, t, win, c);
+        size_t win[3][2] = {{la, lb}, {ra, rb}, {cs0, ce0}};
+        int need_sentence = 0;
+        const char *cat = categorise(R, t, win, c, &need_sentence);
+        if (need_sentence) {
+            if (!sent_cat_done) sent_cat = category_in(R, t, sent_a, sent_b, 0), sent_cat_done = 1;
+            cat = sent_cat;
+        }
         if (!cat && sec >= 0) {
             size_t ha = doc->sections[sec].start, hb = doc->sections[sec].title_end;
-            cat = category_in(&d, t, ha, hb, 0);
-            if (!cat) cat = category_in(&d, t, ha, hb, 1);
+            cat = category_in(R, t, ha, hb, 0);
+            if (!cat) cat = category_in(R, t, ha, hb, 1);
         }
         if (!cat) cat = "other";
         x->category = cat;
@@ -339,14 +315,12 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     free(cs);
     free(lefts);
     free(topics);
-    describer_free(&d);
     rd_buf_free(&m);
     return 0;
 oom:
     free(cs);
     free(lefts);
     free(topics);
-    describer_free(&d);
     rd_buf_free(&m);
     rd_buf_puts(err, "indicators: out of memory");
     return -1;
@@ -354,13 +328,16 @@ oom:
 
 int rd_indicators_extract(rd_document *doc, rd_buf *err)
 {
-    rd_cptext t;
     if (!doc->text) return 0;
-    if (rd_cptext_init(&t, doc->text, doc->text_len)) {
-        rd_buf_puts(err, "indicators: out of memory");
+    const rd_cptext *t = rd_cptext_of(doc);
+    if (!t) {
+        rd_buf_puts(err, "indicators: out of memory (text index)");
         return -1;
     }
-    int rc = rd_indicators_scan(&t, doc, err);
-    rd_cptext_free(&t);
+    int rc = rd_indicators_scan(t, doc, err);
+    /* the index is as large as the text several times over: do not keep it */
+    if (doc->index_free) doc->index_free(doc->index);
+    doc->index = NULL;
+    doc->index_free = NULL;
     return rc;
 }

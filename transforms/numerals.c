@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-int rd_cn_digit(uint32_t c)
+int rd_cn_digit_slow(uint32_t c)
 {
     switch (c) {
     case 0x96F6: /* 零 */

@@ -13,7 +13,11 @@
 #define RD_NUM_MAX_INT_DIGITS 15
 
 /* Value of a single Chinese digit (零〇一二两三四五六七八九), else -1. */
-int rd_cn_digit(uint32_t c);
+int rd_cn_digit_slow(uint32_t c);
+static inline int rd_cn_digit(uint32_t c)
+{
+    return c < 0x3007 || c > 0x96F6 ? -1 : rd_cn_digit_slow(c);
+}
 /* Multiplier of a Chinese magnitude character (十百千万亿), else 0. */
 double rd_cn_magnitude(uint32_t c);
 /* Whether c can appear inside a Chinese numeral. */

@@ -276,13 +276,11 @@ done:
 
 int rd_segment(rd_document *doc, rd_buf *err)
 {
-    rd_cptext t;
     if (!doc->text) return 0;
-    if (rd_cptext_init(&t, doc->text, doc->text_len)) {
-        rd_buf_puts(err, "segment: out of memory");
+    const rd_cptext *t = rd_cptext_of(doc);
+    if (!t) {
+        rd_buf_puts(err, "segment: out of memory (text index)");
         return -1;
     }
-    int rc = rd_segment_scan(&t, doc, err);
-    rd_cptext_free(&t);
-    return rc;
+    return rd_segment_scan(t, doc, err);
 }

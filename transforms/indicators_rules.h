@@ -1,0 +1,28 @@
+/* The rule tables of indicator extraction (transforms/rules/) indexed as word sets, built
+ * once per process and then shared read-only by every extraction. */
+#ifndef REPORTD_TRANSFORMS_INDICATORS_RULES_H
+#define REPORTD_TRANSFORMS_INDICATORS_RULES_H
+
+#include "transforms/cptext.h"
+#include "transforms/document.h"
+
+typedef struct rd_ind_rules {
+    rd_wordset units, units_cn, not_units; /* units_cn: those allowed after Chinese numerals */
+    const char *unit_name[RD_WORDSET_MAX], *unit_cn_name[RD_WORDSET_MAX];
+    unsigned unit_flags[RD_WORDSET_MAX], unit_cn_flags[RD_WORDSET_MAX];
+    rd_wordset q_prefix, q_infix, q_suffix, q_clause;
+    rd_qualifier q_prefix_v[RD_WORDSET_MAX], q_infix_v[RD_WORDSET_MAX],
+        q_suffix_v[RD_WORDSET_MAX], q_clause_v[RD_WORDSET_MAX];
+    rd_wordset target_cues, rank_cues, rank_units, money_cues, bare_number_after,
+        slogan_after, cn_name_before, topic_after, capacity_after, benchmark_after, code_before,
+        code_after, list_joiners, strip_head, strip_tail, strip_after_head, strip_after_tail,
+        time_frame_tail;
+    int plan_cue; /* index of 计划 in target_cues (a goal only as a verb), -1 if absent */
+    rd_wordset category[2]; /* [0] topical, [1] generic words, each in rule order */
+    const char *category_name[2][RD_WORDSET_MAX];
+} rd_ind_rules;
+
+/* The indexed rules; NULL when a table is malformed (too long, empty word). */
+const rd_ind_rules *rd_ind_rules_get(void);
+
+#endif
