@@ -22,7 +22,8 @@ bars = {"f1": 0.997, "kind_acc": 0.9999, "qualifier_acc": 0.9999, "headings_f1":
 bad = False
 for k, bar in bars.items():
     ok = r[k] > bar if bar < 0.999 else r[k] >= bar
-    print(f"{k:16} {r[k]:.4f}  bar {bar}  {\"ok\" if ok else \"BELOW\"}")
+    verdict = "ok" if ok else "BELOW"
+    print(f"{k:16} {r[k]:.4f}  bar {bar}  {verdict}")
     bad |= not ok
 if r["docs"] != 3:
     print("expected 3 scored documents, got", r["docs"]); bad = True
