@@ -142,7 +142,12 @@ int rd_portal_catalog_scan(rd_portal_catalog *cat, const char *dir)
     for (size_t i = 0; i < cat->n; i++) cat->by_stem[i] = i;
     g_sort_cat = cat;
     qsort(cat->by_stem, cat->n, sizeof *cat->by_stem, by_stem_cmp);
-    for (size_t i = 0; i < cat->n; i++) cat->articles[i].gbk = !cat->articles[i].is_html && (i % 2);
+    for (size_t i = 0; i < cat->n; i++) {
+        /* GBK for about half of the .txt articles, stable as articles come and go */
+        unsigned h = 2166136261u;
+        for (const char *c = cat->articles[i].stem; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
+        cat->articles[i].gbk = !cat->articles[i].is_html && (h & 1);
+    }
     for (size_t k = 0; k < cat->n_docx && cat->n; k++) {
         rd_portal_article *owner = (rd_portal_article *)rd_portal_catalog_find(cat, cat->docx[k]);
         if (!owner || owner->attachment) owner = &cat->articles[0];

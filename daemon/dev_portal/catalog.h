@@ -1,6 +1,7 @@
 /* The dev-portal's view of its folder: one article per .txt or .html file (newest first),
  * .docx files attached to the article with the same stem (or the first article), and an
- * optional robots.txt. Rescanned when the folder's mtime changes or on request. */
+ * optional robots.txt. Rescanned when the folder's mtime changes (a file added, removed or
+ * renamed; touch the folder after editing a file in place to refresh dates) or on SIGHUP. */
 #ifndef REPORTD_DAEMON_DEV_PORTAL_CATALOG_H
 #define REPORTD_DAEMON_DEV_PORTAL_CATALOG_H
 
@@ -12,7 +13,7 @@ typedef struct rd_portal_article {
     char *path;       /* file path */
     char *title;      /* from the text (a line that names the report) or the stem */
     int is_html;      /* served as-is */
-    int gbk;          /* listed with its GBK-encoded page */
+    int gbk;          /* listed with its GBK-encoded page (by a hash of the stem) */
     time_t mtime;
     char *attachment; /* stem of the .docx attached, or NULL */
 } rd_portal_article;
