@@ -203,10 +203,9 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     size_t p = s + k;
     *skip = p;
     if (v < 0) return 0; /* absurdly long */
-    if (rd_ws_before(&R->code_before, t, s, NULL)) return 0;
     if (s > 0 && is_ascii_alnum(cp[s - 1])) return 0;
     if (is_ascii_alnum(cp[p]) && !(cp[p] >= '0' && cp[p] <= '9')) return 0; /* 5G, 2.0T */
-    if (rd_ws_at(&R->code_after, t, p, NULL)) return 0;
+    size_t num_end = p;
     if (arabic) {
         /* dates, times, codes: 2025-05-30, 12:02, 2023/24 */
         if ((cp[p] == ':' || cp[p] == 0xFF1A) && rd_cp_digit(cp[p + 1]) >= 0) return 0;
@@ -276,6 +275,9 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         }
     }
     if (uflags & RD_U_MONEY) unit = "元";
+    /* codes and formulas (looked up only now: most numerals have no unit and stop above) */
+    if (rd_ws_before(&R->code_before, t, s, NULL)) return 0;
+    if (rd_ws_at(&R->code_after, t, num_end, NULL)) return 0;
     /* suffix qualifier (outside the span) */
     rd_qualifier sq = qual_at(&R->q_suffix, R->q_suffix_v, t, e, &ql);
     size_t after = e + ql;
