@@ -29,6 +29,14 @@ for target in fuzz_html fuzz_docx; do
     corpus=$(mktemp -d "${TMPDIR:-/tmp}/reportd-$target.XXXXXX")
     seeds="$src/tests/fixtures/portal"
     [ "$target" = fuzz_html ] && seeds="$seeds $src/tests/fixtures/seeds"
+    if [ "$target" = fuzz_docx ]; then
+        # an odd first byte makes the target wrap the rest as word/document.xml
+        python3 - "$src/tests/fixtures/portal/004-guzhang.docx" "$corpus/document-xml" <<'PY'
+import sys, zipfile
+xml = zipfile.ZipFile(sys.argv[1]).read("word/document.xml")
+open(sys.argv[2], "wb").write(b"\x01" + xml)
+PY
+    fi
     echo "== $target for ${seconds}s" >&2
     # shellcheck disable=SC2086
     if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
