@@ -92,5 +92,18 @@ for name in sorted(os.listdir(SEEDS)):
 d = extract(os.path.join(SEEDS, [n for n in os.listdir(SEEDS) if n.startswith("003")][0]), "--region", "临平区")
 check(d["region"] == "临平区" and d["region_code"] == "330113" and d["city"] == "杭州市", f"--region: {d['region']}")
 
+# the gazetteer is looked up in $REPORTD_DATA_DIR first
+import tempfile
+with tempfile.TemporaryDirectory() as data:
+    with open(os.path.join(data, "gazetteer.tsv"), "w", encoding="utf-8") as f:
+        f.write("# code\tname\tcity\tprovince\tlevel\talias\n999901\t试验区\t试验市\t试验省\tcounty\t\n")
+    doc = os.path.join(data, "report.txt")
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write("试验区教育局2024年工作总结\n一、主要工作\n南岳区也有学校。\n")
+    p = subprocess.run([BIN, "extract", doc], capture_output=True, text=True,
+                       env=dict(os.environ, REPORTD_DATA_DIR=data))
+    d = json.loads(p.stdout)
+    check(d["region_code"] == "999901" and d["province"] == "试验省", f"REPORTD_DATA_DIR: {d['region_code']}")
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
