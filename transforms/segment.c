@@ -19,6 +19,27 @@
 
 enum { STYLE_CN = 0, STYLE_PAREN_CN, STYLE_ARABIC, STYLE_PAREN_ARABIC, STYLE_COUNT };
 
+/* A short unnumbered line that names a part of the report ("2026年重点工作"). */
+typedef struct part_line {
+    size_t start;
+    rd_part part;
+} part_line;
+
+#define PART_LINE_MAX 24 /* code points */
+
+/* Whether [a, b) is a short title-like line (no sentence punctuation, no page chrome). */
+static int title_like(const rd_cptext *t, size_t a, size_t b)
+{
+    if (b <= a || b - a > PART_LINE_MAX) return 0;
+    for (size_t i = a; i < b; i++) {
+        uint32_t c = t->cp[i];
+        if (c == 0x3002 || c == 0xFF0C || c == ',' || c == 0xFF1A || c == ':' || c == '|' ||
+            c == '>' || c == 0xFF1B || c == ';')
+            return 0;
+    }
+    return 1;
+}
+
 typedef struct heading {
     size_t start, marker_end, title_end, line_end;
     int style;
@@ -170,6 +191,8 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 {
     heading *hs = NULL;
     size_t nh = 0, cap = 0;
+    part_line *pls = NULL;
+    size_t npl = 0, plcap = 0;
     rd_buf path = RD_BUF_INIT;
     int ret = -1;
 
@@ -191,6 +214,18 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
                 hs = nhs, cap = nc;
             }
             hs[nh++] = h;
+        } else if (title_like(t, p, eol)) {
+            int kw = part_of_title(t, p, eol);
+            if (kw >= 0) {
+                if (npl == plcap) {
+                    size_t nc = plcap ? plcap * 2 : 8;
+                    part_line *np = realloc(pls, nc * sizeof *pls);
+                    if (!np) goto oom;
+                    pls = np, plcap = nc;
+                }
+                pls[npl].start = p;
+                pls[npl++].part = (rd_part)kw;
+            }
         }
         line = eol + 1;
     }
@@ -220,6 +255,7 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (y > max_year) max_year = y;
     }
     rd_part top_part = RD_PART_REVIEW;
+    size_t pli = 0, prev_top = 0;
     for (size_t i = 0; i < nh; i++) {
         rd_section *s = &doc->sections[i];
         const heading *h = &hs[i];
@@ -250,6 +286,16 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
             else if (min_year && max_year > min_year && y == max_year) top_part = RD_PART_PLAN;
             else if (min_year && max_year > min_year && y == min_year) top_part = RD_PART_REVIEW;
             else if (kw >= 0) top_part = (rd_part)kw;
+            else {
+                /* the last part-naming line since the previous top-level heading */
+                int named = -1;
+                while (pli < npl && pls[pli].start < h->start) {
+                    if (pls[pli].start >= prev_top) named = (int)pls[pli].part;
+                    pli++;
+                }
+                if (named >= 0) top_part = (rd_part)named;
+            }
+            prev_top = h->start;
             s->part = top_part;
         } else {
             s->part = doc->sections[s->parent].part;
@@ -271,6 +317,7 @@ oom:
 done:
     rd_buf_free(&path);
     free(hs);
+    free(pls);
     return ret;
 }
 

@@ -126,6 +126,26 @@ static void test_parts(void)
     rd_document_clear(&doc);
 }
 
+static void test_unnumbered_part_lines(void)
+{
+    /* a provincial report: unnumbered part titles, numbered task headings under them */
+    const char *text = "各位代表：\n“十四五”时期工作回顾\n五年来做了以下工作。\n"
+                       "2026年重点工作\n重点抓好八个方面工作：\n"
+                       "（一）放大促消费扩投资政策效应\n（二）加快建设现代化产业体系\n";
+    rd_document doc;
+    REQUIRE(x_run(text, &doc) == 0);
+    REQUIRE(doc.n_sections == 2);
+    CHECK_INT(doc.sections[0].part, RD_PART_PLAN);
+    CHECK_INT(doc.sections[1].part, RD_PART_PLAN);
+    rd_document_clear(&doc);
+
+    /* requirements for the coming period are part of the plan */
+    REQUIRE(x_run("一、2025年工作回顾\n二、“十五五”时期经济社会发展把握的重要要求\n", &doc) == 0);
+    REQUIRE(doc.n_sections == 2);
+    CHECK_INT(doc.sections[1].part, RD_PART_PLAN);
+    rd_document_clear(&doc);
+}
+
 static void test_empty(void)
 {
     rd_document doc;
@@ -140,4 +160,5 @@ static void test_empty(void)
 }
 
 TEST_MAIN(T(test_styles_and_depth), T(test_full_width_and_titles), T(test_bare_number_headings),
-          T(test_not_headings), T(test_parts), T(test_empty))
+          T(test_not_headings), T(test_parts), T(test_unnumbered_part_lines),
+          T(test_empty))

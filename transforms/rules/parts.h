@@ -1,6 +1,8 @@
 /* Which part of a report a top-level heading opens, by words in its title. The keyword that
  * occurs first in the title decides; a title with none inherits the part of the previous
  * top-level heading (a report runs review -> problems -> plan), the first one is review.
+ * A short unnumbered line naming a part ("2026年重点工作") sets the part of the numbered
+ * headings that follow it when their own titles name none.
  * Included once, by transforms/segment.c. */
 #ifndef REPORTD_TRANSFORMS_RULES_PARTS_H
 #define REPORTD_TRANSFORMS_RULES_PARTS_H
@@ -32,6 +34,7 @@ static const rd_part_rule RD_PART_RULES[] = {
     {"目标", RD_PART_PLAN},
     {"任务", RD_PART_PLAN},
     {"总体要求", RD_PART_PLAN},
+    {"要求", RD_PART_PLAN},
     {"重点工作", RD_PART_PLAN},
     {"主要工作", RD_PART_PLAN},
     /* review */
