@@ -294,6 +294,12 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     if ((!arabic || strcmp(unit, "条") == 0) && rd_ws_at(&R->slogan_after, t, e, NULL))
         return 0;
     if (rd_ws_at(&R->benchmark_after, t, after, NULL)) return 0;
+    if (rd_ws_before(&R->capacity_before, t, s, NULL)) return 0;
+    if (strcmp(unit, "条") == 0) {
+        size_t te = e;
+        while (te < t->n && te < e + 6 && !is_clause_delim(cp[te])) te++;
+        if (rd_wordset_any(&R->rules_title_after, t, e, te, NULL, NULL)) return 0;
+    }
     if (in_short_quote(t, s, e)) return 0;
     if (!arabic) {
         /* Chinese numerals inside words and names: 统一, 之一, 十四届四次全委会 */

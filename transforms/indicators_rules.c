@@ -97,6 +97,8 @@ static int build(void)
         {&r->strip_after_head, RD_METRIC_STRIP_AFTER_HEAD},
         {&r->strip_after_tail, RD_METRIC_STRIP_AFTER_TAIL},
         {&r->time_frame_tail, RD_TIME_FRAME_TAIL},
+        {&r->capacity_before, RD_CAPACITY_BEFORE},
+        {&r->rules_title_after, RD_RULES_TITLE_AFTER},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         if (rd_wordset_init(lists[k].ws, lists[k].words)) return -1;

@@ -173,6 +173,10 @@ static void test_not_indicators(void)
     expect_none("推动年运量150万吨以上的物流园区建设。");
     expect_none("教师发展及两项督导评估发展等方面经费保障。");
     expect_none("发展5G网络。");
+    expect_none("冀东物贸集团年产3000辆专用车项目顺利开工。");
+    expect_none("严格落实中央八项规定、自治区28条配套规定。");
+    expect_one("牧业年度牲畜存栏14万头只。", "14万头只", 140000, "头只", RD_QUAL_NONE,
+               RD_KIND_ACTUAL);
 }
 
 static void test_metric_and_category(void)

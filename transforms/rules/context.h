@@ -44,6 +44,16 @@ static const char *const RD_CN_NAME_BEFORE[] = {"届", "第", "统", "之", "每
  * (…及两项督导评估等方面). */
 static const char *const RD_TOPIC_AFTER[] = {"等方面", "等领域", "等工作", NULL};
 
+/* Right before an amount, these make it the capacity of a plant named after it
+ * (年产3000辆专用车项目). */
+static const char *const RD_CAPACITY_BEFORE[] = {"年产", "年处理", "日处理", "日产", "年加工",
+                                                 "年吞吐", NULL};
+
+/* After a number of articles (条), these within a few characters make it the title of a
+ * set of rules (自治区28条配套规定), not a count. */
+static const char *const RD_RULES_TITLE_AFTER[] = {"规定", "措施", "意见", "举措", "办法", "政策",
+                                                   "细则", NULL};
+
 /* After a capacity (吨, 千瓦) these still mean an amount, not a project name. */
 static const char *const RD_CAPACITY_VERBS_AFTER[] = {"以上", "左右", "和", "及", "与", "、", "增长",
                                                       "下降", "提高", NULL};

@@ -59,6 +59,7 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
     {"吨", NULL, RD_U_CAPACITY},
     {"斤", NULL, 0},
     {"头", NULL, 0},
+    {"头只", NULL, 0},
     {"只", NULL, 0},
     {"株", NULL, 0},
     {"棵", NULL, 0},
