@@ -53,6 +53,8 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
     {"平米", NULL, 0},
     {"平方公里", NULL, 0},
     {"公里", NULL, 0},
+    {"厘米", NULL, 0},
+    {"毫米", NULL, 0},
     {"亩", NULL, 0},
     {"亩次", NULL, 0},
     {"公顷", NULL, 0},
