@@ -14,6 +14,7 @@
 #define STATE_FLUSH_MS 1000
 #define STEP_MS 200
 #define DRAIN_MS 30000
+#define MAX_UNDELIVERED 1000 /* backpressure: documents produced but not yet confirmed */
 
 /* The shared machinery of passes. */
 typedef struct machine {
@@ -93,6 +94,9 @@ static void maybe_flush(machine *m, int force)
 /* One turn of the event loop: transfers, delivery reports, state writes. */
 static void machine_step(machine *m)
 {
+    /* Fetch no faster than the broker confirms: bounds the memory held in the producer. */
+    for (int i = 0; i < 100 && rd_emitter_in_flight(m->env.emitter) > MAX_UNDELIVERED; i++)
+        rd_emitter_poll(m->env.emitter, 10);
     if (rd_fetcher_outstanding(m->env.fetcher)) {
         rd_fetcher_step(m->env.fetcher, STEP_MS);
         rd_emitter_poll(m->env.emitter, 0);
