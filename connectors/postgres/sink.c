@@ -158,8 +158,9 @@ static q_status classify(PGconn *c, PGresult *r, const char *what, rd_buf *err)
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Q_OK;
     rd_buf_reset(err);
-    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
-    rd_buf_printf(err, "%s: %s", what, msg && *msg ? msg : PQerrorMessage(c));
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg || !*msg) msg = PQerrorMessage(c);
+    rd_buf_printf(err, "%s: %s", what, msg);
     while (err->len && (err->data[err->len - 1] == '\n')) err->data[--err->len] = '\0';
     return is_data_error(r) && PQstatus(c) == CONNECTION_OK ? Q_DATA : Q_DB;
 }
@@ -374,12 +375,12 @@ static void row_indicators(rd_buf *b, const rd_load_item *it)
     indicator_rows(b, &it->msg);
 }
 
-static q_status copy_rows(PGconn *c, const char *sql, rd_load_batch *bt, const size_t *idx,
-                          size_t n, row_fn fn, rd_buf *err)
+static q_status copy_rows(PGconn *c, const char *sql, const char *table, rd_load_batch *bt,
+                          const size_t *idx, size_t n, row_fn fn, rd_buf *err)
 {
     PGresult *r = PQexec(c, sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
-        q_status q = classify(c, r, sql, err);
+        q_status q = classify(c, r, table, err);
         PQclear(r);
         return q == Q_OK ? Q_DB : q;
     }
@@ -397,12 +398,12 @@ static q_status copy_rows(PGconn *c, const char *sql, rd_load_batch *bt, const s
     if (PQputCopyEnd(c, failed ? "client failed to send rows" : NULL) != 1) failed = 1;
     q_status q = Q_OK;
     while ((r = PQgetResult(c))) {
-        q_status one = classify(c, r, sql, err);
+        q_status one = classify(c, r, table, err);
         if (one != Q_OK && q == Q_OK) q = one;
         PQclear(r);
     }
     if (failed && q == Q_OK) {
-        rd_buf_printf(err, "%s: %s", sql, PQerrorMessage(c));
+        rd_buf_printf(err, "%s: %s", table, PQerrorMessage(c));
         q = Q_DB;
     }
     return q;
@@ -603,9 +604,9 @@ static q_status replace_documents(PGconn *c, rd_load_batch *bt, const size_t *id
                              params, err);
     rd_buf_free(&arr);
     if (q != Q_OK) return q;
-    if ((q = copy_rows(c, DOC_COPY, bt, idx, n, row_document, err)) != Q_OK) return q;
-    if ((q = copy_rows(c, SEC_COPY, bt, idx, n, row_sections, err)) != Q_OK) return q;
-    return copy_rows(c, IND_COPY, bt, idx, n, row_indicators, err);
+    if ((q = copy_rows(c, DOC_COPY, "documents", bt, idx, n, row_document, err)) != Q_OK) return q;
+    if ((q = copy_rows(c, SEC_COPY, "sections", bt, idx, n, row_sections, err)) != Q_OK) return q;
+    return copy_rows(c, IND_COPY, "indicators", bt, idx, n, row_indicators, err);
 }
 
 /* Same, one document per savepoint: a document whose rows Postgres refuses becomes a

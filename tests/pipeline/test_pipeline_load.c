@@ -1,0 +1,231 @@
+/* The load role against the harness's PostgreSQL and dev-broker: migrations, loading,
+ * version ordering, per-message rejects with the rest of the batch committed, the schema
+ * guard, the read-only BI role, a PostgreSQL restart and a broker outage mid-load. The
+ * final tables must equal those of a clean run of the same messages into another
+ * database. */
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "connectors/kafka_load.h"
+#include "daemon/metrics.h"
+#include "pipeline_util.h"
+#include "test.h"
+
+static const char *pg;
+static char *cfg_path;
+
+static void produce_docs(rd_kafka_t *p, int from, int to, int version, int variant)
+{
+    for (int i = from; i < to; i++) {
+        rd_buf v = RD_BUF_INIT;
+        char key[32];
+        snprintf(key, sizeof key, "doc-%d", i);
+        tp_parsed_doc(i, version, variant, &v);
+        CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
+        rd_buf_free(&v);
+    }
+}
+
+static void test_migrate(void)
+{
+    REQUIRE(tp_migrate(pg) == 0);
+    REQUIRE(tp_migrate(pg) == 0); /* idempotent */
+    PGconn *c = PQconnectdb(pg);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    CHECK(tp_query_ll(c, "SELECT count(*) FROM reports.schema_version WHERE version = 1") == 1);
+    CHECK(tp_query_ll(c, "SELECT count(*) FROM pg_roles WHERE rolname = 'reports_reader' AND rolcanlogin") == 1);
+    PQfinish(c);
+    /* the reader sees the views, not the tables */
+    rd_buf ci = RD_BUF_INIT;
+    rd_buf_printf(&ci, "%s user=reports_reader", pg);
+    c = PQconnectdb(ci.data);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PGresult *r = PQexec(c, "SELECT count(*) FROM reports.indicator_facts");
+    CHECK(PQresultStatus(r) == PGRES_TUPLES_OK);
+    PQclear(r);
+    r = PQexec(c, "SELECT count(*) FROM reports.region_year_summary");
+    CHECK(PQresultStatus(r) == PGRES_TUPLES_OK);
+    PQclear(r);
+    r = PQexec(c, "SELECT count(*) FROM reports.documents");
+    CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR);
+    PQclear(r);
+    r = PQexec(c, "DELETE FROM reports.indicator_facts");
+    CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR);
+    PQclear(r);
+    PQfinish(c);
+    rd_buf_free(&ci);
+}
+
+/* Poison messages: not JSON, a bad kind (refused by the decoder), an impossible date
+ * (refused by PostgreSQL inside the batch), and a transform-stage DLQ item. */
+static void produce_poison(rd_kafka_t *p)
+{
+    const char *garbage = "this is not json";
+    CHECK(tp_produce(p, "reports.parsed", "poison-1", garbage, strlen(garbage)) == 0);
+    rd_buf v = RD_BUF_INIT;
+    tp_parsed_doc(900001, 1, 0, &v);
+    char *k = strstr(v.data, "\"kind\":\"actual\"");
+    if (k) memcpy(k, "\"kind\":\"ACTUAL\"", 15);
+    CHECK(tp_produce(p, "reports.parsed", "doc-900001", v.data, v.len) == 0);
+    rd_buf_reset(&v);
+    tp_parsed_doc(900002, 1, 0, &v);
+    char *d = strstr(v.data, "-05-30T12:02:29+08:00");
+    if (d) memcpy(d, "-02-30", 6);
+    CHECK(tp_produce(p, "reports.parsed", "doc-900002", v.data, v.len) == 0);
+    rd_buf_free(&v);
+    const char *dlq = "{\"schema\":1,\"stage\":\"transform\",\"reason\":\"extract: no text\","
+                      "\"doc_id\":\"deadbeef\",\"topic\":\"reports.raw\",\"partition\":1,\"offset\":7,"
+                      "\"value\":\"x\"}";
+    CHECK(tp_produce(p, "reports.dlq", "deadbeef", dlq, strlen(dlq)) == 0);
+}
+
+static void test_load_and_rejects(void)
+{
+    rd_kafka_t *p = tp_producer();
+    REQUIRE(p);
+    produce_docs(p, 0, 200, 1, 0);
+    produce_docs(p, 0, 10, 2, 1);  /* newer version: replaces */
+    produce_docs(p, 0, 10, 1, 7);  /* older version after it: ignored */
+    produce_docs(p, 10, 20, 2, 3); /* same version later: replaces */
+    produce_docs(p, 10, 20, 2, 4);
+    produce_poison(p);
+    REQUIRE(tp_flush(p) == 0);
+    rd_kafka_destroy(p);
+    tp_stage s;
+    REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
+    PGconn *c = PQconnectdb(pg);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 90) == 0);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.dlq", tp_topic_end("reports.dlq"), 30) == 0);
+    CHECK(atomic_load(&s.ctl.ready) == 1);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 200);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.sections"), 600);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.indicators"), 200 * 6 + 40 * 10);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE transform_version = 2"), 20);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE doc_id IN "
+                             "('doc-0','doc-9') AND title LIKE '%第1版%'"), 2);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE doc_id IN "
+                             "('doc-10','doc-19') AND title LIKE '%第4版%'"), 2);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.indicators WHERE doc_id = 'doc-3' "
+                             "AND metric LIKE '%版本1%'"), 9);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.sources"), 2);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects"), 4);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'load' AND "
+                             "reason LIKE '%not JSON%'"), 1);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'load' AND "
+                             "doc_id = 'doc-900001' AND reason LIKE '%kind%'"), 1);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'load' AND "
+                             "doc_id = 'doc-900002' AND reason LIKE '%date/time%'"), 1);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform' AND "
+                             "kafka_topic = 'reports.raw' AND kafka_partition = 1 AND kafka_offset = 7 "
+                             "AND reason = 'extract: no text'"), 1);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.indicator_facts WHERE region = '南岳区' "
+                             "AND section_part = 'review'"),
+              tp_query_ll(c, "SELECT count(*) FROM reports.indicators i JOIN reports.documents d "
+                             "USING (doc_id) LEFT JOIN reports.sections s ON s.doc_id = i.doc_id AND "
+                             "s.ord = i.section WHERE d.region = '南岳区' AND coalesce(s.part, 'review') = 'review'"));
+    CHECK(rd_metrics_get("reportd_load_documents_total", "result=\"rejected\"") >= 4);
+    CHECK_INT(tp_stage_stop(&s), 0);
+    PQfinish(c);
+}
+
+static void test_schema_guard(void)
+{
+    PGconn *c = PQconnectdb(pg);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PQclear(PQexec(c, "INSERT INTO reports.schema_version (version, name) VALUES (999, 'future')"));
+    tp_stage s;
+    REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
+    pthread_join(s.thread, NULL); /* returns by itself: refuses to run */
+    s.running = 0;
+    CHECK_INT(s.rc, -1);
+    CHECK(atomic_load(&s.ctl.ready) == 0);
+    rd_config_holder_free(s.ctl.config);
+    PQclear(PQexec(c, "DELETE FROM reports.schema_version WHERE version = 999"));
+    PQfinish(c);
+}
+
+static void signal_broker(int sig)
+{
+    pid_t pid = (pid_t)atoi(t_env("REPORTD_TEST_BROKER_PID"));
+    CHECK(kill(pid, sig) == 0);
+}
+
+/* PostgreSQL restarted while a large backlog loads, then the broker down and up: the
+ * loader recovers by itself and ends with exactly the clean run's rows. */
+static void test_restarts(void)
+{
+    rd_kafka_t *p = tp_producer();
+    REQUIRE(p);
+    produce_docs(p, 200, 1400, 1, 0);
+    REQUIRE(tp_flush(p) == 0);
+    PGconn *c = PQconnectdb(pg);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    tp_stage s;
+    REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
+    long long before = tp_query_ll(c, "SELECT count(*) FROM reports.documents");
+    for (int i = 0; i < 200 && tp_query_ll(c, "SELECT count(*) FROM reports.documents") == before; i++)
+        tp_sleep_ms(10);
+    rd_buf cmd = RD_BUF_INIT;
+    rd_buf_printf(&cmd, "%s restart -m fast >/dev/null", t_env("REPORTD_TEST_PGCTL"));
+    CHECK(system(cmd.data) == 0);
+    PQreset(c);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 120) == 0);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 1400);
+    CHECK(rd_metrics_get("reportd_load_db_errors_total", NULL) >= 0);
+
+    signal_broker(SIGUSR1);
+    tp_sleep_ms(3000);
+    signal_broker(SIGUSR2);
+    produce_docs(p, 1400, 1500, 1, 0);
+    produce_docs(p, 500, 600, 2, 5);
+    REQUIRE(tp_flush(p) == 0);
+    rd_kafka_destroy(p);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 120) == 0);
+    CHECK_INT(tp_stage_stop(&s), 0);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 1500);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE title LIKE '%第5版%'"), 100);
+
+    /* the clean run: the same messages, one uninterrupted loader, another database */
+    PQclear(PQexec(c, "CREATE DATABASE reports_clean"));
+    rd_buf clean = RD_BUF_INIT;
+    rd_buf_printf(&clean, "%s dbname=reports_clean", pg);
+    REQUIRE(tp_migrate(clean.data) == 0);
+    char *clean_cfg = tp_write_config("clean", clean.data, "\"batch_size\": 1000");
+    REQUIRE(tp_stage_start(&s, clean_cfg, rd_role_load) == 0);
+    PGconn *cc = PQconnectdb(clean.data);
+    REQUIRE(PQstatus(cc) == CONNECTION_OK);
+    CHECK(tp_wait_offsets(cc, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 120) == 0);
+    CHECK(tp_wait_offsets(cc, "reportd-load", "reports.dlq", tp_topic_end("reports.dlq"), 30) == 0);
+    CHECK_INT(tp_stage_stop(&s), 0);
+    char *a = tp_tables_checksum(c), *b = tp_tables_checksum(cc);
+    CHECK(a && b && strcmp(a, b) == 0);
+    fprintf(stderr, "tables after restarts: %s\nclean run:            %s\n", a ? a : "?", b ? b : "?");
+    CHECK_INT(tp_query_ll(cc, "SELECT count(*) FROM reports.rejects"), 4);
+    free(a);
+    free(b);
+    free(clean_cfg);
+    rd_buf_free(&clean);
+    rd_buf_free(&cmd);
+    PQfinish(cc);
+    PQfinish(c);
+}
+
+int main(void)
+{
+    pg = t_env("REPORTD_TEST_PG");
+    cfg_path = tp_write_config("load", pg, "\"batch_size\": 100, \"batch_latency_ms\": 50");
+    if (!cfg_path) return 1;
+    const t_case cases[] = {T(test_migrate), T(test_load_and_rejects), T(test_schema_guard),
+                            T(test_restarts)};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int before = t_failures;
+        cases[i].fn();
+        fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);
+    }
+    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
+    free(cfg_path);
+    return t_failures ? 1 : 0;
+}
