@@ -269,7 +269,9 @@ static void status_line(runtime *rt, rd_buf *out)
     else if (!rt->probed) rd_buf_puts(out, "starting: checking Postgres and Kafka");
     else if (!rt->ready)
         rd_buf_printf(out, "waiting: %s", rt->reason ? rt->reason : "dependencies unreachable");
-    else rd_buf_puts(out, "running");
+    else
+        rd_buf_printf(out, "running: %.0f documents loaded",
+                      rd_metrics_get("reportd_load_documents_total", "result=\"updated\""));
     pthread_mutex_unlock(&rt->lock);
     rd_buf_puts(out, " [roles ");
     for (size_t i = 0; i < rt->n_roles; i++)

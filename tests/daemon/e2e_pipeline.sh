@@ -132,6 +132,13 @@ if command -v promtool >/dev/null; then
     promtool check metrics <"$tmp/metrics.txt" || fail "/metrics rejected by promtool"
 fi
 grep -q '^reportd_ready 1$' "$tmp/metrics.txt" || fail "reportd_ready is not 1"
+for family in 'reportd_fetch_documents_total{source="portal",outcome="new"}' \
+              'reportd_kafka_messages_produced_total{' 'reportd_kafka_messages_consumed_total{' \
+              'reportd_load_rows_total' 'reportd_load_batch_seconds_bucket{' \
+              'reportd_kafka_consumer_lag{' 'reportd_role_running{role="fetch"} 1' \
+              'process_resident_memory_bytes'; do
+    grep -qF "$family" "$tmp/metrics.txt" || fail "/metrics lacks $family"
+done
 echo "ok 5: /metrics parses"
 
 # 6. SIGTERM while loading: the portal publishes twins of the seeds under new names (new
