@@ -145,7 +145,9 @@ static void gz_load(void)
     }
     for (int i = 0; i < nd; i++) {
         char path[PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/%s", dirs[i], GAZETTEER_FILE);
+        size_t dl = strnlen(dirs[i], PATH_MAX - 1);
+        memcpy(path, dirs[i], dl);
+        memcpy(path + dl, "/" GAZETTEER_FILE, sizeof("/" GAZETTEER_FILE));
         if (gz_read(path) == 0) {
             size_t pl = strlen(path);
             if (pl >= sizeof gz.path) pl = sizeof gz.path - 1;
