@@ -62,6 +62,14 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             i += 8;
             n += 8;
         }
+        /* CJK fast path: three-byte sequences E1-EC (no overlongs, surrogates or the
+         * full-width block) need no check beyond their continuation bytes */
+        while (i + 3 <= len && data[i] >= 0xE1 && data[i] <= 0xEC &&
+               (data[i + 1] & 0xC0) == 0x80 && (data[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            n++;
+            multibyte++;
+        }
         if (i >= len) break;
         unsigned c = data[i];
         if (c < 0x80) {
