@@ -185,8 +185,11 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
         size_t pe = cs0 - 1;
         pa = pe;
         while (pa > ss && !clause_delim(t->cp[pa - 1])) pa--;
+        /* the previous clause's words up to its first number or amount (居全州第二位) */
         pb = pa;
         while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0) pb++;
+        for (size_t k = j; k-- > 0 && cs[k].end > pa;)
+            if (cs[k].start >= pa && cs[k].start < pb) pb = cs[k].start;
         /* 一等奖2个,二等奖11个,三等奖22个: a list item's topic is the list's topic */
         if (j > 0 && cs[j - 1].start >= pa && cs[j - 1].start < pe &&
             han_count(t, pa, pb) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])

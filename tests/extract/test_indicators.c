@@ -209,6 +209,13 @@ static void test_metric_and_category(void)
     CHECK_STR(doc.indicators[1].metric, "高中免学费补助");
     rd_document_clear(&doc);
 
+    /* a topic taken from the previous clause stops before its amounts, rankings included */
+    REQUIRE(x_run("团体金牌居全州第二位,8名运动员破纪录。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 2);
+    CHECK(strstr(doc.indicators[1].metric, "第") == NULL);
+    CHECK(strstr(doc.indicators[1].metric, "运动员") != NULL);
+    rd_document_clear(&doc);
+
     /* offsets are code points */
     REQUIRE(x_run("一、总体情况\n新增学位近2500个。", &doc) == 0);
     REQUIRE(doc.n_indicators == 1);
