@@ -18,19 +18,35 @@ static const struct {
     const char *label;
     const char *canonical;
 } charset_names[] = {
-    {"utf-8", "UTF-8"},       {"utf8", "UTF-8"},       {"unicode-1-1-utf-8", "UTF-8"},
-    {"gb2312", "GB2312"},     {"gbk", "GBK"},          {"gb18030", "GB18030"},
-    {"x-gbk", "GBK"},         {"cp936", "GBK"},        {"windows-936", "GBK"},
-    {"euc-cn", "GB2312"},     {"csgb2312", "GB2312"},  {"chinese", "GB2312"},
-    {"gb_2312-80", "GB2312"}, {"big5", "BIG5"},        {"big5-hkscs", "BIG5-HKSCS"},
-    {"utf-16le", "UTF-16LE"}, {"utf-16be", "UTF-16BE"}, {"utf-16", "UTF-16"},
-    {"iso-8859-1", "WINDOWS-1252"}, {"latin1", "WINDOWS-1252"}, {"us-ascii", "UTF-8"},
-    {"ascii", "UTF-8"},       {"windows-1252", "WINDOWS-1252"},
+    {"utf-8", "UTF-8"},
+    {"utf8", "UTF-8"},
+    {"unicode-1-1-utf-8", "UTF-8"},
+    {"gb2312", "GB2312"},
+    {"gbk", "GBK"},
+    {"gb18030", "GB18030"},
+    {"x-gbk", "GBK"},
+    {"cp936", "GBK"},
+    {"windows-936", "GBK"},
+    {"euc-cn", "GB2312"},
+    {"csgb2312", "GB2312"},
+    {"chinese", "GB2312"},
+    {"gb_2312-80", "GB2312"},
+    {"big5", "BIG5"},
+    {"big5-hkscs", "BIG5-HKSCS"},
+    {"utf-16le", "UTF-16LE"},
+    {"utf-16be", "UTF-16BE"},
+    {"utf-16", "UTF-16"},
+    {"iso-8859-1", "WINDOWS-1252"},
+    {"latin1", "WINDOWS-1252"},
+    {"us-ascii", "UTF-8"},
+    {"ascii", "UTF-8"},
+    {"windows-1252", "WINDOWS-1252"},
 };
 
 const char *rd_charset_canonical(const char *label, size_t len)
 {
-    while (len && (*label == ' ' || *label == '"' || *label == '\'')) label++, len--;
+    while (len && (*label == ' ' || *label == '"' || *label == '\''))
+        label++, len--;
     while (len && (label[len - 1] == ' ' || label[len - 1] == '"' || label[len - 1] == '\''))
         len--;
     for (size_t i = 0; i < sizeof charset_names / sizeof *charset_names; i++)
@@ -46,13 +62,16 @@ static const char *charset_param(const char *s, size_t len)
     for (size_t i = 0; i + 8 <= len; i++) {
         if (strncasecmp(s + i, "charset", 7) != 0) continue;
         size_t j = i + 7;
-        while (j < len && (s[j] == ' ' || s[j] == '\t')) j++;
+        while (j < len && (s[j] == ' ' || s[j] == '\t'))
+            j++;
         if (j >= len || s[j] != '=') continue;
         j++;
-        while (j < len && (s[j] == ' ' || s[j] == '"' || s[j] == '\'')) j++;
+        while (j < len && (s[j] == ' ' || s[j] == '"' || s[j] == '\''))
+            j++;
         size_t k = j;
-        while (k < len && (s[k] == '-' || s[k] == '_' || s[k] == '.' || s[k] == ':' ||
-                           (s[k] >= '0' && s[k] <= '9') || ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z')))
+        while (k < len &&
+               (s[k] == '-' || s[k] == '_' || s[k] == '.' || s[k] == ':' ||
+                (s[k] >= '0' && s[k] <= '9') || ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z')))
             k++;
         return rd_charset_canonical(s + j, k - j);
     }
@@ -67,7 +86,8 @@ static const char *meta_charset(const unsigned char *data, size_t len)
     for (size_t i = 0; i + 5 < n; i++) {
         if (s[i] != '<' || strncasecmp(s + i + 1, "meta", 4) != 0) continue;
         size_t end = i + 5;
-        while (end < n && s[end] != '>') end++;
+        while (end < n && s[end] != '>')
+            end++;
         const char *cs = charset_param(s + i, end - i);
         if (cs) return cs;
         i = end;
@@ -84,15 +104,18 @@ static int looks_utf8(const unsigned char *data, size_t len)
     for (size_t i = 0; i < len;) {
         if (data[i] < 0x80) {
             uint64_t w;
-            while (i + 8 <= len && (memcpy(&w, data + i, 8), (w & 0x8080808080808080ull) == 0)) i += 8;
-            while (i < len && data[i] < 0x80) i++;
+            while (i + 8 <= len && (memcpy(&w, data + i, 8), (w & 0x8080808080808080ull) == 0))
+                i += 8;
+            while (i < len && data[i] < 0x80)
+                i++;
             continue;
         }
         unsigned c = data[i];
         size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
         size_t k = 1;
         if (need && i + need <= len) {
-            while (k < need && (data[i + k] & 0xC0) == 0x80) k++;
+            while (k < need && (data[i + k] & 0xC0) == 0x80)
+                k++;
         }
         if (need && k == need && !(c == 0xE0 && data[i + 1] < 0xA0) &&
             !(c == 0xED && data[i + 1] > 0x9F) && !(c == 0xF0 && data[i + 1] < 0x90) &&
@@ -158,16 +181,18 @@ static int charset_declared(const unsigned char *data, size_t len, const char *c
      * strictly valid UTF-8 with non-ASCII text (servers and templates mislabel pages):
      * the bytes win, since decoding by the label would garble the text */
     if (cs && (!strcmp(out->by, "http") || !strcmp(out->by, "meta"))) {
-        if (!strcmp(cs, "UTF-8") && !looks_utf8(data, len)) cs = NULL;
-        else if (!strncmp(cs, "GB", 2) && strict_utf8_with_text(data, len)) cs = NULL;
+        if (!strcmp(cs, "UTF-8") && !looks_utf8(data, len))
+            cs = NULL;
+        else if (!strncmp(cs, "GB", 2) && strict_utf8_with_text(data, len))
+            cs = NULL;
     }
     if (!cs) return 0;
     snprintf(out->name, sizeof out->name, "%s", cs);
     return 1;
 }
 
-void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type,
-                       int is_html, rd_charset_choice *out)
+void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type, int is_html,
+                       rd_charset_choice *out)
 {
     if (charset_declared(data, len, content_type, is_html, out)) return;
     out->by = "detect";
@@ -260,8 +285,8 @@ fail:
     return rc;
 }
 
-int rd_charset_decode(const unsigned char *data, size_t len, const char *charset,
-                      unsigned flags, rd_buf *out, long *replaced, size_t *chars, rd_buf *err)
+int rd_charset_decode(const unsigned char *data, size_t len, const char *charset, unsigned flags,
+                      rd_buf *out, long *replaced, size_t *chars, rd_buf *err)
 {
     if (!strcmp(charset, "UTF-8")) {
         if (rd_utf8_sanitize(data, len, flags, out, replaced, chars)) {
@@ -277,7 +302,8 @@ int rd_charset_decode(const unsigned char *data, size_t len, const char *charset
         return -1;
     }
     /* iconv output is valid UTF-8; the pass folds full-width forms and NUL/CR as for UTF-8 */
-    int rc = rd_utf8_sanitize((const unsigned char *)tmp.data, tmp.len, flags, out, replaced, chars);
+    int rc =
+        rd_utf8_sanitize((const unsigned char *)tmp.data, tmp.len, flags, out, replaced, chars);
     *replaced += bad;
     rd_buf_free(&tmp);
     if (rc) rd_buf_puts(err, "out of memory while decoding");

@@ -46,9 +46,11 @@ static void extension_of(const char *source, char out[16])
     if (!source) return;
     size_t end = strcspn(source, "?#");
     size_t dot = end;
-    while (dot > 0 && source[dot - 1] != '.' && source[dot - 1] != '/') dot--;
+    while (dot > 0 && source[dot - 1] != '.' && source[dot - 1] != '/')
+        dot--;
     if (dot == 0 || source[dot - 1] != '.' || end - dot >= 16) return;
-    for (size_t i = 0; i < end - dot; i++) out[i] = (char)(source[dot + i] | 0x20);
+    for (size_t i = 0; i < end - dot; i++)
+        out[i] = (char)(source[dot + i] | 0x20);
     out[end - dot] = '\0';
 }
 
@@ -57,10 +59,11 @@ static int sniff_html(const unsigned char *d, size_t len)
 {
     size_t n = len < 2048 ? len : 2048, i = 0;
     if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) i = 3;
-    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n')) i++;
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+        i++;
     if (i >= n || d[i] != '<') return 0;
-    static const char *const tags[] = {"<!doctype html", "<html", "<head", "<body", "<meta",
-                                       "<title", "<div", "<p>", "<table", "<!--"};
+    static const char *const tags[] = {"<!doctype html", "<html", "<head", "<body",  "<meta",
+                                       "<title",         "<div",  "<p>",   "<table", "<!--"};
     for (size_t t = 0; t < sizeof tags / sizeof *tags; t++) {
         size_t tl = strlen(tags[t]);
         for (size_t j = i; j + tl <= n; j++)
@@ -83,7 +86,8 @@ static const char *binary_reason(const unsigned char *d, size_t len)
         return NULL; /* UTF-16 with a BOM holds NUL bytes legitimately */
     size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES, nul = 0, ctl = 0;
     for (size_t i = 0; i < n; i++) {
-        if (d[i] == 0) nul++;
+        if (d[i] == 0)
+            nul++;
         else if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' && d[i] != '\f')
             ctl++;
     }
@@ -144,15 +148,18 @@ int rd_decode(const rd_extract_input *in, rd_document *doc, rd_buf *err)
         rd_buf_puts(err, why);
         goto out;
     }
-    if (fmt == FMT_HTML) rc = rd_decode_html(in, doc, &portal, err);
-    else if (fmt == FMT_DOCX) rc = rd_decode_docx(in, doc, err);
-    else rc = rd_decode_text(in, doc, err);
+    if (fmt == FMT_HTML)
+        rc = rd_decode_html(in, doc, &portal, err);
+    else if (fmt == FMT_DOCX)
+        rc = rd_decode_docx(in, doc, err);
+    else
+        rc = rd_decode_text(in, doc, err);
     if (rc) goto out;
     rc = -1;
     if (doc->replaced_chars >= RD_MIN_REPLACED_TO_REJECT &&
         (size_t)doc->replaced_chars * 100 > doc->text_chars * RD_MAX_REPLACED_PERCENT) {
-        rd_buf_printf(err, "undecodable: %ld of %zu characters are invalid in %s", doc->replaced_chars,
-                      doc->text_chars, doc->charset ? doc->charset : "");
+        rd_buf_printf(err, "undecodable: %ld of %zu characters are invalid in %s",
+                      doc->replaced_chars, doc->text_chars, doc->charset ? doc->charset : "");
         goto out;
     }
     if (!has_content(doc)) {

@@ -61,8 +61,8 @@ typedef struct rd_charset_choice {
  * characters per stray byte: a page mixing encodings), else GB18030. A declared charset
  * the bytes contradict (UTF-8 declared over invalid UTF-8, a GB charset declared over
  * strictly valid UTF-8 Chinese text) gives way to detection. */
-void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type,
-                       int is_html, rd_charset_choice *out);
+void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type, int is_html,
+                       rd_charset_choice *out);
 
 /* rd_charset_decide() and rd_charset_decode() in one: picks the charset and decodes data
  * (from after any BOM) to normalised UTF-8 appended to out. When detection decides, valid
@@ -78,8 +78,8 @@ const char *rd_charset_canonical(const char *label, size_t len);
 /* Decodes data in charset to normalised UTF-8 appended to out (see rd_utf8_sanitize for
  * what normalisation means). GB2312 and GBK are decoded as GB18030 (a superset). Returns 0,
  * or -1 with a reason in err. */
-int rd_charset_decode(const unsigned char *data, size_t len, const char *charset,
-                      unsigned flags, rd_buf *out, long *replaced, size_t *chars, rd_buf *err);
+int rd_charset_decode(const unsigned char *data, size_t len, const char *charset, unsigned flags,
+                      rd_buf *out, long *replaced, size_t *chars, rd_buf *err);
 
 /* ---- per-format decoders: fill doc->text/text_len/text_chars/replaced_chars/charset/format
  * and whatever metadata the format carries. `portal` collects text naming the site (page

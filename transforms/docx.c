@@ -48,7 +48,8 @@ static void walk(docx_walk *w, xmlNode *n, int depth);
 
 static void walk_children(docx_walk *w, xmlNode *n, int depth)
 {
-    for (xmlNode *k = n->children; k && !w->oom; k = k->next) walk(w, k, depth + 1);
+    for (xmlNode *k = n->children; k && !w->oom; k = k->next)
+        walk(w, k, depth + 1);
 }
 
 static void field_char(docx_walk *w, xmlNode *n)
@@ -77,8 +78,10 @@ static void walk_table(docx_walk *w, xmlNode *tbl, int depth)
         int first = 1;
         for (xmlNode *tc = tr->children; tc && !w->oom; tc = tc->next) {
             if (!local_is(tc, "tc")) continue;
-            if (!first && !w->in_cell) put(w, "\t", 1);
-            else if (!first) line_break(w);
+            if (!first && !w->in_cell)
+                put(w, "\t", 1);
+            else if (!first)
+                line_break(w);
             first = 0;
             w->in_cell++;
             size_t before = w->out.len;
@@ -145,12 +148,15 @@ static int read_document_xml(zip_t *za, rd_buf *out, rd_buf *err)
     }
     uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
     if ((st.valid & ZIP_STAT_SIZE) && st.size > RD_DOCX_MAX_XML_BYTES) {
-        rd_buf_printf(err, "zip bomb guard: word/document.xml would expand to %llu bytes (limit %u)",
+        rd_buf_printf(err,
+                      "zip bomb guard: word/document.xml would expand to %llu bytes (limit %u)",
                       (unsigned long long)st.size, RD_DOCX_MAX_XML_BYTES);
         return -1;
     }
-    if ((st.valid & ZIP_STAT_SIZE) && st.size > RATIO_MIN_BYTES && st.size / (comp ? comp : 1) > RD_DOCX_MAX_RATIO) {
-        rd_buf_printf(err, "zip bomb guard: word/document.xml compression ratio %llu:1 exceeds %d:1",
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > RATIO_MIN_BYTES &&
+        st.size / (comp ? comp : 1) > RD_DOCX_MAX_RATIO) {
+        rd_buf_printf(err,
+                      "zip bomb guard: word/document.xml compression ratio %llu:1 exceeds %d:1",
                       (unsigned long long)(st.size / (comp ? comp : 1)), RD_DOCX_MAX_RATIO);
         return -1;
     }
@@ -164,13 +170,15 @@ static int read_document_xml(zip_t *za, rd_buf *out, rd_buf *err)
     for (;;) {
         zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
         if (n < 0) {
-            rd_buf_printf(err, "malformed .docx: reading word/document.xml: %s", zip_file_strerror(zf));
+            rd_buf_printf(err, "malformed .docx: reading word/document.xml: %s",
+                          zip_file_strerror(zf));
             goto out;
         }
         if (n == 0) break;
         /* the sizes in the archive may lie: enforce the limits on what actually comes out */
         if (out->len + (size_t)n > RD_DOCX_MAX_XML_BYTES ||
-            (out->len + (size_t)n > RATIO_MIN_BYTES && (out->len + (size_t)n) / (comp ? comp : 1) > RD_DOCX_MAX_RATIO)) {
+            (out->len + (size_t)n > RATIO_MIN_BYTES &&
+             (out->len + (size_t)n) / (comp ? comp : 1) > RD_DOCX_MAX_RATIO)) {
             rd_buf_printf(err, "zip bomb guard: word/document.xml inflates beyond %zu bytes",
                           out->len + (size_t)n);
             goto out;
@@ -228,13 +236,15 @@ int rd_decode_docx(const rd_extract_input *in, rd_document *doc, rd_buf *err)
         rd_buf_puts(err, "out of memory decoding .docx");
         goto out;
     }
-    while (w.out.len && w.out.data[w.out.len - 1] == '\n') w.out.len--;
+    while (w.out.len && w.out.data[w.out.len - 1] == '\n')
+        w.out.len--;
     /* the XML parser guarantees UTF-8, but not that it is free of NUL or invalid bytes in
      * recovered text: run the same sanitising pass as every other input */
     rd_buf clean = RD_BUF_INIT;
     size_t chars = 0;
     long replaced = 0;
-    if (rd_utf8_sanitize((const unsigned char *)w.out.data, w.out.len, 0, &clean, &replaced, &chars) ||
+    if (rd_utf8_sanitize((const unsigned char *)w.out.data, w.out.len, 0, &clean, &replaced,
+                         &chars) ||
         rd_buf_reserve(&clean, 0)) {
         rd_buf_free(&clean);
         rd_buf_puts(err, "out of memory decoding .docx");

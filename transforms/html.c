@@ -65,25 +65,29 @@ static int name_in(const xmlNode *n, const char *const *names)
 }
 
 static const char *const dropped_tags[] = {"script", "style", "noscript", "iframe", "object",
-                                           "embed", "svg", "template", "select", "option",
-                                           "button", "input", "textarea", "head", "map",
-                                           "audio", "video", "canvas", NULL};
+                                           "embed",  "svg",   "template", "select", "option",
+                                           "button", "input", "textarea", "head",   "map",
+                                           "audio",  "video", "canvas",   NULL};
 static const char *const block_tags[] = {
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-    "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre",
-    "center", "form", "fieldset", "address", "figure", "figcaption", "hr", "table", "tr",
-    "td", "th", "tbody", "thead", "tfoot", "caption", "body", "html", NULL};
-static const char *const container_tags[] = {"div", "section", "article", "main", "table",
-                                             "tbody", "thead", "tr", "td", "th", "center",
-                                             "form", "font", "span", "body", "html", NULL};
+    "p",          "div",     "h1",      "h2",     "h3",       "h4",      "h5",
+    "h6",         "li",      "ul",      "ol",     "dl",       "dt",      "dd",
+    "section",    "article", "header",  "footer", "main",     "aside",   "nav",
+    "blockquote", "pre",     "center",  "form",   "fieldset", "address", "figure",
+    "figcaption", "hr",      "table",   "tr",     "td",       "th",      "tbody",
+    "thead",      "tfoot",   "caption", "body",   "html",     NULL};
+static const char *const container_tags[] = {
+    "div", "section", "article", "main", "table", "tbody", "thead", "tr", "td",
+    "th",  "center",  "form",    "font", "span",  "body",  "html",  NULL};
 static const char *const chrome_tags[] = {"nav", "header", "footer", "aside", NULL};
 /* class/id tokens of page chrome (whole tokens, case-insensitive) */
 static const char *const chrome_tokens[] = {
-    "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "crumb", "crumbs",
-    "position", "location", "weizhi", "dqwz", "footer", "foot", "bottom", "header", "head",
-    "top", "topbar", "share", "bdshare", "fenxiang", "print", "dayin", "related", "relate",
-    "xgwz", "xgxx", "xglj", "sidebar", "side", "toolbar", "tools", "tool", "copyright",
-    "banner", "ewm", "qrcode", "search", "login", "fontsize", "font-size", "zihao", NULL};
+    "nav",      "navbar",   "navigation", "menu",    "breadcrumb", "breadcrumbs", "crumb",
+    "crumbs",   "position", "location",   "weizhi",  "dqwz",       "footer",      "foot",
+    "bottom",   "header",   "head",       "top",     "topbar",     "share",       "bdshare",
+    "fenxiang", "print",    "dayin",      "related", "relate",     "xgwz",        "xgxx",
+    "xglj",     "sidebar",  "side",       "toolbar", "tools",      "tool",        "copyright",
+    "banner",   "ewm",      "qrcode",     "search",  "login",      "fontsize",    "font-size",
+    "zihao",    NULL};
 
 static nstat *stat_of(html_ctx *c, const xmlNode *n)
 {
@@ -111,7 +115,8 @@ static nstat *stat_new(html_ctx *c, xmlNode *n)
 static size_t solid_bytes(const xmlChar *s)
 {
     size_t n = 0;
-    for (; s && *s; s++) n += !isspace(*s);
+    for (; s && *s; s++)
+        n += !isspace(*s);
     return n;
 }
 
@@ -169,10 +174,14 @@ static void r_put(renderer *r, const char *s, size_t len)
     for (size_t i = 0; i < len;) {
         const unsigned char *u = (const unsigned char *)s + i;
         size_t ws = 0;
-        if (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r' || *u == '\f') ws = 1;
-        else if (i + 2 <= len && u[0] == 0xC2 && u[1] == 0xA0) ws = 2;
-        else if (i + 3 <= len && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ws = 3;
-        else if (i + 3 <= len && u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xAF)) ws = 3;
+        if (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r' || *u == '\f')
+            ws = 1;
+        else if (i + 2 <= len && u[0] == 0xC2 && u[1] == 0xA0)
+            ws = 2;
+        else if (i + 3 <= len && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+            ws = 3;
+        else if (i + 3 <= len && u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xAF))
+            ws = 3;
         if (ws) {
             r->pending_space = 1;
             i += ws;
@@ -183,8 +192,7 @@ static void r_put(renderer *r, const char *s, size_t len)
                s[j] != '\f' && (unsigned char)s[j] != 0xC2 && (unsigned char)s[j] != 0xE3 &&
                (unsigned char)s[j] != 0xE2)
             j++;
-        if (r->pending_space && r->out.len > r->line_start &&
-            r->out.data[r->out.len - 1] != '\t')
+        if (r->pending_space && r->out.len > r->line_start && r->out.data[r->out.len - 1] != '\t')
             rd_buf_putc(&r->out, ' ');
         r->pending_space = 0;
         rd_buf_append(&r->out, s + i, j - i);
@@ -209,7 +217,8 @@ static void render(html_ctx *c, renderer *r, xmlNode *n, int depth);
 
 static void render_children(html_ctx *c, renderer *r, xmlNode *n, int depth)
 {
-    for (xmlNode *k = n->children; k; k = k->next) render(c, r, k, depth + 1);
+    for (xmlNode *k = n->children; k; k = k->next)
+        render(c, r, k, depth + 1);
 }
 
 /* A data table: one line per row, cells separated by tabs. */
@@ -259,7 +268,8 @@ static void render(html_ctx *c, renderer *r, xmlNode *n, int depth)
         return;
     }
     if (name_is(n, "br")) {
-        if (r->in_cell) r->pending_space = 1;
+        if (r->in_cell)
+            r->pending_space = 1;
         else {
             r_break(r);
         }
@@ -285,9 +295,11 @@ static int chrome_attr(const xmlChar *v)
     if (!v) return 0;
     const char *s = (const char *)v;
     while (*s) {
-        while (*s && !isalnum((unsigned char)*s)) s++;
+        while (*s && !isalnum((unsigned char)*s))
+            s++;
         const char *b = s;
-        while (*s && (isalnum((unsigned char)*s) || *s == '-')) s++;
+        while (*s && (isalnum((unsigned char)*s) || *s == '-'))
+            s++;
         size_t len = (size_t)(s - b);
         if (!len) break;
         for (const char *const *t = chrome_tokens; *t; t++)
@@ -402,8 +414,10 @@ static char *prop_dup(xmlNode *n, const char *name)
 
 static void set_once(char **field, char *value)
 {
-    if (!*field && value) *field = value;
-    else free(value);
+    if (!*field && value)
+        *field = value;
+    else
+        free(value);
 }
 
 /* Reads <title>, <meta name=ArticleTitle|PubDate|ContentSource|SiteName> and the canonical
@@ -414,18 +428,23 @@ static char *read_head(html_ctx *c, xmlNode *head, rd_document *doc)
     for (xmlNode *k = head ? head->children : NULL; k; k = k->next) {
         if (name_is(k, "title")) {
             xmlChar *t = xmlNodeGetContent(k);
-            if (t && !page_title) page_title = rd_meta_strdup_trim((const char *)t, strlen((const char *)t));
+            if (t && !page_title)
+                page_title = rd_meta_strdup_trim((const char *)t, strlen((const char *)t));
             xmlFree(t);
         } else if (name_is(k, "meta")) {
             char *name = prop_dup(k, "name");
             if (!name) name = prop_dup(k, "property");
             char *content = name ? prop_dup(k, "content") : NULL;
             if (name && content) {
-                if (!strcasecmp(name, "ArticleTitle")) set_once(&doc->title, content), content = NULL;
-                else if (!strcasecmp(name, "ContentSource")) set_once(&doc->issuer, content), content = NULL;
-                else if (!strcasecmp(name, "PubDate") || !strcasecmp(name, "article:published_time")) {
+                if (!strcasecmp(name, "ArticleTitle"))
+                    set_once(&doc->title, content), content = NULL;
+                else if (!strcasecmp(name, "ContentSource"))
+                    set_once(&doc->issuer, content), content = NULL;
+                else if (!strcasecmp(name, "PubDate") ||
+                         !strcasecmp(name, "article:published_time")) {
                     char iso[32];
-                    if (rd_meta_parse_date(content, strlen(content), iso)) set_once(&doc->published_at, strdup(iso));
+                    if (rd_meta_parse_date(content, strlen(content), iso))
+                        set_once(&doc->published_at, strdup(iso));
                 } else if (!strcasecmp(name, "SiteName") || !strcasecmp(name, "og:site_name")) {
                     rd_buf_puts(c->portal, content);
                     rd_buf_putc(c->portal, '\n');
@@ -453,7 +472,8 @@ static int site_like(const char *s)
 {
     static const char *const ends[] = {"政府", "网站", "门户", "网", "教育局", "平台", "在线"};
     size_t len = strlen(s);
-    while (len && s[len - 1] == ' ') len--;
+    while (len && s[len - 1] == ' ')
+        len--;
     for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
         size_t el = strlen(ends[i]);
         if (len >= el && !memcmp(s + len - el, ends[i], el)) return 1;
@@ -495,7 +515,8 @@ static size_t split_lines(const char *s, size_t len, line **out)
     if (!v) return 0;
     for (size_t i = 0; i < len;) {
         size_t e = i;
-        while (e < len && s[e] != '\n') e++;
+        while (e < len && s[e] != '\n')
+            e++;
         if (e > i) {
             if (n == cap) {
                 line *p = realloc(v, (cap *= 2) * sizeof *v);
@@ -541,7 +562,8 @@ static int filter_lines(const rd_buf *body, const rd_document *doc, rd_buf *out)
     while (head < end && head < HEAD_FILTER_LINES &&
            (line_is(&v[head], doc->title) || rd_meta_is_chrome_line(v[head].s, v[head].len)))
         head++;
-    while (end > head && n - end < TAIL_FILTER_LINES + 1 && rd_meta_is_chrome_line(v[end - 1].s, v[end - 1].len))
+    while (end > head && n - end < TAIL_FILTER_LINES + 1 &&
+           rd_meta_is_chrome_line(v[end - 1].s, v[end - 1].len))
         end--;
     int rc = 0;
     for (size_t i = head; i < end && !rc; i++) {
@@ -564,7 +586,9 @@ static int filter_lines(const rd_buf *body, const rd_document *doc, rd_buf *out)
 static size_t count_replacements(const char *s, size_t len)
 {
     size_t n = 0;
-    for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), "\xEF\xBF\xBD", 3)) != NULL; p += 3) n++;
+    for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), "\xEF\xBF\xBD", 3)) != NULL;
+         p += 3)
+        n++;
     return n;
 }
 
@@ -610,12 +634,14 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
     rd_meta_scan_init(&scan, doc);
     line *pl = NULL;
     size_t npl = split_lines(page.out.data, page.out.len, &pl);
-    for (size_t i = 0; i < npl; i++) rd_meta_scan_line(&scan, doc, pl[i].s, pl[i].len);
+    for (size_t i = 0; i < npl; i++)
+        rd_meta_scan_line(&scan, doc, pl[i].s, pl[i].len);
     if (!doc->title) {
         char *first = page_title ? split_page_title(&c, page_title) : NULL;
         /* the page title may be cut short ("..."): prefer the page line it starts */
         size_t fl = first ? strlen(first) : 0;
-        while (fl >= 3 && !memcmp(first + fl - 3, "...", 3)) fl -= 3;
+        while (fl >= 3 && !memcmp(first + fl - 3, "...", 3))
+            fl -= 3;
         for (size_t i = 0; first && i < npl && !doc->title; i++)
             if (pl[i].len >= fl && fl >= 6 && !memcmp(pl[i].s, first, fl) &&
                 rd_meta_title_score(pl[i].s, pl[i].len) >= 1)

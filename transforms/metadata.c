@@ -8,7 +8,7 @@
 
 #include "transforms/decode.h"
 
-#define MAX_META_LINE 400  /* bytes: longer lines are body text */
+#define MAX_META_LINE 400 /* bytes: longer lines are body text */
 #define MAX_CHROME_LINE 150
 #define MAX_VALUE 180
 #define HEAD_LINES 15
@@ -20,24 +20,50 @@ static const struct {
     const char *label;
     int field, prio;
 } labels[] = {
-    {"发布时间", F_DATE, 0},   {"发布日期", F_DATE, 0},     {"公开日期", F_DATE, 1},
-    {"成文日期", F_DATE, 2},   {"日期", F_DATE, 3},         {"时间", F_DATE, 4},
-    {"发布机构", F_ISSUER, 0}, {"发文机关", F_ISSUER, 0},   {"责任部门", F_ISSUER, 1},
-    {"信息来源", F_ISSUER, 2}, {"来源", F_ISSUER, 2},       {"信息索引号", F_INDEX, 0},
-    {"索引号", F_INDEX, 1},    {"文件编号", F_DOCNO, 0},    {"发文字号", F_DOCNO, 0},
+    {"发布时间", F_DATE, 0},   {"发布日期", F_DATE, 0},   {"公开日期", F_DATE, 1},
+    {"成文日期", F_DATE, 2},   {"日期", F_DATE, 3},       {"时间", F_DATE, 4},
+    {"发布机构", F_ISSUER, 0}, {"发文机关", F_ISSUER, 0}, {"责任部门", F_ISSUER, 1},
+    {"信息来源", F_ISSUER, 2}, {"来源", F_ISSUER, 2},     {"信息索引号", F_INDEX, 0},
+    {"索引号", F_INDEX, 1},    {"文件编号", F_DOCNO, 0},  {"发文字号", F_DOCNO, 0},
     {"文号", F_DOCNO, 1},
 };
 #define N_LABELS (sizeof labels / sizeof *labels)
 
-static const char *const chrome_marks[] = {
-    "当前位置", "您现在的位置", "您的位置", "所在位置", "打印本页", "打印此页", "关闭窗口",
-    "关闭本页", "扫一扫在手机打开当前页", "扫一扫在手机上查看", "手机扫一扫", "字体大小",
-    "字号：", "字号:", "【打印】", "【关闭】", "[打印]", "[关闭]", "返回顶部", "相关文章",
-    "相关链接", "相关阅读", "相关信息", "分享到", "上一篇", "下一篇", "浏览次数", "阅读次数",
-    "访问次数", "【大】", "【中】", "【小】"};
+static const char *const chrome_marks[] = {"当前位置",
+                                           "您现在的位置",
+                                           "您的位置",
+                                           "所在位置",
+                                           "打印本页",
+                                           "打印此页",
+                                           "关闭窗口",
+                                           "关闭本页",
+                                           "扫一扫在手机打开当前页",
+                                           "扫一扫在手机上查看",
+                                           "手机扫一扫",
+                                           "字体大小",
+                                           "字号：",
+                                           "字号:",
+                                           "【打印】",
+                                           "【关闭】",
+                                           "[打印]",
+                                           "[关闭]",
+                                           "返回顶部",
+                                           "相关文章",
+                                           "相关链接",
+                                           "相关阅读",
+                                           "相关信息",
+                                           "分享到",
+                                           "上一篇",
+                                           "下一篇",
+                                           "浏览次数",
+                                           "阅读次数",
+                                           "访问次数",
+                                           "【大】",
+                                           "【中】",
+                                           "【小】"};
 
-static const char *const title_words[] = {"总结", "计划", "报告", "思路", "要点", "打算",
-                                          "安排", "情况", "工作"};
+static const char *const title_words[] = {"总结", "计划", "报告", "思路", "要点",
+                                          "打算", "安排", "情况", "工作"};
 
 /* Bytes of whitespace (ASCII blank, U+00A0, U+3000) at s, 0 when none. */
 static size_t space_at(const char *s, size_t len)
@@ -53,16 +79,18 @@ static size_t space_at(const char *s, size_t len)
 char *rd_meta_strdup_trim(const char *s, size_t len)
 {
     size_t k;
-    while (len && (k = space_at(s, len)) != 0) s += k, len -= k;
+    while (len && (k = space_at(s, len)) != 0)
+        s += k, len -= k;
     for (;;) {
-        if (len >= 1 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
-                         s[len - 1] == '\n'))
+        if (len >= 1 &&
+            (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
             len -= 1;
         else if (len >= 2 && !memcmp(s + len - 2, "\xC2\xA0", 2))
             len -= 2;
-        else if (len >= 3 && (!memcmp(s + len - 3, "\xE3\x80\x80", 3) ||
-                              (!memcmp(s + len - 3, "\xE2\x80", 2) &&
-                               ((unsigned char)s[len - 1] <= 0x8A || (unsigned char)s[len - 1] == 0xAF))))
+        else if (len >= 3 &&
+                 (!memcmp(s + len - 3, "\xE3\x80\x80", 3) ||
+                  (!memcmp(s + len - 3, "\xE2\x80", 2) &&
+                   ((unsigned char)s[len - 1] <= 0x8A || (unsigned char)s[len - 1] == 0xAF))))
             len -= 3;
         else
             break;
@@ -73,7 +101,8 @@ char *rd_meta_strdup_trim(const char *s, size_t len)
 static int digits(const char *s, size_t len, size_t *i, int max_digits, int *val)
 {
     int n = 0, v = 0;
-    while (*i < len && n < max_digits && s[*i] >= '0' && s[*i] <= '9') v = v * 10 + (s[(*i)++] - '0'), n++;
+    while (*i < len && n < max_digits && s[*i] >= '0' && s[*i] <= '9')
+        v = v * 10 + (s[(*i)++] - '0'), n++;
     *val = v;
     return n;
 }
@@ -103,7 +132,8 @@ size_t rd_meta_parse_date(const char *s, size_t len, char out[32])
     if (!date_sep(s, len, &i, "月") || !digits(s, len, &i, 2, &d) || d < 1 || d > 31) return 0;
     if (i + 3 <= len && !memcmp(s + i, "日", 3)) i += 3;
     size_t j = i, k;
-    while (j < len && (k = space_at(s + j, len - j)) != 0) j += k;
+    while (j < len && (k = space_at(s + j, len - j)) != 0)
+        j += k;
     size_t t = j;
     int colon = t < len && digits(s, len, &t, 2, &h) && t < len &&
                 (s[t] == ':' || (t + 3 <= len && !memcmp(s + t, "：", 3)));
@@ -112,8 +142,10 @@ size_t rd_meta_parse_date(const char *s, size_t len, char out[32])
         if (digits(s, len, &t, 2, &mi) == 2 && h < 24 && mi < 60) {
             if (t < len && s[t] == ':') {
                 size_t t2 = t + 1;
-                if (digits(s, len, &t2, 2, &sec) == 2 && sec < 60) t = t2;
-                else sec = 0;
+                if (digits(s, len, &t2, 2, &sec) == 2 && sec < 60)
+                    t = t2;
+                else
+                    sec = 0;
             }
             i = t;
         } else {
@@ -129,7 +161,8 @@ size_t rd_meta_parse_date(const char *s, size_t len, char out[32])
 void rd_meta_scan_init(rd_meta_scan *scan, const rd_document *doc)
 {
     char *const fields[4] = {doc->published_at, doc->issuer, doc->index_no, doc->doc_no};
-    for (int f = 0; f < 4; f++) scan->prio[f] = fields[f] ? -1 : INT_MAX;
+    for (int f = 0; f < 4; f++)
+        scan->prio[f] = fields[f] ? -1 : INT_MAX;
 }
 
 /* Whether a label may start at s[i]: line start or after a blank, separator or bracket. */
@@ -169,8 +202,10 @@ static int label_at(const char *s, size_t len, size_t i)
 
 static char **field_ptr(rd_document *doc, int f)
 {
-    return f == F_DATE ? &doc->published_at : f == F_ISSUER ? &doc->issuer
-           : f == F_INDEX ? &doc->index_no : &doc->doc_no;
+    return f == F_DATE     ? &doc->published_at
+           : f == F_ISSUER ? &doc->issuer
+           : f == F_INDEX  ? &doc->index_no
+                           : &doc->doc_no;
 }
 
 int rd_meta_scan_line(rd_meta_scan *scan, rd_document *doc, const char *line, size_t len)
@@ -178,20 +213,26 @@ int rd_meta_scan_line(rd_meta_scan *scan, rd_document *doc, const char *line, si
     int found = 0;
     if (len > MAX_META_LINE) return 0;
     for (size_t i = 0; i < len;) {
-        int l = label_first_char(line, len, i) && label_boundary(line, i) ? label_at(line, len, i) : -1;
+        int l =
+            label_first_char(line, len, i) && label_boundary(line, i) ? label_at(line, len, i) : -1;
         if (l < 0) {
             i++;
             continue;
         }
         size_t j = i + strlen(labels[l].label), k;
         i = j;
-        while (j < len && (k = space_at(line + j, len - j)) != 0 && line[j] != '\t') j += k;
+        while (j < len && (k = space_at(line + j, len - j)) != 0 && line[j] != '\t')
+            j += k;
         int sep = 0;
-        if (j < len && (line[j] == ':' || line[j] == '|' || line[j] == '\t')) sep = 1, j++;
-        else if (j + 3 <= len && !memcmp(line + j, "：", 3)) sep = 1, j += 3;
-        if (!sep && !(labels[l].field == F_DATE && j > i && j < len && line[j] >= '0' && line[j] <= '9'))
+        if (j < len && (line[j] == ':' || line[j] == '|' || line[j] == '\t'))
+            sep = 1, j++;
+        else if (j + 3 <= len && !memcmp(line + j, "：", 3))
+            sep = 1, j += 3;
+        if (!sep &&
+            !(labels[l].field == F_DATE && j > i && j < len && line[j] >= '0' && line[j] <= '9'))
             continue;
-        while (j < len && line[j] != '\t' && line[j] != '|' && (k = space_at(line + j, len - j)) != 0)
+        while (j < len && line[j] != '\t' && line[j] != '|' &&
+               (k = space_at(line + j, len - j)) != 0)
             j += k;
         int f = labels[l].field;
         char **dst = field_ptr(doc, f);
@@ -255,7 +296,8 @@ static int starts_with_marker(const char *s, size_t len)
     static const char *const cn = "一二三四五六七八九十";
     if (len >= 3 && (!memcmp(s, "（", 3) || s[0] == '(')) return 1;
     if (len >= 2 && s[0] >= '0' && s[0] <= '9' &&
-        (s[1] == '.' || (len >= 4 && !memcmp(s + 1, "、", 3)) || (len >= 4 && !memcmp(s + 1, "．", 3))))
+        (s[1] == '.' || (len >= 4 && !memcmp(s + 1, "、", 3)) ||
+         (len >= 4 && !memcmp(s + 1, "．", 3))))
         return 1;
     for (size_t i = 0; i + 3 <= strlen(cn); i += 3)
         if (len >= 6 && !memcmp(s, cn + i, 3) && !memcmp(s + 3, "、", 3)) return 1;
@@ -269,8 +311,8 @@ int rd_meta_title_score(const char *line, size_t len)
     if (!t) return 0;
     size_t tl = strlen(t), chars = rd_utf8_chars(t, tl);
     int score = 0;
-    if (chars < 6 || chars > 80 || starts_with_marker(t, tl) || strchr(t, '|') ||
-        strchr(t, '\t') || rd_meta_is_chrome_line(t, tl))
+    if (chars < 6 || chars > 80 || starts_with_marker(t, tl) || strchr(t, '|') || strchr(t, '\t') ||
+        rd_meta_is_chrome_line(t, tl))
         goto out;
     static const char *const enders[] = {"。", "；", "，", "：", ":", ";", ","};
     for (size_t i = 0; i < sizeof enders / sizeof *enders; i++) {
@@ -300,7 +342,8 @@ void rd_meta_from_text(rd_document *doc)
     int best_score = 1;
     for (size_t i = 0; i < len && n < HEAD_LINES;) {
         size_t e = i;
-        while (e < len && s[e] != '\n') e++;
+        while (e < len && s[e] != '\n')
+            e++;
         char *t = rd_meta_strdup_trim(s + i, e - i);
         if (t && *t) {
             starts[n] = i, ends[n] = e, n++;
@@ -319,12 +362,14 @@ void rd_meta_from_text(rd_document *doc)
     free(best);
     rd_meta_scan scan;
     rd_meta_scan_init(&scan, doc);
-    for (size_t k = 0; k < n; k++) rd_meta_scan_line(&scan, doc, s + starts[k], ends[k] - starts[k]);
+    for (size_t k = 0; k < n; k++)
+        rd_meta_scan_line(&scan, doc, s + starts[k], ends[k] - starts[k]);
     /* the last lines: "打印 来源:芷江县教育局" */
     size_t e = len, seen = 0;
     while (e > 0 && seen < TAIL_LINES) {
         size_t b = e;
-        while (b > 0 && s[b - 1] != '\n') b--;
+        while (b > 0 && s[b - 1] != '\n')
+            b--;
         if (n == 0 || b > ends[n - 1]) rd_meta_scan_line(&scan, doc, s + b, e - b);
         seen++;
         e = b ? b - 1 : 0;

@@ -12,7 +12,7 @@ static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
 
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
-#define HAS_ZERO(x) (((x) - ONES) & ~(x) & HIGHS)
+#define HAS_ZERO(x) (((x)-ONES) & ~(x)&HIGHS)
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid; *subpart gets the
  * length of the maximal invalid subpart to replace by one U+FFFD. */
@@ -64,8 +64,8 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         }
         /* CJK fast path: three-byte sequences E1-EC (no overlongs, surrogates or the
          * full-width block) need no check beyond their continuation bytes */
-        while (i + 3 <= len && data[i] >= 0xE1 && data[i] <= 0xEC &&
-               (data[i + 1] & 0xC0) == 0x80 && (data[i + 2] & 0xC0) == 0x80) {
+        while (i + 3 <= len && data[i] >= 0xE1 && data[i] <= 0xEC && (data[i + 1] & 0xC0) == 0x80 &&
+               (data[i + 2] & 0xC0) == 0x80) {
             i += 3;
             n++;
             multibyte++;
@@ -74,14 +74,12 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         unsigned c = data[i];
         if (c < 0x80) {
             if (c == 0) {
-                if (rd_buf_append(out, data + span, i - span) ||
-                    rd_buf_append(out, REPLACEMENT, 3))
+                if (rd_buf_append(out, data + span, i - span) || rd_buf_append(out, REPLACEMENT, 3))
                     return -1;
                 bad++;
                 span = i + 1;
             } else if (c == '\r' && cr_to_lf && (i + 1 >= len || data[i + 1] != '\n')) {
-                if (rd_buf_append(out, data + span, i - span) || rd_buf_putc(out, '\n'))
-                    return -1;
+                if (rd_buf_append(out, data + span, i - span) || rd_buf_putc(out, '\n')) return -1;
                 span = i + 1;
             }
             i++;
@@ -142,6 +140,7 @@ size_t rd_fold_fullwidth(char *s, size_t len)
 size_t rd_utf8_chars(const char *s, size_t len)
 {
     size_t n = 0;
-    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
     return n;
 }

@@ -49,7 +49,8 @@ static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
 static size_t hash_bytes(const char *s, size_t len)
 {
     size_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
 }
 
@@ -73,11 +74,13 @@ static int gz_read(const char *path)
     if (ferror(f) || !text) goto fail;
     text[len] = '\0';
     size_t lines = 1;
-    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
     gz.entries = calloc(lines, sizeof *gz.entries);
     gz.keys = calloc(2 * lines, sizeof *gz.keys);
     gz.n_slots = 8192;
-    while (gz.n_slots < 4 * lines) gz.n_slots *= 2;
+    while (gz.n_slots < 4 * lines)
+        gz.n_slots *= 2;
     gz.slots = malloc(gz.n_slots * sizeof *gz.slots);
     if (!gz.entries || !gz.keys || !gz.slots) goto fail;
     memset(gz.slots, 0xff, gz.n_slots * sizeof *gz.slots);
@@ -176,7 +179,8 @@ static int gz_lookup(const char *s, size_t len, int *out, int max)
     for (int k = gz.slots[slot]; k >= 0 && n < max; k = gz.keys[k].next)
         if (gz.keys[k].len == len && !memcmp(gz.keys[k].key, s, len)) {
             int dup = 0;
-            for (int i = 0; i < n; i++) dup |= out[i] == gz.keys[k].entry;
+            for (int i = 0; i < n; i++)
+                dup |= out[i] == gz.keys[k].entry;
             if (!dup) out[n++] = gz.keys[k].entry;
         }
     return n;
@@ -191,8 +195,8 @@ static int is_suffix_char(const char *p)
 /* A place name without its level word: 兰州市 -> 兰州, 甘肃省 -> 甘肃 (at least 2 chars). */
 static size_t short_name(const char *name, size_t len)
 {
-    static const char *const sfx[] = {"维吾尔自治区", "壮族自治区", "回族自治区", "自治区",
-                                      "自治州", "地区", "省", "市", "盟"};
+    static const char *const sfx[] = {
+        "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "省", "市", "盟"};
     for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
         size_t sl = strlen(sfx[i]);
         if (len > sl + 3 && !memcmp(name + len - sl, sfx[i], sl)) return len - sl;
@@ -244,12 +248,14 @@ static int find_name(const char *s, int county, match *m)
         int ns = 0;
         for (size_t b = e - 3; b > 0 && ns < MAX_NAME_CHARS;) {
             b--;
-            while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80) b--;
+            while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
+                b--;
             if (((unsigned char)s[b] & 0xC0) == 0x80) break;
             starts[ns++] = b;
         }
         for (int k = ns - 1; k >= 0; k--) {
-            int ids[MAX_CANDIDATES], n = gz_lookup(s + starts[k], e - starts[k], ids, MAX_CANDIDATES);
+            int ids[MAX_CANDIDATES],
+                n = gz_lookup(s + starts[k], e - starts[k], ids, MAX_CANDIDATES);
             m->n = 0;
             for (int i = 0; i < n; i++)
                 if (gz.entries[ids[i]].county == county &&
@@ -274,7 +280,8 @@ static int disambiguate(const match *m, const char *const *ctx, int n_ctx)
             const gz_entry *e = &gz.entries[m->entries[i]];
             const char *want = level == 0 ? e->city : e->province;
             int named = 0;
-            for (int c = 0; c < n_ctx && !named; c++) named = ctx_names(ctx[c], want);
+            for (int c = 0; c < n_ctx && !named; c++)
+                named = ctx_names(ctx[c], want);
             if (named) pick = m->entries[i], hits++;
         }
         if (hits == 1) return pick;
@@ -294,7 +301,8 @@ static int set_region(rd_document *doc, const gz_entry *e)
 int rd_region_year_of(const char *title)
 {
     if (!title) return 0;
-    static const char *const cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "零", "○", "Ｏ"};
+    static const char *const cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六",
+                                            "七", "八", "九", "零", "○",  "Ｏ"};
     for (const char *p = title; *p; p++) {
         if (p[0] >= '1' && p[0] <= '2' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
             p[2] <= '9' && p[3] >= '0' && p[3] <= '9' && !strncmp(p + 4, "年", 3) &&
@@ -328,7 +336,8 @@ static int year_from_text(const rd_document *doc)
     int lines = 0;
     for (size_t i = 0; i < len && lines < 12; lines++) {
         size_t e = i;
-        while (e < len && s[e] != '\n') e++;
+        while (e < len && s[e] != '\n')
+            e++;
         if (e - i < 240) {
             char *line = strndup(s + i, e - i);
             if (line && strstr(line, "总结")) {
@@ -360,14 +369,16 @@ void rd_region_resolve(rd_document *doc, const char *portal, const char *hint)
             if (level == 0 && c == 3) continue;
             const char *s = ctx[c];
             while (find_name(s, level, &m)) {
-                if (level == 0 && strncmp(s + m.end, "教", 3) && strncmp(s + m.end, "人民政府", 12)) {
+                if (level == 0 && strncmp(s + m.end, "教", 3) &&
+                    strncmp(s + m.end, "人民政府", 12)) {
                     s += m.end;
                     continue;
                 }
                 int e = disambiguate(&m, ctx, 4);
                 if (e >= 0) {
                     if (set_region(doc, &gz.entries[e])) {
-                        free(doc->region), free(doc->region_code), free(doc->province), free(doc->city);
+                        free(doc->region), free(doc->region_code), free(doc->province),
+                            free(doc->city);
                         doc->region = doc->region_code = doc->province = doc->city = NULL;
                     }
                     return;

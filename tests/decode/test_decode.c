@@ -52,7 +52,9 @@ static void test_sanitize(void)
     chars = 0;
     const unsigned char bad[] = {'a', 0xE4, 0xB8, 'b', 0xFF, 0xC0, 0x80, 0, 'c'};
     REQUIRE(rd_utf8_sanitize(bad, sizeof bad, 0, &out, &replaced, &chars) == 0);
-    CHECK_STR(out.data, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "c");
+    CHECK_STR(out.data, "a\xEF\xBF\xBD"
+                        "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                        "c");
     CHECK_INT(replaced, 5);
     CHECK_INT(chars, 8);
     /* CR: CRLF kept, lone CR becomes LF with the flag */
@@ -68,7 +70,8 @@ static void test_sanitize(void)
     longs[21] = '\0';
     replaced = 0;
     chars = 0;
-    REQUIRE(rd_utf8_sanitize((const unsigned char *)longs, sizeof longs, 0, &out, &replaced, &chars) == 0);
+    REQUIRE(rd_utf8_sanitize((const unsigned char *)longs, sizeof longs, 0, &out, &replaced,
+                             &chars) == 0);
     CHECK_INT(out.len, 42);
     CHECK_INT(replaced, 1);
     CHECK_INT(chars, 40);
@@ -138,7 +141,8 @@ static void test_charset_decode(void)
     chars = 0;
     REQUIRE(rd_charset_decode((const unsigned char *)broken, glen + 2, "GB18030", 0, &out,
                               &replaced, &chars, &err) == 0);
-    CHECK_STR(out.data, "投入\xEF\xBF\xBD" "1200万元\xEF\xBF\xBD");
+    CHECK_STR(out.data, "投入\xEF\xBF\xBD"
+                        "1200万元\xEF\xBF\xBD");
     CHECK_INT(replaced, 2);
     CHECK(rd_charset_decode((const unsigned char *)"x", 1, "NO-SUCH-CHARSET", 0, &out, &replaced,
                             &chars, &err) == -1);
@@ -194,7 +198,8 @@ static void test_metadata_lines(void)
     CHECK(rd_meta_is_chrome_line("打印 来源:芷江县教育局", strlen("打印 来源:芷江县教育局")));
     CHECK(!rd_meta_is_chrome_line("芙蓉区教育局", strlen("芙蓉区教育局")));
     CHECK(!rd_meta_is_chrome_line("2018年2月9日", strlen("2018年2月9日")));
-    CHECK(rd_meta_title_score("南岳区教育局2024年工作总结", strlen("南岳区教育局2024年工作总结")) == 3);
+    CHECK(rd_meta_title_score("南岳区教育局2024年工作总结", strlen("南岳区教育局2024年工作总结")) ==
+          3);
     CHECK(rd_meta_title_score("一、关于2024年工作", strlen("一、关于2024年工作")) == 0);
     rd_document_clear(&doc);
     rd_document_clear(&body);
@@ -254,19 +259,20 @@ static void test_html(void)
 {
     rd_buf err = RD_BUF_INIT;
     rd_document doc;
-    const char *page =
-        "<html><head><title>示例县教育局2024年工作总结_示例网</title>"
-        "<link rel=\"canonical\" href=\"http://portal.example/a.html\"></head><body>"
-        "<div class=\"nav\"><a href=\"/\">首页</a><a href=\"/x\">政务公开</a></div>"
-        "<div class=\"breadcrumb\">当前位置：首页 &gt; 政务公开</div>"
-        "<div id=\"content\"><h1>示例县教育局2024年工作总结</h1>"
-        "<div class=\"info\">发布日期：2024年12月30日 信息来源：县教育局</div>"
-        "<div class=\"body\"><p>　　一、基本情况</p><p>全县有学校<b>88</b>所，教师&nbsp;1296&nbsp;人。</p>"
-        "<p>第一行<br>第二行</p><table><tr><th>学段</th><th>学校数</th></tr>"
-        "<tr><td><p>高中</p></td><td>1</td></tr></table>"
-        "<script>var x = '不是正文';</script><p>二、２０２５年计划</p></div>"
-        "<div class=\"share\">分享到：微信 微博</div></div>"
-        "<div class=\"footer\">版权所有 示例县人民政府</div></body></html>";
+    const char *page = "<html><head><title>示例县教育局2024年工作总结_示例网</title>"
+                       "<link rel=\"canonical\" href=\"http://portal.example/a.html\"></head><body>"
+                       "<div class=\"nav\"><a href=\"/\">首页</a><a href=\"/x\">政务公开</a></div>"
+                       "<div class=\"breadcrumb\">当前位置：首页 &gt; 政务公开</div>"
+                       "<div id=\"content\"><h1>示例县教育局2024年工作总结</h1>"
+                       "<div class=\"info\">发布日期：2024年12月30日 信息来源：县教育局</div>"
+                       "<div "
+                       "class=\"body\"><p>　　一、基本情况</p><p>全县有学校<b>88</"
+                       "b>所，教师&nbsp;1296&nbsp;人。</p>"
+                       "<p>第一行<br>第二行</p><table><tr><th>学段</th><th>学校数</th></tr>"
+                       "<tr><td><p>高中</p></td><td>1</td></tr></table>"
+                       "<script>var x = '不是正文';</script><p>二、２０２５年计划</p></div>"
+                       "<div class=\"share\">分享到：微信 微博</div></div>"
+                       "<div class=\"footer\">版权所有 示例县人民政府</div></body></html>";
     REQUIRE(decode_mem("page.html", page, strlen(page), NULL, NULL, &doc, &err) == 0);
     CHECK_STR(doc.text, "一、基本情况\n全县有学校88所，教师 1296 人。\n第一行\n第二行\n"
                         "学段\t学校数\n高中\t1\n二、2025年计划");

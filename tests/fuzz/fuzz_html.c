@@ -9,10 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    rd_extract_input in = {.source = "fuzz.html",
-                           .data = data,
-                           .len = size,
-                           .content_type = "text/html"};
+    rd_extract_input in = {
+        .source = "fuzz.html", .data = data, .len = size, .content_type = "text/html"};
     rd_document doc;
     rd_buf err = RD_BUF_INIT;
     if (rd_extract(&in, &doc, &err) == 0) rd_document_clear(&doc);
