@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include "common/buf.h"
+#include "daemon/metrics.h"
 #include "transforms/cptext.h"
 #include "transforms/extract.h"
 #include "transforms/indicators_scan.h"
@@ -329,6 +332,33 @@ oom:
     return -1;
 }
 
+static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
+
+static void declare_metrics(void)
+{
+    rd_metrics_declare("reportd_extract_sections_total", RD_METRIC_COUNTER,
+                       "Report sections (numbered headings) found");
+    rd_metrics_declare("reportd_extract_indicators_total", RD_METRIC_COUNTER,
+                       "Numeric indicators extracted, by kind");
+    rd_metrics_declare("reportd_extract_documents_total", RD_METRIC_COUNTER,
+                       "Documents through segmentation and extraction, by whether any "
+                       "indicator was found");
+}
+
+/* Counts what extraction found in one document (one registry update per series). */
+static void count_document(const rd_document *doc)
+{
+    size_t target = 0;
+    for (size_t i = 0; i < doc->n_indicators; i++) target += doc->indicators[i].kind == RD_KIND_TARGET;
+    pthread_once(&metrics_once, declare_metrics);
+    rd_metrics_add("reportd_extract_sections_total", NULL, (double)doc->n_sections);
+    rd_metrics_add("reportd_extract_indicators_total", "kind=\"actual\"",
+                   (double)(doc->n_indicators - target));
+    rd_metrics_add("reportd_extract_indicators_total", "kind=\"target\"", (double)target);
+    rd_metrics_inc("reportd_extract_documents_total",
+                   doc->n_indicators ? "indicators=\"yes\"" : "indicators=\"no\"");
+}
+
 int rd_indicators_extract(rd_document *doc, rd_buf *err)
 {
     if (!doc->text) return 0;
@@ -338,6 +368,7 @@ int rd_indicators_extract(rd_document *doc, rd_buf *err)
         return -1;
     }
     int rc = rd_indicators_scan(t, doc, err);
+    if (rc == 0) count_document(doc);
     /* the index is as large as the text several times over: do not keep it */
     if (doc->index_free) doc->index_free(doc->index);
     doc->index = NULL;

@@ -1,5 +1,6 @@
 /* Indicator extraction: one regression case per rule, each on a short sentence in the style
  * of county education-bureau and government work reports. */
+#include "daemon/metrics.h"
 #include "extract_helpers.h"
 #include "test.h"
 
@@ -90,7 +91,9 @@ static void test_kinds(void)
     /* a noun 目标 is no goal */
     expect_one("紧扣这一目标任务,连续13年获评一等奖。", "13年", 13, "年", RD_QUAL_NONE,
                RD_KIND_ACTUAL);
-    /* everything in a plan section is a target */
+    /* everything in a plan section is a target; the registry counts both kinds */
+    double targets = rd_metrics_get("reportd_extract_indicators_total", "kind=\"target\"");
+    double actuals = rd_metrics_get("reportd_extract_indicators_total", "kind=\"actual\"");
     rd_document doc;
     REQUIRE(x_run("一、2024年工作总结\n新建幼儿园2所。\n二、2025年工作计划\n新建幼儿园3所。\n",
                   &doc) == 0);
@@ -99,6 +102,8 @@ static void test_kinds(void)
     CHECK_INT(doc.indicators[1].kind, RD_KIND_TARGET);
     CHECK_INT(doc.indicators[0].section, 0);
     CHECK_INT(doc.indicators[1].section, 1);
+    CHECK_NUM(rd_metrics_get("reportd_extract_indicators_total", "kind=\"target\""), targets + 1);
+    CHECK_NUM(rd_metrics_get("reportd_extract_indicators_total", "kind=\"actual\""), actuals + 1);
     rd_document_clear(&doc);
 }
 
