@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bad input for the decoding stage (see test_bad_input.sh). Generated files go to a
 temporary directory under $TMPDIR and are removed at the end."""
-import io, json, os, resource, shutil, subprocess, sys, tempfile, zipfile
+import io, json, os, resource, shutil, struct, subprocess, sys, tempfile, zipfile
 
 SRC = os.environ.get("REPORTD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("REPORTD_BIN", os.path.join(SRC, "build", "reportd"))
@@ -127,6 +127,14 @@ try:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", b"<w:document>" + b"A" * (8 << 20) + b"</w:document>")
     expect_error(write("ratio.docx", buf.getvalue()), ["zip bomb"])
+    # a bomb that lies about its size in both headers: caught while inflating
+    liar = bytearray(open(bomb, "rb").read())
+    for sig, off in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = liar.find(sig)
+        check(struct.unpack_from("<I", liar, at + off)[0] == (100 << 20) + 25, "liar: size field found")
+        struct.pack_into("<I", liar, at + off, 1000)
+    err = expect_error(write("liar.docx", bytes(liar)), ["zip bomb"])
+    check("inflates beyond" in err, f"liar: caught while inflating: {err!r}")
 
     # a 200 MB file: refused by --max-bytes without reading it all
     big = os.path.join(tmp, "big.txt")
