@@ -140,8 +140,7 @@ size_t rd_cp_match_any(const rd_cptext *t, size_t i, const char *const *words, i
     return best;
 }
 
-size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *words,
-                              int *which)
+size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *words, int *which)
 {
     size_t best = 0;
     for (int k = 0; words[k]; k++) {
@@ -171,8 +170,10 @@ size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w)
             size_t l = a, r = b;
             while (l < r) {
                 size_t m = l + (r - l) / 2;
-                if (t->boff[m] < off) l = m + 1;
-                else r = m;
+                if (t->boff[m] < off)
+                    l = m + 1;
+                else
+                    r = m;
             }
             if (l < b && t->boff[l] == off) return l;
         }
@@ -204,7 +205,6 @@ int rd_cp_is_han(uint32_t c)
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
 }
 
-
 /* First and last code points of a UTF-8 word (its bucket keys). */
 static uint32_t first_cp(const char *w, size_t wl)
 {
@@ -214,7 +214,8 @@ static uint32_t first_cp(const char *w, size_t wl)
 static uint32_t last_cp(const char *w, size_t wl)
 {
     size_t i = wl - 1;
-    while (i > 0 && (w[i] & 0xC0) == 0x80) i--;
+    while (i > 0 && (w[i] & 0xC0) == 0x80)
+        i--;
     return decode_at((const unsigned char *)w, wl, i);
 }
 
@@ -222,9 +223,11 @@ int rd_wordset_init(rd_wordset *ws, const char *const *words)
 {
     memset(ws, 0, sizeof *ws);
     size_t n = 0;
-    while (words[n]) n++;
+    while (words[n])
+        n++;
     if (n > RD_WORDSET_MAX) return -1;
-    for (int b = 0; b < RD_WORDSET_BUCKETS; b++) ws->head[b] = ws->head_last[b] = -1;
+    for (int b = 0; b < RD_WORDSET_BUCKETS; b++)
+        ws->head[b] = ws->head_last[b] = -1;
     /* insert in reverse so each chain lists words in rule order */
     for (size_t k = n; k-- > 0;) {
         size_t wl = strlen(words[k]);

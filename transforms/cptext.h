@@ -35,8 +35,7 @@ size_t rd_cp_match_before(const rd_cptext *t, size_t i, const char *w);
 /* Longest word of the NULL-terminated list occurring at i; returns its length (0: none)
  * and its index in *which when which is not NULL. */
 size_t rd_cp_match_any(const rd_cptext *t, size_t i, const char *const *words, int *which);
-size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *words,
-                              int *which);
+size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *words, int *which);
 /* Index of the first occurrence of w in [a, b) (in code points), or (size_t)-1. */
 size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w);
 
@@ -77,8 +76,8 @@ int rd_wordset_rule_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_
 int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
                    int *which);
 
-int rd_cp_is_space(uint32_t c);  /* ASCII and CJK blanks */
-int rd_cp_is_han(uint32_t c);    /* CJK unified ideograph */
+int rd_cp_is_space(uint32_t c); /* ASCII and CJK blanks */
+int rd_cp_is_han(uint32_t c);   /* CJK unified ideograph */
 /* 0-9 for ASCII and full-width digits, else -1 */
 static inline int rd_cp_digit(uint32_t c)
 {

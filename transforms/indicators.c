@@ -54,8 +54,7 @@ static int is_range_sep(uint32_t c)
            c == 0x81F3 /* 至 */ || c == 0x5230 /* 到 */;
 }
 
-size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit,
-                  unsigned *flags)
+size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags)
 {
     const rd_ind_rules *R = rd_ind_rules_get();
     int k = 0;
@@ -107,7 +106,8 @@ static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
 
 static size_t clause_start(const rd_cptext *t, size_t i)
 {
-    while (i > 0 && !is_clause_delim(t->cp[i - 1])) i--;
+    while (i > 0 && !is_clause_delim(t->cp[i - 1]))
+        i--;
     return i;
 }
 
@@ -134,8 +134,8 @@ static size_t arabic_magnitude(const rd_cptext *t, size_t p, double *mag)
     static const struct {
         const char *w;
         double m;
-    } mags[] = {{"万亿", 1e12}, {"千万", 1e7}, {"百万", 1e6}, {"亿", 1e8}, {"万", 1e4},
-                {"千", 1e3}};
+    } mags[] = {{"万亿", 1e12}, {"千万", 1e7}, {"百万", 1e6},
+                {"亿", 1e8},    {"万", 1e4},   {"千", 1e3}};
     for (size_t k = 0; k < sizeof mags / sizeof *mags; k++) {
         size_t m = rd_cp_match(t, p, mags[k].w);
         if (m) {
@@ -216,9 +216,12 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         size_t q = p + 1, k2;
         double v2 = 0;
         int nd2 = 0;
-        if (arabic && rd_cp_digit(cp[q]) >= 0) k2 = rd_parse_arabic(t, q, &v2, &nd2);
-        else if (!arabic && rd_cn_digit(cp[q]) > 0) k2 = rd_parse_cn(t, q, &v2);
-        else k2 = 0;
+        if (arabic && rd_cp_digit(cp[q]) >= 0)
+            k2 = rd_parse_arabic(t, q, &v2, &nd2);
+        else if (!arabic && rd_cn_digit(cp[q]) > 0)
+            k2 = rd_parse_cn(t, q, &v2);
+        else
+            k2 = 0;
         if (k2) {
             if (v2 < 0) {
                 *skip = q + k2;
@@ -291,13 +294,13 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         !rd_cp_match(t, after, "的平均"))
         return 0;
     if ((uflags & RD_U_LIANXU) && !rd_cp_match_before(t, s, "连续")) return 0;
-    if ((!arabic || strcmp(unit, "条") == 0) && rd_ws_at(&R->slogan_after, t, e, NULL))
-        return 0;
+    if ((!arabic || strcmp(unit, "条") == 0) && rd_ws_at(&R->slogan_after, t, e, NULL)) return 0;
     if (rd_ws_at(&R->benchmark_after, t, after, NULL)) return 0;
     if (rd_ws_before(&R->capacity_before, t, s, NULL)) return 0;
     if (strcmp(unit, "条") == 0) {
         size_t te = e;
-        while (te < t->n && te < e + 6 && !is_clause_delim(cp[te])) te++;
+        while (te < t->n && te < e + 6 && !is_clause_delim(cp[te]))
+            te++;
         if (rd_wordset_any(&R->rules_title_after, t, e, te, NULL, NULL)) return 0;
     }
     if (in_short_quote(t, s, e)) return 0;
@@ -314,7 +317,8 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         if (has_high) return 0;
         if (k == 1 && cp[s] == 0x4E00 /* 一 */ && !(uflags & RD_U_ONE)) return 0;
         size_t ce = e;
-        while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce])) ce++;
+        while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce]))
+            ce++;
         if (rd_wordset_any(&R->topic_after, t, e, ce, NULL, NULL)) return 0;
     }
     double val = v * mag, valh = vh * mag;
@@ -384,14 +388,15 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
         int digit = rd_cp_digit(c) >= 0;
         int cn = !digit && rd_cn_digit(c) > 0;
         if (c == 0x5341 /* 十 */) cn = 1;
-        int di = c == CP_DI && (rd_cp_digit(cp[i + 1]) >= 0 || rd_cn_digit(cp[i + 1]) > 0 ||
-                                cp[i + 1] == 0x5341);
+        int di = c == CP_DI &&
+                 (rd_cp_digit(cp[i + 1]) >= 0 || rd_cn_digit(cp[i + 1]) > 0 || cp[i + 1] == 0x5341);
         if (!digit && !cn && !di) {
             i++;
             continue;
         }
         /* heading markers are not indicators */
-        while (si < n_secs && secs[si].start + 8 <= i) si++;
+        while (si < n_secs && secs[si].start + 8 <= i)
+            si++;
         if (si < n_secs && i >= secs[si].start && i < marker_end(&secs[si])) {
             i = marker_end(&secs[si]);
             continue;
@@ -401,7 +406,8 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
         int ok = 0;
         if (di) {
             ok = scan_rank(t, i, &cand);
-            if (ok) skip = cand.end;
+            if (ok)
+                skip = cand.end;
             else {
                 /* an ordinal: skip its number */
                 skip = i + 1;

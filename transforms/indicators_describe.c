@@ -33,14 +33,12 @@
 static int clause_delim(uint32_t c)
 {
     return c == 0xFF0C || c == ',' || c == 0x3002 || c == 0xFF1B || c == ';' || c == 0xFF1A ||
-           c == ':' || c == 0xFF01 || c == '!' || c == 0xFF1F || c == '?' || c == '\n' ||
-           c == 0;
+           c == ':' || c == 0xFF01 || c == '!' || c == 0xFF1F || c == '?' || c == '\n' || c == 0;
 }
 
 static int sentence_delim(uint32_t c)
 {
-    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == '\n' ||
-           c == 0;
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == '\n' || c == 0;
 }
 
 /* End of the first word in [a, b) stating a goal, or (size_t)-1: amounts after it are
@@ -110,15 +108,15 @@ static void trim(const rd_cptext *t, size_t *a, size_t *b, const rd_wordset *hea
         again = 0;
         size_t m;
         if ((m = rd_ws_at(head, t, *a, NULL)) && *a + m <= *b) *a += m, again = 1;
-        if (*a < *b && (m = rd_ws_before(tail, t, *b, NULL)) && *b - m >= *a)
-            *b -= m, again = 1;
+        if (*a < *b && (m = rd_ws_before(tail, t, *b, NULL)) && *b - m >= *a) *b -= m, again = 1;
     }
 }
 
 static size_t han_count(const rd_cptext *t, size_t a, size_t b)
 {
     size_t n = 0;
-    for (size_t i = a; i < b; i++) n += rd_cp_is_han(t->cp[i]);
+    for (size_t i = a; i < b; i++)
+        n += rd_cp_is_han(t->cp[i]);
     return n;
 }
 
@@ -127,7 +125,8 @@ static size_t han_count(const rd_cptext *t, size_t a, size_t b)
 static size_t skip_time_frame(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
 {
     size_t p = a;
-    while (p < b && p - a < 4 && rd_cp_digit(t->cp[p]) >= 0) p++;
+    while (p < b && p - a < 4 && rd_cp_digit(t->cp[p]) >= 0)
+        p++;
     if (p - a != 4 || p >= b || t->cp[p] != 0x5E74 /* 年 */) return a;
     p++;
     size_t m = rd_ws_at(&R->time_frame_tail, t, p, NULL);
@@ -137,25 +136,24 @@ static size_t skip_time_frame(const rd_ind_rules *R, const rd_cptext *t, size_t 
 /* The words of candidate j's metric, as three code point ranges in reading order: topic
  * (used when the label is short), left (before the amount) and right (after it). lefts[]
  * receives the left range of each candidate, for the ones that follow. */
-static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_candidate *cs, size_t n, size_t j,
-                         size_t ss, size_t cs0, size_t ce0, size_t (*lefts)[2],
+static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_candidate *cs,
+                         size_t n, size_t j, size_t ss, size_t cs0, size_t ce0, size_t (*lefts)[2],
                          size_t (*topics)[2], size_t pr[3][2])
 {
     const rd_candidate *c = &cs[j];
-    const rd_candidate *prev = j > 0 && cs[j - 1].end > cs0 && cs[j - 1].end <= c->start
-                                   ? &cs[j - 1]
-                                   : NULL;
+    const rd_candidate *prev =
+        j > 0 && cs[j - 1].end > cs0 && cs[j - 1].end <= c->start ? &cs[j - 1] : NULL;
     size_t la = cs0, lb = c->start, shared = 0;
     if (prev) {
-        size_t pe = prev->after_end > prev->end && prev->after_end <= lb ? prev->after_end
-                                                                          : prev->end;
+        size_t pe =
+            prev->after_end > prev->end && prev->after_end <= lb ? prev->after_end : prev->end;
         la = pe;
         /* 聘请21名法治副校长和17名安全副校长: the words between name the previous amount,
          * this one shares its verb */
         size_t g = lb;
-        while (g > la && rd_cp_is_space(t->cp[g - 1])) g--;
-        if (g > la && rd_cp_is_han(t->cp[pe]) &&
-            rd_ws_before(&R->list_joiners, t, g, NULL) &&
+        while (g > la && rd_cp_is_space(t->cp[g - 1]))
+            g--;
+        if (g > la && rd_cp_is_han(t->cp[pe]) && rd_ws_before(&R->list_joiners, t, g, NULL) &&
             rd_ws_before(&R->list_joiners, t, g, NULL) < g - la) {
             la = lefts[j - 1][0], lb = lefts[j - 1][1], shared = 1;
         }
@@ -187,10 +185,12 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
     } else if (!prev && cs0 > ss) {
         size_t pe = cs0 - 1;
         pa = pe;
-        while (pa > ss && !clause_delim(t->cp[pa - 1])) pa--;
+        while (pa > ss && !clause_delim(t->cp[pa - 1]))
+            pa--;
         /* the previous clause's words up to its first number or amount (居全州第二位) */
         pb = pa;
-        while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0) pb++;
+        while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0)
+            pb++;
         for (size_t k = j; k-- > 0 && cs[k].end > pa;)
             if (cs[k].start >= pa && cs[k].start < pb) pb = cs[k].start;
         /* 一等奖2个,二等奖11个,三等奖22个: a list item's topic is the list's topic */
@@ -211,7 +211,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     rd_candidate *cs = NULL;
     size_t n = 0;
     rd_buf m = RD_BUF_INIT;
-    size_t (*lefts)[2] = NULL, (*topics)[2] = NULL;
+    size_t(*lefts)[2] = NULL, (*topics)[2] = NULL;
     const rd_ind_rules *R = rd_ind_rules_get();
     if (!R) {
         rd_buf_puts(err, "indicators: malformed rule tables");
@@ -235,7 +235,8 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         const rd_candidate *c = &cs[j];
         rd_indicator *x = &doc->indicators[j];
         doc->n_indicators = j + 1;
-        while (si < doc->n_sections && doc->sections[si].start <= c->start) sec = (int)si++;
+        while (si < doc->n_sections && doc->sections[si].start <= c->start)
+            sec = (int)si++;
         x->section = sec;
         x->start = c->start;
         x->end = c->end;
@@ -262,8 +263,10 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         size_t ss = c->start > sent_a + SENTENCE_MAX ? c->start - SENTENCE_MAX : sent_a;
         size_t se = c->end + SENTENCE_MAX < sent_b ? c->end + SENTENCE_MAX : sent_b;
         size_t cs0 = c->start, ce0 = c->after_end > c->end ? c->after_end : c->end;
-        while (cs0 > ss && !clause_delim(t->cp[cs0 - 1])) cs0--;
-        while (ce0 < se && !clause_delim(t->cp[ce0])) ce0++;
+        while (cs0 > ss && !clause_delim(t->cp[cs0 - 1]))
+            cs0--;
+        while (ce0 < se && !clause_delim(t->cp[ce0]))
+            ce0++;
 
         x->kind = part == RD_PART_PLAN || sent_cue <= c->start ? RD_KIND_TARGET : RD_KIND_ACTUAL;
         rd_qualifier q = c->qualifier;
@@ -349,7 +352,8 @@ static void declare_metrics(void)
 static void count_document(const rd_document *doc)
 {
     size_t target = 0;
-    for (size_t i = 0; i < doc->n_indicators; i++) target += doc->indicators[i].kind == RD_KIND_TARGET;
+    for (size_t i = 0; i < doc->n_indicators; i++)
+        target += doc->indicators[i].kind == RD_KIND_TARGET;
     pthread_once(&metrics_once, declare_metrics);
     rd_metrics_add("reportd_extract_sections_total", NULL, (double)doc->n_sections);
     rd_metrics_add("reportd_extract_indicators_total", "kind=\"actual\"",

@@ -11,12 +11,12 @@ typedef struct rd_ind_rules {
     const char *unit_name[RD_WORDSET_MAX], *unit_cn_name[RD_WORDSET_MAX];
     unsigned unit_flags[RD_WORDSET_MAX], unit_cn_flags[RD_WORDSET_MAX];
     rd_wordset q_prefix, q_infix, q_suffix, q_clause;
-    rd_qualifier q_prefix_v[RD_WORDSET_MAX], q_infix_v[RD_WORDSET_MAX],
-        q_suffix_v[RD_WORDSET_MAX], q_clause_v[RD_WORDSET_MAX];
-    rd_wordset target_cues, rank_cues, rank_units, money_cues, bare_number_after,
-        slogan_after, cn_name_before, topic_after, capacity_after, benchmark_after, code_before,
-        code_after, list_joiners, strip_head, strip_tail, strip_after_head, strip_after_tail,
-        time_frame_tail, capacity_before, rules_title_after;
+    rd_qualifier q_prefix_v[RD_WORDSET_MAX], q_infix_v[RD_WORDSET_MAX], q_suffix_v[RD_WORDSET_MAX],
+        q_clause_v[RD_WORDSET_MAX];
+    rd_wordset target_cues, rank_cues, rank_units, money_cues, bare_number_after, slogan_after,
+        cn_name_before, topic_after, capacity_after, benchmark_after, code_before, code_after,
+        list_joiners, strip_head, strip_tail, strip_after_head, strip_after_tail, time_frame_tail,
+        capacity_before, rules_title_after;
     int plan_cue; /* index of 计划 in target_cues (a goal only as a verb), -1 if absent */
     rd_wordset category[2]; /* [0] topical, [1] generic words, each in rule order */
     const char *category_name[2][RD_WORDSET_MAX];

@@ -25,8 +25,7 @@ typedef struct rd_candidate {
 
 /* Longest measure word at p (Chinese-numeral-safe ones only when allow_cn); returns its
  * length and sets *unit (static string) and *flags, or returns 0. */
-size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit,
-                  unsigned *flags);
+size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags);
 
 /* Scans t for indicator candidates, skipping the heading markers of secs. On success returns
  * 0 with a malloc'ed array in *out (caller frees); -1 when out of memory. */

@@ -64,8 +64,10 @@ size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
     while (p < t->n) {
         int d = rd_cp_digit(t->cp[p]);
         if (d >= 0) {
-            if (nd < RD_NUM_MAX_INT_DIGITS) buf[k++] = (char)('0' + d);
-            else too_long = 1;
+            if (nd < RD_NUM_MAX_INT_DIGITS)
+                buf[k++] = (char)('0' + d);
+            else
+                too_long = 1;
             nd++;
             p++;
             continue;
@@ -73,8 +75,7 @@ size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
         /* thousands separator: 1-3 leading digits, then groups of ",ddd" */
         if (t->cp[p] == ',' && nd > 0 && (nd <= 3 || sep) && p + 4 <= t->n &&
             rd_cp_digit(t->cp[p + 1]) >= 0 && rd_cp_digit(t->cp[p + 2]) >= 0 &&
-            rd_cp_digit(t->cp[p + 3]) >= 0 && rd_cp_digit(t->cp[p + 4]) < 0 &&
-            (sep || nd <= 3)) {
+            rd_cp_digit(t->cp[p + 3]) >= 0 && rd_cp_digit(t->cp[p + 4]) < 0 && (sep || nd <= 3)) {
             sep = 1;
             p++;
             continue;
@@ -121,8 +122,10 @@ size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v)
             section = 0;
             digit = -1;
         } else if (m > 0) {
-            if (digit < 0 && m == 10 && section == 0 && total == 0) digit = 1; /* 十二 */
-            else if (digit < 0) break;
+            if (digit < 0 && m == 10 && section == 0 && total == 0)
+                digit = 1; /* 十二 */
+            else if (digit < 0)
+                break;
             section += digit * m;
             digit = -1;
         } else {

@@ -85,10 +85,10 @@ static size_t arabic_ordinal(const rd_cptext *t, size_t i, int *num)
 }
 
 /* Characters after a bare number that make it a quantity or a date, not a heading. */
-static const char *const BARE_NOT_HEADING[] = {
-    "年", "月", "日", "号", "时", "点", "个", "所", "名", "人", "项", "次", "万", "亿", "千",
-    "百", "元", "家", "件", "位", "届", "级", "岁", "天", "周", "批", "期", "条", "种", "类",
-    "倍", "成", "分", "秒", NULL};
+static const char *const BARE_NOT_HEADING[] = {"年", "月", "日", "号", "时", "点", "个", "所", "名",
+                                               "人", "项", "次", "万", "亿", "千", "百", "元", "家",
+                                               "件", "位", "届", "级", "岁", "天", "周", "批", "期",
+                                               "条", "种", "类", "倍", "成", "分", "秒", NULL};
 
 /* Recognises a marker at code point p (first non-blank of a line). Fills h and returns 1. */
 static int scan_marker(const rd_cptext *t, size_t p, heading *h)
@@ -139,8 +139,8 @@ static int ends_title(uint32_t c)
 
 static int trailing_punct(uint32_t c)
 {
-    return rd_cp_is_space(c) || c == 0xFF0C || c == ',' || c == 0x3001 || c == 0xFF0E ||
-           c == '.' || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?';
+    return rd_cp_is_space(c) || c == 0xFF0C || c == ',' || c == 0x3001 || c == 0xFF0E || c == '.' ||
+           c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?';
 }
 
 /* A bare number is a heading only when the sequence confirms it: it follows an Arabic heading
@@ -198,13 +198,16 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 
     for (size_t line = 0; line < t->n;) {
         size_t eol = line;
-        while (eol < t->n && t->cp[eol] != '\n') eol++;
+        while (eol < t->n && t->cp[eol] != '\n')
+            eol++;
         size_t p = line;
-        while (p < eol && rd_cp_is_space(t->cp[p])) p++;
+        while (p < eol && rd_cp_is_space(t->cp[p]))
+            p++;
         heading h;
         if (p < eol && scan_marker(t, p, &h)) {
             size_t e = h.marker_end;
-            while (e < eol && !ends_title(t->cp[e])) e++;
+            while (e < eol && !ends_title(t->cp[e]))
+                e++;
             h.title_end = e;
             h.line_end = eol;
             if (nh == cap) {
@@ -244,7 +247,8 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     int style_depth[STYLE_COUNT] = {0};
     int n_styles = 0;
     int last_at_depth[STYLE_COUNT + 1];
-    for (int d = 0; d <= STYLE_COUNT; d++) last_at_depth[d] = -1;
+    for (int d = 0; d <= STYLE_COUNT; d++)
+        last_at_depth[d] = -1;
     /* years named in top-level titles, to tell review from plan when keywords are silent */
     int min_year = 0, max_year = 0;
     for (size_t i = 0; i < nh; i++) {
@@ -264,9 +268,11 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         s->end = i + 1 < nh ? hs[i + 1].start : t->n;
         s->depth = style_depth[h->style];
         size_t te = h->title_end;
-        while (te > h->marker_end && trailing_punct(t->cp[te - 1])) te--;
+        while (te > h->marker_end && trailing_punct(t->cp[te - 1]))
+            te--;
         size_t ts = h->marker_end;
-        while (ts < te && rd_cp_is_space(t->cp[ts])) ts++;
+        while (ts < te && rd_cp_is_space(t->cp[ts]))
+            ts++;
         s->title_end = h->title_end;
         s->marker = rd_cp_dup(t, h->start, h->marker_end);
         s->title = rd_cp_dup(t, ts, te);
@@ -278,14 +284,19 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
                 break;
             }
         last_at_depth[s->depth] = (int)i;
-        for (int d = s->depth + 1; d <= STYLE_COUNT; d++) last_at_depth[d] = -1;
+        for (int d = s->depth + 1; d <= STYLE_COUNT; d++)
+            last_at_depth[d] = -1;
         if (s->parent < 0) {
             int kw = part_of_title(t, ts, te);
             int y = first_year(t, ts, te);
-            if (kw == RD_PART_PROBLEMS) top_part = RD_PART_PROBLEMS;
-            else if (min_year && max_year > min_year && y == max_year) top_part = RD_PART_PLAN;
-            else if (min_year && max_year > min_year && y == min_year) top_part = RD_PART_REVIEW;
-            else if (kw >= 0) top_part = (rd_part)kw;
+            if (kw == RD_PART_PROBLEMS)
+                top_part = RD_PART_PROBLEMS;
+            else if (min_year && max_year > min_year && y == max_year)
+                top_part = RD_PART_PLAN;
+            else if (min_year && max_year > min_year && y == min_year)
+                top_part = RD_PART_REVIEW;
+            else if (kw >= 0)
+                top_part = (rd_part)kw;
             else {
                 /* the last part-naming line since the previous top-level heading */
                 int named = -1;

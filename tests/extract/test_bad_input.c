@@ -45,7 +45,8 @@ static void test_absurd_numbers(void)
     check_sane(&doc);
     rd_document_clear(&doc);
 
-    REQUIRE(x_run("九千九百九十九万九千九百九十九亿亿亿亿个。十十十十十十十十十十十十个。", &doc) == 0);
+    REQUIRE(x_run("九千九百九十九万九千九百九十九亿亿亿亿个。十十十十十十十十十十十十个。", &doc) ==
+            0);
     check_sane(&doc);
     rd_document_clear(&doc);
 
@@ -80,18 +81,61 @@ static void run_bytes(const unsigned char *data, size_t len)
 static void test_random_bytes(void)
 {
     /* fragments that steer random input into the scanners' interesting paths */
-    static const char *const pieces[] = {
-        "一、", "(三)", "（一）", "1.", "2、", "第", "一", "两", "十", "万", "亿", "千", "余", "多",
-        "元", "%", "个百分点", "人次", "所", "近", "约", "以上", "左右", "连续", "年", "-", "至",
-        "9", "0", ".", ",", "。", "，", "\n", "“", "”", "\"", " ", "\xe4", "\xb8", "\x80", "\xff",
-        "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xef\xbc\x91", "\x00"};
+    static const char *const pieces[] = {"一、",
+                                         "(三)",
+                                         "（一）",
+                                         "1.",
+                                         "2、",
+                                         "第",
+                                         "一",
+                                         "两",
+                                         "十",
+                                         "万",
+                                         "亿",
+                                         "千",
+                                         "余",
+                                         "多",
+                                         "元",
+                                         "%",
+                                         "个百分点",
+                                         "人次",
+                                         "所",
+                                         "近",
+                                         "约",
+                                         "以上",
+                                         "左右",
+                                         "连续",
+                                         "年",
+                                         "-",
+                                         "至",
+                                         "9",
+                                         "0",
+                                         ".",
+                                         ",",
+                                         "。",
+                                         "，",
+                                         "\n",
+                                         "“",
+                                         "”",
+                                         "\"",
+                                         " ",
+                                         "\xe4",
+                                         "\xb8",
+                                         "\x80",
+                                         "\xff",
+                                         "\xc0\x80",
+                                         "\xed\xa0\x80",
+                                         "\xf4\x90\x80\x80",
+                                         "\xef\xbc\x91",
+                                         "\x00"};
     const size_t np = sizeof pieces / sizeof *pieces;
     unsigned char buf[512];
     for (int round = 0; round < 3000; round++) {
         size_t len = 0;
         size_t want = rng() % sizeof buf;
         if (round % 3 == 0) {
-            while (len < want) buf[len++] = (unsigned char)rng();
+            while (len < want)
+                buf[len++] = (unsigned char)rng();
         } else {
             while (len < want) {
                 const char *p = pieces[rng() % np];

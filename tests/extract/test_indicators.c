@@ -29,8 +29,7 @@ static void expect_none(const char *text)
 {
     rd_document doc;
     REQUIRE(x_run(text, &doc) == 0);
-    if (doc.n_indicators != 0)
-        fprintf(stderr, "  in: %s -> %s\n", text, doc.indicators[0].raw);
+    if (doc.n_indicators != 0) fprintf(stderr, "  in: %s -> %s\n", text, doc.indicators[0].raw);
     CHECK_INT(doc.n_indicators, 0);
     rd_document_clear(&doc);
 }
@@ -63,8 +62,7 @@ static void test_qualifiers(void)
     expect_one("惠及学生2万余人次。", "2万余人次", 20000, "人次", RD_QUAL_OVER, RD_KIND_ACTUAL);
     expect_one("开展活动十余次。", "十余次", 10, "次", RD_QUAL_OVER, RD_KIND_ACTUAL);
     expect_one("新增学位近2500个。", "近2500个", 2500, "个", RD_QUAL_UNDER, RD_KIND_ACTUAL);
-    expect_one("调剂闲置资产约15万元。", "约15万元", 150000, "元", RD_QUAL_ABOUT,
-               RD_KIND_ACTUAL);
+    expect_one("调剂闲置资产约15万元。", "约15万元", 150000, "元", RD_QUAL_ABOUT, RD_KIND_ACTUAL);
     expect_one("普惠园占比达到75.5%以上。", "75.5%", 75.5, "%", RD_QUAL_OVER, RD_KIND_ACTUAL);
     expect_one("班额控制在50人以内。", "50人", 50, "人", RD_QUAL_UNDER, RD_KIND_ACTUAL);
     expect_one("外汇储备超过3.2万亿美元。", "超过3.2万亿美元", 3.2e12, "美元", RD_QUAL_OVER,
@@ -73,8 +71,7 @@ static void test_qualifiers(void)
     expect_one("班主任津贴不低于每人每月500元。", "500元", 500, "元", RD_QUAL_AT_LEAST,
                RD_KIND_ACTUAL);
     /* 突破 sets no qualifier */
-    expect_one("商品交易额突破7300万元。", "7300万元", 73e6, "元", RD_QUAL_NONE,
-               RD_KIND_ACTUAL);
+    expect_one("商品交易额突破7300万元。", "7300万元", 73e6, "元", RD_QUAL_NONE, RD_KIND_ACTUAL);
 }
 
 static void test_kinds(void)
@@ -82,8 +79,8 @@ static void test_kinds(void)
     /* 以上 in a target is at_least */
     expect_one("力争城镇新增就业1200万人以上。", "1200万人", 12e6, "人", RD_QUAL_AT_LEAST,
                RD_KIND_TARGET);
-    expect_one("今年发展的主要预期目标是：国内生产总值增长5%左右。", "5%", 5, "%",
-               RD_QUAL_ABOUT, RD_KIND_TARGET);
+    expect_one("今年发展的主要预期目标是：国内生产总值增长5%左右。", "5%", 5, "%", RD_QUAL_ABOUT,
+               RD_KIND_TARGET);
     /* 计划 as a verb is a goal, as a noun it is not */
     expect_one("计划招聘高中教师8名。", "8名", 8, "名", RD_QUAL_NONE, RD_KIND_TARGET);
     expect_one("申报乡村教师公费定向培养招生计划63名。", "63名", 63, "名", RD_QUAL_NONE,
@@ -117,21 +114,18 @@ static void test_units(void)
     expect_one("评选出优秀征文52 篇。", "52 篇", 52, "篇", RD_QUAL_NONE, RD_KIND_ACTUAL);
     expect_one("四所学校顺利迁入全新校园。", "四所", 4, "所", RD_QUAL_NONE, RD_KIND_ACTUAL);
     expect_one("掌握两项体育运动技能。", "两项", 2, "项", RD_QUAL_NONE, RD_KIND_ACTUAL);
-    expect_one("检查70余家次。", "70余家次", 70, "家次", RD_QUAL_OVER,
-               RD_KIND_ACTUAL);
+    expect_one("检查70余家次。", "70余家次", 70, "家次", RD_QUAL_OVER, RD_KIND_ACTUAL);
     expect_one("粮食产量1.4万亿斤。", "1.4万亿斤", 1.4e12, "斤", RD_QUAL_NONE, RD_KIND_ACTUAL);
     /* a count named just before a bare number */
     expect_one("累计扫码,完成任务数18881,完成良好。", "18881", 18881, "", RD_QUAL_NONE,
                RD_KIND_ACTUAL);
     /* 单 after 名 is a person, not 名单 */
-    expect_one("对601名单亲女生确定帮扶责任人。", "601名", 601, "名", RD_QUAL_NONE,
-               RD_KIND_ACTUAL);
+    expect_one("对601名单亲女生确定帮扶责任人。", "601名", 601, "名", RD_QUAL_NONE, RD_KIND_ACTUAL);
 }
 
 static void test_rankings(void)
 {
-    expect_one("教育宣传积分持续排名全市第一。", "第一", 1, "名次", RD_QUAL_NONE,
-               RD_KIND_ACTUAL);
+    expect_one("教育宣传积分持续排名全市第一。", "第一", 1, "名次", RD_QUAL_NONE, RD_KIND_ACTUAL);
     expect_one("增速居全国第3位。", "第3位", 3, "名次", RD_QUAL_NONE, RD_KIND_ACTUAL);
     expect_one("获自治区文明城市测评第一名的好成绩。", "第一名", 1, "名次", RD_QUAL_NONE,
                RD_KIND_ACTUAL);

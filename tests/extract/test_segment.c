@@ -21,8 +21,8 @@ static void test_styles_and_depth(void)
     REQUIRE(doc.n_sections == 8);
     const int depth[] = {1, 2, 2, 2, 1, 3, 1, 3};
     const int parent[] = {-1, 0, 0, 0, -1, 4, -1, 6};
-    const rd_part part[] = {RD_PART_REVIEW,   RD_PART_REVIEW, RD_PART_REVIEW, RD_PART_REVIEW,
-                            RD_PART_PROBLEMS, RD_PART_PROBLEMS, RD_PART_PLAN, RD_PART_PLAN};
+    const rd_part part[] = {RD_PART_REVIEW,   RD_PART_REVIEW,   RD_PART_REVIEW, RD_PART_REVIEW,
+                            RD_PART_PROBLEMS, RD_PART_PROBLEMS, RD_PART_PLAN,   RD_PART_PLAN};
     for (size_t i = 0; i < 8; i++) {
         CHECK_INT(doc.sections[i].depth, depth[i]);
         CHECK_INT(doc.sections[i].parent, parent[i]);
@@ -160,5 +160,4 @@ static void test_empty(void)
 }
 
 TEST_MAIN(T(test_styles_and_depth), T(test_full_width_and_titles), T(test_bare_number_headings),
-          T(test_not_headings), T(test_parts), T(test_unnumbered_part_lines),
-          T(test_empty))
+          T(test_not_headings), T(test_parts), T(test_unnumbered_part_lines), T(test_empty))

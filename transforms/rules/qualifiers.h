@@ -14,9 +14,9 @@ typedef struct rd_qual_rule {
 } rd_qual_rule;
 
 static const rd_qual_rule RD_QUAL_PREFIX[] = {
-    {"近", RD_QUAL_UNDER},      {"接近", RD_QUAL_UNDER},    {"不足", RD_QUAL_UNDER},
-    {"不到", RD_QUAL_UNDER},    {"约", RD_QUAL_ABOUT},      {"大约", RD_QUAL_ABOUT},
-    {"超", RD_QUAL_OVER},       {"超过", RD_QUAL_OVER},     {"逾", RD_QUAL_OVER},
+    {"近", RD_QUAL_UNDER},        {"接近", RD_QUAL_UNDER},      {"不足", RD_QUAL_UNDER},
+    {"不到", RD_QUAL_UNDER},      {"约", RD_QUAL_ABOUT},        {"大约", RD_QUAL_ABOUT},
+    {"超", RD_QUAL_OVER},         {"超过", RD_QUAL_OVER},       {"逾", RD_QUAL_OVER},
     {"不低于", RD_QUAL_AT_LEAST}, {"不少于", RD_QUAL_AT_LEAST}, {"至少", RD_QUAL_AT_LEAST},
     {NULL, RD_QUAL_NONE},
 };

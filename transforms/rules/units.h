@@ -13,8 +13,8 @@ enum {
                            a range a description (2-3岁幼儿), not an indicator */
     RD_U_MONEY = 8,     /* money: reported as 元 */
     RD_U_RATE = 16,     /* a rate or share (%) */
-    RD_U_CAPACITY = 64, /* directly before a noun a capacity in a project name (700万吨露天矿) */
     RD_U_ONE = 32,      /* may follow the lone numeral 一 (一所, 一项; not 一起, 一个中国) */
+    RD_U_CAPACITY = 64, /* directly before a noun a capacity in a project name (700万吨露天矿) */
 };
 
 typedef struct rd_unit_rule {
@@ -120,13 +120,11 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
 
 /* Words after a number that are not measure words even though they start like one. */
 static const char *const RD_NOT_UNITS[] = {
-    "年级", "年度", "年代", "年来", "年前", "年后", "年内", "年间", "年初", "年底", "年末",
-    "头脑", "只有", "只要", "份额", "度假", "列车", "千伏", "分钟", "分之", "分别", "分类", "分校", "分配", "分局",
-    "名称", "名义", "名片",
-    "次性", "项目", "个人", "人民", "人才", "人员", "人大", "人口",
-    "期间", "期末", "期中", "时期", "场所", "场景", "场地", "家庭", "家长", "条件", "条例",
-    "口径", "口岸", "眼光", "架构", "部门", "部分", "部署", "本科", "门类", "节点", "种类", "类型", "处理", "元素", "台账",
-    "批次", "起来", "起点", "间隔", "块化", "套餐",
-    NULL};
+    "年级", "年度", "年代", "年来", "年前", "年后", "年内", "年间", "年初", "年底", "年末", "头脑",
+    "只有", "只要", "份额", "度假", "列车", "千伏", "分钟", "分之", "分别", "分类", "分校", "分配",
+    "分局", "名称", "名义", "名片", "次性", "项目", "个人", "人民", "人才", "人员", "人大", "人口",
+    "期间", "期末", "期中", "时期", "场所", "场景", "场地", "家庭", "家长", "条件", "条例", "口径",
+    "口岸", "眼光", "架构", "部门", "部分", "部署", "本科", "门类", "节点", "种类", "类型", "处理",
+    "元素", "台账", "批次", "起来", "起点", "间隔", "块化", "套餐", NULL};
 
 #endif
