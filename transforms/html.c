@@ -592,6 +592,29 @@ static size_t count_replacements(const char *s, size_t len)
     return n;
 }
 
+/* The report title of a page without <meta name=ArticleTitle>: the <title> before its
+ * site suffix, or the page line it is cut from ("标题..."); a page line that reads like a
+ * report title when <title> holds only the site's name; NULL when nothing fits. */
+static char *choose_title(html_ctx *c, const char *page_title, const line *pl, size_t npl)
+{
+    char *first = page_title ? split_page_title(c, page_title) : NULL, *title = NULL;
+    size_t fl = first ? strlen(first) : 0;
+    int first_score = first && !site_like(first) ? rd_meta_title_score(first, fl) : 0;
+    while (fl >= 3 && !memcmp(first + fl - 3, "...", 3))
+        fl -= 3;
+    for (size_t i = 0; first_score && fl >= 6 && i < npl && !title; i++)
+        if (pl[i].len >= fl && !memcmp(pl[i].s, first, fl) &&
+            rd_meta_title_score(pl[i].s, pl[i].len) >= 1)
+            title = rd_meta_strdup_trim(pl[i].s, pl[i].len);
+    if (!title && first_score >= 2) title = first, first = NULL;
+    for (size_t i = 0; i < npl && i < 40 && !title; i++)
+        if (rd_meta_title_score(pl[i].s, pl[i].len) >= 2)
+            title = rd_meta_strdup_trim(pl[i].s, pl[i].len);
+    if (!title && first_score >= 1) title = first, first = NULL;
+    free(first);
+    return title;
+}
+
 int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal, rd_buf *err)
 {
     rd_charset_choice cs;
@@ -637,23 +660,7 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
     for (size_t i = 0; i < npl; i++)
         rd_meta_scan_line(&scan, doc, pl[i].s, pl[i].len);
     if (!doc->title) {
-        char *first = page_title ? split_page_title(&c, page_title) : NULL;
-        /* the page title may be cut short ("..."): prefer the page line it starts */
-        size_t fl = first ? strlen(first) : 0;
-        while (fl >= 3 && !memcmp(first + fl - 3, "...", 3))
-            fl -= 3;
-        for (size_t i = 0; first && i < npl && !doc->title; i++)
-            if (pl[i].len >= fl && fl >= 6 && !memcmp(pl[i].s, first, fl) &&
-                rd_meta_title_score(pl[i].s, pl[i].len) >= 1)
-                doc->title = rd_meta_strdup_trim(pl[i].s, pl[i].len);
-        if (!doc->title && first && rd_meta_title_score(first, strlen(first)) >= 1)
-            doc->title = first, first = NULL;
-        int best = 1;
-        for (size_t i = 0; i < npl && i < 40 && !doc->title; i++) {
-            int sc = rd_meta_title_score(pl[i].s, pl[i].len);
-            if (sc > best) doc->title = rd_meta_strdup_trim(pl[i].s, pl[i].len);
-        }
-        free(first);
+        doc->title = choose_title(&c, page_title, pl, npl);
     } else if (page_title) {
         free(split_page_title(&c, page_title));
     }

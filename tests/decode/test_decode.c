@@ -299,6 +299,30 @@ static void test_html(void)
     rd_buf_free(&err);
 }
 
+static void test_html_titles(void)
+{
+    rd_buf err = RD_BUF_INIT;
+    rd_document doc;
+    /* <title> holds only the site name: the report title comes from the page */
+    const char *p =
+        "<html><head><title>衡阳市南岳区人民政府</title></head><body>"
+        "<div class=\"top\">衡阳市南岳区人民政府门户网站</div><div><h2>南岳区教育局2022年"
+        "工作总结</h2><p>正文第一段，内容较长。</p><p>正文第二段。</p></div></body></html>";
+    REQUIRE(decode_mem("t.html", p, strlen(p), NULL, NULL, &doc, &err) == 0);
+    CHECK_STR(doc.title, "南岳区教育局2022年工作总结");
+    CHECK_INT(doc.year, 2022);
+    rd_document_clear(&doc);
+    /* <title> cut short with "...": the full line from the page */
+    const char *q =
+        "<html><head><title>芙蓉区教育局2017年工作总结与...</title></head><body><div>"
+        "<h1>芙蓉区教育局2017年工作总结与2018年工作计划</h1><p>正文。</p></div></body></html>";
+    REQUIRE(decode_mem("t.html", q, strlen(q), NULL, NULL, &doc, &err) == 0);
+    CHECK_STR(doc.title, "芙蓉区教育局2017年工作总结与2018年工作计划");
+    CHECK_STR(doc.text, "正文。");
+    rd_document_clear(&doc);
+    rd_buf_free(&err);
+}
+
 static void test_dispatch(void)
 {
     rd_buf err = RD_BUF_INIT;
@@ -356,5 +380,5 @@ static void test_docx_fixture(void)
 }
 
 TEST_MAIN(T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),
-          T(test_metadata_lines), T(test_region), T(test_html), T(test_dispatch),
-          T(test_docx_fixture))
+          T(test_metadata_lines), T(test_region), T(test_html), T(test_html_titles),
+          T(test_dispatch), T(test_docx_fixture))
