@@ -91,3 +91,12 @@ long long rd_kafka_consumer_lag(rd_kafka_t *rk)
     rd_kafka_topic_partition_list_destroy(parts);
     return lag;
 }
+
+int rd_message_outside_time(const rd_kafka_message_t *m, long long from_ms, long long to_ms)
+{
+    if (from_ms <= 0 && to_ms <= 0) return 0;
+    rd_kafka_timestamp_type_t type;
+    int64_t ts = rd_kafka_message_timestamp(m, &type);
+    if (ts < 0 || type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) return 0;
+    return (from_ms > 0 && ts < from_ms) || (to_ms > 0 && ts >= to_ms);
+}

@@ -28,6 +28,10 @@ rd_kafka_t *rd_kafka_producer_from_settings(const rd_kafka_settings *ks, const c
  * watermarks; -1 when unknown. */
 long long rd_kafka_consumer_lag(rd_kafka_t *rk);
 
+/* True when the message's timestamp is before from_ms or at/after to_ms (bounds <= 0 are
+ * ignored; messages without a timestamp are never outside). */
+int rd_message_outside_time(const rd_kafka_message_t *m, long long from_ms, long long to_ms);
+
 /* Monotonic clock in seconds. */
 double rd_now_s(void);
 

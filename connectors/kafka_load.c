@@ -229,6 +229,7 @@ static void on_message(loader *l, rd_kafka_message_t *m)
     }
     l->consumed++;
     rd_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"load\"");
+    if (rd_message_outside_time(m, l->p->from_ms, l->p->to_ms)) return;
     int is_dlq = strcmp(topic, l->topic_dlq) == 0;
     if (rd_load_batch_add(&l->batch, topic, m->partition, m->offset, m->key, m->key_len,
                           m->payload, m->len, is_dlq)) {

@@ -29,6 +29,9 @@ typedef struct rd_loader_params {
      * (exclusive). */
     const rd_kafka_topic_partition_list_t *start;
     const rd_kafka_topic_partition_list_t *end;
+    /* Replay by time: messages with a timestamp before from_ms or at/after to_ms are
+     * skipped (-1, or 0 when zero-initialised: no bound). */
+    long long from_ms, to_ms;
     rd_progress_fn progress; /* may be NULL; called about once a second and at the end */
     void *progress_opaque;
     rd_load_stats *stats; /* may be NULL; totals of the run */

@@ -47,9 +47,10 @@ int rd_rfc3339_ms(const char *s, long long *ms)
     return 0;
 }
 
-/* Offsets at or after time `ms` per partition of l (in place); -1 results become `hi`. */
+/* Offsets at or after time `ms` per partition of l (in place); partitions the broker
+ * cannot look up (no message after ms, or no time index) get `fallback[i]`. */
 static int offsets_for_time(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *l, long long ms,
-                            const long long *hi, rd_buf *err)
+                            const long long *fallback, rd_buf *err)
 {
     for (int i = 0; i < l->cnt; i++) l->elems[i].offset = ms;
     rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, l, TIMEOUT_MS);
@@ -58,7 +59,7 @@ static int offsets_for_time(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *l, 
         return -1;
     }
     for (int i = 0; i < l->cnt; i++)
-        if (l->elems[i].err || l->elems[i].offset < 0) l->elems[i].offset = hi[i];
+        if (l->elems[i].err || l->elems[i].offset < 0) l->elems[i].offset = fallback[i];
     return 0;
 }
 
@@ -73,9 +74,11 @@ static int parse_offset(const char *s, long long *out)
 
 int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, const char *to,
                            rd_kafka_topic_partition_list_t **start_out,
-                           rd_kafka_topic_partition_list_t **end_out, rd_buf *err)
+                           rd_kafka_topic_partition_list_t **end_out, long long *from_ms_out,
+                           long long *to_ms_out, rd_buf *err)
 {
     *start_out = *end_out = NULL;
+    *from_ms_out = *to_ms_out = -1;
     rd_kafka_topic_partition_list_t *start = NULL, *end = NULL;
     const struct rd_kafka_metadata *md = NULL;
     long long *lo = NULL, *hi = NULL;
@@ -137,7 +140,8 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
         long long v = from_offset < lo[0] ? lo[0] : from_offset > hi[0] ? hi[0] : from_offset;
         start->elems[0].offset = v;
     }
-    if (from_ms >= 0 && offsets_for_time(rk, start, from_ms, hi, err)) goto fail;
+    /* a time the broker cannot look up starts the scan at the beginning, filtered by time */
+    if (from_ms >= 0 && offsets_for_time(rk, start, from_ms, lo, err)) goto fail;
     if (to_ms >= 0 && offsets_for_time(rk, end, to_ms, hi, err)) goto fail;
     if (to_offset >= 0)
         for (int i = 0; i < end->cnt; i++)
@@ -147,6 +151,8 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
     rd_kafka_metadata_destroy(md);
     free(lo);
     free(hi);
+    *from_ms_out = from_ms;
+    *to_ms_out = to_ms;
     *start_out = start;
     *end_out = end;
     return 0;

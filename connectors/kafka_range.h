@@ -13,10 +13,13 @@ int rd_rfc3339_ms(const char *s, long long *ms);
 
 /* Resolves the range of `topic` through client rk: *start gets the first offset to read
  * and *end the offset to stop before, for the same partitions in the same order (the
- * caller destroys both). `to` may be NULL (up to the current end). Returns 0, or -1 with
- * the reason in err. */
+ * caller destroys both). `to` may be NULL (up to the current end). For times, offsets come
+ * from the broker's time index when it has one; otherwise the range starts earlier and
+ * *from_ms / *to_ms (else -1) tell the stage to skip messages whose timestamp is before
+ * from_ms or at/after to_ms. Returns 0, or -1 with the reason in err. */
 int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, const char *to,
                            rd_kafka_topic_partition_list_t **start,
-                           rd_kafka_topic_partition_list_t **end, rd_buf *err);
+                           rd_kafka_topic_partition_list_t **end, long long *from_ms,
+                           long long *to_ms, rd_buf *err);
 
 #endif

@@ -339,6 +339,10 @@ static int accept_message(transformer *t, const rd_kafka_message_t *m)
         }
         if (m->offset + 1 >= t->p->end->elems[ri].offset) t->done[ri] = 1;
     }
+    if (rd_message_outside_time(m, t->p->from_ms, t->p->to_ms)) {
+        t->consumed_total++;
+        return 0;
+    }
     return 1;
 }
 

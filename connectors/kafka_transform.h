@@ -24,6 +24,9 @@ typedef struct rd_transform_params {
     /* Replay: assigned range as in rd_loader_params. */
     const rd_kafka_topic_partition_list_t *start;
     const rd_kafka_topic_partition_list_t *end;
+    /* Replay by time: messages with a timestamp before from_ms or at/after to_ms are
+     * skipped (-1, or 0 when zero-initialised: no bound). */
+    long long from_ms, to_ms;
     /* Replay: skip documents whose Postgres row already has the current transform version
      * and the same sha256 (counted as unchanged). Needs postgres.conninfo. */
     int skip_unchanged;

@@ -121,7 +121,8 @@ static int run_replay(int argc, char **argv)
         rd_config_free(&cfg);
         goto out;
     }
-    int resolved = rd_kafka_range_resolve(probe, topic, from, to, &start, &end, &err);
+    long long from_ms = -1, to_ms = -1;
+    int resolved = rd_kafka_range_resolve(probe, topic, from, to, &start, &end, &from_ms, &to_ms, &err);
     rd_kafka_destroy(probe);
     if (resolved) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
@@ -147,14 +148,14 @@ static int run_replay(int argc, char **argv)
     if (is_parsed) {
         rd_load_stats st = {0};
         rd_loader_params p = {.ctl = &ctl, .group = replay_group, .start = start, .end = end,
-                              .progress = on_progress, .progress_opaque = &ps, .stats = &st};
+                              .from_ms = from_ms, .to_ms = to_ms, .progress = on_progress, .progress_opaque = &ps, .stats = &st};
         stage_rc = rd_loader_run(&p);
         updated = st.updated, unchanged = st.unchanged, rejected = st.rejected;
         noun = "documents";
     } else {
         rd_transform_stats st = {0};
         rd_transform_params p = {.ctl = &ctl, .group = replay_group, .start = start, .end = end,
-                                 .skip_unchanged = 1, .progress = on_progress,
+                                 .from_ms = from_ms, .to_ms = to_ms, .skip_unchanged = 1, .progress = on_progress,
                                  .progress_opaque = &ps, .stats = &st};
         stage_rc = rd_transform_run(&p);
         updated = st.produced, unchanged = st.unchanged, rejected = st.rejected;

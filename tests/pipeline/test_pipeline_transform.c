@@ -97,7 +97,7 @@ static void test_transform_replay(void)
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform' AND "
                              "doc_id = 'p1' AND reason LIKE '%base64%' AND kafka_topic = 'reports.raw'"), 1);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE doc_id = 'p2' AND "
-                             "reason LIKE '%not JSON%' AND payload LIKE '%value_base64%'"), 1);
+                             "reason LIKE '%not JSON%' AND payload LIKE '%not json%'"), 1);
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d "
              "AND raw_topic = 'reports.raw' AND source = 'nanyue-edu' AND length(sha256) = 64 "
@@ -146,10 +146,13 @@ static void test_transform_replay(void)
     char t[40];
     now_rfc3339(t, sizeof t);
     tp_sleep_ms(1100);
+    long long parsed_before = tp_topic_end("reports.parsed");
     produce_raw(p, 0, 5, 1);
     REQUIRE(tp_flush(p) == 0);
-    CHECK(wait_count(c, "SELECT count(*) FROM reports.documents WHERE kafka_offset > 0 AND "
-                        "transform_version = 1", 5, 60) == 0 || RD_TRANSFORM_VERSION != 1);
+    /* the running transform (older version) re-extracts them; the loader keeps the rows of
+     * the newer version */
+    for (int i = 0; i < 300 && tp_topic_end("reports.parsed") < parsed_before + 5; i++) tp_sleep_ms(100);
+    CHECK_INT(tp_topic_end("reports.parsed"), parsed_before + 5);
     sum = replay(v3, "reports.raw", t);
     CHECK(sum && strstr(sum, "updated 5, unchanged 0, rejected 0"));
     free(sum);
