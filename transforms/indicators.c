@@ -58,6 +58,7 @@ size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit,
 {
     const rd_ind_rules *R = rd_ind_rules_get();
     int k = 0;
+    if (!R) return 0;
     size_t best = rd_ws_at(allow_cn ? &R->units_cn : &R->units, t, p, &k);
     if (!best || rd_ws_at(&R->not_units, t, p, NULL) >= best) return 0;
     *unit = allow_cn ? R->unit_cn_name[k] : R->unit_name[k];
