@@ -52,6 +52,8 @@ static void walk_children(docx_walk *w, xmlNode *n, int depth)
         walk(w, k, depth + 1);
 }
 
+/* Tracks field boundaries (w:fldChar begin/separate/end): the instruction part between
+ * begin and separate is dropped, the result part kept. */
 static void field_char(docx_walk *w, xmlNode *n)
 {
     xmlChar *type = NULL;
@@ -70,6 +72,8 @@ static void field_char(docx_walk *w, xmlNode *n)
     xmlFree(type);
 }
 
+/* A table: one line per row, cells separated by tabs; a nested table is flattened into
+ * its cell with spaces. */
 static void walk_table(docx_walk *w, xmlNode *tbl, int depth)
 {
     for (xmlNode *tr = tbl->children; tr && !w->oom; tr = tr->next) {
@@ -94,6 +98,7 @@ static void walk_table(docx_walk *w, xmlNode *tbl, int depth)
     }
 }
 
+/* Renders the WordprocessingML subtree at n (elements matched by local name). */
 static void walk(docx_walk *w, xmlNode *n, int depth)
 {
     if (n->type != XML_ELEMENT_NODE || depth > MAX_XML_DEPTH) return;

@@ -89,12 +89,14 @@ static const char *const chrome_tokens[] = {
     "banner",   "ewm",      "qrcode",     "search",  "login",      "fontsize",    "font-size",
     "zihao",    NULL};
 
+/* Statistics of an element (its index is kept in _private), or NULL when it has none. */
 static nstat *stat_of(html_ctx *c, const xmlNode *n)
 {
     uintptr_t i = (uintptr_t)n->_private;
     return i ? &c->st[i - 1] : NULL;
 }
 
+/* Zeroed statistics for n, owned by c (pointers into c->st move when it grows). */
 static nstat *stat_new(html_ctx *c, xmlNode *n)
 {
     if (c->n_st == c->cap_st) {
@@ -169,6 +171,8 @@ static void compute_stats(html_ctx *c, xmlNode *n, int depth)
 
 /* ---- rendering ---- */
 
+/* Appends text, collapsing whitespace runs (ASCII, U+00A0, U+2000-U+200A, U+3000) to one
+ * space and dropping it at line starts and after a cell separator. */
 static void r_put(renderer *r, const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
@@ -200,6 +204,7 @@ static void r_put(renderer *r, const char *s, size_t len)
     }
 }
 
+/* Ends the current line unless it is empty; inside a table cell a break is a space. */
 static void r_break(renderer *r)
 {
     if (r->in_cell) {
@@ -250,6 +255,8 @@ static void render_data_table(html_ctx *c, renderer *r, xmlNode *n, int depth)
     }
 }
 
+/* Renders the subtree at n: blocks as lines, data tables as TSV, dropped and removed
+ * elements skipped, anything deeper than RD_HTML_MAX_DEPTH flattened. */
 static void render(html_ctx *c, renderer *r, xmlNode *n, int depth)
 {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -318,6 +325,7 @@ static int chrome_attr(const xmlChar *v)
     return 0;
 }
 
+/* Appends the text of a header/footer-like element to the portal context (capped). */
 static void portal_add(html_ctx *c, xmlNode *n)
 {
     if (c->portal->len >= MAX_PORTAL_BYTES) return;
@@ -386,6 +394,7 @@ static xmlNode *find_body(html_ctx *c, xmlNode *body)
 
 /* ---- head metadata ---- */
 
+/* First element called name among n, its siblings and their first few levels. */
 static xmlNode *find_element(xmlNode *n, const char *name, int depth)
 {
     if (depth > RD_HTML_MAX_DEPTH) return NULL;
@@ -399,6 +408,7 @@ static xmlNode *find_element(xmlNode *n, const char *name, int depth)
     return NULL;
 }
 
+/* Trimmed attribute value (caller frees), NULL when absent or blank. */
 static char *prop_dup(xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
@@ -412,6 +422,7 @@ static char *prop_dup(xmlNode *n, const char *name)
     return s;
 }
 
+/* Gives value to *field when it is still NULL, else frees value. */
 static void set_once(char **field, char *value)
 {
     if (!*field && value)
@@ -468,6 +479,7 @@ static char *read_head(html_ctx *c, xmlNode *head, rd_document *doc)
 
 /* Splits "文章标题_站点名" / "标题 - 站点" / "标题|站点": the first part is returned (caller
  * frees), the rest goes to portal. */
+/* Whether s ends like a site name (…人民政府, …网站, …门户). */
 static int site_like(const char *s)
 {
     static const char *const ends[] = {"政府", "网站", "门户", "网", "教育局", "平台", "在线"};
@@ -508,6 +520,7 @@ typedef struct line {
     size_t len;
 } line;
 
+/* Non-empty lines of s as views into it; *out is an array the caller frees. */
 static size_t split_lines(const char *s, size_t len, line **out)
 {
     size_t n = 0, cap = 64;
@@ -536,6 +549,7 @@ static int line_is(const line *l, const char *s)
     return s && strlen(s) == l->len && !memcmp(l->s, s, l->len);
 }
 
+/* Whether the line heads a related-articles list (相关文章, 相关链接, ...). */
 static int related_header(const line *l)
 {
     static const char *const heads[] = {"相关文章", "相关链接", "相关阅读", "相关信息", "相关新闻"};

@@ -98,6 +98,7 @@ char *rd_meta_strdup_trim(const char *s, size_t len)
     return strndup(s, len);
 }
 
+/* Reads up to max_digits ASCII digits at s[*i] into *val; returns how many were read. */
 static int digits(const char *s, size_t len, size_t *i, int max_digits, int *val)
 {
     int n = 0, v = 0;

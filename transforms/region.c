@@ -289,6 +289,7 @@ static int disambiguate(const match *m, const char *const *ctx, int n_ctx)
     return -1;
 }
 
+/* Copies the division into doc's region fields; -1 when out of memory. */
 static int set_region(rd_document *doc, const gz_entry *e)
 {
     doc->region = strdup(e->name);
