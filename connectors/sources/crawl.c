@@ -19,6 +19,7 @@ struct rd_crawl {
     rd_state_map docs;  /* stored state + seen marks of documents */
     rd_state_map pages; /* discovery pages seen this pass */
     long outstanding;
+    long pages_queued; /* discovery pages requested this pass (bounded by max_pages) */
     rd_crawl_counts counts;
     char *label; /* source="name" */
 };
@@ -163,7 +164,13 @@ static int fetch_page(rd_crawl *c, const char *url, int missing_ok, rd_page_fn f
     rd_url_state *seen = rd_state_map_put(&c->pages, url);
     if (!seen) return -1;
     if (seen->seen) return 1;
+    if (c->pages_queued >= rd_crawl_max_pages(c)) {
+        rd_log_info("fetch", "page limit reached", "source=%s url=%s max_pages=%lld",
+                    rd_crawl_name(c), url, rd_crawl_max_pages(c));
+        return 1;
+    }
     seen->seen = 1;
+    c->pages_queued++;
     page_ctx *p = malloc(sizeof *p);
     if (!p) return -1;
     p->c = c;

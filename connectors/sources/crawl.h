@@ -19,7 +19,8 @@ long long rd_crawl_max_pages(const rd_crawl *c);
 
 /* Fetches a discovery page (listing, feed, sitemap, API page). `fn` runs exactly once with
  * the result; a failed page is counted and logged by the core before `fn` sees it. Each
- * URL is fetched at most once per pass (a repeated URL returns 1 and fn never runs).
+ * URL is fetched at most once per pass, and at most max_pages pages are fetched per pass
+ * (a repeated URL or one past the limit returns 1 and fn never runs).
  * Returns 0, 1, or -1 on ENOMEM. */
 int rd_crawl_fetch_page(rd_crawl *c, const char *url, rd_page_fn fn, void *arg);
 /* Same, for a page that may not exist (the page after the last of a pattern): a 404 or

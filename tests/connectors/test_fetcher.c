@@ -37,7 +37,9 @@ static rd_fetch_settings settings(void)
     rd_config cfg;
     rd_buf err = RD_BUF_INIT;
     rd_config_defaults(&cfg, &err);
-    rd_fetch_settings s = cfg.fetch; /* no strings are set by default */
+    rd_fetch_settings s = cfg.fetch;
+    s.ca_file = s.user_agent = NULL; /* the only strings; unset by default */
+    rd_config_free(&cfg);
     rd_buf_free(&err);
     s.allow_private_networks = 1;
     s.respect_robots = 0;
