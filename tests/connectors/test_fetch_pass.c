@@ -182,10 +182,12 @@ static void write_config(const char *path, const char *extra_kafka)
             "&l=/bad/status/500&l=/bad/truncated/t&l=/bad/big/300000&l=/bad/redirect-loop/0"
             "&l=/bad/slow/400/s&l=/bad/redirect/2/fine&l=/private/p.html\", \"respect_robots\": true},\n"
             "  {\"name\": \"guarded\", \"kind\": \"feed\", \"url\": \"%s/rss.xml\",\n"
-            "   \"allow_private_networks\": false}\n"
+            "   \"allow_private_networks\": false},\n"
+            "  {\"name\": \"capped\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
+            "   \"next\": \"//a[@class='next']/@href\", \"include\": [\"/art/\"], \"max_pages\": 2}\n"
             " ]}\n",
             t_env("REPORTD_TEST_BROKER"), extra_kafka, t_env("REPORTD_TEST_PG"), b, b, b, b, b,
-            g_inbox, b, b);
+            g_inbox, b, b, b);
     fclose(f);
 }
 
@@ -244,7 +246,7 @@ static void test_fetch_passes(void)
 
     /* 1. first pass: everything is new */
     CHECK_INT(run_fetch(g_cfg), 0);
-    CHECK_INT(g_nsum, 8);
+    CHECK_INT(g_nsum, 9);
     expect("idx", 3, 6, 0, 0, 0); /* 3 listing pages, 5 articles + 1 attachment */
     expect("pat", 3, 5, 0, 0, 0); /* index_3.html does not exist: the end, not a failure */
     expect("rss", 1, 5, 0, 0, 0);
@@ -253,14 +255,15 @@ static void test_fetch_passes(void)
     expect("inbox", 1, 2, 0, 0, 0);
     expect("bad", 1, 1, 0, 0, 7); /* 404, 500, truncated, too big, loop, slow, robots */
     expect("guarded", 1, 0, 0, 0, 1);
-    long produced = 6 + 5 + 5 + 5 + 5 + 2 + 1;
+    expect("capped", 2, 5, 0, 0, 0); /* 2 of 3 listing pages: 4 articles + 1 attachment */
+    long produced = 6 + 5 + 5 + 5 + 5 + 2 + 1 + 5;
     CHECK_INT(raw_count(rk), produced);
     seen s;
     memset(&s, 0, sizeof s);
     CHECK_INT(read_all(rk, check_message, &s), produced);
     CHECK_INT(s.bad_id, 0);
     CHECK_INT(s.bad_sha, 0);
-    CHECK_INT(s.attachments, 1); /* pat does not follow attachments */
+    CHECK_INT(s.attachments, 2); /* idx and capped; pat does not follow attachments */
     CHECK(strstr(s.attachment_parent, "/jyj/art/000_aa89ab494b992dd0") != NULL);
     CHECK(s.gbk >= 2);
     CHECK_INT(s.region_ok, s.idx_docs);
@@ -302,7 +305,8 @@ static void test_fetch_passes(void)
     expect("sm", 2, 0, 1, 4, 0);
     expect("api", 4, 0, 1, 4, 0);
     expect("inbox", 1, 0, 1, 1, 0);
-    produced += 6;
+    expect("capped", 2, 0, 1, 3, 0);
+    produced += 7;
     CHECK_INT(raw_count(rk), produced);
 
     /* 4. a report added while the portal runs */
@@ -310,7 +314,8 @@ static void test_fetch_passes(void)
     CHECK_INT(run_fetch(g_cfg), 0);
     expect("idx", 3, 1, 0, 5, 0);
     expect("rss", 1, 1, 0, 5, 0);
-    produced += 5;
+    expect("capped", 2, 1, 0, 3, 0); /* the newest pushes one article off the two pages */
+    produced += 6;
     CHECK_INT(raw_count(rk), produced);
 
     /* 5. broker down: nothing can be delivered, so nothing is recorded as produced ... */
