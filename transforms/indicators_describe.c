@@ -27,7 +27,9 @@
 #ifndef METRIC_TOPIC_MAX
 #define METRIC_TOPIC_MAX 10
 #endif
-#define SENTENCE_MAX 120       /* code points kept on each side of the amount */
+#ifndef SENTENCE_MAX
+#define SENTENCE_MAX 120 /* code points kept on each side of the amount */
+#endif
 #define SENTENCE_SCAN_MAX 2000 /* longest sentence looked at for goal and topic words */
 
 static int clause_delim(uint32_t c)

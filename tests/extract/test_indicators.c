@@ -116,6 +116,14 @@ static void test_units(void)
     expect_one("掌握两项体育运动技能。", "两项", 2, "项", RD_QUAL_NONE, RD_KIND_ACTUAL);
     expect_one("检查70余家次。", "70余家次", 70, "家次", RD_QUAL_OVER, RD_KIND_ACTUAL);
     expect_one("粮食产量1.4万亿斤。", "1.4万亿斤", 1.4e12, "斤", RD_QUAL_NONE, RD_KIND_ACTUAL);
+    /* medals */
+    rd_document doc;
+    REQUIRE(x_run("在巴林举重世锦赛中获1金2银。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 2);
+    CHECK_STR(doc.indicators[0].unit, "金");
+    CHECK_STR(doc.indicators[1].unit, "银");
+    CHECK_NUM(doc.indicators[1].value, 2);
+    rd_document_clear(&doc);
     /* a count named just before a bare number */
     expect_one("累计扫码,完成任务数18881,完成良好。", "18881", 18881, "", RD_QUAL_NONE,
                RD_KIND_ACTUAL);
