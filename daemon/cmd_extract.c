@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "connectors/http/fetcher.h"
+#include "connectors/url.h"
 #include "daemon/command.h"
 #include "daemon/config.h"
 #include "transforms/extract.h"
@@ -35,6 +37,25 @@ static void print_result(const char *source, const rd_document *doc, const char 
     yajl_gen_free(g);
 }
 
+/* Fetches a URL input with the fetcher's limits and guards ([fetch] of $REPORTD_CONFIG and
+ * REPORTD_FETCH_* variables; REPORTD_FETCH_ALLOW_PRIVATE_NETWORKS=true for loopback
+ * portals). On success *data (caller frees) holds the body and *ctype its Content-Type. */
+static int fetch_input(const char *url, size_t max_bytes, char **data, size_t *len, char **ctype,
+                       rd_buf *err)
+{
+    rd_config cfg;
+    if (rd_config_load(&cfg, rd_config_path_from_env(), err)) return -1;
+    if ((unsigned long long)cfg.fetch.max_body_bytes > max_bytes)
+        cfg.fetch.max_body_bytes = (long long)max_bytes;
+    rd_buf body = RD_BUF_INIT;
+    int rc = rd_fetch_url(&cfg.fetch, url, &body, NULL, ctype, err);
+    rd_config_free(&cfg);
+    if (rc) return -1;
+    *len = body.len;
+    *data = rd_buf_steal(&body);
+    return 0;
+}
+
 /* Extracts one input; returns 0 when it produced a document. */
 static int extract_one(const char *source, int with_text, size_t max_bytes, const char *region)
 {
@@ -42,13 +63,11 @@ static int extract_one(const char *source, int with_text, size_t max_bytes, cons
     rd_document doc;
     size_t len = 0;
     int rc = -1;
-    char *data = NULL;
+    char *data = NULL, *ctype = NULL, *canon = NULL;
     if (strstr(source, "://")) {
-        rd_buf_printf(&err, "URL inputs are fetched by the connectors; not available in this build");
-        goto out;
-    }
-    data = rd_read_file(source, max_bytes, &len);
-    if (!data) {
+        if (fetch_input(source, max_bytes, &data, &len, &ctype, &err)) goto out;
+        canon = rd_url_canonical(source);
+    } else if (!(data = rd_read_file(source, max_bytes, &len))) {
         if (errno == EFBIG)
             rd_buf_printf(&err, "input larger than %zu bytes (raise --max-bytes)", max_bytes);
         else
@@ -56,8 +75,10 @@ static int extract_one(const char *source, int with_text, size_t max_bytes, cons
         goto out;
     }
     rd_extract_input in = {.source = source,
+                           .url = canon,
                            .data = (const unsigned char *)data,
                            .len = len,
+                           .content_type = ctype,
                            .region_hint = region};
     if (rd_extract(&in, &doc, &err) == 0) {
         print_result(source, &doc, NULL, with_text);
@@ -67,6 +88,8 @@ static int extract_one(const char *source, int with_text, size_t max_bytes, cons
 out:
     if (rc) print_result(source, NULL, err.data ? err.data : "unknown error", 0);
     free(data);
+    free(ctype);
+    free(canon);
     rd_buf_free(&err);
     return rc;
 }
