@@ -129,22 +129,22 @@ static rd_qualifier qual_at(const rd_wordset *ws, const rd_qualifier *v, const r
     return *len ? v[k] : RD_QUAL_NONE;
 }
 
-/* Arabic magnitude words after a number: 万, 亿, 千, 百万, 千万, 万亿. */
-static size_t arabic_magnitude(const rd_cptext *t, size_t p, double *mag)
+/* Arabic magnitude words after a number (万, 亿, 千, 百万, 千万, 万亿): their length, and the
+ * power of ten in *exp10 (0 when none). */
+static size_t arabic_magnitude(const rd_cptext *t, size_t p, int *exp10)
 {
     static const struct {
         const char *w;
-        double m;
-    } mags[] = {{"万亿", 1e12}, {"千万", 1e7}, {"百万", 1e6},
-                {"亿", 1e8},    {"万", 1e4},   {"千", 1e3}};
+        int e;
+    } mags[] = {{"万亿", 12}, {"千万", 7}, {"百万", 6}, {"亿", 8}, {"万", 4}, {"千", 3}};
     for (size_t k = 0; k < sizeof mags / sizeof *mags; k++) {
         size_t m = rd_cp_match(t, p, mags[k].w);
         if (m) {
-            *mag = mags[k].m;
+            *exp10 = mags[k].e;
             return m;
         }
     }
-    *mag = 1;
+    *exp10 = 0;
     return 0;
 }
 
@@ -195,6 +195,8 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     const uint32_t *cp = t->cp;
     int arabic = rd_cp_digit(cp[s]) >= 0;
     double v = 0, vh = 0, mag = 1;
+    int exp10 = 0;
+    size_t k_high = 0, s_high = 0;
     int nd = 0, has_high = 0;
     size_t k = arabic ? rd_parse_arabic(t, s, &v, &nd) : rd_parse_cn(t, s, &v);
     if (!k) {
@@ -233,7 +235,7 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
                 *skip = q + k2;
                 return 0;
             }
-            vh = v2, has_high = 1;
+            vh = v2, has_high = 1, k_high = k2, s_high = q;
             p = q + k2;
             *skip = p;
         }
@@ -243,11 +245,12 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     rd_qualifier iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
     if (ql) q = iq, p += ql;
     if (arabic) {
-        size_t ml = arabic_magnitude(t, p, &mag);
+        size_t ml = arabic_magnitude(t, p, &exp10);
+        mag = exp10 ? pow(10, exp10) : 1;
         const char *u_;
         unsigned f_;
         /* 3千名 is 3000 but 750千伏 is a voltage: 千 alone needs a measure word after it */
-        if (ml && mag == 1e3 && !rd_unit_at(t, p + ml, 0, &u_, &f_)) ml = 0, mag = 1;
+        if (ml && exp10 == 3 && !rd_unit_at(t, p + ml, 0, &u_, &f_)) ml = 0, mag = 1, exp10 = 0;
         p += ml;
     }
     if (q == RD_QUAL_NONE) {
@@ -323,6 +326,11 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         if (rd_wordset_any(&R->topic_after, t, e, ce, NULL, NULL)) return 0;
     }
     double val = v * mag, valh = vh * mag;
+    if (arabic && exp10) { /* one rounding: 4.06万亿 is 4060000000000 */
+        val = rd_arabic_scaled(t, s, k, exp10);
+        if (has_high) valh = rd_arabic_scaled(t, s_high, k_high, exp10);
+        if (val < 0 || valh < 0) return 0;
+    }
     if (!isfinite(val) || !isfinite(valh) || val > 1e18 || valh > 1e18) return 0;
     memset(c, 0, sizeof *c);
     size_t pl;

@@ -1,6 +1,7 @@
 #include "transforms/numerals.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 int rd_cn_digit_slow(uint32_t c)
@@ -137,4 +138,18 @@ size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v)
     if (digit > 0) section += digit;
     *v = total + section;
     return p - i;
+}
+
+double rd_arabic_scaled(const rd_cptext *t, size_t i, size_t len, int exp10)
+{
+    char buf[80];
+    size_t k = 0;
+    for (size_t p = i; p < i + len && p < t->n && k < sizeof buf - 8; p++) {
+        int d = rd_cp_digit(t->cp[p]);
+        if (d >= 0) buf[k++] = (char)('0' + d);
+        else if (t->cp[p] == '.' || t->cp[p] == 0xFF0E) buf[k++] = '.';
+    }
+    snprintf(buf + k, sizeof buf - k, "e%d", exp10);
+    double v = strtod(buf, NULL);
+    return isfinite(v) ? v : -1;
 }

@@ -29,6 +29,10 @@ int rd_cn_numeral_char(uint32_t c);
  * but *v is set to -1 and the return value still covers the digits: the caller skips it. */
 size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits);
 
+/* The Arabic number of len code points at i (as parsed by rd_parse_arabic) times 10^exp10,
+ * rounded once (4.06万亿 is exactly 4060000000000, not 4.06 * 1e12). -1 when not finite. */
+double rd_arabic_scaled(const rd_cptext *t, size_t i, size_t len, int exp10);
+
 /* Parses a Chinese numeral starting at i (at most 12 characters). Returns the number of code
  * points consumed or 0. */
 size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v);

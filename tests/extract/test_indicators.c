@@ -44,6 +44,14 @@ static void test_magnitudes(void)
                RD_KIND_ACTUAL);
     expect_one("国内生产总值134.9万亿元。", "134.9万亿元", 134.9e12, "元", RD_QUAL_NONE,
                RD_KIND_ACTUAL);
+    /* one rounding: exactly 4060000000000, not 4.06 * 1e12 */
+    {
+        rd_document doc;
+        REQUIRE(x_run("赤字规模4.06万亿元。", &doc) == 0);
+        REQUIRE(doc.n_indicators == 1);
+        CHECK(doc.indicators[0].value == 4060000000000.0);
+        rd_document_clear(&doc);
+    }
     /* money without 元 after a money word */
     expect_one("投入27万将幼儿园改造为托幼一体公办园。", "27万", 270000, "元", RD_QUAL_NONE,
                RD_KIND_ACTUAL);
