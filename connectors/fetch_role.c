@@ -108,8 +108,10 @@ static void machine_step(machine *m)
 
 static void log_pass(const char *name, const rd_crawl_counts *k)
 {
-    rd_log_info("fetch", "pass finished", "source=%s pages=%ld new=%ld changed=%ld unchanged=%ld "
-                "failed=%ld", name, k->pages, k->new_docs, k->changed, k->unchanged, k->failed);
+    rd_log_info("fetch", "pass finished",
+                "source=%s pages=%ld new=%ld changed=%ld unchanged=%ld "
+                "failed=%ld",
+                name, k->pages, k->new_docs, k->changed, k->unchanged, k->failed);
 }
 
 void rd_fetch_summaries_free(rd_fetch_summary *s, size_t n)
@@ -162,7 +164,8 @@ int rd_fetch_once(const rd_config *cfg, int instance, int instances, atomic_int 
     }
     for (;;) {
         int busy = 0;
-        for (size_t i = 0; i < k; i++) busy |= crawls[i] && !rd_crawl_finished(crawls[i]);
+        for (size_t i = 0; i < k; i++)
+            busy |= crawls[i] && !rd_crawl_finished(crawls[i]);
         if (!busy || (stop && atomic_load(stop))) break;
         machine_step(&m);
     }
@@ -183,8 +186,8 @@ int rd_fetch_once(const rd_config *cfg, int instance, int instances, atomic_int 
 /* Schedule of one configured source in the continuous loop. */
 typedef struct slot {
     char *name;
-    int index;     /* in the current config's sources array */
-    int present;   /* still configured */
+    int index;   /* in the current config's sources array */
+    int present; /* still configured */
     long long interval_ms;
     long long next_due;
     rd_crawl *crawl;
@@ -224,7 +227,8 @@ static void schedule_update(schedule *s, const rd_config *cfg, int instance, int
         return;
     }
     rd_buf_free(&err);
-    for (size_t i = 0; i < s->n; i++) s->slots[i].present = 0;
+    for (size_t i = 0; i < s->n; i++)
+        s->slots[i].present = 0;
     for (size_t i = 0; i < n; i++) {
         const rd_source_common *c = rd_source_common_of(&list[i]);
         if (!rd_fetch_assigned(c->name, instance, instances)) continue;
@@ -332,7 +336,8 @@ int rd_role_fetch(rd_role_ctl *ctl)
                              err.data ? err.data : "");
                 rd_buf_free(&err);
                 rd_role_config_release(ctl, cfg);
-                for (int i = 0; i < 20 && !atomic_load(&ctl->stop); i++) usleep(100000);
+                for (int i = 0; i < 20 && !atomic_load(&ctl->stop); i++)
+                    usleep(100000);
                 continue;
             }
             rd_buf_free(&err);

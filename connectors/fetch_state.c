@@ -12,7 +12,8 @@
 static size_t hash_url(const char *s)
 {
     size_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 1099511628211ull;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
     return h;
 }
 
@@ -169,9 +170,17 @@ int rd_fetch_state_record(rd_fetch_state *st, const rd_state_update *u)
 {
     char status[16];
     snprintf(status, sizeof status, "%d", u->status);
-    const char *vals[NFIELDS] = {u->url,     u->doc_id,        u->source, u->parent_url,
-                                 u->etag,    u->last_modified, u->lastmod, u->sha256,
-                                 status,     u->error,         u->emitted ? "t" : "f"};
+    const char *vals[NFIELDS] = {u->url,
+                                 u->doc_id,
+                                 u->source,
+                                 u->parent_url,
+                                 u->etag,
+                                 u->last_modified,
+                                 u->lastmod,
+                                 u->sha256,
+                                 status,
+                                 u->error,
+                                 u->emitted ? "t" : "f"};
     for (int i = 0; i < NFIELDS; i++)
         if (array_add(&st->cols[i], vals[i])) return -1;
     st->pending++;
@@ -230,11 +239,13 @@ int rd_fetch_state_flush(rd_fetch_state *st, rd_buf *err)
         goto out;
     }
     PQclear(r);
-    for (int i = 0; i < NFIELDS; i++) rd_buf_reset(&st->cols[i]);
+    for (int i = 0; i < NFIELDS; i++)
+        rd_buf_reset(&st->cols[i]);
     st->pending = 0;
     rc = 0;
 out:
-    for (int i = 0; i < NFIELDS; i++) rd_buf_free(&lit[i]);
+    for (int i = 0; i < NFIELDS; i++)
+        rd_buf_free(&lit[i]);
     return rc;
 }
 
@@ -242,6 +253,7 @@ void rd_fetch_state_close(rd_fetch_state *st)
 {
     if (!st) return;
     if (st->conn) PQfinish(st->conn);
-    for (int i = 0; i < NFIELDS; i++) rd_buf_free(&st->cols[i]);
+    for (int i = 0; i < NFIELDS; i++)
+        rd_buf_free(&st->cols[i]);
     free(st);
 }

@@ -8,8 +8,8 @@
 
 static int is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 static int hexval(unsigned char c)
@@ -36,9 +36,8 @@ static int normalise_escapes(rd_buf *out, const char *s)
                 if (rd_buf_append(out, e, 3)) return -1;
             }
             p += 2;
-        } else if (*p <= 0x20 || *p >= 0x7f || *p == '%' || *p == '"' || *p == '<' ||
-                   *p == '>' || *p == '\\' || *p == '^' || *p == '`' || *p == '{' ||
-                   *p == '|' || *p == '}') {
+        } else if (*p <= 0x20 || *p >= 0x7f || *p == '%' || *p == '"' || *p == '<' || *p == '>' ||
+                   *p == '\\' || *p == '^' || *p == '`' || *p == '{' || *p == '|' || *p == '}') {
             char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
             if (rd_buf_append(out, e, 3)) return -1;
         } else if (rd_buf_putc(out, (char)*p)) {
@@ -52,7 +51,8 @@ static int normalise_escapes(rd_buf *out, const char *s)
  * surrounding whitespace as browsers do for href values. Caller frees. */
 static char *pre_encode(const char *s)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
@@ -78,8 +78,7 @@ static char *canonical_from(CURLU *h)
     char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *query = NULL;
     char *result = NULL;
     rd_buf b = RD_BUF_INIT;
-    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) ||
-        curl_url_get(h, CURLUPART_HOST, &host, 0))
+    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) || curl_url_get(h, CURLUPART_HOST, &host, 0))
         goto out;
     if (strcmp(scheme, "http") && strcmp(scheme, "https")) goto out;
     curl_url_get(h, CURLUPART_PORT, &port, 0);
@@ -91,8 +90,10 @@ static char *canonical_from(CURLU *h)
     if (port && !((!strcmp(scheme, "http") && !strcmp(port, "80")) ||
                   (!strcmp(scheme, "https") && !strcmp(port, "443"))))
         rd_buf_printf(&b, ":%s", port);
-    if (!path || !*path) rd_buf_putc(&b, '/');
-    else if (normalise_escapes(&b, path)) goto out;
+    if (!path || !*path)
+        rd_buf_putc(&b, '/');
+    else if (normalise_escapes(&b, path))
+        goto out;
     if (query && *query) {
         rd_buf_putc(&b, '?');
         if (normalise_escapes(&b, query)) goto out;
@@ -188,7 +189,8 @@ static int glob(const char *p, const char *s)
             return 0;
         }
     }
-    while (*p == '*') p++;
+    while (*p == '*')
+        p++;
     return *p == '\0';
 }
 

@@ -112,9 +112,9 @@ typedef struct stream {
     char *path;
     char *data;
     size_t len;
-    size_t chunk;    /* bytes per call (0: all) */
-    int delay_ms;    /* between chunks */
-    size_t fail_at;  /* truncate: stop with an error after this many bytes (0: never) */
+    size_t chunk;   /* bytes per call (0: all) */
+    int delay_ms;   /* between chunks */
+    size_t fail_at; /* truncate: stop with an error after this many bytes (0: never) */
 } stream;
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -400,17 +400,19 @@ static enum MHD_Result serve_bad(portal *p, struct MHD_Connection *c, const char
         if (bump(p, path) <= k)
             return send_text(p, c, path, (unsigned)code, "text/plain", "try again later\n");
         rd_buf b = RD_BUF_INIT;
-        rd_buf_printf(&b, "<html><body><h1>工作总结 %s</h1><p>flaky page served</p></body></html>\n", id);
+        rd_buf_printf(
+            &b, "<html><body><h1>工作总结 %s</h1><p>flaky page served</p></body></html>\n", id);
         return send_buf(p, c, path, 200, "text/html; charset=utf-8", &b);
     }
     if (sscanf(rest, "slow/%d/%255s", &ms, id) == 2 && ms >= 0) {
         rd_buf b = RD_BUF_INIT;
         rd_buf_puts(&b, "<html><body><h1>工作总结 slow</h1><p>");
-        while (b.len < 2048) rd_buf_puts(&b, "教育工作稳步推进。");
+        while (b.len < 2048)
+            rd_buf_puts(&b, "教育工作稳步推进。");
         rd_buf_puts(&b, "</p></body></html>\n");
         size_t len = b.len;
-        return send_body(p, c, path, 200, "text/html; charset=utf-8", rd_buf_steal(&b), len, ms,
-                         16, 0);
+        return send_body(p, c, path, 200, "text/html; charset=utf-8", rd_buf_steal(&b), len, ms, 16,
+                         0);
     }
     if (sscanf(rest, "truncated/%255s", id) == 1) {
         char *body = strdup("<html><body><h1>工作总结 truncated</h1><p>");
@@ -425,7 +427,8 @@ static enum MHD_Result serve_bad(portal *p, struct MHD_Connection *c, const char
     if (sscanf(rest, "redirect/%d/%255s", &k, id) == 2) {
         if (k <= 0) {
             rd_buf b = RD_BUF_INIT;
-            rd_buf_printf(&b, "<html><body><h1>工作总结 %s</h1><p>after redirects</p></body></html>\n", id);
+            rd_buf_printf(
+                &b, "<html><body><h1>工作总结 %s</h1><p>after redirects</p></body></html>\n", id);
             return send_buf(p, c, path, 200, "text/html; charset=utf-8", &b);
         }
         char loc[400];
@@ -504,8 +507,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (!strncmp(url, "/jyj/art/", 9)) return serve_article(p, c, url, url + 9);
     if (!strncmp(url, "/jyj/att/", 9))
-        return serve_file(p, c, url, url + 9,
-                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        return serve_file(
+            p, c, url, url + 9,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     if (!strcmp(url, "/rss.xml") || !strcmp(url, "/sitemap.xml") || !strcmp(url, "/api/list")) {
         rd_buf b = RD_BUF_INIT;
         const char *ctype = "application/xml";
@@ -537,8 +541,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 static void on_signal(int sig)
 {
-    if (sig == SIGHUP) g_rescan = 1;
-    else g_stop = 1;
+    if (sig == SIGHUP)
+        g_rescan = 1;
+    else
+        g_stop = 1;
 }
 
 static int run_dev_portal(int argc, char **argv)
@@ -555,8 +561,12 @@ static int run_dev_portal(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "d:p:n:l:", longopts, NULL)) != -1) {
         char *end = NULL;
         switch (ch) {
-        case 'd': dir = optarg; break;
-        case 'l': log_path = optarg; break;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'l':
+            log_path = optarg;
+            break;
         case 'p':
             port = strtol(optarg, &end, 10);
             if (*end || port < 0 || port > 65535) goto usage;
@@ -565,7 +575,8 @@ static int run_dev_portal(int argc, char **argv)
             per_page = strtol(optarg, &end, 10);
             if (*end || per_page < 1 || per_page > 100000) goto usage;
             break;
-        default: goto usage;
+        default:
+            goto usage;
         }
     }
     if (!dir || optind < argc) goto usage;
@@ -613,7 +624,8 @@ static int run_dev_portal(int argc, char **argv)
     printf("%s\n", p.base);
     fflush(stdout);
     rd_log_info("dev-portal", "serving", "dir=%s url=%s articles=%zu", dir, p.base, p.cat.n);
-    while (!g_stop) usleep(100000);
+    while (!g_stop)
+        usleep(100000);
     MHD_stop_daemon(d);
     rd_portal_catalog_free(&p.cat);
     rd_buf_free(&p.counters);

@@ -44,10 +44,18 @@ static int run_fetch(int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "c:oi:", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'c': config_path = optarg; break;
-        case 'o': once = 1; break;
-        case 'i': instance_arg = optarg; break;
-        default: fputs(rd_cmd_fetch.usage, stderr); return RD_EXIT_USAGE;
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'o':
+            once = 1;
+            break;
+        case 'i':
+            instance_arg = optarg;
+            break;
+        default:
+            fputs(rd_cmd_fetch.usage, stderr);
+            return RD_EXIT_USAGE;
         }
     }
     if (optind < argc) {
@@ -102,20 +110,19 @@ static int run_fetch(int argc, char **argv)
 const rd_command rd_cmd_fetch = {
     .name = "fetch",
     .summary = "one pass (or a loop) over the configured sources",
-    .usage =
-        "usage: reportd fetch [--config FILE] [--once] [--instance I/N]\n"
-        "\n"
-        "Discovers new and changed documents of the configured sources and produces them to\n"
-        "kafka.topic.raw, keeping per-URL state in reports.fetch_state (PostgreSQL).\n"
-        "\n"
-        "  --config FILE   JSON config (default: $REPORTD_CONFIG)\n"
-        "  --once          one pass over every source, then exit, printing per source:\n"
-        "                  source=NAME pages=N new=N changed=N unchanged=N failed=N\n"
-        "                  (exit 0 when the pass ran, even if some fetches failed; 1 when\n"
-        "                  Kafka or PostgreSQL cannot be used; 2 for a config error)\n"
-        "  --instance I/N  handle only the sources whose name hashes to I mod N\n"
-        "\n"
-        "Without --once, runs the fetch role as a service until SIGTERM/SIGINT; SIGHUP\n"
-        "re-reads the config.\n",
+    .usage = "usage: reportd fetch [--config FILE] [--once] [--instance I/N]\n"
+             "\n"
+             "Discovers new and changed documents of the configured sources and produces them to\n"
+             "kafka.topic.raw, keeping per-URL state in reports.fetch_state (PostgreSQL).\n"
+             "\n"
+             "  --config FILE   JSON config (default: $REPORTD_CONFIG)\n"
+             "  --once          one pass over every source, then exit, printing per source:\n"
+             "                  source=NAME pages=N new=N changed=N unchanged=N failed=N\n"
+             "                  (exit 0 when the pass ran, even if some fetches failed; 1 when\n"
+             "                  Kafka or PostgreSQL cannot be used; 2 for a config error)\n"
+             "  --instance I/N  handle only the sources whose name hashes to I mod N\n"
+             "\n"
+             "Without --once, runs the fetch role as a service until SIGTERM/SIGINT; SIGHUP\n"
+             "re-reads the config.\n",
     .run = run_fetch,
 };

@@ -36,8 +36,7 @@ int rd_fetch_url(const rd_fetch_settings *s, const char *url, rd_buf *body, char
     if (content_type) *content_type = NULL;
     rd_fetcher *f = rd_fetcher_new(s, err);
     if (!f) return -1;
-    one_result o = {.body = body, .final_url = final_url, .content_type = content_type,
-                    .err = err};
+    one_result o = {.body = body, .final_url = final_url, .content_type = content_type, .err = err};
     rd_http_request req = {.url = url,
                            .allow_private = s->allow_private_networks,
                            .respect_robots = s->respect_robots,

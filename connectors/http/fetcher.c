@@ -55,8 +55,8 @@ struct host {
 };
 
 struct rd_fetcher {
-    long long concurrency, per_host_concurrency, per_host_delay_ms, connect_timeout_s,
-        timeout_s, low_speed_bytes, low_speed_time_s, max_body_bytes, max_retries, retry_base_ms;
+    long long concurrency, per_host_concurrency, per_host_delay_ms, connect_timeout_s, timeout_s,
+        low_speed_bytes, low_speed_time_s, max_body_bytes, max_retries, retry_base_ms;
     char *ca_file, *user_agent;
     CURLM *multi;
     host *hosts;
@@ -120,8 +120,10 @@ static void req_free(req *r)
 static void queue_push(host *h, req *r)
 {
     r->next = NULL;
-    if (h->tail) h->tail->next = r;
-    else h->head = r;
+    if (h->tail)
+        h->tail->next = r;
+    else
+        h->head = r;
     h->tail = r;
 }
 
@@ -328,8 +330,10 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
     h->inflight--;
     f->inflight--;
     curl_multi_remove_handle(f->multi, r->easy);
-    if (r->aprev) r->aprev->anext = r->anext;
-    else f->active = r->anext;
+    if (r->aprev)
+        r->aprev->anext = r->anext;
+    else
+        f->active = r->anext;
     if (r->anext) r->anext->aprev = r->aprev;
     r->aprev = r->anext = NULL;
 
@@ -351,8 +355,10 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
         }
     } else if (r->blocked) {
         err = RD_FETCH_ERR_BLOCKED;
-        snprintf(reason, sizeof reason, "refused address %s (private network; see "
-                 "allow_private_networks / allowlist)", r->blocked_addr);
+        snprintf(reason, sizeof reason,
+                 "refused address %s (private network; see "
+                 "allow_private_networks / allowlist)",
+                 r->blocked_addr);
     } else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         err = RD_FETCH_ERR_TOO_BIG;
         snprintf(reason, sizeof reason, "body larger than %lld bytes", f->max_body_bytes);
@@ -516,8 +522,8 @@ rd_fetcher *rd_fetcher_new(const rd_fetch_settings *s, rd_buf *err)
     f->retry_base_ms = s->retry_base_ms;
     f->rng = (unsigned)time(NULL) ^ (unsigned)getpid();
     if (s->ca_file && !(f->ca_file = strdup(s->ca_file))) goto nomem;
-    f->user_agent = strdup(s->user_agent && *s->user_agent ? s->user_agent
-                                                           : "reportd/" REPORTD_VERSION);
+    f->user_agent =
+        strdup(s->user_agent && *s->user_agent ? s->user_agent : "reportd/" REPORTD_VERSION);
     if (!f->user_agent) goto nomem;
     f->multi = curl_multi_init();
     if (!f->multi) goto nomem;
@@ -557,8 +563,10 @@ int rd_fetcher_submit(rd_fetcher *f, const rd_http_request *in)
     if (rd_url_origin(r->url, origin, sizeof origin) || !r->path ||
         (strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8))) {
         r->preset = RD_FETCH_ERR_URL;
-        if (f->failed_tail) f->failed_tail->next = r;
-        else f->failed_head = r;
+        if (f->failed_tail)
+            f->failed_tail->next = r;
+        else
+            f->failed_head = r;
         f->failed_tail = r;
         return 0;
     }

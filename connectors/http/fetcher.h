@@ -45,7 +45,7 @@ typedef struct rd_http_result {
     rd_fetch_error error;
     const char *reason; /* human-readable: "http 404", "blocked address 127.0.0.1"... */
     const char *content_type, *etag, *last_modified; /* NULL when absent */
-    rd_buf *body;       /* the callback may steal it (rd_buf_steal) */
+    rd_buf *body;                                    /* the callback may steal it (rd_buf_steal) */
     int attempts;
 } rd_http_result;
 

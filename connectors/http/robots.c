@@ -31,9 +31,11 @@ static int pattern_match(const char *p, const char *s)
 
 static char *trim(char *s)
 {
-    while (isspace((unsigned char)*s)) s++;
+    while (isspace((unsigned char)*s))
+        s++;
     char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
     return s;
 }
 
@@ -72,8 +74,10 @@ rd_robots *rd_robots_parse(const char *text, size_t len, const char *agent)
         if (!strcasecmp(key, "user-agent")) {
             if (!in_agents) for_own = for_any = 0;
             in_agents = 1;
-            if (!strcmp(val, "*")) for_any = 1;
-            else if (*val && strncasecmp(val, agent, strlen(val)) == 0) for_own = own_seen = 1;
+            if (!strcmp(val, "*"))
+                for_any = 1;
+            else if (*val && strncasecmp(val, agent, strlen(val)) == 0)
+                for_own = own_seen = 1;
         } else if (!strcasecmp(key, "allow") || !strcasecmp(key, "disallow")) {
             in_agents = 0;
             int allow = !strcasecmp(key, "allow");
@@ -120,7 +124,8 @@ int rd_robots_allowed(const rd_robots *r, const char *path)
 void rd_robots_free(rd_robots *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->n; i++) free(r->rules[i].pattern);
+    for (size_t i = 0; i < r->n; i++)
+        free(r->rules[i].pattern);
     free(r->rules);
     free(r);
 }

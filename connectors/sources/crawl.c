@@ -82,8 +82,10 @@ static char *dup_or_null(const char *s)
 static void count_metric(rd_crawl *c, const char *name, const char *extra)
 {
     char labels[512];
-    if (extra) snprintf(labels, sizeof labels, "%s,%s", c->label, extra);
-    else snprintf(labels, sizeof labels, "%s", c->label);
+    if (extra)
+        snprintf(labels, sizeof labels, "%s,%s", c->label, extra);
+    else
+        snprintf(labels, sizeof labels, "%s", c->label);
     rd_metrics_inc(name, labels);
 }
 
@@ -140,7 +142,9 @@ static void submit(rd_crawl *c, const char *url, const char *etag, const char *l
     c->outstanding++;
     if (rd_fetcher_submit(c->env.fetcher, &req)) {
         c->outstanding--;
-        rd_http_result r = {.url = url, .final_url = url, .error = RD_FETCH_ERR_OTHER,
+        rd_http_result r = {.url = url,
+                            .final_url = url,
+                            .error = RD_FETCH_ERR_OTHER,
                             .reason = "out of memory queueing the request"};
         c->outstanding++; /* fn decrements */
         fn(&r, arg);
@@ -227,8 +231,12 @@ static void on_delivered(void *arg, int ok, const char *reason)
         snprintf(why, sizeof why, "kafka delivery: %s", reason ? reason : "failed");
         rd_crawl_fail(c, e->url, why);
         count_metric(c, "reportd_fetch_failures_total", "reason=\"kafka\"");
-        rd_state_update u = {.url = e->url, .doc_id = e->doc_id, .source = rd_crawl_name(c),
-                             .parent_url = e->parent_url, .status = e->status, .error = why};
+        rd_state_update u = {.url = e->url,
+                             .doc_id = e->doc_id,
+                             .source = rd_crawl_name(c),
+                             .parent_url = e->parent_url,
+                             .status = e->status,
+                             .error = why};
         record(c, &u);
     } else {
         rd_state_update u = {.url = e->url,
@@ -348,8 +356,11 @@ static void on_document(const rd_http_result *r, void *arg)
     char doc_id[17];
     rd_doc_id(d->url, doc_id);
     rd_url_state *st = rd_state_map_get(&c->docs, d->url);
-    rd_state_update u = {.url = d->url, .doc_id = doc_id, .source = rd_crawl_name(c),
-                         .parent_url = d->parent_url, .status = r->status};
+    rd_state_update u = {.url = d->url,
+                         .doc_id = doc_id,
+                         .source = rd_crawl_name(c),
+                         .parent_url = d->parent_url,
+                         .status = r->status};
     if (r->status == 304) {
         count_unchanged(c);
         record(c, &u);
@@ -376,8 +387,7 @@ static void on_document(const rd_http_result *r, void *arg)
     doc_ctx_free(d);
 }
 
-int rd_crawl_add_document(rd_crawl *c, const char *url, const char *parent_url,
-                          const char *lastmod)
+int rd_crawl_add_document(rd_crawl *c, const char *url, const char *parent_url, const char *lastmod)
 {
     char *canon = rd_url_canonical(url);
     if (!canon) {

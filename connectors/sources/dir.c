@@ -20,10 +20,9 @@ typedef struct dir_settings {
     char *path;
 } dir_settings;
 
-static const rd_opt dir_opts[] = {
-    {"path", RD_OPT_STRING, NULL, 0, 0, offsetof(dir_settings, path), RD_OPT_REQUIRED,
-     "folder to read documents from (recursively)"},
-    RD_OPT_END};
+static const rd_opt dir_opts[] = {{"path", RD_OPT_STRING, NULL, 0, 0, offsetof(dir_settings, path),
+                                   RD_OPT_REQUIRED, "folder to read documents from (recursively)"},
+                                  RD_OPT_END};
 
 static int validate(const void *settings, const char **key, rd_buf *reason)
 {
@@ -86,8 +85,8 @@ static void read_one(rd_crawl *c, const char *path, const char *name)
     char *data = rd_read_file(path, max, &len);
     if (!data) {
         char why[300];
-        snprintf(why, sizeof why, "%s", errno == EFBIG ? "file larger than max_body_bytes"
-                                                       : strerror(errno));
+        snprintf(why, sizeof why, "%s",
+                 errno == EFBIG ? "file larger than max_body_bytes" : strerror(errno));
         rd_crawl_fail(c, id.data, why);
     } else {
         rd_crawl_add_file(c, id.data, content_type_of(name), (const unsigned char *)data, len);
@@ -113,8 +112,10 @@ static void walk(rd_crawl *c, const char *dir, int depth)
             rd_buf_printf(&path, "%s/%s", dir, name);
             struct stat st;
             if (stat(path.data, &st) == 0) {
-                if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) walk(c, path.data, depth + 1);
-                else if (S_ISREG(st.st_mode)) read_one(c, path.data, name);
+                if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH)
+                    walk(c, path.data, depth + 1);
+                else if (S_ISREG(st.st_mode))
+                    read_one(c, path.data, name);
             }
             rd_buf_free(&path);
         }

@@ -27,8 +27,9 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     pending *p = m->_private;
     if (!p) return;
     p->e->in_flight--;
-    if (p->done) p->done(p->arg, m->err == RD_KAFKA_RESP_ERR_NO_ERROR,
-                         m->err ? rd_kafka_err2str(m->err) : NULL);
+    if (p->done)
+        p->done(p->arg, m->err == RD_KAFKA_RESP_ERR_NO_ERROR,
+                m->err ? rd_kafka_err2str(m->err) : NULL);
     free(p);
 }
 

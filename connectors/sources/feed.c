@@ -23,11 +23,13 @@ static void on_item(const char *value, xmlNodePtr node, void *arg)
     (void)value;
     item_ctx *it = arg;
     if (!node) return;
-    char *link = rd_xpath_first(it->doc, node, "*[local-name()='link'][not(@rel) or "
-                                               "@rel='alternate']");
-    char *date = rd_xpath_first(it->doc, node, "*[local-name()='pubDate' or "
-                                               "local-name()='updated' or "
-                                               "local-name()='published'][1]");
+    char *link = rd_xpath_first(it->doc, node,
+                                "*[local-name()='link'][not(@rel) or "
+                                "@rel='alternate']");
+    char *date = rd_xpath_first(it->doc, node,
+                                "*[local-name()='pubDate' or "
+                                "local-name()='updated' or "
+                                "local-name()='published'][1]");
     char *url = link ? rd_url_resolve(it->base, link) : NULL;
     if (url) rd_crawl_add_document(it->c, url, NULL, date);
     free(url);
@@ -45,8 +47,8 @@ static void on_feed(rd_crawl *c, const rd_http_result *r, void *arg)
         return;
     }
     item_ctx it = {.c = c, .doc = doc, .base = r->final_url};
-    int n = rd_xpath_each(doc, NULL, "//*[local-name()='item' or local-name()='entry']", on_item,
-                          &it);
+    int n =
+        rd_xpath_each(doc, NULL, "//*[local-name()='item' or local-name()='entry']", on_item, &it);
     if (n <= 0 && !xmlDocGetRootElement(doc)) rd_crawl_fail(c, r->url, "feed has no items");
     xmlFreeDoc(doc);
 }

@@ -127,8 +127,8 @@ static void on_listing(rd_crawl *c, const rd_http_result *r, void *arg)
     long page = (long)(intptr_t)arg;
     const html_index_settings *s = rd_crawl_source(c)->settings;
     if (r->error != RD_FETCH_OK || r->status == 304) return;
-    xmlDocPtr doc = rd_html_parse((const unsigned char *)r->body->data, r->body->len,
-                                  r->final_url, r->content_type);
+    xmlDocPtr doc = rd_html_parse((const unsigned char *)r->body->data, r->body->len, r->final_url,
+                                  r->content_type);
     if (!doc) {
         rd_crawl_fail(c, r->url, "listing page is not parseable HTML");
         return;

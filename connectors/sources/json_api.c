@@ -23,8 +23,8 @@ typedef struct json_api_settings {
 static const rd_opt json_api_opts[] = {
     {"items", RD_OPT_STRING, NULL, 0, 0, offsetof(json_api_settings, items), RD_OPT_REQUIRED,
      "dotted path to the array of items (data.list)"},
-    {"item_url", RD_OPT_STRING, NULL, 0, 0, offsetof(json_api_settings, item_url),
-     RD_OPT_REQUIRED, "dotted path of the document URL inside an item"},
+    {"item_url", RD_OPT_STRING, NULL, 0, 0, offsetof(json_api_settings, item_url), RD_OPT_REQUIRED,
+     "dotted path of the document URL inside an item"},
     {"item_title", RD_OPT_STRING, NULL, 0, 0, offsetof(json_api_settings, item_title), 0,
      "dotted path of the title inside an item (logged)"},
     {"item_date", RD_OPT_STRING, NULL, 0, 0, offsetof(json_api_settings, item_date), 0,
@@ -96,8 +96,8 @@ static void on_api_page(rd_crawl *c, const rd_http_result *r, void *arg)
     for (size_t i = 0; i < items->n; i++) {
         const char *href = scalar(rd_json_path(items->items[i], s->item_url));
         if (!href) continue;
-        const char *date = s->item_date ? scalar(rd_json_path(items->items[i], s->item_date))
-                                        : NULL;
+        const char *date =
+            s->item_date ? scalar(rd_json_path(items->items[i], s->item_date)) : NULL;
         char *url = rd_url_resolve(r->final_url, href);
         if (url) rd_crawl_add_document(c, url, NULL, date);
         free(url);

@@ -49,8 +49,8 @@ static void on_sitemap(rd_crawl *c, const rd_http_result *r, void *arg)
         return;
     }
     loc_ctx l = {.c = c, .doc = doc, .base = r->final_url, .index = 1};
-    rd_xpath_each(doc, NULL, "/*[local-name()='sitemapindex']/*[local-name()='sitemap']",
-                  on_entry, &l);
+    rd_xpath_each(doc, NULL, "/*[local-name()='sitemapindex']/*[local-name()='sitemap']", on_entry,
+                  &l);
     l.index = 0;
     rd_xpath_each(doc, NULL, "/*[local-name()='urlset']/*[local-name()='url']", on_entry, &l);
     xmlFreeDoc(doc);

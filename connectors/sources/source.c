@@ -14,8 +14,8 @@ extern const rd_source_kind rd_source_json_api;
 extern const rd_source_kind rd_source_dir;
 
 const rd_source_kind *const rd_source_kinds[] = {&rd_source_html_index, &rd_source_feed,
-                                                 &rd_source_sitemap, &rd_source_json_api,
-                                                 &rd_source_dir, NULL};
+                                                 &rd_source_sitemap,    &rd_source_json_api,
+                                                 &rd_source_dir,        NULL};
 
 static const rd_opt common_opts[] = {
     {"name", RD_OPT_STRING, NULL, 0, 0, offsetof(rd_source_common, name), RD_OPT_REQUIRED,
@@ -53,7 +53,8 @@ const rd_source_kind *rd_source_kind_find(const char *name)
 static size_t table_len(const rd_opt *t)
 {
     size_t n = 0;
-    while (t && t[n].key) n++;
+    while (t && t[n].key)
+        n++;
     return n;
 }
 
@@ -111,10 +112,11 @@ int rd_source_load_one(const rd_config *cfg, size_t i, rd_source *out, rd_buf *e
     /* Unknown keys named the way every other error is: sources[i].key. */
     for (size_t m = 0; m < node->n; m++) {
         const rd_opt *o = out->table;
-        while (o->key && strcmp(o->key, node->items[m]->key)) o++;
+        while (o->key && strcmp(o->key, node->items[m]->key))
+            o++;
         if (!o->key) {
-            rd_buf_printf(err, "%s:%d: %s.%s: unknown key for kind %s", file,
-                          node->items[m]->line, where, node->items[m]->key, out->kind->name);
+            rd_buf_printf(err, "%s:%d: %s.%s: unknown key for kind %s", file, node->items[m]->line,
+                          where, node->items[m]->key, out->kind->name);
             goto fail;
         }
     }
@@ -132,8 +134,8 @@ int rd_source_load_one(const rd_config *cfg, size_t i, rd_source *out, rd_buf *e
     } else if (out->kind->needs_url && !c->url) {
         bad_key = "url";
         rd_buf_printf(&reason, "required for kind %s", out->kind->name);
-    } else if (out->kind->needs_url &&
-               strncmp(c->url, "http://", 7) && strncmp(c->url, "https://", 8)) {
+    } else if (out->kind->needs_url && strncmp(c->url, "http://", 7) &&
+               strncmp(c->url, "https://", 8)) {
         bad_key = "url";
         rd_buf_printf(&reason, "expected an http:// or https:// URL, got \"%s\"", c->url);
     }
@@ -164,7 +166,8 @@ void rd_source_clear(rd_source *s)
 
 void rd_sources_free(rd_source *s, size_t n)
 {
-    for (size_t i = 0; s && i < n; i++) rd_source_clear(&s[i]);
+    for (size_t i = 0; s && i < n; i++)
+        rd_source_clear(&s[i]);
     free(s);
 }
 
@@ -185,9 +188,10 @@ int rd_sources_load(const rd_config *cfg, rd_source **out, size_t *n, rd_buf *er
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(rd_source_common_of(&list[j])->name, name)) {
                 const rd_jnode *v = rd_json_get(cfg->sources->items[i], "name");
-                rd_buf_printf(err, "%s:%d: sources[%zu].name: \"%s\" is already used by "
-                              "sources[%zu]", cfg->path ? cfg->path : "(config)",
-                              v ? v->line : 0, i, name, j);
+                rd_buf_printf(err,
+                              "%s:%d: sources[%zu].name: \"%s\" is already used by "
+                              "sources[%zu]",
+                              cfg->path ? cfg->path : "(config)", v ? v->line : 0, i, name, j);
                 goto fail;
             }
         }
@@ -233,7 +237,8 @@ int rd_source_wants_url(const rd_source *s, const char *url)
     const rd_source_common *c = rd_source_common_of(s);
     if (c->include.n) {
         int ok = 0;
-        for (size_t i = 0; i < c->include.n && !ok; i++) ok = rd_url_match(c->include.vals[i], url);
+        for (size_t i = 0; i < c->include.n && !ok; i++)
+            ok = rd_url_match(c->include.vals[i], url);
         if (!ok) return 0;
     }
     for (size_t i = 0; i < c->exclude.n; i++)

@@ -19,12 +19,12 @@ typedef struct rd_source_common {
     char *url;
     char *region;
     long long interval_s;
-    long long max_pages;      /* -1: fetch.max_pages */
-    int respect_robots;       /* -1: fetch.respect_robots */
+    long long max_pages;        /* -1: fetch.max_pages */
+    int respect_robots;         /* -1: fetch.respect_robots */
     int allow_private_networks; /* -1: fetch.allow_private_networks */
-    rd_kvlist allowlist;      /* addresses / CIDR blocks opened despite the SSRF guard */
-    rd_kvlist include;        /* URL patterns a document must match (any) */
-    rd_kvlist exclude;        /* URL patterns a document must not match */
+    rd_kvlist allowlist;        /* addresses / CIDR blocks opened despite the SSRF guard */
+    rd_kvlist include;          /* URL patterns a document must match (any) */
+    rd_kvlist exclude;          /* URL patterns a document must not match */
 } rd_source_common;
 
 typedef struct rd_crawl rd_crawl;

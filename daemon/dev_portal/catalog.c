@@ -31,7 +31,8 @@ static char *title_of(const char *path, int is_html)
     }
     char *first = NULL, *save = NULL;
     for (char *line = strtok_r(buf, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
-        while (*line == ' ' || *line == '\t') line++;
+        while (*line == ' ' || *line == '\t')
+            line++;
         if (!*line || strlen(line) > 200) continue;
         if (!first) first = line;
         for (int i = 0; title_words[i]; i++)
@@ -64,7 +65,8 @@ static void clear(rd_portal_catalog *cat)
         free(cat->articles[i].attachment);
     }
     free(cat->articles);
-    for (size_t i = 0; i < cat->n_docx; i++) free(cat->docx[i]);
+    for (size_t i = 0; i < cat->n_docx; i++)
+        free(cat->docx[i]);
     free(cat->docx);
     free(cat->by_stem);
     cat->by_stem = NULL;
@@ -139,13 +141,15 @@ int rd_portal_catalog_scan(rd_portal_catalog *cat, const char *dir)
         clear(cat);
         return -1;
     }
-    for (size_t i = 0; i < cat->n; i++) cat->by_stem[i] = i;
+    for (size_t i = 0; i < cat->n; i++)
+        cat->by_stem[i] = i;
     g_sort_cat = cat;
     qsort(cat->by_stem, cat->n, sizeof *cat->by_stem, by_stem_cmp);
     for (size_t i = 0; i < cat->n; i++) {
         /* GBK for about half of the .txt articles, stable as articles come and go */
         unsigned h = 2166136261u;
-        for (const char *c = cat->articles[i].stem; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
+        for (const char *c = cat->articles[i].stem; *c; c++)
+            h = (h ^ (unsigned char)*c) * 16777619u;
         cat->articles[i].gbk = !cat->articles[i].is_html && (h & 1);
     }
     for (size_t k = 0; k < cat->n_docx && cat->n; k++) {
@@ -172,8 +176,10 @@ const rd_portal_article *rd_portal_catalog_find(const rd_portal_catalog *cat, co
         const rd_portal_article *a = &cat->articles[cat->by_stem[mid]];
         int c = strcmp(a->stem, stem);
         if (!c) return a;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return NULL;
 }

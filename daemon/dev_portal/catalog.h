@@ -9,11 +9,11 @@
 #include <time.h>
 
 typedef struct rd_portal_article {
-    char *stem;       /* file name without extension: the URL slug */
-    char *path;       /* file path */
-    char *title;      /* from the text (a line that names the report) or the stem */
-    int is_html;      /* served as-is */
-    int gbk;          /* listed with its GBK-encoded page (by a hash of the stem) */
+    char *stem;  /* file name without extension: the URL slug */
+    char *path;  /* file path */
+    char *title; /* from the text (a line that names the report) or the stem */
+    int is_html; /* served as-is */
+    int gbk;     /* listed with its GBK-encoded page (by a hash of the stem) */
     time_t mtime;
     char *attachment; /* stem of the .docx attached, or NULL */
 } rd_portal_article;

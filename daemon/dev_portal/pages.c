@@ -9,11 +9,20 @@ static void escape(rd_buf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': rd_buf_puts(b, "&lt;"); break;
-        case '>': rd_buf_puts(b, "&gt;"); break;
-        case '&': rd_buf_puts(b, "&amp;"); break;
-        case '"': rd_buf_puts(b, "&quot;"); break;
-        default: rd_buf_putc(b, *s);
+        case '<':
+            rd_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            rd_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            rd_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            rd_buf_puts(b, "&quot;");
+            break;
+        default:
+            rd_buf_putc(b, *s);
         }
     }
 }
@@ -53,12 +62,16 @@ int rd_portal_listing(const rd_portal_catalog *cat, size_t page, size_t per_page
     }
     rd_buf_puts(out, "</ul>\n<div class=\"page\">");
     if (page > 0) {
-        if (page == 1) rd_buf_puts(out, "<a href=\"index.html\">上一页</a> ");
-        else rd_buf_printf(out, "<a href=\"index_%zu.html\">上一页</a> ", page - 1);
+        if (page == 1)
+            rd_buf_puts(out, "<a href=\"index.html\">上一页</a> ");
+        else
+            rd_buf_printf(out, "<a href=\"index_%zu.html\">上一页</a> ", page - 1);
     }
-    if (page + 1 < pages) rd_buf_printf(out, "<a class=\"next\" href=\"index_%zu.html\">下一页</a>", page + 1);
-    rd_buf_printf(out, "</div>\n<script>createPageHTML(%zu, %zu, \"index\", \"html\");</script>\n"
-                       "<a href=\"/about.html\">关于我们</a>\n</body></html>\n",
+    if (page + 1 < pages)
+        rd_buf_printf(out, "<a class=\"next\" href=\"index_%zu.html\">下一页</a>", page + 1);
+    rd_buf_printf(out,
+                  "</div>\n<script>createPageHTML(%zu, %zu, \"index\", \"html\");</script>\n"
+                  "<a href=\"/about.html\">关于我们</a>\n</body></html>\n",
                   pages, page);
     return 0;
 }
@@ -68,14 +81,16 @@ int rd_portal_article_page(const rd_portal_article *a, const char *text, size_t 
 {
     char date[32];
     date_of(a->mtime, date, "%Y-%m-%d %H:%M");
-    rd_buf_printf(out, "<!DOCTYPE html>\n<html><head><meta http-equiv=\"Content-Type\" "
-                       "content=\"text/html; charset=%s\"><title>",
+    rd_buf_printf(out,
+                  "<!DOCTYPE html>\n<html><head><meta http-equiv=\"Content-Type\" "
+                  "content=\"text/html; charset=%s\"><title>",
                   gbk ? "gbk" : "utf-8");
     escape(out, a->title);
     rd_buf_puts(out, "</title></head><body>\n<div class=\"article\"><h1>");
     escape(out, a->title);
-    rd_buf_printf(out, "</h1>\n<div class=\"info\">发布时间：%s 来源：区教育局</div>\n"
-                       "<div class=\"content\">\n",
+    rd_buf_printf(out,
+                  "</h1>\n<div class=\"info\">发布时间：%s 来源：区教育局</div>\n"
+                  "<div class=\"content\">\n",
                   date);
     rd_buf para = RD_BUF_INIT;
     const char *p = text, *end = text + len;
@@ -95,7 +110,8 @@ int rd_portal_article_page(const rd_portal_article *a, const char *text, size_t 
     rd_buf_free(&para);
     rd_buf_puts(out, "</div>\n");
     if (a->attachment)
-        rd_buf_printf(out, "<div class=\"attach\">附件：<a href=\"../att/%s.docx\">%s.docx</a></div>\n",
+        rd_buf_printf(out,
+                      "<div class=\"attach\">附件：<a href=\"../att/%s.docx\">%s.docx</a></div>\n",
                       a->attachment, a->attachment);
     rd_buf_puts(out, "</div>\n</body></html>\n");
     return 0;
@@ -103,8 +119,10 @@ int rd_portal_article_page(const rd_portal_article *a, const char *text, size_t 
 
 void rd_portal_rss(const rd_portal_catalog *cat, const char *base, rd_buf *out)
 {
-    rd_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
-                       "<title>计划总结</title><link>%s/jyj/index.html</link>\n", base);
+    rd_buf_printf(out,
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
+                  "<title>计划总结</title><link>%s/jyj/index.html</link>\n",
+                  base);
     for (size_t i = 0; i < cat->n; i++) {
         const rd_portal_article *a = &cat->articles[i];
         char date[32];
@@ -135,9 +153,10 @@ void rd_portal_sitemap(const rd_portal_catalog *cat, const char *base, rd_buf *o
 
 void rd_portal_sitemap_index(const char *base, rd_buf *out)
 {
-    rd_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-                       "<sitemap><loc>%s/sitemap.xml</loc></sitemap>\n</sitemapindex>\n",
+    rd_buf_printf(out,
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+                  "<sitemap><loc>%s/sitemap.xml</loc></sitemap>\n</sitemapindex>\n",
                   base);
 }
 

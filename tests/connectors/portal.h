@@ -31,7 +31,8 @@ static inline int t_portal_start(t_portal *p, const char *dir, const char *log, 
         close(fds[0]);
         close(fds[1]);
         if (log)
-            execl(bin, bin, "dev-portal", "--dir", dir, "--per-page", per, "--log", log, (char *)NULL);
+            execl(bin, bin, "dev-portal", "--dir", dir, "--per-page", per, "--log", log,
+                  (char *)NULL);
         else
             execl(bin, bin, "dev-portal", "--dir", dir, "--per-page", per, (char *)NULL);
         _exit(127);

@@ -47,8 +47,7 @@ static int run_fetch(const char *cfg)
     while (fgets(line, sizeof line, p) && g_nsum < 16) {
         summary *s = &g_sum[g_nsum];
         if (sscanf(line, "source=%63s pages=%ld new=%ld changed=%ld unchanged=%ld failed=%ld",
-                   s->source, &s->pages, &s->new_docs, &s->changed, &s->unchanged,
-                   &s->failed) == 6)
+                   s->source, &s->pages, &s->new_docs, &s->changed, &s->unchanged, &s->failed) == 6)
             g_nsum++;
     }
     int st = pclose(p);
@@ -66,8 +65,8 @@ static void expect(const char *name, long pages, long new_docs, long changed, lo
         fprintf(stderr,
                 "  %s: pages=%ld new=%ld changed=%ld unchanged=%ld failed=%ld, expected "
                 "%ld %ld %ld %ld %ld\n",
-                name, s->pages, s->new_docs, s->changed, s->unchanged, s->failed, pages,
-                new_docs, changed, unchanged, failed);
+                name, s->pages, s->new_docs, s->changed, s->unchanged, s->failed, pages, new_docs,
+                changed, unchanged, failed);
 }
 
 typedef void (*msg_fn)(const rd_raw_message *m, const char *key, void *arg);
@@ -160,34 +159,36 @@ static void write_config(const char *path, const char *extra_kafka)
     const char *b = g_portal.base;
     FILE *f = fopen(path, "w");
     if (!f) return;
-    fprintf(f,
-            "{\"kafka\": {\"bootstrap.servers\": \"%s\"%s},\n"
-            " \"postgres\": {\"conninfo\": \"%s\"},\n"
-            " \"log\": {\"level\": \"warn\"},\n"
-            " \"fetch\": {\"allow_private_networks\": true, \"per_host_delay_ms\": 0,\n"
-            "   \"per_host_concurrency\": 4, \"retry_base_ms\": 20, \"max_retries\": 1,\n"
-            "   \"low_speed_bytes\": 1000, \"low_speed_time_s\": 1, \"max_body_bytes\": 200000},\n"
-            " \"sources\": [\n"
-            "  {\"name\": \"idx\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
-            "   \"links\": \"//ul[@class='list']//a/@href\", \"next\": \"//a[.='下一页']/@href\",\n"
-            "   \"region\": \"南岳区\"},\n"
-            "  {\"name\": \"pat\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
-            "   \"page_pattern\": \"index_{n}.html\", \"attachments\": false},\n"
-            "  {\"name\": \"rss\", \"kind\": \"feed\", \"url\": \"%s/rss.xml\"},\n"
-            "  {\"name\": \"sm\", \"kind\": \"sitemap\", \"url\": \"%s/sitemap_index.xml\"},\n"
-            "  {\"name\": \"api\", \"kind\": \"json_api\", \"url\": \"%s/api/list?page={page}\",\n"
-            "   \"items\": \"data.list\", \"item_url\": \"url\", \"item_date\": \"date\"},\n"
-            "  {\"name\": \"inbox\", \"kind\": \"dir\", \"path\": \"%s\"},\n"
-            "  {\"name\": \"bad\", \"kind\": \"html_index\", \"url\": \"%s/bad/list?l=/bad/status/404"
-            "&l=/bad/status/500&l=/bad/truncated/t&l=/bad/big/300000&l=/bad/redirect-loop/0"
-            "&l=/bad/slow/400/s&l=/bad/redirect/2/fine&l=/private/p.html\", \"respect_robots\": true},\n"
-            "  {\"name\": \"guarded\", \"kind\": \"feed\", \"url\": \"%s/rss.xml\",\n"
-            "   \"allow_private_networks\": false},\n"
-            "  {\"name\": \"capped\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
-            "   \"next\": \"//a[@class='next']/@href\", \"include\": [\"/art/\"], \"max_pages\": 2}\n"
-            " ]}\n",
-            t_env("REPORTD_TEST_BROKER"), extra_kafka, t_env("REPORTD_TEST_PG"), b, b, b, b, b,
-            g_inbox, b, b, b);
+    fprintf(
+        f,
+        "{\"kafka\": {\"bootstrap.servers\": \"%s\"%s},\n"
+        " \"postgres\": {\"conninfo\": \"%s\"},\n"
+        " \"log\": {\"level\": \"warn\"},\n"
+        " \"fetch\": {\"allow_private_networks\": true, \"per_host_delay_ms\": 0,\n"
+        "   \"per_host_concurrency\": 4, \"retry_base_ms\": 20, \"max_retries\": 1,\n"
+        "   \"low_speed_bytes\": 1000, \"low_speed_time_s\": 1, \"max_body_bytes\": 200000},\n"
+        " \"sources\": [\n"
+        "  {\"name\": \"idx\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
+        "   \"links\": \"//ul[@class='list']//a/@href\", \"next\": \"//a[.='下一页']/@href\",\n"
+        "   \"region\": \"南岳区\"},\n"
+        "  {\"name\": \"pat\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
+        "   \"page_pattern\": \"index_{n}.html\", \"attachments\": false},\n"
+        "  {\"name\": \"rss\", \"kind\": \"feed\", \"url\": \"%s/rss.xml\"},\n"
+        "  {\"name\": \"sm\", \"kind\": \"sitemap\", \"url\": \"%s/sitemap_index.xml\"},\n"
+        "  {\"name\": \"api\", \"kind\": \"json_api\", \"url\": \"%s/api/list?page={page}\",\n"
+        "   \"items\": \"data.list\", \"item_url\": \"url\", \"item_date\": \"date\"},\n"
+        "  {\"name\": \"inbox\", \"kind\": \"dir\", \"path\": \"%s\"},\n"
+        "  {\"name\": \"bad\", \"kind\": \"html_index\", \"url\": \"%s/bad/list?l=/bad/status/404"
+        "&l=/bad/status/500&l=/bad/truncated/t&l=/bad/big/300000&l=/bad/redirect-loop/0"
+        "&l=/bad/slow/400/s&l=/bad/redirect/2/fine&l=/private/p.html\", \"respect_robots\": "
+        "true},\n"
+        "  {\"name\": \"guarded\", \"kind\": \"feed\", \"url\": \"%s/rss.xml\",\n"
+        "   \"allow_private_networks\": false},\n"
+        "  {\"name\": \"capped\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
+        "   \"next\": \"//a[@class='next']/@href\", \"include\": [\"/art/\"], \"max_pages\": 2}\n"
+        " ]}\n",
+        t_env("REPORTD_TEST_BROKER"), extra_kafka, t_env("REPORTD_TEST_PG"), b, b, b, b, b, g_inbox,
+        b, b, b);
     fclose(f);
 }
 
@@ -225,7 +226,8 @@ static void test_fetch_passes(void)
     mkdir(g_inbox, 0755);
     const char *names[] = {"000_aa89ab494b992dd0", "001_0d3905432a1c49d2", "002_146ccfd4483b5f39",
                            "003_8b8a5fbdc8a96566", "004_c78fadb0904c8203"};
-    for (int i = 0; i < 5; i++) copy_seed(seeds, names[i], 1000 * (i + 1));
+    for (int i = 0; i < 5; i++)
+        copy_seed(seeds, names[i], 1000 * (i + 1));
     t_write_file(g_site, "000_aa89ab494b992dd0.docx", "PK\x03\x04 not really a docx\n");
     t_write_file(g_inbox, "a.txt", "某县教育局2023年工作总结\n");
     t_write_file(g_inbox, "b.html", "<html><title>工作计划</title></html>\n");
@@ -269,11 +271,14 @@ static void test_fetch_passes(void)
     CHECK_INT(s.region_ok, s.idx_docs);
     CHECK_INT(s.dir_files, 2);
     CHECK_INT(sql_long(pg, "SELECT count(*) FROM reports.fetch_state WHERE source = 'bad' "
-                           "AND last_error IS NOT NULL AND failures = 1"), 7);
+                           "AND last_error IS NOT NULL AND failures = 1"),
+              7);
     CHECK_INT(sql_long(pg, "SELECT count(*) FROM reports.fetch_state WHERE source = 'guarded' "
-                           "AND last_error LIKE '%refused address 127.0.0.1%'"), 1);
+                           "AND last_error LIKE '%refused address 127.0.0.1%'"),
+              1);
     CHECK_INT(sql_long(pg, "SELECT count(*) FROM reports.fetch_state WHERE source = 'idx' "
-                           "AND sha256 IS NOT NULL AND last_emitted IS NOT NULL"), 6);
+                           "AND sha256 IS NOT NULL AND last_emitted IS NOT NULL"),
+              6);
 
     /* 2. a second run (a new process: state comes from Postgres): nothing is produced.
      * Articles answer 304, so their attachments are not offered again. */
@@ -286,7 +291,8 @@ static void test_fetch_passes(void)
     expect("inbox", 1, 0, 0, 2, 0);
     expect("bad", 1, 0, 0, 1, 7);
     CHECK_INT(raw_count(rk), produced);
-    CHECK_INT(sql_long(pg, "SELECT max(failures) FROM reports.fetch_state WHERE source = 'bad'"), 2);
+    CHECK_INT(sql_long(pg, "SELECT max(failures) FROM reports.fetch_state WHERE source = 'bad'"),
+              2);
 
     /* 3. one report changes: produced once per source that lists it */
     char path[1024];
@@ -328,12 +334,14 @@ static void test_fetch_passes(void)
     CHECK_INT(in->failed, 1); /* the delivery failed */
     kill(broker, SIGUSR2);
     CHECK_INT(sql_long(pg, "SELECT count(*) FROM reports.fetch_state WHERE source = 'inbox' "
-                           "AND url LIKE '%/c.txt' AND sha256 IS NOT NULL"), 0);
+                           "AND url LIKE '%/c.txt' AND sha256 IS NOT NULL"),
+              0);
     /* ... and the next pass produces it */
     CHECK_INT(run_fetch(g_cfg), 0);
     expect("inbox", 1, 1, 0, 2, 0);
     CHECK_INT(sql_long(pg, "SELECT count(*) FROM reports.fetch_state WHERE source = 'inbox' "
-                           "AND url LIKE '%/c.txt' AND sha256 IS NOT NULL"), 1);
+                           "AND url LIKE '%/c.txt' AND sha256 IS NOT NULL"),
+              1);
 
     rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);

@@ -18,21 +18,22 @@ static void write_config(const char *path, int with_feed)
 {
     FILE *f = fopen(path, "w");
     if (!f) return;
-    fprintf(f,
-            "{\"kafka\": {\"bootstrap.servers\": \"%s\"},\n"
-            " \"postgres\": {\"conninfo\": \"%s\"},\n"
-            " \"fetch\": {\"allow_private_networks\": true, \"per_host_delay_ms\": 0,\n"
-            "   \"per_host_concurrency\": 4, \"low_speed_bytes\": 1, \"low_speed_time_s\": 600,\n"
-            "   \"timeout_s\": 600, \"respect_robots\": false},\n"
-            " \"sources\": [\n"
-            "  {\"name\": \"fast\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
-            "   \"links\": \"//ul[@class='list']//a/@href\", \"interval_s\": 1},\n"
-            "  {\"name\": \"slow\", \"kind\": \"html_index\", \"url\": \"%s/bad/slow/2000/listing\",\n"
-            "   \"interval_s\": 1}%s%s%s\n"
-            " ]}\n",
-            t_env("REPORTD_TEST_BROKER"), t_env("REPORTD_TEST_PG"), g_portal.base, g_portal.base,
-            with_feed ? ",\n  {\"name\": \"feed2\", \"kind\": \"feed\", \"url\": \"" : "",
-            with_feed ? g_portal.base : "", with_feed ? "/rss.xml\"}" : "");
+    fprintf(
+        f,
+        "{\"kafka\": {\"bootstrap.servers\": \"%s\"},\n"
+        " \"postgres\": {\"conninfo\": \"%s\"},\n"
+        " \"fetch\": {\"allow_private_networks\": true, \"per_host_delay_ms\": 0,\n"
+        "   \"per_host_concurrency\": 4, \"low_speed_bytes\": 1, \"low_speed_time_s\": 600,\n"
+        "   \"timeout_s\": 600, \"respect_robots\": false},\n"
+        " \"sources\": [\n"
+        "  {\"name\": \"fast\", \"kind\": \"html_index\", \"url\": \"%s/jyj/index.html\",\n"
+        "   \"links\": \"//ul[@class='list']//a/@href\", \"interval_s\": 1},\n"
+        "  {\"name\": \"slow\", \"kind\": \"html_index\", \"url\": \"%s/bad/slow/2000/listing\",\n"
+        "   \"interval_s\": 1}%s%s%s\n"
+        " ]}\n",
+        t_env("REPORTD_TEST_BROKER"), t_env("REPORTD_TEST_PG"), g_portal.base, g_portal.base,
+        with_feed ? ",\n  {\"name\": \"feed2\", \"kind\": \"feed\", \"url\": \"" : "",
+        with_feed ? g_portal.base : "", with_feed ? "/rss.xml\"}" : "");
     fclose(f);
 }
 
@@ -47,7 +48,8 @@ static void *role_thread(void *arg)
 static long wait_for(rd_kafka_t *rk, long n)
 {
     long got = 0;
-    for (int i = 0; i < 600 && (got = raw_count(rk)) < n; i++) usleep(100000);
+    for (int i = 0; i < 600 && (got = raw_count(rk)) < n; i++)
+        usleep(100000);
     return got;
 }
 
@@ -76,8 +78,7 @@ static void test_role_loop(void)
     snprintf(path2, sizeof path2, "%s/role2.json", tmp);
     write_config(path, 0);
     write_config(path2, 1);
-    snprintf(cmd, sizeof cmd, "'%s' migrate --config '%s' >/dev/null", getenv("REPORTD_BIN"),
-             path);
+    snprintf(cmd, sizeof cmd, "'%s' migrate --config '%s' >/dev/null", getenv("REPORTD_BIN"), path);
     REQUIRE(system(cmd) == 0);
 
     rd_config cfg;

@@ -63,15 +63,21 @@ static got fetch_one(const rd_fetch_settings *s, const char *path, const char *e
     got g;
     memset(&g, 0, sizeof g);
     char url[512];
-    if (path[0] != '/') snprintf(url, sizeof url, "%s", path); /* a full URL */
-    else url_of(url, sizeof url, path);
+    if (path[0] != '/')
+        snprintf(url, sizeof url, "%s", path); /* a full URL */
+    else
+        url_of(url, sizeof url, path);
     rd_buf err = RD_BUF_INIT;
     rd_fetcher *f = rd_fetcher_new(s, &err);
     rd_buf_free(&err);
     if (!f) return g;
-    rd_http_request req = {.url = url, .etag = etag, .allowlist = allowlist,
-                           .allow_private = allow_private, .respect_robots = robots,
-                           .done = on_done, .arg = &g};
+    rd_http_request req = {.url = url,
+                           .etag = etag,
+                           .allowlist = allowlist,
+                           .allow_private = allow_private,
+                           .respect_robots = robots,
+                           .done = on_done,
+                           .arg = &g};
     rd_fetcher_submit(f, &req);
     while (rd_fetcher_step(f, 500) > 0) {
     }
@@ -284,7 +290,8 @@ static void run_batch(const rd_fetch_settings *s, const char *tmpl, int n)
     while (rd_fetcher_step(f, 500) > 0) {
     }
     rd_fetcher_free(f);
-    for (int i = 0; i < n && i < 32; i++) CHECK_INT(g[i].error, RD_FETCH_OK);
+    for (int i = 0; i < n && i < 32; i++)
+        CHECK_INT(g[i].error, RD_FETCH_OK);
 }
 
 static void test_politeness(void)
@@ -324,8 +331,8 @@ static void test_politeness(void)
 int main(void)
 {
     t_env_or_skip("REPORTD_BIN");
-    snprintf(g_dir, sizeof g_dir, "%s/reportd-fetcher-%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (int)getpid());
+    snprintf(g_dir, sizeof g_dir, "%s/reportd-fetcher-%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
     mkdir(g_dir, 0755);
     snprintf(g_log, sizeof g_log, "%s/requests.log", g_dir);
     char sub[300];
@@ -336,9 +343,14 @@ int main(void)
         fprintf(stderr, "cannot start dev-portal\n");
         return 1;
     }
-    const t_case cases[] = {T(test_ok_and_conditional_get), T(test_retries),
-                            T(test_slow_truncated_big), T(test_redirects), T(test_ssrf_guard),
-                            T(test_robots), T(test_cancel_on_free), T(test_politeness)};
+    const t_case cases[] = {T(test_ok_and_conditional_get),
+                            T(test_retries),
+                            T(test_slow_truncated_big),
+                            T(test_redirects),
+                            T(test_ssrf_guard),
+                            T(test_robots),
+                            T(test_cancel_on_free),
+                            T(test_politeness)};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int before = t_failures;
         cases[i].fn();

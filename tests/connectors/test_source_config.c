@@ -39,20 +39,21 @@ static void expect_error(const char *text, const char *want)
 static void test_every_kind_loads(void)
 {
     size_t n = 0;
-    char *err = load("{\"sources\": [\n"
-                     "{\"name\": \"a\", \"kind\": \"html_index\", \"url\": \"http://p.example/i.html\",\n"
-                     " \"links\": \"//ul[@class='list']//a/@href\", \"next\": \"//a[.='下一页']/@href\",\n"
-                     " \"region\": \"南岳区\", \"interval_s\": 600, \"include\": [\"/art/\"],\n"
-                     " \"allowlist\": [\"10.0.0.0/8\"], \"respect_robots\": false},\n"
-                     "{\"name\": \"b\", \"kind\": \"feed\", \"url\": \"http://p.example/rss.xml\"},\n"
-                     "{\"name\": \"c\", \"kind\": \"sitemap\", \"url\": \"https://p.example/s.xml\"},\n"
-                     "{\"name\": \"d\", \"kind\": \"json_api\", \"url\": \"http://p.example/api?page={page}\",\n"
-                     " \"items\": \"data.list\", \"item_url\": \"url\", \"item_title\": \"title\",\n"
-                     " \"item_date\": \"date\"},\n"
-                     "{\"name\": \"e\", \"kind\": \"dir\", \"path\": \"/tmp\"},\n"
-                     "{\"name\": \"f\", \"kind\": \"html_index\", \"url\": \"http://p.example/\",\n"
-                     " \"page_pattern\": \"index_{n}.html\", \"max_pages\": 3}\n]}\n",
-                     &n);
+    char *err = load(
+        "{\"sources\": [\n"
+        "{\"name\": \"a\", \"kind\": \"html_index\", \"url\": \"http://p.example/i.html\",\n"
+        " \"links\": \"//ul[@class='list']//a/@href\", \"next\": \"//a[.='下一页']/@href\",\n"
+        " \"region\": \"南岳区\", \"interval_s\": 600, \"include\": [\"/art/\"],\n"
+        " \"allowlist\": [\"10.0.0.0/8\"], \"respect_robots\": false},\n"
+        "{\"name\": \"b\", \"kind\": \"feed\", \"url\": \"http://p.example/rss.xml\"},\n"
+        "{\"name\": \"c\", \"kind\": \"sitemap\", \"url\": \"https://p.example/s.xml\"},\n"
+        "{\"name\": \"d\", \"kind\": \"json_api\", \"url\": \"http://p.example/api?page={page}\",\n"
+        " \"items\": \"data.list\", \"item_url\": \"url\", \"item_title\": \"title\",\n"
+        " \"item_date\": \"date\"},\n"
+        "{\"name\": \"e\", \"kind\": \"dir\", \"path\": \"/tmp\"},\n"
+        "{\"name\": \"f\", \"kind\": \"html_index\", \"url\": \"http://p.example/\",\n"
+        " \"page_pattern\": \"index_{n}.html\", \"max_pages\": 3}\n]}\n",
+        &n);
     CHECK_STR(err, "");
     CHECK_INT(n, 6);
     free(err);
@@ -68,14 +69,17 @@ static void test_errors_name_file_line_key(void)
                  "3: sources[1].kind: unknown kind \"rss\"");
     expect_error("{\"sources\": [\n{\"name\": \"a\", \"kind\": \"feed\"}]}\n",
                  "2: sources[0].url: required for kind feed");
-    expect_error("{\"sources\": [\n{\"name\": \"a\", \"kind\": \"feed\",\n \"url\": \"file:///etc/passwd\"}]}\n",
+    expect_error("{\"sources\": [\n{\"name\": \"a\", \"kind\": \"feed\",\n \"url\": "
+                 "\"file:///etc/passwd\"}]}\n",
                  "3: sources[0].url: expected an http:// or https:// URL");
-    expect_error("{\"sources\": [\n{\"name\": \"a\", \"kind\": \"html_index\", \"url\": \"http://x/\",\n"
-                 " \"links\": \"//a[@href\"}]}\n",
-                 "3: sources[0].links: invalid XPath expression");
-    expect_error("{\"sources\": [\n{\"name\": \"a\", \"kind\": \"html_index\", \"url\": \"http://x/\",\n"
-                 " \"page_pattern\": \"index.html\"}]}\n",
-                 "3: sources[0].page_pattern: must contain {n}");
+    expect_error(
+        "{\"sources\": [\n{\"name\": \"a\", \"kind\": \"html_index\", \"url\": \"http://x/\",\n"
+        " \"links\": \"//a[@href\"}]}\n",
+        "3: sources[0].links: invalid XPath expression");
+    expect_error(
+        "{\"sources\": [\n{\"name\": \"a\", \"kind\": \"html_index\", \"url\": \"http://x/\",\n"
+        " \"page_pattern\": \"index.html\"}]}\n",
+        "3: sources[0].page_pattern: must contain {n}");
     expect_error("{\"sources\": [\n{\"name\": \"a\", \"kind\": \"feed\", \"url\": \"http://x/\",\n"
                  " \"allowlist\": [\"intranet\"]}]}\n",
                  "3: sources[0].allowlist: \"intranet\" is not an IP address or CIDR block");
@@ -85,9 +89,10 @@ static void test_errors_name_file_line_key(void)
     expect_error("{\"sources\": [{\"name\": \"a\", \"kind\": \"feed\", \"url\": \"http://x/\"},\n"
                  "{\"name\": \"a\", \"kind\": \"dir\", \"path\": \"/tmp\"}]}\n",
                  "2: sources[1].name: \"a\" is already used by sources[0]");
-    expect_error("{\"sources\": [\n{\"name\": \"a\", \"kind\": \"json_api\", \"url\": \"http://x/\",\n"
-                 " \"items\": \"data.list\"}]}\n",
-                 "2: sources[0]: missing required key \"item_url\"");
+    expect_error(
+        "{\"sources\": [\n{\"name\": \"a\", \"kind\": \"json_api\", \"url\": \"http://x/\",\n"
+        " \"items\": \"data.list\"}]}\n",
+        "2: sources[0]: missing required key \"item_url\"");
     expect_error("{\"sources\": [\n{\"kind\": \"dir\", \"path\": \"/tmp\"}]}\n",
                  "2: sources[0].name: expected a non-empty string");
     expect_error("{\"sources\": [\n 42]}\n", "2: sources[0]: expected an object");
@@ -101,7 +106,8 @@ static void test_split_is_stable_and_total(void)
     const char *names[] = {"nanyue-edu", "furong-edu", "zhijiang", "guzhang", "inbox", "x", "y"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         int owners = 0;
-        for (int inst = 0; inst < 3; inst++) owners += rd_fetch_assigned(names[i], inst, 3);
+        for (int inst = 0; inst < 3; inst++)
+            owners += rd_fetch_assigned(names[i], inst, 3);
         CHECK_INT(owners, 1);
         CHECK(rd_fetch_assigned(names[i], 0, 1));
         CHECK_INT(rd_source_hash(names[i]), rd_source_hash(names[i]));

@@ -94,10 +94,11 @@ static int v6_private(const char *addr)
 
 static void test_ssrf_classes(void)
 {
-    const char *blocked[] = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+    const char *blocked[] = {"127.0.0.1",   "10.1.2.3",        "172.16.0.1", "172.31.255.255",
                              "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-                             "224.0.0.1", "255.255.255.255"};
-    for (size_t i = 0; i < sizeof blocked / sizeof *blocked; i++) CHECK(v4_private(blocked[i]));
+                             "224.0.0.1",   "255.255.255.255"};
+    for (size_t i = 0; i < sizeof blocked / sizeof *blocked; i++)
+        CHECK(v4_private(blocked[i]));
     CHECK(!v4_private("8.8.8.8"));
     CHECK(!v4_private("172.32.0.1"));
     CHECK(!v4_private("58.20.1.1"));
