@@ -1,6 +1,7 @@
 #include "connectors/kafka_client.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "connectors/kafka_conf.h"
@@ -32,6 +33,11 @@ rd_kafka_t *rd_kafka_consumer_from_settings(const rd_kafka_settings *ks, const c
         rd_kafka_conf_put(conf, "heartbeat.interval.ms", heartbeat, err) ||
         rd_kafka_conf_put(conf, "enable.partition.eof", partition_eof ? "true" : "false", err))
         goto fail;
+    /* new messages reach an idle consumer within 50 ms (unless configured otherwise) */
+    int fetch_wait_set = 0;
+    for (size_t i = 0; i < ks->librdkafka.n; i++)
+        fetch_wait_set |= strcmp(ks->librdkafka.keys[i], "fetch.wait.max.ms") == 0;
+    if (!fetch_wait_set && rd_kafka_conf_put(conf, "fetch.wait.max.ms", "50", err)) goto fail;
     if (rebalance) rd_kafka_conf_set_rebalance_cb(conf, rebalance);
     rd_kafka_conf_set_opaque(conf, opaque);
     char errstr[512];

@@ -10,6 +10,7 @@
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
+#define IDLE_POLL_S 0.02 /* nothing consumed for this long: write the partial batch */
 
 typedef struct loader {
     const rd_loader_params *p;
@@ -312,18 +313,23 @@ int rd_loader_run(const rd_loader_params *p)
         size_t batch_size = (size_t)c->load.batch_size;
         double latency = (double)c->load.batch_latency_ms / 1000.0;
         rd_role_config_release(p->ctl, c);
-        int finished = p->end && range_finished(&l);
+        int finished = p->end && range_finished(&l), idle = 0;
         if (!stopping && !finished && l.batch.n < batch_size) {
             double wait = latency;
             if (l.batch.n) wait = l.batch_started + latency - rd_now_s();
-            if (wait > 0.1) wait = 0.1;
+            if (wait > (l.batch.n ? IDLE_POLL_S : 0.1)) wait = l.batch.n ? IDLE_POLL_S : 0.1;
             rd_kafka_message_t *m = rd_kafka_consumer_poll(l.rk, wait > 0 ? (int)(wait * 1000) : 0);
             if (m) {
                 on_message(&l, m);
                 rd_kafka_message_destroy(m);
+            } else {
+                idle = 1;
             }
         }
-        int due = l.batch.n >= batch_size || (l.batch.n && rd_now_s() - l.batch_started >= latency);
+        /* a batch is written when full, when its latency is up, or as soon as nothing more
+         * is waiting (so a lone document does not wait for the latency bound) */
+        int due = l.batch.n >= batch_size || (l.batch.n && rd_now_s() - l.batch_started >= latency) ||
+                  (l.batch.n && idle);
         if (due || stopping || finished) {
             if (flush_batch(&l, stopping || finished) && l.fatal) goto out;
         }

@@ -400,8 +400,10 @@ int rd_transform_run(const rd_transform_params *p)
         atomic_store(&p->ctl->heartbeat, (long)time(NULL));
         int stopping = atomic_load(&p->ctl->stop);
         int finished = p->end && range_finished(&t);
+        int idle = 0;
         if (!stopping && !finished) {
-            rd_kafka_message_t *m = rd_kafka_consumer_poll(t.consumer, 100);
+            rd_kafka_message_t *m = rd_kafka_consumer_poll(t.consumer, t.n ? 20 : 100);
+            if (!m) idle = 1;
             if (m) {
                 if (accept_message(&t, m)) {
                     if (batch_add(&t, m)) {
@@ -419,7 +421,7 @@ int rd_transform_run(const rd_transform_params *p)
             rd_kafka_poll(t.producer, 0);
         }
         if (t.n >= BATCH_MESSAGES || (t.n && rd_now_s() - batch_started >= BATCH_WAIT_S) ||
-            stopping || finished)
+            (t.n && idle) || stopping || finished)
             finish_batch(&t);
         double now = rd_now_s();
         if (now - last_report >= 1.0) {

@@ -190,24 +190,15 @@ static void copy_text(rd_buf *b, const char *s)
         rd_buf_puts(b, "\\N");
         return;
     }
-    rd_buf_reserve(b, strlen(s) + 8);
-    for (; *s; s++) {
-        switch (*s) {
-        case '\\':
-            rd_buf_puts(b, "\\\\");
-            break;
-        case '\n':
-            rd_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            rd_buf_puts(b, "\\r");
-            break;
-        case '\t':
-            rd_buf_puts(b, "\\t");
-            break;
-        default:
-            rd_buf_putc(b, *s);
-        }
+    /* runs without special characters are appended whole */
+    for (;;) {
+        size_t run = strcspn(s, "\\\n\r\t");
+        if (run) rd_buf_append(b, s, run);
+        s += run;
+        if (!*s) return;
+        const char *esc = *s == '\\' ? "\\\\" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : "\\t";
+        rd_buf_append(b, esc, 2);
+        s++;
     }
 }
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Fetch -> queryable latency: produces one new reports.raw message at a time (as the fetch
+role would) and waits until its document row is visible in PostgreSQL; prints p50/p90/p99.
+Uses kcat and psql; the broker and database come from REPORTD_TEST_BROKER and PG* env."""
+import argparse
+import base64
+import hashlib
+import json
+import subprocess
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--docs", type=int, default=50)
+ap.add_argument("--seed", required=True)
+a = ap.parse_args()
+import os
+broker = os.environ["REPORTD_TEST_BROKER"]
+body = open(a.seed, "rb").read()
+psql = subprocess.Popen(["psql", "-XAtq"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+
+def visible(doc_id):
+    psql.stdin.write("SELECT count(*) FROM reports.documents WHERE doc_id = '%s';\n" % doc_id)
+    return psql.stdout.readline().strip() == "1"
+
+
+# warm-up: the first message also waits for the consumer groups to form
+lat = []
+for i in range(a.docs + 1):
+    url = "http://portal.test/latency/%d-%d.txt" % (os.getpid(), i)
+    doc_id = hashlib.sha256(url.encode()).hexdigest()[:16]
+    data = body + ("\n%d\n" % i).encode()
+    msg = {"schema": 1, "doc_id": doc_id, "source": "bench", "url": url, "final_url": url,
+           "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "http_status": 200,
+           "content_type": "text/plain; charset=utf-8", "sha256": hashlib.sha256(data).hexdigest(),
+           "region": "南岳区", "body_base64": base64.b64encode(data).decode()}
+    t0 = time.monotonic()
+    subprocess.run(["kcat", "-P", "-b", broker, "-t", "reports.raw", "-k", doc_id],
+                   input=json.dumps(msg).encode(), check=True)
+    deadline = t0 + (120 if i == 0 else 30)
+    while not visible(doc_id):
+        if time.monotonic() > deadline:
+            raise SystemExit("document %s not loaded within the deadline" % doc_id)
+        time.sleep(0.005)
+    if i > 0:
+        lat.append(time.monotonic() - t0)
+lat.sort()
+q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]
+print("fetch->queryable latency over %d documents: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms"
+      % (len(lat), q(0.50) * 1000, q(0.90) * 1000, q(0.99) * 1000, lat[-1] * 1000))
