@@ -2,7 +2,8 @@
  *
  * A heading is a numbered marker at the start of a line (after blanks): "一、" style,
  * "(一)"/"（一）" style, "1." / "1、" / "1．" style (a bare "1" directly followed by text counts
- * when the numbering sequence confirms it), and "(1)" style. Depth follows the order in
+ * when the numbering sequence confirms it). "(1)", "①", "第一" and "一是" items are points
+ * inside a section, not headings (GOLD_GUIDE.md). Depth follows the order in
  * which marker styles first appear, so repeated or skipped numbers ("(三)" twice) never
  * misnest a section. The title runs to the first 。：:；; or the line end; the body may go on
  * on the same line. Each section's part (review/problems/plan) comes from its top-level
@@ -17,7 +18,7 @@
 #include "transforms/rules/parts.h"
 #include "transforms/segment_scan.h"
 
-enum { STYLE_CN = 0, STYLE_PAREN_CN, STYLE_ARABIC, STYLE_PAREN_ARABIC, STYLE_COUNT };
+enum { STYLE_CN = 0, STYLE_PAREN_CN, STYLE_ARABIC, STYLE_COUNT };
 
 /* A short unnumbered line that names a part of the report ("2026年重点工作"). */
 typedef struct part_line {
@@ -109,10 +110,6 @@ static int scan_marker(const rd_cptext *t, size_t p, heading *h)
     if (is_open_paren(cp[p])) {
         if ((k = cn_ordinal(t, p + 1, &num)) > 0 && is_close_paren(cp[p + 1 + k])) {
             h->style = STYLE_PAREN_CN, h->num = num, h->marker_end = p + k + 2;
-            return 1;
-        }
-        if ((k = arabic_ordinal(t, p + 1, &num)) > 0 && is_close_paren(cp[p + 1 + k])) {
-            h->style = STYLE_PAREN_ARABIC, h->num = num, h->marker_end = p + k + 2;
             return 1;
         }
         return 0;
