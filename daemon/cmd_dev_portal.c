@@ -15,6 +15,7 @@
  *   redirect-to?url=U      one redirect to U
  *   big/BYTES              a page of BYTES bytes
  *   counter/ID             content that changes on every request
+ *   headers                the request's User-Agent and Accept-Encoding, as text
  *   list?l=PATH&l=PATH...  a listing page linking to the given paths
  * The folder is rescanned when its mtime changes (a report added) or on SIGHUP; article
  * files are read on each request, so an edited report is served changed. --log FILE
@@ -450,6 +451,13 @@ static enum MHD_Result serve_bad(portal *p, struct MHD_Connection *c, const char
         rd_buf_printf(&b, "<html><body><h1>工作总结 %s</h1><p>version %ld</p></body></html>\n", id,
                       bump(p, path));
         return send_buf(p, c, path, 200, "text/html; charset=utf-8", &b);
+    }
+    if (!strcmp(rest, "headers")) {
+        const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+        const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+        rd_buf b = RD_BUF_INIT;
+        rd_buf_printf(&b, "User-Agent: %s\nAccept-Encoding: %s\n", ua ? ua : "", ae ? ae : "");
+        return send_buf(p, c, path, 200, "text/plain", &b);
     }
     if (!strcmp(rest, "list")) {
         rd_buf b = RD_BUF_INIT;

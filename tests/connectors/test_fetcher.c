@@ -102,6 +102,32 @@ static void test_ok_and_conditional_get(void)
     CHECK_INT(c.status, 200);
 }
 
+/* Body of a fetch, for checks on what the server saw. */
+static void on_body(const rd_http_result *r, void *arg)
+{
+    rd_buf *out = arg;
+    if (r->body->data) rd_buf_append(out, r->body->data, r->body->len);
+}
+
+static void test_user_agent_and_encoding(void)
+{
+    rd_fetch_settings s = settings();
+    rd_buf err = RD_BUF_INIT, body = RD_BUF_INIT;
+    rd_fetcher *f = rd_fetcher_new(&s, &err);
+    REQUIRE(f);
+    char url[256];
+    url_of(url, sizeof url, "/bad/headers");
+    rd_http_request req = {.url = url, .allow_private = 1, .done = on_body, .arg = &body};
+    rd_fetcher_submit(f, &req);
+    while (rd_fetcher_step(f, 500) > 0) {
+    }
+    rd_fetcher_free(f);
+    CHECK(body.data && strstr(body.data, "User-Agent: reportd/" REPORTD_VERSION "\n"));
+    CHECK(body.data && strstr(body.data, "gzip") && strstr(body.data, "deflate"));
+    rd_buf_free(&body);
+    rd_buf_free(&err);
+}
+
 static void test_retries(void)
 {
     rd_fetch_settings s = settings();
@@ -344,6 +370,7 @@ int main(void)
         return 1;
     }
     const t_case cases[] = {T(test_ok_and_conditional_get),
+                            T(test_user_agent_and_encoding),
                             T(test_retries),
                             T(test_slow_truncated_big),
                             T(test_redirects),
