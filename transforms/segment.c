@@ -176,12 +176,20 @@ static int first_year(const rd_cptext *t, size_t a, size_t b)
 /* Part named by the first part keyword in [a, b), or -1. */
 static int part_of_title(const rd_cptext *t, size_t a, size_t b)
 {
+    int found[3] = {0, 0, 0}, weak_plan = 0;
     for (size_t i = a; i < b; i++)
-        for (size_t r = 0; r < sizeof RD_PART_RULES / sizeof *RD_PART_RULES; r++)
-            if (rd_cp_match(t, i, RD_PART_RULES[r].word) &&
-                i + rd_cp_match(t, i, RD_PART_RULES[r].word) <= b)
-                return (int)RD_PART_RULES[r].part;
-    return -1;
+        for (size_t r = 0; r < sizeof RD_PART_RULES / sizeof *RD_PART_RULES; r++) {
+            size_t m = rd_cp_match(t, i, RD_PART_RULES[r].word);
+            if (!m || i + m > b) continue;
+            if (RD_PART_RULES[r].weak)
+                weak_plan = 1;
+            else
+                found[RD_PART_RULES[r].part] = 1;
+        }
+    if (found[RD_PART_PROBLEMS]) return RD_PART_PROBLEMS;
+    if (found[RD_PART_PLAN]) return RD_PART_PLAN;
+    if (found[RD_PART_REVIEW]) return RD_PART_REVIEW;
+    return weak_plan ? RD_PART_PLAN : -1;
 }
 
 int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)

@@ -125,6 +125,18 @@ static void test_parts(void)
     rd_document_clear(&doc);
 }
 
+static void test_weak_plan_words(void)
+{
+    /* 主要工作 names a plan only when nothing else in the title names a part */
+    rd_document doc;
+    REQUIRE(x_run("一、主要工作及成效\n二、存在问题\n三、主要工作\n", &doc) == 0);
+    REQUIRE(doc.n_sections == 3);
+    CHECK_INT(doc.sections[0].part, RD_PART_REVIEW);
+    CHECK_INT(doc.sections[1].part, RD_PART_PROBLEMS);
+    CHECK_INT(doc.sections[2].part, RD_PART_PLAN);
+    rd_document_clear(&doc);
+}
+
 static void test_unnumbered_part_lines(void)
 {
     /* a provincial report: unnumbered part titles, numbered task headings under them */
@@ -159,4 +171,5 @@ static void test_empty(void)
 }
 
 TEST_MAIN(T(test_styles_and_depth), T(test_full_width_and_titles), T(test_bare_number_headings),
-          T(test_not_headings), T(test_parts), T(test_unnumbered_part_lines), T(test_empty))
+          T(test_not_headings), T(test_parts), T(test_weak_plan_words),
+          T(test_unnumbered_part_lines), T(test_empty))
