@@ -123,6 +123,9 @@ static void test_units(void)
     expect_one("四所学校顺利迁入全新校园。", "四所", 4, "所", RD_QUAL_NONE, RD_KIND_ACTUAL);
     expect_one("掌握两项体育运动技能。", "两项", 2, "项", RD_QUAL_NONE, RD_KIND_ACTUAL);
     expect_one("检查70余家次。", "70余家次", 70, "家次", RD_QUAL_OVER, RD_KIND_ACTUAL);
+    expect_one("新建校舍5000㎡。", "5000㎡", 5000, "㎡", RD_QUAL_NONE, RD_KIND_ACTUAL);
+    expect_one("生均公用经费小学650元/生。", "650元", 650, "元", RD_QUAL_NONE, RD_KIND_ACTUAL);
+    expect_none("联系电话:0743-4721234。");
     expect_one("粮食产量1.4万亿斤。", "1.4万亿斤", 1.4e12, "斤", RD_QUAL_NONE, RD_KIND_ACTUAL);
     /* medals */
     rd_document doc;

@@ -54,6 +54,7 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
     {"块", NULL, 0},
     {"平方米", NULL, 0},
     {"平米", NULL, 0},
+    {"㎡", NULL, 0},
     {"平方公里", NULL, 0},
     {"公里", NULL, 0},
     {"厘米", NULL, 0},
