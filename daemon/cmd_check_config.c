@@ -40,13 +40,22 @@ static void write_string(yajl_gen g, const char *s)
 static void write_node(yajl_gen g, const rd_jnode *n)
 {
     switch (n->type) {
-    case RD_JNULL: yajl_gen_null(g); break;
-    case RD_JBOOL: yajl_gen_bool(g, n->boolean); break;
-    case RD_JNUMBER: yajl_gen_number(g, n->str, strlen(n->str)); break;
-    case RD_JSTRING: write_string(g, n->str); break;
+    case RD_JNULL:
+        yajl_gen_null(g);
+        break;
+    case RD_JBOOL:
+        yajl_gen_bool(g, n->boolean);
+        break;
+    case RD_JNUMBER:
+        yajl_gen_number(g, n->str, strlen(n->str));
+        break;
+    case RD_JSTRING:
+        write_string(g, n->str);
+        break;
     case RD_JARRAY:
         yajl_gen_array_open(g);
-        for (size_t i = 0; i < n->n; i++) write_node(g, n->items[i]);
+        for (size_t i = 0; i < n->n; i++)
+            write_node(g, n->items[i]);
         yajl_gen_array_close(g);
         break;
     case RD_JOBJECT:
@@ -55,7 +64,8 @@ static void write_node(yajl_gen g, const rd_jnode *n)
             rd_jg_key(g, n->items[i]->key);
             if (secret_source_key(n->items[i]->key) && n->items[i]->type != RD_JNULL)
                 rd_jg_str(g, NULL, "***");
-            else write_node(g, n->items[i]);
+            else
+                write_node(g, n->items[i]);
         }
         yajl_gen_map_close(g);
         break;
@@ -73,9 +83,15 @@ static int run_check_config(int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "c:q", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'c': path = optarg; break;
-        case 'q': quiet = 1; break;
-        default: fputs(rd_cmd_check_config.usage, stderr); return RD_EXIT_USAGE;
+        case 'c':
+            path = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        default:
+            fputs(rd_cmd_check_config.usage, stderr);
+            return RD_EXIT_USAGE;
         }
     }
     if (optind < argc) path = argv[optind++];
@@ -114,7 +130,8 @@ static int run_check_config(int argc, char **argv)
         rd_jg_key(g, "effective");
         rd_config_dump(&cfg, g);
         rd_jg_key(g, "sources");
-        if (cfg.sources) write_node(g, cfg.sources);
+        if (cfg.sources)
+            write_node(g, cfg.sources);
         else {
             yajl_gen_array_open(g);
             yajl_gen_array_close(g);

@@ -22,14 +22,23 @@ static int run_run(int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "c:r:i:", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'c': config_path = optarg; break;
-        case 'r': roles_arg = optarg; break;
-        case 'i': instance_arg = optarg; break;
-        default: fputs(rd_cmd_run.usage, stderr); return RD_EXIT_USAGE;
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'r':
+            roles_arg = optarg;
+            break;
+        case 'i':
+            instance_arg = optarg;
+            break;
+        default:
+            fputs(rd_cmd_run.usage, stderr);
+            return RD_EXIT_USAGE;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "reportd run: unexpected argument '%s'\n%s", argv[optind], rd_cmd_run.usage);
+        fprintf(stderr, "reportd run: unexpected argument '%s'\n%s", argv[optind],
+                rd_cmd_run.usage);
         return RD_EXIT_USAGE;
     }
     const rd_role_def all[] = {
@@ -72,21 +81,20 @@ static int run_run(int argc, char **argv)
 const rd_command rd_cmd_run = {
     .name = "run",
     .summary = "run the daemon (fetch, transform and load roles)",
-    .usage =
-        "usage: reportd run [--config FILE] [--role fetch,transform,load] [--instance I/N]\n"
-        "\n"
-        "Runs the pipeline as a service until SIGTERM or SIGINT (which drain: in-flight\n"
-        "batches are finished and committed within runtime.shutdown_grace_s). SIGHUP\n"
-        "re-reads the config file; an invalid file is logged and the old config kept.\n"
-        "\n"
-        "  --config FILE     JSON config (default: $REPORTD_CONFIG, else built-in defaults;\n"
-        "                    REPORTD_<SECTION>_<KEY> environment variables override keys)\n"
-        "  --role LIST       roles to host, comma-separated (default: all three)\n"
-        "  --instance I/N    this fetcher handles the sources whose name hashes to I mod N\n"
-        "\n"
-        "Serves /metrics, /healthz and /readyz on http.listen (default 127.0.0.1:9464).\n"
-        "Under systemd (Type=notify) it reports READY=1 once Postgres and Kafka answer,\n"
-        "STATUS= lines, STOPPING=1 and WATCHDOG=1 when WatchdogSec= is set.\n"
-        "exit codes: 0 clean stop, 1 runtime failure, 2 usage or config error\n",
+    .usage = "usage: reportd run [--config FILE] [--role fetch,transform,load] [--instance I/N]\n"
+             "\n"
+             "Runs the pipeline as a service until SIGTERM or SIGINT (which drain: in-flight\n"
+             "batches are finished and committed within runtime.shutdown_grace_s). SIGHUP\n"
+             "re-reads the config file; an invalid file is logged and the old config kept.\n"
+             "\n"
+             "  --config FILE     JSON config (default: $REPORTD_CONFIG, else built-in defaults;\n"
+             "                    REPORTD_<SECTION>_<KEY> environment variables override keys)\n"
+             "  --role LIST       roles to host, comma-separated (default: all three)\n"
+             "  --instance I/N    this fetcher handles the sources whose name hashes to I mod N\n"
+             "\n"
+             "Serves /metrics, /healthz and /readyz on http.listen (default 127.0.0.1:9464).\n"
+             "Under systemd (Type=notify) it reports READY=1 once Postgres and Kafka answer,\n"
+             "STATUS= lines, STOPPING=1 and WATCHDOG=1 when WatchdogSec= is set.\n"
+             "exit codes: 0 clean stop, 1 runtime failure, 2 usage or config error\n",
     .run = run_run,
 };

@@ -136,7 +136,8 @@ rd_http_endpoint *rd_http_endpoint_start(const char *listen, rd_readiness_fn rea
         rd_buf_printf(err, "http.listen: expected HOST:PORT, got \"%s\"", listen);
         goto fail;
     }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     char portbuf[16];
     snprintf(portbuf, sizeof portbuf, "%d", port);
@@ -152,9 +153,9 @@ rd_http_endpoint *rd_http_endpoint_start(const char *listen, rd_readiness_fn rea
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
     ep->daemon = MHD_start_daemon(
-        flags, (uint16_t)port, NULL, NULL, on_request, ep, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_error, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
+        flags, (uint16_t)port, NULL, NULL, on_request, ep, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+        NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
     if (!ep->daemon) {
         rd_buf_printf(err, "http.listen: cannot listen on %s (address in use or not local?)",
                       listen);

@@ -16,7 +16,8 @@ static int send_state(const char *state, const char *status)
         if (msg.len) rd_buf_putc(&msg, '\n');
         rd_buf_puts(&msg, "STATUS=");
         /* STATUS is one line: newlines would start new assignments. */
-        for (const char *p = status; *p; p++) rd_buf_putc(&msg, *p == '\n' ? ' ' : *p);
+        for (const char *p = status; *p; p++)
+            rd_buf_putc(&msg, *p == '\n' ? ' ' : *p);
     }
     int rc = msg.data ? sd_notify(0, msg.data) : 0;
     if (rc < 0)

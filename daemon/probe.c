@@ -43,8 +43,10 @@ int rd_probe_postgres(const rd_config *cfg, int timeout_s, rd_buf *why)
         goto done;
     }
     PGresult *r = PQexec(c, "SELECT 1");
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) rc = 0;
-    else put_line(why, "postgres: ", PQerrorMessage(c));
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        rc = 0;
+    else
+        put_line(why, "postgres: ", PQerrorMessage(c));
     PQclear(r);
 done:
     PQfinish(c);

@@ -85,7 +85,8 @@ int rd_runtime_select_roles(const char *list, const rd_role_def *all, size_t n_a
     int rc = -1;
     for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         size_t i = 0;
-        while (i < n_all && strcmp(all[i].name, name)) i++;
+        while (i < n_all && strcmp(all[i].name, name))
+            i++;
         if (i == n_all) {
             rd_buf_printf(err, "--role: unknown role \"%s\" (expected fetch, transform, load)",
                           name);
@@ -144,9 +145,11 @@ static void *probe_main(void *arg)
         rd_role_config_release(&ctl, cfg);
         pthread_mutex_lock(&rt->lock);
         if (!rt->probed || ok != rt->ready) {
-            if (ok) rd_log_info("runtime", "dependencies reachable", "postgres=%s kafka=ok",
-                                rt->needs_postgres ? "ok" : "not-needed");
-            else rd_log_warn("runtime", "not ready", "reason=\"%s\"", why.data ? why.data : "");
+            if (ok)
+                rd_log_info("runtime", "dependencies reachable", "postgres=%s kafka=ok",
+                            rt->needs_postgres ? "ok" : "not-needed");
+            else
+                rd_log_warn("runtime", "not ready", "reason=\"%s\"", why.data ? why.data : "");
         }
         rt->probed = 1;
         rt->ready = ok;
@@ -173,7 +176,7 @@ static int readiness(void *arg, rd_buf *why)
     pthread_mutex_lock(&rt->lock);
     int ok = rt->probed && rt->ready && !rt->draining;
     if (!ok)
-        rd_buf_puts(why, rt->draining ? "draining"
+        rd_buf_puts(why, rt->draining  ? "draining"
                          : !rt->probed ? "starting"
                                        : (rt->reason ? rt->reason : "dependencies unreachable"));
     pthread_mutex_unlock(&rt->lock);
@@ -190,8 +193,10 @@ static void *role_main(void *arg)
     rd_metrics_set("reportd_role_running", labels, 1);
     t->rc = t->def->run(&t->ctl);
     rd_metrics_set("reportd_role_running", labels, 0);
-    if (t->rc) rd_log_error("runtime", "role failed", "role=%s", t->def->name);
-    else rd_log_info("runtime", "role stopped", "role=%s", t->def->name);
+    if (t->rc)
+        rd_log_error("runtime", "role failed", "role=%s", t->def->name);
+    else
+        rd_log_info("runtime", "role stopped", "role=%s", t->def->name);
     atomic_store(&t->done, 1);
     return NULL;
 }
@@ -265,8 +270,10 @@ static void status_line(runtime *rt, rd_buf *out)
 {
     rd_buf_reset(out);
     pthread_mutex_lock(&rt->lock);
-    if (rt->draining) rd_buf_puts(out, "draining: finishing in-flight work");
-    else if (!rt->probed) rd_buf_puts(out, "starting: checking Postgres and Kafka");
+    if (rt->draining)
+        rd_buf_puts(out, "draining: finishing in-flight work");
+    else if (!rt->probed)
+        rd_buf_puts(out, "starting: checking Postgres and Kafka");
     else if (!rt->ready)
         rd_buf_printf(out, "waiting: %s", rt->reason ? rt->reason : "dependencies unreachable");
     else
@@ -330,7 +337,8 @@ static int drain(runtime *rt, const sigset_t *set, double grace_s, double tick_s
     rt->draining = 1;
     pthread_mutex_unlock(&rt->lock);
     rd_notify_stopping("draining: finishing in-flight work");
-    for (size_t i = 0; i < rt->n_roles; i++) atomic_store(&rt->roles[i].ctl.stop, 1);
+    for (size_t i = 0; i < rt->n_roles; i++)
+        atomic_store(&rt->roles[i].ctl.stop, 1);
     double deadline = now_mono() + grace_s;
     int gave_up = 0;
     for (;;) {
@@ -446,15 +454,14 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
         t->started = 1;
     }
 
-    if (wd_usec)
-        rd_log_info("runtime", "systemd watchdog enabled", "watchdog_usec=%llu", wd_usec);
+    if (wd_usec) rd_log_info("runtime", "systemd watchdog enabled", "watchdog_usec=%llu", wd_usec);
     int ready_sent = 0, stale_logged = 0;
     exit_code = 0;
     for (;;) {
         int sig = wait_signal(&set, tick_s);
         if (sig == SIGTERM || sig == SIGINT) {
-            rd_log_info("runtime", "stop requested: draining",
-                        "signal=%s grace_s=%.0f", sig == SIGTERM ? "TERM" : "INT", grace_s);
+            rd_log_info("runtime", "stop requested: draining", "signal=%s grace_s=%.0f",
+                        sig == SIGTERM ? "TERM" : "INT", grace_s);
             break;
         }
         if (sig == SIGHUP) {

@@ -88,15 +88,17 @@ kill -TERM "$pub_pid"; wait "$pub_pid" 2>/dev/null || true; pub_pid=""
 kill -TERM "$run_pid"
 rc=0; wait "$run_pid" || rc=$?; run_pid=""
 
-# Summary: warm-up ends after the first quarter of the samples.
+# Summary: RSS after warm-up (first quarter), at half time and at the end, and the growth
+# over the second half per 1000 documents loaded (flat memory: close to 0).
 n=${#samples[@]}
-w=$((n / 4)); [ $w -lt 1 ] && w=1
-read -r t0 r0 l0 <<<"${samples[$w]:-${samples[0]}}"
-read -r t1 r1 l1 <<<"${samples[$((n - 1))]}"
+w=$((n / 4)); h=$((n / 2))
+read -r tw rw lw <<<"${samples[$w]}"
+read -r th rh lh <<<"${samples[$h]}"
+read -r te re le <<<"${samples[$((n - 1))]}"
 max=0; for s in "${samples[@]:$w}"; do r=${s#* }; r=${r%% *}; [ "$r" -gt "$max" ] && max=$r; done
-docs=$((l1 - l0))
-per_k="n/a"; [ $docs -gt 0 ] && per_k=$(( (r1 - r0) * 1000 / docs ))
-echo "summary: duration ${duration}s, rate ${rate}/s, exit code after SIGTERM ${rc}"
-echo "summary: after warm-up (t=${t0}s) rss ${r0} KiB, at end (t=${t1}s) ${r1} KiB, max ${max} KiB"
-echo "summary: ${docs} documents loaded meanwhile; rss change per 1000 documents: ${per_k} KiB"
+docs=$((le - lh))
+per_k="n/a"; [ $docs -gt 0 ] && per_k=$(( (re - rh) * 1000 / docs ))
+echo "summary: duration ${duration}s, rate ${rate}/s, ${le} documents loaded, exit code after SIGTERM ${rc}"
+echo "summary: rss after warm-up (t=${tw}s) ${rw} KiB, half time (t=${th}s) ${rh} KiB, end (t=${te}s) ${re} KiB, max after warm-up ${max} KiB"
+echo "summary: second half: ${docs} documents, rss change ${per_k} KiB per 1000 documents"
 [ $rc = 0 ]

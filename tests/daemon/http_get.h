@@ -23,8 +23,10 @@ static inline long t_http(const char *method, int port, const char *path, rd_buf
     if (!h) return 0;
     rd_buf_reset(body);
     curl_easy_setopt(h, CURLOPT_URL, url);
-    if (strcmp(method, "HEAD") == 0) curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    else curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    else
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, t_http_collect);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);

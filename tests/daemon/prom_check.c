@@ -51,9 +51,12 @@ static size_t read_name(const char **p, const char *end, char *out, size_t cap, 
 
 static int parse_value(const char *s, double *v)
 {
-    if (!strcmp(s, "NaN")) *v = NAN;
-    else if (!strcmp(s, "+Inf") || !strcmp(s, "Inf")) *v = INFINITY;
-    else if (!strcmp(s, "-Inf")) *v = -INFINITY;
+    if (!strcmp(s, "NaN"))
+        *v = NAN;
+    else if (!strcmp(s, "+Inf") || !strcmp(s, "Inf"))
+        *v = INFINITY;
+    else if (!strcmp(s, "-Inf"))
+        *v = -INFINITY;
     else {
         char *e;
         *v = strtod(s, &e);
@@ -98,7 +101,8 @@ static int belongs(const family *f, const char *name)
 static int check_comment(checker *c, const char *s, const char *end, int line, rd_buf *err)
 {
     const char *p = s + 1;
-    while (p < end && *p == ' ') p++;
+    while (p < end && *p == ' ')
+        p++;
     int help = end - p >= 5 && !strncmp(p, "HELP ", 5);
     int type = end - p >= 5 && !strncmp(p, "TYPE ", 5);
     if (!help && !type) return 0; /* plain comment */
@@ -210,13 +214,15 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
             int n = snprintf(labels + ll, sizeof labels - ll, "%s=%s,", lname, val);
             if (n > 0) ll += (size_t)n;
             if (ll >= sizeof labels) ll = sizeof labels - 1;
-            if (!strcmp(lname, "le")) snprintf(le, sizeof le, "%s", val);
+            if (!strcmp(lname, "le"))
+                snprintf(le, sizeof le, "%s", val);
             else {
                 n = snprintf(nole + nl, sizeof nole - nl, "%s=%s,", lname, val);
                 if (n > 0) nl += (size_t)n;
                 if (nl >= sizeof nole) nl = sizeof nole - 1;
             }
-            if (p < end && *p == ',') p++;
+            if (p < end && *p == ',')
+                p++;
             else if (p < end && *p != '}') {
                 rd_buf_printf(err, "line %d: expected , or } after a label", line);
                 return -1;
@@ -235,7 +241,8 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
     p++;
     char vtext[64];
     size_t vl = 0;
-    while (p < end && *p != ' ' && vl + 1 < sizeof vtext) vtext[vl++] = *p++;
+    while (p < end && *p != ' ' && vl + 1 < sizeof vtext)
+        vtext[vl++] = *p++;
     vtext[vl] = '\0';
     double v;
     if (parse_value(vtext, &v)) {
@@ -246,7 +253,8 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
         p++;
         const char *ts = p;
         if (p < end && *p == '-') p++;
-        while (p < end && isdigit((unsigned char)*p)) p++;
+        while (p < end && isdigit((unsigned char)*p))
+            p++;
         if (p == ts || p != end) {
             rd_buf_printf(err, "line %d: bad timestamp", line);
             return -1;
@@ -363,7 +371,8 @@ int prom_check(const char *text, size_t len, rd_buf *err)
         }
         p = eol + 1;
     }
-    for (size_t i = 0; i < c->n_series; i++) free(c->series[i]);
+    for (size_t i = 0; i < c->n_series; i++)
+        free(c->series[i]);
     free(c->series);
     free(c);
     return rc ? -1 : samples;

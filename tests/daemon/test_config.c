@@ -51,7 +51,8 @@ static int run_reportd(const char *env, const char *args, rd_buf *out)
     rd_buf_reset(out);
     char chunk[4096];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) rd_buf_append(out, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        rd_buf_append(out, chunk, n);
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -94,12 +95,15 @@ static void test_example_documents_every_key(void)
                 if (*p == '\n') line++;
                 if (line >= first && line < last && strncmp(p, needle, strlen(needle)) == 0) {
                     const char *bol = p;
-                    while (bol > text && bol[-1] != '\n') bol--;
-                    while (*bol == ' ') bol++;
+                    while (bol > text && bol[-1] != '\n')
+                        bol--;
+                    while (*bol == ' ')
+                        bol++;
                     if (strncmp(bol, "//", 2) == 0) found = 1;
                 }
             }
-            if (!found) fprintf(stderr, "key %s.%s is not documented in the example\n", s->name, o->key);
+            if (!found)
+                fprintf(stderr, "key %s.%s is not documented in the example\n", s->name, o->key);
             CHECK(found);
             CHECK(o->def == NULL); /* keys with a default must be set, not commented */
         }
@@ -126,12 +130,18 @@ static void test_check_config_errors(void)
     CHECK_INT(run_reportd(NULL, args, &out), 2);
     CHECK(out.data && strstr(out.data, ":1: http: unknown key \"port\""));
 
-    write_file(bad, "{\"sources\": [{\"name\": \"a\", \"kind\": \"dir\"},\n {\"name\": \"a\", \"kind\": \"feed\"}]}", 0644);
+    write_file(bad,
+               "{\"sources\": [{\"name\": \"a\", \"kind\": \"dir\"},\n {\"name\": \"a\", \"kind\": "
+               "\"feed\"}]}",
+               0644);
     CHECK_INT(run_reportd(NULL, args, &out), 2);
     CHECK(out.data && strstr(out.data, ":2: sources[1].name: \"a\" is already used"));
 
     /* source keys are checked by their kind's table */
-    write_file(bad, "{\"sources\": [\n{\"name\": \"a\", \"kind\": \"feed\",\n \"url\": \"http://x/\", \"itmes\": 1}]}", 0644);
+    write_file(bad,
+               "{\"sources\": [\n{\"name\": \"a\", \"kind\": \"feed\",\n \"url\": \"http://x/\", "
+               "\"itmes\": 1}]}",
+               0644);
     CHECK_INT(run_reportd(NULL, args, &out), 2);
     CHECK(out.data && strstr(out.data, ":3: sources[0].itmes: unknown key"));
 
@@ -156,15 +166,16 @@ static void test_check_config_effective_and_masked(void)
     write_file(pw, "pg-Secret-1\n", 0600);
     write_file(kpw, "kafka-Secret-2\n", 0600);
     char text[1024];
-    snprintf(text, sizeof text,
-             "{\"postgres\": {\"conninfo\": \"host=db user=r password=inline-Secret-3\","
-             " \"password_file\": \"%s\"},\n"
-             " \"kafka\": {\"librdkafka\": {\"security.protocol\": \"SASL_SSL\","
-             " \"sasl.username\": \"u\"}, \"librdkafka_secret_files\": {\"sasl.password\": \"%s\"}},\n"
-             " \"sources\": [{\"name\": \"n\", \"kind\": \"json_api\","
-             " \"url\": \"http://bot:api-Secret-4@x/api?page={page}\", \"items\": \"data.list\","
-             " \"item_url\": \"url\"}]}\n",
-             pw, kpw);
+    snprintf(
+        text, sizeof text,
+        "{\"postgres\": {\"conninfo\": \"host=db user=r password=inline-Secret-3\","
+        " \"password_file\": \"%s\"},\n"
+        " \"kafka\": {\"librdkafka\": {\"security.protocol\": \"SASL_SSL\","
+        " \"sasl.username\": \"u\"}, \"librdkafka_secret_files\": {\"sasl.password\": \"%s\"}},\n"
+        " \"sources\": [{\"name\": \"n\", \"kind\": \"json_api\","
+        " \"url\": \"http://bot:api-Secret-4@x/api?page={page}\", \"items\": \"data.list\","
+        " \"item_url\": \"url\"}]}\n",
+        pw, kpw);
     write_file(conf, text, 0644);
     char args[512];
     snprintf(args, sizeof args, "check-config %s", conf);
@@ -194,7 +205,8 @@ static void test_check_config_effective_and_masked(void)
     rd_config_free(&cfg);
 
     /* a secret file for a property that is not a secret would print it: refused */
-    snprintf(text, sizeof text, "{\"kafka\": {\"librdkafka_secret_files\": {\"client.id\": \"%s\"}}}", kpw);
+    snprintf(text, sizeof text,
+             "{\"kafka\": {\"librdkafka_secret_files\": {\"client.id\": \"%s\"}}}", kpw);
     write_file(conf, text, 0644);
     CHECK(rd_config_load(&cfg, conf, &err) == -1);
     CHECK(err.data && strstr(err.data, "not a secret property"));

@@ -138,8 +138,10 @@ static void test_metrics_format(void)
     CHECK(strstr(body.data, "source=\"南岳 \\\"edu\\\"\\\\\\nportal\"} 3\n") != NULL);
     CHECK(strstr(body.data, "process_resident_memory_bytes ") != NULL);
     int promtool = promtool_accepts(&body);
-    if (promtool < 0) fprintf(stderr, "note: promtool not installed, strict checker only\n");
-    else CHECK(promtool == 1);
+    if (promtool < 0)
+        fprintf(stderr, "note: promtool not installed, strict checker only\n");
+    else
+        CHECK(promtool == 1);
     rd_buf_free(&perr);
     rd_buf_free(&err);
     rd_buf_free(&body);

@@ -147,8 +147,10 @@ static void write_config(int n_sources, int port, long grace_s, int broken)
     FILE *f = fopen(g_config, "w");
     if (!f) return;
     fprintf(f, "{\n  // written by test_runtime\n");
-    if (port) fprintf(f, "  \"http\": {\"listen\": \"127.0.0.1:%d\"},\n", port);
-    else fprintf(f, "  \"http\": {\"listen\": \"\"},\n");
+    if (port)
+        fprintf(f, "  \"http\": {\"listen\": \"127.0.0.1:%d\"},\n", port);
+    else
+        fprintf(f, "  \"http\": {\"listen\": \"\"},\n");
     fprintf(f, "  \"runtime\": {\"shutdown_grace_s\": %ld, \"probe_interval_s\": 1},\n", grace_s);
     if (broken) fprintf(f, "  \"fetch\": {\"concurrency\": -1},\n");
     fprintf(f, "  \"sources\": [");
@@ -177,7 +179,7 @@ typedef struct script {
 #define STEP(cond, name)                                                                           \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            snprintf(s->failed_step, sizeof s->failed_step, "%s", name);                          \
+            snprintf(s->failed_step, sizeof s->failed_step, "%s", name);                           \
             kill(getpid(), SIGTERM);                                                               \
             return NULL;                                                                           \
         }                                                                                          \
@@ -211,7 +213,8 @@ static void *operator_main(void *arg)
     write_config(5, s->port, 30, 1);
     kill(getpid(), SIGHUP);
     double until = now_s() + 10;
-    while (rd_metrics_get("reportd_config_reloads_total", "result=\"error\"") < 1 && now_s() < until)
+    while (rd_metrics_get("reportd_config_reloads_total", "result=\"error\"") < 1 &&
+           now_s() < until)
         usleep(10000);
     STEP(rd_metrics_get("reportd_config_reloads_total", "result=\"error\"") == 1, "reload refused");
     usleep(100000);
@@ -252,8 +255,8 @@ static void test_service_lifecycle(void)
     REQUIRE(load_config(&cfg) == 0);
     rd_role_def roles[] = {{.name = "transform", .run = good_role},
                            {.name = "load", .run = good_role, .needs_postgres = 1}};
-    rd_runtime_opts opts = {.roles = roles, .n_roles = 2, .instance = 1, .instances = 3,
-                            .probe = fake_probe};
+    rd_runtime_opts opts = {
+        .roles = roles, .n_roles = 2, .instance = 1, .instances = 3, .probe = fake_probe};
     /* Stop signals must only ever be taken by the runtime's sigtimedwait. */
     sigset_t set;
     sigemptyset(&set);
@@ -312,8 +315,8 @@ static void test_grace_period_bounds_drain(void)
             rd_config cfg;
             if (load_config(&cfg)) _exit(3);
             rd_role_def roles[] = {{.name = "fetch", .run = stubborn_role}};
-            rd_runtime_opts opts = {.roles = roles, .n_roles = 1, .instances = 1,
-                                    .probe = fake_probe};
+            rd_runtime_opts opts = {
+                .roles = roles, .n_roles = 1, .instances = 1, .probe = fake_probe};
             _exit(rd_runtime_run(&opts, &cfg) == 1 ? 0 : 4);
         }
         usleep(300000);
@@ -325,7 +328,8 @@ static void test_grace_period_bounds_drain(void)
         int status = 0;
         double until = now_s() + 20;
         pid_t w = 0;
-        while ((w = waitpid(pid, &status, WNOHANG)) == 0 && now_s() < until) usleep(20000);
+        while ((w = waitpid(pid, &status, WNOHANG)) == 0 && now_s() < until)
+            usleep(20000);
         if (w == 0) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
