@@ -2,6 +2,9 @@
  * every section with its true default; `reportd check-config` reports FILE:LINE: key and
  * exits 2 on bad input, applies REPORTD_* overrides, reads secret files and never prints a
  * secret. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -220,6 +223,38 @@ static void test_check_config_effective_and_masked(void)
     rd_buf_free(&out);
 }
 
+/* `reportd run` refuses bad arguments and configs before starting anything (exit 2), and an
+ * endpoint address already in use is a runtime failure (exit 1), not a hang. */
+static void test_run_refuses_bad_input(void)
+{
+    rd_buf out = RD_BUF_INIT;
+    CHECK_INT(run_reportd(NULL, "run --role fetch,parse", &out), 2);
+    CHECK(out.data && strstr(out.data, "unknown role \"parse\""));
+    CHECK_INT(run_reportd(NULL, "run --instance 3/2", &out), 2);
+    CHECK(out.data && strstr(out.data, "--instance"));
+    CHECK_INT(run_reportd(NULL, "run extra-argument", &out), 2);
+    const char *bad = path_in("run-bad.conf");
+    write_file(bad, "{\"runtime\": {\n \"shutdown_grace_s\": 0}}", 0644);
+    char args[512];
+    snprintf(args, sizeof args, "run --config %s", bad);
+    CHECK_INT(run_reportd(NULL, args, &out), 2);
+    char want[300];
+    snprintf(want, sizeof want, "%s:2: runtime.shutdown_grace_s:", bad);
+    CHECK(out.data && strstr(out.data, want));
+
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    REQUIRE(bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0);
+    REQUIRE(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    char env[128];
+    snprintf(env, sizeof env, "REPORTD_HTTP_LISTEN=127.0.0.1:%d", ntohs(a.sin_port));
+    CHECK_INT(run_reportd(env, "run --role transform", &out), 1);
+    CHECK(out.data && strstr(out.data, "cannot start the HTTP endpoint"));
+    close(fd);
+    rd_buf_free(&out);
+}
+
 static void setup(void)
 {
     snprintf(g_dir, sizeof g_dir, "/tmp/reportd-config-XXXXXX");
@@ -234,4 +269,4 @@ static void cleanup(void)
 }
 
 TEST_MAIN(T(setup), T(test_example_documents_every_key), T(test_check_config_errors),
-          T(test_check_config_effective_and_masked), T(cleanup))
+          T(test_check_config_effective_and_masked), T(test_run_refuses_bad_input), T(cleanup))
