@@ -297,6 +297,11 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     if ((sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER) && cp[after] == 0x7684 /* 的 */ &&
         !rd_cp_match(t, after, "的平均"))
         return 0;
+    /* 56人以上大班额仍有23个: a threshold naming a class that is counted after it */
+    if ((sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER) && rd_cp_is_han(cp[after])) {
+        for (size_t r = after; r < t->n && r < after + 30 && !is_clause_delim(cp[r]); r++)
+            if (rd_cp_digit(cp[r]) >= 0) return 0;
+    }
     if ((uflags & RD_U_LIANXU) && !rd_cp_match_before(t, s, "连续")) return 0;
     if ((!arabic || strcmp(unit, "条") == 0) && rd_ws_at(&R->slogan_after, t, e, NULL)) return 0;
     if (rd_ws_at(&R->benchmark_after, t, after, NULL)) return 0;

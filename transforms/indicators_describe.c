@@ -102,6 +102,15 @@ static const char *categorise(const rd_ind_rules *R, const rd_cptext *t, const s
     return NULL;
 }
 
+/* Code point offset just past a section's marker. */
+static size_t marker_end(const rd_section *s)
+{
+    size_t ml = 0;
+    for (const char *m = s->marker; m && *m; m++)
+        if ((*m & 0xC0) != 0x80) ml++;
+    return s->start + ml;
+}
+
 /* Trims words of the lists from both ends of [*a, *b). */
 static void trim(const rd_cptext *t, size_t *a, size_t *b, const rd_wordset *head,
                  const rd_wordset *tail)
@@ -284,6 +293,11 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 
         /* metric: the clause around the number, bounded by the neighbouring indicators */
         size_t pr[3][2];
+        if (sec >= 0) {
+            /* on a heading line ("1.力争新建学校5所") the marker is no part of the label */
+            size_t me = marker_end(&doc->sections[sec]);
+            if (cs0 < me && c->start >= me) cs0 = me;
+        }
         metric_parts(R, t, cs, n, j, ss, cs0, ce0, lefts, topics, pr);
         size_t la = pr[1][0], lb = pr[1][1], ra = pr[2][0], rb = pr[2][1];
         rd_buf_reset(&m);

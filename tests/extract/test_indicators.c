@@ -189,6 +189,14 @@ static void test_not_indicators(void)
     expect_none("一是强化党建引领。二是完善制度。");
     expect_none("支持幼儿园招收2—3岁幼儿。");
     expect_none("推动年运量150万吨以上的物流园区建设。");
+    {
+        /* a threshold naming a class that is then counted */
+        rd_document doc;
+        REQUIRE(x_run("56人以上大班额仍有23个。", &doc) == 0);
+        REQUIRE(doc.n_indicators == 1);
+        CHECK_STR(doc.indicators[0].raw, "23个");
+        rd_document_clear(&doc);
+    }
     expect_none("教师发展及两项督导评估发展等方面经费保障。");
     expect_none("发展5G网络。");
     expect_none("冀东物贸集团年产3000辆专用车项目顺利开工。");
@@ -232,6 +240,13 @@ static void test_metric_and_category(void)
     REQUIRE(doc.n_indicators == 2);
     CHECK(strstr(doc.indicators[1].metric, "第") == NULL);
     CHECK(strstr(doc.indicators[1].metric, "运动员") != NULL);
+    rd_document_clear(&doc);
+
+    /* on a heading line the marker is no part of the label */
+    REQUIRE(x_run("三、2024年工作计划\n1.力争新建学校5所，新增学位4000个以上。\n", &doc) == 0);
+    REQUIRE(doc.n_indicators == 2);
+    CHECK_STR(doc.indicators[0].metric, "力争新建学校");
+    CHECK_INT(doc.indicators[1].qualifier, RD_QUAL_AT_LEAST);
     rd_document_clear(&doc);
 
     /* offsets are code points */
