@@ -5,7 +5,7 @@
 #   2. a report published while the daemon runs appears in reports.indicator_facts
 #   3. SIGHUP adds a source (a folder): its report is loaded without a restart, with exactly
 #      the indicators `reportd extract` finds in the file
-#   4. /readyz turns unready when Postgres stops and ready again when it returns
+#   4. /readyz turns unready when Postgres (then Kafka) stops and ready again when it returns
 #   5. /metrics parses (strict checker, and promtool when installed)
 #   6. SIGTERM while reports are being loaded loses nothing: after a restart every report is
 #      there once, with as many indicators as its identical twin
@@ -123,7 +123,12 @@ curl -s "http://127.0.0.1:$http_port/readyz" | grep -q postgres || fail "/readyz
 status_is /healthz 200 || fail "/healthz while Postgres is down"
 "$REPORTD_TEST_PGCTL" start >/dev/null
 wait_for "/readyz 200 with Postgres back" 60 status_is /readyz 200
-echo "ok 4: /readyz followed Postgres down and up"
+kill -USR1 "$REPORTD_TEST_BROKER_PID" # the dev-broker goes down
+wait_for "/readyz 503 with Kafka down" 30 status_is /readyz 503
+curl -s "http://127.0.0.1:$http_port/readyz" | grep -q kafka || fail "/readyz reason does not name kafka"
+kill -USR2 "$REPORTD_TEST_BROKER_PID"
+wait_for "/readyz 200 with Kafka back" 60 status_is /readyz 200
+echo "ok 4: /readyz followed Postgres and Kafka down and up"
 
 # 5. metrics
 curl -fsS "http://127.0.0.1:$http_port/metrics" >"$tmp/metrics.txt"
