@@ -144,6 +144,19 @@ static size_t skip_time_frame(const rd_ind_rules *R, const rd_cptext *t, size_t 
     return p + m <= b ? p + m : p;
 }
 
+/* Whether the words between two amounts, [a, b), open with a list joiner (、 和 及), after
+ * a parenthesis that closes the first amount's note (62所（含教学点）、幼儿园41所). */
+static int list_gap(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
+{
+    size_t g = a;
+    if (g < b && (t->cp[g] == '(' || t->cp[g] == 0xFF08)) {
+        while (g < b && t->cp[g] != ')' && t->cp[g] != 0xFF09) g++;
+        if (g < b) g++;
+    }
+    while (g < b && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g]))) g++;
+    return g < b && rd_ws_at(&R->list_joiners, t, g, NULL) > 0;
+}
+
 /* The words of candidate j's metric, as three code point ranges in reading order: topic
  * (used when the label is short), left (before the amount) and right (after it). lefts[]
  * receives the left range of each candidate, for the ones that follow. */
@@ -175,10 +188,7 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
     } else if (j + 1 < n && cs[j + 1].start < rb && cs[j + 1].start >= ra) {
         rb = cs[j + 1].start;
         /* 工作室1个、名师工作室15个: the words between belong to the next amount */
-        size_t g = ra;
-        while (g < rb && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g])))
-            g++;
-        if (g < rb && rd_ws_at(&R->list_joiners, t, g, NULL)) rb = ra;
+        if (list_gap(R, t, ra, rb)) rb = ra;
     }
     if (!shared) {
         trim(t, &la, &lb, &R->strip_head, &R->strip_tail);

@@ -98,6 +98,7 @@ static const rd_unit_rule RD_UNIT_RULES[] = {
     {"期", NULL, 0},
     {"批", NULL, 0},
     {"场", NULL, RD_U_CN},
+    {"场次", NULL, RD_U_CN},
     {"轮", NULL, 0},
     {"例", NULL, 0},
     {"起", NULL, RD_U_CN},
