@@ -9,6 +9,12 @@
 # --skip-tests passes REPORTD_SKIP_TESTS=1 to the build stage (the suite then runs only in
 # the normal CI job). State lives in ${REPORTD_CONTAINER_DIR:-/var/tmp/reportd-container}:
 # the base image is built once and reused.
+#
+# Measured on a 2-core Debian 12 VM (buildah 1.28, podman 4.3): debootstrap + import of the
+# base image about 1 min (once); image build with the test suite in the build stage 2 min
+# 40 s (without: 55 s); the extract check then reads a seed report inside the image. That
+# fits a CI job; it is not part of scripts/test.sh because it needs root and the network
+# (Debian mirror) and changes nothing the suite does not already cover.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
