@@ -56,7 +56,10 @@ static void sleep_ms(long ms)
 /* Sleeps up to ms in small steps, returning early when stop is set. */
 static void backoff_sleep(loader *l, long ms)
 {
-    for (long slept = 0; slept < ms && !atomic_load(&l->p->ctl->stop); slept += 50) sleep_ms(50);
+    for (long slept = 0; slept < ms && !atomic_load(&l->p->ctl->stop); slept += 50) {
+        atomic_store(&l->p->ctl->heartbeat, (long)rd_now_s());
+        sleep_ms(50);
+    }
 }
 
 /* Connects the sink, retrying with backoff until it works, stop is set, or the schema is
@@ -93,7 +96,8 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     loader *l = opaque;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         rd_buf e = RD_BUF_INIT;
-        for (int i = 0; i < parts->cnt; i++) {
+        int known = 1;
+        for (int i = 0; i < parts->cnt && known; i++) {
             rd_kafka_topic_partition_t *tp = &parts->elems[i];
             long long off = -1;
             for (;;) {
@@ -101,14 +105,18 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                 if (rd_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) == RD_SINK_OK)
                     break;
                 rd_log_warn("load", "cannot read stored offsets, retrying", "error=\"%s\"", e.data);
-                if (atomic_load(&l->p->ctl->stop) || connect_sink(l)) break;
+                if (atomic_load(&l->p->ctl->stop) || connect_sink(l)) {
+                    known = 0;
+                    break;
+                }
             }
             tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
             rd_log_info("load", "partition assigned", "topic=%s partition=%d offset=%lld",
                         tp->topic, (int)tp->partition, off);
         }
         rd_buf_free(&e);
-        rd_kafka_assign(rk, parts);
+        /* without the stored offsets nothing may be consumed (stopping anyway) */
+        rd_kafka_assign(rk, known ? parts : NULL);
     } else {
         if (l->batch.n)
             rd_log_info("load", "partitions revoked, dropping unwritten batch", "messages=%zu",
@@ -307,7 +315,7 @@ int rd_loader_run(const rd_loader_params *p)
     rd_log_info("load", "loading", "group=%s topics=%s,%s", l.group, l.topic_parsed, l.topic_dlq);
     double last_report = rd_now_s();
     for (;;) {
-        atomic_store(&p->ctl->heartbeat, (long)time(NULL));
+        atomic_store(&p->ctl->heartbeat, (long)rd_now_s());
         int stopping = atomic_load(&p->ctl->stop);
         const rd_config *c = rd_role_config_acquire(p->ctl);
         size_t batch_size = (size_t)c->load.batch_size;

@@ -238,7 +238,7 @@ static int wait_acks(transformer *t)
             else if (rd_now_s() > deadline) return -1;
         }
         rd_kafka_flush(t->producer, 200);
-        atomic_store(&t->p->ctl->heartbeat, (long)time(NULL));
+        atomic_store(&t->p->ctl->heartbeat, (long)rd_now_s());
     }
     return 0;
 }
@@ -397,7 +397,7 @@ int rd_transform_run(const rd_transform_params *p)
                 t.cfg->kafka.topic_raw, t.version);
     double batch_started = 0, last_report = rd_now_s();
     for (;;) {
-        atomic_store(&p->ctl->heartbeat, (long)time(NULL));
+        atomic_store(&p->ctl->heartbeat, (long)rd_now_s());
         int stopping = atomic_load(&p->ctl->stop);
         int finished = p->end && range_finished(&t);
         int idle = 0;

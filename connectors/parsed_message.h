@@ -11,7 +11,6 @@
 #include <stddef.h>
 
 #include "common/buf.h"
-#include "common/json.h"
 #include "transforms/document.h"
 
 #define RD_PARSED_SCHEMA 1
@@ -30,25 +29,41 @@ typedef struct rd_parsed_origin {
 /* Appends the message value for doc + origin to out. Returns 0 or -1 (ENOMEM). */
 int rd_parsed_message_encode(const rd_document *doc, const rd_parsed_origin *origin, rd_buf *out);
 
-/* A decoded and validated message. Strings point into `root`, which the struct owns. */
+/* One section of a decoded message; strings point into the message's arena. */
+typedef struct rd_parsed_section {
+    long long ord, start, end, depth, parent; /* end, parent: -1 when null */
+    const char *marker, *title, *part, *path;
+} rd_parsed_section;
+
+/* One indicator of a decoded message; strings point into the message's arena. */
+typedef struct rd_parsed_indicator {
+    long long start, end, section; /* section: -1 when null */
+    double value, value_high;
+    int has_value_high;
+    const char *raw, *unit, *qualifier, *metric, *kind, *category, *sentence;
+} rd_parsed_indicator;
+
+/* A decoded and validated message. Strings point into `arena`, which the struct owns. */
 typedef struct rd_parsed_message {
-    rd_jnode *root;
+    char *arena;
     int schema;
     int transform_version;
     const char *doc_id;
     const char *source_name, *url, *title, *issuer, *index_no, *doc_no;
     const char *region, *region_code, *province, *city;
     const char *published_at, *fetched_at, *sha256, *format, *charset;
-    int year;              /* 0 when unknown */
-    long long text_chars;  /* -1 when unknown */
-    const rd_jnode *sections;   /* array of validated section objects */
-    const rd_jnode *indicators; /* array of validated indicator objects */
+    int year;             /* 0 when unknown */
+    long long text_chars; /* -1 when unknown */
+    rd_parsed_section *sections;
+    size_t n_sections;
+    rd_parsed_indicator *indicators;
+    size_t n_indicators;
     const char *raw_topic;
     int raw_partition;
     long long raw_offset; /* -1 when unknown */
 } rd_parsed_message;
 
-/* Parses and validates a message value: a JSON object with schema 1..RD_PARSED_SCHEMA, a
+/* Parses (streaming, without building a DOM) and validates a message value: a JSON object with schema 1..RD_PARSED_SCHEMA, a
  * doc_id of 1..128 characters in [A-Za-z0-9_.:-], a positive transform_version, sections
  * with integer ord/start/depth and a known part, indicators with integer start/end, a
  * finite value, a known kind and qualifier. Returns 0 (free with rd_parsed_message_clear)

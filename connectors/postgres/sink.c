@@ -218,24 +218,6 @@ static void copy_double(rd_buf *b, double v)
     rd_buf_printf(b, "%.17g", v);
 }
 
-/* Integer member of a validated object; -1 when null or absent (validation made the rest
- * integers in range). */
-static long long member_int(const rd_jnode *o, const char *key, int *is_null)
-{
-    const rd_jnode *n = rd_json_get(o, key);
-    if (!n || n->type != RD_JNUMBER) {
-        *is_null = 1;
-        return 0;
-    }
-    *is_null = 0;
-    return (long long)n->num;
-}
-
-static const char *member_str(const rd_jnode *o, const char *key)
-{
-    return rd_json_str(o, key);
-}
-
 static void document_row(rd_buf *b, const rd_load_item *it)
 {
     const rd_parsed_message *m = &it->msg;
@@ -256,9 +238,9 @@ static void document_row(rd_buf *b, const rd_load_item *it)
     copy_sep(b);
     copy_int(b, m->text_chars, m->text_chars < 0);
     copy_sep(b);
-    copy_int(b, (long long)m->sections->n, 0);
+    copy_int(b, (long long)m->n_sections, 0);
     copy_sep(b);
-    copy_int(b, (long long)m->indicators->n, 0);
+    copy_int(b, (long long)m->n_indicators, 0);
     copy_sep(b);
     copy_int(b, m->transform_version, 0);
     copy_sep(b);
@@ -278,77 +260,63 @@ static void document_row(rd_buf *b, const rd_load_item *it)
 
 static void section_rows(rd_buf *b, const rd_parsed_message *m)
 {
-    for (size_t i = 0; i < m->sections->n; i++) {
-        const rd_jnode *s = m->sections->items[i];
-        int null;
-        long long v;
+    for (size_t i = 0; i < m->n_sections; i++) {
+        const rd_parsed_section *s = &m->sections[i];
         copy_text(b, m->doc_id);
         copy_sep(b);
-        v = member_int(s, "ord", &null);
-        copy_int(b, v, null);
+        copy_int(b, s->ord, 0);
         copy_sep(b);
-        v = member_int(s, "start", &null);
-        copy_int(b, v, null);
+        copy_int(b, s->start, 0);
         copy_sep(b);
-        v = member_int(s, "end", &null);
-        copy_int(b, v, null);
+        copy_int(b, s->end, s->end < 0);
         copy_sep(b);
-        copy_text(b, member_str(s, "marker"));
+        copy_text(b, s->marker);
         copy_sep(b);
-        v = member_int(s, "depth", &null);
-        copy_int(b, v, null);
+        copy_int(b, s->depth, 0);
         copy_sep(b);
-        copy_text(b, member_str(s, "title"));
+        copy_text(b, s->title);
         copy_sep(b);
-        copy_text(b, member_str(s, "part"));
+        copy_text(b, s->part);
         copy_sep(b);
-        copy_text(b, member_str(s, "path"));
+        copy_text(b, s->path);
         copy_sep(b);
-        v = member_int(s, "parent", &null);
-        copy_int(b, v, null || v < 0);
+        copy_int(b, s->parent, s->parent < 0);
         rd_buf_putc(b, '\n');
     }
 }
 
 static void indicator_rows(rd_buf *b, const rd_parsed_message *m)
 {
-    for (size_t i = 0; i < m->indicators->n; i++) {
-        const rd_jnode *x = m->indicators->items[i];
-        int null;
-        long long v;
+    for (size_t i = 0; i < m->n_indicators; i++) {
+        const rd_parsed_indicator *x = &m->indicators[i];
         copy_text(b, m->doc_id);
         copy_sep(b);
         copy_int(b, (long long)i, 0);
         copy_sep(b);
-        v = member_int(x, "start", &null);
-        copy_int(b, v, null);
+        copy_int(b, x->start, 0);
         copy_sep(b);
-        v = member_int(x, "end", &null);
-        copy_int(b, v, null);
+        copy_int(b, x->end, 0);
         copy_sep(b);
-        copy_text(b, member_str(x, "raw"));
+        copy_text(b, x->raw);
         copy_sep(b);
-        copy_double(b, rd_json_get(x, "value")->num);
+        copy_double(b, x->value);
         copy_sep(b);
-        const rd_jnode *hi = rd_json_get(x, "value_high");
-        if (hi && hi->type == RD_JNUMBER) copy_double(b, hi->num);
+        if (x->has_value_high) copy_double(b, x->value_high);
         else rd_buf_puts(b, "\\N");
         copy_sep(b);
-        const char *unit = member_str(x, "unit");
-        copy_text(b, unit ? unit : "");
+        copy_text(b, x->unit ? x->unit : "");
         copy_sep(b);
-        copy_text(b, member_str(x, "qualifier"));
+        copy_text(b, x->qualifier);
         copy_sep(b);
-        copy_text(b, member_str(x, "metric"));
+        copy_text(b, x->metric);
         copy_sep(b);
-        copy_text(b, member_str(x, "kind"));
+        copy_text(b, x->kind);
         copy_sep(b);
-        copy_text(b, member_str(x, "category"));
+        copy_text(b, x->category);
         copy_sep(b);
-        v = member_int(x, "section", &null);
-        copy_int(b, v, null || v < 0);
+        copy_int(b, x->section, x->section < 0);
         copy_sep(b);
-        copy_text(b, member_str(x, "sentence"));
+        copy_text(b, x->sentence);
         rd_buf_putc(b, '\n');
     }
 }
@@ -686,7 +654,8 @@ static q_status store_offsets(rd_pg_sink *s, rd_load_batch *bt, rd_buf *err)
                                  "INSERT INTO reports.kafka_offsets (consumer_group, topic, "
                                  "partition, next_offset) VALUES ($1, $2, $3, $4) "
                                  "ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET "
-                                 "next_offset = EXCLUDED.next_offset, updated_at = now()",
+                                 "next_offset = GREATEST(reports.kafka_offsets.next_offset, "
+                                 "EXCLUDED.next_offset), updated_at = now()",
                                  4, params, err);
         if (q != Q_OK) return Q_DB;
     }
@@ -747,8 +716,8 @@ int rd_pg_sink_write(rd_pg_sink *s, rd_load_batch *bt, rd_load_stats *st, rd_buf
             const rd_load_item *it = &bt->items[i];
             if (it->outcome == RD_LOAD_UPDATED) {
                 st->updated++;
-                st->section_rows += (long long)it->msg.sections->n;
-                st->indicator_rows += (long long)it->msg.indicators->n;
+                st->section_rows += (long long)it->msg.n_sections;
+                st->indicator_rows += (long long)it->msg.n_indicators;
             } else if (it->outcome == RD_LOAD_UNCHANGED) {
                 st->unchanged++;
             } else if (it->outcome == RD_LOAD_REJECTED) {
