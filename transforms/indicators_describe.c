@@ -150,10 +150,12 @@ static int list_gap(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t 
 {
     size_t g = a;
     if (g < b && (t->cp[g] == '(' || t->cp[g] == 0xFF08)) {
-        while (g < b && t->cp[g] != ')' && t->cp[g] != 0xFF09) g++;
+        while (g < b && t->cp[g] != ')' && t->cp[g] != 0xFF09)
+            g++;
         if (g < b) g++;
     }
-    while (g < b && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g]))) g++;
+    while (g < b && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g])))
+        g++;
     return g < b && rd_ws_at(&R->list_joiners, t, g, NULL) > 0;
 }
 
@@ -172,6 +174,13 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
         size_t pe =
             prev->after_end > prev->end && prev->after_end <= lb ? prev->after_end : prev->end;
         la = pe;
+        /* 62所（含教学点）、幼儿园41所: the note in parentheses belongs to the previous amount */
+        if (la < lb && (t->cp[la] == '(' || t->cp[la] == 0xFF08)) {
+            size_t q = la;
+            while (q < lb && t->cp[q] != ')' && t->cp[q] != 0xFF09)
+                q++;
+            if (q < lb) la = q + 1;
+        }
         /* 聘请21名法治副校长和17名安全副校长: the words between name the previous amount,
          * this one shares its verb */
         size_t g = lb;
@@ -202,7 +211,10 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
     /* topic: 高中免学费592人补助47.36万元 -> 高中免学费; else the previous clause's words */
     size_t pa = 0, pb = 0;
     if (prev && !shared) {
+        /* 高中免学费592人补助47.36万元: the clause's words before its first amount */
         pa = cs0, pb = prev->start;
+        for (size_t k = j; k-- > 0 && cs[k].end > cs0;)
+            if (cs[k].start >= cs0 && cs[k].start < pb) pb = cs[k].start;
     } else if (!prev && cs0 > ss) {
         size_t pe = cs0 - 1;
         pa = pe;

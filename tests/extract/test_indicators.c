@@ -242,6 +242,13 @@ static void test_metric_and_category(void)
     CHECK(strstr(doc.indicators[1].metric, "运动员") != NULL);
     rd_document_clear(&doc);
 
+    /* a note in parentheses belongs to the amount before it */
+    REQUIRE(x_run("其中，普通高中4所、小学62所（含教学点）、幼儿园41所。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 3);
+    CHECK(strstr(doc.indicators[2].metric, "幼儿园") != NULL);
+    CHECK(strstr(doc.indicators[2].metric, "教学点") == NULL);
+    rd_document_clear(&doc);
+
     /* on a heading line the marker is no part of the label */
     REQUIRE(x_run("三、2024年工作计划\n1.力争新建学校5所，新增学位4000个以上。\n", &doc) == 0);
     REQUIRE(doc.n_indicators == 2);
