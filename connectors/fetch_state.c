@@ -125,7 +125,7 @@ int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *ma
     if (ensure_connected(st, err)) return -1;
     const char *params[1] = {source};
     PGresult *r = PQexecParams(st->conn,
-                               "SELECT url, etag, last_modified, lastmod, sha256 "
+                               "SELECT url, etag, last_modified, lastmod, sha256, parent_url "
                                "FROM reports.fetch_state WHERE source = $1",
                                1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -148,6 +148,13 @@ int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *ma
         e->last_modified = dup_val(r, i, 2);
         e->lastmod = dup_val(r, i, 3);
         e->sha256 = dup_val(r, i, 4);
+        if (!PQgetisnull(r, i, 5)) {
+            rd_url_state *parent = rd_state_map_put(map, PQgetvalue(r, i, 5));
+            if (parent && parent != e) {
+                e->next_sibling = parent->first_child;
+                parent->first_child = e;
+            }
+        }
     }
     PQclear(r);
     return 0;

@@ -14,8 +14,9 @@
 typedef struct rd_url_state {
     struct rd_url_state *next;
     char *url;
-    char *etag, *last_modified, *lastmod, *sha256; /* of the last produced version */
-    int seen;                                      /* offered during the current pass */
+    char *etag, *last_modified, *lastmod, *sha256;   /* of the last produced version */
+    int seen;                                        /* offered during the current pass */
+    struct rd_url_state *first_child, *next_sibling; /* attachments known from this page */
 } rd_url_state;
 
 typedef struct rd_state_map {
@@ -43,7 +44,8 @@ typedef struct rd_fetch_state rd_fetch_state;
 
 /* Connects to PostgreSQL. NULL with a reason in err. */
 rd_fetch_state *rd_fetch_state_open(const char *conninfo, rd_buf *err);
-/* Adds the stored rows of `source` to map. Returns 0 or -1 with a reason in err. */
+/* Adds the stored rows of `source` to map, linking attachments to their article page
+ * (first_child / next_sibling). Returns 0 or -1 with a reason in err. */
 int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *map, rd_buf *err);
 /* Buffers one outcome (copied). Returns 0 or -1 on ENOMEM. */
 int rd_fetch_state_record(rd_fetch_state *st, const rd_state_update *u);

@@ -364,6 +364,9 @@ static void on_document(const rd_http_result *r, void *arg)
     if (r->status == 304) {
         count_unchanged(c);
         record(c, &u);
+        /* the page is as it was: check the attachments it linked to last time */
+        for (rd_url_state *a = st ? st->first_child : NULL; a; a = a->next_sibling)
+            rd_crawl_add_document(c, a->url, d->url, NULL);
         doc_ctx_free(d);
         return;
     }
