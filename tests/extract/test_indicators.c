@@ -199,6 +199,7 @@ static void test_not_indicators(void)
     }
     expect_none("教师发展及两项督导评估发展等方面经费保障。");
     expect_none("发展5G网络。");
+    expect_none("数十所学校参与,十几所学校获奖,两三所学校试点。");
     expect_none("冀东物贸集团年产3000辆专用车项目顺利开工。");
     expect_none("严格落实中央八项规定、自治区28条配套规定。");
     expect_one("牧业年度牲畜存栏14万头只。", "14万头只", 140000, "头只", RD_QUAL_NONE,

@@ -35,9 +35,10 @@ static const char *const RD_SLOGAN_AFTER[] = {
     "必须", "务必", "提升", "融合", "结合", "并举", "联动", "协同", "文明", "特色",     "教育",
     "管理", "建设", "问题", "任务", "方面", "产业", "全委", "全会", "会议", "全体会议", NULL};
 
-/* Right before a Chinese numeral, these make it part of a name (十四届四次全委会). */
+/* Right before a Chinese numeral, these make it part of a name (十四届四次全委会) or a vague
+ * amount (数十所). */
 static const char *const RD_CN_NAME_BEFORE[] = {"届", "第", "统", "之", "每", "唯",
-                                                "逐", "同", "单", "万", "专", NULL};
+                                                "逐", "同", "单", "万", "专", "数", "几", NULL};
 
 /* Later in the clause, these make a Chinese-numeral count the name of a topic
  * (…及两项督导评估等方面). */
