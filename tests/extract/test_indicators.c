@@ -93,6 +93,7 @@ static void test_kinds(void)
     expect_one("计划招聘高中教师8名。", "8名", 8, "名", RD_QUAL_NONE, RD_KIND_TARGET);
     expect_one("申报乡村教师公费定向培养招生计划63名。", "63名", 63, "名", RD_QUAL_NONE,
                RD_KIND_ACTUAL);
+    expect_one("一、工作情况\n下一步将新建学校3所。", "3所", 3, "所", RD_QUAL_NONE, RD_KIND_TARGET);
     /* a noun 目标 is no goal */
     expect_one("紧扣这一目标任务,连续13年获评一等奖。", "13年", 13, "年", RD_QUAL_NONE,
                RD_KIND_ACTUAL);

@@ -6,8 +6,9 @@
 
 /* In the sentence before the number, these make it a target (a goal, not a result).
  * 计划 only counts when a verb follows it (计划招聘), not as a noun (招生计划63名). */
-static const char *const RD_TARGET_CUES[] = {"力争",   "确保", "预期", "目标是", "目标为", "目标:",
-                                             "目标：", "计划", "拟",   "预计",   "争创",   NULL};
+static const char *const RD_TARGET_CUES[] = {
+    "力争", "确保", "预期", "目标是", "目标为", "目标:", "目标：", "计划", "拟", "预计", "争创",
+    "下一步", "明年", "今后", NULL};
 
 /* Directly before 第N, these make it a ranking (全州第三, 金牌总数第一). */
 static const char *const RD_RANK_CUES[] = {"全州", "全市",   "全省", "全国", "全区", "全县", "全盟",
