@@ -356,27 +356,6 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     return 1;
 }
 
-/* A quick filter for the scanner's main loop: whether c may start a number or a ranking
- * (ASCII or full-width digit, Chinese numeral, 第). Han characters are hashed into a
- * 2048-bit set of the numeral characters' low bits; the exact test follows. */
-static const uint64_t NUMERAL_BITS[32] = {
-    0x0000000000000080ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
-    0x0000000000000000ull, 0x0000280000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
-    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
-    0x0000100000000000ull, 0x0000000000000002ull, 0x0000000000000000ull, 0x0000000000000000ull,
-    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
-    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
-    0x0000001000000209ull, 0x0000000020000000ull, 0x0000000000101000ull, 0x0040000008000000ull,
-    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull};
-
-static inline int maybe_number_start(uint32_t c)
-{
-    if (c < 0x80) return c >= '0' && c <= '9';
-    if (c >= 0xFF10 && c <= 0xFF19) return 1;
-    unsigned h = c & 2047;
-    return c >= 0x3007 && c <= 0x96F6 && (NUMERAL_BITS[h >> 6] >> (h & 63) & 1);
-}
-
 /* Code point offset just past a section's marker. */
 static size_t marker_end(const rd_section *s)
 {
@@ -389,13 +368,15 @@ static size_t marker_end(const rd_section *s)
 int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs,
                        rd_candidate **out, size_t *n_out)
 {
-    if (!rd_ind_rules_get()) return -1;
+    const rd_ind_rules *R = rd_ind_rules_get();
+    if (!R) return -1;
+    const unsigned char *number_start = R->number_start;
     rd_candidate *cs = NULL;
     size_t n = 0, cap = 0, si = 0;
     const uint32_t *cp = t->cp;
     for (size_t i = 0; i < t->n;) {
         uint32_t c = cp[i];
-        if (!maybe_number_start(c)) {
+        if (c > 0xFFFF || !number_start[c]) {
             i++;
             continue;
         }

@@ -1,6 +1,7 @@
 #include "transforms/indicators_rules.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "transforms/rules/categories.h"
@@ -102,6 +103,13 @@ static int build(void)
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         if (rd_wordset_init(lists[k].ws, lists[k].words)) return -1;
+    static const uint32_t numeral_starts[] = {0x3007, 0x4E00, 0x4E03, 0x4E09, 0x4E24,
+                                              0x4E5D, 0x4E8C, 0x4E94, 0x516B, 0x516D,
+                                              0x56DB, 0x5341, 0x7B2C, 0x96F6};
+    for (uint32_t c = '0'; c <= '9'; c++) r->number_start[c] = 1;
+    for (uint32_t c = 0xFF10; c <= 0xFF19; c++) r->number_start[c] = 1;
+    for (size_t k = 0; k < sizeof numeral_starts / sizeof *numeral_starts; k++)
+        r->number_start[numeral_starts[k]] = 1;
     r->plan_cue = -1;
     for (int k = 0; RD_TARGET_CUES[k]; k++)
         if (strcmp(RD_TARGET_CUES[k], "计划") == 0) r->plan_cue = k;

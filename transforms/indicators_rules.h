@@ -19,6 +19,9 @@ typedef struct rd_ind_rules {
         capacity_before, rules_title_after;
     int plan_cue; /* index of 计划 in target_cues (a goal only as a verb), -1 if absent */
     rd_wordset category[2]; /* [0] topical, [1] generic words, each in rule order */
+    /* 1 for the code points below U+10000 that can start a number or ranking: digits,
+     * full-width digits, Chinese numerals, 第 (the scanner's per-character filter) */
+    unsigned char number_start[0x10000];
     const char *category_name[2][RD_WORDSET_MAX];
 } rd_ind_rules;
 
