@@ -155,7 +155,10 @@ size_t rd_meta_parse_date(const char *s, size_t len, char out[32])
     } else {
         h = 0;
     }
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, mo, d, h, mi, sec);
+    /* Fields are range-checked above; the modulo only tells the compiler their width. */
+    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u+08:00", (unsigned)y % 10000u,
+             (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)h % 100u, (unsigned)mi % 100u,
+             (unsigned)sec % 100u);
     return i;
 }
 
