@@ -106,3 +106,15 @@ int rd_message_outside_time(const rd_kafka_message_t *m, long long from_ms, long
     if (ts < 0 || type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) return 0;
     return (from_ms > 0 && ts < from_ms) || (to_ms > 0 && ts >= to_ms);
 }
+
+int rd_kafka_wait_connected(rd_kafka_t *rk, atomic_int *stop)
+{
+    while (!atomic_load(stop)) {
+        const struct rd_kafka_metadata *md = NULL;
+        if (rd_kafka_metadata(rk, 0, NULL, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rd_kafka_metadata_destroy(md);
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -3,6 +3,7 @@
 #define REPORTD_CONNECTORS_KAFKA_CLIENT_H
 
 #include <librdkafka/rdkafka.h>
+#include <stdatomic.h>
 
 #include "common/buf.h"
 #include "daemon/config.h"
@@ -23,6 +24,10 @@ rd_kafka_t *rd_kafka_producer_from_settings(const rd_kafka_settings *ks, const c
                                             void (*dr)(rd_kafka_t *, const rd_kafka_message_t *,
                                                        void *),
                                             void *opaque, rd_buf *err);
+
+/* Waits until the cluster answers a metadata request (retrying every 2 s) or *stop is set.
+ * Returns 0 when connected. */
+int rd_kafka_wait_connected(rd_kafka_t *rk, atomic_int *stop);
 
 /* Sum over the assigned partitions of (high watermark - position), from cached
  * watermarks; -1 when unknown. */

@@ -19,10 +19,14 @@ int rd_utf8_text_ok(const void *data, size_t len)
             s++;
             continue;
         }
-        if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
-        else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
-        else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
-        else return 0;
+        if ((c & 0xE0) == 0xC0)
+            n = 1, cp = c & 0x1F;
+        else if ((c & 0xF0) == 0xE0)
+            n = 2, cp = c & 0x0F;
+        else if ((c & 0xF8) == 0xF0)
+            n = 3, cp = c & 0x07;
+        else
+            return 0;
         if ((size_t)(end - s) <= n) return 0;
         for (size_t i = 1; i <= n; i++) {
             if ((s[i] & 0xC0) != 0x80) return 0;

@@ -102,7 +102,8 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             long long off = -1;
             for (;;) {
                 rd_buf_reset(&e);
-                if (rd_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) == RD_SINK_OK)
+                if (rd_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) ==
+                    RD_SINK_OK)
                     break;
                 rd_log_warn("load", "cannot read stored offsets, retrying", "error=\"%s\"", e.data);
                 if (atomic_load(&l->p->ctl->stop) || connect_sink(l)) {
@@ -162,19 +163,23 @@ static int flush_batch(loader *l, int draining)
         if (rd_pg_sink_write(l->sink, &l->batch, &st, &err) == RD_SINK_OK) {
             rd_metrics_observe("reportd_load_batch_seconds", NULL, rd_now_s() - t0);
             rd_metrics_add("reportd_load_rows_total", "table=\"documents\"", (double)st.updated);
-            rd_metrics_add("reportd_load_rows_total", "table=\"sections\"", (double)st.section_rows);
+            rd_metrics_add("reportd_load_rows_total", "table=\"sections\"",
+                           (double)st.section_rows);
             rd_metrics_add("reportd_load_rows_total", "table=\"indicators\"",
                            (double)st.indicator_rows);
-            rd_metrics_add("reportd_load_documents_total", "result=\"updated\"", (double)st.updated);
+            rd_metrics_add("reportd_load_documents_total", "result=\"updated\"",
+                           (double)st.updated);
             rd_metrics_add("reportd_load_documents_total", "result=\"unchanged\"",
                            (double)st.unchanged);
-            rd_metrics_add("reportd_load_documents_total", "result=\"rejected\"", (double)st.rejected);
+            rd_metrics_add("reportd_load_documents_total", "result=\"rejected\"",
+                           (double)st.rejected);
             for (size_t i = 0; i < l->batch.n; i++) {
                 const rd_load_item *it = &l->batch.items[i];
                 if (it->outcome != RD_LOAD_REJECTED || it->is_dlq) continue;
                 rd_metrics_inc("reportd_dlq_messages_total", "stage=\"load\"");
-                rd_log_warn("load", "message rejected", "topic=%s partition=%d offset=%lld reason=\"%s\"",
-                            it->topic, it->partition, it->offset, it->reason);
+                rd_log_warn("load", "message rejected",
+                            "topic=%s partition=%d offset=%lld reason=\"%s\"", it->topic,
+                            it->partition, it->offset, it->reason);
             }
             l->stats.updated += st.updated;
             l->stats.unchanged += st.unchanged;
@@ -205,7 +210,8 @@ static int range_index(loader *l, const char *topic, int partition)
 {
     const rd_kafka_topic_partition_list_t *end = l->p->end;
     for (int i = 0; i < end->cnt; i++)
-        if (end->elems[i].partition == partition && strcmp(end->elems[i].topic, topic) == 0) return i;
+        if (end->elems[i].partition == partition && strcmp(end->elems[i].topic, topic) == 0)
+            return i;
     return -1;
 }
 
@@ -240,8 +246,8 @@ static void on_message(loader *l, rd_kafka_message_t *m)
     rd_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"load\"");
     if (rd_message_outside_time(m, l->p->from_ms, l->p->to_ms)) return;
     int is_dlq = strcmp(topic, l->topic_dlq) == 0;
-    if (rd_load_batch_add(&l->batch, topic, m->partition, m->offset, m->key, m->key_len,
-                          m->payload, m->len, is_dlq)) {
+    if (rd_load_batch_add(&l->batch, topic, m->partition, m->offset, m->key, m->key_len, m->payload,
+                          m->len, is_dlq)) {
         rd_log_error("load", "out of memory adding to batch", "offset=%lld", (long long)m->offset);
         return;
     }
@@ -303,15 +309,15 @@ int rd_loader_run(const rd_loader_params *p)
         rc = 0;
         goto out;
     }
-    l.rk = rd_kafka_consumer_from_settings(&cfg->kafka, l.group, "reportd-load",
-                                           p->start ? NULL : on_rebalance, &l, p->start != NULL,
-                                           &err);
+    l.rk =
+        rd_kafka_consumer_from_settings(&cfg->kafka, l.group, "reportd-load",
+                                        p->start ? NULL : on_rebalance, &l, p->start != NULL, &err);
     if (!l.rk) {
         rd_log_error("load", "cannot start", "error=\"%s\"", err.data);
         goto out;
     }
     if (start_consuming(&l)) goto out;
-    atomic_store(&p->ctl->ready, 1);
+    if (rd_kafka_wait_connected(l.rk, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
     rd_log_info("load", "loading", "group=%s topics=%s,%s", l.group, l.topic_parsed, l.topic_dlq);
     double last_report = rd_now_s();
     for (;;) {
@@ -336,8 +342,8 @@ int rd_loader_run(const rd_loader_params *p)
         }
         /* a batch is written when full, when its latency is up, or as soon as nothing more
          * is waiting (so a lone document does not wait for the latency bound) */
-        int due = l.batch.n >= batch_size || (l.batch.n && rd_now_s() - l.batch_started >= latency) ||
-                  (l.batch.n && idle);
+        int due = l.batch.n >= batch_size ||
+                  (l.batch.n && rd_now_s() - l.batch_started >= latency) || (l.batch.n && idle);
         if (due || stopping || finished) {
             if (flush_batch(&l, stopping || finished) && l.fatal) goto out;
         }
@@ -345,7 +351,8 @@ int rd_loader_run(const rd_loader_params *p)
         if (now - last_report >= 1.0) {
             last_report = now;
             long long lag = rd_kafka_consumer_lag(l.rk);
-            if (lag >= 0) rd_metrics_set("reportd_kafka_consumer_lag", "role=\"load\"", (double)lag);
+            if (lag >= 0)
+                rd_metrics_set("reportd_kafka_consumer_lag", "role=\"load\"", (double)lag);
             report(&l, 0);
         }
         if (stopping || (finished && l.batch.n == 0)) break;

@@ -26,22 +26,28 @@ int rd_rfc3339_ms(const char *s, long long *ms)
             p++;
         }
         if (!digits) return -1;
-        for (; digits < 3; digits++) frac_ms *= 10;
+        for (; digits < 3; digits++)
+            frac_ms *= 10;
     }
     long offset_s = 0;
     if (*p == 'Z' || *p == 'z') {
         p++;
     } else if (*p == '+' || *p == '-') {
         int oh, om, m = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5 || oh > 23 || om > 59) return -1;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5 || oh > 23 || om > 59)
+            return -1;
         offset_s = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
         p += 6;
     } else {
         return -1;
     }
     if (*p) return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-                    .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
     time_t t = timegm(&tm);
     *ms = ((long long)t - offset_s) * 1000 + frac_ms;
     return 0;
@@ -52,7 +58,8 @@ int rd_rfc3339_ms(const char *s, long long *ms)
 static int offsets_for_time(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *l, long long ms,
                             const long long *fallback, rd_buf *err)
 {
-    for (int i = 0; i < l->cnt; i++) l->elems[i].offset = ms;
+    for (int i = 0; i < l->cnt; i++)
+        l->elems[i].offset = ms;
     rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, l, TIMEOUT_MS);
     if (e) {
         rd_buf_printf(err, "looking up offsets by time: %s", rd_kafka_err2str(e));
@@ -91,8 +98,9 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
         char *pend;
         long pnum = colon ? strtol(from, &pend, 10) : -1;
         if (!colon || pend != colon || pnum < 0 || parse_offset(colon + 1, &from_offset)) {
-            rd_buf_printf(err, "--from: expected earliest, an RFC 3339 time or PARTITION:OFFSET, got '%s'",
-                          from);
+            rd_buf_printf(
+                err, "--from: expected earliest, an RFC 3339 time or PARTITION:OFFSET, got '%s'",
+                from);
             return -1;
         }
         only_partition = (int)pnum;
@@ -107,7 +115,9 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
     rd_kafka_topic_destroy(rkt);
     if (e || md->topic_cnt != 1 || md->topics[0].err) {
         rd_buf_printf(err, "topic %s: %s", topic,
-                      rd_kafka_err2str(e ? e : md ? md->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
+                      rd_kafka_err2str(e    ? e
+                                       : md ? md->topics[0].err
+                                            : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
         goto fail;
     }
     const rd_kafka_metadata_topic_t *mt = &md->topics[0];
@@ -147,7 +157,8 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
         for (int i = 0; i < end->cnt; i++)
             if (to_offset < end->elems[i].offset) end->elems[i].offset = to_offset;
     for (int i = 0; i < start->cnt; i++)
-        if (end->elems[i].offset < start->elems[i].offset) end->elems[i].offset = start->elems[i].offset;
+        if (end->elems[i].offset < start->elems[i].offset)
+            end->elems[i].offset = start->elems[i].offset;
     rd_kafka_metadata_destroy(md);
     free(lo);
     free(hi);

@@ -62,8 +62,10 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
         return;
     }
     const char *topic = rd_kafka_topic_name(m->rkt);
-    if (strcmp(topic, t->cfg->kafka.topic_dlq) == 0) t->acked_dlq++;
-    else t->acked_parsed++;
+    if (strcmp(topic, t->cfg->kafka.topic_dlq) == 0)
+        t->acked_dlq++;
+    else
+        t->acked_parsed++;
 }
 
 /* Queues a message, waiting for room in the producer queue. */
@@ -80,7 +82,8 @@ static rd_kafka_resp_err_t produce(transformer *t, const char *topic, const char
     }
 }
 
-static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *key, const char *reason)
+static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *key,
+                     const char *reason)
 {
     rd_dlq_item item = {.stage = "transform",
                         .reason = reason,
@@ -95,13 +98,15 @@ static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *ke
         rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_dlq, key, v.data, v.len);
         if (e) {
             t->failed++;
-            rd_log_error("transform", "cannot queue DLQ message", "error=\"%s\"", rd_kafka_err2str(e));
+            rd_log_error("transform", "cannot queue DLQ message", "error=\"%s\"",
+                         rd_kafka_err2str(e));
         }
     } else {
         t->failed++;
     }
-    rd_log_warn("transform", "message sent to DLQ", "topic=%s partition=%d offset=%lld reason=\"%s\"",
-                item.topic, (int)m->partition, (long long)m->offset, reason);
+    rd_log_warn("transform", "message sent to DLQ",
+                "topic=%s partition=%d offset=%lld reason=\"%s\"", item.topic, (int)m->partition,
+                (long long)m->offset, reason);
     rd_buf_free(&v);
 }
 
@@ -174,7 +179,8 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         rd_buf_free(&r);
     } else if (e) {
         t->failed++;
-        rd_log_error("transform", "cannot queue parsed message", "error=\"%s\"", rd_kafka_err2str(e));
+        rd_log_error("transform", "cannot queue parsed message", "error=\"%s\"",
+                     rd_kafka_err2str(e));
     }
 out:
     if (have_doc) rd_document_clear(&doc);
@@ -186,7 +192,8 @@ out:
 
 static void batch_clear(transformer *t)
 {
-    for (size_t i = 0; i < t->n; i++) free(t->batch[i].topic);
+    for (size_t i = 0; i < t->n; i++)
+        free(t->batch[i].topic);
     t->n = 0;
     t->acked_parsed = t->acked_dlq = t->failed = 0;
 }
@@ -215,7 +222,8 @@ static rd_kafka_topic_partition_list_t *batch_offsets(transformer *t, int lowest
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)t->n);
     for (size_t i = 0; i < t->n; i++) {
         const consumed *c = &t->batch[i];
-        rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(l, c->topic, c->partition);
+        rd_kafka_topic_partition_t *tp =
+            rd_kafka_topic_partition_list_find(l, c->topic, c->partition);
         long long v = lowest ? c->offset : c->offset + 1;
         if (!tp) {
             tp = rd_kafka_topic_partition_list_add(l, c->topic, c->partition);
@@ -234,8 +242,10 @@ static int wait_acks(transformer *t)
     double deadline = -1;
     while (rd_kafka_outq_len(t->producer) > 0) {
         if (atomic_load(&t->p->ctl->stop)) {
-            if (deadline < 0) deadline = rd_now_s() + (double)t->cfg->runtime.shutdown_grace_s;
-            else if (rd_now_s() > deadline) return -1;
+            if (deadline < 0)
+                deadline = rd_now_s() + (double)t->cfg->runtime.shutdown_grace_s;
+            else if (rd_now_s() > deadline)
+                return -1;
         }
         rd_kafka_flush(t->producer, 200);
         atomic_store(&t->p->ctl->heartbeat, (long)rd_now_s());
@@ -386,13 +396,14 @@ int rd_transform_run(const rd_transform_params *p)
             t.pg = NULL;
         }
     }
-    t.producer = rd_kafka_producer_from_settings(&t.cfg->kafka, "reportd-transform", on_delivery, &t, &err);
+    t.producer =
+        rd_kafka_producer_from_settings(&t.cfg->kafka, "reportd-transform", on_delivery, &t, &err);
     if (!t.producer) goto fail;
     t.consumer = rd_kafka_consumer_from_settings(&t.cfg->kafka, group, "reportd-transform", NULL,
                                                  NULL, p->start != NULL, &err);
     if (!t.consumer) goto fail;
     if (start_consuming(&t)) goto out;
-    atomic_store(&p->ctl->ready, 1);
+    if (rd_kafka_wait_connected(t.consumer, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
     rd_log_info("transform", "transforming", "group=%s topic=%s version=%d", group,
                 t.cfg->kafka.topic_raw, t.version);
     double batch_started = 0, last_report = rd_now_s();
@@ -407,7 +418,8 @@ int rd_transform_run(const rd_transform_params *p)
             if (m) {
                 if (accept_message(&t, m)) {
                     if (batch_add(&t, m)) {
-                        rd_log_error("transform", "out of memory", "offset=%lld", (long long)m->offset);
+                        rd_log_error("transform", "out of memory", "offset=%lld",
+                                     (long long)m->offset);
                         rd_kafka_message_destroy(m);
                         goto out;
                     }
@@ -427,7 +439,8 @@ int rd_transform_run(const rd_transform_params *p)
         if (now - last_report >= 1.0) {
             last_report = now;
             long long lag = rd_kafka_consumer_lag(t.consumer);
-            if (lag >= 0) rd_metrics_set("reportd_kafka_consumer_lag", "role=\"transform\"", (double)lag);
+            if (lag >= 0)
+                rd_metrics_set("reportd_kafka_consumer_lag", "role=\"transform\"", (double)lag);
             report(&t, 0);
         }
         if (stopping || finished) break;

@@ -25,10 +25,14 @@ int rd_parsed_message_encode(const rd_document *doc, const rd_parsed_origin *o, 
     rd_jg_str(ge, "fetched_at", o->fetched_at);
     rd_jg_str(ge, "sha256", o->sha256);
     rd_jg_str(ge, "raw_topic", o->raw_topic);
-    if (o->raw_topic) rd_jg_int(ge, "raw_partition", o->raw_partition);
-    else rd_jg_null(ge, "raw_partition");
-    if (o->raw_offset >= 0) rd_jg_int(ge, "raw_offset", o->raw_offset);
-    else rd_jg_null(ge, "raw_offset");
+    if (o->raw_topic)
+        rd_jg_int(ge, "raw_partition", o->raw_partition);
+    else
+        rd_jg_null(ge, "raw_partition");
+    if (o->raw_offset >= 0)
+        rd_jg_int(ge, "raw_offset", o->raw_offset);
+    else
+        rd_jg_null(ge, "raw_offset");
     yajl_gen_map_close(ge);
     const unsigned char *d, *e;
     size_t dlen, elen;
@@ -55,9 +59,9 @@ typedef struct field {
     const char *name;
     ftype type;
     int required;
-    long long min, max;           /* F_INT */
-    const char *const *allowed;   /* F_STR: NULL for any */
-    size_t offset;                /* into the temporary struct */
+    long long min, max;         /* F_INT */
+    const char *const *allowed; /* F_STR: NULL for any */
+    size_t offset;              /* into the temporary struct */
 } field;
 
 #define NOT_SET ((size_t)0)
@@ -77,40 +81,65 @@ typedef struct tind {
 
 typedef struct ttop {
     long long schema, transform_version, year, text_chars, raw_partition, raw_offset;
-    size_t doc_id, source_name, url, title, issuer, index_no, doc_no, region, region_code,
-        province, city, published_at, fetched_at, sha256, format, charset, raw_topic;
+    size_t doc_id, source_name, url, title, issuer, index_no, doc_no, region, region_code, province,
+        city, published_at, fetched_at, sha256, format, charset, raw_topic;
 } ttop;
 
 static const char *const parts[] = {"review", "problems", "plan", NULL};
 static const char *const kinds[] = {"actual", "target", NULL};
 static const char *const quals[] = {"over", "under", "about", "at_least", NULL};
 
-#define S(n, req, allowed, st) {#n, F_STR, req, 0, 0, allowed, offsetof(st, n)}
-#define I(n, req, lo, hi, st) {#n, F_INT, req, lo, hi, NULL, offsetof(st, n)}
-#define N(n, req, st) {#n, F_NUM, req, 0, 0, NULL, offsetof(st, n)}
+#define S(n, req, allowed, st)                                                                     \
+    {                                                                                              \
+#n, F_STR, req, 0, 0, allowed, offsetof(st, n)                                             \
+    }
+#define I(n, req, lo, hi, st)                                                                      \
+    {                                                                                              \
+#n, F_INT, req, lo, hi, NULL, offsetof(st, n)                                              \
+    }
+#define N(n, req, st)                                                                              \
+    {                                                                                              \
+#n, F_NUM, req, 0, 0, NULL, offsetof(st, n)                                                \
+    }
 
-static const field top_fields[] = {
-    I(schema, 1, 1, RD_PARSED_SCHEMA, ttop), I(transform_version, 1, 1, 1000000, ttop),
-    S(doc_id, 1, NULL, ttop), S(source_name, 0, NULL, ttop), S(url, 0, NULL, ttop),
-    S(title, 0, NULL, ttop), S(issuer, 0, NULL, ttop), S(index_no, 0, NULL, ttop),
-    S(doc_no, 0, NULL, ttop), S(region, 0, NULL, ttop), S(region_code, 0, NULL, ttop),
-    S(province, 0, NULL, ttop), S(city, 0, NULL, ttop), S(published_at, 0, NULL, ttop),
-    S(fetched_at, 0, NULL, ttop), S(sha256, 0, NULL, ttop), S(format, 0, NULL, ttop),
-    S(charset, 0, NULL, ttop), S(raw_topic, 0, NULL, ttop), I(year, 0, 0, 9999, ttop),
-    I(text_chars, 0, 0, MAX_POS, ttop), I(raw_partition, 0, 0, MAX_POS, ttop),
-    I(raw_offset, 0, 0, 9007199254740992LL, ttop), {NULL, 0, 0, 0, 0, NULL, 0}};
+static const field top_fields[] = {I(schema, 1, 1, RD_PARSED_SCHEMA, ttop),
+                                   I(transform_version, 1, 1, 1000000, ttop),
+                                   S(doc_id, 1, NULL, ttop),
+                                   S(source_name, 0, NULL, ttop),
+                                   S(url, 0, NULL, ttop),
+                                   S(title, 0, NULL, ttop),
+                                   S(issuer, 0, NULL, ttop),
+                                   S(index_no, 0, NULL, ttop),
+                                   S(doc_no, 0, NULL, ttop),
+                                   S(region, 0, NULL, ttop),
+                                   S(region_code, 0, NULL, ttop),
+                                   S(province, 0, NULL, ttop),
+                                   S(city, 0, NULL, ttop),
+                                   S(published_at, 0, NULL, ttop),
+                                   S(fetched_at, 0, NULL, ttop),
+                                   S(sha256, 0, NULL, ttop),
+                                   S(format, 0, NULL, ttop),
+                                   S(charset, 0, NULL, ttop),
+                                   S(raw_topic, 0, NULL, ttop),
+                                   I(year, 0, 0, 9999, ttop),
+                                   I(text_chars, 0, 0, MAX_POS, ttop),
+                                   I(raw_partition, 0, 0, MAX_POS, ttop),
+                                   I(raw_offset, 0, 0, 9007199254740992LL, ttop),
+                                   {NULL, 0, 0, 0, 0, NULL, 0}};
 
 static const field section_fields[] = {
-    I(ord, 1, 0, MAX_POS, tsec),     I(start, 1, 0, MAX_POS, tsec), I(end, 0, 0, MAX_POS, tsec),
-    I(depth, 1, 1, 64, tsec),        I(parent, 0, -1, MAX_POS, tsec), S(marker, 0, NULL, tsec),
-    S(title, 0, NULL, tsec),         S(part, 1, parts, tsec),       S(path, 0, NULL, tsec),
+    I(ord, 1, 0, MAX_POS, tsec), I(start, 1, 0, MAX_POS, tsec),   I(end, 0, 0, MAX_POS, tsec),
+    I(depth, 1, 1, 64, tsec),    I(parent, 0, -1, MAX_POS, tsec), S(marker, 0, NULL, tsec),
+    S(title, 0, NULL, tsec),     S(part, 1, parts, tsec),         S(path, 0, NULL, tsec),
     {NULL, 0, 0, 0, 0, NULL, 0}};
 
 static const field indicator_fields[] = {
-    I(start, 1, 0, MAX_POS, tind),  I(end, 1, 0, MAX_POS, tind),   I(section, 0, -1, MAX_POS, tind),
-    N(value, 1, tind),              N(value_high, 0, tind),        S(raw, 1, NULL, tind),
-    S(unit, 0, NULL, tind),         S(qualifier, 0, quals, tind),  S(metric, 0, NULL, tind),
-    S(kind, 1, kinds, tind),        S(category, 1, NULL, tind),    S(sentence, 0, NULL, tind),
+    I(start, 1, 0, MAX_POS, tind),    I(end, 1, 0, MAX_POS, tind),
+    I(section, 0, -1, MAX_POS, tind), N(value, 1, tind),
+    N(value_high, 0, tind),           S(raw, 1, NULL, tind),
+    S(unit, 0, NULL, tind),           S(qualifier, 0, quals, tind),
+    S(metric, 0, NULL, tind),         S(kind, 1, kinds, tind),
+    S(category, 1, NULL, tind),       S(sentence, 0, NULL, tind),
     {NULL, 0, 0, 0, 0, NULL, 0}};
 
 typedef enum { C_TOP, C_SECTIONS, C_SECTION, C_INDICATORS, C_INDICATOR, C_DONE } ctx_t;
@@ -139,8 +168,10 @@ static int fail(parser *p, const char *fmt, ...)
     if (!p->failed) {
         va_list ap;
         va_start(ap, fmt);
-        if (p->ctx == C_SECTION) rd_buf_printf(p->err, "sections[%zu].", p->nsec - 1);
-        else if (p->ctx == C_INDICATOR) rd_buf_printf(p->err, "indicators[%zu].", p->nind - 1);
+        if (p->ctx == C_SECTION)
+            rd_buf_printf(p->err, "sections[%zu].", p->nsec - 1);
+        else if (p->ctx == C_INDICATOR)
+            rd_buf_printf(p->err, "indicators[%zu].", p->nind - 1);
         rd_buf_vprintf(p->err, fmt, ap);
         va_end(ap);
         p->failed = 1;
@@ -171,7 +202,8 @@ static int put_scalar(parser *p, int jtype, const char *text, size_t len)
 {
     if (p->skip) return 1;
     if (p->ctx == C_SECTIONS || p->ctx == C_INDICATORS)
-        return fail(p, "%s[%zu]: expected an object", p->ctx == C_SECTIONS ? "sections" : "indicators",
+        return fail(p, "%s[%zu]: expected an object",
+                    p->ctx == C_SECTIONS ? "sections" : "indicators",
                     p->ctx == C_SECTIONS ? p->nsec : p->nind);
     if (!p->started) return fail(p, "parsed message is not a JSON object");
     if (p->key_is_sections || p->key_is_indicators)
@@ -183,7 +215,8 @@ static int put_scalar(parser *p, int jtype, const char *text, size_t len)
     p->seen |= 1ull << (f - table);
     char *at = (char *)target + f->offset;
     if (jtype == 0) { /* null: the field keeps its preset (absent) value */
-        if (f->type == F_NUM && f->required) return fail(p, "%s: expected a finite number", f->name);
+        if (f->type == F_NUM && f->required)
+            return fail(p, "%s: expected a finite number", f->name);
         p->seen &= ~(1ull << (f - table));
         return 1;
     }
@@ -192,10 +225,12 @@ static int put_scalar(parser *p, int jtype, const char *text, size_t len)
         if (jtype != 1) return fail(p, "%s: expected a string, got a number", f->name);
         if (f->allowed) {
             const char *const *a = f->allowed;
-            while (*a && (strlen(*a) != len || memcmp(*a, text, len) != 0)) a++;
+            while (*a && (strlen(*a) != len || memcmp(*a, text, len) != 0))
+                a++;
             if (!*a) {
                 rd_buf msg = RD_BUF_INIT;
-                for (a = f->allowed; *a; a++) rd_buf_printf(&msg, "%s%s", a == f->allowed ? "" : a[1] ? ", " : " or ", *a);
+                for (a = f->allowed; *a; a++)
+                    rd_buf_printf(&msg, "%s%s", a == f->allowed ? "" : a[1] ? ", " : " or ", *a);
                 fail(p, "%s: expected %s", f->name, msg.data);
                 rd_buf_free(&msg);
                 return 0;
@@ -208,7 +243,8 @@ static int put_scalar(parser *p, int jtype, const char *text, size_t len)
         return 1;
     }
     if (jtype != 2)
-        return fail(p, "%s: expected %s", f->name, f->type == F_INT ? "an integer" : "a finite number");
+        return fail(p, "%s: expected %s", f->name,
+                    f->type == F_INT ? "an integer" : "a finite number");
     char num[64];
     if (len >= sizeof num) return fail(p, "%s: number too long", f->name);
     memcpy(num, text, len);
@@ -347,7 +383,8 @@ static int cb_start_array(void *ctx)
         return 1;
     }
     if (p->ctx == C_SECTIONS || p->ctx == C_INDICATORS)
-        return fail(p, "%s[%zu]: expected an object", p->ctx == C_SECTIONS ? "sections" : "indicators",
+        return fail(p, "%s[%zu]: expected an object",
+                    p->ctx == C_SECTIONS ? "sections" : "indicators",
                     p->ctx == C_SECTIONS ? p->nsec : p->nind);
     if (p->key) return fail(p, "%s: unexpected array", p->key->name);
     p->skip = 1;
@@ -430,7 +467,8 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     if (st == yajl_status_ok) st = yajl_complete_parse(h);
     if (st != yajl_status_ok && !p.failed) {
         unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-        rd_buf_printf(err, "parsed message is not JSON: %s", msg ? (const char *)msg : "parse error");
+        rd_buf_printf(err, "parsed message is not JSON: %s",
+                      msg ? (const char *)msg : "parse error");
         if (msg) yajl_free_error(h, msg);
         p.failed = 1;
     }
@@ -493,8 +531,11 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     }
     for (size_t i = 0; i < p.nsec; i++) {
         const tsec *t = &p.secs[i];
-        m->sections[i] = (rd_parsed_section){.ord = t->ord, .start = t->start, .end = t->end,
-                                             .depth = t->depth, .parent = t->parent,
+        m->sections[i] = (rd_parsed_section){.ord = t->ord,
+                                             .start = t->start,
+                                             .end = t->end,
+                                             .depth = t->depth,
+                                             .parent = t->parent,
                                              .marker = str_at(a, t->marker),
                                              .title = str_at(a, t->title),
                                              .part = str_at(a, t->part),
@@ -502,13 +543,20 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     }
     for (size_t i = 0; i < p.nind; i++) {
         const tind *t = &p.inds[i];
-        m->indicators[i] = (rd_parsed_indicator){
-            .start = t->start, .end = t->end, .section = t->section, .value = t->value,
-            .value_high = isnan(t->value_high) ? 0 : t->value_high,
-            .has_value_high = !isnan(t->value_high), .raw = str_at(a, t->raw),
-            .unit = str_at(a, t->unit), .qualifier = str_at(a, t->qualifier),
-            .metric = str_at(a, t->metric), .kind = str_at(a, t->kind),
-            .category = str_at(a, t->category), .sentence = str_at(a, t->sentence)};
+        m->indicators[i] =
+            (rd_parsed_indicator){.start = t->start,
+                                  .end = t->end,
+                                  .section = t->section,
+                                  .value = t->value,
+                                  .value_high = isnan(t->value_high) ? 0 : t->value_high,
+                                  .has_value_high = !isnan(t->value_high),
+                                  .raw = str_at(a, t->raw),
+                                  .unit = str_at(a, t->unit),
+                                  .qualifier = str_at(a, t->qualifier),
+                                  .metric = str_at(a, t->metric),
+                                  .kind = str_at(a, t->kind),
+                                  .category = str_at(a, t->category),
+                                  .sentence = str_at(a, t->sentence)};
     }
     m->n_sections = p.nsec;
     m->n_indicators = p.nind;

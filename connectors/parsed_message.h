@@ -63,11 +63,11 @@ typedef struct rd_parsed_message {
     long long raw_offset; /* -1 when unknown */
 } rd_parsed_message;
 
-/* Parses (streaming, without building a DOM) and validates a message value: a JSON object with schema 1..RD_PARSED_SCHEMA, a
- * doc_id of 1..128 characters in [A-Za-z0-9_.:-], a positive transform_version, sections
- * with integer ord/start/depth and a known part, indicators with integer start/end, a
- * finite value, a known kind and qualifier. Returns 0 (free with rd_parsed_message_clear)
- * or -1 with a one-line reason in err (msg cleared). */
+/* Parses (streaming, without building a DOM) and validates a message value: a JSON object with
+ * schema 1..RD_PARSED_SCHEMA, a doc_id of 1..128 characters in [A-Za-z0-9_.:-], a positive
+ * transform_version, sections with integer ord/start/depth and a known part, indicators with
+ * integer start/end, a finite value, a known kind and qualifier. Returns 0 (free with
+ * rd_parsed_message_clear) or -1 with a one-line reason in err (msg cleared). */
 int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *msg, rd_buf *err);
 void rd_parsed_message_clear(rd_parsed_message *msg);
 

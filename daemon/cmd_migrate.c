@@ -67,7 +67,8 @@ static int run_migrate(int argc, char **argv)
         goto out;
     }
     int version = rd_pg_schema_version(c, &err);
-    printf("schema version %d (%d migration%s applied)\n", version, applied, applied == 1 ? "" : "s");
+    printf("schema version %d (%d migration%s applied)\n", version, applied,
+           applied == 1 ? "" : "s");
     rc = RD_EXIT_OK;
 out:
     if (c) PQfinish(c);

@@ -33,10 +33,14 @@ typedef struct progress_state {
 
 static void fmt_eta(char *out, size_t n, double s)
 {
-    if (s < 0 || s > 1e7) snprintf(out, n, "?");
-    else if (s >= 3600) snprintf(out, n, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
-    else if (s >= 60) snprintf(out, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
-    else snprintf(out, n, "%ds", (int)s);
+    if (s < 0 || s > 1e7)
+        snprintf(out, n, "?");
+    else if (s >= 3600)
+        snprintf(out, n, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
+    else if (s >= 60)
+        snprintf(out, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
+    else
+        snprintf(out, n, "%ds", (int)s);
 }
 
 /* Progress: a bar redrawn in place on a terminal, a plain line every 2 s otherwise. */
@@ -55,7 +59,8 @@ static void on_progress(void *opaque, const rd_stage_progress *p)
         char bar[31];
         int filled = p->total > 0 ? (int)(30.0 * (double)p->done / (double)p->total) : 0;
         if (filled > 30) filled = 30;
-        for (int i = 0; i < 30; i++) bar[i] = i < filled ? '#' : '.';
+        for (int i = 0; i < 30; i++)
+            bar[i] = i < filled ? '#' : '.';
         bar[30] = '\0';
         fprintf(stderr, "\r%s [%s] %lld/%lld %.0f msg/s lag %lld ETA %s   ", ps->what, bar, p->done,
                 p->total, rate, p->lag, eta);
@@ -69,24 +74,34 @@ static void on_progress(void *opaque, const rd_stage_progress *p)
 
 static int run_replay(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
-                                             {"topic", required_argument, NULL, 't'},
-                                             {"from", required_argument, NULL, 'f'},
-                                             {"to", required_argument, NULL, 'u'},
-                                             {"group", required_argument, NULL, 'g'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'}, {"topic", required_argument, NULL, 't'},
+        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 'u'},
+        {"group", required_argument, NULL, 'g'},  {NULL, 0, NULL, 0}};
     const char *config_path = getenv("REPORTD_CONFIG"), *topic = NULL, *from = NULL, *to = NULL,
                *group = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'c': config_path = optarg; break;
-        case 't': topic = optarg; break;
-        case 'f': from = optarg; break;
-        case 'u': to = optarg; break;
-        case 'g': group = optarg; break;
-        default: fputs(rd_cmd_replay.usage, stderr); return RD_EXIT_USAGE;
+        case 'c':
+            config_path = optarg;
+            break;
+        case 't':
+            topic = optarg;
+            break;
+        case 'f':
+            from = optarg;
+            break;
+        case 'u':
+            to = optarg;
+            break;
+        case 'g':
+            group = optarg;
+            break;
+        default:
+            fputs(rd_cmd_replay.usage, stderr);
+            return RD_EXIT_USAGE;
         }
     }
     if (optind < argc || !topic || !from) {
@@ -103,8 +118,8 @@ static int run_replay(int argc, char **argv)
     int is_raw = strcmp(topic, cfg.kafka.topic_raw) == 0;
     int is_parsed = strcmp(topic, cfg.kafka.topic_parsed) == 0;
     if (!is_raw && !is_parsed) {
-        fprintf(stderr, "reportd replay: --topic: expected %s or %s, got '%s'\n", cfg.kafka.topic_raw,
-                cfg.kafka.topic_parsed, topic);
+        fprintf(stderr, "reportd replay: --topic: expected %s or %s, got '%s'\n",
+                cfg.kafka.topic_raw, cfg.kafka.topic_parsed, topic);
         rd_config_free(&cfg);
         rd_buf_free(&err);
         return RD_EXIT_USAGE;
@@ -122,7 +137,8 @@ static int run_replay(int argc, char **argv)
         goto out;
     }
     long long from_ms = -1, to_ms = -1;
-    int resolved = rd_kafka_range_resolve(probe, topic, from, to, &start, &end, &from_ms, &to_ms, &err);
+    int resolved =
+        rd_kafka_range_resolve(probe, topic, from, to, &start, &end, &from_ms, &to_ms, &err);
     rd_kafka_destroy(probe);
     if (resolved) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
@@ -147,16 +163,30 @@ static int run_replay(int argc, char **argv)
     const char *noun;
     if (is_parsed) {
         rd_load_stats st = {0};
-        rd_loader_params p = {.ctl = &ctl, .group = replay_group, .start = start, .end = end,
-                              .from_ms = from_ms, .to_ms = to_ms, .progress = on_progress, .progress_opaque = &ps, .stats = &st};
+        rd_loader_params p = {.ctl = &ctl,
+                              .group = replay_group,
+                              .start = start,
+                              .end = end,
+                              .from_ms = from_ms,
+                              .to_ms = to_ms,
+                              .progress = on_progress,
+                              .progress_opaque = &ps,
+                              .stats = &st};
         stage_rc = rd_loader_run(&p);
         updated = st.updated, unchanged = st.unchanged, rejected = st.rejected;
         noun = "documents";
     } else {
         rd_transform_stats st = {0};
-        rd_transform_params p = {.ctl = &ctl, .group = replay_group, .start = start, .end = end,
-                                 .from_ms = from_ms, .to_ms = to_ms, .skip_unchanged = 1, .progress = on_progress,
-                                 .progress_opaque = &ps, .stats = &st};
+        rd_transform_params p = {.ctl = &ctl,
+                                 .group = replay_group,
+                                 .start = start,
+                                 .end = end,
+                                 .from_ms = from_ms,
+                                 .to_ms = to_ms,
+                                 .skip_unchanged = 1,
+                                 .progress = on_progress,
+                                 .progress_opaque = &ps,
+                                 .stats = &st};
         stage_rc = rd_transform_run(&p);
         updated = st.produced, unchanged = st.unchanged, rejected = st.rejected;
         noun = "documents re-extracted";
@@ -178,20 +208,19 @@ out:
 const rd_command rd_cmd_replay = {
     .name = "replay",
     .summary = "re-run a stage over a range of a Kafka topic",
-    .usage =
-        "usage: reportd replay --config FILE --topic reports.raw|reports.parsed\n"
-        "                      --from earliest|TIME|PARTITION:OFFSET [--to TIME|OFFSET]\n"
-        "                      [--group G]\n\n"
-        "Re-runs the stage downstream of TOPIC over a range of it:\n"
-        "  reports.raw     re-extracts every document with the current transform version\n"
-        "                  and produces it to reports.parsed (documents whose warehouse row\n"
-        "                  already has this version of the same bytes are skipped)\n"
-        "  reports.parsed  loads the messages into PostgreSQL; a message older than what a\n"
-        "                  document holds leaves it unchanged\n"
-        "--from earliest, an RFC 3339 time (messages at or after it) or PARTITION:OFFSET\n"
-        "(that partition only); --to an RFC 3339 time or an offset to stop before (default:\n"
-        "the end of each partition when the replay starts). --group names the consumer group\n"
-        "whose offsets the replay stores (default reportd-replay). Progress goes to stderr,\n"
-        "a summary line to stdout. Exit 0 when the whole range was processed.\n",
+    .usage = "usage: reportd replay --config FILE --topic reports.raw|reports.parsed\n"
+             "                      --from earliest|TIME|PARTITION:OFFSET [--to TIME|OFFSET]\n"
+             "                      [--group G]\n\n"
+             "Re-runs the stage downstream of TOPIC over a range of it:\n"
+             "  reports.raw     re-extracts every document with the current transform version\n"
+             "                  and produces it to reports.parsed (documents whose warehouse row\n"
+             "                  already has this version of the same bytes are skipped)\n"
+             "  reports.parsed  loads the messages into PostgreSQL; a message older than what a\n"
+             "                  document holds leaves it unchanged\n"
+             "--from earliest, an RFC 3339 time (messages at or after it) or PARTITION:OFFSET\n"
+             "(that partition only); --to an RFC 3339 time or an offset to stop before (default:\n"
+             "the end of each partition when the replay starts). --group names the consumer group\n"
+             "whose offsets the replay stores (default reportd-replay). Progress goes to stderr,\n"
+             "a summary line to stdout. Exit 0 when the whole range was processed.\n",
     .run = run_replay,
 };

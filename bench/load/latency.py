@@ -44,6 +44,9 @@ for i in range(a.docs + 1):
         time.sleep(0.005)
     if i > 0:
         lat.append(time.monotonic() - t0)
+slow = [(round(x * 1000), j) for j, x in enumerate(lat) if x > 0.5]
+if slow:
+    print("slow documents (ms, index):", slow)
 lat.sort()
 q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]
 print("fetch->queryable latency over %d documents: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms"

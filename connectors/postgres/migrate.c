@@ -154,8 +154,9 @@ static int apply_one(PGconn *c, const rd_migration *m, rd_buf *err)
     char version[16];
     snprintf(version, sizeof version, "%d", m->version);
     const char *params[] = {version, m->name};
-    PGresult *r = PQexecParams(c, "INSERT INTO reports.schema_version (version, name) VALUES ($1, $2)",
-                               2, NULL, params, NULL, NULL, 0);
+    PGresult *r =
+        PQexecParams(c, "INSERT INTO reports.schema_version (version, name) VALUES ($1, $2)", 2,
+                     NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) rd_buf_printf(err, "%s: recording the version: %s", m->name, PQerrorMessage(c));
     PQclear(r);

@@ -68,7 +68,8 @@ static void item_clear(rd_load_item *it)
 
 void rd_load_batch_reset(rd_load_batch *b)
 {
-    for (size_t i = 0; i < b->n; i++) item_clear(&b->items[i]);
+    for (size_t i = 0; i < b->n; i++)
+        item_clear(&b->items[i]);
     b->n = 0;
     b->value_bytes = 0;
 }
@@ -161,7 +162,8 @@ static q_status classify(PGconn *c, PGresult *r, const char *what, rd_buf *err)
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg || !*msg) msg = PQerrorMessage(c);
     rd_buf_printf(err, "%s: %s", what, msg);
-    while (err->len && (err->data[err->len - 1] == '\n')) err->data[--err->len] = '\0';
+    while (err->len && (err->data[err->len - 1] == '\n'))
+        err->data[--err->len] = '\0';
     return is_data_error(r) && PQstatus(c) == CONNECTION_OK ? Q_DATA : Q_DB;
 }
 
@@ -209,8 +211,10 @@ static void copy_sep(rd_buf *b)
 
 static void copy_int(rd_buf *b, long long v, int is_null)
 {
-    if (is_null) rd_buf_puts(b, "\\N");
-    else rd_buf_printf(b, "%lld", v);
+    if (is_null)
+        rd_buf_puts(b, "\\N");
+    else
+        rd_buf_printf(b, "%lld", v);
 }
 
 static void copy_double(rd_buf *b, double v)
@@ -221,9 +225,9 @@ static void copy_double(rd_buf *b, double v)
 static void document_row(rd_buf *b, const rd_load_item *it)
 {
     const rd_parsed_message *m = &it->msg;
-    const char *strs[] = {m->doc_id,   m->source_name, m->url,      m->title,       m->issuer,
-                          m->index_no, m->doc_no,      m->region,   m->region_code, m->province,
-                          m->city};
+    const char *strs[] = {m->doc_id,      m->source_name, m->url,    m->title,
+                          m->issuer,      m->index_no,    m->doc_no, m->region,
+                          m->region_code, m->province,    m->city};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
         if (i) copy_sep(b);
         copy_text(b, strs[i]);
@@ -301,8 +305,10 @@ static void indicator_rows(rd_buf *b, const rd_parsed_message *m)
         copy_sep(b);
         copy_double(b, x->value);
         copy_sep(b);
-        if (x->has_value_high) copy_double(b, x->value_high);
-        else rd_buf_puts(b, "\\N");
+        if (x->has_value_high)
+            copy_double(b, x->value_high);
+        else
+            rd_buf_puts(b, "\\N");
         copy_sep(b);
         copy_text(b, x->unit ? x->unit : "");
         copy_sep(b);
@@ -385,7 +391,8 @@ static void doc_id_array(rd_buf *b, rd_load_batch *bt, const size_t *idx, size_t
 {
     rd_buf_reset(b);
     rd_buf_putc(b, '{');
-    for (size_t i = 0; i < n; i++) array_elem(b, bt->items[idx[i]].msg.doc_id);
+    for (size_t i = 0; i < n; i++)
+        array_elem(b, bt->items[idx[i]].msg.doc_id);
     rd_buf_putc(b, '}');
 }
 
@@ -489,8 +496,10 @@ static int find_doc(rd_load_batch *bt, const size_t *idx, size_t n, const char *
         size_t mid = (lo + hi) / 2;
         int c = strcmp(bt->items[idx[mid]].msg.doc_id, doc_id);
         if (c == 0) return (int)mid;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return -1;
 }
@@ -539,15 +548,15 @@ static void row_document(rd_buf *b, const rd_load_item *it)
 }
 
 #define DOC_COPY                                                                                   \
-    "COPY reports.documents (doc_id, source, url, title, issuer, index_no, doc_no, region, "     \
-    "region_code, province, city, year, published_at, fetched_at, sha256, format, charset, "     \
-    "text_chars, n_sections, n_indicators, transform_version, kafka_topic, kafka_partition, "    \
+    "COPY reports.documents (doc_id, source, url, title, issuer, index_no, doc_no, region, "       \
+    "region_code, province, city, year, published_at, fetched_at, sha256, format, charset, "       \
+    "text_chars, n_sections, n_indicators, transform_version, kafka_topic, kafka_partition, "      \
     "kafka_offset, raw_topic, raw_partition, raw_offset) FROM STDIN"
 #define SEC_COPY                                                                                   \
-    "COPY reports.sections (doc_id, ord, start_pos, end_pos, marker, depth, title, part, path, " \
+    "COPY reports.sections (doc_id, ord, start_pos, end_pos, marker, depth, title, part, path, "   \
     "parent) FROM STDIN"
 #define IND_COPY                                                                                   \
-    "COPY reports.indicators (doc_id, ord, start_pos, end_pos, raw, value, value_high, unit, "   \
+    "COPY reports.indicators (doc_id, ord, start_pos, end_pos, raw, value, value_high, unit, "     \
     "qualifier, metric, kind, category, section, sentence) FROM STDIN"
 
 /* Replaces the documents idx[0..n): delete (cascading to sections and indicators), then
@@ -587,7 +596,8 @@ static q_status replace_documents_one_by_one(PGconn *c, rd_load_batch *bt, const
     return Q_OK;
 }
 
-static q_status upsert_sources(PGconn *c, rd_load_batch *bt, const size_t *idx, size_t n, rd_buf *err)
+static q_status upsert_sources(PGconn *c, rd_load_batch *bt, const size_t *idx, size_t n,
+                               rd_buf *err)
 {
     rd_buf arr = RD_BUF_INIT;
     rd_buf_putc(&arr, '{');
@@ -619,8 +629,14 @@ static q_status insert_rejects(PGconn *c, rd_load_batch *bt, rd_buf *err)
         char part[16], off[24];
         snprintf(part, sizeof part, "%d", it->reject_partition);
         snprintf(off, sizeof off, "%lld", it->reject_offset);
-        int payload_ok = it->value_len <= MAX_PAYLOAD_BYTES && rd_utf8_text_ok(it->value, it->value_len);
-        const char *params[] = {it->stage, it->reason, it->doc_id, it->reject_topic, part, off,
+        int payload_ok =
+            it->value_len <= MAX_PAYLOAD_BYTES && rd_utf8_text_ok(it->value, it->value_len);
+        const char *params[] = {it->stage,
+                                it->reason,
+                                it->doc_id,
+                                it->reject_topic,
+                                part,
+                                off,
                                 payload_ok ? it->value : NULL};
         q_status q = exec_params(c,
                                  "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, "
@@ -680,7 +696,8 @@ static q_status attempt(rd_pg_sink *s, rd_load_batch *bt, size_t *idx, int caref
     if ((q = store_offsets(s, bt, err)) != Q_OK) goto fail;
     if ((q = exec_q(c, "COMMIT", err)) != Q_OK) return Q_DB;
     for (size_t i = 0; i < n; i++)
-        if (bt->items[idx[i]].outcome == RD_LOAD_PENDING) bt->items[idx[i]].outcome = RD_LOAD_UPDATED;
+        if (bt->items[idx[i]].outcome == RD_LOAD_PENDING)
+            bt->items[idx[i]].outcome = RD_LOAD_UPDATED;
     return Q_OK;
 fail:
     if (PQstatus(c) == CONNECTION_OK) PQclear(PQexec(c, "ROLLBACK"));
@@ -731,7 +748,8 @@ int rd_pg_sink_write(rd_pg_sink *s, rd_load_batch *bt, rd_load_stats *st, rd_buf
 int rd_pg_sink_offsets(rd_pg_sink *s, const char *topic, const int *partitions, long long *offsets,
                        size_t n, rd_buf *err)
 {
-    for (size_t i = 0; i < n; i++) offsets[i] = -1;
+    for (size_t i = 0; i < n; i++)
+        offsets[i] = -1;
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
         rd_buf_puts(err, "not connected to PostgreSQL");
         return RD_SINK_RETRY;

@@ -131,7 +131,8 @@ void tp_parsed_doc(int i, int version, int variant, rd_buf *out)
     rd_parsed_origin o = {.transform_version = version,
                           .source_name = i % 2 ? "nanyue-edu" : "hengshan-edu",
                           .fetched_at = "2025-06-01T08:00:00Z",
-                          .sha256 = "0000000000000000000000000000000000000000000000000000000000000000",
+                          .sha256 =
+                              "0000000000000000000000000000000000000000000000000000000000000000",
                           .raw_topic = "reports.raw",
                           .raw_partition = i % 4,
                           .raw_offset = i};
@@ -176,7 +177,8 @@ rd_kafka_t *tp_producer(void)
 {
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", getenv("REPORTD_TEST_BROKER"), errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "bootstrap.servers", getenv("REPORTD_TEST_BROKER"), errstr,
+                      sizeof errstr);
     rd_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof errstr);
     rd_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof errstr);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
@@ -297,13 +299,14 @@ int tp_wait_offsets(PGconn *c, const char *group, const char *topic, long long w
 char *tp_tables_checksum(PGconn *c)
 {
     return tp_query1(
-        c, "SELECT (SELECT count(*) FROM reports.documents) || '/' || "
-           "(SELECT count(*) FROM reports.sections) || '/' || "
-           "(SELECT count(*) FROM reports.indicators) || ' ' || "
-           "(SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM (SELECT doc_id, source, url, "
-           "title, issuer, region, region_code, province, city, year, published_at, fetched_at, "
-           "sha256, transform_version, n_sections, n_indicators, kafka_topic, kafka_partition, "
-           "kafka_offset, raw_topic, raw_partition, raw_offset FROM reports.documents) t) || ' ' || "
-           "(SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM reports.sections t) || ' ' || "
-           "(SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM reports.indicators t)");
+        c,
+        "SELECT (SELECT count(*) FROM reports.documents) || '/' || "
+        "(SELECT count(*) FROM reports.sections) || '/' || "
+        "(SELECT count(*) FROM reports.indicators) || ' ' || "
+        "(SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM (SELECT doc_id, source, url, "
+        "title, issuer, region, region_code, province, city, year, published_at, fetched_at, "
+        "sha256, transform_version, n_sections, n_indicators, kafka_topic, kafka_partition, "
+        "kafka_offset, raw_topic, raw_partition, raw_offset FROM reports.documents) t) || ' ' || "
+        "(SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM reports.sections t) || ' ' || "
+        "(SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM reports.indicators t)");
 }

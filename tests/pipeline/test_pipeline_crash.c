@@ -25,7 +25,8 @@ static pid_t start_loader(const char *cfg)
         rd_buf log = RD_BUF_INIT;
         rd_buf_printf(&log, "%s/loader.log", getenv("REPORTD_TEST_TMP"));
         if (!freopen(log.data, "a", stderr)) _exit(126);
-        execl(getenv("REPORTD_BIN"), "reportd", "run", "--role", "load", "--config", cfg, (char *)NULL);
+        execl(getenv("REPORTD_BIN"), "reportd", "run", "--role", "load", "--config", cfg,
+              (char *)NULL);
         _exit(127);
     }
     return pid;
@@ -83,12 +84,14 @@ static void test_kill9_loader(void)
         pid_t pid = start_loader(cfg);
         REQUIRE(pid > 0);
         /* wait until this run has committed something, then kill it a little later */
-        for (int i = 0; i < 600 && stored(c) == before; i++) tp_sleep_ms(20);
+        for (int i = 0; i < 600 && stored(c) == before; i++)
+            tp_sleep_ms(20);
         tp_sleep_ms(rand() % 120);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         kills++;
-        fprintf(stderr, "kill %d: stored offsets %lld -> %lld of %lld\n", kills, before, stored(c), end);
+        fprintf(stderr, "kill %d: stored offsets %lld -> %lld of %lld\n", kills, before, stored(c),
+                end);
     }
     CHECK(kills >= 3);
     pid_t pid = start_loader(cfg);
@@ -98,7 +101,8 @@ static void test_kill9_loader(void)
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     char *got = tp_tables_checksum(c);
-    fprintf(stderr, "after %d kills: %s\nclean run:      %s\n", kills, got ? got : "?", want ? want : "?");
+    fprintf(stderr, "after %d kills: %s\nclean run:      %s\n", kills, got ? got : "?",
+            want ? want : "?");
     CHECK(want && got && strcmp(want, got) == 0);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), DOCS);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects"), 1);

@@ -35,7 +35,10 @@ static void test_migrate(void)
     PGconn *c = PQconnectdb(pg);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     CHECK(tp_query_ll(c, "SELECT count(*) FROM reports.schema_version WHERE version = 1") == 1);
-    CHECK(tp_query_ll(c, "SELECT count(*) FROM pg_roles WHERE rolname = 'reports_reader' AND rolcanlogin") == 1);
+    CHECK(
+        tp_query_ll(
+            c, "SELECT count(*) FROM pg_roles WHERE rolname = 'reports_reader' AND rolcanlogin") ==
+        1);
     PQfinish(c);
     /* the reader sees the views, not the tables */
     rd_buf ci = RD_BUF_INIT;
@@ -75,9 +78,10 @@ static void produce_poison(rd_kafka_t *p)
     if (d) memcpy(d, "-02-30", 6);
     CHECK(tp_produce(p, "reports.parsed", "doc-900002", v.data, v.len) == 0);
     rd_buf_free(&v);
-    const char *dlq = "{\"schema\":1,\"stage\":\"transform\",\"reason\":\"extract: no text\","
-                      "\"doc_id\":\"deadbeef\",\"topic\":\"reports.raw\",\"partition\":1,\"offset\":7,"
-                      "\"value\":\"x\"}";
+    const char *dlq =
+        "{\"schema\":1,\"stage\":\"transform\",\"reason\":\"extract: no text\","
+        "\"doc_id\":\"deadbeef\",\"topic\":\"reports.raw\",\"partition\":1,\"offset\":7,"
+        "\"value\":\"x\"}";
     CHECK(tp_produce(p, "reports.dlq", "deadbeef", dlq, strlen(dlq)) == 0);
 }
 
@@ -97,35 +101,47 @@ static void test_load_and_rejects(void)
     REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
     PGconn *c = PQconnectdb(pg);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
-    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 90) == 0);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                          90) == 0);
     CHECK(tp_wait_offsets(c, "reportd-load", "reports.dlq", tp_topic_end("reports.dlq"), 30) == 0);
     CHECK(atomic_load(&s.ctl.ready) == 1);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 200);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.sections"), 600);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.indicators"), 200 * 6 + 40 * 10);
-    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE transform_version = 2"), 20);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE transform_version = 2"),
+              20);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE doc_id IN "
-                             "('doc-0','doc-9') AND title LIKE '%第1版%'"), 2);
+                             "('doc-0','doc-9') AND title LIKE '%第1版%'"),
+              2);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE doc_id IN "
-                             "('doc-10','doc-19') AND title LIKE '%第4版%'"), 2);
+                             "('doc-10','doc-19') AND title LIKE '%第4版%'"),
+              2);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.indicators WHERE doc_id = 'doc-3' "
-                             "AND metric LIKE '%版本1%'"), 9);
+                             "AND metric LIKE '%版本1%'"),
+              9);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.sources"), 2);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects"), 4);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'load' AND "
-                             "reason LIKE '%not JSON%'"), 1);
+                             "reason LIKE '%not JSON%'"),
+              1);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'load' AND "
-                             "doc_id = 'doc-900001' AND reason LIKE '%kind%'"), 1);
+                             "doc_id = 'doc-900001' AND reason LIKE '%kind%'"),
+              1);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'load' AND "
-                             "doc_id = 'doc-900002' AND reason LIKE '%date/time%'"), 1);
-    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform' AND "
-                             "kafka_topic = 'reports.raw' AND kafka_partition = 1 AND kafka_offset = 7 "
-                             "AND reason = 'extract: no text'"), 1);
+                             "doc_id = 'doc-900002' AND reason LIKE '%date/time%'"),
+              1);
+    CHECK_INT(
+        tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform' AND "
+                       "kafka_topic = 'reports.raw' AND kafka_partition = 1 AND kafka_offset = 7 "
+                       "AND reason = 'extract: no text'"),
+        1);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.indicator_facts WHERE region = '南岳区' "
                              "AND section_part = 'review'"),
-              tp_query_ll(c, "SELECT count(*) FROM reports.indicators i JOIN reports.documents d "
-                             "USING (doc_id) LEFT JOIN reports.sections s ON s.doc_id = i.doc_id AND "
-                             "s.ord = i.section WHERE d.region = '南岳区' AND coalesce(s.part, 'review') = 'review'"));
+              tp_query_ll(c,
+                          "SELECT count(*) FROM reports.indicators i JOIN reports.documents d "
+                          "USING (doc_id) LEFT JOIN reports.sections s ON s.doc_id = i.doc_id AND "
+                          "s.ord = i.section WHERE d.region = '南岳区' AND coalesce(s.part, "
+                          "'review') = 'review'"));
     CHECK(rd_metrics_get("reportd_load_documents_total", "result=\"rejected\"") >= 4);
     CHECK_INT(tp_stage_stop(&s), 0);
     PQfinish(c);
@@ -166,13 +182,15 @@ static void test_restarts(void)
     tp_stage s;
     REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
     long long before = tp_query_ll(c, "SELECT count(*) FROM reports.documents");
-    for (int i = 0; i < 200 && tp_query_ll(c, "SELECT count(*) FROM reports.documents") == before; i++)
+    for (int i = 0; i < 200 && tp_query_ll(c, "SELECT count(*) FROM reports.documents") == before;
+         i++)
         tp_sleep_ms(10);
     rd_buf cmd = RD_BUF_INIT;
     rd_buf_printf(&cmd, "%s restart -m fast >/dev/null", t_env("REPORTD_TEST_PGCTL"));
     CHECK(system(cmd.data) == 0);
     PQreset(c);
-    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 120) == 0);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                          120) == 0);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 1400);
     CHECK(rd_metrics_get("reportd_load_db_errors_total", NULL) >= 0);
 
@@ -183,10 +201,12 @@ static void test_restarts(void)
     produce_docs(p, 500, 600, 2, 5);
     REQUIRE(tp_flush(p) == 0);
     rd_kafka_destroy(p);
-    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 120) == 0);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                          120) == 0);
     CHECK_INT(tp_stage_stop(&s), 0);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 1500);
-    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE title LIKE '%第5版%'"), 100);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE title LIKE '%第5版%'"),
+              100);
 
     /* the clean run: the same messages, one uninterrupted loader, another database */
     PQclear(PQexec(c, "CREATE DATABASE reports_clean"));
@@ -197,12 +217,14 @@ static void test_restarts(void)
     REQUIRE(tp_stage_start(&s, clean_cfg, rd_role_load) == 0);
     PGconn *cc = PQconnectdb(clean.data);
     REQUIRE(PQstatus(cc) == CONNECTION_OK);
-    CHECK(tp_wait_offsets(cc, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"), 120) == 0);
+    CHECK(tp_wait_offsets(cc, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                          120) == 0);
     CHECK(tp_wait_offsets(cc, "reportd-load", "reports.dlq", tp_topic_end("reports.dlq"), 30) == 0);
     CHECK_INT(tp_stage_stop(&s), 0);
     char *a = tp_tables_checksum(c), *b = tp_tables_checksum(cc);
     CHECK(a && b && strcmp(a, b) == 0);
-    fprintf(stderr, "tables after restarts: %s\nclean run:            %s\n", a ? a : "?", b ? b : "?");
+    fprintf(stderr, "tables after restarts: %s\nclean run:            %s\n", a ? a : "?",
+            b ? b : "?");
     CHECK_INT(tp_query_ll(cc, "SELECT count(*) FROM reports.rejects"), 4);
     free(a);
     free(b);

@@ -88,9 +88,14 @@ static void test_parsed_validation(void)
 static void test_dlq_roundtrip(void)
 {
     rd_buf v = RD_BUF_INIT, err = RD_BUF_INIT;
-    rd_dlq_item it = {.stage = "transform", .reason = "extract: empty body", .doc_id = "abc",
-                      .topic = "reports.raw", .partition = 2, .offset = 41,
-                      .value = "\xff\xfe binary", .value_len = 9};
+    rd_dlq_item it = {.stage = "transform",
+                      .reason = "extract: empty body",
+                      .doc_id = "abc",
+                      .topic = "reports.raw",
+                      .partition = 2,
+                      .offset = 41,
+                      .value = "\xff\xfe binary",
+                      .value_len = 9};
     REQUIRE(rd_dlq_encode(&it, &v) == 0);
     CHECK(strstr(v.data, "value_base64") != NULL);
     rd_dlq_record rec;

@@ -48,8 +48,11 @@ static int wait_count(PGconn *c, const char *sql, long long want, int timeout_s)
 static char *replay(int version, const char *topic, const char *from)
 {
     rd_buf cmd = RD_BUF_INIT;
-    rd_buf_printf(&cmd, "REPORTD_TRANSFORM_VERSION=%d '%s' replay --config '%s' --topic %s --from '%s' 2>%s/replay.err",
-                  version, getenv("REPORTD_BIN"), cfg_path, topic, from, getenv("REPORTD_TEST_TMP"));
+    rd_buf_printf(&cmd,
+                  "REPORTD_TRANSFORM_VERSION=%d '%s' replay --config '%s' --topic %s --from '%s' "
+                  "2>%s/replay.err",
+                  version, getenv("REPORTD_BIN"), cfg_path, topic, from,
+                  getenv("REPORTD_TEST_TMP"));
     FILE *f = popen(cmd.data, "r");
     rd_buf_free(&cmd);
     if (!f) return NULL;
@@ -81,7 +84,8 @@ static void test_transform_replay(void)
     rd_kafka_t *p = tp_producer();
     REQUIRE(p);
     produce_raw(p, 0, DOCS / 2, 0);
-    const char *poison = "{\"schema\":1,\"doc_id\":\"p1\",\"url\":\"http://x/1\",\"body_base64\":\"***\"}";
+    const char *poison =
+        "{\"schema\":1,\"doc_id\":\"p1\",\"url\":\"http://x/1\",\"body_base64\":\"***\"}";
     CHECK(tp_produce(p, "reports.raw", "p1", poison, strlen(poison)) == 0);
     CHECK(tp_produce(p, "reports.raw", "p2", "\x01\x02 not json", 11) == 0);
     produce_raw(p, DOCS / 2, DOCS, 0);
@@ -93,15 +97,21 @@ static void test_transform_replay(void)
     PGconn *c = PQconnectdb(pg);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     CHECK(wait_count(c, "SELECT count(*) FROM reports.documents", DOCS, 90) == 0);
-    CHECK(wait_count(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform'", 2, 60) == 0);
-    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform' AND "
-                             "doc_id = 'p1' AND reason LIKE '%base64%' AND kafka_topic = 'reports.raw'"), 1);
+    CHECK(wait_count(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform'", 2, 60) ==
+          0);
+    CHECK_INT(
+        tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE stage = 'transform' AND "
+                       "doc_id = 'p1' AND reason LIKE '%base64%' AND kafka_topic = 'reports.raw'"),
+        1);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.rejects WHERE doc_id = 'p2' AND "
-                             "reason LIKE '%not JSON%' AND payload LIKE '%not json%'"), 1);
+                             "reason LIKE '%not JSON%' AND payload LIKE '%not json%'"),
+              1);
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d "
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM reports.documents WHERE transform_version = %d "
              "AND raw_topic = 'reports.raw' AND source = 'nanyue-edu' AND length(sha256) = 64 "
-             "AND url LIKE 'http://portal.test/jyj/raw-%%'", RD_TRANSFORM_VERSION);
+             "AND url LIKE 'http://portal.test/jyj/raw-%%'",
+             RD_TRANSFORM_VERSION);
     CHECK_INT(tp_query_ll(c, sql), DOCS);
     CHECK(atomic_load(&tr.ctl.ready) == 1);
 
@@ -110,7 +120,8 @@ static void test_transform_replay(void)
     {
         char errstr[256];
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_conf_set(conf, "bootstrap.servers", getenv("REPORTD_TEST_BROKER"), errstr, sizeof errstr);
+        rd_kafka_conf_set(conf, "bootstrap.servers", getenv("REPORTD_TEST_BROKER"), errstr,
+                          sizeof errstr);
         rd_kafka_conf_set(conf, "group.id", "reportd-transform", errstr, sizeof errstr);
         probe = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
     }
@@ -118,7 +129,8 @@ static void test_transform_replay(void)
     long long committed = 0;
     for (int t = 0; t < 100 && committed < DOCS + 2; t++) {
         rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(4);
-        for (int part = 0; part < 4; part++) rd_kafka_topic_partition_list_add(l, "reports.raw", part);
+        for (int part = 0; part < 4; part++)
+            rd_kafka_topic_partition_list_add(l, "reports.raw", part);
         committed = 0;
         if (rd_kafka_committed(probe, l, 5000) == 0)
             for (int i = 0; i < l->cnt; i++)
@@ -134,7 +146,8 @@ static void test_transform_replay(void)
     char *sum = replay(v2, "reports.raw", "earliest");
     CHECK(sum && strstr(sum, "updated 30, unchanged 0, rejected 2"));
     free(sum);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d", v2);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d",
+             v2);
     CHECK(wait_count(c, sql, DOCS, 60) == 0);
     /* the same again: the warehouse already holds this version of the same bytes */
     sum = replay(v2, "reports.raw", "earliest");
@@ -151,14 +164,17 @@ static void test_transform_replay(void)
     REQUIRE(tp_flush(p) == 0);
     /* the running transform (older version) re-extracts them; the loader keeps the rows of
      * the newer version */
-    for (int i = 0; i < 300 && tp_topic_end("reports.parsed") < parsed_before + 5; i++) tp_sleep_ms(100);
+    for (int i = 0; i < 300 && tp_topic_end("reports.parsed") < parsed_before + 5; i++)
+        tp_sleep_ms(100);
     CHECK_INT(tp_topic_end("reports.parsed"), parsed_before + 5);
     sum = replay(v3, "reports.raw", t);
     CHECK(sum && strstr(sum, "updated 5, unchanged 0, rejected 0"));
     free(sum);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d", v3);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d",
+             v3);
     CHECK(wait_count(c, sql, 5, 60) == 0);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d", v2);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM reports.documents WHERE transform_version = %d",
+             v2);
     CHECK_INT(tp_query_ll(c, sql), DOCS - 5);
 
     /* replaying reports.parsed from earliest changes nothing: every message is older than
