@@ -221,6 +221,8 @@ const rd_command rd_cmd_replay = {
              "(that partition only); --to an RFC 3339 time or an offset to stop before (default:\n"
              "the end of each partition when the replay starts). --group names the consumer group\n"
              "whose offsets the replay stores (default reportd-replay). Progress goes to stderr,\n"
-             "a summary line to stdout. Exit 0 when the whole range was processed.\n",
+             "a summary line to stdout. Exit 0 when the whole range was processed.\n"
+             "REPORTD_TRANSFORM_VERSION=N sets the transform version written by a raw replay\n"
+             "(default: the version built in), to force a re-derivation.\n",
     .run = run_replay,
 };
