@@ -2,9 +2,11 @@
  * poison raw messages land in reports.dlq and then reports.rejects with their reason while
  * the rest flows, offsets are committed after delivery, and `reportd replay` re-derives
  * every document with a bumped transform version or only the messages after a time. */
+#include <signal.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "connectors/kafka_load.h"
 #include "connectors/kafka_transform.h"
@@ -191,6 +193,15 @@ static void test_transform_replay(void)
     CHECK(before && after && strcmp(before, after) == 0);
     free(before);
     free(after);
+
+    /* broker down while new documents arrive, then up: both stages recover by themselves */
+    pid_t broker = (pid_t)atoi(t_env("REPORTD_TEST_BROKER_PID"));
+    CHECK(kill(broker, SIGUSR1) == 0);
+    produce_raw(p, 100, 103, 0); /* queued in the producer until the broker is back */
+    tp_sleep_ms(3000);
+    CHECK(kill(broker, SIGUSR2) == 0);
+    REQUIRE(tp_flush(p) == 0);
+    CHECK(wait_count(c, "SELECT count(*) FROM reports.documents", DOCS + 3, 90) == 0);
 
     rd_kafka_destroy(p);
     CHECK_INT(tp_stage_stop(&tr), 0);
