@@ -7,34 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
 #include "connectors/http/fetcher.h"
 #include "connectors/url.h"
 #include "daemon/command.h"
 #include "daemon/config.h"
 #include "transforms/extract.h"
+#include "transforms/json_writer.h"
 
 #define DEFAULT_MAX_BYTES (64ull << 20)
 
-/* Prints one line of JSON for a document or an error. */
+/* Prints one line of JSON for a document or an error. out is the caller's output buffer,
+ * reused from one document to the next so that writing allocates nothing once it has grown
+ * to the largest document. */
 static void print_result(const char *source, const rd_document *doc, const char *error,
-                         int with_text)
+                         int with_text, rd_buf *out)
 {
-    yajl_gen g = rd_jg_new();
+    rd_buf_reset(out);
+    int rc = 0;
     if (doc) {
-        rd_document_to_json(doc, with_text, g);
+        rc = rd_document_write_json(doc, with_text, out);
     } else {
-        yajl_gen_map_open(g);
-        rd_jg_str(g, "source", source);
-        rd_jg_str(g, "error", error);
-        yajl_gen_map_close(g);
+        rd_jw w;
+        rd_jw_init(&w, out);
+        rd_jw_map_open(&w);
+        rd_jw_str(&w, "source", source);
+        rd_jw_str(&w, "error", error);
+        rd_jw_map_close(&w);
+        rc = w.oom ? -1 : 0;
     }
-    const unsigned char *out;
-    size_t len;
-    yajl_gen_get_buf(g, &out, &len);
-    fwrite(out, 1, len, stdout);
-    fputc('\n', stdout);
-    yajl_gen_free(g);
+    if (rc || rd_buf_putc(out, '\n')) {
+        fprintf(stderr, "reportd extract: %s: out of memory writing the result\n", source);
+        return;
+    }
+    fwrite(out->data, 1, out->len, stdout);
 }
 
 /* Fetches a URL input with the fetcher's limits and guards ([fetch] of $REPORTD_CONFIG and
@@ -57,7 +62,8 @@ static int fetch_input(const char *url, size_t max_bytes, char **data, size_t *l
 }
 
 /* Extracts one input; returns 0 when it produced a document. */
-static int extract_one(const char *source, int with_text, size_t max_bytes, const char *region)
+static int extract_one(const char *source, int with_text, size_t max_bytes, const char *region,
+                       rd_buf *out)
 {
     rd_buf err = RD_BUF_INIT;
     rd_document doc;
@@ -81,12 +87,12 @@ static int extract_one(const char *source, int with_text, size_t max_bytes, cons
                            .content_type = ctype,
                            .region_hint = region};
     if (rd_extract(&in, &doc, &err) == 0) {
-        print_result(source, &doc, NULL, with_text);
+        print_result(source, &doc, NULL, with_text, out);
         rd_document_clear(&doc);
         rc = 0;
     }
 out:
-    if (rc) print_result(source, NULL, err.data ? err.data : "unknown error", 0);
+    if (rc) print_result(source, NULL, err.data ? err.data : "unknown error", 0, out);
     free(data);
     free(ctype);
     free(canon);
@@ -132,7 +138,10 @@ static int run_extract(int argc, char **argv)
         return RD_EXIT_USAGE;
     }
     int failed = 0;
-    for (int i = optind; i < argc; i++) failed |= extract_one(argv[i], with_text, max_bytes, region) != 0;
+    rd_buf out = RD_BUF_INIT;
+    for (int i = optind; i < argc; i++)
+        failed |= extract_one(argv[i], with_text, max_bytes, region, &out) != 0;
+    rd_buf_free(&out);
     fflush(stdout);
     return failed ? RD_EXIT_FAILURE : RD_EXIT_OK;
 }

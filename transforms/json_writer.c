@@ -1,0 +1,238 @@
+#include "transforms/json_writer.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What yajl writes for each byte: 0 copies the byte, 1 a short escape, 2 \u00XX. */
+static const unsigned char ESCAPE[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+};
+
+static void put(rd_jw *w, const void *p, size_t n)
+{
+    if (rd_buf_append(w->out, p, n)) w->oom = 1;
+}
+
+static void putc_(rd_jw *w, char c)
+{
+    rd_buf *b = w->out;
+    if (b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    put(w, &c, 1);
+}
+
+static void sep(rd_jw *w)
+{
+    if (!w->first) putc_(w, ',');
+    w->first = 0;
+}
+
+/* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
+ * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. */
+static void string(rd_jw *w, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)s;
+    if (rd_buf_reserve(w->out, len + 2)) {
+        w->oom = 1;
+        return;
+    }
+    putc_(w, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char e = ESCAPE[p[i]];
+        if (!e) continue;
+        put(w, s + run, i - run);
+        run = i + 1;
+        char esc[6] = {'\\', 'u', '0', '0', hex[p[i] >> 4], hex[p[i] & 15]};
+        if (e == 2) {
+            put(w, esc, 6);
+            continue;
+        }
+        switch (p[i]) {
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        default: /* '"' and '\\' */
+            esc[1] = (char)p[i];
+            break;
+        }
+        put(w, esc, 2);
+    }
+    put(w, s + run, len - run);
+    putc_(w, '"');
+}
+
+void rd_jw_init(rd_jw *w, rd_buf *out)
+{
+    w->out = out;
+    w->first = 1;
+    w->oom = 0;
+}
+
+void rd_jw_map_open(rd_jw *w)
+{
+    sep(w);
+    putc_(w, '{');
+    w->first = 1;
+}
+
+void rd_jw_map_close(rd_jw *w)
+{
+    putc_(w, '}');
+    w->first = 0;
+}
+
+void rd_jw_array_open(rd_jw *w)
+{
+    sep(w);
+    putc_(w, '[');
+    w->first = 1;
+}
+
+void rd_jw_array_close(rd_jw *w)
+{
+    putc_(w, ']');
+    w->first = 0;
+}
+
+void rd_jw_key(rd_jw *w, const char *key)
+{
+    sep(w);
+    string(w, key, strlen(key));
+    putc_(w, ':');
+    w->first = 1;
+}
+
+void rd_jw_strn(rd_jw *w, const char *key, const char *val, size_t len)
+{
+    if (key) rd_jw_key(w, key);
+    sep(w);
+    if (val)
+        string(w, val, len);
+    else
+        put(w, "null", 4);
+}
+
+void rd_jw_str(rd_jw *w, const char *key, const char *val)
+{
+    rd_jw_strn(w, key, val, val ? strlen(val) : 0);
+}
+
+/* Decimal digits of v, right-aligned ending at end; returns the first digit. */
+static char *digits_of(uint64_t v, char *end)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+void rd_jw_int(rd_jw *w, const char *key, long long val)
+{
+    if (key) rd_jw_key(w, key);
+    sep(w);
+    char tmp[24], *end = tmp + sizeof tmp;
+    uint64_t mag = val < 0 ? 0 - (uint64_t)val : (uint64_t)val;
+    char *p = digits_of(mag, end);
+    if (val < 0) *--p = '-';
+    put(w, p, (size_t)(end - p));
+}
+
+void rd_jw_null(rd_jw *w, const char *key)
+{
+    if (key) rd_jw_key(w, key);
+    sep(w);
+    put(w, "null", 4);
+}
+
+static const double POW10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+
+/* The common case without printf: when val is m / 10^d exactly as a double (m an integer
+ * of at most 15 digits, d <= 6) and 1e-4 <= |val| < 1e15, then "%.15g" prints exactly the
+ * digits of m with d decimals (|val - m/10^d| is at most half an ulp, far below half a unit
+ * of the 15th digit) and reads back as val (strtod and the division both round m/10^d
+ * correctly), so it is the string the %.15g/16g/17g loop returns. The smallest such d gives
+ * no trailing zeros, as %g. Returns the length, 0 when val is not such a number. */
+static size_t format_short_decimal(double val, char *out)
+{
+    double a = fabs(val);
+    if (!(a >= 1e-4 && a < 1e15)) return 0;
+    for (int d = 0; d < (int)(sizeof POW10 / sizeof *POW10); d++) {
+        double s = a * POW10[d];
+        if (s >= 1e15) return 0;
+        double r = floor(s + 0.5);
+        if (r == 0 || r / POW10[d] != a) continue;
+        char tmp[24], *end = tmp + sizeof tmp;
+        char *p = digits_of((uint64_t)r, end);
+        size_t nd = (size_t)(end - p), o = 0;
+        if (val < 0) out[o++] = '-';
+        if (d == 0) {
+            memcpy(out + o, p, nd);
+            o += nd;
+        } else if (nd > (size_t)d) {
+            memcpy(out + o, p, nd - (size_t)d);
+            o += nd - (size_t)d;
+            out[o++] = '.';
+            memcpy(out + o, end - d, (size_t)d);
+            o += (size_t)d;
+        } else {
+            out[o++] = '0';
+            out[o++] = '.';
+            for (size_t z = nd; z < (size_t)d; z++)
+                out[o++] = '0';
+            memcpy(out + o, p, nd);
+            o += nd;
+        }
+        out[o] = '\0';
+        return o;
+    }
+    return 0;
+}
+
+size_t rd_jw_format_double(double val, char *out)
+{
+    out[0] = '\0';
+    if (!isfinite(val)) return 0;
+    size_t n = format_short_decimal(val, out);
+    if (n) return n;
+    int len = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        len = snprintf(out, 40, "%.*g", prec, val);
+        if (strtod(out, NULL) == val) break;
+    }
+    return len > 0 ? (size_t)len : 0;
+}
+
+void rd_jw_double(rd_jw *w, const char *key, double val)
+{
+    if (key) rd_jw_key(w, key);
+    sep(w);
+    char s[40];
+    size_t n = rd_jw_format_double(val, s);
+    if (n)
+        put(w, s, n);
+    else
+        put(w, "null", 4);
+}

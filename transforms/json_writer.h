@@ -1,0 +1,40 @@
+/* Compact JSON written straight into an rd_buf, for output paths that write a lot of it
+ * (`reportd extract` writes one object per document). The bytes are exactly those of
+ * yajl_gen with its defaults (no beautify, no solidus escaping) driven by the rd_jg_*
+ * helpers of common/json.h, so both writers can produce the same contract. */
+#ifndef REPORTD_TRANSFORMS_JSON_WRITER_H
+#define REPORTD_TRANSFORMS_JSON_WRITER_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+typedef struct rd_jw {
+    rd_buf *out; /* borrowed; output is appended */
+    int first;   /* no separator before the next value (start of a container, after a key) */
+    int oom;     /* set once an append failed; the output is then incomplete */
+} rd_jw;
+
+/* Starts writing one JSON value at the end of out. */
+void rd_jw_init(rd_jw *w, rd_buf *out);
+
+void rd_jw_map_open(rd_jw *w);
+void rd_jw_map_close(rd_jw *w);
+void rd_jw_array_open(rd_jw *w);
+void rd_jw_array_close(rd_jw *w);
+/* A member key (NUL-terminated). */
+void rd_jw_key(rd_jw *w, const char *key);
+/* Values; a NULL string writes null. With a non-NULL key the key is written first. */
+void rd_jw_str(rd_jw *w, const char *key, const char *val);
+void rd_jw_strn(rd_jw *w, const char *key, const char *val, size_t len);
+void rd_jw_int(rd_jw *w, const char *key, long long val);
+/* A double as rd_jg_double writes it: the shortest of %.15g/%.16g/%.17g that reads back as
+ * the same value, null when not finite. */
+void rd_jw_double(rd_jw *w, const char *key, double val);
+void rd_jw_null(rd_jw *w, const char *key);
+
+/* Formats val as rd_jw_double does into out (at least 40 bytes, NUL-terminated); returns
+ * the length, 0 when val is not finite. */
+size_t rd_jw_format_double(double val, char *out);
+
+#endif
