@@ -44,24 +44,43 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
         rd_cptext_free(t);
         return -1;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = s[i];
-        if (b < 0x80) { /* ASCII */
-            t->boff[k] = (uint32_t)i;
-            t->cp[k++] = b;
+    uint32_t *cp = t->cp, *boff = t->boff;
+    size_t k = 0, i = 0;
+    while (i < len) {
+        unsigned b = s[i];
+        if (b < 0x80) { /* ASCII: whole words of 8 when they have no high bit */
+            if (i + 8 <= len) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (!(w & 0x8080808080808080ull)) {
+                    for (int j = 0; j < 8; j++) {
+                        boff[k + (size_t)j] = (uint32_t)(i + (size_t)j);
+                        cp[k + (size_t)j] = s[i + (size_t)j];
+                    }
+                    k += 8;
+                    i += 8;
+                    continue;
+                }
+            }
+            boff[k] = (uint32_t)i;
+            cp[k++] = b;
+            i++;
             continue;
         }
-        if ((b & 0xC0) == 0x80) continue;
-        t->boff[k] = (uint32_t)i;
-        if ((b & 0xF0) == 0xE0 && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
-            (s[i + 2] & 0xC0) == 0x80 && b != 0xE0 && b != 0xED) { /* most CJK text */
-            t->cp[k++] = ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
-                         (s[i + 2] & 0x3F);
-            i += 2;
-            continue;
+        if (i + 2 < len) { /* most CJK text: E1-EF but ED (no overlongs, no surrogates) */
+            unsigned c1 = s[i + 1], c2 = s[i + 2];
+            if (b - 0xE1 < 15 && b != 0xED && ((c1 ^ 0x80) | (c2 ^ 0x80)) < 0x40) {
+                boff[k] = (uint32_t)i;
+                cp[k++] = ((b & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+                i += 3;
+                continue;
+            }
         }
-        t->cp[k++] = decode_at(s, len, i);
+        if ((b & 0xC0) != 0x80) { /* a lead byte; its continuation bytes are skipped */
+            boff[k] = (uint32_t)i;
+            cp[k++] = decode_at(s, len, i);
+        }
+        i++;
     }
     size_t n = k;
     t->cp[n] = 0;

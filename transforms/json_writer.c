@@ -35,52 +35,77 @@ static void sep(rd_jw *w)
     w->first = 0;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Whether any byte of x is below n (n <= 0x80), or equal to c. */
+#define HAS_LESS(x, n) (((x) - (n)*ONES) & ~(x)&HIGHS)
+#define HAS_BYTE(x, c) HAS_LESS((x) ^ ((c)*ONES), 1)
+
 /* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
- * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. */
+ * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Words of 8
+ * bytes with nothing to escape (nearly all of them) are copied whole. */
 static void string(rd_jw *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = (const unsigned char *)s;
-    if (rd_buf_reserve(w->out, len + 2)) {
+    /* room for the worst case (every byte \u00XX) so that the loop needs no checks */
+    if (len > ((size_t)-1 - 8) / 6 || rd_buf_reserve(w->out, len * 6 + 2)) {
         w->oom = 1;
         return;
     }
-    putc_(w, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char e = ESCAPE[p[i]];
-        if (!e) continue;
-        put(w, s + run, i - run);
-        run = i + 1;
-        char esc[6] = {'\\', 'u', '0', '0', hex[p[i] >> 4], hex[p[i] & 15]};
-        if (e == 2) {
-            put(w, esc, 6);
+    char *o = w->out->data + w->out->len;
+    *o++ = '"';
+    size_t i = 0;
+    while (i < len) {
+        if (i + 8 <= len) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            if (!(HAS_LESS(x, 0x20) | HAS_BYTE(x, 0x22) | HAS_BYTE(x, 0x5C))) {
+                memcpy(o, &x, 8);
+                o += 8;
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = p[i++];
+        unsigned char e = ESCAPE[c];
+        if (!e) {
+            *o++ = (char)c;
             continue;
         }
-        switch (p[i]) {
+        *o++ = '\\';
+        if (e == 2) {
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+            continue;
+        }
+        switch (c) {
         case '\b':
-            esc[1] = 'b';
+            *o++ = 'b';
             break;
         case '\t':
-            esc[1] = 't';
+            *o++ = 't';
             break;
         case '\n':
-            esc[1] = 'n';
+            *o++ = 'n';
             break;
         case '\f':
-            esc[1] = 'f';
+            *o++ = 'f';
             break;
         case '\r':
-            esc[1] = 'r';
+            *o++ = 'r';
             break;
         default: /* '"' and '\\' */
-            esc[1] = (char)p[i];
+            *o++ = (char)c;
             break;
         }
-        put(w, esc, 2);
     }
-    put(w, s + run, len - run);
-    putc_(w, '"');
+    *o++ = '"';
+    *o = '\0';
+    w->out->len = (size_t)(o - w->out->data);
 }
 
 void rd_jw_init(rd_jw *w, rd_buf *out)

@@ -62,10 +62,18 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             i += 8;
             n += 8;
         }
-        /* CJK fast path: three-byte sequences E1-EC (no overlongs, surrogates or the
-         * full-width block) need no check beyond their continuation bytes */
-        while (i + 3 <= len && data[i] >= 0xE1 && data[i] <= 0xEC && (data[i + 1] & 0xC0) == 0x80 &&
-               (data[i + 2] & 0xC0) == 0x80) {
+        /* CJK fast path: three-byte sequences E1-EF but ED (no overlongs, no surrogates)
+         * need no check beyond their continuation bytes, except the full-width digits and
+         * letters of EF BC/BD, left to the slow path below */
+        while (i + 3 <= len) {
+            unsigned b = data[i], c1 = data[i + 1], c2 = data[i + 2];
+            if (b - 0xE1 >= 15 || b == 0xED || ((c1 ^ 0x80) | (c2 ^ 0x80)) >= 0x40) break;
+            if (b == 0xEF && (c1 == 0xBC || c1 == 0xBD)) {
+                unsigned cp = 0xF000 | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
+                if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+                    (cp >= 0xFF41 && cp <= 0xFF5A))
+                    break;
+            }
             i += 3;
             n++;
             multibyte++;
