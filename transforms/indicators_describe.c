@@ -14,6 +14,7 @@
 #include "transforms/numerals.h"
 #include "transforms/indicators_rules.h"
 #include "transforms/segment_scan.h"
+#include "transforms/rules/metrics.h"
 
 #ifndef METRIC_LEFT_MAX
 #define METRIC_LEFT_MAX 22
@@ -21,11 +22,26 @@
 #ifndef METRIC_RIGHT_MAX
 #define METRIC_RIGHT_MAX 14
 #endif
+#ifndef METRIC_LEFT_HARD
+#define METRIC_LEFT_HARD 30 /* longest left part kept whole when no boundary is nearer */
+#endif
+#ifndef METRIC_RIGHT_HARD
+#define METRIC_RIGHT_HARD 20
+#endif
+#ifndef METRIC_PURPOSE_MAX
+#define METRIC_PURPOSE_MAX 24 /* right part of money after 投入: what it was spent on */
+#endif
+#ifndef METRIC_PURPOSE_HARD
+#define METRIC_PURPOSE_HARD 32
+#endif
 #ifndef METRIC_SHORT
 #define METRIC_SHORT 4 /* a label of fewer Han characters gets its topic in front */
 #endif
 #ifndef METRIC_TOPIC_MAX
 #define METRIC_TOPIC_MAX 10
+#endif
+#ifndef METRIC_TOPIC_HARD
+#define METRIC_TOPIC_HARD 16
 #endif
 #ifndef SENTENCE_MAX
 #define SENTENCE_MAX 120 /* code points kept on each side of the amount */
@@ -111,6 +127,33 @@ static size_t marker_end(const rd_section *s)
     return s->start + ml;
 }
 
+/* The word lists of rules/metrics.h, indexed once per process (read-only afterwards). */
+typedef struct metric_rules {
+    rd_wordset verbs, adverbs, change_from, change_to, change_time, not_examples, purpose;
+} metric_rules;
+
+static metric_rules mrules;
+static int mrules_ok;
+static pthread_once_t mrules_once = PTHREAD_ONCE_INIT;
+
+static void build_metric_rules(void)
+{
+    mrules_ok = rd_wordset_init(&mrules.verbs, RD_METRIC_VERBS) == 0 &&
+                rd_wordset_init(&mrules.adverbs, RD_METRIC_ADVERBS) == 0 &&
+                rd_wordset_init(&mrules.change_from, RD_CHANGE_FROM) == 0 &&
+                rd_wordset_init(&mrules.change_to, RD_CHANGE_TO) == 0 &&
+                rd_wordset_init(&mrules.change_time, RD_CHANGE_TIME_WORDS) == 0 &&
+                rd_wordset_init(&mrules.not_examples, RD_NOT_EXAMPLES) == 0 &&
+                rd_wordset_init(&mrules.purpose, RD_METRIC_PURPOSE_CUES) == 0;
+}
+
+/* The indexed metric word lists, or NULL when a list is malformed. */
+static const metric_rules *metric_rules_get(void)
+{
+    pthread_once(&mrules_once, build_metric_rules);
+    return mrules_ok ? &mrules : NULL;
+}
+
 /* Trims words of the lists from both ends of [*a, *b). */
 static void trim(const rd_cptext *t, size_t *a, size_t *b, const rd_wordset *head,
                  const rd_wordset *tail)
@@ -144,6 +187,203 @@ static size_t skip_time_frame(const rd_ind_rules *R, const rd_cptext *t, size_t 
     return p + m <= b ? p + m : p;
 }
 
+/* End of [a, b) without a trailing year ("从2020年" -> "从"), or b. */
+static size_t skip_year_before(const rd_cptext *t, size_t a, size_t b)
+{
+    if (b - a < 5 || t->cp[b - 1] != 0x5E74 /* 年 */) return b;
+    for (size_t i = b - 5; i < b - 1; i++)
+        if (rd_cp_digit(t->cp[i]) < 0) return b;
+    return b - 5;
+}
+
+/* Trims the words before an amount: connectives, time frames at either end. */
+static void trim_left(const rd_ind_rules *R, const rd_cptext *t, size_t *a, size_t *b)
+{
+    for (size_t pa = (size_t)-1, pb = 0; pa != *a || pb != *b;) {
+        pa = *a, pb = *b;
+        trim(t, a, b, &R->strip_head, &R->strip_tail);
+        *a = skip_time_frame(R, t, *a, *b);
+        *b = skip_year_before(t, *a, *b);
+    }
+}
+
+/* Skips time words and years ("原来的", "2025年的") forward from p within [p, b). */
+static size_t skip_change_time(const metric_rules *M, const rd_cptext *t, size_t p, size_t b)
+{
+    for (size_t m = 1; m && p < b;) {
+        if ((m = rd_ws_at(&M->change_time, t, p, NULL)) && p + m <= b) {
+            p += m;
+            continue;
+        }
+        m = 0;
+        size_t q = p;
+        while (q < b && q - p < 4 && rd_cp_digit(t->cp[q]) >= 0)
+            q++;
+        if (q - p == 4 && q < b && t->cp[q] == 0x5E74 /* 年 */) m = q + 1 - p, p = q + 1;
+    }
+    return p;
+}
+
+/* Whether the words before an amount, ending at b, end with 从/由 (after time words and a
+ * ranking scope: 从全国第11位): the amount is the start of a change. */
+static int change_starts(const rd_ind_rules *R, const metric_rules *M, const rd_cptext *t, size_t a,
+                         size_t b)
+{
+    for (int steps = 0; b > a && steps < 6; steps++) {
+        size_t m;
+        if (rd_ws_before(&M->change_from, t, b, NULL)) return 1;
+        if ((m = rd_ws_before(&M->change_time, t, b, NULL)) ||
+            (m = rd_ws_before(&R->rank_cues, t, b, NULL)))
+            b -= m;
+        else if ((m = skip_year_before(t, a, b)) != b)
+            b = m;
+        else
+            return 0;
+    }
+    return 0;
+}
+
+/* Whether [a, b), the words between two amounts, only say that the first changed into the
+ * second (增长到2025年的, 提高到现在的). */
+static int change_gap(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+{
+    size_t p = skip_change_time(M, t, a, b), m;
+    if (p >= b || !(m = rd_ws_at(&M->change_to, t, p, NULL)) || p + m > b) return 0;
+    return skip_change_time(M, t, p + m, b) == b;
+}
+
+static int label_sep(uint32_t c)
+{
+    return c == 0x3001 /* 、 */ || c == 0xFF0C || c == ',' || c == 0xFF1B || c == ';' || c == '(' ||
+           c == 0xFF08 || c == ')' || c == 0xFF09 || c == 0x201C || c == 0x201D || c == ' ' ||
+           c == 0x3000;
+}
+
+/* Whether a phrase of a label can start at i in [a, b): at a, after a separator, or where a
+ * verb starts. */
+static int phrase_start(const metric_rules *M, const rd_cptext *t, size_t a, size_t i)
+{
+    return i == a || label_sep(t->cp[i - 1]) || rd_ws_at(&M->verbs, t, i, NULL) > 0;
+}
+
+/* Start of the label [a, b) cut to at most max code points at a phrase boundary (the
+ * earliest one in the window); failing that, the nearest boundary before the window up to
+ * hard code points; failing that, the whole range when within hard, else a fixed cut. */
+static size_t cut_left(const metric_rules *M, const rd_cptext *t, size_t a, size_t b, size_t max,
+                       size_t hard)
+{
+    if (b - a <= max) return a;
+    size_t lo = b - max;
+    for (size_t i = lo; i + 1 < b; i++)
+        if (phrase_start(M, t, a, i)) return i;
+    size_t floor = b - a > hard ? b - hard : a;
+    for (size_t i = lo; i-- > floor;)
+        if (phrase_start(M, t, a, i)) return i;
+    return b - a <= hard ? a : lo;
+}
+
+/* End of the label [a, b): the whole range when within hard code points, else cut at the
+ * last phrase boundary (a separator, a verb, after a closing quote) between max/2 and hard
+ * code points; failing that, a fixed cut at max. */
+static size_t cut_right(const metric_rules *M, const rd_cptext *t, size_t a, size_t b, size_t max,
+                        size_t hard)
+{
+    if (b - a <= hard) return b;
+    for (size_t i = a + hard; i >= a + max / 2 && i > a; i--)
+        if (label_sep(t->cp[i]) || t->cp[i - 1] == 0x201D || rd_ws_at(&M->verbs, t, i, NULL))
+            return i;
+    return a + max;
+}
+
+/* Position just past the 等 of [a, b) that closes a list of examples followed by what they
+ * are examples of (芷江六中校舍维修等乡镇标准化寄宿制学校建设项目), or a when there is none.
+ * When what follows 等 is short (等工程), the last example stays: the position is past the
+ * last list joiner before 等. */
+static size_t examples_end(const metric_rules *M, const rd_ind_rules *R, const rd_cptext *t,
+                           size_t a, size_t b)
+{
+    for (size_t i = b; i-- > a + 1;) {
+        if (t->cp[i] != 0x7B49 /* 等 */ || !rd_cp_is_han(t->cp[i - 1]) ||
+            rd_ws_before(&M->not_examples, t, i + 1, NULL))
+            continue;
+        if (han_count(t, i + 1, b) < 2) return a;
+        if (han_count(t, i + 1, b) >= 4) return i + 1;
+        for (size_t q = i; q > a; q--)
+            if (rd_ws_before(&R->list_joiners, t, q, NULL)) return q;
+        return a;
+    }
+    return a;
+}
+
+/* Whether the list [a, b) ends with 等 closing a list of examples (朝阳小学、双新小学等). */
+static int ends_with_examples(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+{
+    return b > a + 1 && t->cp[b - 1] == 0x7B49 /* 等 */ && rd_cp_is_han(t->cp[b - 2]) &&
+           !rd_ws_before(&M->not_examples, t, b, NULL);
+}
+
+/* Whether a verb of the list occurs in [a, b). */
+static int has_verb(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++) {
+        size_t m = rd_ws_at(&M->verbs, t, i, NULL);
+        if (m && i + m <= b) return 1;
+    }
+    return 0;
+}
+
+/* The topic a list item shares with the first item of its list, [fa, fb) being the first
+ * item's words and [la, lb) the item's own: 获市级论文竞赛二等奖12个、三等奖9个 -> 获市级论文竞赛;
+ * 获市运会青少年组金牌总数第一、团体总分第一 -> 获市运会青少年组. Sets
+ * [*pa, *pb) and returns 1, or returns 0 when the item names its own predicate. */
+static int list_topic(const metric_rules *M, const rd_cptext *t, size_t fa, size_t fb, size_t la,
+                      size_t lb, size_t *pa, size_t *pb)
+{
+    size_t own = lb - la, first = fb - fa, p = 0;
+    if (own == 0 || first <= 1 || has_verb(M, t, la, lb) || rd_ws_at(&M->verbs, t, la, NULL))
+        return 0;
+    size_t ks = 0;
+    while (ks + 1 < own && ks + 1 < first && t->cp[lb - 1 - ks] == t->cp[fb - 1 - ks])
+        ks++;
+    size_t vlen = rd_ws_at(&M->verbs, t, fa, NULL);
+    if (vlen >= first) vlen = 0;
+    /* parallel names with a common head (二等奖/三等奖): the first item's words before its
+     * own name of the same length, when that name looks like this one */
+    size_t diff = 0;
+    for (size_t i = 0; ks >= 1 && own < first && i < own; i++)
+        diff += t->cp[la + i] != t->cp[fb - own + i];
+    if (ks >= 1 && own < first && diff <= 1) {
+        p = fb - own;
+        if (vlen && p < fa + vlen) p = fa + vlen;
+    } else if (vlen && own <= 4 && first - vlen > own + 2) {
+        /* a short name after a long scope (获市运会青少年组金牌总数第一、团体总分第一) */
+        p = fb - own;
+    }
+    if (p <= fa || p >= fb) return 0;
+    *pa = fa, *pb = p;
+    return 1;
+}
+
+/* Appends the text of [a, b) to m without the manner adverbs of the list. Returns 0, or -1
+ * when out of memory. */
+static int append_label(rd_buf *m, const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+{
+    size_t from = a;
+    for (size_t i = a; i < b;) {
+        size_t k = rd_ws_at(&M->adverbs, t, i, NULL);
+        if (k && i + k <= b && i + k < b) {
+            if (i > from && rd_buf_append(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
+                return -1;
+            i += k, from = i;
+            continue;
+        }
+        i++;
+    }
+    if (b > from && rd_buf_append(m, t->text + t->boff[from], t->boff[b] - t->boff[from]))
+        return -1;
+    return 0;
+}
+
 /* Whether the words between two amounts, [a, b), open with a list joiner (、 和 及), after
  * a parenthesis that closes the first amount's note (62所（含教学点）、幼儿园41所). */
 static int list_gap(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
@@ -159,17 +399,27 @@ static int list_gap(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t 
     return g < b && rd_ws_at(&R->list_joiners, t, g, NULL) > 0;
 }
 
-/* The words of candidate j's metric, as three code point ranges in reading order: topic
- * (used when the label is short), left (before the amount) and right (after it). lefts[]
- * receives the left range of each candidate, for the ones that follow. */
-static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_candidate *cs,
-                         size_t n, size_t j, size_t ss, size_t cs0, size_t ce0, size_t (*lefts)[2],
-                         size_t (*topics)[2], size_t pr[3][2])
+enum {
+    M_LISTED = 1,      /* its topic is the topic of its list */
+    M_CHANGE_FROM = 2, /* the next amount is what this one changed into: it takes this label */
+    M_USE_TOPIC = 4,   /* the label starts with the topic */
+};
+
+/* The words of candidate j's metric, as five code point ranges in reading order: topic
+ * (used when the label is short or a list item's), the leading verb of the left part when
+ * examples follow it, left (before the amount), likewise the leading verb of the right part,
+ * and right (after it). lefts[], topics[] and flags[] receive candidate j's, for the ones that
+ * follow. */
+static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_cptext *t,
+                         const rd_candidate *cs, size_t n, size_t j, size_t ss, size_t cs0,
+                         size_t ce0, size_t (*lefts)[2], size_t (*topics)[2], unsigned char *flags,
+                         size_t pr[5][2])
 {
     const rd_candidate *c = &cs[j];
     const rd_candidate *prev =
         j > 0 && cs[j - 1].end > cs0 && cs[j - 1].end <= c->start ? &cs[j - 1] : NULL;
-    size_t la = cs0, lb = c->start, shared = 0;
+    size_t la = cs0, lb = c->start, shared = 0, listed = 0;
+    flags[j] = 0;
     if (prev) {
         size_t pe =
             prev->after_end > prev->end && prev->after_end <= lb ? prev->after_end : prev->end;
@@ -181,6 +431,7 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
                 q++;
             if (q < lb) la = q + 1;
         }
+        listed = list_gap(R, t, pe, lb);
         /* 聘请21名法治副校长和17名安全副校长: the words between name the previous amount,
          * this one shares its verb */
         size_t g = lb;
@@ -189,7 +440,26 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
         if (g > la && rd_cp_is_han(t->cp[pe]) && rd_ws_before(&R->list_joiners, t, g, NULL) &&
             rd_ws_before(&R->list_joiners, t, g, NULL) < g - la) {
             la = lefts[j - 1][0], lb = lefts[j - 1][1], shared = 1;
+        } else {
+            /* 跃上1.4万亿斤新台阶、亩产提升10.1斤: the words before the last 、 name the
+             * previous amount */
+            for (size_t q = lb; q > la + 1; q--)
+                if (t->cp[q - 1] == 0x3001) {
+                    if (has_verb(M, t, q, lb)) la = q;
+                    break;
+                }
         }
+    }
+    if (!shared) {
+        int from = change_starts(R, M, t, la, lb);
+        /* 朝阳小学、双新小学等14所学校: the examples are not what is measured; a leading
+         * verb stays */
+        if (ends_with_examples(M, t, la, lb)) {
+            size_t v = rd_ws_at(&M->verbs, t, la, NULL);
+            lb = v && la + v < lb ? la + v : la;
+        }
+        trim_left(R, t, &la, &lb);
+        if (from) flags[j] |= M_CHANGE_FROM;
     }
     size_t ra = c->after_end > c->end ? c->after_end : c->end, rb = ce0;
     if (t->cp[ra] == ')' || t->cp[ra] == 0xFF09) {
@@ -197,46 +467,105 @@ static void metric_parts(const rd_ind_rules *R, const rd_cptext *t, const rd_can
     } else if (j + 1 < n && cs[j + 1].start < rb && cs[j + 1].start >= ra) {
         rb = cs[j + 1].start;
         /* 工作室1个、名师工作室15个: the words between belong to the next amount */
-        if (list_gap(R, t, ra, rb)) rb = ra;
+        if (list_gap(R, t, ra, rb)) {
+            rb = ra;
+        } else if ((flags[j] & M_CHANGE_FROM) && change_gap(M, t, ra, rb)) {
+            rb = ra; /* 从3.68万亿元增长到4.93万亿元 */
+        } else {
+            flags[j] &= (unsigned char)~M_CHANGE_FROM;
+            for (size_t q = rb; q > ra + 1; q--)
+                if (t->cp[q - 1] == 0x3001) { /* 新台阶、亩产提升: up to the last 、 */
+                    if (has_verb(M, t, q, rb)) rb = q - 1;
+                    break;
+                }
+        }
+    } else {
+        flags[j] &= (unsigned char)~M_CHANGE_FROM;
     }
-    if (!shared) {
-        trim(t, &la, &lb, &R->strip_head, &R->strip_tail);
-        la = skip_time_frame(R, t, la, lb);
-        trim(t, &la, &lb, &R->strip_head, &R->strip_tail);
-    }
+    if (ra < rb && t->cp[ra] == 0x7B49 /* 等 */) rb = ra; /* 书香班级12个等多个奖项 */
+    /* 教师在省级竞赛中获奖(不含科普教育): a note in parentheses closing the words (or cut
+     * off with them) is no part of the label */
+    for (size_t i = ra + 2; i < rb; i++)
+        if (t->cp[i] == '(' || t->cp[i] == 0xFF08) {
+            size_t q = i + 1;
+            while (q < rb && t->cp[q] != ')' && t->cp[q] != 0xFF09)
+                q++;
+            if (q + 1 >= rb) rb = i;
+            break;
+        }
     trim(t, &ra, &rb, &R->strip_after_head, &R->strip_after_tail);
-    if (lb - la > METRIC_LEFT_MAX) la = lb - METRIC_LEFT_MAX;
-    if (rb - ra > METRIC_RIGHT_MAX) rb = ra + METRIC_RIGHT_MAX;
-    lefts[j][0] = la, lefts[j][1] = lb;
-    /* topic: 高中免学费592人补助47.36万元 -> 高中免学费; else the previous clause's words */
-    size_t pa = 0, pb = 0;
-    if (prev && !shared) {
-        /* 高中免学费592人补助47.36万元: the clause's words before its first amount */
-        pa = cs0, pb = prev->start;
-        for (size_t k = j; k-- > 0 && cs[k].end > cs0;)
-            if (cs[k].start >= cs0 && cs[k].start < pb) pb = cs[k].start;
-    } else if (!prev && cs0 > ss) {
-        size_t pe = cs0 - 1;
-        pa = pe;
-        while (pa > ss && !clause_delim(t->cp[pa - 1]))
-            pa--;
-        /* the previous clause's words up to its first number or amount (居全州第二位) */
-        pb = pa;
-        while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0)
-            pb++;
-        for (size_t k = j; k-- > 0 && cs[k].end > pa;)
-            if (cs[k].start >= pa && cs[k].start < pb) pb = cs[k].start;
-        /* 一等奖2个,二等奖11个,三等奖22个: a list item's topic is the list's topic */
-        if (j > 0 && cs[j - 1].start >= pa && cs[j - 1].start < pe &&
-            han_count(t, pa, pb) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])
-            pa = topics[j - 1][0], pb = topics[j - 1][1];
+    /* 实施芷江六中校舍维修等乡镇标准化寄宿制学校建设项目: what the examples are examples of;
+     * a leading verb stays */
+    size_t lva = la, lvb = la, rva = ra, rvb = ra, x;
+    if (!shared && (x = examples_end(M, R, t, la, lb)) > la) {
+        size_t v = rd_ws_at(&M->verbs, t, la, NULL);
+        if (v && la + v < x) lvb = la + v;
+        la = x;
     }
-    if (pb > pa) trim(t, &pa, &pb, &R->strip_head, &R->strip_tail);
-    if (pb > pa && pb - pa > METRIC_TOPIC_MAX) pa = pb - METRIC_TOPIC_MAX;
+    if ((x = examples_end(M, R, t, ra, rb)) > ra) {
+        size_t v = rd_ws_at(&M->verbs, t, ra, NULL);
+        if (v && ra + v < x) rvb = ra + v;
+        ra = x;
+    }
+    /* windows: cut at phrase boundaries; a money amount after 投入 may name its purpose after
+     * it, at more length */
+    int purpose = strcmp(c->unit, "元") == 0 && lb > la && rd_ws_before(&M->purpose, t, lb, NULL);
+    la = cut_left(M, t, la, lb, METRIC_LEFT_MAX, METRIC_LEFT_HARD);
+    trim(t, &la, &lb, &R->strip_head, &R->strip_tail);
+    rb = cut_right(M, t, ra, rb, purpose ? METRIC_PURPOSE_MAX : METRIC_RIGHT_MAX,
+                   purpose ? METRIC_PURPOSE_HARD : METRIC_RIGHT_HARD);
+    trim(t, &ra, &rb, &R->strip_after_head, &R->strip_after_tail);
+    lefts[j][0] = la, lefts[j][1] = lb;
+
+    size_t pa = 0, pb = 0;
+    if (prev && !shared && listed) {
+        /* a list item: the topic of its list (the first item's words before its own name) */
+        size_t k = j;
+        while (k-- > 0 && cs[k].start >= cs0 && lefts[k][1] <= lefts[k][0])
+            ;
+        if (k < j && cs[k].start >= cs0) {
+            if (flags[k] & M_LISTED) {
+                pa = topics[k][0], pb = topics[k][1], flags[j] |= M_LISTED | M_USE_TOPIC;
+            } else if (list_topic(M, t, lefts[k][0], lefts[k][1], la, lb, &pa, &pb)) {
+                flags[j] |= M_LISTED | M_USE_TOPIC;
+            }
+        }
+    }
+    if (!(flags[j] & M_LISTED)) {
+        pa = pb = 0;
+        if (prev && !shared) {
+            /* 高中免学费592人补助47.36万元: the clause's words before its first amount */
+            pa = cs0, pb = prev->start;
+            for (size_t k = j; k-- > 0 && cs[k].end > cs0;)
+                if (cs[k].start >= cs0 && cs[k].start < pb) pb = cs[k].start;
+        } else if (!prev && cs0 > ss) {
+            size_t pe = cs0 - 1;
+            pa = pe;
+            while (pa > ss && !clause_delim(t->cp[pa - 1]))
+                pa--;
+            /* the previous clause's words up to its first number or amount (居全州第二位) */
+            pb = pa;
+            while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0)
+                pb++;
+            for (size_t k = j; k-- > 0 && cs[k].end > pa;)
+                if (cs[k].start >= pa && cs[k].start < pb) pb = cs[k].start;
+            /* 一等奖2个,二等奖11个,三等奖22个: a list item's topic is the list's topic */
+            if (j > 0 && cs[j - 1].start >= pa && cs[j - 1].start < pe &&
+                han_count(t, pa, pb) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])
+                pa = topics[j - 1][0], pb = topics[j - 1][1];
+        }
+        if (pb > pa) trim_left(R, t, &pa, &pb);
+        if (pb > pa) pa = cut_left(M, t, pa, pb, METRIC_TOPIC_MAX, METRIC_TOPIC_HARD);
+        if (pb > pa) trim(t, &pa, &pb, &R->strip_head, &R->strip_tail);
+        if (han_count(t, la, lb) + han_count(t, ra, rb) + (lvb - lva) + (rvb - rva) < METRIC_SHORT)
+            flags[j] |= M_USE_TOPIC;
+    }
     pr[0][0] = pa, pr[0][1] = pb > pa ? pb : pa;
     topics[j][0] = pr[0][0], topics[j][1] = pr[0][1];
-    pr[1][0] = la, pr[1][1] = lb;
-    pr[2][0] = ra, pr[2][1] = rb;
+    pr[1][0] = lva, pr[1][1] = lvb;
+    pr[2][0] = la, pr[2][1] = lb;
+    pr[3][0] = rva, pr[3][1] = rvb;
+    pr[4][0] = ra, pr[4][1] = rb;
 }
 
 int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
@@ -245,8 +574,10 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     size_t n = 0;
     rd_buf m = RD_BUF_INIT;
     size_t(*lefts)[2] = NULL, (*topics)[2] = NULL;
+    unsigned char *flags = NULL;
     const rd_ind_rules *R = rd_ind_rules_get();
-    if (!R) {
+    const metric_rules *M = metric_rules_get();
+    if (!R || !M) {
         rd_buf_puts(err, "indicators: malformed rule tables");
         return -1;
     }
@@ -258,7 +589,8 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     doc->indicators = calloc(n, sizeof *doc->indicators);
     lefts = calloc(n, sizeof *lefts);
     topics = calloc(n, sizeof *topics);
-    if (!doc->indicators || !lefts || !topics) goto oom;
+    flags = calloc(n, 1);
+    if (!doc->indicators || !lefts || !topics || !flags) goto oom;
     size_t si = 0;
     int sec = -1;
     size_t sent_a = 0, sent_b = 0, sent_floor = 0, sent_cue = (size_t)-1;
@@ -314,27 +646,27 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         x->qualifier = q;
 
         /* metric: the clause around the number, bounded by the neighbouring indicators */
-        size_t pr[3][2];
+        size_t pr[5][2];
         if (sec >= 0) {
             /* on a heading line ("1.力争新建学校5所") the marker is no part of the label */
             size_t me = marker_end(&doc->sections[sec]);
             if (cs0 < me && c->start >= me) cs0 = me;
         }
-        metric_parts(R, t, cs, n, j, ss, cs0, ce0, lefts, topics, pr);
-        size_t la = pr[1][0], lb = pr[1][1], ra = pr[2][0], rb = pr[2][1];
+        metric_parts(R, M, t, cs, n, j, ss, cs0, ce0, lefts, topics, flags, pr);
+        size_t la = pr[2][0], lb = pr[2][1], ra = pr[4][0], rb = pr[4][1];
         rd_buf_reset(&m);
-        size_t nhan = han_count(t, la, lb) + han_count(t, ra, rb);
-        if (nhan < 2 && j > 0 && doc->indicators[j - 1].metric && cs[j - 1].end + 4 >= c->start) {
-            /* 金牌总数第一(99枚): the label belongs to the previous amount */
+        size_t nhan = han_count(t, pr[1][0], pr[1][1]) + han_count(t, la, lb) +
+                      han_count(t, pr[3][0], pr[3][1]) + han_count(t, ra, rb);
+        int follows_change = j > 0 && (flags[j - 1] & M_CHANGE_FROM);
+        if (follows_change ||
+            (nhan < 2 && j > 0 && doc->indicators[j - 1].metric && cs[j - 1].end + 4 >= c->start)) {
+            /* 金牌总数第一(99枚), 从3.68万亿元增长到4.93万亿元: the label belongs to the
+             * previous amount */
             if (rd_buf_puts(&m, doc->indicators[j - 1].metric)) goto oom;
+            if (follows_change) lefts[j][0] = lefts[j - 1][0], lefts[j][1] = lefts[j - 1][1];
         } else {
-            for (int k = nhan < METRIC_SHORT ? 0 : 1; k < 3; k++) {
-                if (pr[k][1] <= pr[k][0]) continue;
-                char *part_text = rd_cp_dup(t, pr[k][0], pr[k][1]);
-                int bad = !part_text || rd_buf_puts(&m, part_text);
-                free(part_text);
-                if (bad) goto oom;
-            }
+            for (int k = (flags[j] & M_USE_TOPIC) ? 0 : 1; k < 5; k++)
+                if (pr[k][1] > pr[k][0] && append_label(&m, M, t, pr[k][0], pr[k][1])) goto oom;
         }
         x->metric = rd_buf_steal(&m);
         if (!x->metric && !(x->metric = strdup(""))) goto oom;
@@ -362,12 +694,14 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     free(cs);
     free(lefts);
     free(topics);
+    free(flags);
     rd_buf_free(&m);
     return 0;
 oom:
     free(cs);
     free(lefts);
     free(topics);
+    free(flags);
     rd_buf_free(&m);
     rd_buf_puts(err, "indicators: out of memory");
     return -1;

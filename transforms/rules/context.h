@@ -6,9 +6,9 @@
 
 /* In the sentence before the number, these make it a target (a goal, not a result).
  * 计划 only counts when a verb follows it (计划招聘), not as a noun (招生计划63名). */
-static const char *const RD_TARGET_CUES[] = {
-    "力争", "确保", "预期", "目标是", "目标为", "目标:", "目标：", "计划", "拟", "预计", "争创",
-    "下一步", "明年", "今后", NULL};
+static const char *const RD_TARGET_CUES[] = {"力争",  "确保",   "预期", "目标是", "目标为",
+                                             "目标:", "目标：", "计划", "拟",     "预计",
+                                             "争创",  "下一步", "明年", "今后",   NULL};
 
 /* Directly before 第N, these make it a ranking (全州第三, 金牌总数第一). */
 static const char *const RD_RANK_CUES[] = {"全州", "全市",   "全省", "全国", "全区", "全县", "全盟",
@@ -38,8 +38,8 @@ static const char *const RD_SLOGAN_AFTER[] = {
 
 /* Right before a Chinese numeral, these make it part of a name (十四届四次全委会) or a vague
  * amount (数十所). */
-static const char *const RD_CN_NAME_BEFORE[] = {"届", "第", "统", "之", "每", "唯",
-                                                "逐", "同", "单", "万", "专", "数", "几", NULL};
+static const char *const RD_CN_NAME_BEFORE[] = {"届", "第", "统", "之", "每", "唯", "逐",
+                                                "同", "单", "万", "专", "数", "几", NULL};
 
 /* Later in the clause, these make a Chinese-numeral count the name of a topic
  * (…及两项督导评估等方面). */
@@ -74,10 +74,10 @@ static const char *const RD_LIST_JOINERS[] = {"、", "，", ",", "和", "及", "
 
 /* Stripped from the start of a metric (enumerators, time frames, connectives). */
 static const char *const RD_METRIC_STRIP_HEAD[] = {
-    "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "其中",
-    "同时", "此外", "另外", "全年", "今年", "我区", "我县", "我市", "我省", "我局", "年内",
-    "当年", "累计", "共计", "共",   "和",   "及",   "与",   "并",   "、",   "的",   "(",
-    "（",   ")",    "）",   "”",    "，",   ",",    " ",    "　",   NULL};
+    "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "其中", "同时",
+    "此外", "另外", "全年", "今年", "我区", "我县", "我市", "我省", "我局", "年内", "当年", "累计",
+    "共计", "共",   "和",   "及",   "与",   "并",   "、",   "的",   "(",    "（",   ")",    "）",
+    "”",    "，",   ",",    " ",    "　",   "确保", "每年", "让",   NULL};
 
 /* After a leading year ("2024年以来"), words that belong to the time frame. */
 static const char *const RD_TIME_FRAME_TAIL[] = {"以来", "上半年", "下半年", "全年", "度", "底",
@@ -85,9 +85,10 @@ static const char *const RD_TIME_FRAME_TAIL[] = {"以来", "上半年", "下半�
 
 /* Stripped from the end of the text before the number. */
 static const char *const RD_METRIC_STRIP_TAIL[] = {
-    "分别达到", "分别为", "分别", "达到", "达", "为",   "至",   "共计", "共", "累计", "总计",
-    "合计",     "约",     "的",   "是",   "有", "超过", "突破", "近",   "和", "及",   "与",
-    "、",       "(",      "（",   "“",    " ",  "　",   "平均", "均",   "各", NULL};
+    "分别达到", "分别为", "分别", "达到", "达", "为", "至", "共计", "共",
+    "累计",     "总计",   "合计", "约",   "的", "是", "有", "超过", "突破",
+    "近",       "和",     "及",   "与",   "、", "(",  "（", "“",    " ",
+    "　",       "平均",   "均",   "各",   "从", "由", "第", NULL};
 
 /* Stripped from the start of the text after the amount. */
 static const char *const RD_METRIC_STRIP_AFTER_HEAD[] = {"以上", "以下", "以内", "之内", "左右",
