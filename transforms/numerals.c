@@ -1,6 +1,7 @@
 #include "transforms/numerals.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -57,6 +58,35 @@ int rd_cn_numeral_char(uint32_t c)
     return rd_cn_digit(c) >= 0 || rd_cn_magnitude(c) > 0;
 }
 
+/* The value of the decimal s ("123", "48.64375": digits with at most one '.') times
+ * 10^exp10 without strtod when that is exact: at most 15 digits make an integer mantissa
+ * below 2^53 and |scale| <= 22 makes 10^scale a double, so one IEEE multiplication or
+ * division rounds the exact value correctly, which is what strtod returns. Returns 0 when
+ * s is not such a decimal (the caller then uses strtod). */
+static int exact_decimal(const char *s, int exp10, double *out)
+{
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; *s; s++) {
+        if (*s == '.') {
+            if (frac >= 0) return 0;
+            frac = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9' || ++digits > 15) return 0;
+        m = m * 10 + (uint64_t)(*s - '0');
+        if (frac >= 0) frac++;
+    }
+    if (digits == 0) return 0;
+    int scale = exp10 - (frac > 0 ? frac : 0);
+    if (scale > 22 || scale < -22) return 0;
+    *out = scale >= 0 ? (double)m * p10[scale] : (double)m / p10[-scale];
+    return 1;
+}
+
 size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
 {
     char buf[64];
@@ -100,7 +130,7 @@ size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
         *v = -1;
         return p - i;
     }
-    *v = strtod(buf, NULL);
+    if (!exact_decimal(buf, 0, v)) *v = strtod(buf, NULL);
     if (!isfinite(*v)) *v = -1;
     return p - i;
 }
@@ -146,10 +176,15 @@ double rd_arabic_scaled(const rd_cptext *t, size_t i, size_t len, int exp10)
     size_t k = 0;
     for (size_t p = i; p < i + len && p < t->n && k < sizeof buf - 8; p++) {
         int d = rd_cp_digit(t->cp[p]);
-        if (d >= 0) buf[k++] = (char)('0' + d);
-        else if (t->cp[p] == '.' || t->cp[p] == 0xFF0E) buf[k++] = '.';
+        if (d >= 0)
+            buf[k++] = (char)('0' + d);
+        else if (t->cp[p] == '.' || t->cp[p] == 0xFF0E)
+            buf[k++] = '.';
     }
+    buf[k] = '\0';
+    double v;
+    if (exact_decimal(buf, exp10, &v)) return v;
     snprintf(buf + k, sizeof buf - k, "e%d", exp10);
-    double v = strtod(buf, NULL);
+    v = strtod(buf, NULL);
     return isfinite(v) ? v : -1;
 }
