@@ -129,7 +129,8 @@ static size_t marker_end(const rd_section *s)
 
 /* The word lists of rules/metrics.h, indexed once per process (read-only afterwards). */
 typedef struct metric_rules {
-    rd_wordset verbs, adverbs, change_from, change_to, change_time, not_examples, purpose;
+    rd_wordset verbs, adverbs, change_from, change_to, change_time, not_examples, purpose,
+        generic_after_examples;
 } metric_rules;
 
 static metric_rules mrules;
@@ -144,7 +145,8 @@ static void build_metric_rules(void)
                 rd_wordset_init(&mrules.change_to, RD_CHANGE_TO) == 0 &&
                 rd_wordset_init(&mrules.change_time, RD_CHANGE_TIME_WORDS) == 0 &&
                 rd_wordset_init(&mrules.not_examples, RD_NOT_EXAMPLES) == 0 &&
-                rd_wordset_init(&mrules.purpose, RD_METRIC_PURPOSE_CUES) == 0;
+                rd_wordset_init(&mrules.purpose, RD_METRIC_PURPOSE_CUES) == 0 &&
+                rd_wordset_init(&mrules.generic_after_examples, RD_GENERIC_AFTER_EXAMPLES) == 0;
 }
 
 /* The indexed metric word lists, or NULL when a list is malformed. */
@@ -259,26 +261,28 @@ static int label_sep(uint32_t c)
            c == 0x3000;
 }
 
-/* Whether a phrase of a label can start at i in [a, b): at a, after a separator, or where a
- * verb starts. */
-static int phrase_start(const metric_rules *M, const rd_cptext *t, size_t a, size_t i)
+/* Whether a phrase of a label can start at i in [a, b): at a, after a separator, or (when
+ * verbs) where a verb starts. */
+static int phrase_start(const metric_rules *M, const rd_cptext *t, size_t a, size_t i, int verbs)
 {
-    return i == a || label_sep(t->cp[i - 1]) || rd_ws_at(&M->verbs, t, i, NULL) > 0;
+    return i == a || label_sep(t->cp[i - 1]) || (verbs && rd_ws_at(&M->verbs, t, i, NULL) > 0);
 }
 
 /* Start of the label [a, b) cut to at most max code points at a phrase boundary (the
- * earliest one in the window); failing that, the nearest boundary before the window up to
- * hard code points; failing that, the whole range when within hard, else a fixed cut. */
+ * earliest separator in the window, else the earliest verb); failing that, the nearest
+ * boundary before the window up to hard code points; failing that, the whole range when
+ * within hard, else a fixed cut. */
 static size_t cut_left(const metric_rules *M, const rd_cptext *t, size_t a, size_t b, size_t max,
                        size_t hard)
 {
     if (b - a <= max) return a;
     size_t lo = b - max;
-    for (size_t i = lo; i + 1 < b; i++)
-        if (phrase_start(M, t, a, i)) return i;
+    for (int verbs = 0; verbs <= 1; verbs++)
+        for (size_t i = lo; i + 1 < b; i++)
+            if (phrase_start(M, t, a, i, verbs)) return i;
     size_t floor = b - a > hard ? b - hard : a;
     for (size_t i = lo; i-- > floor;)
-        if (phrase_start(M, t, a, i)) return i;
+        if (phrase_start(M, t, a, i, 1)) return i;
     return b - a <= hard ? a : lo;
 }
 
@@ -307,7 +311,8 @@ static size_t examples_end(const metric_rules *M, const rd_ind_rules *R, const r
             rd_ws_before(&M->not_examples, t, i + 1, NULL))
             continue;
         if (han_count(t, i + 1, b) < 2) return a;
-        if (han_count(t, i + 1, b) >= 4) return i + 1;
+        if (han_count(t, i + 1, b) >= 4 && !rd_ws_at(&M->generic_after_examples, t, i + 1, NULL))
+            return i + 1;
         for (size_t q = i; q > a; q--)
             if (rd_ws_before(&R->list_joiners, t, q, NULL)) return q;
         return a;
@@ -320,6 +325,19 @@ static int ends_with_examples(const metric_rules *M, const rd_cptext *t, size_t 
 {
     return b > a + 1 && t->cp[b - 1] == 0x7B49 /* 等 */ && rd_cp_is_han(t->cp[b - 2]) &&
            !rd_ws_before(&M->not_examples, t, b, NULL);
+}
+
+/* End of the verb that introduces the examples of [a, x) (新开通海拉尔至香港、上海等 ->
+ * 新开通): the last verb before the first list joiner, or a. */
+static size_t examples_verb_end(const metric_rules *M, const rd_ind_rules *R, const rd_cptext *t,
+                                size_t a, size_t x)
+{
+    size_t end = a;
+    for (size_t i = a; i < x && !rd_ws_at(&R->list_joiners, t, i, NULL); i++) {
+        size_t m = rd_ws_at(&M->verbs, t, i, NULL);
+        if (m && i + m < x) end = i + m;
+    }
+    return end;
 }
 
 /* Whether a verb of the list occurs in [a, b). */
@@ -454,10 +472,7 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
         int from = change_starts(R, M, t, la, lb);
         /* 朝阳小学、双新小学等14所学校: the examples are not what is measured; a leading
          * verb stays */
-        if (ends_with_examples(M, t, la, lb)) {
-            size_t v = rd_ws_at(&M->verbs, t, la, NULL);
-            lb = v && la + v < lb ? la + v : la;
-        }
+        if (ends_with_examples(M, t, la, lb)) lb = examples_verb_end(M, R, t, la, lb);
         trim_left(R, t, &la, &lb);
         if (from) flags[j] |= M_CHANGE_FROM;
     }
@@ -498,13 +513,11 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
      * a leading verb stays */
     size_t lva = la, lvb = la, rva = ra, rvb = ra, x;
     if (!shared && (x = examples_end(M, R, t, la, lb)) > la) {
-        size_t v = rd_ws_at(&M->verbs, t, la, NULL);
-        if (v && la + v < x) lvb = la + v;
+        lvb = examples_verb_end(M, R, t, la, x);
         la = x;
     }
     if ((x = examples_end(M, R, t, ra, rb)) > ra) {
-        size_t v = rd_ws_at(&M->verbs, t, ra, NULL);
-        if (v && ra + v < x) rvb = ra + v;
+        rvb = examples_verb_end(M, R, t, ra, x);
         ra = x;
     }
     /* windows: cut at phrase boundaries; a money amount after 投入 may name its purpose after
