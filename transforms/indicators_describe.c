@@ -268,22 +268,24 @@ static int phrase_start(const metric_rules *M, const rd_cptext *t, size_t a, siz
     return i == a || label_sep(t->cp[i - 1]) || (verbs && rd_ws_at(&M->verbs, t, i, NULL) > 0);
 }
 
-/* Start of the label [a, b) cut to at most max code points at a phrase boundary (the
- * earliest separator in the window, else the earliest verb); failing that, the nearest
- * boundary before the window up to hard code points; failing that, the whole range when
- * within hard, else a fixed cut. */
+/* Start of the label [a, b) cut to at most max code points at a phrase boundary: the
+ * earliest separator in the window; failing that, the nearest separator before it up to
+ * hard code points; failing that, the whole range when within hard; failing that, the
+ * earliest verb in the window, else a fixed cut. */
 static size_t cut_left(const metric_rules *M, const rd_cptext *t, size_t a, size_t b, size_t max,
                        size_t hard)
 {
     if (b - a <= max) return a;
     size_t lo = b - max;
-    for (int verbs = 0; verbs <= 1; verbs++)
-        for (size_t i = lo; i + 1 < b; i++)
-            if (phrase_start(M, t, a, i, verbs)) return i;
+    for (size_t i = lo; i + 1 < b; i++)
+        if (phrase_start(M, t, a, i, 0)) return i;
     size_t floor = b - a > hard ? b - hard : a;
     for (size_t i = lo; i-- > floor;)
+        if (phrase_start(M, t, a, i, 0)) return i;
+    if (b - a <= hard) return a;
+    for (size_t i = lo; i + 1 < b; i++)
         if (phrase_start(M, t, a, i, 1)) return i;
-    return b - a <= hard ? a : lo;
+    return lo;
 }
 
 /* End of the label [a, b): the whole range when within hard code points, else cut at the

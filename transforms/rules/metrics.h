@@ -10,14 +10,13 @@
  * (完成朝阳小学、双新小学等14所学校 -> 完成学校); a list item that holds one of these has its
  * own predicate and takes no list topic. */
 static const char *const RD_METRIC_VERBS[] = {
-    "实施", "完成", "开展", "组织", "举办", "召开", "建成", "新建", "改建", "扩建", "创建",
-    "创办", "建立", "成立", "新增", "增加", "减少", "投入", "投资", "发放", "惠及", "招聘",
-    "招收", "认定", "申报", "立项", "推进", "落实", "实现", "达到", "提升", "提高",
-    "增长", "下降", "覆盖", "帮扶", "救助", "配备", "聘请", "选派",
-    "接待", "指导", "参与", "参加", "受益", "进入", "纳入", "迁入", "引进", "获得", "荣获",
-    "获评", "获",   "评为", "评选", "办理", "办结", "发现", "约谈", "出动",
-    "走访", "开设", "承担", "承办", "推广", "选拔", "表彰", "通报", "签约", "打造",
-    "培养", "吸纳", "带动", "解决", "消除", "排查",  "用于", "进行", "开通", "深入", NULL};
+    "实施", "完成", "开展", "组织", "举办", "召开", "建成", "新建", "改建", "扩建", "创建", "创办",
+    "建立", "成立", "新增", "增加", "减少", "投入", "投资", "发放", "惠及", "招聘", "招收", "认定",
+    "申报", "立项", "推进", "落实", "实现", "达到", "提升", "提高", "增长", "下降", "覆盖", "帮扶",
+    "救助", "配备", "聘请", "选派", "接待", "指导", "参与", "参加", "受益", "进入", "纳入", "迁入",
+    "引进", "获得", "荣获", "获评", "获",   "评为", "评选", "办理", "办结", "发现", "约谈", "出动",
+    "走访", "开设", "承担", "承办", "推广", "选拔", "表彰", "通报", "签约", "打造", "培养", "吸纳",
+    "带动", "解决", "消除", "排查", "用于", "进行", "开通", "深入", NULL};
 
 /* Manner adverbs that say how something was done, not what is measured: left out of a
  * label wherever they stand (学校顺利迁入全新校园 -> 学校迁入全新校园). */
@@ -45,9 +44,9 @@ static const char *const RD_NOT_EXAMPLES[] = {"中等", "高等", "初等", "同
 
 /* After 等, words naming a kind too general to stand for the examples before it
  * (公交客车更换等项目): the last example stays in the label. */
-static const char *const RD_GENERIC_AFTER_EXAMPLES[] = {
-    "项目", "工程", "工作", "活动", "事项", "方面", "领域", "地区", "部门", "单位", "问题", "内容",
-    NULL};
+static const char *const RD_GENERIC_AFTER_EXAMPLES[] = {"项目", "工程", "工作", "活动", "事项",
+                                                        "方面", "领域", "地区", "部门", "单位",
+                                                        "问题", "内容", NULL};
 
 /* Before a money amount, verbs whose object (what the money was for) follows the amount
  * (投入27万将中心幼儿园改造为托幼一体公办园): its label may run further to the right. */
