@@ -219,11 +219,6 @@ int rd_cp_is_space(uint32_t c)
            c == 0x2002 || c == 0x2003 || c == 0x200B;
 }
 
-int rd_cp_is_han(uint32_t c)
-{
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
-}
-
 /* First and last code points of a UTF-8 word (its bucket keys). */
 static uint32_t first_cp(const char *w, size_t wl)
 {
@@ -267,7 +262,7 @@ int rd_wordset_init(rd_wordset *ws, const char *const *words)
     return 0;
 }
 
-size_t rd_ws_at(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+size_t rd_ws_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
 {
     if (i >= t->n) return 0;
     const char *p = t->text + t->boff[i];
@@ -284,7 +279,7 @@ size_t rd_ws_at(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
     return best;
 }
 
-size_t rd_ws_before(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+size_t rd_ws_before_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
 {
     if (i == 0 || i > t->n) return 0;
     size_t end = t->boff[i], best = 0;
@@ -315,7 +310,7 @@ static int word_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
     return -1;
 }
 
-int rd_wordset_rule_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+int rd_wordset_rule_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
 {
     return i < b && b <= t->n ? word_at(ws, t, i, b) : -1;
 }

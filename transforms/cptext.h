@@ -63,21 +63,44 @@ typedef struct rd_wordset {
 /* Indexes the NULL-terminated list words (strings borrowed). Returns 0, or -1 when the list
  * is longer than RD_WORDSET_MAX or holds an empty or overlong word. */
 int rd_wordset_init(rd_wordset *ws, const char *const *words);
+/* The look-ups below are called at nearly every code point of a document and nearly always
+ * find no word starting (or ending) with the code point there: an empty bucket answers that
+ * inline, the *_chain functions walk a bucket's words. */
+size_t rd_ws_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
+size_t rd_ws_before_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
+int rd_wordset_rule_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b);
+
 /* Longest word of ws starting at code point i: its length in code points (0: none), its
  * index in *which when not NULL. */
-size_t rd_ws_at(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
+static inline size_t rd_ws_at(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+{
+    if (i >= t->n || ws->head[t->cp[i] % RD_WORDSET_BUCKETS] < 0) return 0;
+    return rd_ws_at_chain(ws, t, i, which);
+}
 /* Longest word of ws ending just before code point i, likewise. */
-size_t rd_ws_before(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
+static inline size_t rd_ws_before(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+{
+    if (i == 0 || i > t->n || ws->head_last[t->cp[i - 1] % RD_WORDSET_BUCKETS] < 0) return 0;
+    return rd_ws_before_chain(ws, t, i, which);
+}
 /* Smallest index of a word of ws occurring entirely inside [a, b), or -1. */
 int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b);
 /* Smallest word index of ws at code point i among words ending by b, or -1. */
-int rd_wordset_rule_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b);
+static inline int rd_wordset_rule_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+{
+    if (!(i < b && b <= t->n) || ws->head[t->cp[i] % RD_WORDSET_BUCKETS] < 0) return -1;
+    return rd_wordset_rule_at_chain(ws, t, i, b);
+}
 /* Whether a word of ws occurs entirely inside [a, b); its position in *at when not NULL. */
 int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
                    int *which);
 
 int rd_cp_is_space(uint32_t c); /* ASCII and CJK blanks */
-int rd_cp_is_han(uint32_t c);   /* CJK unified ideograph */
+/* CJK unified ideograph */
+static inline int rd_cp_is_han(uint32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
 /* 0-9 for ASCII and full-width digits, else -1 */
 static inline int rd_cp_digit(uint32_t c)
 {
