@@ -32,6 +32,26 @@ static pid_t start_loader(const char *cfg)
     return pid;
 }
 
+/* True once process pid blocks or catches SIGTERM (its handling is installed): a SIGTERM
+ * sent earlier would kill it by default instead of asking it to drain. */
+static int handles_sigterm(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    unsigned long long mask = 0, bit = 1ull << (SIGTERM - 1);
+    int ok = 0;
+    while (fgets(line, sizeof line, f)) {
+        if ((sscanf(line, "SigBlk: %llx", &mask) == 1 ||
+             sscanf(line, "SigCgt: %llx", &mask) == 1) &&
+            (mask & bit))
+            ok = 1;
+    }
+    fclose(f);
+    return ok;
+}
+
 static long long stored(PGconn *c)
 {
     return tp_query_ll(c, "SELECT coalesce(sum(next_offset), 0) FROM reports.kafka_offsets "
@@ -96,6 +116,8 @@ static void test_kill9_loader(void)
     CHECK(kills >= 3);
     pid_t pid = start_loader(cfg);
     CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", end, 120) == 0);
+    for (int i = 0; i < 1000 && !handles_sigterm(pid); i++)
+        tp_sleep_ms(10);
     kill(pid, SIGTERM);
     int status = 0;
     waitpid(pid, &status, 0);
