@@ -330,16 +330,15 @@ static int ends_with_examples(const metric_rules *M, const rd_cptext *t, size_t 
 }
 
 /* End of the verb that introduces the examples of [a, x) (新开通海拉尔至香港、上海等 ->
- * 新开通): the last verb before the first list joiner, or a. */
+ * 新开通): the first verb before the first list joiner, or a. */
 static size_t examples_verb_end(const metric_rules *M, const rd_ind_rules *R, const rd_cptext *t,
                                 size_t a, size_t x)
 {
-    size_t end = a;
     for (size_t i = a; i < x && !rd_ws_at(&R->list_joiners, t, i, NULL); i++) {
         size_t m = rd_ws_at(&M->verbs, t, i, NULL);
-        if (m && i + m < x) end = i + m;
+        if (m && i + m < x) return i + m;
     }
-    return end;
+    return a;
 }
 
 /* Whether a verb of the list occurs in [a, b). */

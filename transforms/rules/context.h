@@ -85,10 +85,11 @@ static const char *const RD_TIME_FRAME_TAIL[] = {"以来", "上半年", "下半�
 
 /* Stripped from the end of the text before the number. */
 static const char *const RD_METRIC_STRIP_TAIL[] = {
-    "分别达到", "分别为", "分别", "达到", "达",   "为",   "至",   "共计", "共",   "累计",
-    "总计",     "合计",   "约",   "的",   "是",   "有",   "超过", "突破", "近",   "和",
-    "及",       "与",     "、",   "(",    "（",   "“",    " ",    "　",   "平均", "均",
-    "各",       "从",     "由",   "第",   "原来", "现在", NULL};
+    "分别达到", "分别为", "分别",   "达到",   "达", "为", "至", "共计", "共",
+    "累计",     "总计",   "合计",   "约",     "的", "是", "有", "超过", "突破",
+    "近",       "和",     "及",     "与",     "、", "(",  "（", "“",    " ",
+    "　",       "平均",   "均",     "各",     "从", "由", "第", "原来", "现在",
+    "控制在",   "保持在", "稳定在", "维持在", NULL};
 
 /* Stripped from the start of the text after the amount. */
 static const char *const RD_METRIC_STRIP_AFTER_HEAD[] = {"以上", "以下", "以内", "之内", "左右",

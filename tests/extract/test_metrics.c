@@ -1,0 +1,191 @@
+/* Metric labels of indicators: one case per rule that shapes a label (phrase-boundary cuts,
+ * list topics, changes from one amount to another, examples before 等, words left out),
+ * each on a sentence written for the test in the style of county work reports. */
+#include "extract_helpers.h"
+#include "test.h"
+
+/* Extracts text, requires n indicators and returns the metric of the one whose raw text is
+ * raw ("" when absent). The document stays in *doc for the caller to clear. */
+static const char *metric_of(rd_document *doc, const char *text, size_t n, const char *raw)
+{
+    if (x_run(text, doc) != 0) return "";
+    if (doc->n_indicators != n)
+        fprintf(stderr, "  in: %s: %zu indicators, expected %zu\n", text, doc->n_indicators, n);
+    const rd_indicator *x = x_find(doc, raw);
+    if (!x) fprintf(stderr, "  in: %s: no indicator %s\n", text, raw);
+    return x && x->metric ? x->metric : "";
+}
+
+/* Whether s starts with the UTF-8 word w. */
+static int starts_with(const char *s, const char *w)
+{
+    return strncmp(s, w, strlen(w)) == 0;
+}
+
+/* Whether s ends with the UTF-8 word w. */
+static int ends_with(const char *s, const char *w)
+{
+    size_t ls = strlen(s), lw = strlen(w);
+    return ls >= lw && strcmp(s + ls - lw, w) == 0;
+}
+
+static void test_cut_at_phrase_boundaries(void)
+{
+    rd_document doc;
+    /* a left part longer than its window starts after a 、, not inside a word */
+    CHECK_STR(
+        metric_of(&doc,
+                  "城乡供水管网改造和农村公路提档升级、老旧小区雨污分流改造工程完成率达到95%。", 1,
+                  "95%"),
+        "老旧小区雨污分流改造工程完成率");
+    rd_document_clear(&doc);
+
+    /* with no separator it stays whole up to the hard limit */
+    CHECK_STR(
+        metric_of(&doc, "全县农村义务教育学校寄宿制学生营养改善计划覆盖率达到100%。", 1, "100%"),
+        "全县农村义务教育学校寄宿制学生营养改善计划覆盖率");
+    rd_document_clear(&doc);
+
+    /* a long right part ends before a verb, not after a fixed number of characters */
+    const char *m = metric_of(
+        &doc, "选派12名市级骨干教师赴边远乡村学校开展送教下乡和结对帮扶活动。", 1, "12名");
+    CHECK(strstr(m, "市级骨干教师") != NULL);
+    CHECK(strstr(m, "开展") == NULL);
+    CHECK(ends_with(m, "学校"));
+    rd_document_clear(&doc);
+
+    /* money after 投入: what it was spent on follows the amount and stays whole */
+    CHECK_STR(
+        metric_of(&doc, "投入85万元将城北小学旧教学楼改造为学生综合实践活动中心。", 1, "85万元"),
+        "投入将城北小学旧教学楼改造为学生综合实践活动中心");
+    rd_document_clear(&doc);
+
+    /* a note in parentheses that closes the label is left out */
+    m = metric_of(&doc, "组织45名教师参加省级信息技术能力提升培训(含线上培训)。", 1, "45名");
+    CHECK(strstr(m, "教师参加省级信息技术能力提升培训") != NULL);
+    CHECK(strstr(m, "含线上") == NULL);
+    CHECK(strstr(m, "(") == NULL);
+    rd_document_clear(&doc);
+}
+
+static void test_words_between_amounts(void)
+{
+    rd_document doc;
+    /* the words between two amounts split at a 、 followed by a predicate: before it they
+     * name the first amount, after it the second */
+    CHECK_STR(metric_of(&doc, "全县校舍面积首次突破50万平方米大关、生均面积提高1.5平方米。", 2,
+                        "1.5平方米"),
+              "生均面积提高");
+    const char *first = x_find(&doc, "50万平方米") ? x_find(&doc, "50万平方米")->metric : "";
+    CHECK(strstr(first, "校舍面积") != NULL);
+    CHECK(strstr(first, "生均") == NULL);
+    rd_document_clear(&doc);
+
+    /* a 、 between nouns counted together does not split them */
+    const char *m = metric_of(&doc, "12所学校开设书法社团、围棋社团共40余个。", 2, "40余个");
+    CHECK(strstr(m, "书法社团") != NULL);
+    CHECK(strstr(m, "围棋社团") != NULL);
+    rd_document_clear(&doc);
+
+    /* 等 right after an amount sums up the list: it is not the amount's label */
+    CHECK_STR(metric_of(&doc, "获评市级文明班级12个等多项荣誉。", 1, "12个"), "获评市级文明班级");
+    rd_document_clear(&doc);
+}
+
+static void test_changes(void)
+{
+    rd_document doc;
+    /* 从…增加到…: both amounts measure what stands before 从, years and 的 left out */
+    CHECK_STR(metric_of(&doc, "全县在园幼儿从2019年的3200人增加到2024年的4100人。", 2, "3200人"),
+              "全县在园幼儿");
+    CHECK_STR(x_find(&doc, "4100人")->metric, "全县在园幼儿");
+    rd_document_clear(&doc);
+
+    /* 由原来的…提高至现在的… */
+    CHECK_STR(metric_of(&doc, "义务教育巩固率由原来的85%提高至现在的96%。", 2, "85%"),
+              "义务教育巩固率");
+    CHECK_STR(x_find(&doc, "96%")->metric, "义务教育巩固率");
+    rd_document_clear(&doc);
+
+    /* two amounts that are not a change keep their own words */
+    CHECK_STR(metric_of(&doc, "从县财政安排资金300万元用于校舍维修，新增学位200个。", 2, "200个"),
+              "新增学位");
+    rd_document_clear(&doc);
+}
+
+static void test_list_topics(void)
+{
+    rd_document doc;
+    /* parallel names (一等奖/二等奖): the later item takes the words before the first name */
+    CHECK_STR(metric_of(&doc, "获全市中小学生书法比赛一等奖3个、二等奖5个。", 2, "5个"),
+              "获全市中小学生书法比赛二等奖");
+    CHECK_STR(x_find(&doc, "3个")->metric, "获全市中小学生书法比赛一等奖");
+    rd_document_clear(&doc);
+
+    /* a short name after a long scope, through a list of rankings with notes */
+    rd_document d2;
+    CHECK_STR(
+        metric_of(&d2, "获全市中学生运动会金牌总数第一(12枚)、团体总分第二(560分)。", 4, "第二"),
+        "获全市中学生运动会团体总分");
+    CHECK_STR(x_find(&d2, "560分")->metric, "获全市中学生运动会团体总分");
+    rd_document_clear(&d2);
+
+    /* an item with its own predicate takes no topic */
+    CHECK_STR(metric_of(&doc, "申报省级课题8个、市级课题立项15个。", 2, "15个"), "市级课题立项");
+    rd_document_clear(&doc);
+}
+
+static void test_examples(void)
+{
+    rd_document doc;
+    /* examples right before the amount: left out, the verb before them stays */
+    CHECK_STR(metric_of(&doc, "完成城关小学、河西小学、东坡中学等9所学校的运动场改造。", 1, "9所"),
+              "完成学校的运动场改造");
+    rd_document_clear(&doc);
+
+    /* examples inside the label, before what they are examples of */
+    CHECK_STR(
+        metric_of(&doc, "投资850万元实施城关二小食堂扩建等农村学校后勤保障项目。", 1, "850万元"),
+        "投资实施农村学校后勤保障项目");
+    rd_document_clear(&doc);
+
+    /* a kind too general to stand alone (等项目) keeps the example */
+    const char *m = metric_of(&doc, "投资300万元实施城关二小食堂扩建等项目。", 1, "300万元");
+    CHECK(strstr(m, "食堂扩建") != NULL);
+    rd_document_clear(&doc);
+
+    /* 中等 does not close a list of examples */
+    m = metric_of(&doc, "全县中等职业学校在校生2600人。", 1, "2600人");
+    CHECK(strstr(m, "中等职业学校") != NULL);
+    rd_document_clear(&doc);
+}
+
+static void test_words_left_out(void)
+{
+    rd_document doc;
+    /* manner adverbs say how, not what */
+    const char *m = metric_of(&doc, "顺利完成17所学校的校舍安全鉴定。", 1, "17所");
+    CHECK(strstr(m, "顺利") == NULL);
+    CHECK(strstr(m, "校舍安全鉴定") != NULL);
+    rd_document_clear(&doc);
+
+    m = metric_of(&doc, "城区学校扎实开展防溺水专题教育36场次。", 1, "36场次");
+    CHECK(strstr(m, "扎实") == NULL);
+    CHECK(strstr(m, "开展防溺水专题教育") != NULL);
+    rd_document_clear(&doc);
+
+    /* goal words and the verb of a bound (控制在) are not what is measured */
+    CHECK_STR(metric_of(&doc, "确保小学起始年级班额控制在45人以内。", 1, "45人"),
+              "小学起始年级班额");
+    rd_document_clear(&doc);
+
+    /* a topic from the previous clause does not end with the 第 of an ordinal */
+    m = metric_of(&doc, "全市第二届中小学生科技创新大赛第一轮评选，二等奖7个。", 1, "7个");
+    CHECK(!ends_with(m, "第二等奖"));
+    CHECK(ends_with(m, "二等奖"));
+    CHECK(!starts_with(m, "第"));
+    rd_document_clear(&doc);
+}
+
+TEST_MAIN(T(test_cut_at_phrase_boundaries), T(test_words_between_amounts), T(test_changes),
+          T(test_list_topics), T(test_examples), T(test_words_left_out))
