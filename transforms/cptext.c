@@ -32,6 +32,16 @@ static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
     return c;
 }
 
+/* x read from memory as little-endian */
+static inline uint32_t le32(uint32_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(x);
+#else
+    return x;
+#endif
+}
+
 int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
 {
     memset(t, 0, sizeof *t);
@@ -67,7 +77,22 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
             i++;
             continue;
         }
-        if (i + 2 < len) { /* most CJK text: E1-EF but ED (no overlongs, no surrogates) */
+        /* most CJK text: a run of three-byte sequences E1-EF but ED (no overlongs, no
+         * surrogates), each checked with one 4-byte load */
+        while (i + 4 <= len) {
+            uint32_t w;
+            memcpy(&w, s + i, 4);
+            w = le32(w);
+            b = w & 0xFF;
+            if ((w & 0xC0C0F0) != 0x8080E0 || !((0xDFFEu >> (b & 15)) & 1)) break;
+            boff[k] = (uint32_t)i;
+            cp[k++] = ((w & 0x0F) << 12) | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
+            i += 3;
+        }
+        if (i >= len) break;
+        b = s[i];
+        if (b < 0x80) continue;
+        if (i + 2 < len) { /* the same at the end of the text */
             unsigned c1 = s[i + 1], c2 = s[i + 2];
             if (b - 0xE1 < 15 && b != 0xED && ((c1 ^ 0x80) | (c2 ^ 0x80)) < 0x40) {
                 boff[k] = (uint32_t)i;

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* What yajl writes for each byte: 0 copies the byte, 1 a short escape, 2 \u00XX. */
 static const unsigned char ESCAPE[256] = {
@@ -42,14 +45,15 @@ static void sep(rd_jw *w)
 #define HAS_BYTE(x, c) HAS_LESS((x) ^ ((c)*ONES), 1)
 
 /* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
- * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Words of 8
- * bytes with nothing to escape (nearly all of them) are copied whole. */
+ * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Blocks of
+ * 16 (SSE2) or 8 bytes with nothing to escape (nearly all of them) are copied whole. */
 static void string(rd_jw *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = (const unsigned char *)s;
     /* room for the worst case (every byte \u00XX) so that the loop needs no checks */
-    if (len > ((size_t)-1 - 8) / 6 || rd_buf_reserve(w->out, len * 6 + 2)) {
+    if (len > ((size_t)-1 - 8) / 6 ||
+        (w->out->cap - w->out->len < len * 6 + 3 && rd_buf_reserve(w->out, len * 6 + 2))) {
         w->oom = 1;
         return;
     }
@@ -57,6 +61,39 @@ static void string(rd_jw *w, const char *s, size_t len)
     *o++ = '"';
     size_t i = 0;
     while (i < len) {
+#ifdef __SSE2__
+        if (i + 16 <= len) { /* 16 bytes at a time: copy up to the first byte to escape */
+            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            const __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(x, _mm_set1_epi8((char)0x80)),
+                                               _mm_set1_epi8((char)0xA0)); /* < 0x20 */
+            const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+            unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, special));
+            if (!mask) {
+                _mm_storeu_si128((__m128i *)(void *)o, x);
+                o += 16;
+                i += 16;
+                continue;
+            }
+            unsigned clean = (unsigned)__builtin_ctz(mask);
+            memcpy(o, p + i, clean);
+            o += clean;
+            i += clean;
+        } else if (len >= 16) { /* the last bytes: the block ending with the string */
+            size_t from = len - 16, skip = i - from;
+            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + from));
+            const __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(x, _mm_set1_epi8((char)0x80)),
+                                               _mm_set1_epi8((char)0xA0));
+            const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+            unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, special)) >> skip;
+            unsigned clean = mask ? (unsigned)__builtin_ctz(mask) : (unsigned)(len - i);
+            memcpy(o, p + i, clean);
+            o += clean;
+            i += clean;
+            if (i == len) break;
+        }
+#endif
         if (i + 8 <= len) {
             uint64_t x;
             memcpy(&x, p + i, 8);

@@ -14,6 +14,16 @@ static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
 #define HIGHS 0x8080808080808080ull
 #define HAS_ZERO(x) (((x)-ONES) & ~(x)&HIGHS)
 
+/* x read from memory as little-endian */
+static inline uint32_t le32(uint32_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(x);
+#else
+    return x;
+#endif
+}
+
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid; *subpart gets the
  * length of the maximal invalid subpart to replace by one U+FFFD. */
 static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *subpart)
@@ -65,6 +75,21 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         /* CJK fast path: three-byte sequences E1-EF but ED (no overlongs, no surrogates)
          * need no check beyond their continuation bytes, except the full-width digits and
          * letters of EF BC/BD, left to the slow path below */
+        while (i + 4 <= len) { /* one 4-byte load per sequence */
+            uint32_t w;
+            memcpy(&w, data + i, 4);
+            w = le32(w);
+            if ((w & 0xC0C0F0) != 0x8080E0 || !((0xDFFEu >> (w & 15)) & 1)) break;
+            if ((w & 0xFEFF) == 0xBCEF) { /* EF BC, EF BD */
+                unsigned cp = 0xF000 | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
+                if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+                    (cp >= 0xFF41 && cp <= 0xFF5A))
+                    break;
+            }
+            i += 3;
+            n++;
+            multibyte++;
+        }
         while (i + 3 <= len) {
             unsigned b = data[i], c1 = data[i + 1], c2 = data[i + 2];
             if (b - 0xE1 >= 15 || b == 0xED || ((c1 ^ 0x80) | (c2 ^ 0x80)) >= 0x40) break;

@@ -97,6 +97,26 @@ static void test_every_byte_in_strings(void)
     CHECK(same_output(&empty, 1));
 }
 
+/* One byte to escape at every position of strings of every length around the block sizes
+ * of the writer (8 and 16 bytes), so that each path of the escaping loop meets one. */
+static void test_escape_at_every_position(void)
+{
+    static const char specials[] = {'"', '\\', '\n', '\x01', '\x1f'};
+    char s[41];
+    int mismatches = 0;
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t pos = 0; pos < len; pos++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                memset(s, 'a', len);
+                if (len > 3) memcpy(s + len / 2 - 1, "\xe4\xb8\x87", 3); /* 万 */
+                s[pos] = specials[k];
+                s[len] = '\0';
+                rd_document doc = {.title = s, .issuer = s + len - 1};
+                if (!same_output(&doc, 0)) mismatches++;
+            }
+    CHECK_INT(mismatches, 0);
+}
+
 static void test_integers_at_limits(void)
 {
     rd_section secs[3] = {
@@ -192,5 +212,5 @@ static void test_doubles_match_round_trip_loop(void)
     CHECK(same_output(&doc, 0));
 }
 
-TEST_MAIN(T(test_every_byte_in_strings), T(test_integers_at_limits),
-          T(test_doubles_match_round_trip_loop))
+TEST_MAIN(T(test_every_byte_in_strings), T(test_escape_at_every_position),
+          T(test_integers_at_limits), T(test_doubles_match_round_trip_loop))
