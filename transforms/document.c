@@ -148,42 +148,63 @@ void rd_document_to_json(const rd_document *doc, int with_text, yajl_gen g)
 static void section_write(const rd_section *s, rd_jw *w)
 {
     rd_jw_map_open(w);
-    rd_jw_int(w, "ord", s->ord);
-    rd_jw_int(w, "start", (long long)s->start);
-    rd_jw_int(w, "end", (long long)s->end);
-    rd_jw_str(w, "marker", s->marker);
-    rd_jw_int(w, "depth", s->depth);
-    rd_jw_str(w, "title", s->title);
-    rd_jw_str(w, "part", rd_part_name(s->part));
-    rd_jw_str(w, "path", s->path);
+    RD_JW_KEY(w, "ord");
+    rd_jw_int(w, NULL, s->ord);
+    RD_JW_KEY(w, "start");
+    rd_jw_int(w, NULL, (long long)s->start);
+    RD_JW_KEY(w, "end");
+    rd_jw_int(w, NULL, (long long)s->end);
+    RD_JW_KEY(w, "marker");
+    rd_jw_str(w, NULL, s->marker);
+    RD_JW_KEY(w, "depth");
+    rd_jw_int(w, NULL, s->depth);
+    RD_JW_KEY(w, "title");
+    rd_jw_str(w, NULL, s->title);
+    RD_JW_KEY(w, "part");
+    rd_jw_str(w, NULL, rd_part_name(s->part));
+    RD_JW_KEY(w, "path");
+    rd_jw_str(w, NULL, s->path);
+    RD_JW_KEY(w, "parent");
     if (s->parent >= 0)
-        rd_jw_int(w, "parent", s->parent);
+        rd_jw_int(w, NULL, s->parent);
     else
-        rd_jw_null(w, "parent");
+        rd_jw_null(w, NULL);
     rd_jw_map_close(w);
 }
 
 static void indicator_write(const rd_indicator *x, rd_jw *w)
 {
     rd_jw_map_open(w);
-    rd_jw_int(w, "start", (long long)x->start);
-    rd_jw_int(w, "end", (long long)x->end);
-    rd_jw_str(w, "raw", x->raw);
-    rd_jw_double(w, "value", x->value);
+    RD_JW_KEY(w, "start");
+    rd_jw_int(w, NULL, (long long)x->start);
+    RD_JW_KEY(w, "end");
+    rd_jw_int(w, NULL, (long long)x->end);
+    RD_JW_KEY(w, "raw");
+    rd_jw_str(w, NULL, x->raw);
+    RD_JW_KEY(w, "value");
+    rd_jw_double(w, NULL, x->value);
+    RD_JW_KEY(w, "value_high");
     if (x->has_value_high)
-        rd_jw_double(w, "value_high", x->value_high);
+        rd_jw_double(w, NULL, x->value_high);
     else
-        rd_jw_null(w, "value_high");
-    rd_jw_str(w, "unit", x->unit ? x->unit : "");
-    rd_jw_str(w, "qualifier", rd_qualifier_name(x->qualifier));
-    rd_jw_str(w, "metric", x->metric);
-    rd_jw_str(w, "kind", rd_kind_name(x->kind));
-    rd_jw_str(w, "category", x->category ? x->category : "other");
+        rd_jw_null(w, NULL);
+    RD_JW_KEY(w, "unit");
+    rd_jw_str(w, NULL, x->unit ? x->unit : "");
+    RD_JW_KEY(w, "qualifier");
+    rd_jw_str(w, NULL, rd_qualifier_name(x->qualifier));
+    RD_JW_KEY(w, "metric");
+    rd_jw_str(w, NULL, x->metric);
+    RD_JW_KEY(w, "kind");
+    rd_jw_str(w, NULL, rd_kind_name(x->kind));
+    RD_JW_KEY(w, "category");
+    rd_jw_str(w, NULL, x->category ? x->category : "other");
+    RD_JW_KEY(w, "section");
     if (x->section >= 0)
-        rd_jw_int(w, "section", x->section);
+        rd_jw_int(w, NULL, x->section);
     else
-        rd_jw_null(w, "section");
-    rd_jw_str(w, "sentence", x->sentence);
+        rd_jw_null(w, NULL);
+    RD_JW_KEY(w, "sentence");
+    rd_jw_str(w, NULL, x->sentence);
     rd_jw_map_close(w);
 }
 
@@ -192,37 +213,57 @@ int rd_document_write_json(const rd_document *doc, int with_text, rd_buf *out)
     rd_jw w;
     rd_jw_init(&w, out);
     rd_jw_map_open(&w);
-    rd_jw_str(&w, "source", doc->source);
-    rd_jw_str(&w, "doc_id", doc->doc_id);
-    rd_jw_str(&w, "url", doc->url);
-    rd_jw_str(&w, "title", doc->title);
-    rd_jw_str(&w, "published_at", doc->published_at);
-    rd_jw_str(&w, "issuer", doc->issuer);
-    rd_jw_str(&w, "index_no", doc->index_no);
-    rd_jw_str(&w, "doc_no", doc->doc_no);
-    rd_jw_str(&w, "region", doc->region);
-    rd_jw_str(&w, "region_code", doc->region_code);
-    rd_jw_str(&w, "province", doc->province);
-    rd_jw_str(&w, "city", doc->city);
+    RD_JW_KEY(&w, "source");
+    rd_jw_str(&w, NULL, doc->source);
+    RD_JW_KEY(&w, "doc_id");
+    rd_jw_str(&w, NULL, doc->doc_id);
+    RD_JW_KEY(&w, "url");
+    rd_jw_str(&w, NULL, doc->url);
+    RD_JW_KEY(&w, "title");
+    rd_jw_str(&w, NULL, doc->title);
+    RD_JW_KEY(&w, "published_at");
+    rd_jw_str(&w, NULL, doc->published_at);
+    RD_JW_KEY(&w, "issuer");
+    rd_jw_str(&w, NULL, doc->issuer);
+    RD_JW_KEY(&w, "index_no");
+    rd_jw_str(&w, NULL, doc->index_no);
+    RD_JW_KEY(&w, "doc_no");
+    rd_jw_str(&w, NULL, doc->doc_no);
+    RD_JW_KEY(&w, "region");
+    rd_jw_str(&w, NULL, doc->region);
+    RD_JW_KEY(&w, "region_code");
+    rd_jw_str(&w, NULL, doc->region_code);
+    RD_JW_KEY(&w, "province");
+    rd_jw_str(&w, NULL, doc->province);
+    RD_JW_KEY(&w, "city");
+    rd_jw_str(&w, NULL, doc->city);
+    RD_JW_KEY(&w, "year");
     if (doc->year > 0)
-        rd_jw_int(&w, "year", doc->year);
+        rd_jw_int(&w, NULL, doc->year);
     else
-        rd_jw_null(&w, "year");
-    rd_jw_str(&w, "format", doc->format);
-    rd_jw_str(&w, "charset", doc->charset);
-    rd_jw_int(&w, "text_chars", (long long)doc->text_chars);
-    rd_jw_int(&w, "replaced_chars", doc->replaced_chars);
-    rd_jw_key(&w, "sections");
+        rd_jw_null(&w, NULL);
+    RD_JW_KEY(&w, "format");
+    rd_jw_str(&w, NULL, doc->format);
+    RD_JW_KEY(&w, "charset");
+    rd_jw_str(&w, NULL, doc->charset);
+    RD_JW_KEY(&w, "text_chars");
+    rd_jw_int(&w, NULL, (long long)doc->text_chars);
+    RD_JW_KEY(&w, "replaced_chars");
+    rd_jw_int(&w, NULL, doc->replaced_chars);
+    RD_JW_KEY(&w, "sections");
     rd_jw_array_open(&w);
     for (size_t i = 0; i < doc->n_sections; i++)
         section_write(&doc->sections[i], &w);
     rd_jw_array_close(&w);
-    rd_jw_key(&w, "indicators");
+    RD_JW_KEY(&w, "indicators");
     rd_jw_array_open(&w);
     for (size_t i = 0; i < doc->n_indicators; i++)
         indicator_write(&doc->indicators[i], &w);
     rd_jw_array_close(&w);
-    if (with_text) rd_jw_strn(&w, "text", doc->text, doc->text_len);
+    if (with_text) {
+        RD_JW_KEY(&w, "text");
+        rd_jw_strn(&w, NULL, doc->text, doc->text_len);
+    }
     rd_jw_map_close(&w);
     return w.oom ? -1 : 0;
 }

@@ -18,7 +18,14 @@ static const unsigned char ESCAPE[256] = {
 
 static void put(rd_jw *w, const void *p, size_t n)
 {
-    if (rd_buf_append(w->out, p, n)) w->oom = 1;
+    rd_buf *b = w->out;
+    if (b->cap - b->len > n) { /* room for the bytes and the terminator */
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    if (rd_buf_append(b, p, n)) w->oom = 1;
 }
 
 static void putc_(rd_jw *w, char c)
@@ -183,6 +190,13 @@ void rd_jw_key(rd_jw *w, const char *key)
     sep(w);
     string(w, key, strlen(key));
     putc_(w, ':');
+    w->first = 1;
+}
+
+void rd_jw_raw_key(rd_jw *w, const char *lit, size_t len)
+{
+    sep(w);
+    put(w, lit, len);
     w->first = 1;
 }
 

@@ -24,6 +24,10 @@ void rd_jw_array_open(rd_jw *w);
 void rd_jw_array_close(rd_jw *w);
 /* A member key (NUL-terminated). */
 void rd_jw_key(rd_jw *w, const char *key);
+/* A constant member key that needs no escaping, given already quoted and followed by ':'
+ * ("\"start\":"); RD_JW_KEY(w, "start") spells it. */
+void rd_jw_raw_key(rd_jw *w, const char *lit, size_t len);
+#define RD_JW_KEY(w, k) rd_jw_raw_key((w), "\"" k "\":", sizeof("\"" k "\":") - 1)
 /* Values; a NULL string writes null. With a non-NULL key the key is written first. */
 void rd_jw_str(rd_jw *w, const char *key, const char *val);
 void rd_jw_strn(rd_jw *w, const char *key, const char *val, size_t len);
