@@ -3,6 +3,7 @@
  * with a reason; then completes metadata (labelled lines, title) and resolves region and
  * year. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,14 @@ static const char *binary_reason(const unsigned char *d, size_t len)
         return NULL; /* UTF-16 with a BOM holds NUL bytes legitimately */
     size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES, nul = 0, ctl = 0;
     for (size_t i = 0; i < n; i++) {
+        if (i + 8 <= n) { /* words of 8 without any byte below 0x20 */
+            uint64_t w;
+            memcpy(&w, d + i, 8);
+            if (!((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull)) {
+                i += 7;
+                continue;
+            }
+        }
         if (d[i] == 0)
             nul++;
         else if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' && d[i] != '\f')

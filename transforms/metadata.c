@@ -345,9 +345,8 @@ void rd_meta_from_text(rd_document *doc)
     char *best = NULL;
     int best_score = 1;
     for (size_t i = 0; i < len && n < HEAD_LINES;) {
-        size_t e = i;
-        while (e < len && s[e] != '\n')
-            e++;
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - s) : len;
         char *t = rd_meta_strdup_trim(s + i, e - i);
         if (t && *t) {
             starts[n] = i, ends[n] = e, n++;
@@ -371,9 +370,8 @@ void rd_meta_from_text(rd_document *doc)
     /* the last lines: "打印 来源:芷江县教育局" */
     size_t e = len, seen = 0;
     while (e > 0 && seen < TAIL_LINES) {
-        size_t b = e;
-        while (b > 0 && s[b - 1] != '\n')
-            b--;
+        const char *nl = memrchr(s, '\n', e);
+        size_t b = nl ? (size_t)(nl - s) + 1 : 0;
         if (n == 0 || b > ends[n - 1]) rd_meta_scan_line(&scan, doc, s + b, e - b);
         seen++;
         e = b ? b - 1 : 0;
