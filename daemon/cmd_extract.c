@@ -3,6 +3,7 @@
  * with "source" and "error", and the command exits 1 after processing the rest. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,11 @@ static int run_extract(int argc, char **argv)
         fputs(rd_cmd_extract.usage, stderr);
         return RD_EXIT_USAGE;
     }
+    /* documents come one after another in similar sizes: keep freed memory for the next
+     * one instead of handing it back to the kernel and faulting it in again (the heap stays
+     * at what the largest document needed) */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
     int failed = 0;
     rd_buf out = RD_BUF_INIT;
     for (int i = optind; i < argc; i++)
