@@ -371,12 +371,18 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
     const rd_ind_rules *R = rd_ind_rules_get();
     if (!R) return -1;
     const unsigned char *number_start = R->number_start;
+#define START(c) number_start[(c) < 0x10000 ? (c) : 0] /* U+0000 is not a start */
     rd_candidate *cs = NULL;
     size_t n = 0, cap = 0, si = 0;
     const uint32_t *cp = t->cp;
     for (size_t i = 0; i < t->n;) {
+        /* most of the text cannot start a number: skip it four code points at a time */
+        while (i + 4 <= t->n &&
+               !(START(cp[i]) | START(cp[i + 1]) | START(cp[i + 2]) | START(cp[i + 3])))
+            i += 4;
+        if (i >= t->n) break;
         uint32_t c = cp[i];
-        if (c > 0xFFFF || !number_start[c]) {
+        if (!START(c)) {
             i++;
             continue;
         }
@@ -434,6 +440,7 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
         }
         i = skip > i ? skip : i + 1;
     }
+#undef START
     *out = cs;
     *n_out = n;
     return 0;
