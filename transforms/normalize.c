@@ -24,6 +24,15 @@ static inline uint32_t le32(uint32_t x)
 #endif
 }
 
+static inline uint64_t le64(uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap64(x);
+#else
+    return x;
+#endif
+}
+
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid; *subpart gets the
  * length of the maximal invalid subpart to replace by one U+FFFD. */
 static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *subpart)
@@ -75,8 +84,22 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         /* CJK fast path: three-byte sequences E1-EF but ED (no overlongs, no surrogates)
          * need no check beyond their continuation bytes, except the full-width digits and
          * letters of EF BC/BD, left to the slow path below */
-        while (i + 4 <= len) { /* one 4-byte load per sequence */
-            uint32_t w;
+        for (;;) {
+            if (i + 8 <= len) { /* two sequences with one 8-byte load */
+                uint64_t w;
+                memcpy(&w, data + i, 8);
+                w = le64(w);
+                if ((w & 0xC0C0F0C0C0F0ull) == 0x8080E08080E0ull &&
+                    ((0xDFFEu >> (w & 15)) & (0xDFFEu >> ((w >> 24) & 15)) & 1) &&
+                    (w & 0xFEFF) != 0xBCEF && ((w >> 24) & 0xFEFF) != 0xBCEF) {
+                    i += 6;
+                    n += 2;
+                    multibyte += 2;
+                    continue;
+                }
+            }
+            if (i + 4 > len) break;
+            uint32_t w; /* one sequence with one 4-byte load */
             memcpy(&w, data + i, 4);
             w = le32(w);
             if ((w & 0xC0C0F0) != 0x8080E0 || !((0xDFFEu >> (w & 15)) & 1)) break;
