@@ -92,6 +92,7 @@ static const char *categorise(const rd_ind_rules *R, const rd_cptext *t, const s
                               const rd_candidate *c, int *need_sentence)
 {
     size_t lo = win[2][0], hi = win[2][1];
+    int money = strcmp(c->unit, "元") == 0;
     for (int w = 0; w < 2; w++)
         if (win[w][0] < win[w][1]) {
             if (win[w][0] < lo) lo = win[w][0];
@@ -103,6 +104,12 @@ static const char *categorise(const rd_ind_rules *R, const rd_cptext *t, const s
             int k = rd_wordset_rule_at(&R->category[g], t, i, hi);
             if (k < 0) continue;
             size_t e = i + R->category[g].cplen[k];
+            /* 投资627万元实施…项目20个: money words elsewhere in the clause do not make a
+             * count of projects funding */
+            if (i < win[0][0] || e > win[0][1])
+                if ((i < win[1][0] || e > win[1][1]) && !money &&
+                    strcmp(R->category_name[g][k], "funding") == 0)
+                    continue;
             if (i >= win[0][0] && e <= win[0][1] && (in_left < 0 || k < in_left)) in_left = k;
             if (i >= win[1][0] && e <= win[1][1] && (in_right < 0 || k < in_right)) in_right = k;
             if (i >= win[2][0] && e <= win[2][1] && (in_clause < 0 || k < in_clause)) in_clause = k;
@@ -330,11 +337,11 @@ static int ends_with_examples(const metric_rules *M, const rd_cptext *t, size_t 
 }
 
 /* End of the verb that introduces the examples of [a, x) (新开通海拉尔至香港、上海等 ->
- * 新开通): the first verb before the first list joiner, or a. */
+ * 新开通, 重点实施): a verb at most three characters in, or a. */
 static size_t examples_verb_end(const metric_rules *M, const rd_ind_rules *R, const rd_cptext *t,
                                 size_t a, size_t x)
 {
-    for (size_t i = a; i < x && !rd_ws_at(&R->list_joiners, t, i, NULL); i++) {
+    for (size_t i = a; i < x && i <= a + 3 && !rd_ws_at(&R->list_joiners, t, i, NULL); i++) {
         size_t m = rd_ws_at(&M->verbs, t, i, NULL);
         if (m && i + m < x) return i + m;
     }

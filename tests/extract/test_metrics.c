@@ -138,6 +138,7 @@ static void test_list_topics(void)
 static void test_examples(void)
 {
     rd_document doc;
+    const char *m;
     /* examples right before the amount: left out, the verb before them stays */
     CHECK_STR(metric_of(&doc, "完成城关小学、河西小学、东坡中学等9所学校的运动场改造。", 1, "9所"),
               "完成学校的运动场改造");
@@ -149,8 +150,15 @@ static void test_examples(void)
         "投资实施农村学校后勤保障项目");
     rd_document_clear(&doc);
 
+    /* the verb that introduces the examples stands near the start, not inside them */
+    m = metric_of(&doc, "重点实施普通中小学新建扩建、职业高中扩建等学校改扩建工程5项。", 1, "5项");
+    CHECK(strstr(m, "实施") != NULL);
+    CHECK(strstr(m, "学校改扩建工程") != NULL);
+    CHECK(strstr(m, "新建") == NULL);
+    rd_document_clear(&doc);
+
     /* a kind too general to stand alone (等项目) keeps the example */
-    const char *m = metric_of(&doc, "投资300万元实施城关二小食堂扩建等项目。", 1, "300万元");
+    m = metric_of(&doc, "投资300万元实施城关二小食堂扩建等项目。", 1, "300万元");
     CHECK(strstr(m, "食堂扩建") != NULL);
     rd_document_clear(&doc);
 
@@ -187,5 +195,28 @@ static void test_words_left_out(void)
     rd_document_clear(&doc);
 }
 
+static void test_categories(void)
+{
+    rd_document doc;
+    /* a money word elsewhere in the clause does not make a count funding; the money is */
+    REQUIRE(x_run("投资1200万元新建学校食堂6个。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 2);
+    CHECK_STR(x_find(&doc, "1200万元")->category, "funding");
+    CHECK_STR(x_find(&doc, "6个")->category, "schools");
+    rd_document_clear(&doc);
+
+    /* a ranking in such a clause is an award */
+    REQUIRE(x_run("投入800万元建设的智慧校园项目综合评比居全市第一。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 2);
+    CHECK_STR(x_find(&doc, "第一")->category, "awards");
+    rd_document_clear(&doc);
+
+    /* a count whose own words name the money stays funding */
+    REQUIRE(x_run("争取专项资金项目12个。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 1);
+    CHECK_STR(doc.indicators[0].category, "funding");
+    rd_document_clear(&doc);
+}
+
 TEST_MAIN(T(test_cut_at_phrase_boundaries), T(test_words_between_amounts), T(test_changes),
-          T(test_list_topics), T(test_examples), T(test_words_left_out))
+          T(test_list_topics), T(test_examples), T(test_words_left_out), T(test_categories))
