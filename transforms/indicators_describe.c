@@ -137,7 +137,7 @@ static size_t marker_end(const rd_section *s)
 /* The word lists of rules/metrics.h, indexed once per process (read-only afterwards). */
 typedef struct metric_rules {
     rd_wordset verbs, adverbs, change_from, change_to, change_time, not_examples, purpose,
-        generic_after_examples;
+        generic_after_examples, relative_heads, relative_changes, result_verbs;
 } metric_rules;
 
 static metric_rules mrules;
@@ -153,7 +153,10 @@ static void build_metric_rules(void)
                 rd_wordset_init(&mrules.change_time, RD_CHANGE_TIME_WORDS) == 0 &&
                 rd_wordset_init(&mrules.not_examples, RD_NOT_EXAMPLES) == 0 &&
                 rd_wordset_init(&mrules.purpose, RD_METRIC_PURPOSE_CUES) == 0 &&
-                rd_wordset_init(&mrules.generic_after_examples, RD_GENERIC_AFTER_EXAMPLES) == 0;
+                rd_wordset_init(&mrules.generic_after_examples, RD_GENERIC_AFTER_EXAMPLES) == 0 &&
+                rd_wordset_init(&mrules.relative_heads, RD_RELATIVE_HEADS) == 0 &&
+                rd_wordset_init(&mrules.relative_changes, RD_RELATIVE_CHANGES) == 0 &&
+                rd_wordset_init(&mrules.result_verbs, RD_RESULT_VERBS) == 0;
 }
 
 /* The indexed metric word lists, or NULL when a list is malformed. */
@@ -348,6 +351,24 @@ static size_t examples_verb_end(const metric_rules *M, const rd_ind_rules *R, co
     return a;
 }
 
+/* Whether [a, b) only says how much something changed (同比增长, 比2010年增加). */
+static int relative_only(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+{
+    for (size_t m = 1; m && a < b;) {
+        if ((m = rd_ws_at(&M->relative_heads, t, a, NULL)) && a + m <= b) {
+            a += m;
+            continue;
+        }
+        m = 0;
+        size_t q = a;
+        while (q < b && q - a < 4 && rd_cp_digit(t->cp[q]) >= 0)
+            q++;
+        if (q - a == 4 && q < b && t->cp[q] == 0x5E74 /* 年 */) m = q + 1 - a, a = q + 1;
+    }
+    size_t m = a < b ? rd_ws_at(&M->relative_changes, t, a, NULL) : 0;
+    return m && a + m == b;
+}
+
 /* Whether a verb of the list occurs in [a, b). */
 static int has_verb(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
 {
@@ -397,7 +418,7 @@ static int append_label(rd_buf *m, const metric_rules *M, const rd_cptext *t, si
     size_t from = a;
     for (size_t i = a; i < b;) {
         size_t k = rd_ws_at(&M->adverbs, t, i, NULL);
-        if (k && i + k <= b && i + k < b) {
+        if (k && i + k <= b && (i + k < b || i > a)) {
             if (i > from && rd_buf_append(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
                 return -1;
             i += k, from = i;
@@ -536,6 +557,12 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
     rb = cut_right(M, t, ra, rb, purpose ? METRIC_PURPOSE_MAX : METRIC_RIGHT_MAX,
                    purpose ? METRIC_PURPOSE_HARD : METRIC_RIGHT_HARD);
     trim(t, &ra, &rb, &R->strip_after_head, &R->strip_after_tail);
+    /* 地区生产总值完成198.5亿元: the verb only introduces the amount reached */
+    size_t rv;
+    if (ra == rb && lva == lvb && (rv = rd_ws_before(&M->result_verbs, t, lb, NULL)) &&
+        lb - rv > la && han_count(t, la, lb - rv) >= 2 &&
+        !rd_ws_before(&M->adverbs, t, lb - rv, NULL))
+        lb -= rv;
     lefts[j][0] = la, lefts[j][1] = lb;
 
     size_t pa = 0, pb = 0;
@@ -576,9 +603,14 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
                 pa = topics[j - 1][0], pb = topics[j - 1][1];
         }
         if (pb > pa) trim_left(R, t, &pa, &pb);
+        if (pb > pa && (rv = rd_ws_before(&M->result_verbs, t, pb, NULL)) && pb - rv > pa &&
+            han_count(t, pa, pb - rv) >= 2 && !rd_ws_before(&M->adverbs, t, pb - rv, NULL))
+            pb -= rv; /* 农村居民人均可支配收入完成22250元，比2010年增加… */
         if (pb > pa) pa = cut_left(M, t, pa, pb, METRIC_TOPIC_MAX, METRIC_TOPIC_HARD);
         if (pb > pa) trim(t, &pa, &pb, &R->strip_head, &R->strip_tail);
-        if (han_count(t, la, lb) + han_count(t, ra, rb) + (lvb - lva) + (rvb - rva) < METRIC_SHORT)
+        if (han_count(t, la, lb) + han_count(t, ra, rb) + (lvb - lva) + (rvb - rva) <
+                METRIC_SHORT ||
+            (ra == rb && lva == lvb && relative_only(M, t, la, lb)))
             flags[j] |= M_USE_TOPIC;
     }
     pr[0][0] = pa, pr[0][1] = pb > pa ? pb : pa;

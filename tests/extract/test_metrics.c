@@ -195,6 +195,28 @@ static void test_words_left_out(void)
     rd_document_clear(&doc);
 }
 
+static void test_relative_amounts(void)
+{
+    rd_document doc;
+    /* a label that only says how much something changed takes the subject of its clause;
+     * the verb that introduces the amount reached is left out */
+    CHECK_STR(metric_of(&doc, "全县地区生产总值完成86.4亿元，同比增长7.5%。", 2, "86.4亿元"),
+              "全县地区生产总值");
+    CHECK_STR(x_find(&doc, "7.5%")->metric, "全县地区生产总值同比增长");
+    rd_document_clear(&doc);
+
+    CHECK_STR(
+        metric_of(&doc, "城镇居民人均可支配收入达到31200元，比2020年增加8600元。", 2, "8600元"),
+        "城镇居民人均可支配收入比2020年增加");
+    rd_document_clear(&doc);
+
+    /* a verb that is the only word before the amount stays */
+    const char *m = metric_of(&doc, "开展送教下乡活动，完成86次。", 1, "86次");
+    CHECK(ends_with(m, "完成"));
+    CHECK(strstr(m, "送教下乡") != NULL);
+    rd_document_clear(&doc);
+}
+
 static void test_categories(void)
 {
     rd_document doc;
@@ -219,4 +241,5 @@ static void test_categories(void)
 }
 
 TEST_MAIN(T(test_cut_at_phrase_boundaries), T(test_words_between_amounts), T(test_changes),
-          T(test_list_topics), T(test_examples), T(test_words_left_out), T(test_categories))
+          T(test_list_topics), T(test_examples), T(test_words_left_out), T(test_relative_amounts),
+          T(test_categories))

@@ -38,6 +38,19 @@ static const char *const RD_CHANGE_TO[] = {
 static const char *const RD_CHANGE_TIME_WORDS[] = {"原来", "现在", "目前", "过去", "末",
                                                    "底",   "的",   " ",    NULL};
 
+/* A label made only of these says how much something changed (同比增长22.3%, 比上年下降5%):
+ * it takes the topic of its clause (地区生产总值) in front. RD_RELATIVE_HEADS may stand before
+ * RD_RELATIVE_CHANGES (a year too: 比2010年增加). */
+static const char *const RD_RELATIVE_HEADS[] = {"同比",   "比上年", "较上年", "比去年",
+                                                "较去年", "比",     "较",     "年均",
+                                                "分别",   "平均",   "实际",   NULL};
+static const char *const RD_RELATIVE_CHANGES[] = {"增长", "下降", "增加", "减少", "提高", "降低",
+                                                  "上升", "增幅", "降幅", "增速", "回落", NULL};
+
+/* Verbs that only introduce the amount reached (地区生产总值完成198.5亿元): left out at the
+ * end of a label when words name what is measured before them and none follow the amount. */
+static const char *const RD_RESULT_VERBS[] = {"完成", "实现", "预计完成", "预计实现", "预计", NULL};
+
 /* Words ending in 等 that do not close a list of examples (中等职业学校). */
 static const char *const RD_NOT_EXAMPLES[] = {"中等", "高等", "初等", "同等", "平等",
                                               "均等", "相等", "对等", NULL};
