@@ -431,6 +431,44 @@ static int append_label(rd_buf *m, const metric_rules *M, const rd_cptext *t, si
     return 0;
 }
 
+/* Removes from the label in m the brackets and quotes that its words cut off from their
+ * partner (全县共有学生（其中高中生 -> 全县共有学生其中高中生). */
+static void drop_unmatched(rd_buf *m)
+{
+    static const char *const pairs[][2] = {
+        {"(", ")"}, {"\xEF\xBC\x88", "\xEF\xBC\x89"}, {"\xE2\x80\x9C", "\xE2\x80\x9D"}};
+    if (!m->data) return;
+    for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
+        const char *open = pairs[p][0], *close = pairs[p][1];
+        size_t lo = strlen(open), lc = strlen(close), w = 0, depth = 0;
+        size_t opened[64]; /* output offsets of the openers not closed yet */
+        char *d = m->data;
+        for (size_t i = 0; i < m->len;) {
+            if (m->len - i >= lc && memcmp(d + i, close, lc) == 0) {
+                if (depth == 0) { /* a closer with no opener goes */
+                    i += lc;
+                    continue;
+                }
+                depth--;
+            } else if (m->len - i >= lo && memcmp(d + i, open, lo) == 0) {
+                if (depth < sizeof opened / sizeof *opened) opened[depth] = w;
+                depth++;
+            }
+            memmove(d + w, d + i, 1);
+            w++, i++;
+        }
+        m->len = w;
+        /* openers left unclosed go, the last first so that earlier offsets stay valid */
+        if (depth > sizeof opened / sizeof *opened) depth = sizeof opened / sizeof *opened;
+        while (depth-- > 0) {
+            size_t at = opened[depth];
+            memmove(d + at, d + at + lo, m->len - at - lo);
+            m->len -= lo;
+        }
+        d[m->len] = '\0';
+    }
+}
+
 /* Whether the words between two amounts, [a, b), open with a list joiner (、 和 及), after
  * a parenthesis that closes the first amount's note (62所（含教学点）、幼儿园41所). */
 static int list_gap(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
@@ -527,6 +565,16 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
         flags[j] &= (unsigned char)~M_CHANGE_FROM;
     }
     if (ra < rb && t->cp[ra] == 0x7B49 /* 等 */) rb = ra; /* 书香班级12个等多个奖项 */
+    /* 文明校园6所(城关小学、…): a note in parentheses right after the amount is about it */
+    if (ra < rb && (t->cp[ra] == '(' || t->cp[ra] == 0xFF08)) {
+        size_t q = ra;
+        while (q < ce0 && t->cp[q] != ')' && t->cp[q] != 0xFF09)
+            q++;
+        if (!(j + 1 < n && cs[j + 1].start < q)) {
+            ra = q < ce0 ? q + 1 : rb;
+            if (rb < ra) rb = ra;
+        }
+    }
     /* 教师在省级竞赛中获奖(不含科普教育): a note in parentheses closing the words (or cut
      * off with them) is no part of the label */
     for (size_t i = ra + 2; i < rb; i++)
@@ -721,6 +769,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
             for (int k = (flags[j] & M_USE_TOPIC) ? 0 : 1; k < 5; k++)
                 if (pr[k][1] > pr[k][0] && append_label(&m, M, t, pr[k][0], pr[k][1])) goto oom;
         }
+        drop_unmatched(&m);
         x->metric = rd_buf_steal(&m);
         if (!x->metric && !(x->metric = strdup(""))) goto oom;
 

@@ -68,6 +68,35 @@ static void test_cut_at_phrase_boundaries(void)
     rd_document_clear(&doc);
 }
 
+static void test_brackets(void)
+{
+    rd_document doc;
+    /* a note in parentheses right after the amount is about it, not part of the label */
+    CHECK_STR(metric_of(&doc, "创建市级文明校园6所（城关小学、河西小学、东坡中学）。", 1, "6所"),
+              "创建市级文明校园");
+    rd_document_clear(&doc);
+
+    /* an amount inside a note: the label keeps no bracket cut off from its partner */
+    REQUIRE(x_run("全县共有学生15612人（其中高中生2148人、初中生3922人）。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 3);
+    for (size_t i = 0; i < doc.n_indicators; i++) {
+        const char *m = doc.indicators[i].metric;
+        CHECK(strstr(m, "（") == NULL && strstr(m, "）") == NULL);
+    }
+    CHECK(strstr(x_find(&doc, "2148人")->metric, "高中生") != NULL);
+    rd_document_clear(&doc);
+
+    /* a closing quote whose opening one lies outside the label goes too */
+    const char *m = metric_of(&doc, "推广“稻鱼共生+绿色防控”模式，覆盖面积增长12.5%。", 1, "12.5%");
+    CHECK(strstr(m, "”") == NULL || strstr(m, "“") != NULL);
+    rd_document_clear(&doc);
+
+    /* balanced brackets stay */
+    m = metric_of(&doc, "建成省级重点项目(篮球)学校3个。", 1, "3个");
+    CHECK(strstr(m, "(篮球)") != NULL);
+    rd_document_clear(&doc);
+}
+
 static void test_words_between_amounts(void)
 {
     rd_document doc;
@@ -240,6 +269,6 @@ static void test_categories(void)
     rd_document_clear(&doc);
 }
 
-TEST_MAIN(T(test_cut_at_phrase_boundaries), T(test_words_between_amounts), T(test_changes),
-          T(test_list_topics), T(test_examples), T(test_words_left_out), T(test_relative_amounts),
-          T(test_categories))
+TEST_MAIN(T(test_cut_at_phrase_boundaries), T(test_brackets), T(test_words_between_amounts),
+          T(test_changes), T(test_list_topics), T(test_examples), T(test_words_left_out),
+          T(test_relative_amounts), T(test_categories))
