@@ -431,42 +431,67 @@ static int append_label(rd_buf *m, const metric_rules *M, const rd_cptext *t, si
     return 0;
 }
 
+/* Which bracket or quote starts at s[i] (of len bytes): 1 + 2k for the opener of pair k
+ * (0: ASCII parentheses, 1: full-width ones, 2: curly quotes), 2 + 2k for its closer, 0 for
+ * none; *n receives its length. */
+static int bracket_at(const unsigned char *s, size_t len, size_t i, size_t *n)
+{
+    unsigned char c = s[i];
+    *n = 1;
+    if (c == '(') return 1;
+    if (c == ')') return 2;
+    if ((c != 0xEF && c != 0xE2) || len - i < 3) return 0;
+    *n = 3;
+    if (c == 0xEF && s[i + 1] == 0xBC && (s[i + 2] == 0x88 || s[i + 2] == 0x89))
+        return s[i + 2] == 0x88 ? 3 : 4;
+    if (c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0x9C || s[i + 2] == 0x9D))
+        return s[i + 2] == 0x9C ? 5 : 6;
+    return 0;
+}
+
 /* Removes from the label in m the brackets and quotes that its words cut off from their
- * partner (全县共有学生（其中高中生 -> 全县共有学生其中高中生). */
+ * partner (全县共有学生（其中高中生 -> 全县共有学生其中高中生). One pass; labels without
+ * brackets are left as they are. */
 static void drop_unmatched(rd_buf *m)
 {
-    static const char *const pairs[][2] = {
-        {"(", ")"}, {"\xEF\xBC\x88", "\xEF\xBC\x89"}, {"\xE2\x80\x9C", "\xE2\x80\x9D"}};
-    if (!m->data) return;
-    for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
-        const char *open = pairs[p][0], *close = pairs[p][1];
-        size_t lo = strlen(open), lc = strlen(close), w = 0, depth = 0;
-        size_t opened[64]; /* output offsets of the openers not closed yet */
-        char *d = m->data;
-        for (size_t i = 0; i < m->len;) {
-            if (m->len - i >= lc && memcmp(d + i, close, lc) == 0) {
-                if (depth == 0) { /* a closer with no opener goes */
-                    i += lc;
+    unsigned char *d = (unsigned char *)m->data;
+    if (!d) return;
+    size_t depth[3] = {0, 0, 0}, w = 0, n;
+    size_t opened[3][32]; /* output offsets of the openers not closed yet, per pair */
+    for (size_t i = 0; i < m->len;) {
+        int k = bracket_at(d, m->len, i, &n);
+        if (k) {
+            size_t pair = (size_t)(k - 1) / 2;
+            if (k % 2 == 0) {
+                if (depth[pair] == 0) { /* a closer with no opener goes */
+                    i += n;
                     continue;
                 }
-                depth--;
-            } else if (m->len - i >= lo && memcmp(d + i, open, lo) == 0) {
-                if (depth < sizeof opened / sizeof *opened) opened[depth] = w;
-                depth++;
+                depth[pair]--;
+            } else {
+                if (depth[pair] < 32) opened[pair][depth[pair]] = w;
+                depth[pair]++;
             }
-            memmove(d + w, d + i, 1);
-            w++, i++;
         }
-        m->len = w;
-        /* openers left unclosed go, the last first so that earlier offsets stay valid */
-        if (depth > sizeof opened / sizeof *opened) depth = sizeof opened / sizeof *opened;
-        while (depth-- > 0) {
-            size_t at = opened[depth];
-            memmove(d + at, d + at + lo, m->len - at - lo);
-            m->len -= lo;
-        }
-        d[m->len] = '\0';
+        while (n-- > 0 && i < m->len)
+            d[w++] = d[i++];
+        n = 1;
     }
+    m->len = w;
+    /* openers left unclosed go, the last first so that earlier offsets stay valid */
+    for (;;) {
+        size_t best = 0, bp = 3;
+        for (size_t p = 0; p < 3; p++) {
+            size_t dp = depth[p] < 32 ? depth[p] : 32;
+            if (dp > 0 && (bp == 3 || opened[p][dp - 1] > best)) best = opened[p][dp - 1], bp = p;
+        }
+        if (bp == 3) break;
+        size_t len = bp == 0 ? 1 : 3;
+        memmove(d + best, d + best + len, m->len - best - len);
+        m->len -= len;
+        depth[bp] = (depth[bp] < 32 ? depth[bp] : 32) - 1;
+    }
+    d[m->len] = '\0';
 }
 
 /* Whether the words between two amounts, [a, b), open with a list joiner (、 和 及), after
