@@ -138,6 +138,9 @@ static size_t marker_end(const rd_section *s)
 typedef struct metric_rules {
     rd_wordset verbs, adverbs, change_from, change_to, change_time, not_examples, purpose,
         generic_after_examples, relative_heads, relative_changes, result_verbs;
+    /* bit c set when a verb (an adverb) starts with code point c below U+10000: labels are
+     * scanned for them at every position */
+    unsigned char verb_first[0x10000 / 8], adverb_first[0x10000 / 8];
 } metric_rules;
 
 static metric_rules mrules;
@@ -157,6 +160,25 @@ static void build_metric_rules(void)
                 rd_wordset_init(&mrules.relative_heads, RD_RELATIVE_HEADS) == 0 &&
                 rd_wordset_init(&mrules.relative_changes, RD_RELATIVE_CHANGES) == 0 &&
                 rd_wordset_init(&mrules.result_verbs, RD_RESULT_VERBS) == 0;
+    if (!mrules_ok) return;
+    for (size_t k = 0; k < mrules.verbs.n; k++)
+        if (mrules.verbs.first[k] < 0x10000)
+            mrules.verb_first[mrules.verbs.first[k] / 8] |=
+                (unsigned char)(1u << (mrules.verbs.first[k] % 8));
+    for (size_t k = 0; k < mrules.adverbs.n; k++)
+        if (mrules.adverbs.first[k] < 0x10000)
+            mrules.adverb_first[mrules.adverbs.first[k] / 8] |=
+                (unsigned char)(1u << (mrules.adverbs.first[k] % 8));
+}
+
+/* Length of the longest word of ws at i, like rd_ws_at(), after a look at the bitmap of
+ * the first code points of its words (first). */
+static inline size_t ws_at_first(const rd_wordset *ws, const unsigned char *first,
+                                 const rd_cptext *t, size_t i)
+{
+    uint32_t c = i < t->n ? t->cp[i] : 0;
+    if (c < 0x10000 && !(first[c / 8] & (1u << (c % 8)))) return 0;
+    return rd_ws_at(ws, t, i, NULL);
 }
 
 /* The indexed metric word lists, or NULL when a list is malformed. */
@@ -275,7 +297,8 @@ static int label_sep(uint32_t c)
  * verbs) where a verb starts. */
 static int phrase_start(const metric_rules *M, const rd_cptext *t, size_t a, size_t i, int verbs)
 {
-    return i == a || label_sep(t->cp[i - 1]) || (verbs && rd_ws_at(&M->verbs, t, i, NULL) > 0);
+    return i == a || label_sep(t->cp[i - 1]) ||
+           (verbs && ws_at_first(&M->verbs, M->verb_first, t, i) > 0);
 }
 
 /* Start of the label [a, b) cut to at most max code points at a phrase boundary: the
@@ -306,7 +329,8 @@ static size_t cut_right(const metric_rules *M, const rd_cptext *t, size_t a, siz
 {
     if (b - a <= hard) return b;
     for (size_t i = a + hard; i >= a + max / 2 && i > a; i--)
-        if (label_sep(t->cp[i]) || t->cp[i - 1] == 0x201D || rd_ws_at(&M->verbs, t, i, NULL))
+        if (label_sep(t->cp[i]) || t->cp[i - 1] == 0x201D ||
+            ws_at_first(&M->verbs, M->verb_first, t, i))
             return i;
     return a + max;
 }
@@ -345,7 +369,7 @@ static size_t examples_verb_end(const metric_rules *M, const rd_ind_rules *R, co
                                 size_t a, size_t x)
 {
     for (size_t i = a; i < x && i <= a + 3 && !rd_ws_at(&R->list_joiners, t, i, NULL); i++) {
-        size_t m = rd_ws_at(&M->verbs, t, i, NULL);
+        size_t m = ws_at_first(&M->verbs, M->verb_first, t, i);
         if (m && i + m < x) return i + m;
     }
     return a;
@@ -373,7 +397,7 @@ static int relative_only(const metric_rules *M, const rd_cptext *t, size_t a, si
 static int has_verb(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
 {
     for (size_t i = a; i < b; i++) {
-        size_t m = rd_ws_at(&M->verbs, t, i, NULL);
+        size_t m = ws_at_first(&M->verbs, M->verb_first, t, i);
         if (m && i + m <= b) return 1;
     }
     return 0;
@@ -387,12 +411,13 @@ static int list_topic(const metric_rules *M, const rd_cptext *t, size_t fa, size
                       size_t lb, size_t *pa, size_t *pb)
 {
     size_t own = lb - la, first = fb - fa, p = 0;
-    if (own == 0 || first <= 1 || has_verb(M, t, la, lb) || rd_ws_at(&M->verbs, t, la, NULL))
+    if (own == 0 || first <= 1 || has_verb(M, t, la, lb) ||
+        ws_at_first(&M->verbs, M->verb_first, t, la))
         return 0;
     size_t ks = 0;
     while (ks + 1 < own && ks + 1 < first && t->cp[lb - 1 - ks] == t->cp[fb - 1 - ks])
         ks++;
-    size_t vlen = rd_ws_at(&M->verbs, t, fa, NULL);
+    size_t vlen = ws_at_first(&M->verbs, M->verb_first, t, fa);
     if (vlen >= first) vlen = 0;
     /* parallel names with a common head (二等奖/三等奖): the first item's words before its
      * own name of the same length, when that name looks like this one */
@@ -417,7 +442,7 @@ static int append_label(rd_buf *m, const metric_rules *M, const rd_cptext *t, si
 {
     size_t from = a;
     for (size_t i = a; i < b;) {
-        size_t k = rd_ws_at(&M->adverbs, t, i, NULL);
+        size_t k = ws_at_first(&M->adverbs, M->adverb_first, t, i);
         if (k && i + k <= b && (i + k < b || i > a)) {
             if (i > from && rd_buf_append(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
                 return -1;
@@ -455,7 +480,7 @@ static int bracket_at(const unsigned char *s, size_t len, size_t i, size_t *n)
 static void drop_unmatched(rd_buf *m)
 {
     unsigned char *d = (unsigned char *)m->data;
-    if (!d) return;
+    if (!d || !strpbrk(m->data, "()\xE2\xEF")) return; /* no bracket can start here */
     size_t depth[3] = {0, 0, 0}, w = 0, n;
     size_t opened[3][32]; /* output offsets of the openers not closed yet, per pair */
     for (size_t i = 0; i < m->len;) {
