@@ -829,6 +829,8 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (need_sentence) {
             if (!sent_cat_done) sent_cat = category_in(R, t, sent_a, sent_b, 0), sent_cat_done = 1;
             cat = sent_cat;
+            /* money words elsewhere in the sentence do not make a count or a rate funding */
+            if (cat && strcmp(cat, "funding") == 0 && strcmp(c->unit, "元") != 0) cat = NULL;
         }
         if (!cat && sec >= 0) {
             size_t ha = doc->sections[sec].start, hb = doc->sections[sec].title_end;

@@ -262,6 +262,13 @@ static void test_categories(void)
     CHECK_STR(x_find(&doc, "第一")->category, "awards");
     rd_document_clear(&doc);
 
+    /* nor money words elsewhere in its sentence; the money itself stays funding */
+    REQUIRE(x_run("城镇新增就业1200人，全年完成固定资产投资18亿元。", &doc) == 0);
+    REQUIRE(doc.n_indicators == 2);
+    CHECK(strcmp(x_find(&doc, "1200人")->category, "funding") != 0);
+    CHECK_STR(x_find(&doc, "18亿元")->category, "funding");
+    rd_document_clear(&doc);
+
     /* a count whose own words name the money stays funding */
     REQUIRE(x_run("争取专项资金项目12个。", &doc) == 0);
     REQUIRE(doc.n_indicators == 1);
