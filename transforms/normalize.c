@@ -8,6 +8,49 @@
 
 #include "transforms/decode.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bytes of x in [lo, hi] (unsigned) as 0xFF lanes. */
+static inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi)
+{
+    __m128i d = _mm_sub_epi8(x, _mm_set1_epi8((char)lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((char)(hi - lo))), d);
+}
+
+/* Skips whole blocks of four three-byte sequences with leads E1-EF but ED and none of them a
+ * full-width digit or letter, from data[i] while 16 bytes can be read. Returns the offset of
+ * the first byte not skipped. */
+static size_t cjk_blocks(const unsigned char *data, size_t len, size_t i)
+{
+    const __m128i mask = _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
+                                       (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
+                                       (char)0xC0, (char)0xC0, 0, 0, 0, 0);
+    const __m128i want = _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
+                                       (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
+                                       (char)0x80, (char)0x80, 0, 0, 0, 0);
+    while (i + 16 <= len) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(data + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, mask), want)) != 0xFFFF) break;
+        __m128i e0_ed = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE0)),
+                                     _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)));
+        if (_mm_movemask_epi8(e0_ed) & 0x249) break; /* leads at bytes 0, 3, 6, 9 */
+        /* full-width 0-9 A-Z a-z: EF BC 90-99, EF BC A1-BA, EF BD 81-9A, seen at the
+         * second byte of each sequence (bytes 1, 4, 7, 10) */
+        __m128i ef = _mm_slli_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEF)), 1);
+        __m128i third = _mm_srli_si128(x, 1);
+        __m128i bc =
+            _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xBC)),
+                          _mm_or_si128(in_range(third, 0x90, 0x99), in_range(third, 0xA1, 0xBA)));
+        __m128i bd = _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xBD)),
+                                   in_range(third, 0x81, 0x9A));
+        if (_mm_movemask_epi8(_mm_and_si128(ef, _mm_or_si128(bc, bd))) & 0x492) break;
+        i += 12;
+    }
+    return i;
+}
+#endif
+
 static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
 
 #define ONES 0x0101010101010101ull
@@ -85,6 +128,12 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
          * need no check beyond their continuation bytes, except the full-width digits and
          * letters of EF BC/BD, left to the slow path below */
         for (;;) {
+#ifdef __SSE2__
+            size_t before = i;
+            i = cjk_blocks(data, len, i);
+            n += (i - before) / 3;
+            multibyte += (i - before) / 3;
+#endif
             if (i + 8 <= len) { /* two sequences with one 8-byte load */
                 uint64_t w;
                 memcpy(&w, data + i, 8);
