@@ -457,7 +457,8 @@ static int append_label(rd_buf *m, const metric_rules *M, const rd_cptext *t, si
 }
 
 /* Which bracket or quote starts at s[i] (of len bytes): 1 + 2k for the opener of pair k
- * (0: ASCII parentheses, 1: full-width ones, 2: curly quotes), 2 + 2k for its closer, 0 for
+ * (0: ASCII parentheses, 1: full-width ones, 2: curly quotes, 3: ASCII square brackets),
+ * 2 + 2k for its closer, 0 for
  * none; *n receives its length. */
 static int bracket_at(const unsigned char *s, size_t len, size_t i, size_t *n)
 {
@@ -465,6 +466,8 @@ static int bracket_at(const unsigned char *s, size_t len, size_t i, size_t *n)
     *n = 1;
     if (c == '(') return 1;
     if (c == ')') return 2;
+    if (c == '[') return 7;
+    if (c == ']') return 8;
     if ((c != 0xEF && c != 0xE2) || len - i < 3) return 0;
     *n = 3;
     if (c == 0xEF && s[i + 1] == 0xBC && (s[i + 2] == 0x88 || s[i + 2] == 0x89))
@@ -480,9 +483,9 @@ static int bracket_at(const unsigned char *s, size_t len, size_t i, size_t *n)
 static void drop_unmatched(rd_buf *m)
 {
     unsigned char *d = (unsigned char *)m->data;
-    if (!d || !strpbrk(m->data, "()\xE2\xEF")) return; /* no bracket can start here */
-    size_t depth[3] = {0, 0, 0}, w = 0, n;
-    size_t opened[3][32]; /* output offsets of the openers not closed yet, per pair */
+    if (!d || !strpbrk(m->data, "()[]\xE2\xEF")) return; /* no bracket can start here */
+    size_t depth[4] = {0, 0, 0, 0}, w = 0, n;
+    size_t opened[4][32]; /* output offsets of the openers not closed yet, per pair */
     for (size_t i = 0; i < m->len;) {
         int k = bracket_at(d, m->len, i, &n);
         if (k) {
@@ -505,13 +508,13 @@ static void drop_unmatched(rd_buf *m)
     m->len = w;
     /* openers left unclosed go, the last first so that earlier offsets stay valid */
     for (;;) {
-        size_t best = 0, bp = 3;
-        for (size_t p = 0; p < 3; p++) {
+        size_t best = 0, bp = 4;
+        for (size_t p = 0; p < 4; p++) {
             size_t dp = depth[p] < 32 ? depth[p] : 32;
-            if (dp > 0 && (bp == 3 || opened[p][dp - 1] > best)) best = opened[p][dp - 1], bp = p;
+            if (dp > 0 && (bp == 4 || opened[p][dp - 1] > best)) best = opened[p][dp - 1], bp = p;
         }
-        if (bp == 3) break;
-        size_t len = bp == 0 ? 1 : 3;
+        if (bp == 4) break;
+        size_t len = bp == 0 || bp == 3 ? 1 : 3;
         memmove(d + best, d + best + len, m->len - best - len);
         m->len -= len;
         depth[bp] = (depth[bp] < 32 ? depth[bp] : 32) - 1;
@@ -589,7 +592,16 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
         int from = change_starts(R, M, t, la, lb);
         /* 朝阳小学、双新小学等14所学校: the examples are not what is measured; a leading
          * verb stays */
-        if (ends_with_examples(M, t, la, lb)) lb = examples_verb_end(M, R, t, la, lb);
+        if (ends_with_examples(M, t, la, lb)) {
+            /* 8个先进基层党组织、向树平等41名: after another amount, the words before the
+             * first 、 are that amount's */
+            size_t q = la;
+            int counted = prev && examples_verb_end(M, R, t, la, lb) == la;
+            while (counted && q + 1 < lb && t->cp[q] != 0x3001)
+                q++;
+            if (counted && q + 1 < lb) la = q + 1;
+            lb = examples_verb_end(M, R, t, la, lb);
+        }
         trim_left(R, t, &la, &lb);
         if (from) flags[j] |= M_CHANGE_FROM;
     }
@@ -601,6 +613,13 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
         /* 工作室1个、名师工作室15个: the words between belong to the next amount */
         if (list_gap(R, t, ra, rb)) {
             rb = ra;
+        } else if (ends_with_examples(M, t, ra, rb) && examples_verb_end(M, R, t, ra, rb) == ra) {
+            /* 8个先进基层党组织、向树平等41名: the examples after the first 、 belong to the
+             * next amount */
+            size_t q = ra;
+            while (q + 1 < rb && t->cp[q] != 0x3001)
+                q++;
+            if (q + 1 < rb) rb = q;
         } else if ((flags[j] & M_CHANGE_FROM) && change_gap(M, t, ra, rb)) {
             rb = ra; /* 从3.68万亿元增长到4.93万亿元 */
         } else {

@@ -186,6 +186,22 @@ static void test_examples(void)
     CHECK(strstr(m, "新建") == NULL);
     rd_document_clear(&doc);
 
+    /* between two counts, the words before the first 、 name the first count, the
+     * examples after it belong to the second */
+    REQUIRE(x_run("对城关一小等8个先进集体、李明等41名优秀教师、王芳等14名优秀班主任予以表彰。",
+                  &doc) == 0);
+    REQUIRE(doc.n_indicators == 3);
+    m = x_find(&doc, "8个")->metric;
+    CHECK(strstr(m, "先进集体") != NULL && strstr(m, "李明") == NULL);
+    m = x_find(&doc, "41名")->metric;
+    CHECK(strstr(m, "优秀教师") != NULL && strstr(m, "李明") == NULL && strstr(m, "王芳") == NULL);
+    rd_document_clear(&doc);
+
+    /* examples that follow a verb are its objects: the verb stays with the next amount */
+    m = metric_of(&doc, "投资4500万元实施了城关幼儿园、河西小学等14个项目。", 2, "14个");
+    CHECK(strstr(m, "实施") != NULL);
+    rd_document_clear(&doc);
+
     /* a kind too general to stand alone (等项目) keeps the example */
     m = metric_of(&doc, "投资300万元实施城关二小食堂扩建等项目。", 1, "300万元");
     CHECK(strstr(m, "食堂扩建") != NULL);

@@ -51,9 +51,10 @@ static const char *const RD_RELATIVE_CHANGES[] = {"增长", "下降", "增加", 
  * end of a label when words name what is measured before them and none follow the amount. */
 static const char *const RD_RESULT_VERBS[] = {"完成", "实现", "预计完成", "预计实现", "预计", NULL};
 
-/* Words ending in 等 that do not close a list of examples (中等职业学校). */
-static const char *const RD_NOT_EXAMPLES[] = {"中等", "高等", "初等", "同等", "平等",
-                                              "均等", "相等", "对等", NULL};
+/* Words ending in 等 that do not close a list of examples (中等职业学校). Not 平等 or
+ * 同等: names end in 平 or 同 (向树平等41名) more often than those words stand before an
+ * amount. */
+static const char *const RD_NOT_EXAMPLES[] = {"中等", "高等", "初等", NULL};
 
 /* After 等, words naming a kind too general to stand for the examples before it
  * (公交客车更换等项目): the last example stays in the label. */
