@@ -8,6 +8,7 @@
  * misnest a section. The title runs to the first 。：:；; or the line end; the body may go on
  * on the same line. Each section's part (review/problems/plan) comes from its top-level
  * ancestor's title (rules/parts.h). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,12 +174,59 @@ static int first_year(const rd_cptext *t, size_t a, size_t b)
     return 0;
 }
 
-/* Part named by the first part keyword in [a, b), or -1. */
+#define N_PART_RULES (sizeof RD_PART_RULES / sizeof *RD_PART_RULES)
+
+/* The words of RD_PART_RULES as a word set (word k is rule k), built once per process. */
+static rd_wordset part_words;
+static int part_words_ok;
+static pthread_once_t part_words_once = PTHREAD_ONCE_INIT;
+
+static void part_words_build(void)
+{
+    static const char *words[N_PART_RULES + 1];
+    for (size_t r = 0; r < N_PART_RULES; r++)
+        words[r] = RD_PART_RULES[r].word;
+    part_words_ok = rd_wordset_init(&part_words, words) == 0;
+}
+
+static int part_of_title_slow(const rd_cptext *t, size_t a, size_t b);
+
+/* Part named by the part keywords in [a, b) (problems before plan before review, a weak plan
+ * word last), or -1. */
 static int part_of_title(const rd_cptext *t, size_t a, size_t b)
 {
     int found[3] = {0, 0, 0}, weak_plan = 0;
+    pthread_once(&part_words_once, part_words_build);
+    if (!part_words_ok) return part_of_title_slow(t, a, b);
+    const rd_wordset *ws = &part_words;
+    if (b > t->n) b = t->n;
+    for (size_t i = a; i < b; i++) {
+        /* every rule word that starts at i and ends by b */
+        uint32_t c = t->cp[i];
+        for (int k = ws->head[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+            const rd_part_rule *rule = &RD_PART_RULES[k];
+            if (ws->first[k] != c || i + ws->cplen[k] > b || ws->len[k] > t->len - t->boff[i] ||
+                memcmp(t->text + t->boff[i], ws->words[k], ws->len[k]) != 0)
+                continue;
+            if (rule->weak)
+                weak_plan = 1;
+            else
+                found[rule->part] = 1;
+        }
+    }
+    if (found[RD_PART_PROBLEMS]) return RD_PART_PROBLEMS;
+    if (found[RD_PART_PLAN]) return RD_PART_PLAN;
+    if (found[RD_PART_REVIEW]) return RD_PART_REVIEW;
+    return weak_plan ? RD_PART_PLAN : -1;
+}
+
+/* The same with the rule list tried at every code point (when the word set could not be
+ * built: a rule list longer than a word set holds). */
+static int part_of_title_slow(const rd_cptext *t, size_t a, size_t b)
+{
+    int found[3] = {0, 0, 0}, weak_plan = 0;
     for (size_t i = a; i < b; i++)
-        for (size_t r = 0; r < sizeof RD_PART_RULES / sizeof *RD_PART_RULES; r++) {
+        for (size_t r = 0; r < N_PART_RULES; r++) {
             size_t m = rd_cp_match(t, i, RD_PART_RULES[r].word);
             if (!m || i + m > b) continue;
             if (RD_PART_RULES[r].weak)
