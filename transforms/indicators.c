@@ -137,6 +137,11 @@ static size_t arabic_magnitude(const rd_cptext *t, size_t p, int *exp10)
         const char *w;
         int e;
     } mags[] = {{"万亿", 12}, {"千万", 7}, {"百万", 6}, {"亿", 8}, {"万", 4}, {"千", 3}};
+    uint32_t c = p < t->n ? t->cp[p] : 0;
+    *exp10 = 0;
+    if (c != 0x4E07 /* 万 */ && c != 0x5343 /* 千 */ && c != 0x767E /* 百 */ &&
+        c != 0x4EBF /* 亿 */)
+        return 0; /* the usual case: no magnitude word starts here */
     for (size_t k = 0; k < sizeof mags / sizeof *mags; k++) {
         size_t m = rd_cp_match(t, p, mags[k].w);
         if (m) {
