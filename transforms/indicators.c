@@ -376,7 +376,10 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
     const rd_ind_rules *R = rd_ind_rules_get();
     if (!R) return -1;
     const unsigned char *number_start = R->number_start;
-#define START(c) number_start[(c) < 0x10000 ? (c) : 0] /* U+0000 is not a start */
+/* START may also hold for a code point above U+FFFF (it reads the table at c & 0xFFFF): a
+ * cheap pre-filter; IS_START is exact (U+0000 is not a start) */
+#define START(c) number_start[(c)&0xFFFF]
+#define IS_START(c) number_start[(c) < 0x10000 ? (c) : 0]
     rd_candidate *cs = NULL;
     size_t n = 0, cap = 0, si = 0;
     const uint32_t *cp = t->cp;
@@ -387,7 +390,7 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
             i += 4;
         if (i >= t->n) break;
         uint32_t c = cp[i];
-        if (!START(c)) {
+        if (!IS_START(c)) {
             i++;
             continue;
         }
@@ -446,6 +449,7 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
         i = skip > i ? skip : i + 1;
     }
 #undef START
+#undef IS_START
     *out = cs;
     *n_out = n;
     return 0;
