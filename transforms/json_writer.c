@@ -193,7 +193,7 @@ void rd_jw_key(rd_jw *w, const char *key)
     w->first = 1;
 }
 
-void rd_jw_raw_key(rd_jw *w, const char *lit, size_t len)
+void rd_jw_raw_key_slow(rd_jw *w, const char *lit, size_t len)
 {
     sep(w);
     put(w, lit, len);

@@ -6,6 +6,7 @@
 #define REPORTD_TRANSFORMS_JSON_WRITER_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "common/buf.h"
 
@@ -26,7 +27,22 @@ void rd_jw_array_close(rd_jw *w);
 void rd_jw_key(rd_jw *w, const char *key);
 /* A constant member key that needs no escaping, given already quoted and followed by ':'
  * ("\"start\":"); RD_JW_KEY(w, "start") spells it. */
-void rd_jw_raw_key(rd_jw *w, const char *lit, size_t len);
+void rd_jw_raw_key_slow(rd_jw *w, const char *lit, size_t len);
+static inline void rd_jw_raw_key(rd_jw *w, const char *lit, size_t len)
+{
+    rd_buf *b = w->out;
+    if (b->cap - b->len > len + 1) { /* inline: the key's length is a constant here */
+        char *o = b->data + b->len;
+        if (!w->first) *o++ = ',';
+        memcpy(o, lit, len);
+        o += len;
+        *o = '\0';
+        b->len = (size_t)(o - b->data);
+        w->first = 1;
+        return;
+    }
+    rd_jw_raw_key_slow(w, lit, len);
+}
 #define RD_JW_KEY(w, k) rd_jw_raw_key((w), "\"" k "\":", sizeof("\"" k "\":") - 1)
 /* Values; a NULL string writes null. With a non-NULL key the key is written first. */
 void rd_jw_str(rd_jw *w, const char *key, const char *val);
