@@ -108,6 +108,7 @@ static const char *categorise(const rd_ind_rules *R, const rd_cptext *t, const s
              * count of projects funding */
             if (i < win[0][0] || e > win[0][1])
                 if ((i < win[1][0] || e > win[1][1]) && !money &&
+                    R->category_name[g][k][0] == 'f' &&
                     strcmp(R->category_name[g][k], "funding") == 0)
                     continue;
             if (i >= win[0][0] && e <= win[0][1] && (in_left < 0 || k < in_left)) in_left = k;
@@ -263,6 +264,11 @@ static size_t skip_change_time(const metric_rules *M, const rd_cptext *t, size_t
 static int change_starts(const rd_ind_rules *R, const metric_rules *M, const rd_cptext *t, size_t a,
                          size_t b)
 {
+    size_t q = b;
+    while (q > a && b - q < 16 && t->cp[q - 1] != 0x4ECE /* 从 */ &&
+           t->cp[q - 1] != 0x7531 /* 由 */)
+        q--;
+    if (q == a || b - q >= 16) return 0; /* no 从/由 near the amount */
     for (int steps = 0; b > a && steps < 6; steps++) {
         size_t m;
         if (rd_ws_before(&M->change_from, t, b, NULL)) return 1;
