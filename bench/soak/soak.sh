@@ -6,18 +6,22 @@
 #   bench/soak/soak.sh [DURATION_S [SAMPLE_S [RATE]]]      defaults: 1800 30 2
 #
 # RATE reports are published per second (copies of the sample reports under new names, so
-# each is a new document with real extraction work). Runs under tests/harness/with-services
+# each is a new document with real extraction work). With REPORTD_SOAK_DISTINCT=N the
+# publisher instead rewrites N report files in turn (a revision line appended each time), so
+# every report is a changed version of one of N documents: the state the daemon legitimately
+# keeps per document (fetch state) stays constant and any growth is per document processed. Runs under tests/harness/with-services
 # (a throw-away PostgreSQL and dev-broker). Needs a built reportd: REPORTD_BUILD_DIR
 # (default ./build). Prints one line per sample and a summary:
 #   t_s  rss_kib  published  loaded  indicators
 # The summary compares RSS after warm-up (first quarter) with the end, and gives the growth
-# per 1000 documents loaded.
+# per 1000 document versions loaded.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${REPORTD_BUILD_DIR:-$root/build}
 duration=${1:-1800}
 sample=${2:-30}
 rate=${3:-2}
+distinct=${REPORTD_SOAK_DISTINCT:-0}
 
 if [ -z "${REPORTD_TEST_PG:-}" ]; then
     exec "$root/tests/harness/with-services" "$build/reportd" bash "$0" "$duration" "$sample" "$rate"
@@ -37,12 +41,13 @@ trap cleanup EXIT
 portal_pid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/portal.out" ] && break; sleep 0.1; done
 portal=$(head -n 1 "$tmp/portal.out")
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$tmp/reportd.conf" <<EOF
 {
   "kafka": { "bootstrap.servers": "$REPORTD_TEST_BROKER", "session.timeout.ms": 6000 },
   "postgres": { "conninfo": "$REPORTD_TEST_PG" },
   "fetch": { "allow_private_networks": true, "per_host_delay_ms": 0, "max_pages": 2 },
-  "http": { "listen": "127.0.0.1:0" },
+  "http": { "listen": "127.0.0.1:$http_port" },
   "log": { "level": "warn" },
   "runtime": { "state_dir": "$tmp" },
   "sources": [
@@ -61,9 +66,16 @@ run_pid=$!
     i=0
     while :; do
         for _ in $(seq 1 "$rate"); do
-            cp "${seeds[$((i % ${#seeds[@]}))]}" "$tmp/portal/soak-$i.txt"
+            seed=${seeds[$((i % ${#seeds[@]}))]}
+            if [ "$distinct" -gt 0 ]; then
+                f=$tmp/portal/soak-$((i % distinct)).txt
+                { cat "$seed"; printf '\n（第%d次修订）\n' "$i"; } >"$f.tmp" && mv "$f.tmp" "$f"
+            else
+                cp "$seed" "$tmp/portal/soak-$i.txt"
+            fi
             i=$((i + 1))
         done
+        echo "$i" >"$tmp/published"
         sleep 1
     done
 ) &
@@ -76,8 +88,11 @@ samples=()
 while [ $((SECONDS - start)) -le "$duration" ]; do
     kill -0 "$run_pid" 2>/dev/null || { echo "reportd run exited" >&2; tail -n 20 "$tmp/run.log" >&2; exit 1; }
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$run_pid/status")
-    published=$(ls "$tmp/portal" | wc -l)
-    loaded=$(q "SELECT count(*) FROM reports.documents")
+    published=$(cat "$tmp/published" 2>/dev/null || echo 0)
+    # document versions written by the loader (each rewrite of a report counts)
+    loaded=$(curl -s "http://127.0.0.1:$http_port/metrics" |
+             awk '/^reportd_load_documents_total\{result="updated"\}/ {print $2}')
+    loaded=${loaded:-0}
     indicators=$(q "SELECT count(*) FROM reports.indicators")
     t=$((SECONDS - start))
     printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$rss" "$published" "$loaded" "$indicators"
