@@ -37,7 +37,12 @@ static size_t cjk_blocks(const unsigned char *data, size_t len, size_t i)
         if (_mm_movemask_epi8(e0_ed) & 0x249) break; /* leads at bytes 0, 3, 6, 9 */
         /* full-width 0-9 A-Z a-z: EF BC 90-99, EF BC A1-BA, EF BD 81-9A, seen at the
          * second byte of each sequence (bytes 1, 4, 7, 10) */
-        __m128i ef = _mm_slli_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEF)), 1);
+        __m128i ef_lead = _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEF));
+        if (!(_mm_movemask_epi8(ef_lead) & 0x249)) { /* no EF lead: nothing to fold */
+            i += 12;
+            continue;
+        }
+        __m128i ef = _mm_slli_si128(ef_lead, 1);
         __m128i third = _mm_srli_si128(x, 1);
         __m128i bc =
             _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xBC)),
