@@ -326,6 +326,9 @@ int rd_wordset_init(rd_wordset *ws, const char *const *words)
         ws->cplen[k] = (unsigned char)utf8_count(words[k], wl);
         ws->first[k] = first_cp(words[k], wl);
         ws->last[k] = last_cp(words[k], wl);
+        size_t h = wl < 8 ? wl : 8;
+        memcpy(&ws->head8[k], words[k], h);
+        memset(&ws->mask8[k], 0xFF, h);
         unsigned b = ws->first[k] % RD_WORDSET_BUCKETS;
         ws->next[k] = ws->head[b];
         ws->head[b] = (short)k;
@@ -337,16 +340,30 @@ int rd_wordset_init(rd_wordset *ws, const char *const *words)
     return 0;
 }
 
+/* Whether word k of ws lies at text[off] (the caller checked that it fits in len): its first
+ * 8 bytes compared in one load when 8 bytes can be read there. */
+static inline int word_bytes_at(const rd_wordset *ws, int k, const char *text, size_t len,
+                                size_t off)
+{
+    size_t wl = ws->len[k];
+    if (len - off >= 8) {
+        uint64_t x;
+        memcpy(&x, text + off, 8);
+        if ((x & ws->mask8[k]) != ws->head8[k]) return 0;
+        return wl <= 8 || memcmp(text + off + 8, ws->words[k] + 8, wl - 8) == 0;
+    }
+    return memcmp(text + off, ws->words[k], wl) == 0;
+}
+
 size_t rd_ws_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
 {
     if (i >= t->n) return 0;
-    const char *p = t->text + t->boff[i];
     size_t room = t->len - t->boff[i], best = 0;
     uint32_t c = t->cp[i];
     for (int k = ws->head[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
         size_t wl = ws->len[k];
         if (ws->first[k] == c && ws->cplen[k] > best && wl <= room &&
-            memcmp(p, ws->words[k], wl) == 0) {
+            word_bytes_at(ws, k, t->text, t->len, t->boff[i])) {
             best = ws->cplen[k];
             if (which) *which = k;
         }
@@ -362,7 +379,7 @@ size_t rd_ws_before_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, in
     for (int k = ws->head_last[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next_last[k]) {
         size_t wl = ws->len[k];
         if (ws->last[k] == c && ws->cplen[k] > best && wl <= end &&
-            memcmp(t->text + end - wl, ws->words[k], wl) == 0) {
+            word_bytes_at(ws, k, t->text, t->len, end - wl)) {
             best = ws->cplen[k];
             if (which) *which = k;
         }
@@ -376,11 +393,11 @@ static int word_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
     uint32_t c = t->cp[i];
     int k = ws->head[c % RD_WORDSET_BUCKETS];
     if (k < 0) return -1;
-    const char *p = t->text + t->boff[i];
     size_t room = t->boff[b] - t->boff[i];
     for (; k >= 0; k = ws->next[k]) {
         size_t wl = ws->len[k];
-        if (ws->first[k] == c && wl <= room && memcmp(p, ws->words[k], wl) == 0) return k;
+        if (ws->first[k] == c && wl <= room && word_bytes_at(ws, k, t->text, t->len, t->boff[i]))
+            return k;
     }
     return -1;
 }

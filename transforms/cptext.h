@@ -54,8 +54,10 @@ typedef struct rd_wordset {
     unsigned char cplen[RD_WORDSET_MAX]; /* code point length of each word */
     uint32_t first[RD_WORDSET_MAX];      /* first code point of each word */
     uint32_t last[RD_WORDSET_MAX];       /* last code point of each word */
-    short next[RD_WORDSET_MAX];          /* chain by first code point, -1 ends */
-    short next_last[RD_WORDSET_MAX];     /* chain by last code point */
+    uint64_t head8[RD_WORDSET_MAX];  /* the word's first bytes (up to 8) as they lie in memory */
+    uint64_t mask8[RD_WORDSET_MAX];  /* 0xFF for each of those bytes */
+    short next[RD_WORDSET_MAX];      /* chain by first code point, -1 ends */
+    short next_last[RD_WORDSET_MAX]; /* chain by last code point */
     short head[RD_WORDSET_BUCKETS];
     short head_last[RD_WORDSET_BUCKETS];
 } rd_wordset;
