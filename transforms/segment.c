@@ -9,6 +9,9 @@
  * on the same line. Each section's part (review/problems/plan) comes from its top-level
  * ancestor's title (rules/parts.h). */
 #include <pthread.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +243,22 @@ static int part_of_title_slow(const rd_cptext *t, size_t a, size_t b)
     return weak_plan ? RD_PART_PLAN : -1;
 }
 
+/* Index of the first '\n' at or after code point i, or t->n. */
+static size_t next_line_end(const rd_cptext *t, size_t i)
+{
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi32('\n');
+    for (; i + 4 <= t->n; i += 4) { /* four code points per compare */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t->cp + i));
+        int m = _mm_movemask_epi8(_mm_cmpeq_epi32(x, nl));
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m) / 4;
+    }
+#endif
+    while (i < t->n && t->cp[i] != '\n')
+        i++;
+    return i;
+}
+
 int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 {
     heading *hs = NULL;
@@ -251,8 +270,7 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 
     for (size_t line = 0; line < t->n;) {
         size_t eol = line;
-        while (eol < t->n && t->cp[eol] != '\n')
-            eol++;
+        eol = next_line_end(t, eol);
         size_t p = line;
         while (p < eol && rd_cp_is_space(t->cp[p]))
             p++;
