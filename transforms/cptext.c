@@ -407,11 +407,27 @@ int rd_wordset_rule_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i,
     return i < b && b <= t->n ? word_at(ws, t, i, b) : -1;
 }
 
+/* The first code point at or after i (below b) whose bucket holds a word; b when none. Four
+ * code points per step: most of a range starts no word. */
+static size_t skip_empty_buckets(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+{
+    const uint32_t *cp = t->cp;
+#define EMPTY(c) (ws->head[(c) % RD_WORDSET_BUCKETS] < 0)
+    while (i + 4 <= b && EMPTY(cp[i]) && EMPTY(cp[i + 1]) && EMPTY(cp[i + 2]) && EMPTY(cp[i + 3]))
+        i += 4;
+    while (i < b && EMPTY(cp[i]))
+        i++;
+#undef EMPTY
+    return i;
+}
+
 int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b)
 {
     int best = -1;
     if (b > t->n) b = t->n;
     for (size_t i = a; i < b; i++) {
+        i = skip_empty_buckets(ws, t, i, b);
+        if (i >= b) break;
         int k = word_at(ws, t, i, b);
         if (k >= 0 && (best < 0 || k < best)) best = k;
         if (best == 0) break;
@@ -424,6 +440,8 @@ int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b,
 {
     if (b > t->n) b = t->n;
     for (size_t i = a; i < b; i++) {
+        i = skip_empty_buckets(ws, t, i, b);
+        if (i >= b) break;
         int k = word_at(ws, t, i, b);
         if (k >= 0) {
             if (at) *at = i;
