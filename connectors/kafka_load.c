@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "connectors/kafka_range.h"
 #include "connectors/kafka_client.h"
 #include "daemon/metrics.h"
 
@@ -138,13 +139,7 @@ static void report(loader *l, int finished)
                             .unchanged = l->stats.unchanged,
                             .rejected = l->stats.rejected,
                             .finished = finished};
-    if (p->end) {
-        pr.total = 0;
-        for (int i = 0; i < p->end->cnt; i++) {
-            long long s = p->start->elems[i].offset, e = p->end->elems[i].offset;
-            if (e > s) pr.total += e - s;
-        }
-    }
+    if (p->end) pr.total = rd_kafka_range_size(p->start, p->end);
     p->progress(p->progress_opaque, &pr);
 }
 

@@ -175,3 +175,14 @@ fail:
     free(hi);
     return -1;
 }
+
+long long rd_kafka_range_size(const rd_kafka_topic_partition_list_t *start,
+                              const rd_kafka_topic_partition_list_t *end)
+{
+    long long total = 0;
+    for (int i = 0; i < end->cnt && i < start->cnt; i++) {
+        long long s = start->elems[i].offset, e = end->elems[i].offset;
+        if (e > s) total += e - s;
+    }
+    return total;
+}

@@ -22,4 +22,9 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
                            rd_kafka_topic_partition_list_t **end, long long *from_ms,
                            long long *to_ms, rd_buf *err);
 
+/* Messages between start and end, summed over partitions (end before start counts 0). The
+ * two lists hold the same partitions in the same order, as rd_kafka_range_resolve gives. */
+long long rd_kafka_range_size(const rd_kafka_topic_partition_list_t *start,
+                              const rd_kafka_topic_partition_list_t *end);
+
 #endif

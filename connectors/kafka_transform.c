@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "connectors/kafka_range.h"
 #include "connectors/kafka_client.h"
 #include "connectors/kafka_dlq.h"
 #include "connectors/parsed_message.h"
@@ -305,13 +306,7 @@ static void report(transformer *t, int finished)
                             .unchanged = t->stats.unchanged,
                             .rejected = t->stats.rejected,
                             .finished = finished};
-    if (p->end) {
-        pr.total = 0;
-        for (int i = 0; i < p->end->cnt; i++) {
-            long long s = p->start->elems[i].offset, e = p->end->elems[i].offset;
-            if (e > s) pr.total += e - s;
-        }
-    }
+    if (p->end) pr.total = rd_kafka_range_size(p->start, p->end);
     p->progress(p->progress_opaque, &pr);
 }
 
