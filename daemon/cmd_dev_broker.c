@@ -63,6 +63,23 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
     return real_bind(fd, addr, len);
 }
 
+/* Checks that 127.0.0.1:port can be bound, so that a taken port is reported clearly:
+ * librdkafka 2.0.2's mock cluster asserts (aborts) when its own bind fails. */
+static int port_available(int port, char *why, size_t whylen)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        snprintf(why, whylen, "socket: %s", strerror(errno));
+        return 0;
+    }
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int ok = bind(fd, (const struct sockaddr *)&sin, sizeof sin) == 0;
+    if (!ok) snprintf(why, whylen, "%s", strerror(errno));
+    close(fd);
+    return ok;
+}
+
 static const char *const topics[] = {"reports.raw", "reports.parsed", "reports.dlq"};
 
 static int run_dev_broker(int argc, char **argv)
@@ -106,6 +123,11 @@ static int run_dev_broker(int argc, char **argv)
     }
 
     char errstr[512];
+    if (port != 0 && !port_available(port, errstr, sizeof errstr)) {
+        rd_log_error("dev-broker", "cannot listen on the requested port", "port=%d error=\"%s\"",
+                     port, errstr);
+        return RD_EXIT_FAILURE;
+    }
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
