@@ -8,45 +8,42 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#include "common/json.h"
+#include "transforms/json_writer.h"
 
-/* Writes the document object, then splices the envelope members in before its closing
- * brace so that the value stays one flat object (the extract contract plus envelope). */
+/* Writes the document object with the fast writer (transforms/json_writer.c, the same
+ * bytes as rd_document_to_json), then splices the envelope members in before its closing
+ * brace so that the value stays one flat object (the extract contract plus envelope). On
+ * failure out is left as it was. */
 int rd_parsed_message_encode(const rd_document *doc, const rd_parsed_origin *o, rd_buf *out)
 {
-    int rc = -1;
-    yajl_gen gd = rd_jg_new(), ge = rd_jg_new();
-    if (!gd || !ge) goto out;
-    rd_document_to_json(doc, 0, gd);
-    yajl_gen_map_open(ge);
-    rd_jg_int(ge, "schema", RD_PARSED_SCHEMA);
-    rd_jg_int(ge, "transform_version", o->transform_version);
-    rd_jg_str(ge, "source_name", o->source_name);
-    rd_jg_str(ge, "fetched_at", o->fetched_at);
-    rd_jg_str(ge, "sha256", o->sha256);
-    rd_jg_str(ge, "raw_topic", o->raw_topic);
+    size_t start = out->len;
+    if (rd_document_write_json(doc, 0, out)) goto fail;
+    if (out->len - start < 2 || out->data[out->len - 1] != '}') goto fail;
+    out->len--; /* the document's closing brace: the envelope goes before it */
+    rd_jw w;
+    rd_jw_init(&w, out);
+    w.first = out->len - start == 1; /* "{}": no comma before the first envelope member */
+    rd_jw_int(&w, "schema", RD_PARSED_SCHEMA);
+    rd_jw_int(&w, "transform_version", o->transform_version);
+    rd_jw_str(&w, "source_name", o->source_name);
+    rd_jw_str(&w, "fetched_at", o->fetched_at);
+    rd_jw_str(&w, "sha256", o->sha256);
+    rd_jw_str(&w, "raw_topic", o->raw_topic);
     if (o->raw_topic)
-        rd_jg_int(ge, "raw_partition", o->raw_partition);
+        rd_jw_int(&w, "raw_partition", o->raw_partition);
     else
-        rd_jg_null(ge, "raw_partition");
+        rd_jw_null(&w, "raw_partition");
     if (o->raw_offset >= 0)
-        rd_jg_int(ge, "raw_offset", o->raw_offset);
+        rd_jw_int(&w, "raw_offset", o->raw_offset);
     else
-        rd_jg_null(ge, "raw_offset");
-    yajl_gen_map_close(ge);
-    const unsigned char *d, *e;
-    size_t dlen, elen;
-    if (yajl_gen_get_buf(gd, &d, &dlen) != yajl_gen_status_ok || dlen < 2 || d[dlen - 1] != '}')
-        goto out;
-    if (yajl_gen_get_buf(ge, &e, &elen) != yajl_gen_status_ok || elen < 2) goto out;
-    if (rd_buf_append(out, d, dlen - 1)) goto out;
-    if (dlen > 2 && rd_buf_putc(out, ',')) goto out;
-    if (rd_buf_append(out, e + 1, elen - 1)) goto out;
-    rc = 0;
-out:
-    if (gd) yajl_gen_free(gd);
-    if (ge) yajl_gen_free(ge);
-    return rc;
+        rd_jw_null(&w, "raw_offset");
+    rd_jw_map_close(&w);
+    if (w.oom) goto fail;
+    return 0;
+fail:
+    out->len = start;
+    if (out->data) out->data[start] = '\0';
+    return -1;
 }
 
 /* ---- decoding: yajl callbacks straight into the message structs ----
