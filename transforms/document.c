@@ -48,7 +48,7 @@ void rd_document_clear(rd_document *doc)
         free(s->path);
     }
     free(doc->sections);
-    for (size_t i = 0; i < doc->n_indicators; i++) {
+    for (size_t i = 0; !doc->indicator_strings && i < doc->n_indicators; i++) {
         rd_indicator *x = &doc->indicators[i];
         free(x->raw);
         free(x->unit);
@@ -56,6 +56,7 @@ void rd_document_clear(rd_document *doc)
         free(x->sentence);
     }
     free(doc->indicators);
+    free(doc->indicator_strings);
     if (doc->index && doc->index_free) doc->index_free(doc->index);
     char **strs[] = {&doc->source,       &doc->doc_id,      &doc->url,      &doc->title,
                      &doc->published_at, &doc->issuer,      &doc->index_no, &doc->doc_no,
@@ -172,6 +173,15 @@ static void section_write(const rd_section *s, rd_jw *w)
     rd_jw_map_close(w);
 }
 
+/* A string of an indicator with its length when the extractor recorded it (0: strlen). */
+static void write_sized(rd_jw *w, const char *s, size_t len)
+{
+    if (len)
+        rd_jw_strn(w, NULL, s, len);
+    else
+        rd_jw_str(w, NULL, s);
+}
+
 static void indicator_write(const rd_indicator *x, rd_jw *w)
 {
     rd_jw_map_open(w);
@@ -180,7 +190,7 @@ static void indicator_write(const rd_indicator *x, rd_jw *w)
     RD_JW_KEY(w, "end");
     rd_jw_int(w, NULL, (long long)x->end);
     RD_JW_KEY(w, "raw");
-    rd_jw_str(w, NULL, x->raw);
+    write_sized(w, x->raw, x->raw_len);
     RD_JW_KEY(w, "value");
     rd_jw_double(w, NULL, x->value);
     RD_JW_KEY(w, "value_high");
@@ -189,11 +199,14 @@ static void indicator_write(const rd_indicator *x, rd_jw *w)
     else
         rd_jw_null(w, NULL);
     RD_JW_KEY(w, "unit");
-    rd_jw_str(w, NULL, x->unit ? x->unit : "");
+    if (x->unit)
+        write_sized(w, x->unit, x->unit_len);
+    else
+        rd_jw_str(w, NULL, "");
     RD_JW_KEY(w, "qualifier");
     rd_jw_str(w, NULL, rd_qualifier_name(x->qualifier));
     RD_JW_KEY(w, "metric");
-    rd_jw_str(w, NULL, x->metric);
+    write_sized(w, x->metric, x->metric_len);
     RD_JW_KEY(w, "kind");
     rd_jw_str(w, NULL, rd_kind_name(x->kind));
     RD_JW_KEY(w, "category");
@@ -204,7 +217,7 @@ static void indicator_write(const rd_indicator *x, rd_jw *w)
     else
         rd_jw_null(w, NULL);
     RD_JW_KEY(w, "sentence");
-    rd_jw_str(w, NULL, x->sentence);
+    write_sized(w, x->sentence, x->sentence_len);
     rd_jw_map_close(w);
 }
 

@@ -46,6 +46,9 @@ typedef struct rd_indicator {
     const char *category; /* static string from the category list */
     int section;          /* ord of the enclosing section, -1 when before the first heading */
     char *sentence;       /* the sentence the number stands in */
+    /* byte lengths of raw, unit, metric and sentence when the extractor set them; 0 means
+     * "use strlen" (which gives the same for an empty string) */
+    size_t raw_len, unit_len, metric_len, sentence_len;
 } rd_indicator;
 
 typedef struct rd_document {
@@ -80,6 +83,10 @@ typedef struct rd_document {
      * extraction; released with index_free by rd_document_clear() */
     void *index;
     void (*index_free)(void *index);
+    /* when set: one block holding every indicator's raw, metric and sentence (their
+     * pointers point into it, unit points to a static name), freed as a whole by
+     * rd_document_clear(); when NULL each of those strings is its own allocation */
+    char *indicator_strings;
 } rd_document;
 
 const char *rd_part_name(rd_part p);

@@ -48,14 +48,20 @@
 #endif
 #define SENTENCE_SCAN_MAX 2000 /* longest sentence looked at for goal and topic words */
 
-static int clause_delim(uint32_t c)
+/* The delimiters below are ASCII, U+3002 or full-width forms (U+FF01 and up): the code
+ * points in between (nearly all Han text) are answered with one range test. */
+#define NOT_DELIM(c) ((c) > 0x3002 && (c) < 0xFF01)
+
+static inline int clause_delim(uint32_t c)
 {
+    if (NOT_DELIM(c)) return 0;
     return c == 0xFF0C || c == ',' || c == 0x3002 || c == 0xFF1B || c == ';' || c == 0xFF1A ||
            c == ':' || c == 0xFF01 || c == '!' || c == 0xFF1F || c == '?' || c == '\n' || c == 0;
 }
 
-static int sentence_delim(uint32_t c)
+static inline int sentence_delim(uint32_t c)
 {
+    if (NOT_DELIM(c)) return 0;
     return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == '\n' || c == 0;
 }
 
@@ -292,8 +298,9 @@ static int change_gap(const metric_rules *M, const rd_cptext *t, size_t a, size_
     return skip_change_time(M, t, p + m, b) == b;
 }
 
-static int label_sep(uint32_t c)
+static inline int label_sep(uint32_t c)
 {
+    if (c > 0x3001 && c < 0xFF08) return 0; /* none of the separators */
     return c == 0x3001 /* 、 */ || c == 0xFF0C || c == ',' || c == 0xFF1B || c == ';' || c == '(' ||
            c == 0xFF08 || c == ')' || c == 0xFF09 || c == 0x201C || c == 0x201D || c == ' ' ||
            c == 0x3000;
@@ -483,17 +490,20 @@ static int bracket_at(const unsigned char *s, size_t len, size_t i, size_t *n)
     return 0;
 }
 
-/* Removes from the label in m the brackets and quotes that its words cut off from their
- * partner (全县共有学生（其中高中生 -> 全县共有学生其中高中生). One pass; labels without
- * brackets are left as they are. */
-static void drop_unmatched(rd_buf *m)
+/* Removes from the label at the end of m (from byte offset from on) the brackets and
+ * quotes that its words cut off from their partner (全县共有学生（其中高中生 ->
+ * 全县共有学生其中高中生). One pass; labels without brackets are left as they are. */
+static void drop_unmatched(rd_buf *m, size_t from)
 {
-    unsigned char *d = (unsigned char *)m->data;
-    if (!d || !strpbrk(m->data, "()[]\xE2\xEF")) return; /* no bracket can start here */
+    if (!m->data || from >= m->len) return;
+    unsigned char *d = (unsigned char *)m->data + from;
+    size_t len = m->len - from;
+    /* the buffer is NUL-terminated after the label (and the text holds no NUL) */
+    if (!strpbrk((char *)d, "()[]\xE2\xEF")) return; /* no bracket can start here */
     size_t depth[4] = {0, 0, 0, 0}, w = 0, n;
     size_t opened[4][32]; /* output offsets of the openers not closed yet, per pair */
-    for (size_t i = 0; i < m->len;) {
-        int k = bracket_at(d, m->len, i, &n);
+    for (size_t i = 0; i < len;) {
+        int k = bracket_at(d, len, i, &n);
         if (k) {
             size_t pair = (size_t)(k - 1) / 2;
             if (k % 2 == 0) {
@@ -507,11 +517,11 @@ static void drop_unmatched(rd_buf *m)
                 depth[pair]++;
             }
         }
-        while (n-- > 0 && i < m->len)
+        while (n-- > 0 && i < len)
             d[w++] = d[i++];
         n = 1;
     }
-    m->len = w;
+    len = w;
     /* openers left unclosed go, the last first so that earlier offsets stay valid */
     for (;;) {
         size_t best = 0, bp = 4;
@@ -520,12 +530,13 @@ static void drop_unmatched(rd_buf *m)
             if (dp > 0 && (bp == 4 || opened[p][dp - 1] > best)) best = opened[p][dp - 1], bp = p;
         }
         if (bp == 4) break;
-        size_t len = bp == 0 || bp == 3 ? 1 : 3;
-        memmove(d + best, d + best + len, m->len - best - len);
-        m->len -= len;
+        size_t bl = bp == 0 || bp == 3 ? 1 : 3;
+        memmove(d + best, d + best + bl, len - best - bl);
+        len -= bl;
         depth[bp] = (depth[bp] < 32 ? depth[bp] : 32) - 1;
     }
-    d[m->len] = '\0';
+    m->len = from + len;
+    d[len] = '\0';
 }
 
 /* Whether the words between two amounts, [a, b), open with a list joiner (、 和 及), after
@@ -744,11 +755,32 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
     pr[4][0] = ra, pr[4][1] = rb;
 }
 
+/* Byte offsets of one indicator's strings in the block being built. */
+typedef struct str_offsets {
+    size_t raw, metric, metric_len, sentence;
+} str_offsets;
+
+/* Appends the text of code points [a, b) and a NUL to m. Returns 0, or -1 when out of
+ * memory. */
+static int append_text(rd_buf *m, const rd_cptext *t, size_t a, size_t b)
+{
+    if (b > t->n) b = t->n;
+    if (a > b) a = b;
+    size_t lo = t->boff[a], hi = t->boff[b];
+    if (rd_buf_reserve(m, hi - lo + 1)) return -1;
+    memcpy(m->data + m->len, t->text + lo, hi - lo);
+    m->len += hi - lo;
+    m->data[m->len++] = '\0';
+    m->data[m->len] = '\0';
+    return 0;
+}
+
 int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 {
     rd_candidate *cs = NULL;
     size_t n = 0;
-    rd_buf m = RD_BUF_INIT;
+    rd_buf m = RD_BUF_INIT; /* every indicator's raw, metric and sentence, NUL-terminated */
+    str_offsets *so = NULL;
     size_t(*lefts)[2] = NULL, (*topics)[2] = NULL;
     unsigned char *flags = NULL;
     const rd_ind_rules *R = rd_ind_rules_get();
@@ -766,7 +798,13 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     lefts = calloc(n, sizeof *lefts);
     topics = calloc(n, sizeof *topics);
     flags = calloc(n, 1);
-    if (!doc->indicators || !lefts || !topics || !flags) goto oom;
+    so = malloc(n * sizeof *so);
+    if (!doc->indicators || !lefts || !topics || !flags || !so) goto oom;
+    if (rd_buf_reserve(&m, n * 256)) goto oom;
+    int head_sec = -1; /* the section whose heading category is head_cat */
+    int me_sec = -1;   /* the section whose marker ends at me */
+    size_t me = 0;
+    const char *head_cat = NULL;
     size_t si = 0;
     int sec = -1;
     size_t sent_a = 0, sent_b = 0, sent_floor = 0, sent_cue = (size_t)-1;
@@ -825,28 +863,28 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         size_t pr[5][2];
         if (sec >= 0) {
             /* on a heading line ("1.力争新建学校5所") the marker is no part of the label */
-            size_t me = marker_end(&doc->sections[sec]);
+            if (me_sec != sec) me = marker_end(&doc->sections[sec]), me_sec = sec;
             if (cs0 < me && c->start >= me) cs0 = me;
         }
         metric_parts(R, M, t, cs, n, j, ss, cs0, ce0, lefts, topics, flags, pr);
         size_t la = pr[2][0], lb = pr[2][1], ra = pr[4][0], rb = pr[4][1];
-        rd_buf_reset(&m);
         size_t nhan = han_count(t, pr[1][0], pr[1][1]) + han_count(t, la, lb) +
                       han_count(t, pr[3][0], pr[3][1]) + han_count(t, ra, rb);
         int follows_change = j > 0 && (flags[j - 1] & M_CHANGE_FROM);
-        if (follows_change ||
-            (nhan < 2 && j > 0 && doc->indicators[j - 1].metric && cs[j - 1].end + 4 >= c->start)) {
+        so[j].metric = m.len;
+        if (follows_change || (nhan < 2 && j > 0 && cs[j - 1].end + 4 >= c->start)) {
             /* 金牌总数第一(99枚), 从3.68万亿元增长到4.93万亿元: the label belongs to the
-             * previous amount */
-            if (rd_buf_puts(&m, doc->indicators[j - 1].metric)) goto oom;
+             * previous amount (reserved first: the copy comes from the same buffer) */
+            if (rd_buf_reserve(&m, so[j - 1].metric_len)) goto oom;
+            if (rd_buf_append(&m, m.data + so[j - 1].metric, so[j - 1].metric_len)) goto oom;
             if (follows_change) lefts[j][0] = lefts[j - 1][0], lefts[j][1] = lefts[j - 1][1];
         } else {
             for (int k = (flags[j] & M_USE_TOPIC) ? 0 : 1; k < 5; k++)
                 if (pr[k][1] > pr[k][0] && append_label(&m, M, t, pr[k][0], pr[k][1])) goto oom;
         }
-        drop_unmatched(&m);
-        x->metric = rd_buf_steal(&m);
-        if (!x->metric && !(x->metric = strdup(""))) goto oom;
+        drop_unmatched(&m, so[j].metric);
+        so[j].metric_len = m.len - so[j].metric;
+        if (rd_buf_putc(&m, '\0')) goto oom;
 
         size_t win[3][2] = {{la, lb}, {ra, rb}, {cs0, ce0}};
         int need_sentence = 0;
@@ -858,25 +896,46 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
             if (cat && strcmp(cat, "funding") == 0 && strcmp(c->unit, "元") != 0) cat = NULL;
         }
         if (!cat && sec >= 0) {
-            size_t ha = doc->sections[sec].start, hb = doc->sections[sec].title_end;
-            cat = category_in(R, t, ha, hb, 0);
-            if (!cat) cat = category_in(R, t, ha, hb, 1);
+            if (head_sec != sec) { /* looked up once per section */
+                size_t ha = doc->sections[sec].start, hb = doc->sections[sec].title_end;
+                head_cat = category_in(R, t, ha, hb, 0);
+                if (!head_cat) head_cat = category_in(R, t, ha, hb, 1);
+                head_sec = sec;
+            }
+            cat = head_cat;
         }
         if (!cat) cat = "other";
         x->category = cat;
 
-        x->raw = rd_cp_dup(t, c->start, c->end);
-        x->unit = strdup(c->unit);
-        x->sentence = rd_cp_dup(t, ss, se);
-        if (!x->raw || !x->unit || !x->sentence) goto oom;
+        so[j].raw = m.len;
+        if (append_text(&m, t, c->start, c->end)) goto oom;
+        so[j].sentence = m.len;
+        if (append_text(&m, t, ss, se)) goto oom;
+    }
+    /* the strings point into one block that the document owns (the unit is a static name
+     * from the rule tables) */
+    size_t total = m.len;
+    doc->indicator_strings = rd_buf_steal(&m);
+    for (size_t j = 0; j < n; j++) {
+        rd_indicator *x = &doc->indicators[j];
+        x->raw = doc->indicator_strings + so[j].raw;
+        x->raw_len = so[j].sentence - so[j].raw - 1;
+        x->unit = (char *)cs[j].unit;
+        x->unit_len = strlen(cs[j].unit);
+        x->metric = doc->indicator_strings + so[j].metric;
+        x->metric_len = so[j].metric_len;
+        x->sentence = doc->indicator_strings + so[j].sentence;
+        x->sentence_len = (j + 1 < n ? so[j + 1].metric : total) - so[j].sentence - 1;
     }
     free(cs);
+    free(so);
     free(lefts);
     free(topics);
     free(flags);
-    rd_buf_free(&m);
     return 0;
 oom:
+    doc->n_indicators = 0; /* no strings are set yet */
+    free(so);
     free(cs);
     free(lefts);
     free(topics);
