@@ -89,49 +89,6 @@ static const char *category_in(const rd_ind_rules *R, const rd_cptext *t, size_t
     return k >= 0 ? R->category_name[generic][k] : NULL;
 }
 
-/* Category from the words near the amount: topical words in the metric, then in its
- * clause, then generic ones likewise; then a few units; then topical words anywhere in the
- * sentence (looked up by the caller, lazily). The words before the amount count before those
- * after it; within one window the first rule wins. One pass per group finds the best rule of
- * each window. */
-static const char *categorise(const rd_ind_rules *R, const rd_cptext *t, const size_t win[][2],
-                              const rd_candidate *c, int *need_sentence)
-{
-    size_t lo = win[2][0], hi = win[2][1];
-    int money = strcmp(c->unit, "元") == 0;
-    for (int w = 0; w < 2; w++)
-        if (win[w][0] < win[w][1]) {
-            if (win[w][0] < lo) lo = win[w][0];
-            if (win[w][1] > hi) hi = win[w][1];
-        }
-    for (int g = 0; g <= 1; g++) {
-        int in_left = -1, in_right = -1, in_clause = -1;
-        for (size_t i = lo; i < hi; i++) {
-            int k = rd_wordset_rule_at(&R->category[g], t, i, hi);
-            if (k < 0) continue;
-            size_t e = i + R->category[g].cplen[k];
-            /* 投资627万元实施…项目20个: money words elsewhere in the clause do not make a
-             * count of projects funding */
-            if (i < win[0][0] || e > win[0][1])
-                if ((i < win[1][0] || e > win[1][1]) && !money &&
-                    R->category_name[g][k][0] == 'f' &&
-                    strcmp(R->category_name[g][k], "funding") == 0)
-                    continue;
-            if (i >= win[0][0] && e <= win[0][1] && (in_left < 0 || k < in_left)) in_left = k;
-            if (i >= win[1][0] && e <= win[1][1] && (in_right < 0 || k < in_right)) in_right = k;
-            if (i >= win[2][0] && e <= win[2][1] && (in_clause < 0 || k < in_clause)) in_clause = k;
-        }
-        if (in_left >= 0) return R->category_name[g][in_left];
-        if (in_right >= 0) return R->category_name[g][in_right];
-        if (in_clause >= 0) return R->category_name[g][in_clause];
-        if (g == 0 && c->is_rank) return "awards";
-        if (g == 0 && strcmp(c->unit, "元") == 0) return "funding";
-        if (g == 0 && strcmp(c->unit, "所") == 0) return "schools";
-    }
-    *need_sentence = 1;
-    return NULL;
-}
-
 /* Code point offset just past a section's marker. */
 static size_t marker_end(const rd_section *s)
 {
@@ -148,6 +105,8 @@ typedef struct metric_rules {
     /* bit c set when a verb (an adverb) starts with code point c below U+10000: labels are
      * scanned for them at every position */
     unsigned char verb_first[0x10000 / 8], adverb_first[0x10000 / 8];
+    /* likewise for the category words of both groups (rules/categories.h) */
+    unsigned char category_first[0x10000 / 8];
 } metric_rules;
 
 static metric_rules mrules;
@@ -167,7 +126,14 @@ static void build_metric_rules(void)
                 rd_wordset_init(&mrules.relative_heads, RD_RELATIVE_HEADS) == 0 &&
                 rd_wordset_init(&mrules.relative_changes, RD_RELATIVE_CHANGES) == 0 &&
                 rd_wordset_init(&mrules.result_verbs, RD_RESULT_VERBS) == 0;
+    const rd_ind_rules *R = rd_ind_rules_get();
+    if (!R) mrules_ok = 0;
     if (!mrules_ok) return;
+    for (int g = 0; g <= 1; g++)
+        for (size_t k = 0; k < R->category[g].n; k++)
+            if (R->category[g].first[k] < 0x10000)
+                mrules.category_first[R->category[g].first[k] / 8] |=
+                    (unsigned char)(1u << (R->category[g].first[k] % 8));
     for (size_t k = 0; k < mrules.verbs.n; k++)
         if (mrules.verbs.first[k] < 0x10000)
             mrules.verb_first[mrules.verbs.first[k] / 8] |=
@@ -193,6 +159,57 @@ static const metric_rules *metric_rules_get(void)
 {
     pthread_once(&mrules_once, build_metric_rules);
     return mrules_ok ? &mrules : NULL;
+}
+
+/* Category from the words near the amount: topical words in the metric, then in its
+ * clause, then generic ones likewise; then a few units; then topical words anywhere in the
+ * sentence (looked up by the caller, lazily). The words before the amount count before those
+ * after it; within one window the first rule wins. One pass over the windows finds the best
+ * rule of each window for both groups; positions where no category word of either group
+ * starts are skipped with one bitmap test. */
+static const char *categorise(const rd_ind_rules *R, const metric_rules *M, const rd_cptext *t,
+                              const size_t win[][2], const rd_candidate *c, int *need_sentence)
+{
+    size_t lo = win[2][0], hi = win[2][1];
+    int money = strcmp(c->unit, "元") == 0;
+    for (int w = 0; w < 2; w++)
+        if (win[w][0] < win[w][1]) {
+            if (win[w][0] < lo) lo = win[w][0];
+            if (win[w][1] > hi) hi = win[w][1];
+        }
+    int in_left[2] = {-1, -1}, in_right[2] = {-1, -1}, in_clause[2] = {-1, -1};
+    for (size_t i = lo; hi <= t->n && i < hi; i++) {
+        uint32_t cp = t->cp[i];
+        if (cp < 0x10000 && !(M->category_first[cp / 8] & (1u << (cp % 8)))) continue;
+        for (int g = 0; g <= 1; g++) {
+            int k = rd_wordset_rule_at(&R->category[g], t, i, hi);
+            if (k < 0) continue;
+            size_t e = i + R->category[g].cplen[k];
+            /* 投资627万元实施…项目20个: money words elsewhere in the clause do not make a
+             * count of projects funding */
+            if (i < win[0][0] || e > win[0][1])
+                if ((i < win[1][0] || e > win[1][1]) && !money &&
+                    R->category_name[g][k][0] == 'f' &&
+                    strcmp(R->category_name[g][k], "funding") == 0)
+                    continue;
+            if (i >= win[0][0] && e <= win[0][1] && (in_left[g] < 0 || k < in_left[g]))
+                in_left[g] = k;
+            if (i >= win[1][0] && e <= win[1][1] && (in_right[g] < 0 || k < in_right[g]))
+                in_right[g] = k;
+            if (i >= win[2][0] && e <= win[2][1] && (in_clause[g] < 0 || k < in_clause[g]))
+                in_clause[g] = k;
+        }
+    }
+    for (int g = 0; g <= 1; g++) {
+        if (in_left[g] >= 0) return R->category_name[g][in_left[g]];
+        if (in_right[g] >= 0) return R->category_name[g][in_right[g]];
+        if (in_clause[g] >= 0) return R->category_name[g][in_clause[g]];
+        if (g == 0 && c->is_rank) return "awards";
+        if (g == 0 && money) return "funding";
+        if (g == 0 && strcmp(c->unit, "所") == 0) return "schools";
+    }
+    *need_sentence = 1;
+    return NULL;
 }
 
 /* Trims words of the lists from both ends of [*a, *b). */
@@ -888,7 +905,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 
         size_t win[3][2] = {{la, lb}, {ra, rb}, {cs0, ce0}};
         int need_sentence = 0;
-        const char *cat = categorise(R, t, win, c, &need_sentence);
+        const char *cat = categorise(R, M, t, win, c, &need_sentence);
         if (need_sentence) {
             if (!sent_cat_done) sent_cat = category_in(R, t, sent_a, sent_b, 0), sent_cat_done = 1;
             cat = sent_cat;
