@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include <pthread.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/buf.h"
 #include "daemon/metrics.h"
@@ -63,6 +66,64 @@ static inline int sentence_delim(uint32_t c)
 {
     if (NOT_DELIM(c)) return 0;
     return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == '\n' || c == 0;
+}
+
+/* First position in [i, b) whose code point lies outside (U+3002, U+FF01), where every
+ * delimiter above lies, or b: skips Han text four code points per compare (SSE2). */
+static inline size_t plain_end(const uint32_t *cp, size_t i, size_t b)
+{
+#ifdef __SSE2__
+    const __m128i lo = _mm_set1_epi32(0x3002), hi = _mm_set1_epi32(0xFF01);
+    for (; i + 4 <= b; i += 4) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(cp + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi32(x, lo), _mm_cmplt_epi32(x, hi)));
+        if (m != 0xFFFF) return i + (size_t)__builtin_ctz(~m & 0xFFFF) / 4;
+    }
+#endif
+    while (i < b && NOT_DELIM(cp[i]))
+        i++;
+    return i;
+}
+
+/* Likewise backwards: the smallest q in [a, i] such that every code point of [q, i) lies
+ * inside (U+3002, U+FF01). */
+static inline size_t plain_start(const uint32_t *cp, size_t a, size_t i)
+{
+#ifdef __SSE2__
+    const __m128i lo = _mm_set1_epi32(0x3002), hi = _mm_set1_epi32(0xFF01);
+    for (; i >= a + 4; i -= 4) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(cp + i - 4));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi32(x, lo), _mm_cmplt_epi32(x, hi)));
+        if (m != 0xFFFF) return i - 4 + (size_t)(31 - __builtin_clz(~m & 0xFFFF)) / 4 + 1;
+    }
+#endif
+    while (i > a && NOT_DELIM(cp[i - 1]))
+        i--;
+    return i;
+}
+
+/* Start of the clause (sentence when sentence is set) around position i, looking back no
+ * further than a: the position after the nearest delimiter before i, or a. */
+static inline size_t delim_back(const uint32_t *cp, size_t a, size_t i, int sentence)
+{
+    for (;;) {
+        i = plain_start(cp, a, i);
+        if (i <= a || (sentence ? sentence_delim(cp[i - 1]) : clause_delim(cp[i - 1]))) return i;
+        i--;
+    }
+}
+
+/* End of the clause (sentence) from position i on, looking no further than b: the position
+ * of the first delimiter at or after i, or b (i when i >= b). */
+static inline size_t delim_fwd(const uint32_t *cp, size_t i, size_t b, int sentence)
+{
+    for (;;) {
+        i = plain_end(cp, i, b);
+        if (i >= b || (sentence ? sentence_delim(cp[i]) : clause_delim(cp[i]))) return i;
+        i++;
+    }
 }
 
 /* End of the first word in [a, b) stating a goal, or (size_t)-1: amounts after it are
@@ -740,8 +801,7 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
         } else if (!prev && cs0 > ss) {
             size_t pe = cs0 - 1;
             pa = pe;
-            while (pa > ss && !clause_delim(t->cp[pa - 1]))
-                pa--;
+            pa = delim_back(t->cp, ss, pa, 0);
             /* the previous clause's words up to its first number or amount (居全州第二位) */
             pb = pa;
             while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0)
@@ -844,14 +904,10 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (c->start >= sent_b) {
             /* a new sentence: its bounds, its first goal word and its topical category are
              * looked up once for all the amounts in it (candidates come in text order) */
-            sent_a = c->start;
-            while (sent_a > sent_floor && c->start - sent_a < SENTENCE_SCAN_MAX &&
-                   !sentence_delim(t->cp[sent_a - 1]))
-                sent_a--;
-            sent_b = c->end;
-            while (sent_b < t->n && sent_b - c->end < SENTENCE_SCAN_MAX &&
-                   !sentence_delim(t->cp[sent_b]))
-                sent_b++;
+            size_t lo = c->start >= SENTENCE_SCAN_MAX ? c->start - SENTENCE_SCAN_MAX : 0;
+            sent_a = delim_back(t->cp, lo > sent_floor ? lo : sent_floor, c->start, 1);
+            size_t hi = t->n - c->end > SENTENCE_SCAN_MAX ? c->end + SENTENCE_SCAN_MAX : t->n;
+            sent_b = delim_fwd(t->cp, c->end, hi, 1);
             sent_floor = sent_b;
             sent_cue = first_target_cue(R, t, sent_a, sent_b);
             sent_cat = NULL, sent_cat_done = 0;
@@ -859,10 +915,8 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         size_t ss = c->start > sent_a + SENTENCE_MAX ? c->start - SENTENCE_MAX : sent_a;
         size_t se = c->end + SENTENCE_MAX < sent_b ? c->end + SENTENCE_MAX : sent_b;
         size_t cs0 = c->start, ce0 = c->after_end > c->end ? c->after_end : c->end;
-        while (cs0 > ss && !clause_delim(t->cp[cs0 - 1]))
-            cs0--;
-        while (ce0 < se && !clause_delim(t->cp[ce0]))
-            ce0++;
+        cs0 = delim_back(t->cp, ss, cs0, 0);
+        ce0 = delim_fwd(t->cp, ce0, se, 0);
 
         x->kind = part == RD_PART_PLAN || sent_cue <= c->start ? RD_KIND_TARGET : RD_KIND_ACTUAL;
         rd_qualifier q = c->qualifier;
