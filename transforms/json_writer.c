@@ -229,8 +229,23 @@ void rd_jw_int(rd_jw *w, const char *key, long long val)
 {
     if (key) rd_jw_key(w, key);
     sep(w);
-    char tmp[24], *end = tmp + sizeof tmp;
     uint64_t mag = val < 0 ? 0 - (uint64_t)val : (uint64_t)val;
+    rd_buf *b = w->out;
+    if (val >= 0 && mag < 1000000 && b->cap - b->len > 7) { /* offsets: straight in */
+        char *o = b->data + b->len;
+        size_t n = mag < 10       ? 1
+                   : mag < 100    ? 2
+                   : mag < 1000   ? 3
+                   : mag < 10000  ? 4
+                   : mag < 100000 ? 5
+                                  : 6;
+        for (size_t i = n; i-- > 0; mag /= 10)
+            o[i] = (char)('0' + mag % 10);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    char tmp[24], *end = tmp + sizeof tmp;
     char *p = digits_of(mag, end);
     if (val < 0) *--p = '-';
     put(w, p, (size_t)(end - p));
