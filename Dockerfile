@@ -15,7 +15,7 @@ RUN apt-get update \
       librdkafka-dev libpq-dev libcurl4-openssl-dev libyajl-dev libxml2-dev libpcre2-dev \
       libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev \
       postgresql postgresql-client kcat procps curl python3 util-linux \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 WORKDIR /usr/src/reportd
 COPY . .
 RUN cmake -S . -B /tmp/build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
@@ -31,7 +31,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       librdkafka1 libpq5 libcurl4 libyajl2 libxml2 libpcre2-8-0 libmicrohttpd12 libsystemd0 \
       libzip4 libssl3 ca-certificates curl \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/reportd --shell /usr/sbin/nologin reportd \
  && install -d -o reportd -g reportd -m 0750 /var/lib/reportd
 COPY --from=build /out/ /
