@@ -294,13 +294,10 @@ static int roles_alive(runtime *rt, double limit_s)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    long wall = (long)time(NULL);
     for (size_t i = 0; i < rt->n_roles; i++) {
         long hb = atomic_load(&rt->roles[i].ctl.heartbeat);
         if (hb <= 0) continue; /* the role does not report heartbeats */
-        /* monotonic seconds per role.h; wall-clock seconds (time()) are accepted too */
-        long now = hb > 1000000000L ? wall : (long)ts.tv_sec;
-        if ((double)(now - hb) > limit_s) return 0;
+        if ((double)((long)ts.tv_sec - hb) > limit_s) return 0;
     }
     return 1;
 }

@@ -89,6 +89,21 @@ static void count_metric(rd_crawl *c, const char *name, const char *extra)
     rd_metrics_inc(name, labels);
 }
 
+/* Per-source response metrics of every finished request: HTTP status class, body bytes,
+ * and the time of the last successful response. */
+static void observe_response(rd_crawl *c, const rd_http_result *r)
+{
+    char cls[32];
+    if (r->status >= 100 && r->status < 600)
+        snprintf(cls, sizeof cls, "class=\"%dxx\"", r->status / 100);
+    else
+        snprintf(cls, sizeof cls, "class=\"none\"");
+    count_metric(c, "reportd_fetch_responses_total", cls);
+    if (r->body && r->body->len) rd_metrics_add("reportd_fetch_bytes_total", c->label, (double)r->body->len);
+    if (r->error == RD_FETCH_OK)
+        rd_metrics_set("reportd_fetch_last_success_timestamp_seconds", c->label, (double)time(NULL));
+}
+
 static void record(rd_crawl *c, const rd_state_update *u)
 {
     if (rd_fetch_state_record(c->env.state, u))
@@ -156,6 +171,7 @@ static void on_page(const rd_http_result *r, void *arg)
     page_ctx *p = arg;
     rd_crawl *c = p->c;
     c->outstanding--;
+    observe_response(c, r);
     int missing = r->error == RD_FETCH_ERR_HTTP && (r->status == 404 || r->status == 410);
     if (!(missing && p->missing_ok)) rd_crawl_count_page(c);
     if (r->error != RD_FETCH_OK && !(missing && p->missing_ok)) fail_request(c, r->url, NULL, r);
@@ -348,6 +364,7 @@ static void on_document(const rd_http_result *r, void *arg)
     doc_ctx *d = arg;
     rd_crawl *c = d->c;
     c->outstanding--;
+    observe_response(c, r);
     if (r->error != RD_FETCH_OK) {
         if (r->error != RD_FETCH_ERR_CANCELLED) fail_request(c, d->url, d->parent_url, r);
         doc_ctx_free(d);
@@ -469,6 +486,12 @@ rd_crawl *rd_crawl_start(const rd_crawl_env *env, rd_source *src, rd_buf *err)
                        "documents checked, by outcome (new, changed, unchanged)");
     rd_metrics_declare("reportd_fetch_failures_total", RD_METRIC_COUNTER,
                        "failed fetches and deliveries, by reason");
+    rd_metrics_declare("reportd_fetch_responses_total", RD_METRIC_COUNTER,
+                       "finished requests by HTTP status class (none: no response)");
+    rd_metrics_declare("reportd_fetch_bytes_total", RD_METRIC_COUNTER,
+                       "response body bytes received");
+    rd_metrics_declare("reportd_fetch_last_success_timestamp_seconds", RD_METRIC_GAUGE,
+                       "Unix time of the last successful response of the source");
     if (rd_fetch_state_load(c->env.state, rd_crawl_name(c), &c->docs, err)) goto fail;
     c->outstanding++; /* held while the kind queues its requests */
     int rc = c->src.kind->start(c);

@@ -141,9 +141,17 @@ for family in 'reportd_fetch_documents_total{source="portal",outcome="new"}' \
               'reportd_kafka_messages_produced_total{' 'reportd_kafka_messages_consumed_total{' \
               'reportd_load_rows_total' 'reportd_load_batch_seconds_bucket{' \
               'reportd_kafka_consumer_lag{' 'reportd_role_running{role="fetch"} 1' \
+              'reportd_fetch_responses_total{source="portal",class="2xx"}' \
+              'reportd_fetch_bytes_total{source="portal"}' \
+              'reportd_fetch_last_success_timestamp_seconds{source="portal"}' \
               'process_resident_memory_bytes'; do
     grep -qF "$family" "$tmp/metrics.txt" || fail "/metrics lacks $family"
 done
+# the per-source figures are real: bytes received and a recent last-success time
+bytes=$(sed -n 's/^reportd_fetch_bytes_total{source="portal"} //p' "$tmp/metrics.txt")
+last=$(sed -n 's/^reportd_fetch_last_success_timestamp_seconds{source="portal"} //p' "$tmp/metrics.txt")
+[ "${bytes:-0}" -gt 1000 ] || fail "reportd_fetch_bytes_total is $bytes"
+[ $(( $(date +%s) - ${last:-0} )) -lt 600 ] || fail "last success time $last is not recent"
 echo "ok 5: /metrics parses"
 
 # 6. SIGTERM while loading: the portal publishes twins of the seeds under new names (new
