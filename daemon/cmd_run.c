@@ -1,6 +1,7 @@
 /* reportd run: the long-running service. Hosts the fetch, transform and load roles on
  * threads (all of them by default, any subset with --role) under daemon/runtime.c. */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,14 @@
 
 static int run_run(int argc, char **argv)
 {
+    /* Hold SIGTERM/SIGINT/SIGHUP from the first instruction: a stop requested while the
+     * config loads is then a drain once the runtime waits for signals, not a kill. */
+    sigset_t held;
+    sigemptyset(&held);
+    sigaddset(&held, SIGTERM);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &held, NULL);
     const char *config_path = rd_config_path_from_env();
     const char *roles_arg = NULL, *instance_arg = NULL;
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
