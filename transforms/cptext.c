@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bytes.h"
 #include "transforms/document.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -76,15 +77,6 @@ static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
     return c;
 }
 
-/* x read from memory as little-endian */
-static inline uint32_t le32(uint32_t x)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap32(x);
-#else
-    return x;
-#endif
-}
 
 int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
 {
@@ -132,7 +124,7 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
         while (i + 4 <= len) {
             uint32_t w;
             memcpy(&w, s + i, 4);
-            w = le32(w);
+            w = rd_le32(w);
             b = w & 0xFF;
             if ((w & 0xC0C0F0) != 0x8080E0 || !((0xDFFEu >> (b & 15)) & 1)) break;
             boff[k] = (uint32_t)i;

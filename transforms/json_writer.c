@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/bytes.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -44,12 +47,6 @@ static void sep(rd_jw *w)
     if (!w->first) putc_(w, ',');
     w->first = 0;
 }
-
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-/* Whether any byte of x is below n (n <= 0x80), or equal to c. */
-#define HAS_LESS(x, n) (((x) - (n)*ONES) & ~(x)&HIGHS)
-#define HAS_BYTE(x, c) HAS_LESS((x) ^ ((c)*ONES), 1)
 
 /* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
  * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Blocks of
@@ -104,7 +101,7 @@ static void string(rd_jw *w, const char *s, size_t len)
         if (i + 8 <= len) {
             uint64_t x;
             memcpy(&x, p + i, 8);
-            if (!(HAS_LESS(x, 0x20) | HAS_BYTE(x, 0x22) | HAS_BYTE(x, 0x5C))) {
+            if (!(RD_HAS_LESS(x, 0x20) | RD_HAS_BYTE(x, 0x22) | RD_HAS_BYTE(x, 0x5C))) {
                 memcpy(o, &x, 8);
                 o += 8;
                 i += 8;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/bytes.h"
 #include "transforms/decode.h"
 
 #ifdef __SSE2__
@@ -58,28 +59,8 @@ static size_t cjk_blocks(const unsigned char *data, size_t len, size_t i)
 
 static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-#define HAS_ZERO(x) (((x)-ONES) & ~(x)&HIGHS)
 
-/* x read from memory as little-endian */
-static inline uint32_t le32(uint32_t x)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap32(x);
-#else
-    return x;
-#endif
-}
 
-static inline uint64_t le64(uint64_t x)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap64(x);
-#else
-    return x;
-#endif
-}
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid; *subpart gets the
  * length of the maximal invalid subpart to replace by one U+FFFD. */
@@ -125,7 +106,7 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, data + i, 8);
-            if ((w & HIGHS) || HAS_ZERO(w) || HAS_ZERO(w ^ (0x0Dull * ONES))) break;
+            if ((w & RD_HIGHS) || RD_HAS_ZERO(w) || RD_HAS_ZERO(w ^ (0x0Dull * RD_ONES))) break;
             i += 8;
             n += 8;
         }
@@ -142,7 +123,7 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             if (i + 8 <= len) { /* two sequences with one 8-byte load */
                 uint64_t w;
                 memcpy(&w, data + i, 8);
-                w = le64(w);
+                w = rd_le64(w);
                 if ((w & 0xC0C0F0C0C0F0ull) == 0x8080E08080E0ull &&
                     ((0xDFFEu >> (w & 15)) & (0xDFFEu >> ((w >> 24) & 15)) & 1) &&
                     (w & 0xFEFF) != 0xBCEF && ((w >> 24) & 0xFEFF) != 0xBCEF) {
@@ -155,7 +136,7 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             if (i + 4 > len) break;
             uint32_t w; /* one sequence with one 4-byte load */
             memcpy(&w, data + i, 4);
-            w = le32(w);
+            w = rd_le32(w);
             if ((w & 0xC0C0F0) != 0x8080E0 || !((0xDFFEu >> (w & 15)) & 1)) break;
             if ((w & 0xFEFF) == 0xBCEF) { /* EF BC, EF BD */
                 unsigned cp = 0xF000 | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
