@@ -62,6 +62,57 @@ static void put_quoted(rd_buf *b, const char *s)
     rd_buf_putc(b, '"');
 }
 
+/* True when p starts a field: a key of [A-Za-z0-9_.-] followed by '='. */
+static int at_key(const char *p)
+{
+    const char *q = p;
+    while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+           *q == '_' || *q == '.' || *q == '-')
+        q++;
+    return q > p && *q == '=';
+}
+
+/* Rewrites caller-formatted fields so that the event stays one well-formed line whatever the
+ * values hold (libpq and librdkafka messages carry quotes and newlines): inside a quoted value
+ * a quote that does not end the value (end of line, or a space and the next key=) is escaped,
+ * line breaks and tabs become one space, and spaces before the closing quote are dropped. */
+static void sanitize_fields(rd_buf *out, const char *in)
+{
+    int quoted = 0;
+    for (const char *p = in; *p; p++) {
+        char c = *p;
+        if (c == '\n' || c == '\r' || c == '\t') {
+            if (out->len && out->data[out->len - 1] != ' ') rd_buf_putc(out, ' ');
+            continue;
+        }
+        if (!quoted) {
+            rd_buf_putc(out, c);
+            if (c == '=' && p[1] == '"') {
+                rd_buf_putc(out, '"');
+                p++;
+                quoted = 1;
+            }
+            continue;
+        }
+        if (c == '\\' && p[1]) {
+            rd_buf_putc(out, c);
+            rd_buf_putc(out, *++p);
+        } else if (c == '"' && (p[1] == '\0' || (p[1] == ' ' && at_key(p + 2)))) {
+            while (out->len && out->data[out->len - 1] == ' ') out->len--;
+            rd_buf_putc(out, '"');
+            quoted = 0;
+        } else if (c == '"') {
+            rd_buf_puts(out, "\\\"");
+        } else {
+            rd_buf_putc(out, c);
+        }
+    }
+    if (quoted) {
+        while (out->len && out->data[out->len - 1] == ' ') out->len--;
+        rd_buf_putc(out, '"');
+    }
+}
+
 /* Splits "k=v k2=v2" fields for JSON output. Values may not contain spaces unless quoted. */
 static void fields_to_json(rd_buf *out, const char *fields)
 {
@@ -103,12 +154,14 @@ void rd_log(rd_log_level level, const char *component, const char *msg, const ch
     size_t n = strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(ts + n, sizeof ts - n, ".%03ldZ", now.tv_nsec / 1000000);
 
-    rd_buf fields = RD_BUF_INIT, line = RD_BUF_INIT;
+    rd_buf raw = RD_BUF_INIT, fields = RD_BUF_INIT, line = RD_BUF_INIT;
     if (fmt && *fmt) {
         va_list ap;
         va_start(ap, fmt);
-        rd_buf_vprintf(&fields, fmt, ap);
+        rd_buf_vprintf(&raw, fmt, ap);
         va_end(ap);
+        if (raw.data) sanitize_fields(&fields, raw.data);
+        rd_buf_free(&raw);
     }
     if (g_json) {
         rd_buf_printf(&line, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":", ts, level_names[level]);

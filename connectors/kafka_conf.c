@@ -1,5 +1,22 @@
 #include "connectors/kafka_conf.h"
 
+#include "common/log.h"
+
+/* Routes librdkafka's own log lines (syslog levels) into reportd's log, one logfmt line each,
+ * instead of its default "%3|..." lines on stderr. Called from librdkafka's threads. */
+static void kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    rd_log_level l = level <= 3 ? RD_LOG_ERROR : level == 4 ? RD_LOG_WARN
+                   : level <= 6 ? RD_LOG_INFO : RD_LOG_DEBUG;
+    if (!rd_log_enabled(l)) return;
+    rd_log(l, "kafka", buf, "client=%s facility=%s", rk ? rd_kafka_name(rk) : "-", fac ? fac : "-");
+}
+
+void rd_kafka_conf_route_logs(rd_kafka_conf_t *conf)
+{
+    rd_kafka_conf_set_log_cb(conf, kafka_log);
+}
+
 int rd_kafka_conf_put(rd_kafka_conf_t *conf, const char *key, const char *val, rd_buf *err)
 {
     char errstr[512];
@@ -14,6 +31,7 @@ rd_kafka_conf_t *rd_kafka_conf_from_settings(const rd_kafka_settings *ks, const 
                                              rd_buf *err)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_route_logs(conf);
     if (rd_kafka_conf_put(conf, "bootstrap.servers", ks->bootstrap_servers, err)) goto fail;
     if (client_id && rd_kafka_conf_put(conf, "client.id", client_id, err)) goto fail;
     for (size_t i = 0; i < ks->librdkafka.n; i++)

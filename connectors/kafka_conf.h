@@ -15,4 +15,8 @@ rd_kafka_conf_t *rd_kafka_conf_from_settings(const rd_kafka_settings *ks, const 
 /* Sets one property; on failure appends "kafka property K: reason" to err and returns -1. */
 int rd_kafka_conf_put(rd_kafka_conf_t *conf, const char *key, const char *val, rd_buf *err);
 
+/* Sends librdkafka's log lines through rd_log (component "kafka"). Every conf made by
+ * rd_kafka_conf_from_settings() already does. */
+void rd_kafka_conf_route_logs(rd_kafka_conf_t *conf);
+
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "connectors/kafka_conf.h"
 #include "daemon/command.h"
 
 static volatile sig_atomic_t g_stop = 0;
@@ -129,6 +130,7 @@ static int run_dev_broker(int argc, char **argv)
         return RD_EXIT_FAILURE;
     }
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_route_logs(conf);
     rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (!rk) {
