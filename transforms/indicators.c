@@ -54,16 +54,23 @@ static int is_range_sep(uint32_t c)
            c == 0x81F3 /* 至 */ || c == 0x5230 /* 到 */;
 }
 
-size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags)
+/* rd_unit_at with the rule tables already at hand (R not NULL): the number scanner calls it
+ * for every candidate */
+static size_t unit_at(const rd_ind_rules *R, const rd_cptext *t, size_t p, int allow_cn,
+                      const char **unit, unsigned *flags)
 {
-    const rd_ind_rules *R = rd_ind_rules_get();
     int k = 0;
-    if (!R) return 0;
     size_t best = rd_ws_at(allow_cn ? &R->units_cn : &R->units, t, p, &k);
     if (!best || rd_ws_at(&R->not_units, t, p, NULL) >= best) return 0;
     *unit = allow_cn ? R->unit_cn_name[k] : R->unit_name[k];
     *flags = allow_cn ? R->unit_cn_flags[k] : R->unit_flags[k];
     return best;
+}
+
+size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags)
+{
+    const rd_ind_rules *R = rd_ind_rules_get();
+    return R ? unit_at(R, t, p, allow_cn, unit, flags) : 0;
 }
 
 /* Whether the code point range [s, e) sits inside a short quotation (“四个意识”, "1530"). */
@@ -194,9 +201,9 @@ static int scan_rank(const rd_cptext *t, size_t s, rd_candidate *c)
 
 /* Tries a quantity starting at number position s. Fills c and returns 1 when it is an
  * indicator; *skip is set to the end of whatever was consumed. */
-static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *skip)
+static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd_candidate *c,
+                         size_t *skip)
 {
-    const rd_ind_rules *R = rd_ind_rules_get();
     const uint32_t *cp = t->cp;
     int arabic = rd_cp_digit(cp[s]) >= 0;
     double v = 0, vh = 0, mag = 1;
@@ -255,7 +262,7 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
         const char *u_;
         unsigned f_;
         /* 3千名 is 3000 but 750千伏 is a voltage: 千 alone needs a measure word after it */
-        if (ml && exp10 == 3 && !rd_unit_at(t, p + ml, 0, &u_, &f_)) ml = 0, mag = 1, exp10 = 0;
+        if (ml && exp10 == 3 && !unit_at(R, t, p + ml, 0, &u_, &f_)) ml = 0, mag = 1, exp10 = 0;
         p += ml;
     }
     if (q == RD_QUAL_NONE) {
@@ -266,7 +273,7 @@ static int scan_quantity(const rd_cptext *t, size_t s, rd_candidate *c, size_t *
     if (cp[up] == ' ' && arabic) up++; /* 52 篇 */
     const char *unit = NULL;
     unsigned uflags = 0;
-    size_t ul = rd_unit_at(t, up, !arabic, &unit, &uflags);
+    size_t ul = unit_at(R, t, up, !arabic, &unit, &uflags);
     size_t e;
     if (ul) {
         e = up + ul;
@@ -432,7 +439,7 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
                 i++;
                 continue;
             }
-            ok = scan_quantity(t, i, &cand, &skip);
+            ok = scan_quantity(R, t, i, &cand, &skip);
         }
         if (ok) {
             if (n == cap) {

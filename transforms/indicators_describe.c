@@ -285,10 +285,12 @@ static void trim(const rd_cptext *t, size_t *a, size_t *b, const rd_wordset *hea
     }
 }
 
-static size_t han_count(const rd_cptext *t, size_t a, size_t b)
+/* The number of Han characters in [a, b), capped at cap: stops at the cap-th one. Every
+ * caller compares a count (or a sum of counts) with a small constant, which needs no more. */
+static size_t han_upto(const rd_cptext *t, size_t a, size_t b, size_t cap)
 {
     size_t n = 0;
-    for (size_t i = a; i < b; i++)
+    for (size_t i = a; i < b && n < cap; i++)
         n += rd_cp_is_han(t->cp[i]);
     return n;
 }
@@ -437,8 +439,9 @@ static size_t examples_end(const metric_rules *M, const rd_ind_rules *R, const r
         if (t->cp[i] != 0x7B49 /* 等 */ || !rd_cp_is_han(t->cp[i - 1]) ||
             rd_ws_before(&M->not_examples, t, i + 1, NULL))
             continue;
-        if (han_count(t, i + 1, b) < 2) return a;
-        if (han_count(t, i + 1, b) >= 4 && !rd_ws_at(&M->generic_after_examples, t, i + 1, NULL))
+        size_t after = han_upto(t, i + 1, b, 4);
+        if (after < 2) return a;
+        if (after >= 4 && !rd_ws_at(&M->generic_after_examples, t, i + 1, NULL))
             return i + 1;
         for (size_t q = i; q > a; q--)
             if (rd_ws_before(&R->list_joiners, t, q, NULL)) return q;
@@ -772,7 +775,7 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
     /* 地区生产总值完成198.5亿元: the verb only introduces the amount reached */
     size_t rv;
     if (ra == rb && lva == lvb && (rv = rd_ws_before(&M->result_verbs, t, lb, NULL)) &&
-        lb - rv > la && han_count(t, la, lb - rv) >= 2 &&
+        lb - rv > la && han_upto(t, la, lb - rv, 2) >= 2 &&
         !rd_ws_before(&M->adverbs, t, lb - rv, NULL))
         lb -= rv;
     lefts[j][0] = la, lefts[j][1] = lb;
@@ -810,16 +813,17 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
                 if (cs[k].start >= pa && cs[k].start < pb) pb = cs[k].start;
             /* 一等奖2个,二等奖11个,三等奖22个: a list item's topic is the list's topic */
             if (j > 0 && cs[j - 1].start >= pa && cs[j - 1].start < pe &&
-                han_count(t, pa, pb) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])
+                han_upto(t, pa, pb, METRIC_SHORT) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])
                 pa = topics[j - 1][0], pb = topics[j - 1][1];
         }
         if (pb > pa) trim_left(R, t, &pa, &pb);
         if (pb > pa && (rv = rd_ws_before(&M->result_verbs, t, pb, NULL)) && pb - rv > pa &&
-            han_count(t, pa, pb - rv) >= 2 && !rd_ws_before(&M->adverbs, t, pb - rv, NULL))
+            han_upto(t, pa, pb - rv, 2) >= 2 && !rd_ws_before(&M->adverbs, t, pb - rv, NULL))
             pb -= rv; /* 农村居民人均可支配收入完成22250元，比2010年增加… */
         if (pb > pa) pa = cut_left(M, t, pa, pb, METRIC_TOPIC_MAX, METRIC_TOPIC_HARD);
         if (pb > pa) trim(t, &pa, &pb, &R->strip_head, &R->strip_tail);
-        if (han_count(t, la, lb) + han_count(t, ra, rb) + (lvb - lva) + (rvb - rva) <
+        if (han_upto(t, la, lb, METRIC_SHORT) + han_upto(t, ra, rb, METRIC_SHORT) + (lvb - lva) +
+                (rvb - rva) <
                 METRIC_SHORT ||
             (ra == rb && lva == lvb && relative_only(M, t, la, lb)))
             flags[j] |= M_USE_TOPIC;
@@ -939,8 +943,8 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         }
         metric_parts(R, M, t, cs, n, j, ss, cs0, ce0, lefts, topics, flags, pr);
         size_t la = pr[2][0], lb = pr[2][1], ra = pr[4][0], rb = pr[4][1];
-        size_t nhan = han_count(t, pr[1][0], pr[1][1]) + han_count(t, la, lb) +
-                      han_count(t, pr[3][0], pr[3][1]) + han_count(t, ra, rb);
+        size_t nhan = han_upto(t, pr[1][0], pr[1][1], 2) + han_upto(t, la, lb, 2) +
+                      han_upto(t, pr[3][0], pr[3][1], 2) + han_upto(t, ra, rb, 2);
         int follows_change = j > 0 && (flags[j - 1] & M_CHANGE_FROM);
         so[j].metric = m.len;
         if (follows_change || (nhan < 2 && j > 0 && cs[j - 1].end + 4 >= c->start)) {
