@@ -10,7 +10,7 @@ packages=(
     librdkafka-dev libpq-dev libcurl4-openssl-dev libyajl-dev libxml2-dev libpcre2-dev
     libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev
     # services and tools the tests and the quick start use
-    postgresql postgresql-client kcat procps curl python3 util-linux systemd
+    postgresql postgresql-client kcat procps curl python3 util-linux systemd openssl
 )
 
 missing=()

@@ -18,6 +18,8 @@
 
 #define MAX_REDIRECTS 5
 #define MAX_BACKOFF_MS 60000LL
+/* A Retry-After is waited out up to this many times timeout_s; longer ones fail. */
+#define RETRY_AFTER_TIMEOUTS 10
 
 typedef struct host host;
 
@@ -367,7 +369,8 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
         switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-            err = RD_FETCH_ERR_DNS;
+            err = RD_FETCH_ERR_DNS; /* often a resolver hiccup: retried like a reset */
+            retryable = 1;
             break;
         case CURLE_COULDNT_CONNECT:
             err = RD_FETCH_ERR_CONNECT;
@@ -412,9 +415,13 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
         if (base > MAX_BACKOFF_MS) base = MAX_BACKOFF_MS;
         long long delay = base / 2 + (long long)(next_rand(f) % (unsigned)(base / 2 + 1));
         if (wait >= 0) {
-            if (wait > f->timeout_s * 1000) {
+            /* The request waits in its host queue, not in a transfer: no connection slot
+             * is held, so a wait longer than timeout_s is fine up to a bound. */
+            long long max_wait = f->timeout_s * 1000 * RETRY_AFTER_TIMEOUTS;
+            if (wait > max_wait) {
                 snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-                         " (Retry-After %llds is beyond timeout_s)", wait / 1000);
+                         " (Retry-After %llds is beyond %d x timeout_s)", wait / 1000,
+                         RETRY_AFTER_TIMEOUTS);
                 goto done;
             }
             delay = wait;

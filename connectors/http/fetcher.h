@@ -1,8 +1,9 @@
 /* The HTTP fetcher: one libcurl multi handle driven by one event loop (no thread per
  * request). It enforces the politeness and safety rules of the [fetch] settings:
  *   - global and per-host concurrency, a minimum delay between requests to a host;
- *   - retries with exponential backoff and jitter on timeouts, resets, 5xx, 408 and 429
- *     (Retry-After honoured, also for the whole host), none on other 4xx;
+ *   - retries with exponential backoff and jitter on timeouts, resets, DNS failures, 5xx,
+ *     408 and 429 (Retry-After honoured, also for the whole host, up to 10 x timeout_s,
+ *     waiting in the queue without a connection slot), none on other 4xx;
  *   - connect and total timeouts, a minimum transfer speed, a body cap enforced while
  *     streaming, at most 5 redirects, gzip/deflate, verified TLS, a reportd User-Agent;
  *   - robots.txt per host (for requests that ask for it);
@@ -21,7 +22,7 @@
 typedef enum {
     RD_FETCH_OK = 0,        /* a response arrived (2xx or 304) */
     RD_FETCH_ERR_HTTP,      /* a status >= 300 that is not 304, after any retries */
-    RD_FETCH_ERR_DNS,       /* host name did not resolve */
+    RD_FETCH_ERR_DNS,       /* host name did not resolve, after retries */
     RD_FETCH_ERR_CONNECT,   /* connection refused or unreachable, after retries */
     RD_FETCH_ERR_TLS,       /* handshake or certificate verification failed */
     RD_FETCH_ERR_TIMEOUT,   /* connect/total timeout or below the minimum speed, after retries */
