@@ -137,27 +137,29 @@ static rd_qualifier qual_at(const rd_wordset *ws, const rd_qualifier *v, const r
 }
 
 /* Arabic magnitude words after a number (万, 亿, 千, 百万, 千万, 万亿): their length, and the
- * power of ten in *exp10 (0 when none). */
+ * power of ten in *exp10 (0 when none). The longer word wins; compared as code points. */
 static size_t arabic_magnitude(const rd_cptext *t, size_t p, int *exp10)
 {
-    static const struct {
-        const char *w;
-        int e;
-    } mags[] = {{"万亿", 12}, {"千万", 7}, {"百万", 6}, {"亿", 8}, {"万", 4}, {"千", 3}};
     uint32_t c = p < t->n ? t->cp[p] : 0;
+    uint32_t next = p + 1 < t->n ? t->cp[p + 1] : 0;
     *exp10 = 0;
-    if (c != 0x4E07 /* 万 */ && c != 0x5343 /* 千 */ && c != 0x767E /* 百 */ &&
-        c != 0x4EBF /* 亿 */)
+    switch (c) {
+    case 0x4E07: /* 万 */
+        *exp10 = next == 0x4EBF /* 亿 */ ? 12 : 4;
+        return next == 0x4EBF ? 2 : 1;
+    case 0x5343: /* 千 */
+        *exp10 = next == 0x4E07 /* 万 */ ? 7 : 3;
+        return next == 0x4E07 ? 2 : 1;
+    case 0x767E: /* 百 */
+        if (next != 0x4E07 /* 万 */) return 0;
+        *exp10 = 6;
+        return 2;
+    case 0x4EBF: /* 亿 */
+        *exp10 = 8;
+        return 1;
+    default:
         return 0; /* the usual case: no magnitude word starts here */
-    for (size_t k = 0; k < sizeof mags / sizeof *mags; k++) {
-        size_t m = rd_cp_match(t, p, mags[k].w);
-        if (m) {
-            *exp10 = mags[k].e;
-            return m;
-        }
     }
-    *exp10 = 0;
-    return 0;
 }
 
 /* Tries a ranking at 第 (position s): 全州第三, 第一名. Fills c and returns 1 when found. */
@@ -315,10 +317,10 @@ static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd
             if (rd_cp_digit(cp[r]) >= 0) return 0;
     }
     if ((uflags & RD_U_LIANXU) && !rd_cp_match_before(t, s, "连续")) return 0;
-    if ((!arabic || strcmp(unit, "条") == 0) && rd_ws_at(&R->slogan_after, t, e, NULL)) return 0;
+    if ((!arabic || rd_unit_is(unit, "条")) && rd_ws_at(&R->slogan_after, t, e, NULL)) return 0;
     if (rd_ws_at(&R->benchmark_after, t, after, NULL)) return 0;
     if (rd_ws_before(&R->capacity_before, t, s, NULL)) return 0;
-    if (strcmp(unit, "条") == 0) {
+    if (rd_unit_is(unit, "条")) {
         size_t te = e;
         while (te < t->n && te < e + 6 && !is_clause_delim(cp[te]))
             te++;

@@ -232,7 +232,7 @@ static const char *categorise(const rd_ind_rules *R, const metric_rules *M, cons
                               const size_t win[][2], const rd_candidate *c, int *need_sentence)
 {
     size_t lo = win[2][0], hi = win[2][1];
-    int money = strcmp(c->unit, "元") == 0;
+    int money = rd_unit_is(c->unit, "元");
     for (int w = 0; w < 2; w++)
         if (win[w][0] < win[w][1]) {
             if (win[w][0] < lo) lo = win[w][0];
@@ -267,7 +267,7 @@ static const char *categorise(const rd_ind_rules *R, const metric_rules *M, cons
         if (in_clause[g] >= 0) return R->category_name[g][in_clause[g]];
         if (g == 0 && c->is_rank) return "awards";
         if (g == 0 && money) return "funding";
-        if (g == 0 && strcmp(c->unit, "所") == 0) return "schools";
+        if (g == 0 && rd_unit_is(c->unit, "所")) return "schools";
     }
     *need_sentence = 1;
     return NULL;
@@ -441,8 +441,7 @@ static size_t examples_end(const metric_rules *M, const rd_ind_rules *R, const r
             continue;
         size_t after = han_upto(t, i + 1, b, 4);
         if (after < 2) return a;
-        if (after >= 4 && !rd_ws_at(&M->generic_after_examples, t, i + 1, NULL))
-            return i + 1;
+        if (after >= 4 && !rd_ws_at(&M->generic_after_examples, t, i + 1, NULL)) return i + 1;
         for (size_t q = i; q > a; q--)
             if (rd_ws_before(&R->list_joiners, t, q, NULL)) return q;
         return a;
@@ -766,7 +765,7 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
     }
     /* windows: cut at phrase boundaries; a money amount after 投入 may name its purpose after
      * it, at more length */
-    int purpose = strcmp(c->unit, "元") == 0 && lb > la && rd_ws_before(&M->purpose, t, lb, NULL);
+    int purpose = rd_unit_is(c->unit, "元") && lb > la && rd_ws_before(&M->purpose, t, lb, NULL);
     la = cut_left(M, t, la, lb, METRIC_LEFT_MAX, METRIC_LEFT_HARD);
     trim(t, &la, &lb, &R->strip_head, &R->strip_tail);
     rb = cut_right(M, t, ra, rb, purpose ? METRIC_PURPOSE_MAX : METRIC_RIGHT_MAX,
@@ -813,7 +812,8 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
                 if (cs[k].start >= pa && cs[k].start < pb) pb = cs[k].start;
             /* 一等奖2个,二等奖11个,三等奖22个: a list item's topic is the list's topic */
             if (j > 0 && cs[j - 1].start >= pa && cs[j - 1].start < pe &&
-                han_upto(t, pa, pb, METRIC_SHORT) < METRIC_SHORT && topics[j - 1][1] > topics[j - 1][0])
+                han_upto(t, pa, pb, METRIC_SHORT) < METRIC_SHORT &&
+                topics[j - 1][1] > topics[j - 1][0])
                 pa = topics[j - 1][0], pb = topics[j - 1][1];
         }
         if (pb > pa) trim_left(R, t, &pa, &pb);
@@ -823,7 +823,7 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
         if (pb > pa) pa = cut_left(M, t, pa, pb, METRIC_TOPIC_MAX, METRIC_TOPIC_HARD);
         if (pb > pa) trim(t, &pa, &pb, &R->strip_head, &R->strip_tail);
         if (han_upto(t, la, lb, METRIC_SHORT) + han_upto(t, ra, rb, METRIC_SHORT) + (lvb - lva) +
-                (rvb - rva) <
+                    (rvb - rva) <
                 METRIC_SHORT ||
             (ra == rb && lva == lvb && relative_only(M, t, la, lb)))
             flags[j] |= M_USE_TOPIC;
@@ -968,7 +968,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
             if (!sent_cat_done) sent_cat = category_in(R, t, sent_a, sent_b, 0), sent_cat_done = 1;
             cat = sent_cat;
             /* money words elsewhere in the sentence do not make a count or a rate funding */
-            if (cat && strcmp(cat, "funding") == 0 && strcmp(c->unit, "元") != 0) cat = NULL;
+            if (cat && strcmp(cat, "funding") == 0 && !rd_unit_is(c->unit, "元")) cat = NULL;
         }
         if (!cat && sec >= 0) {
             if (head_sec != sec) { /* looked up once per section */

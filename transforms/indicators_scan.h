@@ -5,6 +5,7 @@
 #define REPORTD_TRANSFORMS_INDICATORS_SCAN_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "transforms/cptext.h"
 #include "transforms/document.h"
@@ -22,6 +23,13 @@ typedef struct rd_candidate {
     rd_qualifier suffix_qualifier; /* from 以上/以下/左右 after it */
     int is_rank;
 } rd_candidate;
+
+/* Whether the unit name u (not NULL) is w: the first two bytes settle nearly every call
+ * without a strcmp. */
+static inline int rd_unit_is(const char *u, const char *w)
+{
+    return u[0] == w[0] && (!u[0] || (u[1] == w[1] && (!u[1] || strcmp(u + 2, w + 2) == 0)));
+}
 
 /* Longest measure word at p (Chinese-numeral-safe ones only when allow_cn); returns its
  * length and sets *unit (static string) and *flags, or returns 0. */
