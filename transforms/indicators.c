@@ -43,6 +43,13 @@ static int is_clause_delim(uint32_t c)
     }
 }
 
+/* Whether c is a CJK unified ideograph (U+3400..U+9FFF): no quote mark nor clause
+ * delimiter, so the quotation scans step over it with one compare. */
+static int is_ideograph(uint32_t c)
+{
+    return c - 0x3400 <= 0x9FFF - 0x3400;
+}
+
 static int is_ascii_alnum(uint32_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -81,6 +88,7 @@ static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
     int open = 0;
     for (size_t k = 1; k <= lim && k <= s; k++) {
         uint32_t c = cp[s - k];
+        if (is_ideograph(c)) continue;
         if (c == 0x201C || c == 0x300C || c == 0x300E) {
             open = 1;
             break;
@@ -90,6 +98,7 @@ static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
     if (open)
         for (size_t k = e; k < e + lim && k < t->n; k++) {
             uint32_t c = cp[k];
+            if (is_ideograph(c)) continue;
             if (c == 0x201D || c == 0x300D || c == 0x300F) return 1;
             if (c == 0x201C || c == 0x300C || is_clause_delim(c)) break;
         }
@@ -97,6 +106,7 @@ static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
      * the line */
     int closing = 0;
     for (size_t k = e; k < e + lim && k < t->n; k++) {
+        if (is_ideograph(cp[k])) continue;
         if (cp[k] == '"') {
             closing = 1;
             break;
