@@ -69,15 +69,21 @@ typedef struct {
     void (*fn)(void);
 } t_case;
 
+/* Runs the cases in order, printing one ok/FAIL line each. */
+static inline void t_run_cases(const t_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int before = t_failures;
+        cases[i].fn();
+        fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);
+    }
+}
+
 #define TEST_MAIN(...)                                                                             \
     int main(void)                                                                                 \
     {                                                                                              \
         const t_case cases[] = {__VA_ARGS__};                                                      \
-        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {                                \
-            int before = t_failures;                                                               \
-            cases[i].fn();                                                                         \
-            fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);     \
-        }                                                                                          \
+        t_run_cases(cases, sizeof cases / sizeof *cases);                                          \
         fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);                           \
         return t_failures ? 1 : (t_checks ? 0 : 1);                                                \
     }

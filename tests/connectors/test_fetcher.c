@@ -378,11 +378,7 @@ int main(void)
                             T(test_robots),
                             T(test_cancel_on_free),
                             T(test_politeness)};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int before = t_failures;
-        cases[i].fn();
-        fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);
-    }
+    t_run_cases(cases, sizeof cases / sizeof *cases);
     t_portal_stop(&g_portal);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);

@@ -338,11 +338,7 @@ int main(void)
     }
     const t_case cases[] = {T(test_tls), T(test_content_encoding), T(test_dns_retried),
                             T(test_long_retry_after)};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int before = t_failures;
-        cases[i].fn();
-        fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);
-    }
+    t_run_cases(cases, sizeof cases / sizeof *cases);
     stop(&stub_srv);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);

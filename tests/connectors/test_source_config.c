@@ -120,11 +120,7 @@ int main(void)
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
     const t_case cases[] = {T(test_every_kind_loads), T(test_errors_name_file_line_key),
                             T(test_split_is_stable_and_total)};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int before = t_failures;
-        cases[i].fn();
-        fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);
-    }
+    t_run_cases(cases, sizeof cases / sizeof *cases);
     unlink(g_path);
     fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
     return t_failures ? 1 : 0;

@@ -144,11 +144,7 @@ int main(void)
     pg = t_env("REPORTD_TEST_PG");
     t_env("REPORTD_BIN");
     const t_case cases[] = {T(test_kill9_loader)};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int before = t_failures;
-        cases[i].fn();
-        fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);
-    }
+    t_run_cases(cases, sizeof cases / sizeof *cases);
     fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
     return t_failures ? 1 : 0;
 }

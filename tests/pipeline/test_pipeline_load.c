@@ -289,11 +289,7 @@ int main(void)
     if (!cfg_path) return 1;
     const t_case cases[] = {T(test_migrate), T(test_load_and_rejects), T(test_migrate_failure),
                             T(test_schema_guard), T(test_restarts)};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int before = t_failures;
-        cases[i].fn();
-        fprintf(stderr, "%s %s\n", t_failures == before ? "ok  " : "FAIL", cases[i].name);
-    }
+    t_run_cases(cases, sizeof cases / sizeof *cases);
     fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
     free(cfg_path);
     return t_failures ? 1 : 0;
