@@ -204,6 +204,27 @@ void rd_json_free(rd_jnode *n)
     free(n);
 }
 
+rd_jnode *rd_json_parse_object(const char *text, size_t len, const char *what, rd_buf *err)
+{
+    rd_buf perr = RD_BUF_INIT;
+    rd_jnode *root = rd_json_parse(text, len, &perr);
+    if (!root) {
+        rd_buf_printf(err, "%s is not JSON: %s", what, perr.data ? perr.data : "");
+    } else if (root->type != RD_JOBJECT) {
+        rd_buf_printf(err, "%s is not a JSON object", what);
+        rd_json_free(root);
+        root = NULL;
+    }
+    rd_buf_free(&perr);
+    return root;
+}
+
+char *rd_json_strdup(const rd_jnode *obj, const char *key)
+{
+    const char *s = rd_json_str(obj, key);
+    return s ? strdup(s) : NULL;
+}
+
 const rd_jnode *rd_json_get(const rd_jnode *obj, const char *key)
 {
     if (!obj || obj->type != RD_JOBJECT) return NULL;

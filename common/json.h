@@ -31,6 +31,11 @@ typedef struct rd_jnode {
  * rd_json_free(), or NULL with a message "line N: ..." in `err`. */
 rd_jnode *rd_json_parse(const char *text, size_t len, rd_buf *err);
 void rd_json_free(rd_jnode *n);
+/* Parses a message that must be one JSON object. NULL on failure, with "WHAT is not JSON:
+ * reason" or "WHAT is not a JSON object" in err. The caller frees the tree. */
+rd_jnode *rd_json_parse_object(const char *text, size_t len, const char *what, rd_buf *err);
+/* A copy of member `key`'s string value (caller frees), or NULL when absent or not a string. */
+char *rd_json_strdup(const rd_jnode *obj, const char *key);
 /* Member `key` of an object node, or NULL. */
 const rd_jnode *rd_json_get(const rd_jnode *obj, const char *key);
 /* Follows a dotted path ("data.list") through objects; NULL when any step is missing. */

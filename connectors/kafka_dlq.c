@@ -82,32 +82,22 @@ out:
     return rc;
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 int rd_dlq_decode(const char *json, size_t len, rd_dlq_record *rec, rd_buf *err)
 {
     memset(rec, 0, sizeof *rec);
-    rd_buf perr = RD_BUF_INIT;
-    rd_jnode *root = rd_json_parse(json, len, &perr);
-    if (!root) {
-        rd_buf_printf(err, "DLQ message is not JSON: %s", perr.data ? perr.data : "");
-        rd_buf_free(&perr);
-        return -1;
-    }
+    rd_jnode *root = rd_json_parse_object(json, len, "DLQ message", err);
+    if (!root) return -1;
     const rd_jnode *p = rd_json_get(root, "partition"), *o = rd_json_get(root, "offset");
-    if (root->type != RD_JOBJECT || !rd_json_str(root, "stage") || !rd_json_str(root, "reason") ||
+    if (!rd_json_str(root, "stage") || !rd_json_str(root, "reason") ||
         !rd_json_str(root, "topic") || !p || p->type != RD_JNUMBER || !o || o->type != RD_JNUMBER) {
         rd_buf_puts(err, "DLQ message lacks stage, reason, topic, partition or offset");
         rd_json_free(root);
         return -1;
     }
-    rec->stage = dup_or_null(rd_json_str(root, "stage"));
-    rec->reason = dup_or_null(rd_json_str(root, "reason"));
-    rec->doc_id = dup_or_null(rd_json_str(root, "doc_id"));
-    rec->topic = dup_or_null(rd_json_str(root, "topic"));
+    rec->stage = rd_json_strdup(root, "stage");
+    rec->reason = rd_json_strdup(root, "reason");
+    rec->doc_id = rd_json_strdup(root, "doc_id");
+    rec->topic = rd_json_strdup(root, "topic");
     rec->partition = (int)p->num;
     rec->offset = (long long)o->num;
     rd_json_free(root);

@@ -40,26 +40,11 @@ out:
     return rc;
 }
 
-static char *dup_field(const rd_jnode *root, const char *key)
-{
-    const char *s = rd_json_str(root, key);
-    return s ? strdup(s) : NULL;
-}
-
 int rd_raw_message_decode(const char *json, size_t len, rd_raw_message *m, rd_buf *err)
 {
     memset(m, 0, sizeof *m);
-    rd_buf perr = RD_BUF_INIT;
-    rd_jnode *root = rd_json_parse(json, len, &perr);
-    if (!root) {
-        rd_buf_printf(err, "raw message is not JSON: %s", perr.data ? perr.data : "");
-        rd_buf_free(&perr);
-        return -1;
-    }
-    if (root->type != RD_JOBJECT) {
-        rd_buf_puts(err, "raw message is not a JSON object");
-        goto fail;
-    }
+    rd_jnode *root = rd_json_parse_object(json, len, "raw message", err);
+    if (!root) return -1;
     const rd_jnode *schema = rd_json_get(root, "schema");
     if (!schema || schema->type != RD_JNUMBER) {
         rd_buf_puts(err, "raw message has no schema version");
@@ -71,18 +56,18 @@ int rd_raw_message_decode(const char *json, size_t len, rd_raw_message *m, rd_bu
                       m->schema, RD_RAW_SCHEMA);
         goto fail;
     }
-    m->doc_id = dup_field(root, "doc_id");
-    m->source = dup_field(root, "source");
-    m->url = dup_field(root, "url");
-    m->final_url = dup_field(root, "final_url");
-    m->parent_url = dup_field(root, "parent_url");
-    m->fetched_at = dup_field(root, "fetched_at");
-    m->content_type = dup_field(root, "content_type");
-    m->charset = dup_field(root, "charset");
-    m->etag = dup_field(root, "etag");
-    m->last_modified = dup_field(root, "last_modified");
-    m->sha256 = dup_field(root, "sha256");
-    m->region = dup_field(root, "region");
+    m->doc_id = rd_json_strdup(root, "doc_id");
+    m->source = rd_json_strdup(root, "source");
+    m->url = rd_json_strdup(root, "url");
+    m->final_url = rd_json_strdup(root, "final_url");
+    m->parent_url = rd_json_strdup(root, "parent_url");
+    m->fetched_at = rd_json_strdup(root, "fetched_at");
+    m->content_type = rd_json_strdup(root, "content_type");
+    m->charset = rd_json_strdup(root, "charset");
+    m->etag = rd_json_strdup(root, "etag");
+    m->last_modified = rd_json_strdup(root, "last_modified");
+    m->sha256 = rd_json_strdup(root, "sha256");
+    m->region = rd_json_strdup(root, "region");
     const rd_jnode *st = rd_json_get(root, "http_status");
     if (st && st->type == RD_JNUMBER) m->http_status = (int)st->num;
     if (!m->doc_id || !m->url) {
