@@ -6,6 +6,7 @@
 
 #include "connectors/http/fetcher.h"
 #include "portal.h"
+#include "fetch_settings.h"
 #include "test.h"
 
 static t_portal g_portal;
@@ -34,20 +35,8 @@ static void on_done(const rd_http_result *r, void *arg)
 
 static rd_fetch_settings settings(void)
 {
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    rd_config_defaults(&cfg, &err);
-    rd_fetch_settings s = cfg.fetch;
-    s.ca_file = s.user_agent = NULL; /* the only strings; unset by default */
-    rd_config_free(&cfg);
-    rd_buf_free(&err);
-    s.allow_private_networks = 1;
-    s.respect_robots = 0;
-    s.per_host_delay_ms = 0;
+    rd_fetch_settings s = t_fetch_settings();
     s.per_host_concurrency = 4;
-    s.retry_base_ms = 20;
-    s.max_retries = 2;
-    s.timeout_s = 20;
     return s;
 }
 

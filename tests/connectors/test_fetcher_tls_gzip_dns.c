@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "connectors/http/fetcher.h"
+#include "fetch_settings.h"
 #include "test.h"
 
 static char g_dir[512];
@@ -42,20 +43,8 @@ static void on_done(const rd_http_result *r, void *arg)
 
 static rd_fetch_settings settings(void)
 {
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    rd_config_defaults(&cfg, &err);
-    rd_fetch_settings s = cfg.fetch;
-    s.ca_file = s.user_agent = NULL;
-    rd_config_free(&cfg);
-    rd_buf_free(&err);
-    s.allow_private_networks = 1;
-    s.respect_robots = 0;
-    s.per_host_delay_ms = 0;
-    s.retry_base_ms = 20;
-    s.max_retries = 2;
+    rd_fetch_settings s = t_fetch_settings();
     s.connect_timeout_s = 5;
-    s.timeout_s = 20;
     return s;
 }
 

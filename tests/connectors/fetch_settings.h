@@ -1,0 +1,26 @@
+/* Fetch settings for fetcher tests: the defaults, no string options, SSRF guard and robots.txt
+ * off for the loopback servers, no politeness delay, fast bounded retries. */
+#ifndef REPORTD_TESTS_CONNECTORS_FETCH_SETTINGS_H
+#define REPORTD_TESTS_CONNECTORS_FETCH_SETTINGS_H
+
+#include "daemon/config.h"
+
+static inline rd_fetch_settings t_fetch_settings(void)
+{
+    rd_config cfg;
+    rd_buf err = RD_BUF_INIT;
+    rd_config_defaults(&cfg, &err);
+    rd_fetch_settings s = cfg.fetch;
+    s.ca_file = s.user_agent = NULL; /* the only strings; unset by default */
+    rd_config_free(&cfg);
+    rd_buf_free(&err);
+    s.allow_private_networks = 1;
+    s.respect_robots = 0;
+    s.per_host_delay_ms = 0;
+    s.retry_base_ms = 20;
+    s.max_retries = 2;
+    s.timeout_s = 20;
+    return s;
+}
+
+#endif
