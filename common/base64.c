@@ -2,9 +2,9 @@
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int rd_base64_encode(rd_buf *out, const unsigned char *data, size_t len)
+int rpt_base64_encode(rpt_buf *out, const unsigned char *data, size_t len)
 {
-    if (rd_buf_reserve(out, (len + 2) / 3 * 4)) return -1;
+    if (rpt_buf_reserve(out, (len + 2) / 3 * 4)) return -1;
     char *p = out->data + out->len;
     size_t i = 0;
     for (; i + 2 < len; i += 3) {
@@ -36,9 +36,9 @@ static int value_of(unsigned char c)
     return -1;
 }
 
-int rd_base64_decode(rd_buf *out, const char *text, size_t len)
+int rpt_base64_decode(rpt_buf *out, const char *text, size_t len)
 {
-    if (rd_buf_reserve(out, len / 4 * 3 + 3)) return -1;
+    if (rpt_buf_reserve(out, len / 4 * 3 + 3)) return -1;
     unsigned acc = 0;
     int bits = 0, pad = 0;
     for (size_t i = 0; i < len; i++) {

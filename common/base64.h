@@ -6,8 +6,8 @@
 
 #include "common/buf.h"
 
-int rd_base64_encode(rd_buf *out, const unsigned char *data, size_t len);
+int rpt_base64_encode(rpt_buf *out, const unsigned char *data, size_t len);
 /* Decodes base64 text (whitespace ignored). Returns 0, or -1 on a malformed input. */
-int rd_base64_decode(rd_buf *out, const char *text, size_t len);
+int rpt_base64_decode(rpt_buf *out, const char *text, size_t len);
 
 #endif

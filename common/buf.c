@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rd_buf_reserve(rd_buf *b, size_t extra)
+int rpt_buf_reserve(rpt_buf *b, size_t extra)
 {
     if (extra > (size_t)-1 / 2 - b->len) return -1;
     size_t need = b->len + extra + 1;
@@ -18,53 +18,53 @@ int rd_buf_reserve(rd_buf *b, size_t extra)
     return 0;
 }
 
-int rd_buf_append(rd_buf *b, const void *data, size_t len)
+int rpt_buf_append(rpt_buf *b, const void *data, size_t len)
 {
-    if (rd_buf_reserve(b, len) != 0) return -1;
+    if (rpt_buf_reserve(b, len) != 0) return -1;
     if (len) memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
     return 0;
 }
 
-int rd_buf_puts(rd_buf *b, const char *s)
+int rpt_buf_puts(rpt_buf *b, const char *s)
 {
-    return rd_buf_append(b, s, strlen(s));
+    return rpt_buf_append(b, s, strlen(s));
 }
 
-int rd_buf_putc(rd_buf *b, char c)
+int rpt_buf_putc(rpt_buf *b, char c)
 {
-    return rd_buf_append(b, &c, 1);
+    return rpt_buf_append(b, &c, 1);
 }
 
-int rd_buf_vprintf(rd_buf *b, const char *fmt, va_list ap)
+int rpt_buf_vprintf(rpt_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    if (n < 0 || rd_buf_reserve(b, (size_t)n) != 0) return -1;
+    if (n < 0 || rpt_buf_reserve(b, (size_t)n) != 0) return -1;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
     return 0;
 }
 
-int rd_buf_printf(rd_buf *b, const char *fmt, ...)
+int rpt_buf_printf(rpt_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = rd_buf_vprintf(b, fmt, ap);
+    int rc = rpt_buf_vprintf(b, fmt, ap);
     va_end(ap);
     return rc;
 }
 
-void rd_buf_reset(rd_buf *b)
+void rpt_buf_reset(rpt_buf *b)
 {
     b->len = 0;
     if (b->data) b->data[0] = '\0';
 }
 
-char *rd_buf_steal(rd_buf *b)
+char *rpt_buf_steal(rpt_buf *b)
 {
     char *p = b->data;
     if (!p) p = calloc(1, 1);
@@ -73,7 +73,7 @@ char *rd_buf_steal(rd_buf *b)
     return p;
 }
 
-void rd_buf_free(rd_buf *b)
+void rpt_buf_free(rpt_buf *b)
 {
     free(b->data);
     b->data = NULL;

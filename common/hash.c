@@ -3,7 +3,7 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-void rd_sha256_hex(const void *data, size_t len, char hex[65])
+void rpt_sha256_hex(const void *data, size_t len, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -16,10 +16,10 @@ void rd_sha256_hex(const void *data, size_t len, char hex[65])
     hex[64] = '\0';
 }
 
-void rd_doc_id(const char *canonical, char out[17])
+void rpt_doc_id(const char *canonical, char out[17])
 {
     char hex[65];
-    rd_sha256_hex(canonical, strlen(canonical), hex);
+    rpt_sha256_hex(canonical, strlen(canonical), hex);
     memcpy(out, hex, 16);
     out[16] = '\0';
 }

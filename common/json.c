@@ -8,8 +8,8 @@
 
 /* Parser state: a stack of open containers and the pending member key. */
 typedef struct {
-    rd_jnode *root;
-    rd_jnode **stack;
+    rpt_jnode *root;
+    rpt_jnode **stack;
     size_t depth, cap;
     char *pending_key;
     int line;
@@ -18,9 +18,9 @@ typedef struct {
 
 #define MAX_DEPTH 256
 
-static rd_jnode *node_new(parse_ctx *c, rd_jtype t)
+static rpt_jnode *node_new(parse_ctx *c, rpt_jtype t)
 {
-    rd_jnode *n = calloc(1, sizeof *n);
+    rpt_jnode *n = calloc(1, sizeof *n);
     if (!n) {
         c->oom = 1;
         return NULL;
@@ -31,26 +31,26 @@ static rd_jnode *node_new(parse_ctx *c, rd_jtype t)
 }
 
 /* Attaches `n` to the innermost open container (or makes it the root). */
-static int attach(parse_ctx *c, rd_jnode *n)
+static int attach(parse_ctx *c, rpt_jnode *n)
 {
     if (!n) return 0;
     if (c->depth == 0) {
         if (c->root) {
-            rd_json_free(n);
+            rpt_json_free(n);
             return 0;
         }
         c->root = n;
         return 1;
     }
-    rd_jnode *parent = c->stack[c->depth - 1];
-    if (parent->type == RD_JOBJECT) {
+    rpt_jnode *parent = c->stack[c->depth - 1];
+    if (parent->type == RPT_JOBJECT) {
         n->key = c->pending_key;
         c->pending_key = NULL;
     }
-    rd_jnode **items = realloc(parent->items, (parent->n + 1) * sizeof *items);
+    rpt_jnode **items = realloc(parent->items, (parent->n + 1) * sizeof *items);
     if (!items) {
         c->oom = 1;
-        rd_json_free(n);
+        rpt_json_free(n);
         return 0;
     }
     parent->items = items;
@@ -58,13 +58,13 @@ static int attach(parse_ctx *c, rd_jnode *n)
     return 1;
 }
 
-static int push(parse_ctx *c, rd_jnode *n)
+static int push(parse_ctx *c, rpt_jnode *n)
 {
     if (!attach(c, n)) return 0;
     if (c->depth >= MAX_DEPTH) return 0;
     if (c->depth == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
-        rd_jnode **s = realloc(c->stack, cap * sizeof *s);
+        rpt_jnode **s = realloc(c->stack, cap * sizeof *s);
         if (!s) return 0;
         c->stack = s;
         c->cap = cap;
@@ -76,13 +76,13 @@ static int push(parse_ctx *c, rd_jnode *n)
 static int cb_null(void *ctx)
 {
     parse_ctx *c = ctx;
-    return attach(c, node_new(c, RD_JNULL));
+    return attach(c, node_new(c, RPT_JNULL));
 }
 
 static int cb_bool(void *ctx, int v)
 {
     parse_ctx *c = ctx;
-    rd_jnode *n = node_new(c, RD_JBOOL);
+    rpt_jnode *n = node_new(c, RPT_JBOOL);
     if (n) n->boolean = v;
     return attach(c, n);
 }
@@ -90,7 +90,7 @@ static int cb_bool(void *ctx, int v)
 static int cb_number(void *ctx, const char *s, size_t len)
 {
     parse_ctx *c = ctx;
-    rd_jnode *n = node_new(c, RD_JNUMBER);
+    rpt_jnode *n = node_new(c, RPT_JNUMBER);
     if (!n) return 0;
     n->str = strndup(s, len);
     if (!n->str) {
@@ -104,7 +104,7 @@ static int cb_number(void *ctx, const char *s, size_t len)
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
     parse_ctx *c = ctx;
-    rd_jnode *n = node_new(c, RD_JSTRING);
+    rpt_jnode *n = node_new(c, RPT_JSTRING);
     if (!n) return 0;
     n->str = strndup((const char *)s, len);
     if (!n->str) {
@@ -117,7 +117,7 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
 static int cb_start_map(void *ctx)
 {
     parse_ctx *c = ctx;
-    return push(c, node_new(c, RD_JOBJECT));
+    return push(c, node_new(c, RPT_JOBJECT));
 }
 
 static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
@@ -138,7 +138,7 @@ static int cb_end(void *ctx)
 static int cb_start_array(void *ctx)
 {
     parse_ctx *c = ctx;
-    return push(c, node_new(c, RD_JARRAY));
+    return push(c, node_new(c, RPT_JARRAY));
 }
 
 static const yajl_callbacks callbacks = {
@@ -154,12 +154,12 @@ static const yajl_callbacks callbacks = {
 };
 
 /* Feeds the text one line at a time so that callbacks know the line they are on. */
-rd_jnode *rd_json_parse(const char *text, size_t len, rd_buf *err)
+rpt_jnode *rpt_json_parse(const char *text, size_t len, rpt_buf *err)
 {
     parse_ctx c = {.line = 1};
     yajl_handle h = yajl_alloc(&callbacks, NULL, &c);
     if (!h) {
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         return NULL;
     }
     yajl_config(h, yajl_allow_comments, 1);
@@ -178,14 +178,14 @@ rd_jnode *rd_json_parse(const char *text, size_t len, rd_buf *err)
     if (st != yajl_status_ok || c.oom || !c.root) {
         if (st != yajl_status_ok) {
             unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-            rd_buf_printf(err, "line %d: %s", c.line, msg ? (const char *)msg : "parse error");
+            rpt_buf_printf(err, "line %d: %s", c.line, msg ? (const char *)msg : "parse error");
             if (msg) yajl_free_error(h, msg);
         } else if (c.oom) {
-            rd_buf_puts(err, "out of memory");
+            rpt_buf_puts(err, "out of memory");
         } else {
-            rd_buf_puts(err, "empty document");
+            rpt_buf_puts(err, "empty document");
         }
-        rd_json_free(c.root);
+        rpt_json_free(c.root);
         c.root = NULL;
     }
     yajl_free(h);
@@ -194,46 +194,46 @@ rd_jnode *rd_json_parse(const char *text, size_t len, rd_buf *err)
     return c.root;
 }
 
-void rd_json_free(rd_jnode *n)
+void rpt_json_free(rpt_jnode *n)
 {
     if (!n) return;
-    for (size_t i = 0; i < n->n; i++) rd_json_free(n->items[i]);
+    for (size_t i = 0; i < n->n; i++) rpt_json_free(n->items[i]);
     free(n->items);
     free(n->key);
     free(n->str);
     free(n);
 }
 
-rd_jnode *rd_json_parse_object(const char *text, size_t len, const char *what, rd_buf *err)
+rpt_jnode *rpt_json_parse_object(const char *text, size_t len, const char *what, rpt_buf *err)
 {
-    rd_buf perr = RD_BUF_INIT;
-    rd_jnode *root = rd_json_parse(text, len, &perr);
+    rpt_buf perr = RPT_BUF_INIT;
+    rpt_jnode *root = rpt_json_parse(text, len, &perr);
     if (!root) {
-        rd_buf_printf(err, "%s is not JSON: %s", what, perr.data ? perr.data : "");
-    } else if (root->type != RD_JOBJECT) {
-        rd_buf_printf(err, "%s is not a JSON object", what);
-        rd_json_free(root);
+        rpt_buf_printf(err, "%s is not JSON: %s", what, perr.data ? perr.data : "");
+    } else if (root->type != RPT_JOBJECT) {
+        rpt_buf_printf(err, "%s is not a JSON object", what);
+        rpt_json_free(root);
         root = NULL;
     }
-    rd_buf_free(&perr);
+    rpt_buf_free(&perr);
     return root;
 }
 
-char *rd_json_strdup(const rd_jnode *obj, const char *key)
+char *rpt_json_strdup(const rpt_jnode *obj, const char *key)
 {
-    const char *s = rd_json_str(obj, key);
+    const char *s = rpt_json_str(obj, key);
     return s ? strdup(s) : NULL;
 }
 
-const rd_jnode *rd_json_get(const rd_jnode *obj, const char *key)
+const rpt_jnode *rpt_json_get(const rpt_jnode *obj, const char *key)
 {
-    if (!obj || obj->type != RD_JOBJECT) return NULL;
+    if (!obj || obj->type != RPT_JOBJECT) return NULL;
     for (size_t i = 0; i < obj->n; i++)
         if (obj->items[i]->key && strcmp(obj->items[i]->key, key) == 0) return obj->items[i];
     return NULL;
 }
 
-const rd_jnode *rd_json_path(const rd_jnode *obj, const char *path)
+const rpt_jnode *rpt_json_path(const rpt_jnode *obj, const char *path)
 {
     char part[256];
     const char *p = path;
@@ -243,57 +243,57 @@ const rd_jnode *rd_json_path(const rd_jnode *obj, const char *path)
         if (n >= sizeof part) return NULL;
         memcpy(part, p, n);
         part[n] = '\0';
-        obj = rd_json_get(obj, part);
+        obj = rpt_json_get(obj, part);
         p += n + (dot ? 1 : 0);
     }
     return obj;
 }
 
-const char *rd_json_str(const rd_jnode *obj, const char *key)
+const char *rpt_json_str(const rpt_jnode *obj, const char *key)
 {
-    const rd_jnode *n = rd_json_get(obj, key);
-    return n && n->type == RD_JSTRING ? n->str : NULL;
+    const rpt_jnode *n = rpt_json_get(obj, key);
+    return n && n->type == RPT_JSTRING ? n->str : NULL;
 }
 
-const char *rd_jtype_name(rd_jtype t)
+const char *rpt_jtype_name(rpt_jtype t)
 {
     static const char *const names[] = {"null", "boolean", "number", "string", "object", "array"};
     return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
-yajl_gen rd_jg_new(void)
+yajl_gen rpt_jg_new(void)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     if (g) yajl_gen_config(g, yajl_gen_validate_utf8, 0);
     return g;
 }
 
-void rd_jg_key(yajl_gen g, const char *key)
+void rpt_jg_key(yajl_gen g, const char *key)
 {
     yajl_gen_string(g, (const unsigned char *)key, strlen(key));
 }
 
-void rd_jg_str(yajl_gen g, const char *key, const char *val)
+void rpt_jg_str(yajl_gen g, const char *key, const char *val)
 {
-    if (key) rd_jg_key(g, key);
+    if (key) rpt_jg_key(g, key);
     if (val) yajl_gen_string(g, (const unsigned char *)val, strlen(val));
     else yajl_gen_null(g);
 }
 
-void rd_jg_strn(yajl_gen g, const char *key, const char *val, size_t len)
+void rpt_jg_strn(yajl_gen g, const char *key, const char *val, size_t len)
 {
-    if (key) rd_jg_key(g, key);
+    if (key) rpt_jg_key(g, key);
     if (val) yajl_gen_string(g, (const unsigned char *)val, len);
     else yajl_gen_null(g);
 }
 
-void rd_jg_int(yajl_gen g, const char *key, long long val)
+void rpt_jg_int(yajl_gen g, const char *key, long long val)
 {
-    if (key) rd_jg_key(g, key);
+    if (key) rpt_jg_key(g, key);
     yajl_gen_integer(g, val);
 }
 
-void rd_jg_number(yajl_gen g, double val)
+void rpt_jg_number(yajl_gen g, double val)
 {
     if (!isfinite(val)) {
         yajl_gen_null(g);
@@ -308,20 +308,20 @@ void rd_jg_number(yajl_gen g, double val)
     yajl_gen_number(g, s, (size_t)n);
 }
 
-void rd_jg_double(yajl_gen g, const char *key, double val)
+void rpt_jg_double(yajl_gen g, const char *key, double val)
 {
-    if (key) rd_jg_key(g, key);
-    rd_jg_number(g, val);
+    if (key) rpt_jg_key(g, key);
+    rpt_jg_number(g, val);
 }
 
-void rd_jg_bool(yajl_gen g, const char *key, int val)
+void rpt_jg_bool(yajl_gen g, const char *key, int val)
 {
-    if (key) rd_jg_key(g, key);
+    if (key) rpt_jg_key(g, key);
     yajl_gen_bool(g, val);
 }
 
-void rd_jg_null(yajl_gen g, const char *key)
+void rpt_jg_null(yajl_gen g, const char *key)
 {
-    if (key) rd_jg_key(g, key);
+    if (key) rpt_jg_key(g, key);
     yajl_gen_null(g);
 }

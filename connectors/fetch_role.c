@@ -18,8 +18,8 @@
 
 /* The shared machinery of passes. */
 typedef struct machine {
-    rd_fetch_settings fs; /* numeric settings and flags; strings not kept */
-    rd_crawl_env env;
+    rpt_fetch_settings fs; /* numeric settings and flags; strings not kept */
+    rpt_crawl_env env;
     long long last_flush;
 } machine;
 
@@ -30,44 +30,44 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int rd_fetch_assigned(const char *name, int instance, int instances)
+int rpt_fetch_assigned(const char *name, int instance, int instances)
 {
     if (instances <= 1) return 1;
-    return (int)(rd_source_hash(name) % (unsigned)instances) == instance;
+    return (int)(rpt_source_hash(name) % (unsigned)instances) == instance;
 }
 
 static void machine_free(machine *m)
 {
-    rd_fetcher_free(m->env.fetcher); /* cancels what is queued: passes see it complete */
+    rpt_fetcher_free(m->env.fetcher); /* cancels what is queued: passes see it complete */
     m->env.fetcher = NULL;
     if (m->env.emitter) {
-        rd_emitter_flush(m->env.emitter, DRAIN_MS);
-        rd_emitter_free(m->env.emitter);
+        rpt_emitter_flush(m->env.emitter, DRAIN_MS);
+        rpt_emitter_free(m->env.emitter);
         m->env.emitter = NULL;
     }
     if (m->env.state) {
-        rd_buf err = RD_BUF_INIT;
-        if (rd_fetch_state_flush(m->env.state, &err))
-            rd_log_error("fetch", "cannot write fetch state", "reason=\"%s\"", err.data);
-        rd_buf_free(&err);
-        rd_fetch_state_close(m->env.state);
+        rpt_buf err = RPT_BUF_INIT;
+        if (rpt_fetch_state_flush(m->env.state, &err))
+            rpt_log_error("fetch", "cannot write fetch state", "reason=\"%s\"", err.data);
+        rpt_buf_free(&err);
+        rpt_fetch_state_close(m->env.state);
         m->env.state = NULL;
     }
 }
 
-static int machine_init(machine *m, const rd_config *cfg, rd_buf *err)
+static int machine_init(machine *m, const rpt_config *cfg, rpt_buf *err)
 {
     memset(m, 0, sizeof *m);
     m->fs = cfg->fetch;
     m->fs.ca_file = m->fs.user_agent = NULL;
     m->env.fetch = &m->fs;
-    char *conninfo = rd_config_pg_conninfo(cfg);
-    m->env.state = conninfo ? rd_fetch_state_open(conninfo, err) : NULL;
+    char *conninfo = rpt_config_pg_conninfo(cfg);
+    m->env.state = conninfo ? rpt_fetch_state_open(conninfo, err) : NULL;
     free(conninfo);
     if (!m->env.state) goto fail;
-    m->env.emitter = rd_emitter_new(&cfg->kafka, err);
+    m->env.emitter = rpt_emitter_new(&cfg->kafka, err);
     if (!m->env.emitter) goto fail;
-    m->env.fetcher = rd_fetcher_new(&cfg->fetch, err);
+    m->env.fetcher = rpt_fetcher_new(&cfg->fetch, err);
     if (!m->env.fetcher) goto fail;
     m->last_flush = now_ms();
     return 0;
@@ -79,15 +79,15 @@ fail:
 /* Writes buffered fetch state when a batch is full, after a while, or when forced. */
 static void maybe_flush(machine *m, int force)
 {
-    size_t pending = rd_fetch_state_pending(m->env.state);
+    size_t pending = rpt_fetch_state_pending(m->env.state);
     if (!pending) return;
     long long now = now_ms();
     if (!force && pending < STATE_BATCH && now - m->last_flush < STATE_FLUSH_MS) return;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_fetch_state_flush(m->env.state, &err))
-        rd_log_error("fetch", "cannot write fetch state (kept for the next try)",
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_fetch_state_flush(m->env.state, &err))
+        rpt_log_error("fetch", "cannot write fetch state (kept for the next try)",
                      "pending=%zu reason=\"%s\"", pending, err.data ? err.data : "");
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
     m->last_flush = now;
 }
 
@@ -95,26 +95,26 @@ static void maybe_flush(machine *m, int force)
 static void machine_step(machine *m)
 {
     /* Fetch no faster than the broker confirms: bounds the memory held in the producer. */
-    for (int i = 0; i < 100 && rd_emitter_in_flight(m->env.emitter) > MAX_UNDELIVERED; i++)
-        rd_emitter_poll(m->env.emitter, 10);
-    if (rd_fetcher_outstanding(m->env.fetcher)) {
-        rd_fetcher_step(m->env.fetcher, STEP_MS);
-        rd_emitter_poll(m->env.emitter, 0);
+    for (int i = 0; i < 100 && rpt_emitter_in_flight(m->env.emitter) > MAX_UNDELIVERED; i++)
+        rpt_emitter_poll(m->env.emitter, 10);
+    if (rpt_fetcher_outstanding(m->env.fetcher)) {
+        rpt_fetcher_step(m->env.fetcher, STEP_MS);
+        rpt_emitter_poll(m->env.emitter, 0);
     } else {
-        rd_emitter_poll(m->env.emitter, rd_emitter_in_flight(m->env.emitter) ? 50 : STEP_MS);
+        rpt_emitter_poll(m->env.emitter, rpt_emitter_in_flight(m->env.emitter) ? 50 : STEP_MS);
     }
     maybe_flush(m, 0);
 }
 
-static void log_pass(const char *name, const rd_crawl_counts *k)
+static void log_pass(const char *name, const rpt_crawl_counts *k)
 {
-    rd_log_info("fetch", "pass finished",
+    rpt_log_info("fetch", "pass finished",
                 "source=%s pages=%ld new=%ld changed=%ld unchanged=%ld "
                 "failed=%ld",
                 name, k->pages, k->new_docs, k->changed, k->unchanged, k->failed);
 }
 
-void rd_fetch_summaries_free(rd_fetch_summary *s, size_t n)
+void rpt_fetch_summaries_free(rpt_fetch_summary *s, size_t n)
 {
     for (size_t i = 0; s && i < n; i++) {
         free(s[i].source);
@@ -123,61 +123,61 @@ void rd_fetch_summaries_free(rd_fetch_summary *s, size_t n)
     free(s);
 }
 
-int rd_fetch_once(const rd_config *cfg, int instance, int instances, atomic_int *stop,
-                  rd_fetch_summary **out, size_t *n_out, rd_buf *err)
+int rpt_fetch_once(const rpt_config *cfg, int instance, int instances, atomic_int *stop,
+                  rpt_fetch_summary **out, size_t *n_out, rpt_buf *err)
 {
     *out = NULL;
     *n_out = 0;
-    rd_source *sources = NULL;
+    rpt_source *sources = NULL;
     size_t n = 0;
-    if (rd_sources_load(cfg, &sources, &n, err)) return -1;
+    if (rpt_sources_load(cfg, &sources, &n, err)) return -1;
     machine m;
     if (machine_init(&m, cfg, err)) {
-        rd_sources_free(sources, n);
+        rpt_sources_free(sources, n);
         return -1;
     }
-    rd_fetch_summary *sum = calloc(n ? n : 1, sizeof *sum);
-    rd_crawl **crawls = calloc(n ? n : 1, sizeof *crawls);
+    rpt_fetch_summary *sum = calloc(n ? n : 1, sizeof *sum);
+    rpt_crawl **crawls = calloc(n ? n : 1, sizeof *crawls);
     size_t k = 0;
     if (!sum || !crawls) {
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         free(sum);
         free(crawls);
         machine_free(&m);
-        rd_sources_free(sources, n);
+        rpt_sources_free(sources, n);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *name = rd_source_common_of(&sources[i])->name;
-        if (!rd_fetch_assigned(name, instance, instances)) continue;
+        const char *name = rpt_source_common_of(&sources[i])->name;
+        if (!rpt_fetch_assigned(name, instance, instances)) continue;
         sum[k].source = strdup(name);
-        rd_buf why = RD_BUF_INIT;
-        crawls[k] = rd_crawl_start(&m.env, &sources[i], &why);
+        rpt_buf why = RPT_BUF_INIT;
+        crawls[k] = rpt_crawl_start(&m.env, &sources[i], &why);
         if (!crawls[k]) {
-            sum[k].error = rd_buf_steal(&why);
+            sum[k].error = rpt_buf_steal(&why);
             sum[k].counts.failed++;
-            rd_log_error("fetch", "cannot start pass", "source=%s reason=\"%s\"", sum[k].source,
+            rpt_log_error("fetch", "cannot start pass", "source=%s reason=\"%s\"", sum[k].source,
                          sum[k].error ? sum[k].error : "");
         }
-        rd_buf_free(&why);
+        rpt_buf_free(&why);
         k++;
     }
     for (;;) {
         int busy = 0;
         for (size_t i = 0; i < k; i++)
-            busy |= crawls[i] && !rd_crawl_finished(crawls[i]);
+            busy |= crawls[i] && !rpt_crawl_finished(crawls[i]);
         if (!busy || (stop && atomic_load(stop))) break;
         machine_step(&m);
     }
     machine_free(&m); /* completes anything left (stop), flushes deliveries and state */
     for (size_t i = 0; i < k; i++) {
         if (!crawls[i]) continue;
-        sum[i].counts = *rd_crawl_counts_of(crawls[i]);
+        sum[i].counts = *rpt_crawl_counts_of(crawls[i]);
         log_pass(sum[i].source, &sum[i].counts);
-        rd_crawl_free(crawls[i]);
+        rpt_crawl_free(crawls[i]);
     }
     free(crawls);
-    rd_sources_free(sources, n);
+    rpt_sources_free(sources, n);
     *out = sum;
     *n_out = k;
     return 0;
@@ -190,7 +190,7 @@ typedef struct slot {
     int present; /* still configured */
     long long interval_ms;
     long long next_due;
-    rd_crawl *crawl;
+    rpt_crawl *crawl;
 } slot;
 
 typedef struct schedule {
@@ -215,23 +215,23 @@ static slot *slot_find(schedule *s, const char *name)
 
 /* Re-reads the sources of a (new) config into the schedule; keeps timing of sources that
  * stay, starts new ones now. On an invalid sources array the old schedule is kept. */
-static void schedule_update(schedule *s, const rd_config *cfg, int instance, int instances)
+static void schedule_update(schedule *s, const rpt_config *cfg, int instance, int instances)
 {
-    rd_source *list = NULL;
+    rpt_source *list = NULL;
     size_t n = 0;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_sources_load(cfg, &list, &n, &err)) {
-        rd_log_error("fetch", "sources not reloaded (keeping the previous ones)", "reason=\"%s\"",
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_sources_load(cfg, &list, &n, &err)) {
+        rpt_log_error("fetch", "sources not reloaded (keeping the previous ones)", "reason=\"%s\"",
                      err.data ? err.data : "");
-        rd_buf_free(&err);
+        rpt_buf_free(&err);
         return;
     }
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
     for (size_t i = 0; i < s->n; i++)
         s->slots[i].present = 0;
     for (size_t i = 0; i < n; i++) {
-        const rd_source_common *c = rd_source_common_of(&list[i]);
-        if (!rd_fetch_assigned(c->name, instance, instances)) continue;
+        const rpt_source_common *c = rpt_source_common_of(&list[i]);
+        if (!rpt_fetch_assigned(c->name, instance, instances)) continue;
         slot *sl = slot_find(s, c->name);
         if (!sl) {
             slot *grown = realloc(s->slots, (s->n + 1) * sizeof *grown);
@@ -246,19 +246,19 @@ static void schedule_update(schedule *s, const rd_config *cfg, int instance, int
         sl->present = 1;
         sl->interval_ms = c->interval_s * 1000;
     }
-    rd_sources_free(list, n);
+    rpt_sources_free(list, n);
 }
 
 static void schedule_free(schedule *s)
 {
     for (size_t i = 0; i < s->n; i++) {
-        rd_crawl_free(s->slots[i].crawl);
+        rpt_crawl_free(s->slots[i].crawl);
         free(s->slots[i].name);
     }
     free(s->slots);
 }
 
-static int same_fetch_settings(const rd_fetch_settings *a, const rd_fetch_settings *b)
+static int same_fetch_settings(const rpt_fetch_settings *a, const rpt_fetch_settings *b)
 {
     return a->concurrency == b->concurrency && a->per_host_concurrency == b->per_host_concurrency &&
            a->per_host_delay_ms == b->per_host_delay_ms &&
@@ -271,26 +271,26 @@ static int same_fetch_settings(const rd_fetch_settings *a, const rd_fetch_settin
 }
 
 /* Starts the passes that are due; a source that cannot start is retried after a minute. */
-static void start_due(schedule *s, machine *m, const rd_config *cfg)
+static void start_due(schedule *s, machine *m, const rpt_config *cfg)
 {
     long long now = now_ms();
     for (size_t i = 0; i < s->n; i++) {
         slot *sl = &s->slots[i];
         if (!sl->present || sl->crawl || now < sl->next_due) continue;
-        rd_source src;
-        rd_buf err = RD_BUF_INIT;
-        if (rd_source_load_one(cfg, (size_t)sl->index, &src, &err) == 0)
-            sl->crawl = rd_crawl_start(&m->env, &src, &err);
+        rpt_source src;
+        rpt_buf err = RPT_BUF_INIT;
+        if (rpt_source_load_one(cfg, (size_t)sl->index, &src, &err) == 0)
+            sl->crawl = rpt_crawl_start(&m->env, &src, &err);
         if (!sl->crawl) {
-            rd_log_error("fetch", "cannot start pass", "source=%s reason=\"%s\"", sl->name,
+            rpt_log_error("fetch", "cannot start pass", "source=%s reason=\"%s\"", sl->name,
                          err.data ? err.data : "");
             char labels[300];
             snprintf(labels, sizeof labels, "source=\"%s\",reason=\"start\"", sl->name);
-            rd_metrics_inc("reportd_fetch_failures_total", labels);
+            rpt_metrics_inc("reportd_fetch_failures_total", labels);
             long long retry = sl->interval_ms < 60000 ? sl->interval_ms : 60000;
             sl->next_due = now + retry;
         }
-        rd_buf_free(&err);
+        rpt_buf_free(&err);
     }
 }
 
@@ -298,10 +298,10 @@ static void reap_finished(schedule *s, machine *m)
 {
     for (size_t i = 0; i < s->n; i++) {
         slot *sl = &s->slots[i];
-        if (!sl->crawl || !rd_crawl_finished(sl->crawl)) continue;
+        if (!sl->crawl || !rpt_crawl_finished(sl->crawl)) continue;
         maybe_flush(m, 1);
-        log_pass(sl->name, rd_crawl_counts_of(sl->crawl));
-        rd_crawl_free(sl->crawl);
+        log_pass(sl->name, rpt_crawl_counts_of(sl->crawl));
+        rpt_crawl_free(sl->crawl);
         sl->crawl = NULL;
         sl->next_due = now_ms() + jittered(s, sl->interval_ms);
     }
@@ -316,31 +316,31 @@ static int any_running(const schedule *s)
 
 /* The continuous loop: each assigned source is polled on its interval (with jitter); all
  * passes share one event loop, so a slow or failing source holds only its own requests. */
-int rd_role_fetch(rd_role_ctl *ctl)
+int rpt_role_fetch(rpt_role_ctl *ctl)
 {
     machine m;
     memset(&m, 0, sizeof m);
     schedule s = {.rng = (unsigned)time(NULL) ^ (unsigned)getpid()};
-    const rd_config *last = NULL;
+    const rpt_config *last = NULL;
     int instances = ctl->instances > 0 ? ctl->instances : 1;
     while (!atomic_load(&ctl->stop)) {
-        const rd_config *cfg = rd_role_config_acquire(ctl);
+        const rpt_config *cfg = rpt_role_config_acquire(ctl);
         if (m.env.fetcher && !same_fetch_settings(&m.fs, &cfg->fetch) && !any_running(&s)) {
-            rd_log_info("fetch", "fetch settings changed: restarting the fetcher", "%s", "");
+            rpt_log_info("fetch", "fetch settings changed: restarting the fetcher", "%s", "");
             machine_free(&m);
         }
         if (!m.env.fetcher) {
-            rd_buf err = RD_BUF_INIT;
+            rpt_buf err = RPT_BUF_INIT;
             if (machine_init(&m, cfg, &err)) {
-                rd_log_error("fetch", "cannot set up (retrying)", "reason=\"%s\"",
+                rpt_log_error("fetch", "cannot set up (retrying)", "reason=\"%s\"",
                              err.data ? err.data : "");
-                rd_buf_free(&err);
-                rd_role_config_release(ctl, cfg);
+                rpt_buf_free(&err);
+                rpt_role_config_release(ctl, cfg);
                 for (int i = 0; i < 20 && !atomic_load(&ctl->stop); i++)
                     usleep(100000);
                 continue;
             }
-            rd_buf_free(&err);
+            rpt_buf_free(&err);
             atomic_store(&ctl->ready, 1);
         }
         if (cfg != last) {
@@ -348,14 +348,14 @@ int rd_role_fetch(rd_role_ctl *ctl)
             last = cfg;
         }
         start_due(&s, &m, cfg);
-        rd_role_config_release(ctl, cfg);
+        rpt_role_config_release(ctl, cfg);
         atomic_store(&ctl->heartbeat, (long)(now_ms() / 1000));
         machine_step(&m);
         reap_finished(&s, &m);
     }
     machine_free(&m); /* cancels in-flight requests; deliveries flushed, state written */
     for (size_t i = 0; i < s.n; i++)
-        if (s.slots[i].crawl) log_pass(s.slots[i].name, rd_crawl_counts_of(s.slots[i].crawl));
+        if (s.slots[i].crawl) log_pass(s.slots[i].name, rpt_crawl_counts_of(s.slots[i].crawl));
     schedule_free(&s);
     return 0;
 }

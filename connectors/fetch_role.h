@@ -1,4 +1,4 @@
-/* The fetch stage as a role (rd_role_fetch in daemon/role.h: the continuous loop) and as
+/* The fetch stage as a role (rpt_role_fetch in daemon/role.h: the continuous loop) and as
  * one pass (`reportd fetch --once`). Both share the machinery: one fetcher (one event
  * loop), one idempotent producer to reports.raw, one connection for reports.fetch_state. */
 #ifndef REPORTD_CONNECTORS_FETCH_ROLE_H
@@ -12,22 +12,22 @@
 #include "daemon/config.h"
 
 /* Outcome of one source's pass. */
-typedef struct rd_fetch_summary {
+typedef struct rpt_fetch_summary {
     char *source;
-    rd_crawl_counts counts;
+    rpt_crawl_counts counts;
     char *error; /* why the pass could not start, or NULL */
-} rd_fetch_summary;
+} rpt_fetch_summary;
 
 /* True when this fetcher (instance of instances) handles the source `name`. */
-int rd_fetch_assigned(const char *name, int instance, int instances);
+int rpt_fetch_assigned(const char *name, int instance, int instances);
 
 /* Runs one pass over every source assigned to instance/instances, until each is finished
  * (or *stop is set), then waits for the delivery reports and writes the fetch state.
- * Fills *out with one summary per source (caller frees with rd_fetch_summaries_free).
+ * Fills *out with one summary per source (caller frees with rpt_fetch_summaries_free).
  * Returns 0, or -1 with a reason in err when Kafka, PostgreSQL or the sources config
  * cannot be set up (failures inside a source are counted in its summary instead). */
-int rd_fetch_once(const rd_config *cfg, int instance, int instances, atomic_int *stop,
-                  rd_fetch_summary **out, size_t *n, rd_buf *err);
-void rd_fetch_summaries_free(rd_fetch_summary *s, size_t n);
+int rpt_fetch_once(const rpt_config *cfg, int instance, int instances, atomic_int *stop,
+                  rpt_fetch_summary **out, size_t *n, rpt_buf *err);
+void rpt_fetch_summaries_free(rpt_fetch_summary *s, size_t n);
 
 #endif

@@ -17,23 +17,23 @@ static size_t hash_url(const char *s)
     return h;
 }
 
-rd_url_state *rd_state_map_get(const rd_state_map *m, const char *url)
+rpt_url_state *rpt_state_map_get(const rpt_state_map *m, const char *url)
 {
     if (!m->nbuckets) return NULL;
-    for (rd_url_state *e = m->buckets[hash_url(url) % m->nbuckets]; e; e = e->next)
+    for (rpt_url_state *e = m->buckets[hash_url(url) % m->nbuckets]; e; e = e->next)
         if (!strcmp(e->url, url)) return e;
     return NULL;
 }
 
-static int grow(rd_state_map *m)
+static int grow(rpt_state_map *m)
 {
     size_t nb = m->nbuckets ? m->nbuckets * 2 : 256;
-    rd_url_state **b = calloc(nb, sizeof *b);
+    rpt_url_state **b = calloc(nb, sizeof *b);
     if (!b) return -1;
     for (size_t i = 0; i < m->nbuckets; i++) {
-        rd_url_state *e = m->buckets[i];
+        rpt_url_state *e = m->buckets[i];
         while (e) {
-            rd_url_state *next = e->next;
+            rpt_url_state *next = e->next;
             size_t k = hash_url(e->url) % nb;
             e->next = b[k];
             b[k] = e;
@@ -46,9 +46,9 @@ static int grow(rd_state_map *m)
     return 0;
 }
 
-rd_url_state *rd_state_map_put(rd_state_map *m, const char *url)
+rpt_url_state *rpt_state_map_put(rpt_state_map *m, const char *url)
 {
-    rd_url_state *e = rd_state_map_get(m, url);
+    rpt_url_state *e = rpt_state_map_get(m, url);
     if (e) return e;
     if (m->n >= m->nbuckets && grow(m)) return NULL;
     e = calloc(1, sizeof *e);
@@ -63,12 +63,12 @@ rd_url_state *rd_state_map_put(rd_state_map *m, const char *url)
     return e;
 }
 
-void rd_state_map_free(rd_state_map *m)
+void rpt_state_map_free(rpt_state_map *m)
 {
     for (size_t i = 0; i < m->nbuckets; i++) {
-        rd_url_state *e = m->buckets[i];
+        rpt_url_state *e = m->buckets[i];
         while (e) {
-            rd_url_state *next = e->next;
+            rpt_url_state *next = e->next;
             free(e->url);
             free(e->etag);
             free(e->last_modified);
@@ -82,24 +82,24 @@ void rd_state_map_free(rd_state_map *m)
     memset(m, 0, sizeof *m);
 }
 
-struct rd_fetch_state {
+struct rpt_fetch_state {
     PGconn *conn;
-    rd_buf cols[NFIELDS]; /* array literals being built, one per column */
+    rpt_buf cols[NFIELDS]; /* array literals being built, one per column */
     size_t pending;
 };
 
-rd_fetch_state *rd_fetch_state_open(const char *conninfo, rd_buf *err)
+rpt_fetch_state *rpt_fetch_state_open(const char *conninfo, rpt_buf *err)
 {
-    rd_fetch_state *st = calloc(1, sizeof *st);
+    rpt_fetch_state *st = calloc(1, sizeof *st);
     if (!st) {
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         return NULL;
     }
     st->conn = PQconnectdb(conninfo);
     if (PQstatus(st->conn) != CONNECTION_OK) {
-        rd_buf_printf(err, "postgres: %s", PQerrorMessage(st->conn));
+        rpt_buf_printf(err, "postgres: %s", PQerrorMessage(st->conn));
         if (err->len && err->data[err->len - 1] == '\n') err->data[--err->len] = '\0';
-        rd_fetch_state_close(st);
+        rpt_fetch_state_close(st);
         return NULL;
     }
     return st;
@@ -111,16 +111,16 @@ static char *dup_val(PGresult *r, int row, int col)
     return strdup(PQgetvalue(r, row, col));
 }
 
-static int ensure_connected(rd_fetch_state *st, rd_buf *err)
+static int ensure_connected(rpt_fetch_state *st, rpt_buf *err)
 {
     if (PQstatus(st->conn) == CONNECTION_OK) return 0;
     PQreset(st->conn);
     if (PQstatus(st->conn) == CONNECTION_OK) return 0;
-    rd_buf_printf(err, "postgres: %s", PQerrorMessage(st->conn));
+    rpt_buf_printf(err, "postgres: %s", PQerrorMessage(st->conn));
     return -1;
 }
 
-int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *map, rd_buf *err)
+int rpt_fetch_state_load(rpt_fetch_state *st, const char *source, rpt_state_map *map, rpt_buf *err)
 {
     if (ensure_connected(st, err)) return -1;
     const char *params[1] = {source};
@@ -129,15 +129,15 @@ int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *ma
                                "FROM reports.fetch_state WHERE source = $1",
                                1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rd_buf_printf(err, "loading reports.fetch_state: %s", PQresultErrorMessage(r));
+        rpt_buf_printf(err, "loading reports.fetch_state: %s", PQresultErrorMessage(r));
         PQclear(r);
         return -1;
     }
     for (int i = 0; i < PQntuples(r); i++) {
-        rd_url_state *e = rd_state_map_put(map, PQgetvalue(r, i, 0));
+        rpt_url_state *e = rpt_state_map_put(map, PQgetvalue(r, i, 0));
         if (!e) {
             PQclear(r);
-            rd_buf_puts(err, "out of memory");
+            rpt_buf_puts(err, "out of memory");
             return -1;
         }
         free(e->etag);
@@ -149,7 +149,7 @@ int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *ma
         e->lastmod = dup_val(r, i, 3);
         e->sha256 = dup_val(r, i, 4);
         if (!PQgetisnull(r, i, 5)) {
-            rd_url_state *parent = rd_state_map_put(map, PQgetvalue(r, i, 5));
+            rpt_url_state *parent = rpt_state_map_put(map, PQgetvalue(r, i, 5));
             if (parent && parent != e) {
                 e->next_sibling = parent->first_child;
                 parent->first_child = e;
@@ -161,19 +161,19 @@ int rd_fetch_state_load(rd_fetch_state *st, const char *source, rd_state_map *ma
 }
 
 /* Appends one element to a PostgreSQL array literal ("{...}" without the braces). */
-static int array_add(rd_buf *b, const char *v)
+static int array_add(rpt_buf *b, const char *v)
 {
-    if (b->len && rd_buf_putc(b, ',')) return -1;
-    if (!v) return rd_buf_puts(b, "NULL");
-    if (rd_buf_putc(b, '"')) return -1;
+    if (b->len && rpt_buf_putc(b, ',')) return -1;
+    if (!v) return rpt_buf_puts(b, "NULL");
+    if (rpt_buf_putc(b, '"')) return -1;
     for (const char *p = v; *p; p++) {
-        if ((*p == '"' || *p == '\\') && rd_buf_putc(b, '\\')) return -1;
-        if (rd_buf_putc(b, *p)) return -1;
+        if ((*p == '"' || *p == '\\') && rpt_buf_putc(b, '\\')) return -1;
+        if (rpt_buf_putc(b, *p)) return -1;
     }
-    return rd_buf_putc(b, '"');
+    return rpt_buf_putc(b, '"');
 }
 
-int rd_fetch_state_record(rd_fetch_state *st, const rd_state_update *u)
+int rpt_fetch_state_record(rpt_fetch_state *st, const rpt_state_update *u)
 {
     char status[16];
     snprintf(status, sizeof status, "%d", u->status);
@@ -194,7 +194,7 @@ int rd_fetch_state_record(rd_fetch_state *st, const rd_state_update *u)
     return 0;
 }
 
-size_t rd_fetch_state_pending(const rd_fetch_state *st)
+size_t rpt_fetch_state_pending(const rpt_fetch_state *st)
 {
     return st->pending;
 }
@@ -225,42 +225,42 @@ static const char upsert_sql[] =
     "  failures = CASE WHEN EXCLUDED.last_error IS NULL THEN 0 ELSE s.failures + 1 END, "
     "  total_failures = s.total_failures + EXCLUDED.total_failures";
 
-int rd_fetch_state_flush(rd_fetch_state *st, rd_buf *err)
+int rpt_fetch_state_flush(rpt_fetch_state *st, rpt_buf *err)
 {
     if (!st->pending) return 0;
     if (ensure_connected(st, err)) return -1;
-    rd_buf lit[NFIELDS];
+    rpt_buf lit[NFIELDS];
     const char *params[NFIELDS];
     int rc = -1;
     memset(lit, 0, sizeof lit);
     for (int i = 0; i < NFIELDS; i++) {
-        rd_buf_putc(&lit[i], '{');
-        if (st->cols[i].len) rd_buf_append(&lit[i], st->cols[i].data, st->cols[i].len);
-        if (rd_buf_putc(&lit[i], '}')) goto out;
+        rpt_buf_putc(&lit[i], '{');
+        if (st->cols[i].len) rpt_buf_append(&lit[i], st->cols[i].data, st->cols[i].len);
+        if (rpt_buf_putc(&lit[i], '}')) goto out;
         params[i] = lit[i].data;
     }
     PGresult *r = PQexecParams(st->conn, upsert_sql, NFIELDS, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        rd_buf_printf(err, "writing reports.fetch_state: %s", PQresultErrorMessage(r));
+        rpt_buf_printf(err, "writing reports.fetch_state: %s", PQresultErrorMessage(r));
         PQclear(r);
         goto out;
     }
     PQclear(r);
     for (int i = 0; i < NFIELDS; i++)
-        rd_buf_reset(&st->cols[i]);
+        rpt_buf_reset(&st->cols[i]);
     st->pending = 0;
     rc = 0;
 out:
     for (int i = 0; i < NFIELDS; i++)
-        rd_buf_free(&lit[i]);
+        rpt_buf_free(&lit[i]);
     return rc;
 }
 
-void rd_fetch_state_close(rd_fetch_state *st)
+void rpt_fetch_state_close(rpt_fetch_state *st)
 {
     if (!st) return;
     if (st->conn) PQfinish(st->conn);
     for (int i = 0; i < NFIELDS; i++)
-        rd_buf_free(&st->cols[i]);
+        rpt_buf_free(&st->cols[i]);
     free(st);
 }

@@ -6,18 +6,18 @@
 
 #include "connectors/kafka_conf.h"
 
-double rd_now_s(void)
+double rpt_now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-rd_kafka_t *rd_kafka_consumer_from_settings(const rd_kafka_settings *ks, const char *group,
-                                            const char *client_id, rd_rebalance_fn rebalance,
-                                            void *opaque, int partition_eof, rd_buf *err)
+rd_kafka_t *rpt_kafka_consumer_from_settings(const rpt_kafka_settings *ks, const char *group,
+                                            const char *client_id, rpt_rebalance_fn rebalance,
+                                            void *opaque, int partition_eof, rpt_buf *err)
 {
-    rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(ks, client_id, err);
+    rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(ks, client_id, err);
     if (!conf) return NULL;
     char session[32], heartbeat[32];
     long long hb = ks->session_timeout_ms / 3;
@@ -25,25 +25,25 @@ rd_kafka_t *rd_kafka_consumer_from_settings(const rd_kafka_settings *ks, const c
     if (hb < 100) hb = 100;
     snprintf(session, sizeof session, "%lld", ks->session_timeout_ms);
     snprintf(heartbeat, sizeof heartbeat, "%lld", hb);
-    if (rd_kafka_conf_put(conf, "group.id", group, err) ||
-        rd_kafka_conf_put(conf, "enable.auto.commit", "false", err) ||
-        rd_kafka_conf_put(conf, "enable.auto.offset.store", "false", err) ||
-        rd_kafka_conf_put(conf, "auto.offset.reset", "earliest", err) ||
-        rd_kafka_conf_put(conf, "session.timeout.ms", session, err) ||
-        rd_kafka_conf_put(conf, "heartbeat.interval.ms", heartbeat, err) ||
-        rd_kafka_conf_put(conf, "enable.partition.eof", partition_eof ? "true" : "false", err))
+    if (rpt_kafka_conf_put(conf, "group.id", group, err) ||
+        rpt_kafka_conf_put(conf, "enable.auto.commit", "false", err) ||
+        rpt_kafka_conf_put(conf, "enable.auto.offset.store", "false", err) ||
+        rpt_kafka_conf_put(conf, "auto.offset.reset", "earliest", err) ||
+        rpt_kafka_conf_put(conf, "session.timeout.ms", session, err) ||
+        rpt_kafka_conf_put(conf, "heartbeat.interval.ms", heartbeat, err) ||
+        rpt_kafka_conf_put(conf, "enable.partition.eof", partition_eof ? "true" : "false", err))
         goto fail;
     /* new messages reach an idle consumer within 50 ms (unless configured otherwise) */
     int fetch_wait_set = 0;
     for (size_t i = 0; i < ks->librdkafka.n; i++)
         fetch_wait_set |= strcmp(ks->librdkafka.keys[i], "fetch.wait.max.ms") == 0;
-    if (!fetch_wait_set && rd_kafka_conf_put(conf, "fetch.wait.max.ms", "50", err)) goto fail;
+    if (!fetch_wait_set && rpt_kafka_conf_put(conf, "fetch.wait.max.ms", "50", err)) goto fail;
     if (rebalance) rd_kafka_conf_set_rebalance_cb(conf, rebalance);
     rd_kafka_conf_set_opaque(conf, opaque);
     char errstr[512];
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
     if (!rk) {
-        rd_buf_printf(err, "cannot create Kafka consumer: %s", errstr);
+        rpt_buf_printf(err, "cannot create Kafka consumer: %s", errstr);
         goto fail;
     }
     rd_kafka_poll_set_consumer(rk);
@@ -53,23 +53,23 @@ fail:
     return NULL;
 }
 
-rd_kafka_t *rd_kafka_producer_from_settings(const rd_kafka_settings *ks, const char *client_id,
+rd_kafka_t *rpt_kafka_producer_from_settings(const rpt_kafka_settings *ks, const char *client_id,
                                             void (*dr)(rd_kafka_t *, const rd_kafka_message_t *,
                                                        void *),
-                                            void *opaque, rd_buf *err)
+                                            void *opaque, rpt_buf *err)
 {
-    rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(ks, client_id, err);
+    rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(ks, client_id, err);
     if (!conf) return NULL;
-    if (rd_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
-        rd_kafka_conf_put(conf, "linger.ms", "5", err) ||
-        rd_kafka_conf_put(conf, "compression.type", "lz4", err))
+    if (rpt_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
+        rpt_kafka_conf_put(conf, "linger.ms", "5", err) ||
+        rpt_kafka_conf_put(conf, "compression.type", "lz4", err))
         goto fail;
     if (dr) rd_kafka_conf_set_dr_msg_cb(conf, dr);
     rd_kafka_conf_set_opaque(conf, opaque);
     char errstr[512];
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (!rk) {
-        rd_buf_printf(err, "cannot create Kafka producer: %s", errstr);
+        rpt_buf_printf(err, "cannot create Kafka producer: %s", errstr);
         goto fail;
     }
     return rk;
@@ -78,7 +78,7 @@ fail:
     return NULL;
 }
 
-long long rd_kafka_consumer_lag(rd_kafka_t *rk)
+long long rpt_kafka_consumer_lag(rd_kafka_t *rk)
 {
     rd_kafka_topic_partition_list_t *parts = NULL;
     if (rd_kafka_assignment(rk, &parts) || !parts) return -1;
@@ -98,7 +98,7 @@ long long rd_kafka_consumer_lag(rd_kafka_t *rk)
     return lag;
 }
 
-int rd_message_outside_time(const rd_kafka_message_t *m, long long from_ms, long long to_ms)
+int rpt_message_outside_time(const rd_kafka_message_t *m, long long from_ms, long long to_ms)
 {
     if (from_ms <= 0 && to_ms <= 0) return 0;
     rd_kafka_timestamp_type_t type;
@@ -107,7 +107,7 @@ int rd_message_outside_time(const rd_kafka_message_t *m, long long from_ms, long
     return (from_ms > 0 && ts < from_ms) || (to_ms > 0 && ts >= to_ms);
 }
 
-int rd_kafka_wait_connected(rd_kafka_t *rk, atomic_int *stop)
+int rpt_kafka_wait_connected(rd_kafka_t *rk, atomic_int *stop)
 {
     while (!atomic_load(stop)) {
         const struct rd_kafka_metadata *md = NULL;

@@ -9,9 +9,9 @@
 
 #include "common/buf.h"
 
-#define RD_DLQ_SCHEMA 1
+#define RPT_DLQ_SCHEMA 1
 
-typedef struct rd_dlq_item {
+typedef struct rpt_dlq_item {
     const char *stage;  /* "transform", "load" */
     const char *reason; /* one line */
     const char *doc_id; /* key of the original message, may be NULL */
@@ -20,23 +20,23 @@ typedef struct rd_dlq_item {
     long long offset;
     const void *value; /* original value */
     size_t value_len;
-} rd_dlq_item;
+} rpt_dlq_item;
 
 /* Appends the DLQ value for item to out. Returns 0 or -1. */
-int rd_dlq_encode(const rd_dlq_item *item, rd_buf *out);
+int rpt_dlq_encode(const rpt_dlq_item *item, rpt_buf *out);
 
 /* A decoded DLQ value; strings are malloc'd copies owned by the struct. */
-typedef struct rd_dlq_record {
+typedef struct rpt_dlq_record {
     char *stage, *reason, *doc_id, *topic;
     int partition;
     long long offset;
-} rd_dlq_record;
+} rpt_dlq_record;
 
-/* Parses a DLQ value. Returns 0 (free with rd_dlq_record_clear) or -1 with reason in err. */
-int rd_dlq_decode(const char *json, size_t len, rd_dlq_record *rec, rd_buf *err);
-void rd_dlq_record_clear(rd_dlq_record *rec);
+/* Parses a DLQ value. Returns 0 (free with rpt_dlq_record_clear) or -1 with reason in err. */
+int rpt_dlq_decode(const char *json, size_t len, rpt_dlq_record *rec, rpt_buf *err);
+void rpt_dlq_record_clear(rpt_dlq_record *rec);
 
 /* True when data[0..len) is valid UTF-8 without NUL bytes (storable as Postgres text). */
-int rd_utf8_text_ok(const void *data, size_t len);
+int rpt_utf8_text_ok(const void *data, size_t len);
 
 #endif

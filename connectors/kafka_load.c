@@ -14,14 +14,14 @@
 #define IDLE_POLL_S 0.02 /* nothing consumed for this long: write the partial batch */
 
 typedef struct loader {
-    const rd_loader_params *p;
+    const rpt_loader_params *p;
     const char *group;
     const char *topic_parsed, *topic_dlq;
-    rd_pg_sink *sink;
+    rpt_pg_sink *sink;
     rd_kafka_t *rk;
-    rd_load_batch batch;
+    rpt_load_batch batch;
     double batch_started;
-    rd_load_stats stats;
+    rpt_load_stats stats;
     long long consumed;
     int fatal;
     /* replay */
@@ -29,22 +29,22 @@ typedef struct loader {
     int *done; /* per partition of p->end: reached its end */
 } loader;
 
-void rd_stage_metrics_declare(void)
+void rpt_stage_metrics_declare(void)
 {
-    rd_metrics_declare("reportd_kafka_messages_consumed_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_kafka_messages_consumed_total", RPT_METRIC_COUNTER,
                        "messages consumed by a pipeline stage");
-    rd_metrics_declare("reportd_kafka_messages_produced_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_kafka_messages_produced_total", RPT_METRIC_COUNTER,
                        "messages produced and acknowledged by a pipeline stage");
-    rd_metrics_declare("reportd_kafka_consumer_lag", RD_METRIC_GAUGE,
+    rpt_metrics_declare("reportd_kafka_consumer_lag", RPT_METRIC_GAUGE,
                        "messages behind the high watermark on the assigned partitions");
-    rd_metrics_declare("reportd_dlq_messages_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_dlq_messages_total", RPT_METRIC_COUNTER,
                        "messages sent to reports.dlq or reports.rejects, by stage");
-    rd_metrics_declare("reportd_load_rows_total", RD_METRIC_COUNTER, "rows written by the loader");
-    rd_metrics_declare("reportd_load_documents_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_load_rows_total", RPT_METRIC_COUNTER, "rows written by the loader");
+    rpt_metrics_declare("reportd_load_documents_total", RPT_METRIC_COUNTER,
                        "documents handled by the loader, by result");
-    rd_metrics_declare("reportd_load_batch_seconds", RD_METRIC_HISTOGRAM,
+    rpt_metrics_declare("reportd_load_batch_seconds", RPT_METRIC_HISTOGRAM,
                        "time to write one loader batch to PostgreSQL");
-    rd_metrics_declare("reportd_load_db_errors_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_load_db_errors_total", RPT_METRIC_COUNTER,
                        "failed loader transactions (retried)");
 }
 
@@ -58,7 +58,7 @@ static void sleep_ms(long ms)
 static void backoff_sleep(loader *l, long ms)
 {
     for (long slept = 0; slept < ms && !atomic_load(&l->p->ctl->stop); slept += 50) {
-        atomic_store(&l->p->ctl->heartbeat, (long)rd_now_s());
+        atomic_store(&l->p->ctl->heartbeat, (long)rpt_now_s());
         sleep_ms(50);
     }
 }
@@ -68,23 +68,23 @@ static void backoff_sleep(loader *l, long ms)
 static int connect_sink(loader *l)
 {
     long delay = BACKOFF_MIN_MS;
-    rd_buf err = RD_BUF_INIT;
+    rpt_buf err = RPT_BUF_INIT;
     for (;;) {
-        rd_buf_reset(&err);
-        int rc = rd_pg_sink_connect(l->sink, &err);
-        if (rc == RD_SINK_OK) break;
-        if (rc == RD_SINK_FATAL) {
-            rd_log_error("load", "refusing to load", "error=\"%s\"", err.data);
+        rpt_buf_reset(&err);
+        int rc = rpt_pg_sink_connect(l->sink, &err);
+        if (rc == RPT_SINK_OK) break;
+        if (rc == RPT_SINK_FATAL) {
+            rpt_log_error("load", "refusing to load", "error=\"%s\"", err.data);
             l->fatal = 1;
             break;
         }
-        rd_log_warn("load", "PostgreSQL unavailable, retrying", "error=\"%s\" delay_ms=%ld",
+        rpt_log_warn("load", "PostgreSQL unavailable, retrying", "error=\"%s\" delay_ms=%ld",
                     err.data, delay);
         if (atomic_load(&l->p->ctl->stop)) break;
         backoff_sleep(l, delay);
         delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
     }
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
     return l->fatal ? -1 : 0;
 }
 
@@ -96,50 +96,50 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 {
     loader *l = opaque;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-        rd_buf e = RD_BUF_INIT;
+        rpt_buf e = RPT_BUF_INIT;
         int known = 1;
         for (int i = 0; i < parts->cnt && known; i++) {
             rd_kafka_topic_partition_t *tp = &parts->elems[i];
             long long off = -1;
             for (;;) {
-                rd_buf_reset(&e);
-                if (rd_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) ==
-                    RD_SINK_OK)
+                rpt_buf_reset(&e);
+                if (rpt_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) ==
+                    RPT_SINK_OK)
                     break;
-                rd_log_warn("load", "cannot read stored offsets, retrying", "error=\"%s\"", e.data);
+                rpt_log_warn("load", "cannot read stored offsets, retrying", "error=\"%s\"", e.data);
                 if (atomic_load(&l->p->ctl->stop) || connect_sink(l)) {
                     known = 0;
                     break;
                 }
             }
             tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
-            rd_log_info("load", "partition assigned", "topic=%s partition=%d offset=%lld",
+            rpt_log_info("load", "partition assigned", "topic=%s partition=%d offset=%lld",
                         tp->topic, (int)tp->partition, off);
         }
-        rd_buf_free(&e);
+        rpt_buf_free(&e);
         /* without the stored offsets nothing may be consumed (stopping anyway) */
         rd_kafka_assign(rk, known ? parts : NULL);
     } else {
         if (l->batch.n)
-            rd_log_info("load", "partitions revoked, dropping unwritten batch", "messages=%zu",
+            rpt_log_info("load", "partitions revoked, dropping unwritten batch", "messages=%zu",
                         l->batch.n);
-        rd_load_batch_reset(&l->batch);
+        rpt_load_batch_reset(&l->batch);
         rd_kafka_assign(rk, NULL);
     }
 }
 
 static void report(loader *l, int finished)
 {
-    const rd_loader_params *p = l->p;
+    const rpt_loader_params *p = l->p;
     if (!p->progress) return;
-    rd_stage_progress pr = {.done = l->consumed,
+    rpt_stage_progress pr = {.done = l->consumed,
                             .total = -1,
-                            .lag = rd_kafka_consumer_lag(l->rk),
+                            .lag = rpt_kafka_consumer_lag(l->rk),
                             .updated = l->stats.updated,
                             .unchanged = l->stats.unchanged,
                             .rejected = l->stats.rejected,
                             .finished = finished};
-    if (p->end) pr.total = rd_kafka_range_size(p->start, p->end);
+    if (p->end) pr.total = rpt_kafka_range_size(p->start, p->end);
     p->progress(p->progress_opaque, &pr);
 }
 
@@ -149,30 +149,30 @@ static int flush_batch(loader *l, int draining)
 {
     if (l->batch.n == 0) return 0;
     long delay = BACKOFF_MIN_MS;
-    rd_buf err = RD_BUF_INIT;
+    rpt_buf err = RPT_BUF_INIT;
     int rc = -1, attempts = 0;
     for (;;) {
-        rd_load_stats st = {0};
-        double t0 = rd_now_s();
-        rd_buf_reset(&err);
-        if (rd_pg_sink_write(l->sink, &l->batch, &st, &err) == RD_SINK_OK) {
-            rd_metrics_observe("reportd_load_batch_seconds", NULL, rd_now_s() - t0);
-            rd_metrics_add("reportd_load_rows_total", "table=\"documents\"", (double)st.updated);
-            rd_metrics_add("reportd_load_rows_total", "table=\"sections\"",
+        rpt_load_stats st = {0};
+        double t0 = rpt_now_s();
+        rpt_buf_reset(&err);
+        if (rpt_pg_sink_write(l->sink, &l->batch, &st, &err) == RPT_SINK_OK) {
+            rpt_metrics_observe("reportd_load_batch_seconds", NULL, rpt_now_s() - t0);
+            rpt_metrics_add("reportd_load_rows_total", "table=\"documents\"", (double)st.updated);
+            rpt_metrics_add("reportd_load_rows_total", "table=\"sections\"",
                            (double)st.section_rows);
-            rd_metrics_add("reportd_load_rows_total", "table=\"indicators\"",
+            rpt_metrics_add("reportd_load_rows_total", "table=\"indicators\"",
                            (double)st.indicator_rows);
-            rd_metrics_add("reportd_load_documents_total", "result=\"updated\"",
+            rpt_metrics_add("reportd_load_documents_total", "result=\"updated\"",
                            (double)st.updated);
-            rd_metrics_add("reportd_load_documents_total", "result=\"unchanged\"",
+            rpt_metrics_add("reportd_load_documents_total", "result=\"unchanged\"",
                            (double)st.unchanged);
-            rd_metrics_add("reportd_load_documents_total", "result=\"rejected\"",
+            rpt_metrics_add("reportd_load_documents_total", "result=\"rejected\"",
                            (double)st.rejected);
             for (size_t i = 0; i < l->batch.n; i++) {
-                const rd_load_item *it = &l->batch.items[i];
-                if (it->outcome != RD_LOAD_REJECTED || it->is_dlq) continue;
-                rd_metrics_inc("reportd_dlq_messages_total", "stage=\"load\"");
-                rd_log_warn("load", "message rejected",
+                const rpt_load_item *it = &l->batch.items[i];
+                if (it->outcome != RPT_LOAD_REJECTED || it->is_dlq) continue;
+                rpt_metrics_inc("reportd_dlq_messages_total", "stage=\"load\"");
+                rpt_log_warn("load", "message rejected",
                             "topic=%s partition=%d offset=%lld reason=\"%s\"", it->topic,
                             it->partition, it->offset, it->reason);
             }
@@ -181,22 +181,22 @@ static int flush_batch(loader *l, int draining)
             l->stats.rejected += st.rejected;
             l->stats.section_rows += st.section_rows;
             l->stats.indicator_rows += st.indicator_rows;
-            rd_log_debug("load", "batch written", "messages=%zu updated=%lld seconds=%.3f",
-                         l->batch.n, st.updated, rd_now_s() - t0);
+            rpt_log_debug("load", "batch written", "messages=%zu updated=%lld seconds=%.3f",
+                         l->batch.n, st.updated, rpt_now_s() - t0);
             rc = 0;
             break;
         }
-        rd_metrics_inc("reportd_load_db_errors_total", NULL);
+        rpt_metrics_inc("reportd_load_db_errors_total", NULL);
         attempts++;
-        rd_log_warn("load", "batch not written, retrying", "error=\"%s\" messages=%zu delay_ms=%ld",
+        rpt_log_warn("load", "batch not written, retrying", "error=\"%s\" messages=%zu delay_ms=%ld",
                     err.data, l->batch.n, delay);
         if (atomic_load(&l->p->ctl->stop) && (!draining || attempts >= 3)) break;
         backoff_sleep(l, delay);
         delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
         if (connect_sink(l)) break;
     }
-    rd_buf_free(&err);
-    rd_load_batch_reset(&l->batch);
+    rpt_buf_free(&err);
+    rpt_load_batch_reset(&l->batch);
     return rc;
 }
 
@@ -227,7 +227,7 @@ static void on_message(loader *l, rd_kafka_message_t *m)
         return;
     }
     if (m->err) {
-        rd_log_warn("load", "consumer error", "error=\"%s\"", rd_kafka_message_errstr(m));
+        rpt_log_warn("load", "consumer error", "error=\"%s\"", rd_kafka_message_errstr(m));
         return;
     }
     if (ri >= 0) {
@@ -238,20 +238,20 @@ static void on_message(loader *l, rd_kafka_message_t *m)
         if (m->offset + 1 >= l->p->end->elems[ri].offset) l->done[ri] = 1;
     }
     l->consumed++;
-    rd_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"load\"");
-    if (rd_message_outside_time(m, l->p->from_ms, l->p->to_ms)) return;
+    rpt_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"load\"");
+    if (rpt_message_outside_time(m, l->p->from_ms, l->p->to_ms)) return;
     int is_dlq = strcmp(topic, l->topic_dlq) == 0;
-    if (rd_load_batch_add(&l->batch, topic, m->partition, m->offset, m->key, m->key_len, m->payload,
+    if (rpt_load_batch_add(&l->batch, topic, m->partition, m->offset, m->key, m->key_len, m->payload,
                           m->len, is_dlq)) {
-        rd_log_error("load", "out of memory adding to batch", "offset=%lld", (long long)m->offset);
+        rpt_log_error("load", "out of memory adding to batch", "offset=%lld", (long long)m->offset);
         return;
     }
-    if (l->batch.n == 1) l->batch_started = rd_now_s();
+    if (l->batch.n == 1) l->batch_started = rpt_now_s();
 }
 
 static int start_consuming(loader *l)
 {
-    const rd_loader_params *p = l->p;
+    const rpt_loader_params *p = l->p;
     if (p->start) {
         l->n_parts = p->end->cnt;
         l->done = calloc((size_t)(l->n_parts ? l->n_parts : 1), sizeof *l->done);
@@ -260,7 +260,7 @@ static int start_consuming(loader *l)
             if (p->end->elems[i].offset <= p->start->elems[i].offset) l->done[i] = 1;
         rd_kafka_resp_err_t e = rd_kafka_assign(l->rk, p->start);
         if (e) {
-            rd_log_error("load", "cannot assign partitions", "error=\"%s\"", rd_kafka_err2str(e));
+            rpt_log_error("load", "cannot assign partitions", "error=\"%s\"", rd_kafka_err2str(e));
             return -1;
         }
         return 0;
@@ -271,32 +271,32 @@ static int start_consuming(loader *l)
     rd_kafka_resp_err_t e = rd_kafka_subscribe(l->rk, topics);
     rd_kafka_topic_partition_list_destroy(topics);
     if (e) {
-        rd_log_error("load", "cannot subscribe", "error=\"%s\"", rd_kafka_err2str(e));
+        rpt_log_error("load", "cannot subscribe", "error=\"%s\"", rd_kafka_err2str(e));
         return -1;
     }
     return 0;
 }
 
-int rd_loader_run(const rd_loader_params *p)
+int rpt_loader_run(const rpt_loader_params *p)
 {
-    rd_stage_metrics_declare();
+    rpt_stage_metrics_declare();
     loader l = {.p = p};
     int rc = -1;
-    const rd_config *cfg = rd_role_config_acquire(p->ctl);
+    const rpt_config *cfg = rpt_role_config_acquire(p->ctl);
     l.group = p->group ? p->group : cfg->kafka.group_load;
     l.topic_parsed = cfg->kafka.topic_parsed;
     l.topic_dlq = cfg->kafka.topic_dlq;
-    rd_buf err = RD_BUF_INIT;
-    rd_migration_list known = {0};
-    char *dir = rd_pg_sql_dir();
-    if (dir && rd_migrations_list(dir, &known, &err)) {
-        rd_log_warn("load", "cannot list migrations; checking the minimum schema only",
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_migration_list known = {0};
+    char *dir = rpt_pg_sql_dir();
+    if (dir && rpt_migrations_list(dir, &known, &err)) {
+        rpt_log_warn("load", "cannot list migrations; checking the minimum schema only",
                     "error=\"%s\"", err.data);
-        rd_buf_reset(&err);
+        rpt_buf_reset(&err);
     }
     free(dir);
-    char *conninfo = rd_config_pg_conninfo(cfg);
-    l.sink = rd_pg_sink_new(conninfo, l.group, &known);
+    char *conninfo = rpt_config_pg_conninfo(cfg);
+    l.sink = rpt_pg_sink_new(conninfo, l.group, &known);
     free(conninfo);
     if (!l.sink) goto out;
     if (connect_sink(&l)) goto out;
@@ -305,27 +305,27 @@ int rd_loader_run(const rd_loader_params *p)
         goto out;
     }
     l.rk =
-        rd_kafka_consumer_from_settings(&cfg->kafka, l.group, "reportd-load",
+        rpt_kafka_consumer_from_settings(&cfg->kafka, l.group, "reportd-load",
                                         p->start ? NULL : on_rebalance, &l, p->start != NULL, &err);
     if (!l.rk) {
-        rd_log_error("load", "cannot start", "error=\"%s\"", err.data);
+        rpt_log_error("load", "cannot start", "error=\"%s\"", err.data);
         goto out;
     }
     if (start_consuming(&l)) goto out;
-    if (rd_kafka_wait_connected(l.rk, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
-    rd_log_info("load", "loading", "group=%s topics=%s,%s", l.group, l.topic_parsed, l.topic_dlq);
-    double last_report = rd_now_s();
+    if (rpt_kafka_wait_connected(l.rk, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
+    rpt_log_info("load", "loading", "group=%s topics=%s,%s", l.group, l.topic_parsed, l.topic_dlq);
+    double last_report = rpt_now_s();
     for (;;) {
-        atomic_store(&p->ctl->heartbeat, (long)rd_now_s());
+        atomic_store(&p->ctl->heartbeat, (long)rpt_now_s());
         int stopping = atomic_load(&p->ctl->stop);
-        const rd_config *c = rd_role_config_acquire(p->ctl);
+        const rpt_config *c = rpt_role_config_acquire(p->ctl);
         size_t batch_size = (size_t)c->load.batch_size;
         double latency = (double)c->load.batch_latency_ms / 1000.0;
-        rd_role_config_release(p->ctl, c);
+        rpt_role_config_release(p->ctl, c);
         int finished = p->end && range_finished(&l), idle = 0;
         if (!stopping && !finished && l.batch.n < batch_size) {
             double wait = latency;
-            if (l.batch.n) wait = l.batch_started + latency - rd_now_s();
+            if (l.batch.n) wait = l.batch_started + latency - rpt_now_s();
             if (wait > (l.batch.n ? IDLE_POLL_S : 0.1)) wait = l.batch.n ? IDLE_POLL_S : 0.1;
             rd_kafka_message_t *m = rd_kafka_consumer_poll(l.rk, wait > 0 ? (int)(wait * 1000) : 0);
             if (m) {
@@ -338,16 +338,16 @@ int rd_loader_run(const rd_loader_params *p)
         /* a batch is written when full, when its latency is up, or as soon as nothing more
          * is waiting (so a lone document does not wait for the latency bound) */
         int due = l.batch.n >= batch_size ||
-                  (l.batch.n && rd_now_s() - l.batch_started >= latency) || (l.batch.n && idle);
+                  (l.batch.n && rpt_now_s() - l.batch_started >= latency) || (l.batch.n && idle);
         if (due || stopping || finished) {
             if (flush_batch(&l, stopping || finished) && l.fatal) goto out;
         }
-        double now = rd_now_s();
+        double now = rpt_now_s();
         if (now - last_report >= 1.0) {
             last_report = now;
-            long long lag = rd_kafka_consumer_lag(l.rk);
+            long long lag = rpt_kafka_consumer_lag(l.rk);
             if (lag >= 0)
-                rd_metrics_set("reportd_kafka_consumer_lag", "role=\"load\"", (double)lag);
+                rpt_metrics_set("reportd_kafka_consumer_lag", "role=\"load\"", (double)lag);
             report(&l, 0);
         }
         if (stopping || (finished && l.batch.n == 0)) break;
@@ -361,11 +361,11 @@ out:
         rd_kafka_destroy(l.rk);
     }
     if (p->stats) *p->stats = l.stats;
-    rd_load_batch_free(&l.batch);
-    rd_pg_sink_free(l.sink);
-    rd_migrations_free(&known);
+    rpt_load_batch_free(&l.batch);
+    rpt_pg_sink_free(l.sink);
+    rpt_migrations_free(&known);
     free(l.done);
-    rd_buf_free(&err);
-    rd_role_config_release(p->ctl, cfg);
+    rpt_buf_free(&err);
+    rpt_role_config_release(p->ctl, cfg);
     return rc;
 }

@@ -11,18 +11,18 @@
 #include "connectors/postgres/sink.h"
 #include "daemon/role.h"
 
-typedef struct rd_stage_progress {
+typedef struct rpt_stage_progress {
     long long done;  /* messages consumed */
     long long total; /* messages in the range (replay), else -1 */
     long long lag;   /* consumer lag, -1 when unknown */
     long long updated, unchanged, rejected;
     int finished;
-} rd_stage_progress;
+} rpt_stage_progress;
 
-typedef void (*rd_progress_fn)(void *opaque, const rd_stage_progress *p);
+typedef void (*rpt_progress_fn)(void *opaque, const rpt_stage_progress *p);
 
-typedef struct rd_loader_params {
-    rd_role_ctl *ctl;  /* config, stop, ready, heartbeat */
+typedef struct rpt_loader_params {
+    rpt_role_ctl *ctl;  /* config, stop, ready, heartbeat */
     const char *group; /* offsets group; NULL: kafka.group.load */
     /* Replay: when set, these partitions are assigned at these offsets (no group
      * membership) and the loop ends once every partition reaches its offset in `end`
@@ -32,16 +32,16 @@ typedef struct rd_loader_params {
     /* Replay by time: messages with a timestamp before from_ms or at/after to_ms are
      * skipped (-1, or 0 when zero-initialised: no bound). */
     long long from_ms, to_ms;
-    rd_progress_fn progress; /* may be NULL; called about once a second and at the end */
+    rpt_progress_fn progress; /* may be NULL; called about once a second and at the end */
     void *progress_opaque;
-    rd_load_stats *stats; /* may be NULL; totals of the run */
-} rd_loader_params;
+    rpt_load_stats *stats; /* may be NULL; totals of the run */
+} rpt_loader_params;
 
 /* Runs until ctl->stop (or the end of the replay range). Returns 0 on a clean stop, -1 on a
  * fatal error (logged): unknown schema version, Kafka client creation failure. */
-int rd_loader_run(const rd_loader_params *p);
+int rpt_loader_run(const rpt_loader_params *p);
 
 /* Declares the stage metrics in the registry (idempotent). */
-void rd_stage_metrics_declare(void);
+void rpt_stage_metrics_declare(void);
 
 #endif

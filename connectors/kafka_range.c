@@ -8,7 +8,7 @@
 
 #define TIMEOUT_MS 10000
 
-int rd_rfc3339_ms(const char *s, long long *ms)
+int rpt_rfc3339_ms(const char *s, long long *ms)
 {
     int y, mo, d, h, mi, sec, n = 0;
     if (sscanf(s, "%4d-%2d-%2d%*[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n == 0)
@@ -56,13 +56,13 @@ int rd_rfc3339_ms(const char *s, long long *ms)
 /* Offsets at or after time `ms` per partition of l (in place); partitions the broker
  * cannot look up (no message after ms, or no time index) get `fallback[i]`. */
 static int offsets_for_time(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *l, long long ms,
-                            const long long *fallback, rd_buf *err)
+                            const long long *fallback, rpt_buf *err)
 {
     for (int i = 0; i < l->cnt; i++)
         l->elems[i].offset = ms;
     rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, l, TIMEOUT_MS);
     if (e) {
-        rd_buf_printf(err, "looking up offsets by time: %s", rd_kafka_err2str(e));
+        rpt_buf_printf(err, "looking up offsets by time: %s", rd_kafka_err2str(e));
         return -1;
     }
     for (int i = 0; i < l->cnt; i++)
@@ -79,10 +79,10 @@ static int parse_offset(const char *s, long long *out)
     return 0;
 }
 
-int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, const char *to,
+int rpt_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, const char *to,
                            rd_kafka_topic_partition_list_t **start_out,
                            rd_kafka_topic_partition_list_t **end_out, long long *from_ms_out,
-                           long long *to_ms_out, rd_buf *err)
+                           long long *to_ms_out, rpt_buf *err)
 {
     *start_out = *end_out = NULL;
     *from_ms_out = *to_ms_out = -1;
@@ -92,13 +92,13 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
     int only_partition = -1;
     long long from_offset = -1, from_ms = -1;
     if (strcmp(from, "earliest") == 0) {
-    } else if (rd_rfc3339_ms(from, &from_ms) == 0) {
+    } else if (rpt_rfc3339_ms(from, &from_ms) == 0) {
     } else {
         const char *colon = strchr(from, ':');
         char *pend;
         long pnum = colon ? strtol(from, &pend, 10) : -1;
         if (!colon || pend != colon || pnum < 0 || parse_offset(colon + 1, &from_offset)) {
-            rd_buf_printf(
+            rpt_buf_printf(
                 err, "--from: expected earliest, an RFC 3339 time or PARTITION:OFFSET, got '%s'",
                 from);
             return -1;
@@ -106,15 +106,15 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
         only_partition = (int)pnum;
     }
     long long to_ms = -1, to_offset = -1;
-    if (to && rd_rfc3339_ms(to, &to_ms) && parse_offset(to, &to_offset)) {
-        rd_buf_printf(err, "--to: expected an RFC 3339 time or an offset, got '%s'", to);
+    if (to && rpt_rfc3339_ms(to, &to_ms) && parse_offset(to, &to_offset)) {
+        rpt_buf_printf(err, "--to: expected an RFC 3339 time or an offset, got '%s'", to);
         return -1;
     }
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
     rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, TIMEOUT_MS);
     rd_kafka_topic_destroy(rkt);
     if (e || md->topic_cnt != 1 || md->topics[0].err) {
-        rd_buf_printf(err, "topic %s: %s", topic,
+        rpt_buf_printf(err, "topic %s: %s", topic,
                       rd_kafka_err2str(e    ? e
                                        : md ? md->topics[0].err
                                             : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
@@ -133,7 +133,7 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
         int64_t l = 0, h = 0;
         e = rd_kafka_query_watermark_offsets(rk, topic, pid, &l, &h, TIMEOUT_MS);
         if (e) {
-            rd_buf_printf(err, "topic %s partition %d: %s", topic, pid, rd_kafka_err2str(e));
+            rpt_buf_printf(err, "topic %s partition %d: %s", topic, pid, rd_kafka_err2str(e));
             goto fail;
         }
         lo[n] = l;
@@ -143,7 +143,7 @@ int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, 
         n++;
     }
     if (n == 0) {
-        rd_buf_printf(err, "topic %s has no partition %d", topic, only_partition);
+        rpt_buf_printf(err, "topic %s has no partition %d", topic, only_partition);
         goto fail;
     }
     if (from_offset >= 0) {
@@ -176,7 +176,7 @@ fail:
     return -1;
 }
 
-long long rd_kafka_range_size(const rd_kafka_topic_partition_list_t *start,
+long long rpt_kafka_range_size(const rd_kafka_topic_partition_list_t *start,
                               const rd_kafka_topic_partition_list_t *end)
 {
     long long total = 0;

@@ -9,7 +9,7 @@
 
 /* Parses an RFC 3339 time ("2025-05-30T12:02:29Z", fractional seconds and "+08:00" offsets
  * allowed) into milliseconds since the epoch. Returns 0 or -1. */
-int rd_rfc3339_ms(const char *s, long long *ms);
+int rpt_rfc3339_ms(const char *s, long long *ms);
 
 /* Resolves the range of `topic` through client rk: *start gets the first offset to read
  * and *end the offset to stop before, for the same partitions in the same order (the
@@ -17,14 +17,14 @@ int rd_rfc3339_ms(const char *s, long long *ms);
  * from the broker's time index when it has one; otherwise the range starts earlier and
  * *from_ms / *to_ms (else -1) tell the stage to skip messages whose timestamp is before
  * from_ms or at/after to_ms. Returns 0, or -1 with the reason in err. */
-int rd_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, const char *to,
+int rpt_kafka_range_resolve(rd_kafka_t *rk, const char *topic, const char *from, const char *to,
                            rd_kafka_topic_partition_list_t **start,
                            rd_kafka_topic_partition_list_t **end, long long *from_ms,
-                           long long *to_ms, rd_buf *err);
+                           long long *to_ms, rpt_buf *err);
 
 /* Messages between start and end, summed over partitions (end before start counts 0). The
- * two lists hold the same partitions in the same order, as rd_kafka_range_resolve gives. */
-long long rd_kafka_range_size(const rd_kafka_topic_partition_list_t *start,
+ * two lists hold the same partitions in the same order, as rpt_kafka_range_resolve gives. */
+long long rpt_kafka_range_size(const rd_kafka_topic_partition_list_t *start,
                               const rd_kafka_topic_partition_list_t *end);
 
 #endif

@@ -25,8 +25,8 @@ typedef struct consumed {
 } consumed;
 
 typedef struct transformer {
-    const rd_transform_params *p;
-    const rd_config *cfg;
+    const rpt_transform_params *p;
+    const rpt_config *cfg;
     int version;
     rd_kafka_t *consumer, *producer;
     PGconn *pg; /* replay with skip_unchanged */
@@ -34,22 +34,22 @@ typedef struct transformer {
     size_t n, cap;
     /* delivery reports of the current batch (producer's poll thread = this thread) */
     long long acked_parsed, acked_dlq, failed;
-    rd_transform_stats stats;
+    rpt_transform_stats stats;
     long long consumed_total;
     int n_parts;
     int *done;
 } transformer;
 
-int rd_transform_version(void)
+int rpt_transform_version(void)
 {
     const char *env = getenv("REPORTD_TRANSFORM_VERSION");
     if (env && *env) {
         char *end;
         long v = strtol(env, &end, 10);
         if (!*end && v > 0 && v < 1000000) return (int)v;
-        rd_log_warn("transform", "ignoring REPORTD_TRANSFORM_VERSION", "value=\"%s\"", env);
+        rpt_log_warn("transform", "ignoring REPORTD_TRANSFORM_VERSION", "value=\"%s\"", env);
     }
-    return RD_TRANSFORM_VERSION;
+    return RPT_TRANSFORM_VERSION;
 }
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -58,7 +58,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     transformer *t = opaque;
     if (m->err) {
         t->failed++;
-        rd_log_warn("transform", "delivery failed", "topic=%s error=\"%s\"",
+        rpt_log_warn("transform", "delivery failed", "topic=%s error=\"%s\"",
                     rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
         return;
     }
@@ -86,7 +86,7 @@ static rd_kafka_resp_err_t produce(transformer *t, const char *topic, const char
 static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *key,
                      const char *reason)
 {
-    rd_dlq_item item = {.stage = "transform",
+    rpt_dlq_item item = {.stage = "transform",
                         .reason = reason,
                         .doc_id = key,
                         .topic = rd_kafka_topic_name(m->rkt),
@@ -94,25 +94,25 @@ static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *ke
                         .offset = m->offset,
                         .value = m->len <= MAX_DLQ_VALUE_BYTES ? m->payload : NULL,
                         .value_len = m->len <= MAX_DLQ_VALUE_BYTES ? m->len : 0};
-    rd_buf v = RD_BUF_INIT;
-    if (rd_dlq_encode(&item, &v) == 0) {
+    rpt_buf v = RPT_BUF_INIT;
+    if (rpt_dlq_encode(&item, &v) == 0) {
         rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_dlq, key, v.data, v.len);
         if (e) {
             t->failed++;
-            rd_log_error("transform", "cannot queue DLQ message", "error=\"%s\"",
+            rpt_log_error("transform", "cannot queue DLQ message", "error=\"%s\"",
                          rd_kafka_err2str(e));
         }
     } else {
         t->failed++;
     }
-    rd_log_warn("transform", "message sent to DLQ",
+    rpt_log_warn("transform", "message sent to DLQ",
                 "topic=%s partition=%d offset=%lld reason=\"%s\"", item.topic, (int)m->partition,
                 (long long)m->offset, reason);
-    rd_buf_free(&v);
+    rpt_buf_free(&v);
 }
 
 /* Replay: true when Postgres already holds this version of these bytes. */
-static int unchanged_in_pg(transformer *t, const rd_raw_message *raw)
+static int unchanged_in_pg(transformer *t, const rpt_raw_message *raw)
 {
     if (!t->pg || !raw->sha256) return 0;
     char version[16];
@@ -131,11 +131,11 @@ static int unchanged_in_pg(transformer *t, const rd_raw_message *raw)
 static void process(transformer *t, const rd_kafka_message_t *m)
 {
     char *key = m->key_len ? strndup(m->key, m->key_len) : NULL;
-    rd_buf err = RD_BUF_INIT, out = RD_BUF_INIT;
-    rd_raw_message raw;
-    rd_document doc;
+    rpt_buf err = RPT_BUF_INIT, out = RPT_BUF_INIT;
+    rpt_raw_message raw;
+    rpt_document doc;
     int have_raw = 0, have_doc = 0;
-    if (rd_raw_message_decode(m->payload, m->len, &raw, &err)) {
+    if (rpt_raw_message_decode(m->payload, m->len, &raw, &err)) {
         send_dlq(t, m, key, err.data);
         goto out;
     }
@@ -144,50 +144,50 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         t->stats.unchanged++;
         goto out;
     }
-    rd_extract_input in = {.source = raw.url,
+    rpt_extract_input in = {.source = raw.url,
                            .url = raw.url,
                            .data = raw.body,
                            .len = raw.body_len,
                            .content_type = raw.content_type,
                            .region_hint = raw.region};
-    if (rd_extract(&in, &doc, &err)) {
-        rd_buf r = RD_BUF_INIT;
-        rd_buf_printf(&r, "extract: %s", err.data ? err.data : "failed");
+    if (rpt_extract(&in, &doc, &err)) {
+        rpt_buf r = RPT_BUF_INIT;
+        rpt_buf_printf(&r, "extract: %s", err.data ? err.data : "failed");
         send_dlq(t, m, key ? key : raw.doc_id, r.data);
-        rd_buf_free(&r);
+        rpt_buf_free(&r);
         goto out;
     }
     have_doc = 1;
     free(doc.doc_id); /* the fetcher's doc_id is the key everywhere downstream */
     doc.doc_id = strdup(raw.doc_id);
     if (!doc.url) doc.url = strdup(raw.url);
-    rd_parsed_origin origin = {.transform_version = t->version,
+    rpt_parsed_origin origin = {.transform_version = t->version,
                                .source_name = raw.source,
                                .fetched_at = raw.fetched_at,
                                .sha256 = raw.sha256,
                                .raw_topic = rd_kafka_topic_name(m->rkt),
                                .raw_partition = m->partition,
                                .raw_offset = m->offset};
-    if (!doc.doc_id || rd_parsed_message_encode(&doc, &origin, &out)) {
+    if (!doc.doc_id || rpt_parsed_message_encode(&doc, &origin, &out)) {
         send_dlq(t, m, raw.doc_id, "out of memory encoding the parsed message");
         goto out;
     }
     rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_parsed, raw.doc_id, out.data, out.len);
     if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
-        rd_buf r = RD_BUF_INIT;
-        rd_buf_printf(&r, "parsed message of %zu bytes is larger than message.max.bytes", out.len);
+        rpt_buf r = RPT_BUF_INIT;
+        rpt_buf_printf(&r, "parsed message of %zu bytes is larger than message.max.bytes", out.len);
         send_dlq(t, m, raw.doc_id, r.data);
-        rd_buf_free(&r);
+        rpt_buf_free(&r);
     } else if (e) {
         t->failed++;
-        rd_log_error("transform", "cannot queue parsed message", "error=\"%s\"",
+        rpt_log_error("transform", "cannot queue parsed message", "error=\"%s\"",
                      rd_kafka_err2str(e));
     }
 out:
-    if (have_doc) rd_document_clear(&doc);
-    if (have_raw) rd_raw_message_clear(&raw);
-    rd_buf_free(&err);
-    rd_buf_free(&out);
+    if (have_doc) rpt_document_clear(&doc);
+    if (have_raw) rpt_raw_message_clear(&raw);
+    rpt_buf_free(&err);
+    rpt_buf_free(&out);
     free(key);
 }
 
@@ -244,12 +244,12 @@ static int wait_acks(transformer *t)
     while (rd_kafka_outq_len(t->producer) > 0) {
         if (atomic_load(&t->p->ctl->stop)) {
             if (deadline < 0)
-                deadline = rd_now_s() + (double)t->cfg->runtime.shutdown_grace_s;
-            else if (rd_now_s() > deadline)
+                deadline = rpt_now_s() + (double)t->cfg->runtime.shutdown_grace_s;
+            else if (rpt_now_s() > deadline)
                 return -1;
         }
         rd_kafka_flush(t->producer, 200);
-        atomic_store(&t->p->ctl->heartbeat, (long)rd_now_s());
+        atomic_store(&t->p->ctl->heartbeat, (long)rpt_now_s());
     }
     return 0;
 }
@@ -263,27 +263,27 @@ static void finish_batch(transformer *t)
     if (complete && t->failed == 0) {
         t->stats.produced += t->acked_parsed;
         t->stats.rejected += t->acked_dlq;
-        rd_metrics_add("reportd_kafka_messages_produced_total",
+        rpt_metrics_add("reportd_kafka_messages_produced_total",
                        "role=\"transform\",topic=\"parsed\"", (double)t->acked_parsed);
-        rd_metrics_add("reportd_kafka_messages_produced_total", "role=\"transform\",topic=\"dlq\"",
+        rpt_metrics_add("reportd_kafka_messages_produced_total", "role=\"transform\",topic=\"dlq\"",
                        (double)t->acked_dlq);
-        rd_metrics_add("reportd_dlq_messages_total", "stage=\"transform\"", (double)t->acked_dlq);
+        rpt_metrics_add("reportd_dlq_messages_total", "stage=\"transform\"", (double)t->acked_dlq);
         if (!t->p->start) {
             rd_kafka_topic_partition_list_t *l = batch_offsets(t, 0);
             rd_kafka_offsets_store(t->consumer, l); /* revoked partitions are refused: fine */
             rd_kafka_resp_err_t e = rd_kafka_commit(t->consumer, NULL, 0);
             if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
-                rd_log_warn("transform", "offset commit failed; will commit with the next batch",
+                rpt_log_warn("transform", "offset commit failed; will commit with the next batch",
                             "error=\"%s\"", rd_kafka_err2str(e));
             rd_kafka_topic_partition_list_destroy(l);
         }
     } else if (!atomic_load(&t->p->ctl->stop)) {
-        rd_log_warn("transform", "deliveries failed, reprocessing the batch",
+        rpt_log_warn("transform", "deliveries failed, reprocessing the batch",
                     "messages=%zu failed=%lld", t->n, t->failed);
         rd_kafka_topic_partition_list_t *l = batch_offsets(t, 1);
         rd_kafka_error_t *e = rd_kafka_seek_partitions(t->consumer, l, 5000);
         if (e) {
-            rd_log_warn("transform", "seek failed", "error=\"%s\"", rd_kafka_error_string(e));
+            rpt_log_warn("transform", "seek failed", "error=\"%s\"", rd_kafka_error_string(e));
             rd_kafka_error_destroy(e);
         }
         rd_kafka_topic_partition_list_destroy(l);
@@ -297,16 +297,16 @@ static void finish_batch(transformer *t)
 
 static void report(transformer *t, int finished)
 {
-    const rd_transform_params *p = t->p;
+    const rpt_transform_params *p = t->p;
     if (!p->progress) return;
-    rd_stage_progress pr = {.done = t->consumed_total,
+    rpt_stage_progress pr = {.done = t->consumed_total,
                             .total = -1,
-                            .lag = rd_kafka_consumer_lag(t->consumer),
+                            .lag = rpt_kafka_consumer_lag(t->consumer),
                             .updated = t->stats.produced,
                             .unchanged = t->stats.unchanged,
                             .rejected = t->stats.rejected,
                             .finished = finished};
-    if (p->end) pr.total = rd_kafka_range_size(p->start, p->end);
+    if (p->end) pr.total = rpt_kafka_range_size(p->start, p->end);
     p->progress(p->progress_opaque, &pr);
 }
 
@@ -334,7 +334,7 @@ static int accept_message(transformer *t, const rd_kafka_message_t *m)
         return 0;
     }
     if (m->err) {
-        rd_log_warn("transform", "consumer error", "error=\"%s\"", rd_kafka_message_errstr(m));
+        rpt_log_warn("transform", "consumer error", "error=\"%s\"", rd_kafka_message_errstr(m));
         return 0;
     }
     if (ri >= 0) {
@@ -344,7 +344,7 @@ static int accept_message(transformer *t, const rd_kafka_message_t *m)
         }
         if (m->offset + 1 >= t->p->end->elems[ri].offset) t->done[ri] = 1;
     }
-    if (rd_message_outside_time(m, t->p->from_ms, t->p->to_ms)) {
+    if (rpt_message_outside_time(m, t->p->from_ms, t->p->to_ms)) {
         t->consumed_total++;
         return 0;
     }
@@ -353,7 +353,7 @@ static int accept_message(transformer *t, const rd_kafka_message_t *m)
 
 static int start_consuming(transformer *t)
 {
-    const rd_transform_params *p = t->p;
+    const rpt_transform_params *p = t->p;
     rd_kafka_resp_err_t e;
     if (p->start) {
         t->n_parts = p->end->cnt;
@@ -368,42 +368,42 @@ static int start_consuming(transformer *t)
         e = rd_kafka_subscribe(t->consumer, topics);
         rd_kafka_topic_partition_list_destroy(topics);
     }
-    if (e) rd_log_error("transform", "cannot consume", "error=\"%s\"", rd_kafka_err2str(e));
+    if (e) rpt_log_error("transform", "cannot consume", "error=\"%s\"", rd_kafka_err2str(e));
     return e ? -1 : 0;
 }
 
-int rd_transform_run(const rd_transform_params *p)
+int rpt_transform_run(const rpt_transform_params *p)
 {
-    rd_stage_metrics_declare();
-    transformer t = {.p = p, .version = rd_transform_version()};
+    rpt_stage_metrics_declare();
+    transformer t = {.p = p, .version = rpt_transform_version()};
     int rc = -1;
-    t.cfg = rd_role_config_acquire(p->ctl);
-    rd_buf err = RD_BUF_INIT;
+    t.cfg = rpt_role_config_acquire(p->ctl);
+    rpt_buf err = RPT_BUF_INIT;
     const char *group = p->group ? p->group : t.cfg->kafka.group_transform;
     if (p->skip_unchanged) {
-        char *conninfo = rd_config_pg_conninfo(t.cfg);
+        char *conninfo = rpt_config_pg_conninfo(t.cfg);
         t.pg = PQconnectdb(conninfo ? conninfo : "");
         free(conninfo);
         if (PQstatus(t.pg) != CONNECTION_OK) {
-            rd_log_warn("transform", "PostgreSQL unavailable: every document will be re-produced",
+            rpt_log_warn("transform", "PostgreSQL unavailable: every document will be re-produced",
                         "error=\"%s\"", PQerrorMessage(t.pg));
             PQfinish(t.pg);
             t.pg = NULL;
         }
     }
     t.producer =
-        rd_kafka_producer_from_settings(&t.cfg->kafka, "reportd-transform", on_delivery, &t, &err);
+        rpt_kafka_producer_from_settings(&t.cfg->kafka, "reportd-transform", on_delivery, &t, &err);
     if (!t.producer) goto fail;
-    t.consumer = rd_kafka_consumer_from_settings(&t.cfg->kafka, group, "reportd-transform", NULL,
+    t.consumer = rpt_kafka_consumer_from_settings(&t.cfg->kafka, group, "reportd-transform", NULL,
                                                  NULL, p->start != NULL, &err);
     if (!t.consumer) goto fail;
     if (start_consuming(&t)) goto out;
-    if (rd_kafka_wait_connected(t.consumer, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
-    rd_log_info("transform", "transforming", "group=%s topic=%s version=%d", group,
+    if (rpt_kafka_wait_connected(t.consumer, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
+    rpt_log_info("transform", "transforming", "group=%s topic=%s version=%d", group,
                 t.cfg->kafka.topic_raw, t.version);
-    double batch_started = 0, last_report = rd_now_s();
+    double batch_started = 0, last_report = rpt_now_s();
     for (;;) {
-        atomic_store(&p->ctl->heartbeat, (long)rd_now_s());
+        atomic_store(&p->ctl->heartbeat, (long)rpt_now_s());
         int stopping = atomic_load(&p->ctl->stop);
         int finished = p->end && range_finished(&t);
         int idle = 0;
@@ -413,29 +413,29 @@ int rd_transform_run(const rd_transform_params *p)
             if (m) {
                 if (accept_message(&t, m)) {
                     if (batch_add(&t, m)) {
-                        rd_log_error("transform", "out of memory", "offset=%lld",
+                        rpt_log_error("transform", "out of memory", "offset=%lld",
                                      (long long)m->offset);
                         rd_kafka_message_destroy(m);
                         goto out;
                     }
-                    if (t.n == 1) batch_started = rd_now_s();
+                    if (t.n == 1) batch_started = rpt_now_s();
                     t.consumed_total++;
-                    rd_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"transform\"");
+                    rpt_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"transform\"");
                     process(&t, m);
                 }
                 rd_kafka_message_destroy(m);
             }
             rd_kafka_poll(t.producer, 0);
         }
-        if (t.n >= BATCH_MESSAGES || (t.n && rd_now_s() - batch_started >= BATCH_WAIT_S) ||
+        if (t.n >= BATCH_MESSAGES || (t.n && rpt_now_s() - batch_started >= BATCH_WAIT_S) ||
             (t.n && idle) || stopping || finished)
             finish_batch(&t);
-        double now = rd_now_s();
+        double now = rpt_now_s();
         if (now - last_report >= 1.0) {
             last_report = now;
-            long long lag = rd_kafka_consumer_lag(t.consumer);
+            long long lag = rpt_kafka_consumer_lag(t.consumer);
             if (lag >= 0)
-                rd_metrics_set("reportd_kafka_consumer_lag", "role=\"transform\"", (double)lag);
+                rpt_metrics_set("reportd_kafka_consumer_lag", "role=\"transform\"", (double)lag);
             report(&t, 0);
         }
         if (stopping || finished) break;
@@ -444,7 +444,7 @@ int rd_transform_run(const rd_transform_params *p)
     rc = 0;
     goto out;
 fail:
-    rd_log_error("transform", "cannot start", "error=\"%s\"", err.data);
+    rpt_log_error("transform", "cannot start", "error=\"%s\"", err.data);
 out:
     if (t.consumer) {
         rd_kafka_consumer_close(t.consumer);
@@ -459,7 +459,7 @@ out:
     batch_clear(&t);
     free(t.batch);
     free(t.done);
-    rd_buf_free(&err);
-    rd_role_config_release(p->ctl, t.cfg);
+    rpt_buf_free(&err);
+    rpt_role_config_release(p->ctl, t.cfg);
     return rc;
 }

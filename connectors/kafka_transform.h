@@ -12,16 +12,16 @@
 #include "connectors/kafka_load.h"
 #include "daemon/role.h"
 
-typedef struct rd_transform_stats {
+typedef struct rpt_transform_stats {
     long long produced;  /* reports.parsed messages acknowledged */
     long long unchanged; /* replay: skipped, Postgres already holds this version of the bytes */
     long long rejected;  /* reports.dlq messages acknowledged */
-} rd_transform_stats;
+} rpt_transform_stats;
 
-typedef struct rd_transform_params {
-    rd_role_ctl *ctl;
+typedef struct rpt_transform_params {
+    rpt_role_ctl *ctl;
     const char *group; /* NULL: kafka.group.transform */
-    /* Replay: assigned range as in rd_loader_params. */
+    /* Replay: assigned range as in rpt_loader_params. */
     const rd_kafka_topic_partition_list_t *start;
     const rd_kafka_topic_partition_list_t *end;
     /* Replay by time: messages with a timestamp before from_ms or at/after to_ms are
@@ -30,16 +30,16 @@ typedef struct rd_transform_params {
     /* Replay: skip documents whose Postgres row already has the current transform version
      * and the same sha256 (counted as unchanged). Needs postgres.conninfo. */
     int skip_unchanged;
-    rd_progress_fn progress;
+    rpt_progress_fn progress;
     void *progress_opaque;
-    rd_transform_stats *stats;
-} rd_transform_params;
+    rpt_transform_stats *stats;
+} rpt_transform_params;
 
 /* Runs until ctl->stop (or the end of the replay range). Returns 0 or -1 (fatal, logged). */
-int rd_transform_run(const rd_transform_params *p);
+int rpt_transform_run(const rpt_transform_params *p);
 
-/* The transform version written into reports.parsed: RD_TRANSFORM_VERSION, or the positive
+/* The transform version written into reports.parsed: RPT_TRANSFORM_VERSION, or the positive
  * integer in $REPORTD_TRANSFORM_VERSION (to force a re-derivation, and for tests). */
-int rd_transform_version(void);
+int rpt_transform_version(void);
 
 #endif

@@ -11,33 +11,33 @@
 #include "transforms/json_writer.h"
 
 /* Writes the document object with the fast writer (transforms/json_writer.c, the same
- * bytes as rd_document_to_json), then splices the envelope members in before its closing
+ * bytes as rpt_document_to_json), then splices the envelope members in before its closing
  * brace so that the value stays one flat object (the extract contract plus envelope). On
  * failure out is left as it was. */
-int rd_parsed_message_encode(const rd_document *doc, const rd_parsed_origin *o, rd_buf *out)
+int rpt_parsed_message_encode(const rpt_document *doc, const rpt_parsed_origin *o, rpt_buf *out)
 {
     size_t start = out->len;
-    if (rd_document_write_json(doc, 0, out)) goto fail;
+    if (rpt_document_write_json(doc, 0, out)) goto fail;
     if (out->len - start < 2 || out->data[out->len - 1] != '}') goto fail;
     out->len--; /* the document's closing brace: the envelope goes before it */
-    rd_jw w;
-    rd_jw_init(&w, out);
+    rpt_jw w;
+    rpt_jw_init(&w, out);
     w.first = out->len - start == 1; /* "{}": no comma before the first envelope member */
-    rd_jw_int(&w, "schema", RD_PARSED_SCHEMA);
-    rd_jw_int(&w, "transform_version", o->transform_version);
-    rd_jw_str(&w, "source_name", o->source_name);
-    rd_jw_str(&w, "fetched_at", o->fetched_at);
-    rd_jw_str(&w, "sha256", o->sha256);
-    rd_jw_str(&w, "raw_topic", o->raw_topic);
+    rpt_jw_int(&w, "schema", RPT_PARSED_SCHEMA);
+    rpt_jw_int(&w, "transform_version", o->transform_version);
+    rpt_jw_str(&w, "source_name", o->source_name);
+    rpt_jw_str(&w, "fetched_at", o->fetched_at);
+    rpt_jw_str(&w, "sha256", o->sha256);
+    rpt_jw_str(&w, "raw_topic", o->raw_topic);
     if (o->raw_topic)
-        rd_jw_int(&w, "raw_partition", o->raw_partition);
+        rpt_jw_int(&w, "raw_partition", o->raw_partition);
     else
-        rd_jw_null(&w, "raw_partition");
+        rpt_jw_null(&w, "raw_partition");
     if (o->raw_offset >= 0)
-        rd_jw_int(&w, "raw_offset", o->raw_offset);
+        rpt_jw_int(&w, "raw_offset", o->raw_offset);
     else
-        rd_jw_null(&w, "raw_offset");
-    rd_jw_map_close(&w);
+        rpt_jw_null(&w, "raw_offset");
+    rpt_jw_map_close(&w);
     if (w.oom) goto fail;
     return 0;
 fail:
@@ -99,7 +99,7 @@ static const char *const quals[] = {"over", "under", "about", "at_least", NULL};
 #n, F_NUM, req, 0, 0, NULL, offsetof(st, n)                                                \
     }
 
-static const field top_fields[] = {I(schema, 1, 1, RD_PARSED_SCHEMA, ttop),
+static const field top_fields[] = {I(schema, 1, 1, RPT_PARSED_SCHEMA, ttop),
                                    I(transform_version, 1, 1, 1000000, ttop),
                                    S(doc_id, 1, NULL, ttop),
                                    S(source_name, 0, NULL, ttop),
@@ -142,8 +142,8 @@ static const field indicator_fields[] = {
 typedef enum { C_TOP, C_SECTIONS, C_SECTION, C_INDICATORS, C_INDICATOR, C_DONE } ctx_t;
 
 typedef struct parser {
-    rd_buf arena;
-    rd_buf *err;
+    rpt_buf arena;
+    rpt_buf *err;
     int failed;
     int started;
     int skip; /* > 0: inside a value that is ignored */
@@ -166,10 +166,10 @@ static int fail(parser *p, const char *fmt, ...)
         va_list ap;
         va_start(ap, fmt);
         if (p->ctx == C_SECTION)
-            rd_buf_printf(p->err, "sections[%zu].", p->nsec - 1);
+            rpt_buf_printf(p->err, "sections[%zu].", p->nsec - 1);
         else if (p->ctx == C_INDICATOR)
-            rd_buf_printf(p->err, "indicators[%zu].", p->nind - 1);
-        rd_buf_vprintf(p->err, fmt, ap);
+            rpt_buf_printf(p->err, "indicators[%zu].", p->nind - 1);
+        rpt_buf_vprintf(p->err, fmt, ap);
         va_end(ap);
         p->failed = 1;
     }
@@ -225,17 +225,17 @@ static int put_scalar(parser *p, int jtype, const char *text, size_t len)
             while (*a && (strlen(*a) != len || memcmp(*a, text, len) != 0))
                 a++;
             if (!*a) {
-                rd_buf msg = RD_BUF_INIT;
+                rpt_buf msg = RPT_BUF_INIT;
                 for (a = f->allowed; *a; a++)
-                    rd_buf_printf(&msg, "%s%s", a == f->allowed ? "" : a[1] ? ", " : " or ", *a);
+                    rpt_buf_printf(&msg, "%s%s", a == f->allowed ? "" : a[1] ? ", " : " or ", *a);
                 fail(p, "%s: expected %s", f->name, msg.data);
-                rd_buf_free(&msg);
+                rpt_buf_free(&msg);
                 return 0;
             }
         }
         if (memchr(text, '\0', len)) return fail(p, "%s: contains a NUL character", f->name);
         *(size_t *)at = p->arena.len + 1;
-        if (rd_buf_append(&p->arena, text, len) || rd_buf_putc(&p->arena, '\0'))
+        if (rpt_buf_append(&p->arena, text, len) || rpt_buf_putc(&p->arena, '\0'))
             return fail(p, "out of memory");
         return 1;
     }
@@ -449,7 +449,7 @@ static const char *str_at(const char *arena, size_t off)
     return off ? arena + off - 1 : NULL;
 }
 
-int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m, rd_buf *err)
+int rpt_parsed_message_decode(const char *json, size_t len, rpt_parsed_message *m, rpt_buf *err)
 {
     memset(m, 0, sizeof *m);
     parser p = {.err = err};
@@ -457,14 +457,14 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     p.top.text_chars = p.top.raw_offset = -1;
     yajl_handle h = yajl_alloc(&parse_callbacks, NULL, &p);
     if (!h) {
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         return -1;
     }
     yajl_status st = yajl_parse(h, (const unsigned char *)json, len);
     if (st == yajl_status_ok) st = yajl_complete_parse(h);
     if (st != yajl_status_ok && !p.failed) {
         unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-        rd_buf_printf(err, "parsed message is not JSON: %s",
+        rpt_buf_printf(err, "parsed message is not JSON: %s",
                       msg ? (const char *)msg : "parse error");
         if (msg) yajl_free_error(h, msg);
         p.failed = 1;
@@ -472,22 +472,22 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     yajl_free(h);
     if (p.failed) goto fail;
     if (!p.started || p.ctx != C_DONE) {
-        rd_buf_puts(err, "parsed message is not a JSON object");
+        rpt_buf_puts(err, "parsed message is not a JSON object");
         goto fail;
     }
     if (!p.have_sections || !p.have_indicators) {
-        rd_buf_printf(err, "%s: expected an array", p.have_sections ? "indicators" : "sections");
+        rpt_buf_printf(err, "%s: expected an array", p.have_sections ? "indicators" : "sections");
         goto fail;
     }
     if (p.top.schema < 1) {
-        rd_buf_puts(err, "schema is missing");
+        rpt_buf_puts(err, "schema is missing");
         goto fail;
     }
     if (p.top.transform_version < 1) {
-        rd_buf_puts(err, "transform_version is missing");
+        rpt_buf_puts(err, "transform_version is missing");
         goto fail;
     }
-    char *a = rd_buf_steal(&p.arena);
+    char *a = rpt_buf_steal(&p.arena);
     m->arena = a;
     if (!a) {
         a = m->arena = strdup("");
@@ -495,7 +495,7 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     }
     m->doc_id = str_at(a, p.top.doc_id);
     if (!m->doc_id || !valid_doc_id(m->doc_id)) {
-        rd_buf_puts(err, "doc_id: expected 1..128 characters of [A-Za-z0-9_.:-]");
+        rpt_buf_puts(err, "doc_id: expected 1..128 characters of [A-Za-z0-9_.:-]");
         goto fail;
     }
     m->schema = (int)p.top.schema;
@@ -523,12 +523,12 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     m->sections = calloc(p.nsec ? p.nsec : 1, sizeof *m->sections);
     m->indicators = calloc(p.nind ? p.nind : 1, sizeof *m->indicators);
     if (!m->sections || !m->indicators) {
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < p.nsec; i++) {
         const tsec *t = &p.secs[i];
-        m->sections[i] = (rd_parsed_section){.ord = t->ord,
+        m->sections[i] = (rpt_parsed_section){.ord = t->ord,
                                              .start = t->start,
                                              .end = t->end,
                                              .depth = t->depth,
@@ -541,7 +541,7 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     for (size_t i = 0; i < p.nind; i++) {
         const tind *t = &p.inds[i];
         m->indicators[i] =
-            (rd_parsed_indicator){.start = t->start,
+            (rpt_parsed_indicator){.start = t->start,
                                   .end = t->end,
                                   .section = t->section,
                                   .value = t->value,
@@ -561,14 +561,14 @@ int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *m,
     free(p.inds);
     return 0;
 fail:
-    rd_buf_free(&p.arena);
+    rpt_buf_free(&p.arena);
     free(p.secs);
     free(p.inds);
-    rd_parsed_message_clear(m);
+    rpt_parsed_message_clear(m);
     return -1;
 }
 
-void rd_parsed_message_clear(rd_parsed_message *m)
+void rpt_parsed_message_clear(rpt_parsed_message *m)
 {
     free(m->arena);
     free(m->sections);

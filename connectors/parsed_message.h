@@ -13,10 +13,10 @@
 #include "common/buf.h"
 #include "transforms/document.h"
 
-#define RD_PARSED_SCHEMA 1
+#define RPT_PARSED_SCHEMA 1
 
 /* Where the document came from: filled by the transform role from the raw message. */
-typedef struct rd_parsed_origin {
+typedef struct rpt_parsed_origin {
     int transform_version;
     const char *source_name; /* may be NULL */
     const char *fetched_at;  /* RFC 3339, may be NULL */
@@ -24,27 +24,27 @@ typedef struct rd_parsed_origin {
     const char *raw_topic;   /* may be NULL */
     int raw_partition;
     long long raw_offset; /* -1 when unknown */
-} rd_parsed_origin;
+} rpt_parsed_origin;
 
 /* Appends the message value for doc + origin to out. Returns 0 or -1 (ENOMEM). */
-int rd_parsed_message_encode(const rd_document *doc, const rd_parsed_origin *origin, rd_buf *out);
+int rpt_parsed_message_encode(const rpt_document *doc, const rpt_parsed_origin *origin, rpt_buf *out);
 
 /* One section of a decoded message; strings point into the message's arena. */
-typedef struct rd_parsed_section {
+typedef struct rpt_parsed_section {
     long long ord, start, end, depth, parent; /* end, parent: -1 when null */
     const char *marker, *title, *part, *path;
-} rd_parsed_section;
+} rpt_parsed_section;
 
 /* One indicator of a decoded message; strings point into the message's arena. */
-typedef struct rd_parsed_indicator {
+typedef struct rpt_parsed_indicator {
     long long start, end, section; /* section: -1 when null */
     double value, value_high;
     int has_value_high;
     const char *raw, *unit, *qualifier, *metric, *kind, *category, *sentence;
-} rd_parsed_indicator;
+} rpt_parsed_indicator;
 
 /* A decoded and validated message. Strings point into `arena`, which the struct owns. */
-typedef struct rd_parsed_message {
+typedef struct rpt_parsed_message {
     char *arena;
     int schema;
     int transform_version;
@@ -54,21 +54,21 @@ typedef struct rd_parsed_message {
     const char *published_at, *fetched_at, *sha256, *format, *charset;
     int year;             /* 0 when unknown */
     long long text_chars; /* -1 when unknown */
-    rd_parsed_section *sections;
+    rpt_parsed_section *sections;
     size_t n_sections;
-    rd_parsed_indicator *indicators;
+    rpt_parsed_indicator *indicators;
     size_t n_indicators;
     const char *raw_topic;
     int raw_partition;
     long long raw_offset; /* -1 when unknown */
-} rd_parsed_message;
+} rpt_parsed_message;
 
 /* Parses (streaming, without building a DOM) and validates a message value: a JSON object with
- * schema 1..RD_PARSED_SCHEMA, a doc_id of 1..128 characters in [A-Za-z0-9_.:-], a positive
+ * schema 1..RPT_PARSED_SCHEMA, a doc_id of 1..128 characters in [A-Za-z0-9_.:-], a positive
  * transform_version, sections with integer ord/start/depth and a known part, indicators with
  * integer start/end, a finite value, a known kind and qualifier. Returns 0 (free with
- * rd_parsed_message_clear) or -1 with a one-line reason in err (msg cleared). */
-int rd_parsed_message_decode(const char *json, size_t len, rd_parsed_message *msg, rd_buf *err);
-void rd_parsed_message_clear(rd_parsed_message *msg);
+ * rpt_parsed_message_clear) or -1 with a one-line reason in err (msg cleared). */
+int rpt_parsed_message_decode(const char *json, size_t len, rpt_parsed_message *msg, rpt_buf *err);
+void rpt_parsed_message_clear(rpt_parsed_message *msg);
 
 #endif

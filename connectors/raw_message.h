@@ -10,9 +10,9 @@
 
 #include "common/buf.h"
 
-#define RD_RAW_SCHEMA 1
+#define RPT_RAW_SCHEMA 1
 
-typedef struct rd_raw_message {
+typedef struct rpt_raw_message {
     int schema;
     char *doc_id;
     char *source;     /* name of the configured source */
@@ -29,14 +29,14 @@ typedef struct rd_raw_message {
     char *region;     /* region declared by the source config, or NULL */
     unsigned char *body;
     size_t body_len;
-} rd_raw_message;
+} rpt_raw_message;
 
 /* Serialises msg as the JSON value above into out. Returns 0 or -1. */
-int rd_raw_message_encode(const rd_raw_message *msg, rd_buf *out);
-/* Parses a message value. Returns 0 and fills msg (caller frees with rd_raw_message_clear),
+int rpt_raw_message_encode(const rpt_raw_message *msg, rpt_buf *out);
+/* Parses a message value. Returns 0 and fills msg (caller frees with rpt_raw_message_clear),
  * or -1 with the reason in err (msg cleared). Unknown fields are ignored; a missing doc_id,
- * url, body or a schema newer than RD_RAW_SCHEMA is an error. */
-int rd_raw_message_decode(const char *json, size_t len, rd_raw_message *msg, rd_buf *err);
-void rd_raw_message_clear(rd_raw_message *msg);
+ * url, body or a schema newer than RPT_RAW_SCHEMA is an error. */
+int rpt_raw_message_decode(const char *json, size_t len, rpt_raw_message *msg, rpt_buf *err);
+void rpt_raw_message_clear(rpt_raw_message *msg);
 
 #endif

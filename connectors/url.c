@@ -23,24 +23,24 @@ static int hexval(unsigned char c)
 /* Appends `s` with percent-encoding normalised: %XX of an unreserved character decoded,
  * other escapes upper-cased, bytes that may not appear raw (controls, space, non-ASCII,
  * quotes, angle brackets, a lone '%') encoded. */
-static int normalise_escapes(rd_buf *out, const char *s)
+static int normalise_escapes(rpt_buf *out, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
             unsigned char c = (unsigned char)(hexval(p[1]) * 16 + hexval(p[2]));
             if (is_unreserved(c)) {
-                if (rd_buf_putc(out, (char)c)) return -1;
+                if (rpt_buf_putc(out, (char)c)) return -1;
             } else {
                 char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-                if (rd_buf_append(out, e, 3)) return -1;
+                if (rpt_buf_append(out, e, 3)) return -1;
             }
             p += 2;
         } else if (*p <= 0x20 || *p >= 0x7f || *p == '%' || *p == '"' || *p == '<' || *p == '>' ||
                    *p == '\\' || *p == '^' || *p == '`' || *p == '{' || *p == '|' || *p == '}') {
             char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            if (rd_buf_append(out, e, 3)) return -1;
-        } else if (rd_buf_putc(out, (char)*p)) {
+            if (rpt_buf_append(out, e, 3)) return -1;
+        } else if (rpt_buf_putc(out, (char)*p)) {
             return -1;
         }
     }
@@ -56,20 +56,20 @@ static char *pre_encode(const char *s)
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
-    rd_buf b = RD_BUF_INIT;
+    rpt_buf b = RPT_BUF_INIT;
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\r' || c == '\n' || c == '\t') continue;
         if (c <= 0x20 || c >= 0x7f) {
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-            rd_buf_append(&b, e, 3);
+            rpt_buf_append(&b, e, 3);
         } else {
-            rd_buf_putc(&b, (char)c);
+            rpt_buf_putc(&b, (char)c);
         }
     }
-    if (!b.data) rd_buf_puts(&b, "");
-    return rd_buf_steal(&b);
+    if (!b.data) rpt_buf_puts(&b, "");
+    return rpt_buf_steal(&b);
 }
 
 /* Builds the canonical text from a parsed handle. */
@@ -77,7 +77,7 @@ static char *canonical_from(CURLU *h)
 {
     char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *query = NULL;
     char *result = NULL;
-    rd_buf b = RD_BUF_INIT;
+    rpt_buf b = RPT_BUF_INIT;
     if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) || curl_url_get(h, CURLUPART_HOST, &host, 0))
         goto out;
     if (strcmp(scheme, "http") && strcmp(scheme, "https")) goto out;
@@ -86,21 +86,21 @@ static char *canonical_from(CURLU *h)
     curl_url_get(h, CURLUPART_QUERY, &query, 0);
     for (char *p = host; *p; p++)
         if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
-    rd_buf_printf(&b, "%s://%s", scheme, host);
+    rpt_buf_printf(&b, "%s://%s", scheme, host);
     if (port && !((!strcmp(scheme, "http") && !strcmp(port, "80")) ||
                   (!strcmp(scheme, "https") && !strcmp(port, "443"))))
-        rd_buf_printf(&b, ":%s", port);
+        rpt_buf_printf(&b, ":%s", port);
     if (!path || !*path)
-        rd_buf_putc(&b, '/');
+        rpt_buf_putc(&b, '/');
     else if (normalise_escapes(&b, path))
         goto out;
     if (query && *query) {
-        rd_buf_putc(&b, '?');
+        rpt_buf_putc(&b, '?');
         if (normalise_escapes(&b, query)) goto out;
     }
-    result = rd_buf_steal(&b);
+    result = rpt_buf_steal(&b);
 out:
-    rd_buf_free(&b);
+    rpt_buf_free(&b);
     curl_free(scheme);
     curl_free(host);
     curl_free(port);
@@ -109,12 +109,12 @@ out:
     return result;
 }
 
-char *rd_url_canonical(const char *url)
+char *rpt_url_canonical(const char *url)
 {
-    return rd_url_resolve(NULL, url);
+    return rpt_url_resolve(NULL, url);
 }
 
-char *rd_url_resolve(const char *base, const char *ref)
+char *rpt_url_resolve(const char *base, const char *ref)
 {
     if (!ref) return NULL;
     char *r = pre_encode(ref), *b = base ? pre_encode(base) : NULL, *out = NULL;
@@ -131,7 +131,7 @@ done:
     return out;
 }
 
-int rd_url_origin(const char *url, char *out, size_t cap)
+int rpt_url_origin(const char *url, char *out, size_t cap)
 {
     CURLU *h = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL;
@@ -153,17 +153,17 @@ done:
     return rc;
 }
 
-char *rd_url_path_query(const char *url)
+char *rpt_url_path_query(const char *url)
 {
     CURLU *h = curl_url();
     char *path = NULL, *query = NULL, *out = NULL;
     if (!h || curl_url_set(h, CURLUPART_URL, url, 0)) goto done;
     curl_url_get(h, CURLUPART_PATH, &path, 0);
     curl_url_get(h, CURLUPART_QUERY, &query, 0);
-    rd_buf b = RD_BUF_INIT;
-    rd_buf_puts(&b, path && *path ? path : "/");
-    if (query && *query) rd_buf_printf(&b, "?%s", query);
-    out = rd_buf_steal(&b);
+    rpt_buf b = RPT_BUF_INIT;
+    rpt_buf_puts(&b, path && *path ? path : "/");
+    if (query && *query) rpt_buf_printf(&b, "?%s", query);
+    out = rpt_buf_steal(&b);
 done:
     curl_free(path);
     curl_free(query);
@@ -194,7 +194,7 @@ static int glob(const char *p, const char *s)
     return *p == '\0';
 }
 
-int rd_url_match(const char *pattern, const char *url)
+int rpt_url_match(const char *pattern, const char *url)
 {
     if (!strchr(pattern, '*')) return strstr(url, pattern) != NULL;
     size_t n = strlen(pattern);

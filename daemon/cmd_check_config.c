@@ -25,45 +25,45 @@ static void write_string(yajl_gen g, const char *s)
     const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
     const char *colon = scheme ? memchr(scheme + 3, ':', at ? (size_t)(at - scheme - 3) : 0) : NULL;
     if (!at || !colon || (slash && slash < at)) {
-        rd_jg_str(g, NULL, s);
+        rpt_jg_str(g, NULL, s);
         return;
     }
-    rd_buf b = RD_BUF_INIT;
-    rd_buf_append(&b, s, (size_t)(colon + 1 - s));
-    rd_buf_puts(&b, "***");
-    rd_buf_puts(&b, at);
-    rd_jg_str(g, NULL, b.data);
-    rd_buf_free(&b);
+    rpt_buf b = RPT_BUF_INIT;
+    rpt_buf_append(&b, s, (size_t)(colon + 1 - s));
+    rpt_buf_puts(&b, "***");
+    rpt_buf_puts(&b, at);
+    rpt_jg_str(g, NULL, b.data);
+    rpt_buf_free(&b);
 }
 
 /* Writes a JSON node as-is, masking the values of credential-like keys. */
-static void write_node(yajl_gen g, const rd_jnode *n)
+static void write_node(yajl_gen g, const rpt_jnode *n)
 {
     switch (n->type) {
-    case RD_JNULL:
+    case RPT_JNULL:
         yajl_gen_null(g);
         break;
-    case RD_JBOOL:
+    case RPT_JBOOL:
         yajl_gen_bool(g, n->boolean);
         break;
-    case RD_JNUMBER:
+    case RPT_JNUMBER:
         yajl_gen_number(g, n->str, strlen(n->str));
         break;
-    case RD_JSTRING:
+    case RPT_JSTRING:
         write_string(g, n->str);
         break;
-    case RD_JARRAY:
+    case RPT_JARRAY:
         yajl_gen_array_open(g);
         for (size_t i = 0; i < n->n; i++)
             write_node(g, n->items[i]);
         yajl_gen_array_close(g);
         break;
-    case RD_JOBJECT:
+    case RPT_JOBJECT:
         yajl_gen_map_open(g);
         for (size_t i = 0; i < n->n; i++) {
-            rd_jg_key(g, n->items[i]->key);
-            if (secret_source_key(n->items[i]->key) && n->items[i]->type != RD_JNULL)
-                rd_jg_str(g, NULL, "***");
+            rpt_jg_key(g, n->items[i]->key);
+            if (secret_source_key(n->items[i]->key) && n->items[i]->type != RPT_JNULL)
+                rpt_jg_str(g, NULL, "***");
             else
                 write_node(g, n->items[i]);
         }
@@ -74,7 +74,7 @@ static void write_node(yajl_gen g, const rd_jnode *n)
 
 static int run_check_config(int argc, char **argv)
 {
-    const char *path = rd_config_path_from_env();
+    const char *path = rpt_config_path_from_env();
     int quiet = 0;
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"quiet", no_argument, NULL, 'q'},
@@ -90,46 +90,46 @@ static int run_check_config(int argc, char **argv)
             quiet = 1;
             break;
         default:
-            fputs(rd_cmd_check_config.usage, stderr);
-            return RD_EXIT_USAGE;
+            fputs(rpt_cmd_check_config.usage, stderr);
+            return RPT_EXIT_USAGE;
         }
     }
     if (optind < argc) path = argv[optind++];
     if (optind < argc) {
-        fputs(rd_cmd_check_config.usage, stderr);
-        return RD_EXIT_USAGE;
+        fputs(rpt_cmd_check_config.usage, stderr);
+        return RPT_EXIT_USAGE;
     }
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_config_load(&cfg, path, &err)) {
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_config_load(&cfg, path, &err)) {
         fprintf(stderr, "%s\n", err.data ? err.data : "invalid config");
-        rd_buf_free(&err);
-        return RD_EXIT_USAGE;
+        rpt_buf_free(&err);
+        return RPT_EXIT_USAGE;
     }
-    rd_source *sources = NULL;
+    rpt_source *sources = NULL;
     size_t n_sources = 0;
-    if (rd_sources_load(&cfg, &sources, &n_sources, &err)) {
+    if (rpt_sources_load(&cfg, &sources, &n_sources, &err)) {
         fprintf(stderr, "%s\n", err.data ? err.data : "invalid source");
-        rd_buf_free(&err);
-        rd_config_free(&cfg);
-        return RD_EXIT_USAGE;
+        rpt_buf_free(&err);
+        rpt_config_free(&cfg);
+        return RPT_EXIT_USAGE;
     }
-    rd_sources_free(sources, n_sources);
-    rd_buf_free(&err);
+    rpt_sources_free(sources, n_sources);
+    rpt_buf_free(&err);
     if (!quiet) {
-        yajl_gen g = rd_jg_new();
+        yajl_gen g = rpt_jg_new();
         if (!g) {
-            rd_config_free(&cfg);
-            return RD_EXIT_FAILURE;
+            rpt_config_free(&cfg);
+            return RPT_EXIT_FAILURE;
         }
         yajl_gen_config(g, yajl_gen_beautify, 1);
-        /* rd_config_dump writes one object; reopen it to append "sources". */
+        /* rpt_config_dump writes one object; reopen it to append "sources". */
         yajl_gen_map_open(g);
-        rd_jg_key(g, "config");
-        rd_jg_str(g, NULL, path ? path : "(defaults)");
-        rd_jg_key(g, "effective");
-        rd_config_dump(&cfg, g);
-        rd_jg_key(g, "sources");
+        rpt_jg_key(g, "config");
+        rpt_jg_str(g, NULL, path ? path : "(defaults)");
+        rpt_jg_key(g, "effective");
+        rpt_config_dump(&cfg, g);
+        rpt_jg_key(g, "sources");
         if (cfg.sources)
             write_node(g, cfg.sources);
         else {
@@ -145,11 +145,11 @@ static int run_check_config(int argc, char **argv)
     }
     fprintf(stderr, "%s: ok (%zu sources)\n", path ? path : "(defaults)",
             cfg.sources ? cfg.sources->n : 0);
-    rd_config_free(&cfg);
-    return RD_EXIT_OK;
+    rpt_config_free(&cfg);
+    return RPT_EXIT_OK;
 }
 
-const rd_command rd_cmd_check_config = {
+const rpt_command rpt_cmd_check_config = {
     .name = "check-config",
     .summary = "validate a config file and print the effective settings",
     .usage = "usage: reportd check-config [--quiet] [--config] FILE\n"

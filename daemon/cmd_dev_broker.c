@@ -100,72 +100,72 @@ static int run_dev_broker(int argc, char **argv)
             port = (int)strtol(optarg, &end, 10);
             if (*end || port < 0 || port > 65535) {
                 fprintf(stderr, "reportd dev-broker: --port: expected 0..65535, got '%s'\n", optarg);
-                return RD_EXIT_USAGE;
+                return RPT_EXIT_USAGE;
             }
             break;
         case 'n':
             partitions = (int)strtol(optarg, &end, 10);
             if (*end || partitions < 1 || partitions > 1000) {
                 fprintf(stderr, "reportd dev-broker: --partitions: expected 1..1000, got '%s'\n", optarg);
-                return RD_EXIT_USAGE;
+                return RPT_EXIT_USAGE;
             }
             break;
         case 't':
             if (n_extra < 16) extra_topics[n_extra++] = optarg;
             break;
         default:
-            fputs(rd_cmd_dev_broker.usage, stderr);
-            return RD_EXIT_USAGE;
+            fputs(rpt_cmd_dev_broker.usage, stderr);
+            return RPT_EXIT_USAGE;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "reportd dev-broker: unexpected argument '%s'\n", argv[optind]);
-        return RD_EXIT_USAGE;
+        return RPT_EXIT_USAGE;
     }
 
     char errstr[512];
     if (port != 0 && !port_available(port, errstr, sizeof errstr)) {
-        rd_log_error("dev-broker", "cannot listen on the requested port", "port=%d error=\"%s\"",
+        rpt_log_error("dev-broker", "cannot listen on the requested port", "port=%d error=\"%s\"",
                      port, errstr);
-        return RD_EXIT_FAILURE;
+        return RPT_EXIT_FAILURE;
     }
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rd_kafka_conf_route_logs(conf);
+    rpt_kafka_conf_route_logs(conf);
     rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (!rk) {
         rd_kafka_conf_destroy(conf);
-        rd_log_error("dev-broker", "cannot create the mock cluster's handle", "error=\"%s\"", errstr);
-        return RD_EXIT_FAILURE;
+        rpt_log_error("dev-broker", "cannot create the mock cluster's handle", "error=\"%s\"", errstr);
+        return RPT_EXIT_FAILURE;
     }
     g_wanted_port = port;
     rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, 1);
     int unclaimed = g_wanted_port != 0;
     g_wanted_port = 0;
     if (!mc) {
-        rd_log_error("dev-broker", "cannot start the mock cluster", "port=%d error=\"%s\"", port,
+        rpt_log_error("dev-broker", "cannot start the mock cluster", "port=%d error=\"%s\"", port,
                      strerror(errno));
         rd_kafka_destroy(rk);
-        return RD_EXIT_FAILURE;
+        return RPT_EXIT_FAILURE;
     }
     const char *bootstraps = rd_kafka_mock_cluster_bootstraps(mc);
     char wanted[32];
     snprintf(wanted, sizeof wanted, "127.0.0.1:%d", port);
     if (port != 0 && (unclaimed || strcmp(bootstraps, wanted) != 0)) {
-        rd_log_error("dev-broker", "could not listen on the requested port", "port=%d got=%s",
+        rpt_log_error("dev-broker", "could not listen on the requested port", "port=%d got=%s",
                      port, bootstraps);
         rd_kafka_mock_cluster_destroy(mc);
         rd_kafka_destroy(rk);
-        return RD_EXIT_FAILURE;
+        return RPT_EXIT_FAILURE;
     }
-    int rc = RD_EXIT_OK;
+    int rc = RPT_EXIT_OK;
     for (size_t i = 0; i < sizeof topics / sizeof *topics + (size_t)n_extra; i++) {
         const char *t = i < 3 ? topics[i] : extra_topics[i - 3];
         rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mc, t, partitions, 1);
         if (err) {
-            rd_log_error("dev-broker", "cannot create topic", "topic=%s error=\"%s\"", t,
+            rpt_log_error("dev-broker", "cannot create topic", "topic=%s error=\"%s\"", t,
                          rd_kafka_err2str(err));
-            rc = RD_EXIT_FAILURE;
+            rc = RPT_EXIT_FAILURE;
             goto out;
         }
     }
@@ -181,28 +181,28 @@ static int run_dev_broker(int argc, char **argv)
 
     printf("%s\n", bootstraps);
     fflush(stdout);
-    rd_log_info("dev-broker", "listening", "bootstrap=%s partitions=%d", bootstraps, partitions);
+    rpt_log_info("dev-broker", "listening", "bootstrap=%s partitions=%d", bootstraps, partitions);
     while (!g_stop) {
         rd_kafka_poll(rk, 100);
         if (g_down_req) {
             g_down_req = 0;
             rd_kafka_mock_broker_set_down(mc, 1);
-            rd_log_warn("dev-broker", "broker set down (SIGUSR1)", "bootstrap=%s", bootstraps);
+            rpt_log_warn("dev-broker", "broker set down (SIGUSR1)", "bootstrap=%s", bootstraps);
         }
         if (g_up_req) {
             g_up_req = 0;
             rd_kafka_mock_broker_set_up(mc, 1);
-            rd_log_info("dev-broker", "broker set up (SIGUSR2)", "bootstrap=%s", bootstraps);
+            rpt_log_info("dev-broker", "broker set up (SIGUSR2)", "bootstrap=%s", bootstraps);
         }
     }
-    rd_log_info("dev-broker", "stopping", "bootstrap=%s", bootstraps);
+    rpt_log_info("dev-broker", "stopping", "bootstrap=%s", bootstraps);
 out:
     rd_kafka_mock_cluster_destroy(mc);
     rd_kafka_destroy(rk);
     return rc;
 }
 
-const rd_command rd_cmd_dev_broker = {
+const rpt_command rpt_cmd_dev_broker = {
     .name = "dev-broker",
     .summary = "run an embedded Kafka broker for local runs and tests",
     .usage = "usage: reportd dev-broker [--port N] [--partitions N] [--topic NAME]...\n\n"

@@ -54,12 +54,12 @@ typedef struct portal {
     char *dir;
     size_t per_page;
     char base[64];
-    rd_portal_catalog cat;
+    rpt_portal_catalog cat;
     pthread_rwlock_t lock;
     FILE *log;
     pthread_mutex_t log_lock;
     pthread_mutex_t counters_lock;
-    rd_buf counters; /* "ID\tN\n" lines for flaky and counter endpoints */
+    rpt_buf counters; /* "ID\tN\n" lines for flaky and counter endpoints */
 } portal;
 
 static long long now_ms(void)
@@ -101,7 +101,7 @@ static long bump(portal *p, const char *id)
         memcpy(hit + idlen + 1, num, 10);
     } else {
         n = 1;
-        rd_buf_printf(&p->counters, "%s\t%010ld\n", id, n);
+        rpt_buf_printf(&p->counters, "%s\t%010ld\n", id, n);
     }
     pthread_mutex_unlock(&p->counters_lock);
     return n;
@@ -190,10 +190,10 @@ static enum MHD_Result send_text(portal *p, struct MHD_Connection *c, const char
 }
 
 static enum MHD_Result send_buf(portal *p, struct MHD_Connection *c, const char *path,
-                                unsigned status, const char *ctype, rd_buf *b)
+                                unsigned status, const char *ctype, rpt_buf *b)
 {
     size_t len = b->len;
-    char *data = rd_buf_steal(b);
+    char *data = rpt_buf_steal(b);
     if (!data) data = strdup("");
     return send_body(p, c, path, status, ctype, data, len, 0, 0, 0);
 }
@@ -256,7 +256,7 @@ static enum MHD_Result send_versioned(portal *p, struct MHD_Connection *c, const
                                       const char *ctype, char *body, size_t len, time_t mtime)
 {
     char sha[65], etag[24], lm[64];
-    rd_sha256_hex(body, len, sha);
+    rpt_sha256_hex(body, len, sha);
     snprintf(etag, sizeof etag, "\"%.16s\"", sha);
     struct tm tm;
     gmtime_r(&mtime, &tm);
@@ -294,14 +294,14 @@ static enum MHD_Result send_versioned(portal *p, struct MHD_Connection *c, const
 static void refresh(portal *p)
 {
     pthread_rwlock_rdlock(&p->lock);
-    int stale = g_rescan || rd_portal_catalog_stale(&p->cat);
+    int stale = g_rescan || rpt_portal_catalog_stale(&p->cat);
     pthread_rwlock_unlock(&p->lock);
     if (!stale) return;
     pthread_rwlock_wrlock(&p->lock);
-    if (g_rescan || rd_portal_catalog_stale(&p->cat)) {
+    if (g_rescan || rpt_portal_catalog_stale(&p->cat)) {
         g_rescan = 0;
-        if (rd_portal_catalog_scan(&p->cat, p->dir))
-            rd_log_error("dev-portal", "cannot scan folder", "dir=%s error=\"%s\"", p->dir,
+        if (rpt_portal_catalog_scan(&p->cat, p->dir))
+            rpt_log_error("dev-portal", "cannot scan folder", "dir=%s error=\"%s\"", p->dir,
                          strerror(errno));
     }
     pthread_rwlock_unlock(&p->lock);
@@ -325,36 +325,36 @@ static enum MHD_Result serve_article(portal *p, struct MHD_Connection *c, const 
     memcpy(stem, file, n);
     stem[n] = '\0';
     pthread_rwlock_rdlock(&p->lock);
-    const rd_portal_article *a = rd_portal_catalog_find(&p->cat, stem);
+    const rpt_portal_article *a = rpt_portal_catalog_find(&p->cat, stem);
     char *apath = a ? strdup(a->path) : NULL;
-    rd_portal_article copy;
+    rpt_portal_article copy;
     if (a) copy = *a;
-    rd_buf page = RD_BUF_INIT;
+    rpt_buf page = RPT_BUF_INIT;
     size_t len = 0;
-    char *text = apath ? rd_read_file(apath, MAX_FILE, &len) : NULL;
+    char *text = apath ? rpt_read_file(apath, MAX_FILE, &len) : NULL;
     struct stat st;
     time_t mtime = apath && stat(apath, &st) == 0 ? st.st_mtime : 0;
     if (text && a->is_html) {
-        rd_buf_append(&page, text, len);
+        rpt_buf_append(&page, text, len);
     } else if (text) {
-        rd_portal_article_page(&copy, text, len, gbk, &page);
+        rpt_portal_article_page(&copy, text, len, gbk, &page);
     }
     pthread_rwlock_unlock(&p->lock);
     free(text);
     free(apath);
     if (!page.data) {
-        rd_buf_free(&page);
+        rpt_buf_free(&page);
         return send_text(p, c, path, 404, "text/html; charset=utf-8", "<p>页面不存在</p>\n");
     }
     if (gbk) {
         size_t glen = 0;
         char *g = to_gbk(page.data, page.len, &glen);
-        rd_buf_free(&page);
+        rpt_buf_free(&page);
         if (!g) return send_text(p, c, path, 500, "text/plain", "iconv failed\n");
         return send_versioned(p, c, path, "text/html; charset=GBK", g, glen, mtime);
     }
     size_t plen = page.len;
-    return send_versioned(p, c, path, "text/html; charset=utf-8", rd_buf_steal(&page), plen, mtime);
+    return send_versioned(p, c, path, "text/html; charset=utf-8", rpt_buf_steal(&page), plen, mtime);
 }
 
 static enum MHD_Result serve_file(portal *p, struct MHD_Connection *c, const char *path,
@@ -362,19 +362,19 @@ static enum MHD_Result serve_file(portal *p, struct MHD_Connection *c, const cha
 {
     if (strstr(name, "..") || strchr(name, '/'))
         return send_text(p, c, path, 404, "text/plain", "not found\n");
-    rd_buf fp = RD_BUF_INIT;
-    rd_buf_printf(&fp, "%s/%s", p->dir, name);
+    rpt_buf fp = RPT_BUF_INIT;
+    rpt_buf_printf(&fp, "%s/%s", p->dir, name);
     size_t len = 0;
-    char *data = rd_read_file(fp.data, MAX_FILE, &len);
+    char *data = rpt_read_file(fp.data, MAX_FILE, &len);
     struct stat st;
     time_t mtime = stat(fp.data, &st) == 0 ? st.st_mtime : 0;
-    rd_buf_free(&fp);
+    rpt_buf_free(&fp);
     if (!data) return send_text(p, c, path, 404, "text/plain", "not found\n");
     return send_versioned(p, c, path, ctype, data, len, mtime);
 }
 
 typedef struct list_ctx {
-    rd_buf *out;
+    rpt_buf *out;
     int i;
 } list_ctx;
 
@@ -384,7 +384,7 @@ static enum MHD_Result add_list_link(void *cls, enum MHD_ValueKind kind, const c
     (void)kind;
     list_ctx *l = cls;
     if (strcmp(key, "l") || !value) return MHD_YES;
-    rd_buf_printf(l->out, "<li><a href=\"%s\">工作总结 %d</a></li>\n", value, ++l->i);
+    rpt_buf_printf(l->out, "<li><a href=\"%s\">工作总结 %d</a></li>\n", value, ++l->i);
     return MHD_YES;
 }
 
@@ -400,19 +400,19 @@ static enum MHD_Result serve_bad(portal *p, struct MHD_Connection *c, const char
     if (sscanf(rest, "flaky/%d/%d/%255s", &code, &k, id) == 3 && code >= 100 && code < 600) {
         if (bump(p, path) <= k)
             return send_text(p, c, path, (unsigned)code, "text/plain", "try again later\n");
-        rd_buf b = RD_BUF_INIT;
-        rd_buf_printf(
+        rpt_buf b = RPT_BUF_INIT;
+        rpt_buf_printf(
             &b, "<html><body><h1>工作总结 %s</h1><p>flaky page served</p></body></html>\n", id);
         return send_buf(p, c, path, 200, "text/html; charset=utf-8", &b);
     }
     if (sscanf(rest, "slow/%d/%255s", &ms, id) == 2 && ms >= 0) {
-        rd_buf b = RD_BUF_INIT;
-        rd_buf_puts(&b, "<html><body><h1>工作总结 slow</h1><p>");
+        rpt_buf b = RPT_BUF_INIT;
+        rpt_buf_puts(&b, "<html><body><h1>工作总结 slow</h1><p>");
         while (b.len < 2048)
-            rd_buf_puts(&b, "教育工作稳步推进。");
-        rd_buf_puts(&b, "</p></body></html>\n");
+            rpt_buf_puts(&b, "教育工作稳步推进。");
+        rpt_buf_puts(&b, "</p></body></html>\n");
         size_t len = b.len;
-        return send_body(p, c, path, 200, "text/html; charset=utf-8", rd_buf_steal(&b), len, ms, 16,
+        return send_body(p, c, path, 200, "text/html; charset=utf-8", rpt_buf_steal(&b), len, ms, 16,
                          0);
     }
     if (sscanf(rest, "truncated/%255s", id) == 1) {
@@ -427,8 +427,8 @@ static enum MHD_Result serve_bad(portal *p, struct MHD_Connection *c, const char
     }
     if (sscanf(rest, "redirect/%d/%255s", &k, id) == 2) {
         if (k <= 0) {
-            rd_buf b = RD_BUF_INIT;
-            rd_buf_printf(
+            rpt_buf b = RPT_BUF_INIT;
+            rpt_buf_printf(
                 &b, "<html><body><h1>工作总结 %s</h1><p>after redirects</p></body></html>\n", id);
             return send_buf(p, c, path, 200, "text/html; charset=utf-8", &b);
         }
@@ -447,24 +447,24 @@ static enum MHD_Result serve_bad(portal *p, struct MHD_Connection *c, const char
         return send_body(p, c, path, 200, "text/html", body, (size_t)bytes, 0, 0, 0);
     }
     if (sscanf(rest, "counter/%255s", id) == 1) {
-        rd_buf b = RD_BUF_INIT;
-        rd_buf_printf(&b, "<html><body><h1>工作总结 %s</h1><p>version %ld</p></body></html>\n", id,
+        rpt_buf b = RPT_BUF_INIT;
+        rpt_buf_printf(&b, "<html><body><h1>工作总结 %s</h1><p>version %ld</p></body></html>\n", id,
                       bump(p, path));
         return send_buf(p, c, path, 200, "text/html; charset=utf-8", &b);
     }
     if (!strcmp(rest, "headers")) {
         const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
         const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
-        rd_buf b = RD_BUF_INIT;
-        rd_buf_printf(&b, "User-Agent: %s\nAccept-Encoding: %s\n", ua ? ua : "", ae ? ae : "");
+        rpt_buf b = RPT_BUF_INIT;
+        rpt_buf_printf(&b, "User-Agent: %s\nAccept-Encoding: %s\n", ua ? ua : "", ae ? ae : "");
         return send_buf(p, c, path, 200, "text/plain", &b);
     }
     if (!strcmp(rest, "list")) {
-        rd_buf b = RD_BUF_INIT;
-        rd_buf_puts(&b, "<html><head><meta charset=\"utf-8\"></head><body><ul class=\"list\">\n");
+        rpt_buf b = RPT_BUF_INIT;
+        rpt_buf_puts(&b, "<html><head><meta charset=\"utf-8\"></head><body><ul class=\"list\">\n");
         list_ctx l = {.out = &b};
         MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_list_link, &l);
-        rd_buf_puts(&b, "</ul></body></html>\n");
+        rpt_buf_puts(&b, "</ul></body></html>\n");
         return send_buf(p, c, path, 200, "text/html; charset=utf-8", &b);
     }
     return send_text(p, c, path, 404, "text/plain", "unknown misbehaviour\n");
@@ -493,22 +493,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     size_t page = 0;
     char extra;
     if (!strcmp(url, "/robots.txt")) {
-        rd_buf fp = RD_BUF_INIT;
-        rd_buf_printf(&fp, "%s/robots.txt", p->dir);
+        rpt_buf fp = RPT_BUF_INIT;
+        rpt_buf_printf(&fp, "%s/robots.txt", p->dir);
         size_t len = 0;
-        char *data = rd_read_file(fp.data, 65536, &len);
-        rd_buf_free(&fp);
+        char *data = rpt_read_file(fp.data, 65536, &len);
+        rpt_buf_free(&fp);
         if (data) return send_body(p, c, url, 200, "text/plain", data, len, 0, 0, 0);
         return send_text(p, c, url, 200, "text/plain", DEFAULT_ROBOTS);
     }
     if (!strcmp(url, "/jyj/index.html") || !strcmp(url, "/jyj/") ||
         (sscanf(url, "/jyj/index_%zu.htm%c", &page, &extra) == 2 && extra == 'l' && page > 0)) {
-        rd_buf b = RD_BUF_INIT;
+        rpt_buf b = RPT_BUF_INIT;
         pthread_rwlock_rdlock(&p->lock);
-        int rc = rd_portal_listing(&p->cat, page, p->per_page, &b);
+        int rc = rpt_portal_listing(&p->cat, page, p->per_page, &b);
         pthread_rwlock_unlock(&p->lock);
         if (rc) {
-            rd_buf_free(&b);
+            rpt_buf_free(&b);
             return send_text(p, c, url, 404, "text/html; charset=utf-8", "<p>页面不存在</p>\n");
         }
         return send_buf(p, c, url, 200, "text/html; charset=utf-8", &b);
@@ -519,25 +519,25 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             p, c, url, url + 9,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     if (!strcmp(url, "/rss.xml") || !strcmp(url, "/sitemap.xml") || !strcmp(url, "/api/list")) {
-        rd_buf b = RD_BUF_INIT;
+        rpt_buf b = RPT_BUF_INIT;
         const char *ctype = "application/xml";
         pthread_rwlock_rdlock(&p->lock);
         if (url[1] == 'r') {
-            rd_portal_rss(&p->cat, p->base, &b);
+            rpt_portal_rss(&p->cat, p->base, &b);
             ctype = "application/rss+xml";
         } else if (url[1] == 's') {
-            rd_portal_sitemap(&p->cat, p->base, &b);
+            rpt_portal_sitemap(&p->cat, p->base, &b);
         } else {
             const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
-            rd_portal_api_list(&p->cat, pg ? strtoul(pg, NULL, 10) : 1, p->per_page, &b);
+            rpt_portal_api_list(&p->cat, pg ? strtoul(pg, NULL, 10) : 1, p->per_page, &b);
             ctype = "application/json";
         }
         pthread_rwlock_unlock(&p->lock);
         return send_buf(p, c, url, 200, ctype, &b);
     }
     if (!strcmp(url, "/sitemap_index.xml")) {
-        rd_buf b = RD_BUF_INIT;
-        rd_portal_sitemap_index(p->base, &b);
+        rpt_buf b = RPT_BUF_INIT;
+        rpt_portal_sitemap_index(p->base, &b);
         return send_buf(p, c, url, 200, "application/xml", &b);
     }
     if (!strncmp(url, "/private/", 9))
@@ -595,14 +595,14 @@ static int run_dev_portal(int argc, char **argv)
     pthread_rwlock_init(&p.lock, NULL);
     pthread_mutex_init(&p.log_lock, NULL);
     pthread_mutex_init(&p.counters_lock, NULL);
-    if (rd_portal_catalog_scan(&p.cat, dir)) {
+    if (rpt_portal_catalog_scan(&p.cat, dir)) {
         fprintf(stderr, "reportd dev-portal: %s: %s\n", dir, strerror(errno));
-        return RD_EXIT_USAGE;
+        return RPT_EXIT_USAGE;
     }
     if (log_path && !(p.log = fopen(log_path, "a"))) {
         fprintf(stderr, "reportd dev-portal: %s: %s\n", log_path, strerror(errno));
-        rd_portal_catalog_free(&p.cat);
-        return RD_EXIT_USAGE;
+        rpt_portal_catalog_free(&p.cat);
+        return RPT_EXIT_USAGE;
     }
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
@@ -616,9 +616,9 @@ static int run_dev_portal(int argc, char **argv)
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "reportd dev-portal: cannot listen on 127.0.0.1:%ld\n", port);
-        rd_portal_catalog_free(&p.cat);
+        rpt_portal_catalog_free(&p.cat);
         if (p.log) fclose(p.log);
-        return RD_EXIT_FAILURE;
+        return RPT_EXIT_FAILURE;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     snprintf(p.base, sizeof p.base, "http://127.0.0.1:%u", info ? info->port : (unsigned)port);
@@ -631,21 +631,21 @@ static int run_dev_portal(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     printf("%s\n", p.base);
     fflush(stdout);
-    rd_log_info("dev-portal", "serving", "dir=%s url=%s articles=%zu", dir, p.base, p.cat.n);
+    rpt_log_info("dev-portal", "serving", "dir=%s url=%s articles=%zu", dir, p.base, p.cat.n);
     while (!g_stop)
         usleep(100000);
     MHD_stop_daemon(d);
-    rd_portal_catalog_free(&p.cat);
-    rd_buf_free(&p.counters);
+    rpt_portal_catalog_free(&p.cat);
+    rpt_buf_free(&p.counters);
     if (p.log) fclose(p.log);
     pthread_rwlock_destroy(&p.lock);
-    return RD_EXIT_OK;
+    return RPT_EXIT_OK;
 usage:
-    fputs(rd_cmd_dev_portal.usage, stderr);
-    return RD_EXIT_USAGE;
+    fputs(rpt_cmd_dev_portal.usage, stderr);
+    return RPT_EXIT_USAGE;
 }
 
-const rd_command rd_cmd_dev_portal = {
+const rpt_command rpt_cmd_dev_portal = {
     .name = "dev-portal",
     .summary = "serve a folder of reports as a government portal would",
     .usage = "usage: reportd dev-portal --dir DIR [--port N] [--per-page N] [--log FILE]\n"

@@ -20,23 +20,23 @@
 /* Prints one line of JSON for a document or an error. out is the caller's output buffer,
  * reused from one document to the next so that writing allocates nothing once it has grown
  * to the largest document. */
-static void print_result(const char *source, const rd_document *doc, const char *error,
-                         int with_text, rd_buf *out)
+static void print_result(const char *source, const rpt_document *doc, const char *error,
+                         int with_text, rpt_buf *out)
 {
-    rd_buf_reset(out);
+    rpt_buf_reset(out);
     int rc = 0;
     if (doc) {
-        rc = rd_document_write_json(doc, with_text, out);
+        rc = rpt_document_write_json(doc, with_text, out);
     } else {
-        rd_jw w;
-        rd_jw_init(&w, out);
-        rd_jw_map_open(&w);
-        rd_jw_str(&w, "source", source);
-        rd_jw_str(&w, "error", error);
-        rd_jw_map_close(&w);
+        rpt_jw w;
+        rpt_jw_init(&w, out);
+        rpt_jw_map_open(&w);
+        rpt_jw_str(&w, "source", source);
+        rpt_jw_str(&w, "error", error);
+        rpt_jw_map_close(&w);
         rc = w.oom ? -1 : 0;
     }
-    if (rc || rd_buf_putc(out, '\n')) {
+    if (rc || rpt_buf_putc(out, '\n')) {
         fprintf(stderr, "reportd extract: %s: out of memory writing the result\n", source);
         return;
     }
@@ -47,49 +47,49 @@ static void print_result(const char *source, const rd_document *doc, const char 
  * REPORTD_FETCH_* variables; REPORTD_FETCH_ALLOW_PRIVATE_NETWORKS=true for loopback
  * portals). On success *data (caller frees) holds the body and *ctype its Content-Type. */
 static int fetch_input(const char *url, size_t max_bytes, char **data, size_t *len, char **ctype,
-                       rd_buf *err)
+                       rpt_buf *err)
 {
-    rd_config cfg;
-    if (rd_config_load(&cfg, rd_config_path_from_env(), err)) return -1;
+    rpt_config cfg;
+    if (rpt_config_load(&cfg, rpt_config_path_from_env(), err)) return -1;
     if ((unsigned long long)cfg.fetch.max_body_bytes > max_bytes)
         cfg.fetch.max_body_bytes = (long long)max_bytes;
-    rd_buf body = RD_BUF_INIT;
-    int rc = rd_fetch_url(&cfg.fetch, url, &body, NULL, ctype, err);
-    rd_config_free(&cfg);
+    rpt_buf body = RPT_BUF_INIT;
+    int rc = rpt_fetch_url(&cfg.fetch, url, &body, NULL, ctype, err);
+    rpt_config_free(&cfg);
     if (rc) return -1;
     *len = body.len;
-    *data = rd_buf_steal(&body);
+    *data = rpt_buf_steal(&body);
     return 0;
 }
 
 /* Extracts one input; returns 0 when it produced a document. */
 static int extract_one(const char *source, int with_text, size_t max_bytes, const char *region,
-                       rd_buf *out)
+                       rpt_buf *out)
 {
-    rd_buf err = RD_BUF_INIT;
-    rd_document doc;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
     size_t len = 0;
     int rc = -1;
     char *data = NULL, *ctype = NULL, *canon = NULL;
     if (strstr(source, "://")) {
         if (fetch_input(source, max_bytes, &data, &len, &ctype, &err)) goto out;
-        canon = rd_url_canonical(source);
-    } else if (!(data = rd_read_file(source, max_bytes, &len))) {
+        canon = rpt_url_canonical(source);
+    } else if (!(data = rpt_read_file(source, max_bytes, &len))) {
         if (errno == EFBIG)
-            rd_buf_printf(&err, "input larger than %zu bytes (raise --max-bytes)", max_bytes);
+            rpt_buf_printf(&err, "input larger than %zu bytes (raise --max-bytes)", max_bytes);
         else
-            rd_buf_printf(&err, "cannot read: %s", strerror(errno));
+            rpt_buf_printf(&err, "cannot read: %s", strerror(errno));
         goto out;
     }
-    rd_extract_input in = {.source = source,
+    rpt_extract_input in = {.source = source,
                            .url = canon,
                            .data = (const unsigned char *)data,
                            .len = len,
                            .content_type = ctype,
                            .region_hint = region};
-    if (rd_extract(&in, &doc, &err) == 0) {
+    if (rpt_extract(&in, &doc, &err) == 0) {
         print_result(source, &doc, NULL, with_text, out);
-        rd_document_clear(&doc);
+        rpt_document_clear(&doc);
         rc = 0;
     }
 out:
@@ -97,7 +97,7 @@ out:
     free(data);
     free(ctype);
     free(canon);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
     return rc;
 }
 
@@ -121,7 +121,7 @@ static int run_extract(int argc, char **argv)
             unsigned long long v = strtoull(optarg, &end, 10);
             if (*end || v == 0) {
                 fprintf(stderr, "reportd extract: --max-bytes: expected a positive integer\n");
-                return RD_EXIT_USAGE;
+                return RPT_EXIT_USAGE;
             }
             max_bytes = (size_t)v;
             break;
@@ -130,13 +130,13 @@ static int run_extract(int argc, char **argv)
             region = optarg;
             break;
         default:
-            fputs(rd_cmd_extract.usage, stderr);
-            return RD_EXIT_USAGE;
+            fputs(rpt_cmd_extract.usage, stderr);
+            return RPT_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
-        fputs(rd_cmd_extract.usage, stderr);
-        return RD_EXIT_USAGE;
+        fputs(rpt_cmd_extract.usage, stderr);
+        return RPT_EXIT_USAGE;
     }
     /* documents come one after another in similar sizes: keep freed memory for the next
      * one instead of handing it back to the kernel and faulting it in again (the heap stays
@@ -144,15 +144,15 @@ static int run_extract(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     int failed = 0;
-    rd_buf out = RD_BUF_INIT;
+    rpt_buf out = RPT_BUF_INIT;
     for (int i = optind; i < argc; i++)
         failed |= extract_one(argv[i], with_text, max_bytes, region, &out) != 0;
-    rd_buf_free(&out);
+    rpt_buf_free(&out);
     fflush(stdout);
-    return failed ? RD_EXIT_FAILURE : RD_EXIT_OK;
+    return failed ? RPT_EXIT_FAILURE : RPT_EXIT_OK;
 }
 
-const rd_command rd_cmd_extract = {
+const rpt_command rpt_cmd_extract = {
     .name = "extract",
     .summary = "extract sections and indicators from files or URLs, print JSON lines",
     .usage = "usage: reportd extract [--with-text] [--max-bytes N] [--region NAME] FILE|URL...\n\n"

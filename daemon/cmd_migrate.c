@@ -28,58 +28,58 @@ static int run_migrate(int argc, char **argv)
             sql_dir_arg = optarg;
             break;
         default:
-            fputs(rd_cmd_migrate.usage, stderr);
-            return RD_EXIT_USAGE;
+            fputs(rpt_cmd_migrate.usage, stderr);
+            return RPT_EXIT_USAGE;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "reportd migrate: unexpected argument '%s'\n", argv[optind]);
-        return RD_EXIT_USAGE;
+        return RPT_EXIT_USAGE;
     }
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_config_load(&cfg, config_path, &err)) {
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "reportd migrate: %s\n", err.data);
-        rd_buf_free(&err);
-        return RD_EXIT_USAGE;
+        rpt_buf_free(&err);
+        return RPT_EXIT_USAGE;
     }
-    int rc = RD_EXIT_FAILURE, applied = 0;
+    int rc = RPT_EXIT_FAILURE, applied = 0;
     PGconn *c = NULL;
-    rd_migration_list list = {0};
-    char *dir = sql_dir_arg ? strdup(sql_dir_arg) : rd_pg_sql_dir();
+    rpt_migration_list list = {0};
+    char *dir = sql_dir_arg ? strdup(sql_dir_arg) : rpt_pg_sql_dir();
     if (!dir) {
         fprintf(stderr, "reportd migrate: no migrations folder found (set REPORTD_SQL_DIR)\n");
         goto out;
     }
-    if (rd_migrations_list(dir, &list, &err)) {
+    if (rpt_migrations_list(dir, &list, &err)) {
         fprintf(stderr, "reportd migrate: %s\n", err.data);
         goto out;
     }
-    char *conninfo = rd_config_pg_conninfo(&cfg);
+    char *conninfo = rpt_config_pg_conninfo(&cfg);
     c = PQconnectdb(conninfo ? conninfo : "");
     free(conninfo);
     if (PQstatus(c) != CONNECTION_OK) {
         fprintf(stderr, "reportd migrate: cannot connect to PostgreSQL: %s", PQerrorMessage(c));
         goto out;
     }
-    if (rd_pg_migrate(c, &list, &applied, &err)) {
+    if (rpt_pg_migrate(c, &list, &applied, &err)) {
         fprintf(stderr, "reportd migrate: %s\n", err.data);
         goto out;
     }
-    int version = rd_pg_schema_version(c, &err);
+    int version = rpt_pg_schema_version(c, &err);
     printf("schema version %d (%d migration%s applied)\n", version, applied,
            applied == 1 ? "" : "s");
-    rc = RD_EXIT_OK;
+    rc = RPT_EXIT_OK;
 out:
     if (c) PQfinish(c);
-    rd_migrations_free(&list);
+    rpt_migrations_free(&list);
     free(dir);
-    rd_buf_free(&err);
-    rd_config_free(&cfg);
+    rpt_buf_free(&err);
+    rpt_config_free(&cfg);
     return rc;
 }
 
-const rd_command rd_cmd_migrate = {
+const rpt_command rpt_cmd_migrate = {
     .name = "migrate",
     .summary = "apply the SQL migrations in deploy/sql",
     .usage = "usage: reportd migrate [--config FILE] [--sql-dir DIR]\n\n"

@@ -44,10 +44,10 @@ static void fmt_eta(char *out, size_t n, double s)
 }
 
 /* Progress: a bar redrawn in place on a terminal, a plain line every 2 s otherwise. */
-static void on_progress(void *opaque, const rd_stage_progress *p)
+static void on_progress(void *opaque, const rpt_stage_progress *p)
 {
     progress_state *ps = opaque;
-    double now = rd_now_s();
+    double now = rpt_now_s();
     if (!p->finished && !ps->tty && now - ps->last < 2.0) return;
     ps->last = now;
     double elapsed = now - ps->started;
@@ -100,70 +100,70 @@ static int run_replay(int argc, char **argv)
             group = optarg;
             break;
         default:
-            fputs(rd_cmd_replay.usage, stderr);
-            return RD_EXIT_USAGE;
+            fputs(rpt_cmd_replay.usage, stderr);
+            return RPT_EXIT_USAGE;
         }
     }
     if (optind < argc || !topic || !from) {
-        fputs(rd_cmd_replay.usage, stderr);
-        return RD_EXIT_USAGE;
+        fputs(rpt_cmd_replay.usage, stderr);
+        return RPT_EXIT_USAGE;
     }
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_config_load(&cfg, config_path, &err)) {
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
-        rd_buf_free(&err);
-        return RD_EXIT_USAGE;
+        rpt_buf_free(&err);
+        return RPT_EXIT_USAGE;
     }
     int is_raw = strcmp(topic, cfg.kafka.topic_raw) == 0;
     int is_parsed = strcmp(topic, cfg.kafka.topic_parsed) == 0;
     if (!is_raw && !is_parsed) {
         fprintf(stderr, "reportd replay: --topic: expected %s or %s, got '%s'\n",
                 cfg.kafka.topic_raw, cfg.kafka.topic_parsed, topic);
-        rd_config_free(&cfg);
-        rd_buf_free(&err);
-        return RD_EXIT_USAGE;
+        rpt_config_free(&cfg);
+        rpt_buf_free(&err);
+        return RPT_EXIT_USAGE;
     }
-    rd_log_level lvl;
-    if (rd_log_level_parse(cfg.log.level, &lvl) == 0) rd_log_set_level(lvl);
-    int rc = RD_EXIT_FAILURE;
+    rpt_log_level lvl;
+    if (rpt_log_level_parse(cfg.log.level, &lvl) == 0) rpt_log_set_level(lvl);
+    int rc = RPT_EXIT_FAILURE;
     rd_kafka_topic_partition_list_t *start = NULL, *end = NULL;
     const char *replay_group = group ? group : is_raw ? "reportd-replay-raw" : "reportd-replay";
-    rd_kafka_t *probe = rd_kafka_consumer_from_settings(&cfg.kafka, replay_group, "reportd-replay",
+    rd_kafka_t *probe = rpt_kafka_consumer_from_settings(&cfg.kafka, replay_group, "reportd-replay",
                                                         NULL, NULL, 0, &err);
     if (!probe) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
-        rd_config_free(&cfg);
+        rpt_config_free(&cfg);
         goto out;
     }
     long long from_ms = -1, to_ms = -1;
     int resolved =
-        rd_kafka_range_resolve(probe, topic, from, to, &start, &end, &from_ms, &to_ms, &err);
+        rpt_kafka_range_resolve(probe, topic, from, to, &start, &end, &from_ms, &to_ms, &err);
     rd_kafka_destroy(probe);
     if (resolved) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
-        rd_config_free(&cfg);
-        rc = RD_EXIT_USAGE;
+        rpt_config_free(&cfg);
+        rc = RPT_EXIT_USAGE;
         goto out;
     }
-    rd_config_holder *holder = rd_config_holder_new(&cfg); /* takes cfg */
+    rpt_config_holder *holder = rpt_config_holder_new(&cfg); /* takes cfg */
     if (!holder) {
-        rd_config_free(&cfg);
+        rpt_config_free(&cfg);
         goto out;
     }
-    rd_role_ctl ctl = {.config = holder, .instances = 1};
+    rpt_role_ctl ctl = {.config = holder, .instances = 1};
     g_stop = &ctl.stop;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    progress_state ps = {.tty = isatty(STDERR_FILENO), .started = rd_now_s(), .what = "replay"};
+    progress_state ps = {.tty = isatty(STDERR_FILENO), .started = rpt_now_s(), .what = "replay"};
     int stage_rc;
     long long updated, unchanged, rejected;
     const char *noun;
     if (is_parsed) {
-        rd_load_stats st = {0};
-        rd_loader_params p = {.ctl = &ctl,
+        rpt_load_stats st = {0};
+        rpt_loader_params p = {.ctl = &ctl,
                               .group = replay_group,
                               .start = start,
                               .end = end,
@@ -172,12 +172,12 @@ static int run_replay(int argc, char **argv)
                               .progress = on_progress,
                               .progress_opaque = &ps,
                               .stats = &st};
-        stage_rc = rd_loader_run(&p);
+        stage_rc = rpt_loader_run(&p);
         updated = st.updated, unchanged = st.unchanged, rejected = st.rejected;
         noun = "documents";
     } else {
-        rd_transform_stats st = {0};
-        rd_transform_params p = {.ctl = &ctl,
+        rpt_transform_stats st = {0};
+        rpt_transform_params p = {.ctl = &ctl,
                                  .group = replay_group,
                                  .start = start,
                                  .end = end,
@@ -187,25 +187,25 @@ static int run_replay(int argc, char **argv)
                                  .progress = on_progress,
                                  .progress_opaque = &ps,
                                  .stats = &st};
-        stage_rc = rd_transform_run(&p);
+        stage_rc = rpt_transform_run(&p);
         updated = st.produced, unchanged = st.unchanged, rejected = st.rejected;
         noun = "documents re-extracted";
     }
     g_stop = NULL;
     int interrupted = atomic_load(&ctl.stop);
-    rd_config_holder_free(holder);
+    rpt_config_holder_free(holder);
     printf("replay %s: %s updated %lld, unchanged %lld, rejected %lld%s\n", topic, noun, updated,
            unchanged, rejected, interrupted ? " (interrupted)" : "");
     fflush(stdout);
-    rc = stage_rc == 0 && !interrupted ? RD_EXIT_OK : RD_EXIT_FAILURE;
+    rc = stage_rc == 0 && !interrupted ? RPT_EXIT_OK : RPT_EXIT_FAILURE;
 out:
     if (start) rd_kafka_topic_partition_list_destroy(start);
     if (end) rd_kafka_topic_partition_list_destroy(end);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
     return rc;
 }
 
-const rd_command rd_cmd_replay = {
+const rpt_command rpt_cmd_replay = {
     .name = "replay",
     .summary = "re-run a stage over a range of a Kafka topic",
     .usage = "usage: reportd replay --config FILE --topic reports.raw|reports.parsed\n"

@@ -21,7 +21,7 @@ static int run_run(int argc, char **argv)
     sigaddset(&held, SIGINT);
     sigaddset(&held, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &held, NULL);
-    const char *config_path = rd_config_path_from_env();
+    const char *config_path = rpt_config_path_from_env();
     const char *roles_arg = NULL, *instance_arg = NULL;
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"role", required_argument, NULL, 'r'},
@@ -41,53 +41,53 @@ static int run_run(int argc, char **argv)
             instance_arg = optarg;
             break;
         default:
-            fputs(rd_cmd_run.usage, stderr);
-            return RD_EXIT_USAGE;
+            fputs(rpt_cmd_run.usage, stderr);
+            return RPT_EXIT_USAGE;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "reportd run: unexpected argument '%s'\n%s", argv[optind],
-                rd_cmd_run.usage);
-        return RD_EXIT_USAGE;
+                rpt_cmd_run.usage);
+        return RPT_EXIT_USAGE;
     }
-    const rd_role_def all[] = {
-        {.name = "fetch", .run = rd_role_fetch, .needs_postgres = 1},
-        {.name = "transform", .run = rd_role_transform, .needs_postgres = 0},
-        {.name = "load", .run = rd_role_load, .needs_postgres = 1},
+    const rpt_role_def all[] = {
+        {.name = "fetch", .run = rpt_role_fetch, .needs_postgres = 1},
+        {.name = "transform", .run = rpt_role_transform, .needs_postgres = 0},
+        {.name = "load", .run = rpt_role_load, .needs_postgres = 1},
     };
-    rd_role_def selected[3];
-    rd_runtime_opts opts = {.roles = selected, .instance = 0, .instances = 1};
-    rd_buf err = RD_BUF_INIT;
-    if (rd_runtime_select_roles(roles_arg, all, 3, selected, &opts.n_roles, &err) ||
+    rpt_role_def selected[3];
+    rpt_runtime_opts opts = {.roles = selected, .instance = 0, .instances = 1};
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_runtime_select_roles(roles_arg, all, 3, selected, &opts.n_roles, &err) ||
         (instance_arg &&
-         rd_runtime_parse_instance(instance_arg, &opts.instance, &opts.instances, &err))) {
+         rpt_runtime_parse_instance(instance_arg, &opts.instance, &opts.instances, &err))) {
         fprintf(stderr, "reportd run: %s\n", err.data ? err.data : "invalid arguments");
-        rd_buf_free(&err);
-        return RD_EXIT_USAGE;
+        rpt_buf_free(&err);
+        return RPT_EXIT_USAGE;
     }
-    rd_config cfg;
-    if (rd_config_load(&cfg, config_path, &err)) {
+    rpt_config cfg;
+    if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "reportd run: %s\n", err.data ? err.data : "invalid config");
-        rd_buf_free(&err);
-        return RD_EXIT_USAGE;
+        rpt_buf_free(&err);
+        return RPT_EXIT_USAGE;
     }
-    rd_source *sources = NULL;
+    rpt_source *sources = NULL;
     size_t n_sources = 0;
-    if (rd_sources_load(&cfg, &sources, &n_sources, &err)) {
+    if (rpt_sources_load(&cfg, &sources, &n_sources, &err)) {
         fprintf(stderr, "reportd run: %s\n", err.data ? err.data : "invalid source");
-        rd_buf_free(&err);
-        rd_config_free(&cfg);
-        return RD_EXIT_USAGE;
+        rpt_buf_free(&err);
+        rpt_config_free(&cfg);
+        return RPT_EXIT_USAGE;
     }
-    rd_sources_free(sources, n_sources);
-    rd_buf_free(&err);
+    rpt_sources_free(sources, n_sources);
+    rpt_buf_free(&err);
     signal(SIGPIPE, SIG_IGN);
-    rd_log_info("runtime", "starting", "version=%s config=%s sources=%zu", REPORTD_VERSION,
+    rpt_log_info("runtime", "starting", "version=%s config=%s sources=%zu", REPORTD_VERSION,
                 config_path ? config_path : "(defaults)", cfg.sources ? cfg.sources->n : 0);
-    return rd_runtime_run(&opts, &cfg);
+    return rpt_runtime_run(&opts, &cfg);
 }
 
-const rd_command rd_cmd_run = {
+const rpt_command rpt_cmd_run = {
     .name = "run",
     .summary = "run the daemon (fetch, transform and load roles)",
     .usage = "usage: reportd run [--config FILE] [--role fetch,transform,load] [--instance I/N]\n"

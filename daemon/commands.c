@@ -2,12 +2,12 @@
 
 #include "daemon/command.h"
 
-const rd_command *const rd_commands[] = {
-    &rd_cmd_run,     &rd_cmd_fetch,      &rd_cmd_extract,    &rd_cmd_replay,
-    &rd_cmd_migrate, &rd_cmd_check_config, &rd_cmd_dev_broker, &rd_cmd_dev_portal,
+const rpt_command *const rpt_commands[] = {
+    &rpt_cmd_run,     &rpt_cmd_fetch,      &rpt_cmd_extract,    &rpt_cmd_replay,
+    &rpt_cmd_migrate, &rpt_cmd_check_config, &rpt_cmd_dev_broker, &rpt_cmd_dev_portal,
     NULL};
 
-int rd_command_wants_help(const rd_command *cmd, int argc, char **argv)
+int rpt_command_wants_help(const rpt_command *cmd, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) break;

@@ -12,129 +12,129 @@
 
 #define MAX_CONFIG_BYTES (4u << 20)
 
-static const rd_opt kafka_opts[] = {
-    {"bootstrap.servers", RD_OPT_STRING, "127.0.0.1:9092", 0, 0,
-     offsetof(rd_kafka_settings, bootstrap_servers), 0, "Kafka bootstrap servers (host:port,...)"},
-    {"topic.raw", RD_OPT_STRING, "reports.raw", 0, 0, offsetof(rd_kafka_settings, topic_raw), 0,
+static const rpt_opt kafka_opts[] = {
+    {"bootstrap.servers", RPT_OPT_STRING, "127.0.0.1:9092", 0, 0,
+     offsetof(rpt_kafka_settings, bootstrap_servers), 0, "Kafka bootstrap servers (host:port,...)"},
+    {"topic.raw", RPT_OPT_STRING, "reports.raw", 0, 0, offsetof(rpt_kafka_settings, topic_raw), 0,
      "topic of fetched documents"},
-    {"topic.parsed", RD_OPT_STRING, "reports.parsed", 0, 0,
-     offsetof(rd_kafka_settings, topic_parsed), 0, "topic of extracted documents"},
-    {"topic.dlq", RD_OPT_STRING, "reports.dlq", 0, 0, offsetof(rd_kafka_settings, topic_dlq), 0,
+    {"topic.parsed", RPT_OPT_STRING, "reports.parsed", 0, 0,
+     offsetof(rpt_kafka_settings, topic_parsed), 0, "topic of extracted documents"},
+    {"topic.dlq", RPT_OPT_STRING, "reports.dlq", 0, 0, offsetof(rpt_kafka_settings, topic_dlq), 0,
      "dead-letter topic"},
-    {"group.transform", RD_OPT_STRING, "reportd-transform", 0, 0,
-     offsetof(rd_kafka_settings, group_transform), 0, "consumer group of the transform role"},
-    {"group.load", RD_OPT_STRING, "reportd-load", 0, 0, offsetof(rd_kafka_settings, group_load),
+    {"group.transform", RPT_OPT_STRING, "reportd-transform", 0, 0,
+     offsetof(rpt_kafka_settings, group_transform), 0, "consumer group of the transform role"},
+    {"group.load", RPT_OPT_STRING, "reportd-load", 0, 0, offsetof(rpt_kafka_settings, group_load),
      0, "consumer group of the load role"},
-    {"session.timeout.ms", RD_OPT_INT, "10000", 1000, 3600000,
-     offsetof(rd_kafka_settings, session_timeout_ms), 0, "consumer session timeout"},
-    {"librdkafka", RD_OPT_KV, NULL, 0, 0, offsetof(rd_kafka_settings, librdkafka), 0,
+    {"session.timeout.ms", RPT_OPT_INT, "10000", 1000, 3600000,
+     offsetof(rpt_kafka_settings, session_timeout_ms), 0, "consumer session timeout"},
+    {"librdkafka", RPT_OPT_KV, NULL, 0, 0, offsetof(rpt_kafka_settings, librdkafka), 0,
      "extra librdkafka properties (security.protocol, sasl.*, ssl.*), passed verbatim"},
-    {"librdkafka_secret_files", RD_OPT_KV, NULL, 0, 0,
-     offsetof(rd_kafka_settings, librdkafka_secret_files), 0,
+    {"librdkafka_secret_files", RPT_OPT_KV, NULL, 0, 0,
+     offsetof(rpt_kafka_settings, librdkafka_secret_files), 0,
      "secret librdkafka properties read from files (first line), e.g. "
      "{\"sasl.password\": \"/run/credentials/reportd.service/kafka\"}; masked in output"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
-static const rd_opt postgres_opts[] = {
-    {"conninfo", RD_OPT_STRING, "host=127.0.0.1 dbname=reports", 0, 0,
-     offsetof(rd_postgres_settings, conninfo), 0,
+static const rpt_opt postgres_opts[] = {
+    {"conninfo", RPT_OPT_STRING, "host=127.0.0.1 dbname=reports", 0, 0,
+     offsetof(rpt_postgres_settings, conninfo), 0,
      "libpq connection string; PG* environment variables and service files apply"},
-    {"password_file", RD_OPT_STRING, NULL, 0, 0, offsetof(rd_postgres_settings, password_file),
+    {"password_file", RPT_OPT_STRING, NULL, 0, 0, offsetof(rpt_postgres_settings, password_file),
      0, "file holding the password (first line), kept out of the config"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
-static const rd_opt fetch_opts[] = {
-    {"concurrency", RD_OPT_INT, "32", 1, 1024, offsetof(rd_fetch_settings, concurrency), 0,
+static const rpt_opt fetch_opts[] = {
+    {"concurrency", RPT_OPT_INT, "32", 1, 1024, offsetof(rpt_fetch_settings, concurrency), 0,
      "requests in flight across all hosts"},
-    {"per_host_concurrency", RD_OPT_INT, "2", 1, 256,
-     offsetof(rd_fetch_settings, per_host_concurrency), 0, "requests in flight per host"},
-    {"per_host_delay_ms", RD_OPT_INT, "1000", 0, 600000,
-     offsetof(rd_fetch_settings, per_host_delay_ms), 0, "minimum delay between requests to a host"},
-    {"connect_timeout_s", RD_OPT_INT, "10", 1, 600, offsetof(rd_fetch_settings, connect_timeout_s),
+    {"per_host_concurrency", RPT_OPT_INT, "2", 1, 256,
+     offsetof(rpt_fetch_settings, per_host_concurrency), 0, "requests in flight per host"},
+    {"per_host_delay_ms", RPT_OPT_INT, "1000", 0, 600000,
+     offsetof(rpt_fetch_settings, per_host_delay_ms), 0, "minimum delay between requests to a host"},
+    {"connect_timeout_s", RPT_OPT_INT, "10", 1, 600, offsetof(rpt_fetch_settings, connect_timeout_s),
      0, "TCP/TLS connect timeout"},
-    {"timeout_s", RD_OPT_INT, "60", 1, 3600, offsetof(rd_fetch_settings, timeout_s), 0,
+    {"timeout_s", RPT_OPT_INT, "60", 1, 3600, offsetof(rpt_fetch_settings, timeout_s), 0,
      "total time for one request"},
-    {"low_speed_bytes", RD_OPT_INT, "512", 1, 1 << 30, offsetof(rd_fetch_settings, low_speed_bytes),
+    {"low_speed_bytes", RPT_OPT_INT, "512", 1, 1 << 30, offsetof(rpt_fetch_settings, low_speed_bytes),
      0, "abort a transfer slower than this many bytes/s ..."},
-    {"low_speed_time_s", RD_OPT_INT, "15", 1, 3600, offsetof(rd_fetch_settings, low_speed_time_s),
+    {"low_speed_time_s", RPT_OPT_INT, "15", 1, 3600, offsetof(rpt_fetch_settings, low_speed_time_s),
      0, "... for this many seconds"},
-    {"max_body_bytes", RD_OPT_INT, "20971520", 1024, 1073741824.0,
-     offsetof(rd_fetch_settings, max_body_bytes), 0, "largest body accepted (enforced while streaming)"},
-    {"max_retries", RD_OPT_INT, "3", 0, 20, offsetof(rd_fetch_settings, max_retries), 0,
+    {"max_body_bytes", RPT_OPT_INT, "20971520", 1024, 1073741824.0,
+     offsetof(rpt_fetch_settings, max_body_bytes), 0, "largest body accepted (enforced while streaming)"},
+    {"max_retries", RPT_OPT_INT, "3", 0, 20, offsetof(rpt_fetch_settings, max_retries), 0,
      "retries on timeouts, resets, 5xx, 408 and 429"},
-    {"retry_base_ms", RD_OPT_INT, "500", 1, 600000, offsetof(rd_fetch_settings, retry_base_ms), 0,
+    {"retry_base_ms", RPT_OPT_INT, "500", 1, 600000, offsetof(rpt_fetch_settings, retry_base_ms), 0,
      "first backoff delay; doubles per retry, with jitter"},
-    {"max_pages", RD_OPT_INT, "20", 1, 10000, offsetof(rd_fetch_settings, max_pages), 0,
+    {"max_pages", RPT_OPT_INT, "20", 1, 10000, offsetof(rpt_fetch_settings, max_pages), 0,
      "listing pages followed per source and pass"},
-    {"allow_private_networks", RD_OPT_BOOL, "false", 0, 0,
-     offsetof(rd_fetch_settings, allow_private_networks), 0,
+    {"allow_private_networks", RPT_OPT_BOOL, "false", 0, 0,
+     offsetof(rpt_fetch_settings, allow_private_networks), 0,
      "allow loopback, private and link-local addresses (SSRF guard off)"},
-    {"respect_robots", RD_OPT_BOOL, "true", 0, 0, offsetof(rd_fetch_settings, respect_robots), 0,
+    {"respect_robots", RPT_OPT_BOOL, "true", 0, 0, offsetof(rpt_fetch_settings, respect_robots), 0,
      "obey robots.txt"},
-    {"ca_file", RD_OPT_STRING, NULL, 0, 0, offsetof(rd_fetch_settings, ca_file), 0,
+    {"ca_file", RPT_OPT_STRING, NULL, 0, 0, offsetof(rpt_fetch_settings, ca_file), 0,
      "extra CA bundle for TLS verification"},
-    {"user_agent", RD_OPT_STRING, NULL, 0, 0, offsetof(rd_fetch_settings, user_agent), 0,
+    {"user_agent", RPT_OPT_STRING, NULL, 0, 0, offsetof(rpt_fetch_settings, user_agent), 0,
      "User-Agent (default: reportd/VERSION)"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
-static const rd_opt load_opts[] = {
-    {"batch_size", RD_OPT_INT, "500", 1, 100000, offsetof(rd_load_settings, batch_size), 0,
+static const rpt_opt load_opts[] = {
+    {"batch_size", RPT_OPT_INT, "500", 1, 100000, offsetof(rpt_load_settings, batch_size), 0,
      "documents per loader transaction"},
-    {"batch_latency_ms", RD_OPT_INT, "200", 1, 600000, offsetof(rd_load_settings, batch_latency_ms),
+    {"batch_latency_ms", RPT_OPT_INT, "200", 1, 600000, offsetof(rpt_load_settings, batch_latency_ms),
      0, "longest wait before a partial batch is written"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
-static const rd_opt http_opts[] = {
-    {"listen", RD_OPT_STRING, "127.0.0.1:9464", 0, 0, offsetof(rd_http_settings, listen), 0,
+static const rpt_opt http_opts[] = {
+    {"listen", RPT_OPT_STRING, "127.0.0.1:9464", 0, 0, offsetof(rpt_http_settings, listen), 0,
      "address of /metrics, /healthz and /readyz (empty string: off)"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
-static const rd_opt log_opts[] = {
-    {"level", RD_OPT_STRING, "info", 0, 0, offsetof(rd_log_settings, level), 0,
+static const rpt_opt log_opts[] = {
+    {"level", RPT_OPT_STRING, "info", 0, 0, offsetof(rpt_log_settings, level), 0,
      "debug | info | warn | error"},
-    {"format", RD_OPT_STRING, "logfmt", 0, 0, offsetof(rd_log_settings, format), 0,
+    {"format", RPT_OPT_STRING, "logfmt", 0, 0, offsetof(rpt_log_settings, format), 0,
      "logfmt | json"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
-static const rd_opt runtime_opts[] = {
-    {"shutdown_grace_s", RD_OPT_INT, "30", 1, 3600, offsetof(rd_runtime_settings, shutdown_grace_s),
+static const rpt_opt runtime_opts[] = {
+    {"shutdown_grace_s", RPT_OPT_INT, "30", 1, 3600, offsetof(rpt_runtime_settings, shutdown_grace_s),
      0, "time allowed to drain on SIGTERM"},
-    {"state_dir", RD_OPT_STRING, "/var/lib/reportd", 0, 0, offsetof(rd_runtime_settings, state_dir),
+    {"state_dir", RPT_OPT_STRING, "/var/lib/reportd", 0, 0, offsetof(rpt_runtime_settings, state_dir),
      0, "working directory for state files"},
-    {"probe_interval_s", RD_OPT_INT, "5", 1, 3600, offsetof(rd_runtime_settings, probe_interval_s),
+    {"probe_interval_s", RPT_OPT_INT, "5", 1, 3600, offsetof(rpt_runtime_settings, probe_interval_s),
      0, "how often /readyz and systemd readiness re-check that Postgres and Kafka are reachable"},
-    {"probe_timeout_s", RD_OPT_INT, "3", 1, 600, offsetof(rd_runtime_settings, probe_timeout_s), 0,
+    {"probe_timeout_s", RPT_OPT_INT, "3", 1, 600, offsetof(rpt_runtime_settings, probe_timeout_s), 0,
      "time allowed to each reachability check"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
-const rd_config_section rd_config_sections[] = {
-    {"kafka", kafka_opts, offsetof(rd_config, kafka), "Kafka brokers and topics"},
-    {"postgres", postgres_opts, offsetof(rd_config, postgres), "PostgreSQL connection"},
-    {"fetch", fetch_opts, offsetof(rd_config, fetch), "HTTP fetching"},
-    {"load", load_opts, offsetof(rd_config, load), "loader batching"},
-    {"http", http_opts, offsetof(rd_config, http), "metrics and health endpoint"},
-    {"log", log_opts, offsetof(rd_config, log), "logging"},
-    {"runtime", runtime_opts, offsetof(rd_config, runtime), "process runtime"},
+const rpt_config_section rpt_config_sections[] = {
+    {"kafka", kafka_opts, offsetof(rpt_config, kafka), "Kafka brokers and topics"},
+    {"postgres", postgres_opts, offsetof(rpt_config, postgres), "PostgreSQL connection"},
+    {"fetch", fetch_opts, offsetof(rpt_config, fetch), "HTTP fetching"},
+    {"load", load_opts, offsetof(rpt_config, load), "loader batching"},
+    {"http", http_opts, offsetof(rpt_config, http), "metrics and health endpoint"},
+    {"log", log_opts, offsetof(rpt_config, log), "logging"},
+    {"runtime", runtime_opts, offsetof(rpt_config, runtime), "process runtime"},
     {NULL, NULL, 0, NULL}};
 
 #define SECTION_PTR(cfg, s) ((void *)((char *)(cfg) + (s)->offset))
 
-char *rd_read_file(const char *path, size_t max_bytes, size_t *len_out)
+char *rpt_read_file(const char *path, size_t max_bytes, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    rd_buf b = RD_BUF_INIT;
+    rpt_buf b = RPT_BUF_INIT;
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (b.len + n > max_bytes) {
-            rd_buf_free(&b);
+            rpt_buf_free(&b);
             fclose(f);
             errno = EFBIG;
             return NULL;
         }
-        if (rd_buf_append(&b, chunk, n)) {
-            rd_buf_free(&b);
+        if (rpt_buf_append(&b, chunk, n)) {
+            rpt_buf_free(&b);
             fclose(f);
             errno = ENOMEM;
             return NULL;
@@ -143,28 +143,28 @@ char *rd_read_file(const char *path, size_t max_bytes, size_t *len_out)
     int failed = ferror(f);
     fclose(f);
     if (failed) {
-        rd_buf_free(&b);
+        rpt_buf_free(&b);
         errno = EIO;
         return NULL;
     }
     if (len_out) *len_out = b.len;
-    return rd_buf_steal(&b);
+    return rpt_buf_steal(&b);
 }
 
-int rd_config_defaults(rd_config *cfg, rd_buf *err)
+int rpt_config_defaults(rpt_config *cfg, rpt_buf *err)
 {
     memset(cfg, 0, sizeof *cfg);
-    for (const rd_config_section *s = rd_config_sections; s->name; s++)
-        if (rd_opts_defaults(s->opts, SECTION_PTR(cfg, s), err)) return -1;
+    for (const rpt_config_section *s = rpt_config_sections; s->name; s++)
+        if (rpt_opts_defaults(s->opts, SECTION_PTR(cfg, s), err)) return -1;
     return 0;
 }
 
-int rd_config_kafka_key_is_secret(const char *key)
+int rpt_config_kafka_key_is_secret(const char *key)
 {
     return strstr(key, "password") || strstr(key, "secret") || strncmp(key, "sasl.", 5) == 0;
 }
 
-const char *rd_config_path_from_env(void)
+const char *rpt_config_path_from_env(void)
 {
     const char *p = getenv("REPORTD_CONFIG");
     return p && *p ? p : NULL;
@@ -172,31 +172,31 @@ const char *rd_config_path_from_env(void)
 
 /* Reads the first line of a secret file into *out (caller frees). `what` names the key for
  * messages. Warns (never logging the secret) when other users may read the file. */
-static int read_secret(const char *what, const char *path, char **out, rd_buf *err)
+static int read_secret(const char *what, const char *path, char **out, rpt_buf *err)
 {
     size_t len = 0;
-    char *s = rd_read_file(path, 65536, &len);
+    char *s = rpt_read_file(path, 65536, &len);
     if (!s) {
-        rd_buf_printf(err, "%s: cannot read %s: %s", what, path, strerror(errno));
+        rpt_buf_printf(err, "%s: cannot read %s: %s", what, path, strerror(errno));
         return -1;
     }
     s[strcspn(s, "\r\n")] = '\0';
     struct stat st;
     if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
-        rd_log_warn("config", "secret file is world-readable", "key=%s file=%s", what, path);
+        rpt_log_warn("config", "secret file is world-readable", "key=%s file=%s", what, path);
     *out = s;
     return 0;
 }
 
 /* Moves each kafka.librdkafka_secret_files entry into kafka.librdkafka (replacing a property
  * of the same name). Only properties recognised as secrets are accepted, so they stay masked. */
-static int read_kafka_secrets(rd_kafka_settings *ks, rd_buf *err)
+static int read_kafka_secrets(rpt_kafka_settings *ks, rpt_buf *err)
 {
-    rd_kvlist *files = &ks->librdkafka_secret_files;
+    rpt_kvlist *files = &ks->librdkafka_secret_files;
     for (size_t i = 0; i < files->n; i++) {
         const char *key = files->keys[i];
-        if (!rd_config_kafka_key_is_secret(key)) {
-            rd_buf_printf(err,
+        if (!rpt_config_kafka_key_is_secret(key)) {
+            rpt_buf_printf(err,
                           "kafka.librdkafka_secret_files: \"%s\" is not a secret property "
                           "(expected sasl.*, *password* or *secret*)",
                           key);
@@ -206,7 +206,7 @@ static int read_kafka_secrets(rd_kafka_settings *ks, rd_buf *err)
         snprintf(what, sizeof what, "kafka.librdkafka_secret_files.%s", key);
         char *secret = NULL;
         if (read_secret(what, files->vals[i], &secret, err)) return -1;
-        rd_kvlist *kv = &ks->librdkafka;
+        rpt_kvlist *kv = &ks->librdkafka;
         size_t j = 0;
         while (j < kv->n && strcmp(kv->keys[j], key)) j++;
         int rc = 0;
@@ -220,12 +220,12 @@ static int read_kafka_secrets(rd_kafka_settings *ks, rd_buf *err)
                 rc = -1;
             }
         } else {
-            rc = rd_kvlist_add(kv, key, secret);
+            rc = rpt_kvlist_add(kv, key, secret);
         }
         memset(secret, 0, strlen(secret));
         free(secret);
         if (rc) {
-            rd_buf_puts(err, "kafka.librdkafka_secret_files: out of memory");
+            rpt_buf_puts(err, "kafka.librdkafka_secret_files: out of memory");
             return -1;
         }
     }
@@ -234,33 +234,33 @@ static int read_kafka_secrets(rd_kafka_settings *ks, rd_buf *err)
 
 /* Checks the shape the runtime relies on: each source is an object with a unique, non-empty
  * string "name" and a string "kind". Kind-specific keys are checked by the fetch role. */
-static int validate_sources(const rd_config *cfg, rd_buf *err)
+static int validate_sources(const rpt_config *cfg, rpt_buf *err)
 {
     const char *file = cfg->path ? cfg->path : "(config)";
     if (!cfg->sources) return 0;
     for (size_t i = 0; i < cfg->sources->n; i++) {
-        const rd_jnode *src = cfg->sources->items[i];
-        if (src->type != RD_JOBJECT) {
-            rd_buf_printf(err, "%s:%d: sources[%zu]: expected an object, got %s", file, src->line,
-                          i, rd_jtype_name(src->type));
+        const rpt_jnode *src = cfg->sources->items[i];
+        if (src->type != RPT_JOBJECT) {
+            rpt_buf_printf(err, "%s:%d: sources[%zu]: expected an object, got %s", file, src->line,
+                          i, rpt_jtype_name(src->type));
             return -1;
         }
-        const rd_jnode *name = rd_json_get(src, "name");
-        if (!name || name->type != RD_JSTRING || !*name->str) {
-            rd_buf_printf(err, "%s:%d: sources[%zu].name: expected a non-empty string", file,
+        const rpt_jnode *name = rpt_json_get(src, "name");
+        if (!name || name->type != RPT_JSTRING || !*name->str) {
+            rpt_buf_printf(err, "%s:%d: sources[%zu].name: expected a non-empty string", file,
                           name ? name->line : src->line, i);
             return -1;
         }
-        const rd_jnode *kind = rd_json_get(src, "kind");
-        if (!kind || kind->type != RD_JSTRING || !*kind->str) {
-            rd_buf_printf(err, "%s:%d: sources[%zu].kind: expected a non-empty string", file,
+        const rpt_jnode *kind = rpt_json_get(src, "kind");
+        if (!kind || kind->type != RPT_JSTRING || !*kind->str) {
+            rpt_buf_printf(err, "%s:%d: sources[%zu].kind: expected a non-empty string", file,
                           kind ? kind->line : src->line, i);
             return -1;
         }
         for (size_t j = 0; j < i; j++) {
-            const char *other = rd_json_str(cfg->sources->items[j], "name");
+            const char *other = rpt_json_str(cfg->sources->items[j], "name");
             if (other && strcmp(other, name->str) == 0) {
-                rd_buf_printf(err, "%s:%d: sources[%zu].name: \"%s\" is already used by sources[%zu]",
+                rpt_buf_printf(err, "%s:%d: sources[%zu].name: \"%s\" is already used by sources[%zu]",
                               file, name->line, i, name->str, j);
                 return -1;
             }
@@ -269,71 +269,71 @@ static int validate_sources(const rd_config *cfg, rd_buf *err)
     return 0;
 }
 
-static int validate(rd_config *cfg, rd_buf *err)
+static int validate(rpt_config *cfg, rpt_buf *err)
 {
-    rd_log_level lvl;
-    if (rd_log_level_parse(cfg->log.level, &lvl)) {
-        rd_buf_printf(err, "log.level: expected debug, info, warn or error, got \"%s\"", cfg->log.level);
+    rpt_log_level lvl;
+    if (rpt_log_level_parse(cfg->log.level, &lvl)) {
+        rpt_buf_printf(err, "log.level: expected debug, info, warn or error, got \"%s\"", cfg->log.level);
         return -1;
     }
     if (strcmp(cfg->log.format, "logfmt") && strcmp(cfg->log.format, "json")) {
-        rd_buf_printf(err, "log.format: expected logfmt or json, got \"%s\"", cfg->log.format);
+        rpt_buf_printf(err, "log.format: expected logfmt or json, got \"%s\"", cfg->log.format);
         return -1;
     }
     if (cfg->http.listen && *cfg->http.listen && !strrchr(cfg->http.listen, ':')) {
-        rd_buf_printf(err, "http.listen: expected HOST:PORT, got \"%s\"", cfg->http.listen);
+        rpt_buf_printf(err, "http.listen: expected HOST:PORT, got \"%s\"", cfg->http.listen);
         return -1;
     }
     return validate_sources(cfg, err);
 }
 
-int rd_config_load(rd_config *cfg, const char *path, rd_buf *err)
+int rpt_config_load(rpt_config *cfg, const char *path, rpt_buf *err)
 {
-    if (rd_config_defaults(cfg, err)) goto fail;
+    if (rpt_config_defaults(cfg, err)) goto fail;
     if (path) {
         cfg->path = strdup(path);
         size_t len = 0;
-        char *text = rd_read_file(path, MAX_CONFIG_BYTES, &len);
+        char *text = rpt_read_file(path, MAX_CONFIG_BYTES, &len);
         if (!text) {
-            rd_buf_printf(err, "%s: cannot read config: %s", path, strerror(errno));
+            rpt_buf_printf(err, "%s: cannot read config: %s", path, strerror(errno));
             goto fail;
         }
-        rd_buf perr = RD_BUF_INIT;
-        cfg->root = rd_json_parse(text, len, &perr);
+        rpt_buf perr = RPT_BUF_INIT;
+        cfg->root = rpt_json_parse(text, len, &perr);
         free(text);
         if (!cfg->root) {
-            rd_buf_printf(err, "%s:%s", path, perr.data ? perr.data : " invalid JSON");
-            rd_buf_free(&perr);
+            rpt_buf_printf(err, "%s:%s", path, perr.data ? perr.data : " invalid JSON");
+            rpt_buf_free(&perr);
             goto fail;
         }
-        if (cfg->root->type != RD_JOBJECT) {
-            rd_buf_printf(err, "%s:%d: the config must be a JSON object", path, cfg->root->line);
+        if (cfg->root->type != RPT_JOBJECT) {
+            rpt_buf_printf(err, "%s:%d: the config must be a JSON object", path, cfg->root->line);
             goto fail;
         }
         for (size_t i = 0; i < cfg->root->n; i++) {
-            const rd_jnode *sec = cfg->root->items[i];
+            const rpt_jnode *sec = cfg->root->items[i];
             if (strcmp(sec->key, "sources") == 0) {
-                if (sec->type != RD_JARRAY) {
-                    rd_buf_printf(err, "%s:%d: sources: expected an array", path, sec->line);
+                if (sec->type != RPT_JARRAY) {
+                    rpt_buf_printf(err, "%s:%d: sources: expected an array", path, sec->line);
                     goto fail;
                 }
                 cfg->sources = sec;
                 continue;
             }
-            const rd_config_section *s = rd_config_sections;
+            const rpt_config_section *s = rpt_config_sections;
             while (s->name && strcmp(s->name, sec->key)) s++;
             if (!s->name) {
-                rd_buf_printf(err, "%s:%d: unknown section \"%s\"", path, sec->line, sec->key);
+                rpt_buf_printf(err, "%s:%d: unknown section \"%s\"", path, sec->line, sec->key);
                 goto fail;
             }
-            if (rd_opts_apply(s->opts, SECTION_PTR(cfg, s), sec, path, s->name, err)) goto fail;
+            if (rpt_opts_apply(s->opts, SECTION_PTR(cfg, s), sec, path, s->name, err)) goto fail;
         }
     }
-    for (const rd_config_section *s = rd_config_sections; s->name; s++) {
+    for (const rpt_config_section *s = rpt_config_sections; s->name; s++) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "REPORTD_%s", s->name);
         for (char *p = prefix; *p; p++) *p = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
-        if (rd_opts_apply_env(s->opts, SECTION_PTR(cfg, s), prefix, err)) goto fail;
+        if (rpt_opts_apply_env(s->opts, SECTION_PTR(cfg, s), prefix, err)) goto fail;
     }
     if (cfg->postgres.password_file &&
         read_secret("postgres.password_file", cfg->postgres.password_file, &cfg->postgres.password,
@@ -343,23 +343,23 @@ int rd_config_load(rd_config *cfg, const char *path, rd_buf *err)
     if (validate(cfg, err)) goto fail;
     return 0;
 fail:
-    rd_config_free(cfg);
+    rpt_config_free(cfg);
     return -1;
 }
 
-void rd_config_free(rd_config *cfg)
+void rpt_config_free(rpt_config *cfg)
 {
-    rd_kvlist *kv = &cfg->kafka.librdkafka;
+    rpt_kvlist *kv = &cfg->kafka.librdkafka;
     for (size_t i = 0; i < kv->n; i++)
-        if (kv->keys && kv->keys[i] && kv->vals[i] && rd_config_kafka_key_is_secret(kv->keys[i]))
+        if (kv->keys && kv->keys[i] && kv->vals[i] && rpt_config_kafka_key_is_secret(kv->keys[i]))
             memset(kv->vals[i], 0, strlen(kv->vals[i]));
-    for (const rd_config_section *s = rd_config_sections; s->name; s++)
-        rd_opts_free(s->opts, SECTION_PTR(cfg, s));
+    for (const rpt_config_section *s = rpt_config_sections; s->name; s++)
+        rpt_opts_free(s->opts, SECTION_PTR(cfg, s));
     if (cfg->postgres.password) {
         memset(cfg->postgres.password, 0, strlen(cfg->postgres.password));
         free(cfg->postgres.password);
     }
-    rd_json_free(cfg->root);
+    rpt_json_free(cfg->root);
     free(cfg->path);
     memset(cfg, 0, sizeof *cfg);
 }
@@ -374,59 +374,59 @@ static char *masked_conninfo(const char *conninfo)
         PQfreemem(errmsg);
         return strdup("***");
     }
-    rd_buf b = RD_BUF_INIT;
+    rpt_buf b = RPT_BUF_INIT;
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (!o->val) continue;
-        if (b.len) rd_buf_putc(&b, ' ');
-        rd_buf_printf(&b, "%s=", o->keyword);
+        if (b.len) rpt_buf_putc(&b, ' ');
+        rpt_buf_printf(&b, "%s=", o->keyword);
         if (strcmp(o->keyword, "password") == 0) {
-            rd_buf_puts(&b, "***");
+            rpt_buf_puts(&b, "***");
             continue;
         }
         int quote = !*o->val || strpbrk(o->val, " '\\") != NULL;
-        if (quote) rd_buf_putc(&b, '\'');
+        if (quote) rpt_buf_putc(&b, '\'');
         for (const char *p = o->val; *p; p++) {
-            if (*p == '\'' || *p == '\\') rd_buf_putc(&b, '\\');
-            rd_buf_putc(&b, *p);
+            if (*p == '\'' || *p == '\\') rpt_buf_putc(&b, '\\');
+            rpt_buf_putc(&b, *p);
         }
-        if (quote) rd_buf_putc(&b, '\'');
+        if (quote) rpt_buf_putc(&b, '\'');
     }
     PQconninfoFree(opts);
     if (!b.data) return strdup("");
-    return rd_buf_steal(&b);
+    return rpt_buf_steal(&b);
 }
 
-void rd_config_dump(const rd_config *cfg, yajl_gen g)
+void rpt_config_dump(const rpt_config *cfg, yajl_gen g)
 {
     yajl_gen_map_open(g);
-    for (const rd_config_section *s = rd_config_sections; s->name; s++) {
-        rd_jg_key(g, s->name);
-        if (s->offset == offsetof(rd_config, postgres)) {
-            rd_postgres_settings masked = cfg->postgres;
+    for (const rpt_config_section *s = rpt_config_sections; s->name; s++) {
+        rpt_jg_key(g, s->name);
+        if (s->offset == offsetof(rpt_config, postgres)) {
+            rpt_postgres_settings masked = cfg->postgres;
             char *conninfo = cfg->postgres.conninfo ? masked_conninfo(cfg->postgres.conninfo) : NULL;
             masked.conninfo = conninfo;
             masked.password = NULL;
-            rd_opts_dump(s->opts, &masked, g);
+            rpt_opts_dump(s->opts, &masked, g);
             free(conninfo);
             continue;
         }
-        rd_opts_dump(s->opts, (const char *)cfg + s->offset, g);
+        rpt_opts_dump(s->opts, (const char *)cfg + s->offset, g);
     }
     yajl_gen_map_close(g);
 }
 
 /* Appends password='...' (quoted per libpq rules) when a password file was given. */
-char *rd_config_pg_conninfo(const rd_config *cfg)
+char *rpt_config_pg_conninfo(const rpt_config *cfg)
 {
-    rd_buf b = RD_BUF_INIT;
-    rd_buf_puts(&b, cfg->postgres.conninfo ? cfg->postgres.conninfo : "");
+    rpt_buf b = RPT_BUF_INIT;
+    rpt_buf_puts(&b, cfg->postgres.conninfo ? cfg->postgres.conninfo : "");
     if (cfg->postgres.password) {
-        rd_buf_puts(&b, " password='");
+        rpt_buf_puts(&b, " password='");
         for (const char *p = cfg->postgres.password; *p; p++) {
-            if (*p == '\'' || *p == '\\') rd_buf_putc(&b, '\\');
-            rd_buf_putc(&b, *p);
+            if (*p == '\'' || *p == '\\') rpt_buf_putc(&b, '\\');
+            rpt_buf_putc(&b, *p);
         }
-        rd_buf_putc(&b, '\'');
+        rpt_buf_putc(&b, '\'');
     }
-    return rd_buf_steal(&b);
+    return rpt_buf_steal(&b);
 }

@@ -12,14 +12,14 @@
 #include "common/log.h"
 #include "daemon/metrics.h"
 
-struct rd_http_endpoint {
+struct rpt_http_endpoint {
     struct MHD_Daemon *daemon;
-    rd_readiness_fn ready;
+    rpt_readiness_fn ready;
     void *ready_arg;
     int port;
 };
 
-int rd_http_parse_listen(const char *listen, char **host, int *port)
+int rpt_http_parse_listen(const char *listen, char **host, int *port)
 {
     const char *colon = strrchr(listen, ':');
     if (!colon || !colon[1]) return -1;
@@ -56,7 +56,7 @@ static double resident_bytes(void)
 }
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
-                             const char *content_type, rd_buf *body)
+                             const char *content_type, rpt_buf *body)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         body->len, body->data ? body->data : (void *)"", MHD_RESPMEM_MUST_COPY);
@@ -75,7 +75,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     (void)version;
     (void)upload;
-    rd_http_endpoint *ep = cls;
+    rpt_http_endpoint *ep = cls;
     static int first_call_marker;
     if (*req_state == NULL) { /* headers only so far; answer on the next call */
         *req_state = &first_call_marker;
@@ -85,34 +85,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    rd_buf body = RD_BUF_INIT;
+    rpt_buf body = RPT_BUF_INIT;
     enum MHD_Result rc;
     const char *text = "text/plain; charset=utf-8";
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-        rd_buf_puts(&body, "method not allowed\n");
+        rpt_buf_puts(&body, "method not allowed\n");
         rc = reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, text, &body);
     } else if (strcmp(url, "/metrics") == 0) {
-        rd_metrics_set("process_resident_memory_bytes", NULL, resident_bytes());
-        rd_metrics_render(&body);
+        rpt_metrics_set("process_resident_memory_bytes", NULL, resident_bytes());
+        rpt_metrics_render(&body);
         rc = reply(conn, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", &body);
     } else if (strcmp(url, "/healthz") == 0) {
-        rd_buf_puts(&body, "ok\n");
+        rpt_buf_puts(&body, "ok\n");
         rc = reply(conn, MHD_HTTP_OK, text, &body);
     } else if (strcmp(url, "/readyz") == 0) {
-        rd_buf why = RD_BUF_INIT;
+        rpt_buf why = RPT_BUF_INIT;
         int ok = ep->ready ? ep->ready(ep->ready_arg, &why) : 1;
         if (ok) {
-            rd_buf_puts(&body, "ready\n");
+            rpt_buf_puts(&body, "ready\n");
         } else {
-            rd_buf_printf(&body, "not ready: %s\n", why.data ? why.data : "starting");
+            rpt_buf_printf(&body, "not ready: %s\n", why.data ? why.data : "starting");
         }
-        rd_buf_free(&why);
+        rpt_buf_free(&why);
         rc = reply(conn, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, text, &body);
     } else {
-        rd_buf_puts(&body, "not found: try /metrics, /healthz or /readyz\n");
+        rpt_buf_puts(&body, "not found: try /metrics, /healthz or /readyz\n");
         rc = reply(conn, MHD_HTTP_NOT_FOUND, text, &body);
     }
-    rd_buf_free(&body);
+    rpt_buf_free(&body);
     return rc;
 }
 
@@ -122,18 +122,18 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    rd_log_warn("http", "endpoint error", "detail=\"%s\"", msg);
+    rpt_log_warn("http", "endpoint error", "detail=\"%s\"", msg);
 }
 
-rd_http_endpoint *rd_http_endpoint_start(const char *listen, rd_readiness_fn ready, void *arg,
-                                         rd_buf *err)
+rpt_http_endpoint *rpt_http_endpoint_start(const char *listen, rpt_readiness_fn ready, void *arg,
+                                         rpt_buf *err)
 {
     char *host = NULL;
     int port = 0;
     struct addrinfo *ai = NULL;
-    rd_http_endpoint *ep = NULL;
-    if (rd_http_parse_listen(listen, &host, &port)) {
-        rd_buf_printf(err, "http.listen: expected HOST:PORT, got \"%s\"", listen);
+    rpt_http_endpoint *ep = NULL;
+    if (rpt_http_parse_listen(listen, &host, &port)) {
+        rpt_buf_printf(err, "http.listen: expected HOST:PORT, got \"%s\"", listen);
         goto fail;
     }
     struct addrinfo hints = {.ai_family = AF_UNSPEC,
@@ -143,7 +143,7 @@ rd_http_endpoint *rd_http_endpoint_start(const char *listen, rd_readiness_fn rea
     snprintf(portbuf, sizeof portbuf, "%d", port);
     int gai = getaddrinfo(host, portbuf, &hints, &ai);
     if (gai) {
-        rd_buf_printf(err, "http.listen: cannot resolve \"%s\": %s", host, gai_strerror(gai));
+        rpt_buf_printf(err, "http.listen: cannot resolve \"%s\": %s", host, gai_strerror(gai));
         goto fail;
     }
     ep = calloc(1, sizeof *ep);
@@ -157,13 +157,13 @@ rd_http_endpoint *rd_http_endpoint_start(const char *listen, rd_readiness_fn rea
         NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
     if (!ep->daemon) {
-        rd_buf_printf(err, "http.listen: cannot listen on %s (address in use or not local?)",
+        rpt_buf_printf(err, "http.listen: cannot listen on %s (address in use or not local?)",
                       listen);
         goto fail;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(ep->daemon, MHD_DAEMON_INFO_BIND_PORT);
     ep->port = info ? info->port : port;
-    rd_metrics_declare("process_resident_memory_bytes", RD_METRIC_GAUGE,
+    rpt_metrics_declare("process_resident_memory_bytes", RPT_METRIC_GAUGE,
                        "Resident memory size in bytes.");
     freeaddrinfo(ai);
     free(host);
@@ -175,12 +175,12 @@ fail:
     return NULL;
 }
 
-int rd_http_endpoint_port(const rd_http_endpoint *ep)
+int rpt_http_endpoint_port(const rpt_http_endpoint *ep)
 {
     return ep->port;
 }
 
-void rd_http_endpoint_stop(rd_http_endpoint *ep)
+void rpt_http_endpoint_stop(rpt_http_endpoint *ep)
 {
     if (!ep) return;
     MHD_stop_daemon(ep->daemon);

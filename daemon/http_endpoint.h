@@ -7,21 +7,21 @@
 
 #include "common/buf.h"
 
-typedef struct rd_http_endpoint rd_http_endpoint;
+typedef struct rpt_http_endpoint rpt_http_endpoint;
 
 /* Returns 1 when ready; otherwise 0 with a one-line reason appended to `why`. Called from
  * the endpoint's thread: it must be thread-safe and must not block. */
-typedef int (*rd_readiness_fn)(void *arg, rd_buf *why);
+typedef int (*rpt_readiness_fn)(void *arg, rpt_buf *why);
 
 /* Starts listening on `listen` ("HOST:PORT", "[V6]:PORT"; port 0 picks a free one). Returns
- * the endpoint (free it with rd_http_endpoint_stop) or NULL with the reason in err. */
-rd_http_endpoint *rd_http_endpoint_start(const char *listen, rd_readiness_fn ready, void *arg,
-                                         rd_buf *err);
+ * the endpoint (free it with rpt_http_endpoint_stop) or NULL with the reason in err. */
+rpt_http_endpoint *rpt_http_endpoint_start(const char *listen, rpt_readiness_fn ready, void *arg,
+                                         rpt_buf *err);
 /* The TCP port actually bound. */
-int rd_http_endpoint_port(const rd_http_endpoint *ep);
-void rd_http_endpoint_stop(rd_http_endpoint *ep);
+int rpt_http_endpoint_port(const rpt_http_endpoint *ep);
+void rpt_http_endpoint_stop(rpt_http_endpoint *ep);
 
 /* Splits "HOST:PORT" / "[V6]:PORT" into host (caller frees) and port. Returns 0 or -1. */
-int rd_http_parse_listen(const char *listen, char **host, int *port);
+int rpt_http_parse_listen(const char *listen, char **host, int *port);
 
 #endif

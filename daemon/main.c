@@ -25,7 +25,7 @@ static void print_help(FILE *out)
     fprintf(out, "usage: reportd [--version] [--help] COMMAND [ARGS]\n\n"
                  "Fetch government work reports, extract their sections and numeric indicators,\n"
                  "and stream them through Kafka into PostgreSQL.\n\ncommands:\n");
-    for (const rd_command *const *c = rd_commands; *c; c++)
+    for (const rpt_command *const *c = rpt_commands; *c; c++)
         fprintf(out, "  %-14s %s\n", (*c)->name, (*c)->summary);
     fprintf(out, "\nrun 'reportd COMMAND --help' for a command's options.\n"
                  "exit codes: 0 ok, 1 runtime failure, 2 usage or config error\n");
@@ -35,22 +35,22 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         print_help(stderr);
-        return RD_EXIT_USAGE;
+        return RPT_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
         print_version();
-        return RD_EXIT_OK;
+        return RPT_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         print_help(stdout);
-        return RD_EXIT_OK;
+        return RPT_EXIT_OK;
     }
-    for (const rd_command *const *c = rd_commands; *c; c++) {
+    for (const rpt_command *const *c = rpt_commands; *c; c++) {
         if (strcmp(argv[1], (*c)->name) != 0) continue;
-        if (rd_command_wants_help(*c, argc - 1, argv + 1)) return RD_EXIT_OK;
+        if (rpt_command_wants_help(*c, argc - 1, argv + 1)) return RPT_EXIT_OK;
         return (*c)->run(argc - 1, argv + 1);
     }
     fprintf(stderr, "reportd: unknown command '%s'\n\n", argv[1]);
     print_help(stderr);
-    return RD_EXIT_USAGE;
+    return RPT_EXIT_USAGE;
 }

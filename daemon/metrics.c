@@ -20,7 +20,7 @@ typedef struct series {
 typedef struct family {
     char *name;
     char *help;
-    rd_metric_type type;
+    rpt_metric_type type;
     series *series;
     struct family *next;
 } family;
@@ -29,7 +29,7 @@ static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static family *g_families;
 
 /* Finds or creates the family; called with the lock held. */
-static family *get_family(const char *name, rd_metric_type type, const char *help)
+static family *get_family(const char *name, rpt_metric_type type, const char *help)
 {
     family **pp = &g_families;
     for (; *pp; pp = &(*pp)->next)
@@ -60,33 +60,33 @@ static series *get_series(family *f, const char *labels)
     return s;
 }
 
-void rd_metrics_declare(const char *name, rd_metric_type type, const char *help)
+void rpt_metrics_declare(const char *name, rpt_metric_type type, const char *help)
 {
     pthread_mutex_lock(&g_lock);
     get_family(name, type, help);
     pthread_mutex_unlock(&g_lock);
 }
 
-void rd_metrics_add(const char *name, const char *labels, double delta)
+void rpt_metrics_add(const char *name, const char *labels, double delta)
 {
     pthread_mutex_lock(&g_lock);
-    series *s = get_series(get_family(name, RD_METRIC_COUNTER, NULL), labels);
+    series *s = get_series(get_family(name, RPT_METRIC_COUNTER, NULL), labels);
     if (s) s->value += delta;
     pthread_mutex_unlock(&g_lock);
 }
 
-void rd_metrics_set(const char *name, const char *labels, double value)
+void rpt_metrics_set(const char *name, const char *labels, double value)
 {
     pthread_mutex_lock(&g_lock);
-    series *s = get_series(get_family(name, RD_METRIC_GAUGE, NULL), labels);
+    series *s = get_series(get_family(name, RPT_METRIC_GAUGE, NULL), labels);
     if (s) s->value = value;
     pthread_mutex_unlock(&g_lock);
 }
 
-void rd_metrics_observe(const char *name, const char *labels, double value)
+void rpt_metrics_observe(const char *name, const char *labels, double value)
 {
     pthread_mutex_lock(&g_lock);
-    series *s = get_series(get_family(name, RD_METRIC_HISTOGRAM, NULL), labels);
+    series *s = get_series(get_family(name, RPT_METRIC_HISTOGRAM, NULL), labels);
     if (s) {
         s->value += value;
         s->count++;
@@ -96,65 +96,65 @@ void rd_metrics_observe(const char *name, const char *labels, double value)
     pthread_mutex_unlock(&g_lock);
 }
 
-double rd_metrics_get(const char *name, const char *labels)
+double rpt_metrics_get(const char *name, const char *labels)
 {
     double v = 0;
     pthread_mutex_lock(&g_lock);
     for (family *f = g_families; f; f = f->next) {
         if (strcmp(f->name, name)) continue;
         for (series *s = f->series; s; s = s->next)
-            if (strcmp(s->labels, labels ? labels : "") == 0) v = f->type == RD_METRIC_HISTOGRAM ? (double)s->count : s->value;
+            if (strcmp(s->labels, labels ? labels : "") == 0) v = f->type == RPT_METRIC_HISTOGRAM ? (double)s->count : s->value;
     }
     pthread_mutex_unlock(&g_lock);
     return v;
 }
 
-void rd_metrics_label_escape(rd_buf *out, const char *value)
+void rpt_metrics_label_escape(rpt_buf *out, const char *value)
 {
     for (const char *p = value ? value : ""; *p; p++) {
-        if (*p == '\\') rd_buf_puts(out, "\\\\");
-        else if (*p == '"') rd_buf_puts(out, "\\\"");
-        else if (*p == '\n') rd_buf_puts(out, "\\n");
-        else rd_buf_putc(out, *p);
+        if (*p == '\\') rpt_buf_puts(out, "\\\\");
+        else if (*p == '"') rpt_buf_puts(out, "\\\"");
+        else if (*p == '\n') rpt_buf_puts(out, "\\n");
+        else rpt_buf_putc(out, *p);
     }
 }
 
-static void put_value(rd_buf *out, double v)
+static void put_value(rpt_buf *out, double v)
 {
-    if (isnan(v)) rd_buf_puts(out, "NaN");
-    else if (isinf(v)) rd_buf_puts(out, v > 0 ? "+Inf" : "-Inf");
-    else if (v == (double)(long long)v && fabs(v) < 1e15) rd_buf_printf(out, "%lld", (long long)v);
-    else rd_buf_printf(out, "%.17g", v);
+    if (isnan(v)) rpt_buf_puts(out, "NaN");
+    else if (isinf(v)) rpt_buf_puts(out, v > 0 ? "+Inf" : "-Inf");
+    else if (v == (double)(long long)v && fabs(v) < 1e15) rpt_buf_printf(out, "%lld", (long long)v);
+    else rpt_buf_printf(out, "%.17g", v);
 }
 
 /* name{labels,extra} value */
-static void put_sample(rd_buf *out, const char *name, const char *suffix, const char *labels,
+static void put_sample(rpt_buf *out, const char *name, const char *suffix, const char *labels,
                        const char *extra, double v)
 {
-    rd_buf_printf(out, "%s%s", name, suffix);
+    rpt_buf_printf(out, "%s%s", name, suffix);
     if (*labels || extra) {
-        rd_buf_putc(out, '{');
-        rd_buf_puts(out, labels);
+        rpt_buf_putc(out, '{');
+        rpt_buf_puts(out, labels);
         if (extra) {
-            if (*labels) rd_buf_putc(out, ',');
-            rd_buf_puts(out, extra);
+            if (*labels) rpt_buf_putc(out, ',');
+            rpt_buf_puts(out, extra);
         }
-        rd_buf_putc(out, '}');
+        rpt_buf_putc(out, '}');
     }
-    rd_buf_putc(out, ' ');
+    rpt_buf_putc(out, ' ');
     put_value(out, v);
-    rd_buf_putc(out, '\n');
+    rpt_buf_putc(out, '\n');
 }
 
-void rd_metrics_render(rd_buf *out)
+void rpt_metrics_render(rpt_buf *out)
 {
     static const char *const type_names[] = {"counter", "gauge", "histogram"};
     pthread_mutex_lock(&g_lock);
     for (family *f = g_families; f; f = f->next) {
-        rd_buf_printf(out, "# HELP %s %s\n", f->name, f->help ? f->help : f->name);
-        rd_buf_printf(out, "# TYPE %s %s\n", f->name, type_names[f->type]);
+        rpt_buf_printf(out, "# HELP %s %s\n", f->name, f->help ? f->help : f->name);
+        rpt_buf_printf(out, "# TYPE %s %s\n", f->name, type_names[f->type]);
         for (series *s = f->series; s; s = s->next) {
-            if (f->type != RD_METRIC_HISTOGRAM) {
+            if (f->type != RPT_METRIC_HISTOGRAM) {
                 put_sample(out, f->name, "", s->labels, NULL, s->value);
                 continue;
             }
@@ -171,7 +171,7 @@ void rd_metrics_render(rd_buf *out)
     pthread_mutex_unlock(&g_lock);
 }
 
-void rd_metrics_reset(void)
+void rpt_metrics_reset(void)
 {
     pthread_mutex_lock(&g_lock);
     while (g_families) {

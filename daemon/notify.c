@@ -10,49 +10,49 @@
 /* Sends "STATE\nSTATUS=status" in one datagram so systemd sees both at once. */
 static int send_state(const char *state, const char *status)
 {
-    rd_buf msg = RD_BUF_INIT;
-    if (state) rd_buf_puts(&msg, state);
+    rpt_buf msg = RPT_BUF_INIT;
+    if (state) rpt_buf_puts(&msg, state);
     if (status) {
-        if (msg.len) rd_buf_putc(&msg, '\n');
-        rd_buf_puts(&msg, "STATUS=");
+        if (msg.len) rpt_buf_putc(&msg, '\n');
+        rpt_buf_puts(&msg, "STATUS=");
         /* STATUS is one line: newlines would start new assignments. */
         for (const char *p = status; *p; p++)
-            rd_buf_putc(&msg, *p == '\n' ? ' ' : *p);
+            rpt_buf_putc(&msg, *p == '\n' ? ' ' : *p);
     }
     int rc = msg.data ? sd_notify(0, msg.data) : 0;
     if (rc < 0)
-        rd_log_warn("notify", "sd_notify failed", "state=%s error=\"%s\"", state ? state : "STATUS",
+        rpt_log_warn("notify", "sd_notify failed", "state=%s error=\"%s\"", state ? state : "STATUS",
                     strerror(-rc));
-    rd_buf_free(&msg);
+    rpt_buf_free(&msg);
     return rc;
 }
 
-int rd_notify_ready(const char *status)
+int rpt_notify_ready(const char *status)
 {
     return send_state("READY=1", status);
 }
 
-int rd_notify_status(const char *status)
+int rpt_notify_status(const char *status)
 {
     return send_state(NULL, status);
 }
 
-int rd_notify_stopping(const char *status)
+int rpt_notify_stopping(const char *status)
 {
     return send_state("STOPPING=1", status);
 }
 
-int rd_notify_reloading(const char *status)
+int rpt_notify_reloading(const char *status)
 {
     return send_state("RELOADING=1", status);
 }
 
-int rd_notify_watchdog(void)
+int rpt_notify_watchdog(void)
 {
     return send_state("WATCHDOG=1", NULL);
 }
 
-unsigned long long rd_notify_watchdog_usec(void)
+unsigned long long rpt_notify_watchdog_usec(void)
 {
     uint64_t usec = 0;
     if (sd_watchdog_enabled(0, &usec) <= 0) return 0;

@@ -6,14 +6,14 @@
 
 /* Each returns >0 when the message was sent, 0 when there is no service manager to tell,
  * <0 (negative errno) when sending failed. `status` may be NULL. */
-int rd_notify_ready(const char *status);
-int rd_notify_status(const char *status);
-int rd_notify_stopping(const char *status);
-int rd_notify_reloading(const char *status);
-int rd_notify_watchdog(void);
+int rpt_notify_ready(const char *status);
+int rpt_notify_status(const char *status);
+int rpt_notify_stopping(const char *status);
+int rpt_notify_reloading(const char *status);
+int rpt_notify_watchdog(void);
 
 /* Watchdog timeout in microseconds that systemd asked for (WatchdogSec=, checked against
  * WATCHDOG_PID), or 0 when no watchdog is enabled for this process. */
-unsigned long long rd_notify_watchdog_usec(void);
+unsigned long long rpt_notify_watchdog_usec(void);
 
 #endif

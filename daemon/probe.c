@@ -10,19 +10,19 @@
 #include "connectors/kafka_conf.h"
 
 /* Appends the first line of `msg` (libpq and librdkafka messages may span lines). */
-static void put_line(rd_buf *why, const char *prefix, const char *msg)
+static void put_line(rpt_buf *why, const char *prefix, const char *msg)
 {
-    rd_buf_puts(why, prefix);
+    rpt_buf_puts(why, prefix);
     size_t n = strcspn(msg, "\n");
     for (size_t i = 0; i < n; i++) /* reasons end up inside quoted log values */
-        rd_buf_putc(why, msg[i] == '"' ? '\'' : msg[i]);
+        rpt_buf_putc(why, msg[i] == '"' ? '\'' : msg[i]);
 }
 
-int rd_probe_postgres(const rd_config *cfg, int timeout_s, rd_buf *why)
+int rpt_probe_postgres(const rpt_config *cfg, int timeout_s, rpt_buf *why)
 {
-    char *conninfo = rd_config_pg_conninfo(cfg);
+    char *conninfo = rpt_config_pg_conninfo(cfg);
     if (!conninfo) {
-        rd_buf_puts(why, "postgres: out of memory");
+        rpt_buf_puts(why, "postgres: out of memory");
         return -1;
     }
     char timeout[16];
@@ -35,7 +35,7 @@ int rd_probe_postgres(const rd_config *cfg, int timeout_s, rd_buf *why)
     free(conninfo);
     int rc = -1;
     if (!c) {
-        rd_buf_puts(why, "postgres: out of memory");
+        rpt_buf_puts(why, "postgres: out of memory");
         return -1;
     }
     if (PQstatus(c) != CONNECTION_OK) {
@@ -53,17 +53,17 @@ done:
     return rc;
 }
 
-struct rd_kafka_probe {
+struct rpt_kafka_probe {
     rd_kafka_t *rk;
     char *servers; /* bootstrap.servers rk was made for */
 };
 
-rd_kafka_probe *rd_kafka_probe_new(void)
+rpt_kafka_probe *rpt_kafka_probe_new(void)
 {
-    return calloc(1, sizeof(rd_kafka_probe));
+    return calloc(1, sizeof(rpt_kafka_probe));
 }
 
-void rd_kafka_probe_free(rd_kafka_probe *p)
+void rpt_kafka_probe_free(rpt_kafka_probe *p)
 {
     if (!p) return;
     if (p->rk) rd_kafka_destroy(p->rk);
@@ -76,10 +76,10 @@ static void on_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const
 {
     (void)rk;
     (void)level;
-    rd_log_debug("probe", "kafka client", "facility=%s detail=\"%s\"", fac, buf);
+    rpt_log_debug("probe", "kafka client", "facility=%s detail=\"%s\"", fac, buf);
 }
 
-int rd_kafka_probe_check(rd_kafka_probe *p, const rd_config *cfg, int timeout_s, rd_buf *why)
+int rpt_kafka_probe_check(rpt_kafka_probe *p, const rpt_config *cfg, int timeout_s, rpt_buf *why)
 {
     const char *servers = cfg->kafka.bootstrap_servers ? cfg->kafka.bootstrap_servers : "";
     if (p->rk && strcmp(p->servers, servers) != 0) {
@@ -87,14 +87,14 @@ int rd_kafka_probe_check(rd_kafka_probe *p, const rd_config *cfg, int timeout_s,
         p->rk = NULL;
     }
     if (!p->rk) {
-        rd_buf err = RD_BUF_INIT;
-        rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(&cfg->kafka, "reportd-probe", &err);
+        rpt_buf err = RPT_BUF_INIT;
+        rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(&cfg->kafka, "reportd-probe", &err);
         if (!conf) {
             put_line(why, "kafka config: ", err.data ? err.data : "invalid");
-            rd_buf_free(&err);
+            rpt_buf_free(&err);
             return -1;
         }
-        rd_buf_free(&err);
+        rpt_buf_free(&err);
         rd_kafka_conf_set_log_cb(conf, on_kafka_log);
         char errstr[512];
         p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
@@ -108,21 +108,21 @@ int rd_kafka_probe_check(rd_kafka_probe *p, const rd_config *cfg, int timeout_s,
         if (!p->servers) {
             rd_kafka_destroy(p->rk);
             p->rk = NULL;
-            rd_buf_puts(why, "kafka: out of memory");
+            rpt_buf_puts(why, "kafka: out of memory");
             return -1;
         }
     }
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err = rd_kafka_metadata(p->rk, 0, NULL, &md, timeout_s * 1000);
     if (err) {
-        rd_buf_printf(why, "kafka unreachable (%s): ", servers);
+        rpt_buf_printf(why, "kafka unreachable (%s): ", servers);
         put_line(why, "", rd_kafka_err2str(err));
         return -1;
     }
     int brokers = md->broker_cnt;
     rd_kafka_metadata_destroy(md);
     if (brokers <= 0) {
-        rd_buf_printf(why, "kafka (%s): no brokers in metadata", servers);
+        rpt_buf_printf(why, "kafka (%s): no brokers in metadata", servers);
         return -1;
     }
     return 0;

@@ -8,13 +8,13 @@
 
 /* Connects with the configured conninfo (password file included), runs SELECT 1 and
  * disconnects. Returns 0, or -1 with a one-line reason (no secrets) in why. */
-int rd_probe_postgres(const rd_config *cfg, int timeout_s, rd_buf *why);
+int rpt_probe_postgres(const rpt_config *cfg, int timeout_s, rpt_buf *why);
 
 /* Keeps one Kafka client between checks (re-created when the bootstrap servers change). */
-typedef struct rd_kafka_probe rd_kafka_probe;
-rd_kafka_probe *rd_kafka_probe_new(void);
-void rd_kafka_probe_free(rd_kafka_probe *p);
+typedef struct rpt_kafka_probe rpt_kafka_probe;
+rpt_kafka_probe *rpt_kafka_probe_new(void);
+void rpt_kafka_probe_free(rpt_kafka_probe *p);
 /* Asks the cluster for its broker list. Returns 0, or -1 with a reason in why. */
-int rd_kafka_probe_check(rd_kafka_probe *p, const rd_config *cfg, int timeout_s, rd_buf *why);
+int rpt_kafka_probe_check(rpt_kafka_probe *p, const rpt_config *cfg, int timeout_s, rpt_buf *why);
 
 #endif

@@ -5,20 +5,20 @@
 
 /* One config generation with a reference count. */
 typedef struct generation {
-    rd_config cfg;
+    rpt_config cfg;
     int refs;
     struct generation *next; /* retired generations still referenced */
 } generation;
 
-struct rd_config_holder {
+struct rpt_config_holder {
     pthread_mutex_t lock;
     generation *current;
     generation *retired;
 };
 
-rd_config_holder *rd_config_holder_new(rd_config *cfg)
+rpt_config_holder *rpt_config_holder_new(rpt_config *cfg)
 {
-    rd_config_holder *h = calloc(1, sizeof *h);
+    rpt_config_holder *h = calloc(1, sizeof *h);
     generation *g = calloc(1, sizeof *g);
     if (!h || !g) {
         free(h);
@@ -32,7 +32,7 @@ rd_config_holder *rd_config_holder_new(rd_config *cfg)
     return h;
 }
 
-static void unref_locked(rd_config_holder *h, generation *g)
+static void unref_locked(rpt_config_holder *h, generation *g)
 {
     if (--g->refs > 0) return;
     for (generation **pp = &h->retired; *pp; pp = &(*pp)->next) {
@@ -41,15 +41,15 @@ static void unref_locked(rd_config_holder *h, generation *g)
             break;
         }
     }
-    rd_config_free(&g->cfg);
+    rpt_config_free(&g->cfg);
     free(g);
 }
 
-void rd_config_holder_swap(rd_config_holder *h, rd_config *cfg)
+void rpt_config_holder_swap(rpt_config_holder *h, rpt_config *cfg)
 {
     generation *g = calloc(1, sizeof *g);
     if (!g) {
-        rd_config_free(cfg);
+        rpt_config_free(cfg);
         return;
     }
     g->cfg = *cfg;
@@ -63,7 +63,7 @@ void rd_config_holder_swap(rd_config_holder *h, rd_config *cfg)
     pthread_mutex_unlock(&h->lock);
 }
 
-void rd_config_holder_free(rd_config_holder *h)
+void rpt_config_holder_free(rpt_config_holder *h)
 {
     if (!h) return;
     pthread_mutex_lock(&h->lock);
@@ -71,7 +71,7 @@ void rd_config_holder_free(rd_config_holder *h)
     while (h->retired) { /* roles have stopped: drop whatever they did not release */
         generation *g = h->retired;
         h->retired = g->next;
-        rd_config_free(&g->cfg);
+        rpt_config_free(&g->cfg);
         free(g);
     }
     pthread_mutex_unlock(&h->lock);
@@ -79,9 +79,9 @@ void rd_config_holder_free(rd_config_holder *h)
     free(h);
 }
 
-const rd_config *rd_role_config_acquire(rd_role_ctl *ctl)
+const rpt_config *rpt_role_config_acquire(rpt_role_ctl *ctl)
 {
-    rd_config_holder *h = ctl->config;
+    rpt_config_holder *h = ctl->config;
     pthread_mutex_lock(&h->lock);
     generation *g = h->current;
     g->refs++;
@@ -89,9 +89,9 @@ const rd_config *rd_role_config_acquire(rd_role_ctl *ctl)
     return &g->cfg;
 }
 
-void rd_role_config_release(rd_role_ctl *ctl, const rd_config *cfg)
+void rpt_role_config_release(rpt_role_ctl *ctl, const rpt_config *cfg)
 {
-    rd_config_holder *h = ctl->config;
+    rpt_config_holder *h = ctl->config;
     pthread_mutex_lock(&h->lock);
     generation *g = h->current;
     if (&g->cfg != cfg) {

@@ -11,29 +11,29 @@
 
 /* A config shared by the roles; SIGHUP swaps in a new one while passes in flight keep
  * theirs until they release it. */
-typedef struct rd_config_holder rd_config_holder;
+typedef struct rpt_config_holder rpt_config_holder;
 
-typedef struct rd_role_ctl {
-    rd_config_holder *config; /* see rd_role_config_acquire() */
+typedef struct rpt_role_ctl {
+    rpt_config_holder *config; /* see rpt_role_config_acquire() */
     atomic_int stop;        /* set by the runtime: drain and return */
     atomic_int ready;       /* set by the role once its Kafka/Postgres connections work */
     atomic_long heartbeat;  /* monotonic seconds of the role's last loop iteration */
     int instance, instances; /* fetch: this process handles sources with hash % instances == instance */
-} rd_role_ctl;
+} rpt_role_ctl;
 
 /* Holder owning `cfg` (moved in; the caller must not free it). NULL on ENOMEM. */
-rd_config_holder *rd_config_holder_new(rd_config *cfg);
+rpt_config_holder *rpt_config_holder_new(rpt_config *cfg);
 /* Replaces the current config (moved in); the old one is freed once no role holds it. */
-void rd_config_holder_swap(rd_config_holder *h, rd_config *cfg);
-void rd_config_holder_free(rd_config_holder *h);
+void rpt_config_holder_swap(rpt_config_holder *h, rpt_config *cfg);
+void rpt_config_holder_free(rpt_config_holder *h);
 /* The current config, valid until the matching release. Roles re-acquire it per pass or
  * per batch so that reloads take effect without a restart. */
-const rd_config *rd_role_config_acquire(rd_role_ctl *ctl);
-void rd_role_config_release(rd_role_ctl *ctl, const rd_config *cfg);
+const rpt_config *rpt_role_config_acquire(rpt_role_ctl *ctl);
+void rpt_role_config_release(rpt_role_ctl *ctl, const rpt_config *cfg);
 
 /* Each returns 0 on a clean stop, -1 on a fatal error (logged). */
-int rd_role_fetch(rd_role_ctl *ctl);
-int rd_role_transform(rd_role_ctl *ctl);
-int rd_role_load(rd_role_ctl *ctl);
+int rpt_role_fetch(rpt_role_ctl *ctl);
+int rpt_role_transform(rpt_role_ctl *ctl);
+int rpt_role_load(rpt_role_ctl *ctl);
 
 #endif

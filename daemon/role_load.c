@@ -3,8 +3,8 @@
 #include "connectors/kafka_load.h"
 #include "daemon/role.h"
 
-int rd_role_load(rd_role_ctl *ctl)
+int rpt_role_load(rpt_role_ctl *ctl)
 {
-    rd_loader_params p = {.ctl = ctl};
-    return rd_loader_run(&p);
+    rpt_loader_params p = {.ctl = ctl};
+    return rpt_loader_run(&p);
 }

@@ -3,8 +3,8 @@
 #include "connectors/kafka_transform.h"
 #include "daemon/role.h"
 
-int rd_role_transform(rd_role_ctl *ctl)
+int rpt_role_transform(rpt_role_ctl *ctl)
 {
-    rd_transform_params p = {.ctl = ctl};
-    return rd_transform_run(&p);
+    rpt_transform_params p = {.ctl = ctl};
+    return rpt_transform_run(&p);
 }

@@ -16,8 +16,8 @@
 #include "daemon/probe.h"
 
 typedef struct role_thread {
-    const rd_role_def *def;
-    rd_role_ctl ctl;
+    const rpt_role_def *def;
+    rpt_role_ctl ctl;
     pthread_t tid;
     int started;
     atomic_int done;
@@ -25,14 +25,14 @@ typedef struct role_thread {
 } role_thread;
 
 typedef struct runtime {
-    const rd_runtime_opts *opts;
-    rd_config_holder *holder;
+    const rpt_runtime_opts *opts;
+    rpt_config_holder *holder;
     role_thread *roles;
     size_t n_roles;
     int needs_postgres;
-    rd_runtime_probe_fn probe;
+    rpt_runtime_probe_fn probe;
     void *probe_arg;
-    rd_kafka_probe *kafka_probe; /* owned when the default probe is used */
+    rpt_kafka_probe *kafka_probe; /* owned when the default probe is used */
 
     pthread_mutex_t lock; /* guards the fields below */
     pthread_cond_t wake;  /* wakes the probe thread (stop or re-check) */
@@ -50,7 +50,7 @@ static double now_mono(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int rd_runtime_parse_instance(const char *text, int *instance, int *instances, rd_buf *err)
+int rpt_runtime_parse_instance(const char *text, int *instance, int *instances, rpt_buf *err)
 {
     char *end;
     long i = strtol(text, &end, 10);
@@ -62,18 +62,18 @@ int rd_runtime_parse_instance(const char *text, int *instance, int *instances, r
     *instances = (int)n;
     return 0;
 bad:
-    rd_buf_printf(err, "--instance: expected I/N with 0 <= I < N <= 4096, got \"%s\"", text);
+    rpt_buf_printf(err, "--instance: expected I/N with 0 <= I < N <= 4096, got \"%s\"", text);
     return -1;
 }
 
-int rd_runtime_select_roles(const char *list, const rd_role_def *all, size_t n_all,
-                            rd_role_def *out, size_t *n_out, rd_buf *err)
+int rpt_runtime_select_roles(const char *list, const rpt_role_def *all, size_t n_all,
+                            rpt_role_def *out, size_t *n_out, rpt_buf *err)
 {
     *n_out = 0;
     if (!list || strcmp(list, "all") == 0) {
         for (size_t i = 0; i < n_all; i++) {
             if (!all[i].run) {
-                rd_buf_printf(err, "role %s is not built into this binary", all[i].name);
+                rpt_buf_printf(err, "role %s is not built into this binary", all[i].name);
                 return -1;
             }
             out[(*n_out)++] = all[i];
@@ -88,24 +88,24 @@ int rd_runtime_select_roles(const char *list, const rd_role_def *all, size_t n_a
         while (i < n_all && strcmp(all[i].name, name))
             i++;
         if (i == n_all) {
-            rd_buf_printf(err, "--role: unknown role \"%s\" (expected fetch, transform, load)",
+            rpt_buf_printf(err, "--role: unknown role \"%s\" (expected fetch, transform, load)",
                           name);
             goto done;
         }
         for (size_t j = 0; j < *n_out; j++) {
             if (strcmp(out[j].name, name) == 0) {
-                rd_buf_printf(err, "--role: role \"%s\" given twice", name);
+                rpt_buf_printf(err, "--role: role \"%s\" given twice", name);
                 goto done;
             }
         }
         if (!all[i].run) {
-            rd_buf_printf(err, "role %s is not built into this binary", name);
+            rpt_buf_printf(err, "role %s is not built into this binary", name);
             goto done;
         }
         out[(*n_out)++] = all[i];
     }
     if (*n_out == 0) {
-        rd_buf_puts(err, "--role: no role given");
+        rpt_buf_puts(err, "--role: no role given");
         goto done;
     }
     rc = 0;
@@ -114,18 +114,18 @@ done:
     return rc;
 }
 
-int rd_runtime_default_probe(void *arg, const rd_config *cfg, int needs_postgres, rd_buf *why)
+int rpt_runtime_default_probe(void *arg, const rpt_config *cfg, int needs_postgres, rpt_buf *why)
 {
     int timeout = (int)cfg->runtime.probe_timeout_s;
     int ok = 1;
-    if (needs_postgres && rd_probe_postgres(cfg, timeout, why)) ok = 0;
-    rd_buf kwhy = RD_BUF_INIT;
-    if (rd_kafka_probe_check(arg, cfg, timeout, &kwhy)) {
-        if (why->len) rd_buf_puts(why, "; ");
-        rd_buf_puts(why, kwhy.data ? kwhy.data : "kafka unreachable");
+    if (needs_postgres && rpt_probe_postgres(cfg, timeout, why)) ok = 0;
+    rpt_buf kwhy = RPT_BUF_INIT;
+    if (rpt_kafka_probe_check(arg, cfg, timeout, &kwhy)) {
+        if (why->len) rpt_buf_puts(why, "; ");
+        rpt_buf_puts(why, kwhy.data ? kwhy.data : "kafka unreachable");
         ok = 0;
     }
-    rd_buf_free(&kwhy);
+    rpt_buf_free(&kwhy);
     return ok;
 }
 
@@ -134,29 +134,29 @@ int rd_runtime_default_probe(void *arg, const rd_config *cfg, int needs_postgres
 static void *probe_main(void *arg)
 {
     runtime *rt = arg;
-    rd_role_ctl ctl = {.config = rt->holder};
+    rpt_role_ctl ctl = {.config = rt->holder};
     pthread_mutex_lock(&rt->lock);
     while (!rt->probe_stop) {
         pthread_mutex_unlock(&rt->lock);
-        const rd_config *cfg = rd_role_config_acquire(&ctl);
+        const rpt_config *cfg = rpt_role_config_acquire(&ctl);
         long long interval = cfg->runtime.probe_interval_s;
-        rd_buf why = RD_BUF_INIT;
+        rpt_buf why = RPT_BUF_INIT;
         int ok = rt->probe(rt->probe_arg, cfg, rt->needs_postgres, &why);
-        rd_role_config_release(&ctl, cfg);
+        rpt_role_config_release(&ctl, cfg);
         pthread_mutex_lock(&rt->lock);
         if (!rt->probed || ok != rt->ready) {
             if (ok)
-                rd_log_info("runtime", "dependencies reachable", "postgres=%s kafka=ok",
+                rpt_log_info("runtime", "dependencies reachable", "postgres=%s kafka=ok",
                             rt->needs_postgres ? "ok" : "not-needed");
             else
-                rd_log_warn("runtime", "not ready", "reason=\"%s\"", why.data ? why.data : "");
+                rpt_log_warn("runtime", "not ready", "reason=\"%s\"", why.data ? why.data : "");
         }
         rt->probed = 1;
         rt->ready = ok;
         free(rt->reason);
-        rt->reason = ok ? NULL : rd_buf_steal(&why);
-        rd_buf_free(&why);
-        rd_metrics_set("reportd_ready", NULL, ok);
+        rt->reason = ok ? NULL : rpt_buf_steal(&why);
+        rpt_buf_free(&why);
+        rpt_metrics_set("reportd_ready", NULL, ok);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_sec += (time_t)interval;
@@ -170,13 +170,13 @@ static void *probe_main(void *arg)
 }
 
 /* /readyz: ready once a probe succeeded and until the drain starts. */
-static int readiness(void *arg, rd_buf *why)
+static int readiness(void *arg, rpt_buf *why)
 {
     runtime *rt = arg;
     pthread_mutex_lock(&rt->lock);
     int ok = rt->probed && rt->ready && !rt->draining;
     if (!ok)
-        rd_buf_puts(why, rt->draining  ? "draining"
+        rpt_buf_puts(why, rt->draining  ? "draining"
                          : !rt->probed ? "starting"
                                        : (rt->reason ? rt->reason : "dependencies unreachable"));
     pthread_mutex_unlock(&rt->lock);
@@ -188,105 +188,105 @@ static void *role_main(void *arg)
     role_thread *t = arg;
     char labels[64];
     snprintf(labels, sizeof labels, "role=\"%s\"", t->def->name);
-    rd_log_info("runtime", "role started", "role=%s instance=%d/%d", t->def->name, t->ctl.instance,
+    rpt_log_info("runtime", "role started", "role=%s instance=%d/%d", t->def->name, t->ctl.instance,
                 t->ctl.instances);
-    rd_metrics_set("reportd_role_running", labels, 1);
+    rpt_metrics_set("reportd_role_running", labels, 1);
     t->rc = t->def->run(&t->ctl);
-    rd_metrics_set("reportd_role_running", labels, 0);
+    rpt_metrics_set("reportd_role_running", labels, 0);
     if (t->rc)
-        rd_log_error("runtime", "role failed", "role=%s", t->def->name);
+        rpt_log_error("runtime", "role failed", "role=%s", t->def->name);
     else
-        rd_log_info("runtime", "role stopped", "role=%s", t->def->name);
+        rpt_log_info("runtime", "role stopped", "role=%s", t->def->name);
     atomic_store(&t->done, 1);
     return NULL;
 }
 
 /* Applies log.level and log.format of `cfg` to the process. */
-static void apply_logging(const rd_config *cfg)
+static void apply_logging(const rpt_config *cfg)
 {
-    rd_log_level lvl;
-    if (rd_log_level_parse(cfg->log.level, &lvl) == 0) rd_log_set_level(lvl);
-    rd_log_set_format(cfg->log.format);
+    rpt_log_level lvl;
+    if (rpt_log_level_parse(cfg->log.level, &lvl) == 0) rpt_log_set_level(lvl);
+    rpt_log_set_format(cfg->log.format);
 }
 
 /* SIGHUP: loads the config file again; swaps it in when valid, keeps the old one otherwise. */
 static void reload(runtime *rt, int was_ready)
 {
-    rd_role_ctl ctl = {.config = rt->holder};
-    const rd_config *cur = rd_role_config_acquire(&ctl);
+    rpt_role_ctl ctl = {.config = rt->holder};
+    const rpt_config *cur = rpt_role_config_acquire(&ctl);
     char *path = cur->path ? strdup(cur->path) : NULL;
     char *old_listen = strdup(cur->http.listen ? cur->http.listen : "");
     size_t old_sources = cur->sources ? cur->sources->n : 0;
-    rd_role_config_release(&ctl, cur);
+    rpt_role_config_release(&ctl, cur);
     if (!path) {
-        rd_log_warn("runtime", "SIGHUP ignored: started without a config file", "%s", "");
+        rpt_log_warn("runtime", "SIGHUP ignored: started without a config file", "%s", "");
         goto done;
     }
-    if (was_ready) rd_notify_reloading("reloading the config");
-    rd_config next;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_config_load(&next, path, &err)) {
-        rd_log_error("runtime", "reload failed; keeping the running config", "file=%s error=\"%s\"",
+    if (was_ready) rpt_notify_reloading("reloading the config");
+    rpt_config next;
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_config_load(&next, path, &err)) {
+        rpt_log_error("runtime", "reload failed; keeping the running config", "file=%s error=\"%s\"",
                      path, err.data ? err.data : "");
-        rd_metrics_inc("reportd_config_reloads_total", "result=\"error\"");
-        rd_buf_free(&err);
-        if (was_ready) rd_notify_ready("reload failed; running the previous config");
+        rpt_metrics_inc("reportd_config_reloads_total", "result=\"error\"");
+        rpt_buf_free(&err);
+        if (was_ready) rpt_notify_ready("reload failed; running the previous config");
         goto done;
     }
-    rd_source *sources = NULL;
+    rpt_source *sources = NULL;
     size_t n_checked = 0;
-    if (rd_sources_load(&next, &sources, &n_checked, &err)) {
-        rd_log_error("runtime", "reload failed; keeping the running config", "file=%s error=\"%s\"",
+    if (rpt_sources_load(&next, &sources, &n_checked, &err)) {
+        rpt_log_error("runtime", "reload failed; keeping the running config", "file=%s error=\"%s\"",
                      path, err.data ? err.data : "");
-        rd_metrics_inc("reportd_config_reloads_total", "result=\"error\"");
-        rd_buf_free(&err);
-        rd_config_free(&next);
-        if (was_ready) rd_notify_ready("reload failed; running the previous config");
+        rpt_metrics_inc("reportd_config_reloads_total", "result=\"error\"");
+        rpt_buf_free(&err);
+        rpt_config_free(&next);
+        if (was_ready) rpt_notify_ready("reload failed; running the previous config");
         goto done;
     }
-    rd_sources_free(sources, n_checked);
-    rd_buf_free(&err);
+    rpt_sources_free(sources, n_checked);
+    rpt_buf_free(&err);
     if (old_listen && strcmp(old_listen, next.http.listen ? next.http.listen : ""))
-        rd_log_warn("runtime", "http.listen changes take effect on restart", "listen=%s",
+        rpt_log_warn("runtime", "http.listen changes take effect on restart", "listen=%s",
                     old_listen);
     size_t new_sources = next.sources ? next.sources->n : 0;
     apply_logging(&next);
-    rd_config_holder_swap(rt->holder, &next);
-    rd_metrics_inc("reportd_config_reloads_total", "result=\"ok\"");
-    rd_log_info("runtime", "config reloaded", "file=%s sources_before=%zu sources=%zu", path,
+    rpt_config_holder_swap(rt->holder, &next);
+    rpt_metrics_inc("reportd_config_reloads_total", "result=\"ok\"");
+    rpt_log_info("runtime", "config reloaded", "file=%s sources_before=%zu sources=%zu", path,
                 old_sources, new_sources);
     pthread_mutex_lock(&rt->lock);
     rt->probe_again = 1;
     pthread_cond_signal(&rt->wake);
     pthread_mutex_unlock(&rt->lock);
-    if (was_ready) rd_notify_ready("config reloaded");
+    if (was_ready) rpt_notify_ready("config reloaded");
 done:
     free(path);
     free(old_listen);
 }
 
 /* One-line summary for systemd's STATUS= (and the logs). */
-static void status_line(runtime *rt, rd_buf *out)
+static void status_line(runtime *rt, rpt_buf *out)
 {
-    rd_buf_reset(out);
+    rpt_buf_reset(out);
     pthread_mutex_lock(&rt->lock);
     if (rt->draining)
-        rd_buf_puts(out, "draining: finishing in-flight work");
+        rpt_buf_puts(out, "draining: finishing in-flight work");
     else if (!rt->probed)
-        rd_buf_puts(out, "starting: checking Postgres and Kafka");
+        rpt_buf_puts(out, "starting: checking Postgres and Kafka");
     else if (!rt->ready)
-        rd_buf_printf(out, "waiting: %s", rt->reason ? rt->reason : "dependencies unreachable");
+        rpt_buf_printf(out, "waiting: %s", rt->reason ? rt->reason : "dependencies unreachable");
     else
-        rd_buf_printf(out, "running: %.0f documents loaded",
-                      rd_metrics_get("reportd_load_documents_total", "result=\"updated\""));
+        rpt_buf_printf(out, "running: %.0f documents loaded",
+                      rpt_metrics_get("reportd_load_documents_total", "result=\"updated\""));
     pthread_mutex_unlock(&rt->lock);
-    rd_buf_puts(out, " [roles ");
+    rpt_buf_puts(out, " [roles ");
     for (size_t i = 0; i < rt->n_roles; i++)
-        rd_buf_printf(out, "%s%s%s", i ? "," : "", rt->roles[i].def->name,
+        rpt_buf_printf(out, "%s%s%s", i ? "," : "", rt->roles[i].def->name,
                       atomic_load(&rt->roles[i].done) ? "(stopped)" : "");
     if (rt->opts->instances > 1)
-        rd_buf_printf(out, ", instance %d/%d", rt->opts->instance, rt->opts->instances);
-    rd_buf_puts(out, "]");
+        rpt_buf_printf(out, ", instance %d/%d", rt->opts->instance, rt->opts->instances);
+    rpt_buf_puts(out, "]");
 }
 
 /* True when every role that reports heartbeats did so within `limit_s` seconds. */
@@ -304,17 +304,17 @@ static int roles_alive(runtime *rt, double limit_s)
 
 static void declare_metrics(void)
 {
-    rd_metrics_declare("reportd_build_info", RD_METRIC_GAUGE, "Version of this reportd binary.");
-    rd_metrics_declare("reportd_ready", RD_METRIC_GAUGE,
+    rpt_metrics_declare("reportd_build_info", RPT_METRIC_GAUGE, "Version of this reportd binary.");
+    rpt_metrics_declare("reportd_ready", RPT_METRIC_GAUGE,
                        "1 when Postgres and Kafka were reachable at the last check.");
-    rd_metrics_declare("reportd_role_running", RD_METRIC_GAUGE,
+    rpt_metrics_declare("reportd_role_running", RPT_METRIC_GAUGE,
                        "1 while the role's thread runs in this process.");
-    rd_metrics_declare("reportd_config_reloads_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_config_reloads_total", RPT_METRIC_COUNTER,
                        "Config reloads on SIGHUP by result.");
-    rd_metrics_declare("process_start_time_seconds", RD_METRIC_GAUGE,
+    rpt_metrics_declare("process_start_time_seconds", RPT_METRIC_GAUGE,
                        "Start time of the process since the Unix epoch in seconds.");
-    rd_metrics_set("reportd_build_info", "version=\"" REPORTD_VERSION "\"", 1);
-    rd_metrics_set("process_start_time_seconds", NULL, (double)time(NULL));
+    rpt_metrics_set("reportd_build_info", "version=\"" REPORTD_VERSION "\"", 1);
+    rpt_metrics_set("process_start_time_seconds", NULL, (double)time(NULL));
 }
 
 /* Waits up to `timeout_s` for one of the blocked signals; returns it or 0. */
@@ -333,7 +333,7 @@ static int drain(runtime *rt, const sigset_t *set, double grace_s, double tick_s
     pthread_mutex_lock(&rt->lock);
     rt->draining = 1;
     pthread_mutex_unlock(&rt->lock);
-    rd_notify_stopping("draining: finishing in-flight work");
+    rpt_notify_stopping("draining: finishing in-flight work");
     for (size_t i = 0; i < rt->n_roles; i++)
         atomic_store(&rt->roles[i].ctl.stop, 1);
     double deadline = now_mono() + grace_s;
@@ -351,12 +351,12 @@ static int drain(runtime *rt, const sigset_t *set, double grace_s, double tick_s
         double step = tick_s < 0.1 ? tick_s : 0.1;
         int sig = wait_signal(set, left < step ? left : step);
         if (sig == SIGTERM || sig == SIGINT) {
-            rd_log_warn("runtime", "second stop signal: not waiting for the drain", "signal=%d",
+            rpt_log_warn("runtime", "second stop signal: not waiting for the drain", "signal=%d",
                         sig);
             gave_up = 1;
             break;
         }
-        if (rd_notify_watchdog_usec()) rd_notify_watchdog();
+        if (rpt_notify_watchdog_usec()) rpt_notify_watchdog();
     }
     for (size_t i = 0; i < rt->n_roles; i++) {
         role_thread *t = &rt->roles[i];
@@ -364,7 +364,7 @@ static int drain(runtime *rt, const sigset_t *set, double grace_s, double tick_s
         if (atomic_load(&t->done)) {
             pthread_join(t->tid, NULL);
         } else {
-            rd_log_error("runtime", "role did not finish within the grace period",
+            rpt_log_error("runtime", "role did not finish within the grace period",
                          "role=%s grace_s=%.0f", t->def->name, grace_s);
             pthread_detach(t->tid);
         }
@@ -373,11 +373,11 @@ static int drain(runtime *rt, const sigset_t *set, double grace_s, double tick_s
     return gave_up ? -1 : 0;
 }
 
-int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
+int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg)
 {
     int exit_code = 1, abandoned = 0;
-    rd_http_endpoint *http = NULL;
-    rd_buf err = RD_BUF_INIT, status = RD_BUF_INIT, last_status = RD_BUF_INIT;
+    rpt_http_endpoint *http = NULL;
+    rpt_buf err = RPT_BUF_INIT, status = RPT_BUF_INIT, last_status = RPT_BUF_INIT;
     sigset_t set, old_mask;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -387,7 +387,7 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
 
     runtime *rt = calloc(1, sizeof *rt);
     if (!rt) {
-        rd_config_free(cfg);
+        rpt_config_free(cfg);
         goto out;
     }
     rt->opts = opts;
@@ -400,9 +400,9 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
     apply_logging(cfg);
     char *listen = cfg->http.listen && *cfg->http.listen ? strdup(cfg->http.listen) : NULL;
     double grace_s = (double)cfg->runtime.shutdown_grace_s;
-    rt->holder = rd_config_holder_new(cfg);
+    rt->holder = rpt_config_holder_new(cfg);
     if (!rt->holder) {
-        rd_config_free(cfg);
+        rpt_config_free(cfg);
         free(listen);
         goto cleanup;
     }
@@ -411,27 +411,27 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
     rt->probe = opts->probe;
     rt->probe_arg = opts->probe_arg;
     if (!rt->probe) {
-        rt->kafka_probe = rd_kafka_probe_new();
+        rt->kafka_probe = rpt_kafka_probe_new();
         if (!rt->kafka_probe) {
             free(listen);
             goto cleanup;
         }
-        rt->probe = rd_runtime_default_probe;
+        rt->probe = rpt_runtime_default_probe;
         rt->probe_arg = rt->kafka_probe;
     }
     declare_metrics();
     if (listen && !opts->no_http) {
-        http = rd_http_endpoint_start(listen, readiness, rt, &err);
+        http = rpt_http_endpoint_start(listen, readiness, rt, &err);
         if (!http) {
-            rd_log_error("runtime", "cannot start the HTTP endpoint", "error=\"%s\"", err.data);
+            rpt_log_error("runtime", "cannot start the HTTP endpoint", "error=\"%s\"", err.data);
             free(listen);
             goto cleanup;
         }
-        rd_log_info("runtime", "HTTP endpoint listening", "listen=%s port=%d", listen,
-                    rd_http_endpoint_port(http));
+        rpt_log_info("runtime", "HTTP endpoint listening", "listen=%s port=%d", listen,
+                    rpt_http_endpoint_port(http));
     }
     free(listen);
-    unsigned long long wd_usec = rd_notify_watchdog_usec();
+    unsigned long long wd_usec = rpt_notify_watchdog_usec();
     double tick_s = 1.0, wd_every = wd_usec ? (double)wd_usec / 2e6 : 0, last_wd = 0;
     if (wd_usec && (double)wd_usec / 3e6 < tick_s) tick_s = (double)wd_usec / 3e6;
     if (pthread_create(&rt->probe_tid, NULL, probe_main, rt) == 0) rt->probe_started = 1;
@@ -445,34 +445,34 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
         t->ctl.instance = opts->instance;
         t->ctl.instances = opts->instances > 0 ? opts->instances : 1;
         if (pthread_create(&t->tid, NULL, role_main, t) != 0) {
-            rd_log_error("runtime", "cannot start role thread", "role=%s", t->def->name);
+            rpt_log_error("runtime", "cannot start role thread", "role=%s", t->def->name);
             goto stop;
         }
         t->started = 1;
     }
 
-    if (wd_usec) rd_log_info("runtime", "systemd watchdog enabled", "watchdog_usec=%llu", wd_usec);
+    if (wd_usec) rpt_log_info("runtime", "systemd watchdog enabled", "watchdog_usec=%llu", wd_usec);
     int ready_sent = 0, stale_logged = 0;
     exit_code = 0;
     for (;;) {
         int sig = wait_signal(&set, tick_s);
         if (sig == SIGTERM || sig == SIGINT) {
-            rd_log_info("runtime", "stop requested: draining", "signal=%s grace_s=%.0f",
+            rpt_log_info("runtime", "stop requested: draining", "signal=%s grace_s=%.0f",
                         sig == SIGTERM ? "TERM" : "INT", grace_s);
             break;
         }
         if (sig == SIGHUP) {
             reload(rt, ready_sent);
-            rd_role_ctl ctl = {.config = rt->holder};
-            const rd_config *cur = rd_role_config_acquire(&ctl);
+            rpt_role_ctl ctl = {.config = rt->holder};
+            const rpt_config *cur = rpt_role_config_acquire(&ctl);
             grace_s = (double)cur->runtime.shutdown_grace_s;
-            rd_role_config_release(&ctl, cur);
+            rpt_role_config_release(&ctl, cur);
         }
         int failed = 0;
         for (size_t i = 0; i < rt->n_roles; i++)
             if (atomic_load(&rt->roles[i].done)) failed = 1;
         if (failed) {
-            rd_log_error("runtime", "a role stopped on its own: shutting down", "%s", "");
+            rpt_log_error("runtime", "a role stopped on its own: shutting down", "%s", "");
             exit_code = 1;
             break;
         }
@@ -481,21 +481,21 @@ int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg)
         pthread_mutex_unlock(&rt->lock);
         status_line(rt, &status);
         if (ready && !ready_sent) {
-            rd_notify_ready(status.data);
+            rpt_notify_ready(status.data);
             ready_sent = 1;
-            rd_log_info("runtime", "ready", "status=\"%s\"", status.data);
+            rpt_log_info("runtime", "ready", "status=\"%s\"", status.data);
         } else if (!last_status.data || strcmp(status.data, last_status.data)) {
-            rd_notify_status(status.data);
+            rpt_notify_status(status.data);
         }
-        rd_buf_reset(&last_status);
-        rd_buf_puts(&last_status, status.data);
+        rpt_buf_reset(&last_status);
+        rpt_buf_puts(&last_status, status.data);
         if (wd_usec && now_mono() - last_wd >= wd_every) {
             if (roles_alive(rt, (double)wd_usec / 1e6)) {
-                rd_notify_watchdog();
+                rpt_notify_watchdog();
                 last_wd = now_mono();
                 stale_logged = 0;
             } else if (!stale_logged) {
-                rd_log_error("runtime", "a role stopped making progress: withholding the watchdog",
+                rpt_log_error("runtime", "a role stopped making progress: withholding the watchdog",
                              "watchdog_usec=%llu", wd_usec);
                 stale_logged = 1;
             }
@@ -509,7 +509,7 @@ stop:
     }
     for (size_t i = 0; i < rt->n_roles; i++)
         if (rt->roles[i].rc) exit_code = 1;
-    rd_log_info("runtime", "stopped", "exit_code=%d", exit_code);
+    rpt_log_info("runtime", "stopped", "exit_code=%d", exit_code);
 cleanup:
     if (rt->probe_started) {
         pthread_mutex_lock(&rt->lock);
@@ -518,10 +518,10 @@ cleanup:
         pthread_mutex_unlock(&rt->lock);
         pthread_join(rt->probe_tid, NULL);
     }
-    rd_http_endpoint_stop(http);
-    rd_kafka_probe_free(rt->kafka_probe);
+    rpt_http_endpoint_stop(http);
+    rpt_kafka_probe_free(rt->kafka_probe);
     if (!abandoned) { /* an abandoned role may still read its config and its ctl */
-        rd_config_holder_free(rt->holder);
+        rpt_config_holder_free(rt->holder);
         free(rt->roles);
         pthread_cond_destroy(&rt->wake);
         pthread_mutex_destroy(&rt->lock);
@@ -529,9 +529,9 @@ cleanup:
         free(rt);
     }
 out:
-    rd_buf_free(&err);
-    rd_buf_free(&status);
-    rd_buf_free(&last_status);
+    rpt_buf_free(&err);
+    rpt_buf_free(&status);
+    rpt_buf_free(&last_status);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     return exit_code;
 }

@@ -17,27 +17,27 @@
 #include "daemon/config.h"
 #include "daemon/role.h"
 
-typedef int (*rd_role_fn)(rd_role_ctl *ctl);
+typedef int (*rpt_role_fn)(rpt_role_ctl *ctl);
 
-typedef struct rd_role_def {
+typedef struct rpt_role_def {
     const char *name;   /* "fetch", "transform", "load" */
-    rd_role_fn run;     /* NULL: not built into this binary */
+    rpt_role_fn run;     /* NULL: not built into this binary */
     int needs_postgres; /* readiness waits for Postgres when a hosted role writes to it */
-} rd_role_def;
+} rpt_role_def;
 
 /* Readiness check: returns 1 when the services the roles need are reachable, else 0 with a
  * one-line reason in why. Called from the probe thread with a config the runtime holds. */
-typedef int (*rd_runtime_probe_fn)(void *arg, const rd_config *cfg, int needs_postgres,
-                                   rd_buf *why);
+typedef int (*rpt_runtime_probe_fn)(void *arg, const rpt_config *cfg, int needs_postgres,
+                                   rpt_buf *why);
 
-typedef struct rd_runtime_opts {
-    const rd_role_def *roles; /* the roles to host */
+typedef struct rpt_runtime_opts {
+    const rpt_role_def *roles; /* the roles to host */
     size_t n_roles;
     int instance, instances;   /* --instance i/N (0/1 by default) */
-    rd_runtime_probe_fn probe; /* NULL: the real Postgres and Kafka checks */
+    rpt_runtime_probe_fn probe; /* NULL: the real Postgres and Kafka checks */
     void *probe_arg;
     int no_http; /* tests: do not start the endpoint even when http.listen is set */
-} rd_runtime_opts;
+} rpt_runtime_opts;
 
 /* Runs until a stop signal and returns the process exit code (0 after a clean drain, 1 when
  * a role failed or the grace period ran out). Takes ownership of `cfg` (loaded from
@@ -45,18 +45,18 @@ typedef struct rd_runtime_opts {
  * and in every thread it starts; restores the caller's mask on return. When the grace period
  * runs out, roles still running are abandoned with their config (the process is about to
  * exit). */
-int rd_runtime_run(const rd_runtime_opts *opts, rd_config *cfg);
+int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg);
 
 /* Selects roles by a comma-separated list of names ("fetch,load"; NULL or "all": every
  * role of `all`). Fills out[] (room for n_all) and *n_out. Unknown, repeated or unbuilt
  * roles are errors. Returns 0 or -1 with a message in err. */
-int rd_runtime_select_roles(const char *list, const rd_role_def *all, size_t n_all,
-                            rd_role_def *out, size_t *n_out, rd_buf *err);
+int rpt_runtime_select_roles(const char *list, const rpt_role_def *all, size_t n_all,
+                            rpt_role_def *out, size_t *n_out, rpt_buf *err);
 
 /* Parses "--instance i/N" text ("2/4": instance 2 of 4, 0-based). Returns 0 or -1. */
-int rd_runtime_parse_instance(const char *text, int *instance, int *instances, rd_buf *err);
+int rpt_runtime_parse_instance(const char *text, int *instance, int *instances, rpt_buf *err);
 
 /* The default probe: Kafka metadata, plus Postgres when needs_postgres. */
-int rd_runtime_default_probe(void *arg, const rd_config *cfg, int needs_postgres, rd_buf *why);
+int rpt_runtime_default_probe(void *arg, const rpt_config *cfg, int needs_postgres, rpt_buf *why);
 
 #endif

@@ -43,7 +43,7 @@ static const struct {
     {"windows-1252", "WINDOWS-1252"},
 };
 
-const char *rd_charset_canonical(const char *label, size_t len)
+const char *rpt_charset_canonical(const char *label, size_t len)
 {
     while (len && (*label == ' ' || *label == '"' || *label == '\''))
         label++, len--;
@@ -73,7 +73,7 @@ static const char *charset_param(const char *s, size_t len)
                (s[k] == '-' || s[k] == '_' || s[k] == '.' || s[k] == ':' ||
                 (s[k] >= '0' && s[k] <= '9') || ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z')))
             k++;
-        return rd_charset_canonical(s + j, k - j);
+        return rpt_charset_canonical(s + j, k - j);
     }
     return NULL;
 }
@@ -140,19 +140,19 @@ static int strict_utf8_with_text(const unsigned char *data, size_t len)
             break;
         }
     if (!multibyte) return 0;
-    rd_buf scratch = RD_BUF_INIT;
+    rpt_buf scratch = RPT_BUF_INIT;
     long bad = 0;
     size_t n = len < 65536 ? len : 65536;
     /* a cut at the sample end may split a character: allow one replacement there */
-    int ok = rd_utf8_sanitize(data, n, 0, &scratch, &bad, NULL) == 0 && bad <= (n < len ? 1 : 0);
-    rd_buf_free(&scratch);
+    int ok = rpt_utf8_sanitize(data, n, 0, &scratch, &bad, NULL) == 0 && bad <= (n < len ? 1 : 0);
+    rpt_buf_free(&scratch);
     return ok;
 }
 
 /* The declared charset (HTTP header, BOM, <meta>) into out; 0 when nothing usable is
  * declared and detection must decide. */
 static int charset_declared(const unsigned char *data, size_t len, const char *content_type,
-                            int is_html, rd_charset_choice *out)
+                            int is_html, rpt_charset_choice *out)
 {
     const char *cs = NULL;
     memset(out, 0, sizeof *out);
@@ -191,29 +191,29 @@ static int charset_declared(const unsigned char *data, size_t len, const char *c
     return 1;
 }
 
-void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type, int is_html,
-                       rd_charset_choice *out)
+void rpt_charset_decide(const unsigned char *data, size_t len, const char *content_type, int is_html,
+                       rpt_charset_choice *out)
 {
     if (charset_declared(data, len, content_type, is_html, out)) return;
     out->by = "detect";
     snprintf(out->name, sizeof out->name, "%s", looks_utf8(data, len) ? "UTF-8" : "GB18030");
 }
 
-int rd_charset_decode_input(const unsigned char *data, size_t len, const char *content_type,
-                            int is_html, unsigned flags, rd_charset_choice *cs, rd_buf *out,
-                            long *replaced, size_t *chars, rd_buf *err)
+int rpt_charset_decode_input(const unsigned char *data, size_t len, const char *content_type,
+                            int is_html, unsigned flags, rpt_charset_choice *cs, rpt_buf *out,
+                            long *replaced, size_t *chars, rpt_buf *err)
 {
     if (charset_declared(data, len, content_type, is_html, cs))
-        return rd_charset_decode(data + cs->bom_len, len - cs->bom_len, cs->name, flags, out,
+        return rpt_charset_decode(data + cs->bom_len, len - cs->bom_len, cs->name, flags, out,
                                  replaced, chars, err);
     /* detection merged with decoding: valid UTF-8 (the common case) needs one pass */
     cs->by = "detect";
     snprintf(cs->name, sizeof cs->name, "UTF-8");
     long bad = 0;
     size_t n = 0, start = out->len;
-    int rc = rd_utf8_sanitize(data, len, flags | RD_NORM_GIVE_UP, out, &bad, &n);
+    int rc = rpt_utf8_sanitize(data, len, flags | RPT_NORM_GIVE_UP, out, &bad, &n);
     if (rc < 0) {
-        rd_buf_puts(err, "out of memory while decoding");
+        rpt_buf_puts(err, "out of memory while decoding");
         return -1;
     }
     if (rc == 0 && (bad == 0 || looks_utf8(data, len))) {
@@ -224,9 +224,9 @@ int rd_charset_decode_input(const unsigned char *data, size_t len, const char *c
     out->len = start;
     if (out->data) out->data[start] = '\0';
     if (rc == 1 && looks_utf8(data, len)) /* gave up early on a page mixing encodings */
-        return rd_charset_decode(data, len, cs->name, flags, out, replaced, chars, err);
+        return rpt_charset_decode(data, len, cs->name, flags, out, replaced, chars, err);
     snprintf(cs->name, sizeof cs->name, "GB18030");
-    return rd_charset_decode(data, len, cs->name, flags, out, replaced, chars, err);
+    return rpt_charset_decode(data, len, cs->name, flags, out, replaced, chars, err);
 }
 
 /* iconv's name for a canonical charset: the GB family decodes as GB18030 (a superset). */
@@ -237,22 +237,22 @@ static const char *iconv_name(const char *charset)
 }
 
 /* Decodes through iconv, replacing each invalid or truncated sequence by U+FFFD. */
-static int iconv_decode(const unsigned char *data, size_t len, const char *charset, rd_buf *out,
-                        long *replaced, rd_buf *err)
+static int iconv_decode(const unsigned char *data, size_t len, const char *charset, rpt_buf *out,
+                        long *replaced, rpt_buf *err)
 {
     iconv_t cd = iconv_open("UTF-8", iconv_name(charset));
     if (cd == (iconv_t)-1) {
-        rd_buf_printf(err, "charset %s is not supported by iconv", charset);
+        rpt_buf_printf(err, "charset %s is not supported by iconv", charset);
         return -1;
     }
     char *in = (char *)data;
     size_t in_left = len;
     int rc = -1;
-    if (rd_buf_reserve(out, len + len / 2 + 16)) goto fail;
+    if (rpt_buf_reserve(out, len + len / 2 + 16)) goto fail;
     while (in_left > 0) {
         size_t room = out->cap - out->len - 1;
         if (room < 16) {
-            if (rd_buf_reserve(out, out->cap)) goto fail;
+            if (rpt_buf_reserve(out, out->cap)) goto fail;
             room = out->cap - out->len - 1;
         }
         char *o = out->data + out->len;
@@ -263,7 +263,7 @@ static int iconv_decode(const unsigned char *data, size_t len, const char *chars
         if (errno == E2BIG) continue;
         if (errno == EILSEQ || errno == EINVAL) {
             /* EILSEQ: skip one byte and go on; EINVAL: truncated sequence at the end */
-            if (rd_buf_append(out, "\xEF\xBF\xBD", 3)) goto fail;
+            if (rpt_buf_append(out, "\xEF\xBF\xBD", 3)) goto fail;
             (*replaced)++;
             if (errno == EINVAL) {
                 in_left = 0;
@@ -274,38 +274,38 @@ static int iconv_decode(const unsigned char *data, size_t len, const char *chars
             iconv(cd, NULL, NULL, NULL, NULL);
             continue;
         }
-        rd_buf_printf(err, "decoding %s failed: %s", charset, strerror(errno));
+        rpt_buf_printf(err, "decoding %s failed: %s", charset, strerror(errno));
         goto fail;
     }
     out->data[out->len] = '\0';
     rc = 0;
 fail:
-    if (rc && !err->len) rd_buf_puts(err, "out of memory while decoding");
+    if (rc && !err->len) rpt_buf_puts(err, "out of memory while decoding");
     iconv_close(cd);
     return rc;
 }
 
-int rd_charset_decode(const unsigned char *data, size_t len, const char *charset, unsigned flags,
-                      rd_buf *out, long *replaced, size_t *chars, rd_buf *err)
+int rpt_charset_decode(const unsigned char *data, size_t len, const char *charset, unsigned flags,
+                      rpt_buf *out, long *replaced, size_t *chars, rpt_buf *err)
 {
     if (!strcmp(charset, "UTF-8")) {
-        if (rd_utf8_sanitize(data, len, flags, out, replaced, chars)) {
-            rd_buf_puts(err, "out of memory while decoding");
+        if (rpt_utf8_sanitize(data, len, flags, out, replaced, chars)) {
+            rpt_buf_puts(err, "out of memory while decoding");
             return -1;
         }
         return 0;
     }
-    rd_buf tmp = RD_BUF_INIT;
+    rpt_buf tmp = RPT_BUF_INIT;
     long bad = 0;
     if (iconv_decode(data, len, charset, &tmp, &bad, err)) {
-        rd_buf_free(&tmp);
+        rpt_buf_free(&tmp);
         return -1;
     }
     /* iconv output is valid UTF-8; the pass folds full-width forms and NUL/CR as for UTF-8 */
     int rc =
-        rd_utf8_sanitize((const unsigned char *)tmp.data, tmp.len, flags, out, replaced, chars);
+        rpt_utf8_sanitize((const unsigned char *)tmp.data, tmp.len, flags, out, replaced, chars);
     *replaced += bad;
-    rd_buf_free(&tmp);
-    if (rc) rd_buf_puts(err, "out of memory while decoding");
+    rpt_buf_free(&tmp);
+    if (rc) rpt_buf_puts(err, "out of memory while decoding");
     return rc;
 }

@@ -78,7 +78,7 @@ static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
 }
 
 
-int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
+int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
 {
     memset(t, 0, sizeof *t);
     if (len >= UINT32_MAX) return -1;
@@ -87,7 +87,7 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
     t->cp = malloc((len + 1) * sizeof *t->cp);
     t->boff = malloc((len + 1) * sizeof *t->boff);
     if (!t->cp || !t->boff) {
-        rd_cptext_free(t);
+        rpt_cptext_free(t);
         return -1;
     }
     uint32_t *cp = t->cp, *boff = t->boff;
@@ -124,7 +124,7 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
         while (i + 4 <= len) {
             uint32_t w;
             memcpy(&w, s + i, 4);
-            w = rd_le32(w);
+            w = rpt_le32(w);
             b = w & 0xFF;
             if ((w & 0xC0C0F0) != 0x8080E0 || !((0xDFFEu >> (b & 15)) & 1)) break;
             boff[k] = (uint32_t)i;
@@ -158,7 +158,7 @@ int rd_cptext_init(rd_cptext *t, const char *text, size_t len)
     return 0;
 }
 
-void rd_cptext_free(rd_cptext *t)
+void rpt_cptext_free(rpt_cptext *t)
 {
     free(t->cp);
     free(t->boff);
@@ -167,19 +167,19 @@ void rd_cptext_free(rd_cptext *t)
 
 static void cptext_release(void *p)
 {
-    rd_cptext_free(p);
+    rpt_cptext_free(p);
     free(p);
 }
 
-const rd_cptext *rd_cptext_of(rd_document *doc)
+const rpt_cptext *rpt_cptext_of(rpt_document *doc)
 {
-    rd_cptext *t = doc->index;
+    rpt_cptext *t = doc->index;
     if (t && t->text == doc->text && t->len == doc->text_len) return t;
     if (doc->index && doc->index_free) doc->index_free(doc->index);
     doc->index = NULL;
     t = malloc(sizeof *t);
     if (!t) return NULL;
-    if (rd_cptext_init(t, doc->text ? doc->text : "", doc->text ? doc->text_len : 0)) {
+    if (rpt_cptext_init(t, doc->text ? doc->text : "", doc->text ? doc->text_len : 0)) {
         free(t);
         return NULL;
     }
@@ -196,7 +196,7 @@ static size_t utf8_count(const char *w, size_t wl)
     return n;
 }
 
-size_t rd_cp_match(const rd_cptext *t, size_t i, const char *w)
+size_t rpt_cp_match(const rpt_cptext *t, size_t i, const char *w)
 {
     if (i >= t->n || t->text[t->boff[i]] != w[0]) return 0; /* the usual case, cheaply */
     size_t wl = strlen(w), b = t->boff[i];
@@ -204,7 +204,7 @@ size_t rd_cp_match(const rd_cptext *t, size_t i, const char *w)
     return utf8_count(w, wl);
 }
 
-size_t rd_cp_match_before(const rd_cptext *t, size_t i, const char *w)
+size_t rpt_cp_match_before(const rpt_cptext *t, size_t i, const char *w)
 {
     if (i > t->n) return 0;
     size_t wl = strlen(w), b = t->boff[i];
@@ -213,11 +213,11 @@ size_t rd_cp_match_before(const rd_cptext *t, size_t i, const char *w)
     return utf8_count(w, wl);
 }
 
-size_t rd_cp_match_any(const rd_cptext *t, size_t i, const char *const *words, int *which)
+size_t rpt_cp_match_any(const rpt_cptext *t, size_t i, const char *const *words, int *which)
 {
     size_t best = 0;
     for (int k = 0; words[k]; k++) {
-        size_t m = rd_cp_match(t, i, words[k]);
+        size_t m = rpt_cp_match(t, i, words[k]);
         if (m > best) {
             best = m;
             if (which) *which = k;
@@ -226,11 +226,11 @@ size_t rd_cp_match_any(const rd_cptext *t, size_t i, const char *const *words, i
     return best;
 }
 
-size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *words, int *which)
+size_t rpt_cp_match_any_before(const rpt_cptext *t, size_t i, const char *const *words, int *which)
 {
     size_t best = 0;
     for (int k = 0; words[k]; k++) {
-        size_t m = rd_cp_match_before(t, i, words[k]);
+        size_t m = rpt_cp_match_before(t, i, words[k]);
         if (m > best) {
             best = m;
             if (which) *which = k;
@@ -239,7 +239,7 @@ size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *w
     return best;
 }
 
-size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w)
+size_t rpt_cp_find(const rpt_cptext *t, size_t a, size_t b, const char *w)
 {
     if (b > t->n) b = t->n;
     if (a >= b) return (size_t)-1;
@@ -268,7 +268,7 @@ size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w)
     return (size_t)-1;
 }
 
-char *rd_cp_dup(const rd_cptext *t, size_t a, size_t b)
+char *rpt_cp_dup(const rpt_cptext *t, size_t a, size_t b)
 {
     if (b > t->n) b = t->n;
     if (a > b) a = b;
@@ -280,7 +280,7 @@ char *rd_cp_dup(const rd_cptext *t, size_t a, size_t b)
     return s;
 }
 
-int rd_cp_is_space(uint32_t c)
+int rpt_cp_is_space(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF ||
            c == 0x2002 || c == 0x2003 || c == 0x200B;
@@ -300,14 +300,14 @@ static uint32_t last_cp(const char *w, size_t wl)
     return decode_at((const unsigned char *)w, wl, i);
 }
 
-int rd_wordset_init(rd_wordset *ws, const char *const *words)
+int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
 {
     memset(ws, 0, sizeof *ws);
     size_t n = 0;
     while (words[n])
         n++;
-    if (n > RD_WORDSET_MAX) return -1;
-    for (int b = 0; b < RD_WORDSET_BUCKETS; b++)
+    if (n > RPT_WORDSET_MAX) return -1;
+    for (int b = 0; b < RPT_WORDSET_BUCKETS; b++)
         ws->head[b] = ws->head_last[b] = -1;
     /* insert in reverse so each chain lists words in rule order */
     for (size_t k = n; k-- > 0;) {
@@ -321,10 +321,10 @@ int rd_wordset_init(rd_wordset *ws, const char *const *words)
         size_t h = wl < 8 ? wl : 8;
         memcpy(&ws->head8[k], words[k], h);
         memset(&ws->mask8[k], 0xFF, h);
-        unsigned b = ws->first[k] % RD_WORDSET_BUCKETS;
+        unsigned b = ws->first[k] % RPT_WORDSET_BUCKETS;
         ws->next[k] = ws->head[b];
         ws->head[b] = (short)k;
-        b = ws->last[k] % RD_WORDSET_BUCKETS;
+        b = ws->last[k] % RPT_WORDSET_BUCKETS;
         ws->next_last[k] = ws->head_last[b];
         ws->head_last[b] = (short)k;
     }
@@ -334,7 +334,7 @@ int rd_wordset_init(rd_wordset *ws, const char *const *words)
 
 /* Whether word k of ws lies at text[off] (the caller checked that it fits in len): its first
  * 8 bytes compared in one load when 8 bytes can be read there. */
-static inline int word_bytes_at(const rd_wordset *ws, int k, const char *text, size_t len,
+static inline int word_bytes_at(const rpt_wordset *ws, int k, const char *text, size_t len,
                                 size_t off)
 {
     size_t wl = ws->len[k];
@@ -347,12 +347,12 @@ static inline int word_bytes_at(const rd_wordset *ws, int k, const char *text, s
     return memcmp(text + off, ws->words[k], wl) == 0;
 }
 
-size_t rd_ws_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+size_t rpt_ws_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
 {
     if (i >= t->n) return 0;
     size_t room = t->len - t->boff[i], best = 0;
     uint32_t c = t->cp[i];
-    for (int k = ws->head[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+    for (int k = ws->head[c % RPT_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
         size_t wl = ws->len[k];
         if (ws->first[k] == c && ws->cplen[k] > best && wl <= room &&
             word_bytes_at(ws, k, t->text, t->len, t->boff[i])) {
@@ -363,12 +363,12 @@ size_t rd_ws_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *w
     return best;
 }
 
-size_t rd_ws_before_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+size_t rpt_ws_before_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
 {
     if (i == 0 || i > t->n) return 0;
     size_t end = t->boff[i], best = 0;
     uint32_t c = t->cp[i - 1];
-    for (int k = ws->head_last[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next_last[k]) {
+    for (int k = ws->head_last[c % RPT_WORDSET_BUCKETS]; k >= 0; k = ws->next_last[k]) {
         size_t wl = ws->len[k];
         if (ws->last[k] == c && ws->cplen[k] > best && wl <= end &&
             word_bytes_at(ws, k, t->text, t->len, end - wl)) {
@@ -380,10 +380,10 @@ size_t rd_ws_before_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, in
 }
 
 /* Index of the first word (in rule order) of ws at code point i that ends by b, or -1. */
-static int word_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+static int word_at(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
 {
     uint32_t c = t->cp[i];
-    int k = ws->head[c % RD_WORDSET_BUCKETS];
+    int k = ws->head[c % RPT_WORDSET_BUCKETS];
     if (k < 0) return -1;
     size_t room = t->boff[b] - t->boff[i];
     for (; k >= 0; k = ws->next[k]) {
@@ -394,17 +394,17 @@ static int word_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
     return -1;
 }
 
-int rd_wordset_rule_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+int rpt_wordset_rule_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
 {
     return i < b && b <= t->n ? word_at(ws, t, i, b) : -1;
 }
 
 /* The first code point at or after i (below b) whose bucket holds a word; b when none. Four
  * code points per step: most of a range starts no word. */
-static size_t skip_empty_buckets(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+static size_t skip_empty_buckets(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
 {
     const uint32_t *cp = t->cp;
-#define EMPTY(c) (ws->head[(c) % RD_WORDSET_BUCKETS] < 0)
+#define EMPTY(c) (ws->head[(c) % RPT_WORDSET_BUCKETS] < 0)
     while (i + 4 <= b && EMPTY(cp[i]) && EMPTY(cp[i + 1]) && EMPTY(cp[i + 2]) && EMPTY(cp[i + 3]))
         i += 4;
     while (i < b && EMPTY(cp[i]))
@@ -413,7 +413,7 @@ static size_t skip_empty_buckets(const rd_wordset *ws, const rd_cptext *t, size_
     return i;
 }
 
-int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b)
+int rpt_wordset_first_rule(const rpt_wordset *ws, const rpt_cptext *t, size_t a, size_t b)
 {
     int best = -1;
     if (b > t->n) b = t->n;
@@ -427,7 +427,7 @@ int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, si
     return best;
 }
 
-int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
+int rpt_wordset_any(const rpt_wordset *ws, const rpt_cptext *t, size_t a, size_t b, size_t *at,
                    int *which)
 {
     if (b > t->n) b = t->n;

@@ -9,102 +9,102 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct rd_cptext {
+typedef struct rpt_cptext {
     const char *text; /* borrowed UTF-8 text */
     size_t len;       /* bytes */
     uint32_t *cp;     /* n+1 code points, cp[n] == 0 */
     uint32_t *boff;   /* n+1 byte offsets, boff[n] == len (texts are below 4 GiB) */
     size_t n;
-} rd_cptext;
+} rpt_cptext;
 
 /* Indexes text (borrowed, must outlive t). Returns 0, or -1 when out of memory or when the
  * text is 4 GiB or longer. */
-int rd_cptext_init(rd_cptext *t, const char *text, size_t len);
-void rd_cptext_free(rd_cptext *t);
+int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len);
+void rpt_cptext_free(rpt_cptext *t);
 
 /* The index of doc->text, built on first use and kept in the document (released by
- * rd_document_clear()) so that segmentation and extraction index the text once. NULL when
+ * rpt_document_clear()) so that segmentation and extraction index the text once. NULL when
  * out of memory. */
-struct rd_document;
-const rd_cptext *rd_cptext_of(struct rd_document *doc);
+struct rpt_document;
+const rpt_cptext *rpt_cptext_of(struct rpt_document *doc);
 
 /* Length in code points of the UTF-8 word w when it occurs at code point i, else 0. */
-size_t rd_cp_match(const rd_cptext *t, size_t i, const char *w);
+size_t rpt_cp_match(const rpt_cptext *t, size_t i, const char *w);
 /* Length in code points of the UTF-8 word w when it ends just before code point i, else 0. */
-size_t rd_cp_match_before(const rd_cptext *t, size_t i, const char *w);
+size_t rpt_cp_match_before(const rpt_cptext *t, size_t i, const char *w);
 /* Longest word of the NULL-terminated list occurring at i; returns its length (0: none)
  * and its index in *which when which is not NULL. */
-size_t rd_cp_match_any(const rd_cptext *t, size_t i, const char *const *words, int *which);
-size_t rd_cp_match_any_before(const rd_cptext *t, size_t i, const char *const *words, int *which);
+size_t rpt_cp_match_any(const rpt_cptext *t, size_t i, const char *const *words, int *which);
+size_t rpt_cp_match_any_before(const rpt_cptext *t, size_t i, const char *const *words, int *which);
 /* Index of the first occurrence of w in [a, b) (in code points), or (size_t)-1. */
-size_t rd_cp_find(const rd_cptext *t, size_t a, size_t b, const char *w);
+size_t rpt_cp_find(const rpt_cptext *t, size_t a, size_t b, const char *w);
 
 /* Copy of the text of code points [a, b) as a NUL-terminated string; caller frees. */
-char *rd_cp_dup(const rd_cptext *t, size_t a, size_t b);
+char *rpt_cp_dup(const rpt_cptext *t, size_t a, size_t b);
 
 /* A list of words indexed by first and by last code point, to find any of them at or before
  * a position, or anywhere in a range, without trying every word (rule tables have up to a
  * few hundred words). Fixed size: no allocation, so a filled set can be shared read-only. */
-#define RD_WORDSET_BUCKETS 1024
-#define RD_WORDSET_MAX 256
-typedef struct rd_wordset {
-    const char *words[RD_WORDSET_MAX + 1]; /* borrowed strings */
+#define RPT_WORDSET_BUCKETS 1024
+#define RPT_WORDSET_MAX 256
+typedef struct rpt_wordset {
+    const char *words[RPT_WORDSET_MAX + 1]; /* borrowed strings */
     size_t n;
-    unsigned char len[RD_WORDSET_MAX];   /* byte length of each word */
-    unsigned char cplen[RD_WORDSET_MAX]; /* code point length of each word */
-    uint32_t first[RD_WORDSET_MAX];      /* first code point of each word */
-    uint32_t last[RD_WORDSET_MAX];       /* last code point of each word */
-    uint64_t head8[RD_WORDSET_MAX];  /* the word's first bytes (up to 8) as they lie in memory */
-    uint64_t mask8[RD_WORDSET_MAX];  /* 0xFF for each of those bytes */
-    short next[RD_WORDSET_MAX];      /* chain by first code point, -1 ends */
-    short next_last[RD_WORDSET_MAX]; /* chain by last code point */
-    short head[RD_WORDSET_BUCKETS];
-    short head_last[RD_WORDSET_BUCKETS];
-} rd_wordset;
+    unsigned char len[RPT_WORDSET_MAX];   /* byte length of each word */
+    unsigned char cplen[RPT_WORDSET_MAX]; /* code point length of each word */
+    uint32_t first[RPT_WORDSET_MAX];      /* first code point of each word */
+    uint32_t last[RPT_WORDSET_MAX];       /* last code point of each word */
+    uint64_t head8[RPT_WORDSET_MAX];  /* the word's first bytes (up to 8) as they lie in memory */
+    uint64_t mask8[RPT_WORDSET_MAX];  /* 0xFF for each of those bytes */
+    short next[RPT_WORDSET_MAX];      /* chain by first code point, -1 ends */
+    short next_last[RPT_WORDSET_MAX]; /* chain by last code point */
+    short head[RPT_WORDSET_BUCKETS];
+    short head_last[RPT_WORDSET_BUCKETS];
+} rpt_wordset;
 
 /* Indexes the NULL-terminated list words (strings borrowed). Returns 0, or -1 when the list
- * is longer than RD_WORDSET_MAX or holds an empty or overlong word. */
-int rd_wordset_init(rd_wordset *ws, const char *const *words);
+ * is longer than RPT_WORDSET_MAX or holds an empty or overlong word. */
+int rpt_wordset_init(rpt_wordset *ws, const char *const *words);
 /* The look-ups below are called at nearly every code point of a document and nearly always
  * find no word starting (or ending) with the code point there: an empty bucket answers that
  * inline, the *_chain functions walk a bucket's words. */
-size_t rd_ws_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
-size_t rd_ws_before_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which);
-int rd_wordset_rule_at_chain(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b);
+size_t rpt_ws_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which);
+size_t rpt_ws_before_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which);
+int rpt_wordset_rule_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b);
 
 /* Longest word of ws starting at code point i: its length in code points (0: none), its
  * index in *which when not NULL. */
-static inline size_t rd_ws_at(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+static inline size_t rpt_ws_at(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
 {
-    if (i >= t->n || ws->head[t->cp[i] % RD_WORDSET_BUCKETS] < 0) return 0;
-    return rd_ws_at_chain(ws, t, i, which);
+    if (i >= t->n || ws->head[t->cp[i] % RPT_WORDSET_BUCKETS] < 0) return 0;
+    return rpt_ws_at_chain(ws, t, i, which);
 }
 /* Longest word of ws ending just before code point i, likewise. */
-static inline size_t rd_ws_before(const rd_wordset *ws, const rd_cptext *t, size_t i, int *which)
+static inline size_t rpt_ws_before(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
 {
-    if (i == 0 || i > t->n || ws->head_last[t->cp[i - 1] % RD_WORDSET_BUCKETS] < 0) return 0;
-    return rd_ws_before_chain(ws, t, i, which);
+    if (i == 0 || i > t->n || ws->head_last[t->cp[i - 1] % RPT_WORDSET_BUCKETS] < 0) return 0;
+    return rpt_ws_before_chain(ws, t, i, which);
 }
 /* Smallest index of a word of ws occurring entirely inside [a, b), or -1. */
-int rd_wordset_first_rule(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b);
+int rpt_wordset_first_rule(const rpt_wordset *ws, const rpt_cptext *t, size_t a, size_t b);
 /* Smallest word index of ws at code point i among words ending by b, or -1. */
-static inline int rd_wordset_rule_at(const rd_wordset *ws, const rd_cptext *t, size_t i, size_t b)
+static inline int rpt_wordset_rule_at(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
 {
-    if (!(i < b && b <= t->n) || ws->head[t->cp[i] % RD_WORDSET_BUCKETS] < 0) return -1;
-    return rd_wordset_rule_at_chain(ws, t, i, b);
+    if (!(i < b && b <= t->n) || ws->head[t->cp[i] % RPT_WORDSET_BUCKETS] < 0) return -1;
+    return rpt_wordset_rule_at_chain(ws, t, i, b);
 }
 /* Whether a word of ws occurs entirely inside [a, b); its position in *at when not NULL. */
-int rd_wordset_any(const rd_wordset *ws, const rd_cptext *t, size_t a, size_t b, size_t *at,
+int rpt_wordset_any(const rpt_wordset *ws, const rpt_cptext *t, size_t a, size_t b, size_t *at,
                    int *which);
 
-int rd_cp_is_space(uint32_t c); /* ASCII and CJK blanks */
+int rpt_cp_is_space(uint32_t c); /* ASCII and CJK blanks */
 /* CJK unified ideograph */
-static inline int rd_cp_is_han(uint32_t c)
+static inline int rpt_cp_is_han(uint32_t c)
 {
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
 }
 /* 0-9 for ASCII and full-width digits, else -1 */
-static inline int rd_cp_digit(uint32_t c)
+static inline int rpt_cp_digit(uint32_t c)
 {
     if (c - '0' < 10) return (int)(c - '0');
     if (c - 0xFF10 < 10) return (int)(c - 0xFF10);

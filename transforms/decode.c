@@ -25,9 +25,9 @@ static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
 static void declare_metrics(void)
 {
-    rd_metrics_declare("reportd_decode_documents_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_decode_documents_total", RPT_METRIC_COUNTER,
                        "Documents decoded, by format and result");
-    rd_metrics_declare("reportd_decode_replaced_chars_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_decode_replaced_chars_total", RPT_METRIC_COUNTER,
                        "Characters replaced by U+FFFD while decoding");
 }
 
@@ -36,8 +36,8 @@ static void count(const char *format, const char *result, long replaced)
     char labels[96];
     pthread_once(&metrics_once, declare_metrics);
     snprintf(labels, sizeof labels, "format=\"%s\",result=\"%s\"", format, result);
-    rd_metrics_inc("reportd_decode_documents_total", labels);
-    if (replaced > 0) rd_metrics_add("reportd_decode_replaced_chars_total", NULL, (double)replaced);
+    rpt_metrics_inc("reportd_decode_documents_total", labels);
+    if (replaced > 0) rpt_metrics_add("reportd_decode_replaced_chars_total", NULL, (double)replaced);
 }
 
 /* Extension of a path or URL (without query or fragment), lowercased into out. */
@@ -105,7 +105,7 @@ static const char *binary_reason(const unsigned char *d, size_t len)
     return NULL;
 }
 
-static doc_format pick_format(const rd_extract_input *in)
+static doc_format pick_format(const rpt_extract_input *in)
 {
     const char *ct = in->content_type;
     if (ct && strcasestr(ct, "html")) return FMT_HTML;
@@ -128,7 +128,7 @@ static const char *format_name(doc_format f)
 }
 
 /* Whether the decoded text has any character that is not whitespace or U+FFFD. */
-static int has_content(const rd_document *doc)
+static int has_content(const rpt_document *doc)
 {
     const unsigned char *s = (const unsigned char *)doc->text;
     for (size_t i = 0; i < doc->text_len; i++) {
@@ -142,47 +142,47 @@ static int has_content(const rd_document *doc)
     return 0;
 }
 
-int rd_decode(const rd_extract_input *in, rd_document *doc, rd_buf *err)
+int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
 {
-    rd_buf portal = RD_BUF_INIT;
+    rpt_buf portal = RPT_BUF_INIT;
     doc_format fmt = pick_format(in);
     const char *why;
     int rc = -1;
     pthread_once(&xml_once, xmlInitParser);
     if (in->len == 0) {
-        rd_buf_puts(err, "empty input");
+        rpt_buf_puts(err, "empty input");
         goto out;
     }
     if (fmt != FMT_DOCX && (why = binary_reason(in->data, in->len)) != NULL) {
-        rd_buf_puts(err, why);
+        rpt_buf_puts(err, why);
         goto out;
     }
     if (fmt == FMT_HTML)
-        rc = rd_decode_html(in, doc, &portal, err);
+        rc = rpt_decode_html(in, doc, &portal, err);
     else if (fmt == FMT_DOCX)
-        rc = rd_decode_docx(in, doc, err);
+        rc = rpt_decode_docx(in, doc, err);
     else
-        rc = rd_decode_text(in, doc, err);
+        rc = rpt_decode_text(in, doc, err);
     if (rc) goto out;
     rc = -1;
-    if (doc->replaced_chars >= RD_MIN_REPLACED_TO_REJECT &&
-        (size_t)doc->replaced_chars * 100 > doc->text_chars * RD_MAX_REPLACED_PERCENT) {
-        rd_buf_printf(err, "undecodable: %ld of %zu characters are invalid in %s",
+    if (doc->replaced_chars >= RPT_MIN_REPLACED_TO_REJECT &&
+        (size_t)doc->replaced_chars * 100 > doc->text_chars * RPT_MAX_REPLACED_PERCENT) {
+        rpt_buf_printf(err, "undecodable: %ld of %zu characters are invalid in %s",
                       doc->replaced_chars, doc->text_chars, doc->charset ? doc->charset : "");
         goto out;
     }
     if (!has_content(doc)) {
-        rd_buf_printf(err, "no text found in the %s document", format_name(fmt));
+        rpt_buf_printf(err, "no text found in the %s document", format_name(fmt));
         goto out;
     }
-    rd_meta_from_text(doc);
-    rd_region_resolve(doc, portal.data, in->region_hint);
+    rpt_meta_from_text(doc);
+    rpt_region_resolve(doc, portal.data, in->region_hint);
     rc = 0;
 out:
     count(format_name(fmt), rc ? "error" : "ok", doc->replaced_chars);
     if (rc)
-        rd_log_debug("decode", "rejected", "source=%s format=%s reason=\"%s\"",
+        rpt_log_debug("decode", "rejected", "source=%s format=%s reason=\"%s\"",
                      in->source ? in->source : "", format_name(fmt), err->data ? err->data : "");
-    rd_buf_free(&portal);
+    rpt_buf_free(&portal);
     return rc;
 }

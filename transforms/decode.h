@@ -1,5 +1,5 @@
 /* Decoding stage internals: bytes of a fetched document (HTML, .docx or plain text, in
- * UTF-8 or a GB charset) to one clean UTF-8 text plus metadata in an rd_document.
+ * UTF-8 or a GB charset) to one clean UTF-8 text plus metadata in an rpt_document.
  *
  *   decode.c     dispatch on content type / extension / magic bytes
  *   charset.c    charset decision (HTTP header, BOM, <meta>, detection) and iconv decoding
@@ -18,42 +18,42 @@
 #include "transforms/extract.h"
 
 /* Limits that keep decoding bounded on hostile input. */
-#define RD_DOCX_MAX_XML_BYTES (64u << 20) /* uncompressed word/document.xml */
-#define RD_DOCX_MAX_RATIO 200             /* uncompressed / compressed size */
-#define RD_HTML_MAX_DEPTH 200             /* deeper elements are flattened to inline text */
+#define RPT_DOCX_MAX_XML_BYTES (64u << 20) /* uncompressed word/document.xml */
+#define RPT_DOCX_MAX_RATIO 200             /* uncompressed / compressed size */
+#define RPT_HTML_MAX_DEPTH 200             /* deeper elements are flattened to inline text */
 /* Rejection threshold: more than this share (percent) of replaced characters. */
-#define RD_MAX_REPLACED_PERCENT 30
-#define RD_MIN_REPLACED_TO_REJECT 8 /* a few stray bytes in a tiny input are not rejected */
+#define RPT_MAX_REPLACED_PERCENT 30
+#define RPT_MIN_REPLACED_TO_REJECT 8 /* a few stray bytes in a tiny input are not rejected */
 
 /* ---- normalize.c ---- */
 enum {
-    RD_NORM_CR_TO_LF = 1, /* a lone CR (not followed by LF) becomes LF, one for one */
-    RD_NORM_GIVE_UP = 2,  /* stop (return 1) once the input is plainly not UTF-8 */
+    RPT_NORM_CR_TO_LF = 1, /* a lone CR (not followed by LF) becomes LF, one for one */
+    RPT_NORM_GIVE_UP = 2,  /* stop (return 1) once the input is plainly not UTF-8 */
 };
 
 /* Validates and normalises UTF-8 in one pass, appending to out: invalid sequences and NUL
  * become U+FFFD (counted in *replaced), full-width ASCII digits and letters (U+FF10-FF19,
  * U+FF21-FF3A, U+FF41-FF5A) become ASCII. Code points stay one for one, so offsets into
  * the result equal offsets into the input decoded leniently. *chars gets the code-point
- * count of what was appended. Returns 0, -1 when out of memory, or 1 with RD_NORM_GIVE_UP
+ * count of what was appended. Returns 0, -1 when out of memory, or 1 with RPT_NORM_GIVE_UP
  * when more than 64 sequences were invalid and valid multi-byte characters are fewer than
  * 4 per invalid one so far (out then holds a partial result). */
-int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_buf *out,
+int rpt_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rpt_buf *out,
                      long *replaced, size_t *chars);
 
 /* Folds full-width ASCII digits and letters in valid UTF-8 s[0..len) in place; returns the
  * new byte length (the code-point count does not change). */
-size_t rd_fold_fullwidth(char *s, size_t len);
+size_t rpt_fold_fullwidth(char *s, size_t len);
 
 /* Number of code points in valid UTF-8. */
-size_t rd_utf8_chars(const char *s, size_t len);
+size_t rpt_utf8_chars(const char *s, size_t len);
 
 /* ---- charset.c ---- */
-typedef struct rd_charset_choice {
+typedef struct rpt_charset_choice {
     char name[32];  /* canonical name reported in doc->charset ("UTF-8", "GBK", ...) */
     const char *by; /* what decided: "http", "bom", "meta", "detect" */
     size_t bom_len; /* bytes of BOM to skip */
-} rd_charset_choice;
+} rpt_charset_choice;
 
 /* Decides the charset of data: the HTTP Content-Type charset when given and known, a BOM,
  * then (for HTML) <meta charset> / http-equiv in the first 4 KiB, then detection: UTF-8
@@ -61,78 +61,78 @@ typedef struct rd_charset_choice {
  * characters per stray byte: a page mixing encodings), else GB18030. A declared charset
  * the bytes contradict (UTF-8 declared over invalid UTF-8, a GB charset declared over
  * strictly valid UTF-8 Chinese text) gives way to detection. */
-void rd_charset_decide(const unsigned char *data, size_t len, const char *content_type, int is_html,
-                       rd_charset_choice *out);
+void rpt_charset_decide(const unsigned char *data, size_t len, const char *content_type, int is_html,
+                       rpt_charset_choice *out);
 
-/* rd_charset_decide() and rd_charset_decode() in one: picks the charset and decodes data
+/* rpt_charset_decide() and rpt_charset_decode() in one: picks the charset and decodes data
  * (from after any BOM) to normalised UTF-8 appended to out. When detection decides, valid
  * UTF-8 is decoded in a single pass. Returns 0, or -1 with a reason in err. */
-int rd_charset_decode_input(const unsigned char *data, size_t len, const char *content_type,
-                            int is_html, unsigned flags, rd_charset_choice *cs, rd_buf *out,
-                            long *replaced, size_t *chars, rd_buf *err);
+int rpt_charset_decode_input(const unsigned char *data, size_t len, const char *content_type,
+                            int is_html, unsigned flags, rpt_charset_choice *cs, rpt_buf *out,
+                            long *replaced, size_t *chars, rpt_buf *err);
 
 /* Canonical name for a charset label ("gb2312" -> "GB2312", "utf8" -> "UTF-8"), or NULL when
  * the label is not one we decode. */
-const char *rd_charset_canonical(const char *label, size_t len);
+const char *rpt_charset_canonical(const char *label, size_t len);
 
-/* Decodes data in charset to normalised UTF-8 appended to out (see rd_utf8_sanitize for
+/* Decodes data in charset to normalised UTF-8 appended to out (see rpt_utf8_sanitize for
  * what normalisation means). GB2312 and GBK are decoded as GB18030 (a superset). Returns 0,
  * or -1 with a reason in err. */
-int rd_charset_decode(const unsigned char *data, size_t len, const char *charset, unsigned flags,
-                      rd_buf *out, long *replaced, size_t *chars, rd_buf *err);
+int rpt_charset_decode(const unsigned char *data, size_t len, const char *charset, unsigned flags,
+                      rpt_buf *out, long *replaced, size_t *chars, rpt_buf *err);
 
 /* ---- per-format decoders: fill doc->text/text_len/text_chars/replaced_chars/charset/format
  * and whatever metadata the format carries. `portal` collects text naming the site (page
  * title suffix, header, footer) for region detection. Return 0 or -1 with err set. ---- */
-int rd_decode_text(const rd_extract_input *in, rd_document *doc, rd_buf *err);
-int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal, rd_buf *err);
-int rd_decode_docx(const rd_extract_input *in, rd_document *doc, rd_buf *err);
+int rpt_decode_text(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
+int rpt_decode_html(const rpt_extract_input *in, rpt_document *doc, rpt_buf *portal, rpt_buf *err);
+int rpt_decode_docx(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
 
 /* ---- metadata.c ---- */
 /* Parses a date/time at s ("2025-05-30 12:02:29", "2025年5月30日", "2025/5/30 11:57",
  * "2025.05.30") into "YYYY-MM-DDTHH:MM:SS+08:00". Returns the bytes consumed, 0 when s does
  * not start with a date. */
-size_t rd_meta_parse_date(const char *s, size_t len, char out[32]);
+size_t rpt_meta_parse_date(const char *s, size_t len, char out[32]);
 
 /* Which label set each metadata field (published_at, issuer, index_no, doc_no): a better
  * label found later (发布时间 over 成文日期) replaces a worse one; -1 = never replace. */
-typedef struct rd_meta_scan {
+typedef struct rpt_meta_scan {
     int prio[4];
-} rd_meta_scan;
+} rpt_meta_scan;
 
 /* Starts a scan: fields already set in doc are kept. */
-void rd_meta_scan_init(rd_meta_scan *scan, const rd_document *doc);
+void rpt_meta_scan_init(rpt_meta_scan *scan, const rpt_document *doc);
 
 /* Scans one line for labelled metadata (发布时间/成文日期/日期, 来源/发布机构/责任部门,
  * 信息索引号, 文件编号/文号) and fills doc's fields. Lines longer than a metadata line can
  * be are ignored. Returns the number of labels found with a value. */
-int rd_meta_scan_line(rd_meta_scan *scan, rd_document *doc, const char *line, size_t len);
+int rpt_meta_scan_line(rpt_meta_scan *scan, rpt_document *doc, const char *line, size_t len);
 
 /* Whether the line is page chrome: breadcrumb, print/close/share/font-size widgets,
  * 相关文章 headers, or a line holding only labelled metadata. */
-int rd_meta_is_chrome_line(const char *line, size_t len);
+int rpt_meta_is_chrome_line(const char *line, size_t len);
 
 /* How much a line looks like a report title (0 = not at all). */
-int rd_meta_title_score(const char *line, size_t len);
+int rpt_meta_title_score(const char *line, size_t len);
 
 /* Fills missing metadata from the text itself: labelled lines near the start and the end,
  * and the title from the first lines. Never changes the text. */
-void rd_meta_from_text(rd_document *doc);
+void rpt_meta_from_text(rpt_document *doc);
 
 /* Duplicates s[0..len) with surrounding whitespace (ASCII, U+00A0, U+3000) trimmed. */
-char *rd_meta_strdup_trim(const char *s, size_t len);
+char *rpt_meta_strdup_trim(const char *s, size_t len);
 
 /* ---- region.c ---- */
 /* Sets doc->region, region_code, province and city from, in order, the title, the issuer,
  * the source's declared region (hint) and the portal text; and doc->year from the title
  * (the year the report reviews). A name that is unknown or ambiguous stays NULL. */
-void rd_region_resolve(rd_document *doc, const char *portal, const char *hint);
+void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint);
 
 /* The year a report reviews, from its title ("2024年工作总结及2025年工作计划" -> 2024);
  * 0 when the title names none. */
-int rd_region_year_of(const char *title);
+int rpt_region_year_of(const char *title);
 
 /* Path of the gazetteer in use (after loading), or NULL when none was found. */
-const char *rd_gazetteer_path(void);
+const char *rpt_gazetteer_path(void);
 
 #endif

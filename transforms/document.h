@@ -1,6 +1,6 @@
 /* The parsed document: what the transform stage derives from one fetched document's bytes.
  * Decoding (transforms/decode*) fills the text and metadata; segmentation fills sections;
- * indicator extraction fills indicators. rd_document_to_json() writes the contract of
+ * indicator extraction fills indicators. rpt_document_to_json() writes the contract of
  * DESIGN.md ("reportd extract" output, and the body of reports.parsed messages). */
 #ifndef REPORTD_TRANSFORMS_DOCUMENT_H
 #define REPORTD_TRANSFORMS_DOCUMENT_H
@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <yajl/yajl_gen.h>
 
-typedef enum { RD_PART_REVIEW = 0, RD_PART_PROBLEMS, RD_PART_PLAN } rd_part;
+typedef enum { RPT_PART_REVIEW = 0, RPT_PART_PROBLEMS, RPT_PART_PLAN } rpt_part;
 
-typedef struct rd_section {
+typedef struct rpt_section {
     int ord;          /* 0-based order in the document */
     size_t start;     /* code-point offset of the marker */
     size_t end;       /* code-point offset where the section's body ends (next heading) */
@@ -18,40 +18,40 @@ typedef struct rd_section {
     char *marker;     /* as written: "一、", "（一）", "1." */
     int depth;        /* 1-based */
     char *title;
-    rd_part part;
+    rpt_part part;
     char *path;   /* ancestors' markers+titles joined with " > " */
     int parent;   /* ord of the parent section, -1 at depth 1 */
-} rd_section;
+} rpt_section;
 
 typedef enum {
-    RD_QUAL_NONE = 0,
-    RD_QUAL_OVER,
-    RD_QUAL_UNDER,
-    RD_QUAL_ABOUT,
-    RD_QUAL_AT_LEAST
-} rd_qualifier;
+    RPT_QUAL_NONE = 0,
+    RPT_QUAL_OVER,
+    RPT_QUAL_UNDER,
+    RPT_QUAL_ABOUT,
+    RPT_QUAL_AT_LEAST
+} rpt_qualifier;
 
-typedef enum { RD_KIND_ACTUAL = 0, RD_KIND_TARGET } rd_kind;
+typedef enum { RPT_KIND_ACTUAL = 0, RPT_KIND_TARGET } rpt_kind;
 
-typedef struct rd_indicator {
+typedef struct rpt_indicator {
     size_t start, end; /* code-point offsets; raw = text[start:end] */
     char *raw;
     double value;
     int has_value_high;
     double value_high;
     char *unit;
-    rd_qualifier qualifier;
+    rpt_qualifier qualifier;
     char *metric;
-    rd_kind kind;
+    rpt_kind kind;
     const char *category; /* static string from the category list */
     int section;          /* ord of the enclosing section, -1 when before the first heading */
     char *sentence;       /* the sentence the number stands in */
     /* byte lengths of raw, unit, metric and sentence when the extractor set them; 0 means
      * "use strlen" (which gives the same for an empty string) */
     size_t raw_len, unit_len, metric_len, sentence_len;
-} rd_indicator;
+} rpt_indicator;
 
-typedef struct rd_document {
+typedef struct rpt_document {
     /* identity */
     char *source; /* path or URL as given */
     char *doc_id;
@@ -75,34 +75,34 @@ typedef struct rd_document {
     size_t text_chars; /* code points */
     long replaced_chars;
     /* derived */
-    rd_section *sections;
+    rpt_section *sections;
     size_t n_sections;
-    rd_indicator *indicators;
+    rpt_indicator *indicators;
     size_t n_indicators;
     /* internal: the code point index of text, built by segmentation and reused by indicator
-     * extraction; released with index_free by rd_document_clear() */
+     * extraction; released with index_free by rpt_document_clear() */
     void *index;
     void (*index_free)(void *index);
     /* when set: one block holding every indicator's raw, metric and sentence (their
      * pointers point into it, unit points to a static name), freed as a whole by
-     * rd_document_clear(); when NULL each of those strings is its own allocation */
+     * rpt_document_clear(); when NULL each of those strings is its own allocation */
     char *indicator_strings;
-} rd_document;
+} rpt_document;
 
-const char *rd_part_name(rd_part p);
-const char *rd_qualifier_name(rd_qualifier q); /* NULL for RD_QUAL_NONE */
-const char *rd_kind_name(rd_kind k);
+const char *rpt_part_name(rpt_part p);
+const char *rpt_qualifier_name(rpt_qualifier q); /* NULL for RPT_QUAL_NONE */
+const char *rpt_kind_name(rpt_kind k);
 
 /* Frees everything the document holds (not the struct itself) and zeroes it. */
-void rd_document_clear(rd_document *doc);
+void rpt_document_clear(rpt_document *doc);
 
 /* Writes the document as one JSON object (keys of the DESIGN.md contract plus metadata).
  * With with_text the normalised text is included as "text". */
-void rd_document_to_json(const rd_document *doc, int with_text, yajl_gen g);
+void rpt_document_to_json(const rpt_document *doc, int with_text, yajl_gen g);
 
 /* The same JSON object, byte for byte, appended to out without yajl (faster; for output
  * paths that write many documents). Returns 0, or -1 when out of memory. */
-struct rd_buf;
-int rd_document_write_json(const rd_document *doc, int with_text, struct rd_buf *out);
+struct rpt_buf;
+int rpt_document_write_json(const rpt_document *doc, int with_text, struct rpt_buf *out);
 
 #endif

@@ -16,7 +16,7 @@
 #define MAX_XML_DEPTH 300
 
 typedef struct docx_walk {
-    rd_buf out;
+    rpt_buf out;
     int in_instr; /* open fields whose instruction part we are in */
     int fields;   /* open fields */
     int in_cell;
@@ -30,7 +30,7 @@ static int local_is(const xmlNode *n, const char *name)
 
 static void put(docx_walk *w, const char *s, size_t len)
 {
-    if (rd_buf_append(&w->out, s, len)) w->oom = 1;
+    if (rpt_buf_append(&w->out, s, len)) w->oom = 1;
 }
 
 /* Ends the current line (a space inside a table cell); never makes empty lines. */
@@ -138,36 +138,36 @@ static void walk(docx_walk *w, xmlNode *n, int depth)
 }
 
 /* Reads word/document.xml into out within the size and ratio limits. */
-static int read_document_xml(zip_t *za, rd_buf *out, rd_buf *err)
+static int read_document_xml(zip_t *za, rpt_buf *out, rpt_buf *err)
 {
     zip_int64_t idx = zip_name_locate(za, "word/document.xml", 0);
     if (idx < 0) {
-        rd_buf_puts(err, "zip archive without word/document.xml (not a .docx)");
+        rpt_buf_puts(err, "zip archive without word/document.xml (not a .docx)");
         return -1;
     }
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) != 0) {
-        rd_buf_printf(err, "malformed .docx: %s", zip_strerror(za));
+        rpt_buf_printf(err, "malformed .docx: %s", zip_strerror(za));
         return -1;
     }
     uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
-    if ((st.valid & ZIP_STAT_SIZE) && st.size > RD_DOCX_MAX_XML_BYTES) {
-        rd_buf_printf(err,
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > RPT_DOCX_MAX_XML_BYTES) {
+        rpt_buf_printf(err,
                       "zip bomb guard: word/document.xml would expand to %llu bytes (limit %u)",
-                      (unsigned long long)st.size, RD_DOCX_MAX_XML_BYTES);
+                      (unsigned long long)st.size, RPT_DOCX_MAX_XML_BYTES);
         return -1;
     }
     if ((st.valid & ZIP_STAT_SIZE) && st.size > RATIO_MIN_BYTES &&
-        st.size / (comp ? comp : 1) > RD_DOCX_MAX_RATIO) {
-        rd_buf_printf(err,
+        st.size / (comp ? comp : 1) > RPT_DOCX_MAX_RATIO) {
+        rpt_buf_printf(err,
                       "zip bomb guard: word/document.xml compression ratio %llu:1 exceeds %d:1",
-                      (unsigned long long)(st.size / (comp ? comp : 1)), RD_DOCX_MAX_RATIO);
+                      (unsigned long long)(st.size / (comp ? comp : 1)), RPT_DOCX_MAX_RATIO);
         return -1;
     }
     zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
     if (!zf) {
-        rd_buf_printf(err, "malformed .docx: cannot open word/document.xml: %s", zip_strerror(za));
+        rpt_buf_printf(err, "malformed .docx: cannot open word/document.xml: %s", zip_strerror(za));
         return -1;
     }
     int rc = -1;
@@ -175,21 +175,21 @@ static int read_document_xml(zip_t *za, rd_buf *out, rd_buf *err)
     for (;;) {
         zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
         if (n < 0) {
-            rd_buf_printf(err, "malformed .docx: reading word/document.xml: %s",
+            rpt_buf_printf(err, "malformed .docx: reading word/document.xml: %s",
                           zip_file_strerror(zf));
             goto out;
         }
         if (n == 0) break;
         /* the sizes in the archive may lie: enforce the limits on what actually comes out */
-        if (out->len + (size_t)n > RD_DOCX_MAX_XML_BYTES ||
+        if (out->len + (size_t)n > RPT_DOCX_MAX_XML_BYTES ||
             (out->len + (size_t)n > RATIO_MIN_BYTES &&
-             (out->len + (size_t)n) / (comp ? comp : 1) > RD_DOCX_MAX_RATIO)) {
-            rd_buf_printf(err, "zip bomb guard: word/document.xml inflates beyond %zu bytes",
+             (out->len + (size_t)n) / (comp ? comp : 1) > RPT_DOCX_MAX_RATIO)) {
+            rpt_buf_printf(err, "zip bomb guard: word/document.xml inflates beyond %zu bytes",
                           out->len + (size_t)n);
             goto out;
         }
-        if (rd_buf_append(out, chunk, (size_t)n)) {
-            rd_buf_puts(err, "out of memory reading .docx");
+        if (rpt_buf_append(out, chunk, (size_t)n)) {
+            rpt_buf_puts(err, "out of memory reading .docx");
             goto out;
         }
     }
@@ -199,15 +199,15 @@ out:
     return rc;
 }
 
-int rd_decode_docx(const rd_extract_input *in, rd_document *doc, rd_buf *err)
+int rpt_decode_docx(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
 {
-    rd_buf xml = RD_BUF_INIT;
+    rpt_buf xml = RPT_BUF_INIT;
     docx_walk w = {0};
     zip_t *za = NULL;
     xmlDocPtr xdoc = NULL;
     int rc = -1;
     if (in->len < 4 || memcmp(in->data, "PK\x03\x04", 4) != 0) {
-        rd_buf_puts(err, "not a .docx: not a zip archive");
+        rpt_buf_puts(err, "not a .docx: not a zip archive");
         return -1;
     }
     zip_error_t ze;
@@ -218,14 +218,14 @@ int rd_decode_docx(const rd_extract_input *in, rd_document *doc, rd_buf *err)
         if (!za) zip_source_free(src);
     }
     if (!za) {
-        rd_buf_printf(err, "not a .docx: malformed zip archive (%s)", zip_error_strerror(&ze));
+        rpt_buf_printf(err, "not a .docx: malformed zip archive (%s)", zip_error_strerror(&ze));
         zip_error_fini(&ze);
         return -1;
     }
     zip_error_fini(&ze);
     if (read_document_xml(za, &xml, err)) goto out;
     if (xml.len == 0 || xml.len > INT32_MAX) {
-        rd_buf_puts(err, "malformed .docx: empty word/document.xml");
+        rpt_buf_puts(err, "malformed .docx: empty word/document.xml");
         goto out;
     }
     xdoc = xmlReadMemory(xml.data, (int)xml.len, "document.xml", NULL,
@@ -233,43 +233,43 @@ int rd_decode_docx(const rd_extract_input *in, rd_document *doc, rd_buf *err)
                              XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
     xmlNode *root = xdoc ? xmlDocGetRootElement(xdoc) : NULL;
     if (!root) {
-        rd_buf_puts(err, "malformed .docx: word/document.xml is not XML");
+        rpt_buf_puts(err, "malformed .docx: word/document.xml is not XML");
         goto out;
     }
     walk(&w, root, 0);
-    if (w.oom || rd_buf_reserve(&w.out, 0)) {
-        rd_buf_puts(err, "out of memory decoding .docx");
+    if (w.oom || rpt_buf_reserve(&w.out, 0)) {
+        rpt_buf_puts(err, "out of memory decoding .docx");
         goto out;
     }
     while (w.out.len && w.out.data[w.out.len - 1] == '\n')
         w.out.len--;
     /* the XML parser guarantees UTF-8, but not that it is free of NUL or invalid bytes in
      * recovered text: run the same sanitising pass as every other input */
-    rd_buf clean = RD_BUF_INIT;
+    rpt_buf clean = RPT_BUF_INIT;
     size_t chars = 0;
     long replaced = 0;
-    if (rd_utf8_sanitize((const unsigned char *)w.out.data, w.out.len, 0, &clean, &replaced,
+    if (rpt_utf8_sanitize((const unsigned char *)w.out.data, w.out.len, 0, &clean, &replaced,
                          &chars) ||
-        rd_buf_reserve(&clean, 0)) {
-        rd_buf_free(&clean);
-        rd_buf_puts(err, "out of memory decoding .docx");
+        rpt_buf_reserve(&clean, 0)) {
+        rpt_buf_free(&clean);
+        rpt_buf_puts(err, "out of memory decoding .docx");
         goto out;
     }
     doc->text_len = clean.len;
-    doc->text = rd_buf_steal(&clean);
+    doc->text = rpt_buf_steal(&clean);
     doc->text_chars = chars;
     doc->replaced_chars = replaced;
     doc->charset = strdup("UTF-8");
     doc->format = strdup("docx");
     if (!doc->charset || !doc->format) {
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         goto out;
     }
     rc = 0;
 out:
     if (xdoc) xmlFreeDoc(xdoc);
     if (za) zip_discard(za);
-    rd_buf_free(&xml);
-    rd_buf_free(&w.out);
+    rpt_buf_free(&xml);
+    rpt_buf_free(&w.out);
     return rc;
 }

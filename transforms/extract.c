@@ -5,23 +5,23 @@
 
 #include "common/hash.h"
 
-int rd_extract(const rd_extract_input *in, rd_document *doc, rd_buf *err)
+int rpt_extract(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
 {
     memset(doc, 0, sizeof *doc);
     doc->source = strdup(in->source ? in->source : "");
     if (in->url) doc->url = strdup(in->url);
     char id[17];
-    rd_doc_id(in->url ? in->url : doc->source, id);
+    rpt_doc_id(in->url ? in->url : doc->source, id);
     doc->doc_id = strdup(id);
     if (!doc->source || !doc->doc_id) {
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         goto fail;
     }
-    if (rd_decode(in, doc, err)) goto fail;
-    if (rd_segment(doc, err)) goto fail;
-    if (rd_indicators_extract(doc, err)) goto fail;
+    if (rpt_decode(in, doc, err)) goto fail;
+    if (rpt_segment(doc, err)) goto fail;
+    if (rpt_indicators_extract(doc, err)) goto fail;
     return 0;
 fail:
-    rd_document_clear(doc);
+    rpt_document_clear(doc);
     return -1;
 }

@@ -3,7 +3,7 @@
  * page chrome (scripts, navigation, breadcrumbs, share/print widgets, related-article
  * lists, headers and footers), find the article body (the smallest container holding most
  * of the page's non-link text) and render it: one line per block, data tables as
- * tab-separated lines. Elements nested deeper than RD_HTML_MAX_DEPTH are flattened to
+ * tab-separated lines. Elements nested deeper than RPT_HTML_MAX_DEPTH are flattened to
  * inline text, so every walk here is bounded in stack depth. */
 #include <ctype.h>
 #include <limits.h>
@@ -26,7 +26,7 @@
 
 enum {
     ST_HAS_TABLE = 1, /* a table below */
-    ST_DEEP = 2,      /* flattened: deeper than RD_HTML_MAX_DEPTH */
+    ST_DEEP = 2,      /* flattened: deeper than RPT_HTML_MAX_DEPTH */
     ST_DATA = 4,      /* a data table (rows of short cells) */
     ST_REMOVED = 8,
 };
@@ -41,12 +41,12 @@ typedef struct nstat {
 typedef struct html_ctx {
     nstat *st;
     size_t n_st, cap_st;
-    rd_buf *portal;
+    rpt_buf *portal;
     int oom;
 } html_ctx;
 
 typedef struct renderer {
-    rd_buf out;
+    rpt_buf out;
     size_t line_start;
     int pending_space;
     int in_cell;
@@ -128,7 +128,7 @@ static void compute_stats(html_ctx *c, xmlNode *n, int depth)
 {
     nstat *s = stat_new(c, n);
     if (!s) return;
-    if (depth > RD_HTML_MAX_DEPTH) {
+    if (depth > RPT_HTML_MAX_DEPTH) {
         xmlChar *t = xmlNodeGetContent(n);
         s->text = solid_bytes(t);
         s->flags = ST_DEEP | ST_HAS_TABLE;
@@ -197,9 +197,9 @@ static void r_put(renderer *r, const char *s, size_t len)
                (unsigned char)s[j] != 0xE2)
             j++;
         if (r->pending_space && r->out.len > r->line_start && r->out.data[r->out.len - 1] != '\t')
-            rd_buf_putc(&r->out, ' ');
+            rpt_buf_putc(&r->out, ' ');
         r->pending_space = 0;
-        rd_buf_append(&r->out, s + i, j - i);
+        rpt_buf_append(&r->out, s + i, j - i);
         i = j;
     }
 }
@@ -212,7 +212,7 @@ static void r_break(renderer *r)
         return;
     }
     if (r->out.len > r->line_start) {
-        rd_buf_putc(&r->out, '\n');
+        rpt_buf_putc(&r->out, '\n');
         r->line_start = r->out.len;
     }
     r->pending_space = 0;
@@ -229,7 +229,7 @@ static void render_children(html_ctx *c, renderer *r, xmlNode *n, int depth)
 /* A data table: one line per row, cells separated by tabs. */
 static void render_data_table(html_ctx *c, renderer *r, xmlNode *n, int depth)
 {
-    if (depth > RD_HTML_MAX_DEPTH) return;
+    if (depth > RPT_HTML_MAX_DEPTH) return;
     for (xmlNode *k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE) continue;
         if (name_is(k, "tr")) {
@@ -237,7 +237,7 @@ static void render_data_table(html_ctx *c, renderer *r, xmlNode *n, int depth)
             int first = 1;
             for (xmlNode *cell = k->children; cell; cell = cell->next) {
                 if (!name_is(cell, "td") && !name_is(cell, "th")) continue;
-                if (!first) rd_buf_putc(&r->out, '\t');
+                if (!first) rpt_buf_putc(&r->out, '\t');
                 first = 0;
                 r->pending_space = 0;
                 r->in_cell++;
@@ -256,7 +256,7 @@ static void render_data_table(html_ctx *c, renderer *r, xmlNode *n, int depth)
 }
 
 /* Renders the subtree at n: blocks as lines, data tables as TSV, dropped and removed
- * elements skipped, anything deeper than RD_HTML_MAX_DEPTH flattened. */
+ * elements skipped, anything deeper than RPT_HTML_MAX_DEPTH flattened. */
 static void render(html_ctx *c, renderer *r, xmlNode *n, int depth)
 {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -266,7 +266,7 @@ static void render(html_ctx *c, renderer *r, xmlNode *n, int depth)
     if (n->type != XML_ELEMENT_NODE || name_in(n, dropped_tags)) return;
     const nstat *s = stat_of(c, n);
     if (s && (s->flags & ST_REMOVED)) return;
-    if (depth > RD_HTML_MAX_DEPTH || !s) {
+    if (depth > RPT_HTML_MAX_DEPTH || !s) {
         xmlChar *t = xmlNodeGetContent(n);
         r_break(r);
         if (t) r_put(r, (const char *)t, strlen((const char *)t));
@@ -332,8 +332,8 @@ static void portal_add(html_ctx *c, xmlNode *n)
     xmlChar *t = xmlNodeGetContent(n);
     if (t) {
         size_t len = strlen((const char *)t), room = MAX_PORTAL_BYTES - c->portal->len;
-        rd_buf_append(c->portal, t, len < room ? len : room);
-        rd_buf_putc(c->portal, '\n');
+        rpt_buf_append(c->portal, t, len < room ? len : room);
+        rpt_buf_putc(c->portal, '\n');
         xmlFree(t);
     }
 }
@@ -342,7 +342,7 @@ static void portal_add(html_ctx *c, xmlNode *n)
  * subtracts their text from their ancestors. Header and footer text goes to portal. */
 static void mark_chrome(html_ctx *c, xmlNode *n, int depth, size_t page_text)
 {
-    if (depth > RD_HTML_MAX_DEPTH) return;
+    if (depth > RPT_HTML_MAX_DEPTH) return;
     for (xmlNode *k = n->children; k; k = k->next) {
         nstat *ks;
         if (k->type != XML_ELEMENT_NODE || (ks = stat_of(c, k)) == NULL) continue;
@@ -373,7 +373,7 @@ static void mark_chrome(html_ctx *c, xmlNode *n, int depth, size_t page_text)
 static xmlNode *find_body(html_ctx *c, xmlNode *body)
 {
     xmlNode *n = body;
-    for (int depth = 0; depth < RD_HTML_MAX_DEPTH; depth++) {
+    for (int depth = 0; depth < RPT_HTML_MAX_DEPTH; depth++) {
         const nstat *ns = stat_of(c, n);
         size_t total = ns->text - (ns->link < ns->text ? ns->link : ns->text);
         xmlNode *best = NULL;
@@ -397,7 +397,7 @@ static xmlNode *find_body(html_ctx *c, xmlNode *body)
 /* First element called name among n, its siblings and their first few levels. */
 static xmlNode *find_element(xmlNode *n, const char *name, int depth)
 {
-    if (depth > RD_HTML_MAX_DEPTH) return NULL;
+    if (depth > RPT_HTML_MAX_DEPTH) return NULL;
     for (xmlNode *k = n; k; k = k->next) {
         if (name_is(k, name)) return k;
         if (k->type == XML_ELEMENT_NODE && k->children && depth < 4) {
@@ -413,7 +413,7 @@ static char *prop_dup(xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
     if (!v) return NULL;
-    char *s = rd_meta_strdup_trim((const char *)v, strlen((const char *)v));
+    char *s = rpt_meta_strdup_trim((const char *)v, strlen((const char *)v));
     xmlFree(v);
     if (s && !*s) {
         free(s);
@@ -433,14 +433,14 @@ static void set_once(char **field, char *value)
 
 /* Reads <title>, <meta name=ArticleTitle|PubDate|ContentSource|SiteName> and the canonical
  * link; returns the <title> text (caller frees) or NULL. */
-static char *read_head(html_ctx *c, xmlNode *head, rd_document *doc)
+static char *read_head(html_ctx *c, xmlNode *head, rpt_document *doc)
 {
     char *page_title = NULL;
     for (xmlNode *k = head ? head->children : NULL; k; k = k->next) {
         if (name_is(k, "title")) {
             xmlChar *t = xmlNodeGetContent(k);
             if (t && !page_title)
-                page_title = rd_meta_strdup_trim((const char *)t, strlen((const char *)t));
+                page_title = rpt_meta_strdup_trim((const char *)t, strlen((const char *)t));
             xmlFree(t);
         } else if (name_is(k, "meta")) {
             char *name = prop_dup(k, "name");
@@ -454,11 +454,11 @@ static char *read_head(html_ctx *c, xmlNode *head, rd_document *doc)
                 else if (!strcasecmp(name, "PubDate") ||
                          !strcasecmp(name, "article:published_time")) {
                     char iso[32];
-                    if (rd_meta_parse_date(content, strlen(content), iso))
+                    if (rpt_meta_parse_date(content, strlen(content), iso))
                         set_once(&doc->published_at, strdup(iso));
                 } else if (!strcasecmp(name, "SiteName") || !strcasecmp(name, "og:site_name")) {
-                    rd_buf_puts(c->portal, content);
-                    rd_buf_putc(c->portal, '\n');
+                    rpt_buf_puts(c->portal, content);
+                    rpt_buf_putc(c->portal, '\n');
                 }
             }
             free(name);
@@ -507,10 +507,10 @@ static char *split_page_title(html_ctx *c, const char *t)
         }
     }
     if (sl) {
-        rd_buf_puts(c->portal, t + cut + sl);
-        rd_buf_putc(c->portal, '\n');
+        rpt_buf_puts(c->portal, t + cut + sl);
+        rpt_buf_putc(c->portal, '\n');
     }
-    return rd_meta_strdup_trim(t, cut);
+    return rpt_meta_strdup_trim(t, cut);
 }
 
 /* ---- line filtering ---- */
@@ -562,7 +562,7 @@ static int related_header(const line *l)
 /* Writes the body lines to out without the chrome lines around them: breadcrumbs and
  * widgets anywhere, the title and metadata lines at the head, metadata lines at the tail,
  * and a related-articles list with what follows it. */
-static int filter_lines(const rd_buf *body, const rd_document *doc, rd_buf *out)
+static int filter_lines(const rpt_buf *body, const rpt_document *doc, rpt_buf *out)
 {
     line *v = NULL;
     size_t n = split_lines(body->data ? body->data : "", body->len, &v);
@@ -574,25 +574,25 @@ static int filter_lines(const rd_buf *body, const rd_document *doc, rd_buf *out)
             break;
         }
     while (head < end && head < HEAD_FILTER_LINES &&
-           (line_is(&v[head], doc->title) || rd_meta_is_chrome_line(v[head].s, v[head].len)))
+           (line_is(&v[head], doc->title) || rpt_meta_is_chrome_line(v[head].s, v[head].len)))
         head++;
     while (end > head && n - end < TAIL_FILTER_LINES + 1 &&
-           rd_meta_is_chrome_line(v[end - 1].s, v[end - 1].len))
+           rpt_meta_is_chrome_line(v[end - 1].s, v[end - 1].len))
         end--;
     int rc = 0;
     for (size_t i = head; i < end && !rc; i++) {
-        if (rd_meta_is_chrome_line(v[i].s, v[i].len)) {
+        if (rpt_meta_is_chrome_line(v[i].s, v[i].len)) {
             /* labelled metadata in the middle of a body is body text; widgets are not */
-            rd_document scratch = {0};
-            rd_meta_scan scan = {{INT_MAX, INT_MAX, INT_MAX, INT_MAX}};
-            int meta = rd_meta_scan_line(&scan, &scratch, v[i].s, v[i].len) > 0;
-            rd_document_clear(&scratch);
+            rpt_document scratch = {0};
+            rpt_meta_scan scan = {{INT_MAX, INT_MAX, INT_MAX, INT_MAX}};
+            int meta = rpt_meta_scan_line(&scan, &scratch, v[i].s, v[i].len) > 0;
+            rpt_document_clear(&scratch);
             if (!meta) continue;
         }
-        if (out->len) rc |= rd_buf_putc(out, '\n');
-        rc |= rd_buf_append(out, v[i].s, v[i].len);
+        if (out->len) rc |= rpt_buf_putc(out, '\n');
+        rc |= rpt_buf_append(out, v[i].s, v[i].len);
     }
-    if (!out->data) rc |= rd_buf_reserve(out, 0);
+    if (!out->data) rc |= rpt_buf_reserve(out, 0);
     free(v);
     return rc;
 }
@@ -613,27 +613,27 @@ static char *choose_title(html_ctx *c, const char *page_title, const line *pl, s
 {
     char *first = page_title ? split_page_title(c, page_title) : NULL, *title = NULL;
     size_t fl = first ? strlen(first) : 0;
-    int first_score = first && !site_like(first) ? rd_meta_title_score(first, fl) : 0;
+    int first_score = first && !site_like(first) ? rpt_meta_title_score(first, fl) : 0;
     while (fl >= 3 && !memcmp(first + fl - 3, "...", 3))
         fl -= 3;
     for (size_t i = 0; first_score && fl >= 6 && i < npl && !title; i++)
         if (pl[i].len >= fl && !memcmp(pl[i].s, first, fl) &&
-            rd_meta_title_score(pl[i].s, pl[i].len) >= 1)
-            title = rd_meta_strdup_trim(pl[i].s, pl[i].len);
+            rpt_meta_title_score(pl[i].s, pl[i].len) >= 1)
+            title = rpt_meta_strdup_trim(pl[i].s, pl[i].len);
     if (!title && first_score >= 2) title = first, first = NULL;
     for (size_t i = 0; i < npl && i < 40 && !title; i++)
-        if (rd_meta_title_score(pl[i].s, pl[i].len) >= 2)
-            title = rd_meta_strdup_trim(pl[i].s, pl[i].len);
+        if (rpt_meta_title_score(pl[i].s, pl[i].len) >= 2)
+            title = rpt_meta_strdup_trim(pl[i].s, pl[i].len);
     if (!title && first_score >= 1) title = first, first = NULL;
     free(first);
     return title;
 }
 
-int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal, rd_buf *err)
+int rpt_decode_html(const rpt_extract_input *in, rpt_document *doc, rpt_buf *portal, rpt_buf *err)
 {
-    rd_charset_choice cs;
-    rd_buf utf8 = RD_BUF_INIT, text = RD_BUF_INIT;
-    renderer page = {RD_BUF_INIT, 0, 0, 0}, body = {RD_BUF_INIT, 0, 0, 0};
+    rpt_charset_choice cs;
+    rpt_buf utf8 = RPT_BUF_INIT, text = RPT_BUF_INIT;
+    renderer page = {RPT_BUF_INIT, 0, 0, 0}, body = {RPT_BUF_INIT, 0, 0, 0};
     html_ctx c = {.portal = portal};
     htmlDocPtr hdoc = NULL;
     char *page_title = NULL;
@@ -641,11 +641,11 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
     long replaced = 0;
     int rc = -1;
 
-    if (rd_charset_decode_input(in->data, in->len, in->content_type, 1, 0, &cs, &utf8, &replaced,
+    if (rpt_charset_decode_input(in->data, in->len, in->content_type, 1, 0, &cs, &utf8, &replaced,
                                 &chars, err))
         goto out;
     if (utf8.len > INT_MAX) {
-        rd_buf_puts(err, "HTML page too large to parse");
+        rpt_buf_puts(err, "HTML page too large to parse");
         goto out;
     }
     hdoc = htmlReadMemory(utf8.data ? utf8.data : "", (int)utf8.len, NULL, "UTF-8",
@@ -654,7 +654,7 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
                               XML_PARSE_HUGE);
     xmlNode *root = hdoc ? xmlDocGetRootElement(hdoc) : NULL;
     if (!root) {
-        rd_buf_puts(err, "HTML parser found no document");
+        rpt_buf_puts(err, "HTML parser found no document");
         goto out;
     }
     xmlNode *head = find_element(root, "head", 0);
@@ -666,13 +666,13 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
     if (c.oom) goto oom;
     /* metadata lines anywhere on the page (before chrome goes) */
     render(&c, &page, bnode, 0);
-    if (!page.out.data && rd_buf_reserve(&page.out, 0)) goto oom;
-    rd_meta_scan scan;
-    rd_meta_scan_init(&scan, doc);
+    if (!page.out.data && rpt_buf_reserve(&page.out, 0)) goto oom;
+    rpt_meta_scan scan;
+    rpt_meta_scan_init(&scan, doc);
     line *pl = NULL;
     size_t npl = split_lines(page.out.data, page.out.len, &pl);
     for (size_t i = 0; i < npl; i++)
-        rd_meta_scan_line(&scan, doc, pl[i].s, pl[i].len);
+        rpt_meta_scan_line(&scan, doc, pl[i].s, pl[i].len);
     if (!doc->title) {
         doc->title = choose_title(&c, page_title, pl, npl);
     } else if (page_title) {
@@ -685,28 +685,28 @@ int rd_decode_html(const rd_extract_input *in, rd_document *doc, rd_buf *portal,
     xmlNode *article = find_body(&c, bnode);
     render(&c, &body, article, 0);
     if (filter_lines(&body.out, doc, &text)) goto oom;
-    text.len = rd_fold_fullwidth(text.data, text.len);
+    text.len = rpt_fold_fullwidth(text.data, text.len);
     text.data[text.len] = '\0';
-    doc->text_chars = rd_utf8_chars(text.data, text.len);
+    doc->text_chars = rpt_utf8_chars(text.data, text.len);
     doc->replaced_chars = (long)count_replacements(text.data, text.len);
     doc->text_len = text.len;
-    doc->text = rd_buf_steal(&text);
+    doc->text = rpt_buf_steal(&text);
     doc->charset = strdup(cs.name);
     doc->format = strdup("html");
     if (!doc->charset || !doc->format) goto oom;
     rc = 0;
     goto out;
 oom:
-    rd_buf_puts(err, "out of memory while decoding HTML");
+    rpt_buf_puts(err, "out of memory while decoding HTML");
 out:
     (void)chars;
     (void)replaced;
     free(page_title);
     free(c.st);
     if (hdoc) xmlFreeDoc(hdoc);
-    rd_buf_free(&utf8);
-    rd_buf_free(&text);
-    rd_buf_free(&page.out);
-    rd_buf_free(&body.out);
+    rpt_buf_free(&utf8);
+    rpt_buf_free(&text);
+    rpt_buf_free(&page.out);
+    rpt_buf_free(&body.out);
     return rc;
 }

@@ -61,27 +61,27 @@ static int is_range_sep(uint32_t c)
            c == 0x81F3 /* 至 */ || c == 0x5230 /* 到 */;
 }
 
-/* rd_unit_at with the rule tables already at hand (R not NULL): the number scanner calls it
+/* rpt_unit_at with the rule tables already at hand (R not NULL): the number scanner calls it
  * for every candidate */
-static size_t unit_at(const rd_ind_rules *R, const rd_cptext *t, size_t p, int allow_cn,
+static size_t unit_at(const rpt_ind_rules *R, const rpt_cptext *t, size_t p, int allow_cn,
                       const char **unit, unsigned *flags)
 {
     int k = 0;
-    size_t best = rd_ws_at(allow_cn ? &R->units_cn : &R->units, t, p, &k);
-    if (!best || rd_ws_at(&R->not_units, t, p, NULL) >= best) return 0;
+    size_t best = rpt_ws_at(allow_cn ? &R->units_cn : &R->units, t, p, &k);
+    if (!best || rpt_ws_at(&R->not_units, t, p, NULL) >= best) return 0;
     *unit = allow_cn ? R->unit_cn_name[k] : R->unit_name[k];
     *flags = allow_cn ? R->unit_cn_flags[k] : R->unit_flags[k];
     return best;
 }
 
-size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags)
+size_t rpt_unit_at(const rpt_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags)
 {
-    const rd_ind_rules *R = rd_ind_rules_get();
+    const rpt_ind_rules *R = rpt_ind_rules_get();
     return R ? unit_at(R, t, p, allow_cn, unit, flags) : 0;
 }
 
 /* Whether the code point range [s, e) sits inside a short quotation (“四个意识”, "1530"). */
-static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
+static int in_short_quote(const rpt_cptext *t, size_t s, size_t e)
 {
     const uint32_t *cp = t->cp;
     size_t lim = 12;
@@ -122,7 +122,7 @@ static int in_short_quote(const rd_cptext *t, size_t s, size_t e)
     return q % 2 == 1;
 }
 
-static size_t clause_start(const rd_cptext *t, size_t i)
+static size_t clause_start(const rpt_cptext *t, size_t i)
 {
     while (i > 0 && !is_clause_delim(t->cp[i - 1]))
         i--;
@@ -130,25 +130,25 @@ static size_t clause_start(const rd_cptext *t, size_t i)
 }
 
 /* Qualifier of the longest word of ws (values v) ending before / starting at p. */
-static rd_qualifier qual_before(const rd_wordset *ws, const rd_qualifier *v, const rd_cptext *t,
+static rpt_qualifier qual_before(const rpt_wordset *ws, const rpt_qualifier *v, const rpt_cptext *t,
                                 size_t s, size_t *len)
 {
     int k = 0;
-    *len = rd_ws_before(ws, t, s, &k);
-    return *len ? v[k] : RD_QUAL_NONE;
+    *len = rpt_ws_before(ws, t, s, &k);
+    return *len ? v[k] : RPT_QUAL_NONE;
 }
 
-static rd_qualifier qual_at(const rd_wordset *ws, const rd_qualifier *v, const rd_cptext *t,
+static rpt_qualifier qual_at(const rpt_wordset *ws, const rpt_qualifier *v, const rpt_cptext *t,
                             size_t p, size_t *len)
 {
     int k = 0;
-    *len = rd_ws_at(ws, t, p, &k);
-    return *len ? v[k] : RD_QUAL_NONE;
+    *len = rpt_ws_at(ws, t, p, &k);
+    return *len ? v[k] : RPT_QUAL_NONE;
 }
 
 /* Arabic magnitude words after a number (万, 亿, 千, 百万, 千万, 万亿): their length, and the
  * power of ten in *exp10 (0 when none). The longer word wins; compared as code points. */
-static size_t arabic_magnitude(const rd_cptext *t, size_t p, int *exp10)
+static size_t arabic_magnitude(const rpt_cptext *t, size_t p, int *exp10)
 {
     uint32_t c = p < t->n ? t->cp[p] : 0;
     uint32_t next = p + 1 < t->n ? t->cp[p + 1] : 0;
@@ -173,32 +173,32 @@ static size_t arabic_magnitude(const rd_cptext *t, size_t p, int *exp10)
 }
 
 /* Tries a ranking at 第 (position s): 全州第三, 第一名. Fills c and returns 1 when found. */
-static int scan_rank(const rd_cptext *t, size_t s, rd_candidate *c)
+static int scan_rank(const rpt_cptext *t, size_t s, rpt_candidate *c)
 {
-    const rd_ind_rules *R = rd_ind_rules_get();
+    const rpt_ind_rules *R = rpt_ind_rules_get();
     size_t p = s + 1, k;
     double v = 0;
     int nd = 0;
-    if (rd_cp_digit(t->cp[p]) >= 0) {
-        k = rd_parse_arabic(t, p, &v, &nd);
+    if (rpt_cp_digit(t->cp[p]) >= 0) {
+        k = rpt_parse_arabic(t, p, &v, &nd);
         if (!k || v < 1 || nd > 3 || t->cp[p + k] == '.') return 0;
     } else {
-        k = rd_parse_cn(t, p, &v);
+        k = rpt_parse_cn(t, p, &v);
         if (!k || v < 1 || v > 999) return 0;
     }
     size_t e = p + k;
-    int cue = rd_ws_before(&R->rank_cues, t, s, NULL) > 0;
-    size_t ru = rd_ws_at(&R->rank_units, t, e, NULL);
-    if (ru && rd_ws_at(&R->not_units, t, e, NULL)) ru = 0;
+    int cue = rpt_ws_before(&R->rank_cues, t, s, NULL) > 0;
+    size_t ru = rpt_ws_at(&R->rank_units, t, e, NULL);
+    if (ru && rpt_ws_at(&R->not_units, t, e, NULL)) ru = 0;
     if (ru) {
         uint32_t after = t->cp[e + ru];
         /* 第一位的 (a priority), 第一名师 ... */
-        if (rd_cp_is_han(after) && !cue && t->cp[e] == 0x4F4D /* 位 */) return 0;
+        if (rpt_cp_is_han(after) && !cue && t->cp[e] == 0x4F4D /* 位 */) return 0;
         e += ru;
     } else {
         if (!cue) return 0;
         uint32_t after = t->cp[e];
-        if (rd_cp_is_han(after) || is_ascii_alnum(after)) return 0; /* 第一方阵, 第一批 */
+        if (rpt_cp_is_han(after) || is_ascii_alnum(after)) return 0; /* 第一方阵, 第一批 */
     }
     memset(c, 0, sizeof *c);
     c->start = s;
@@ -213,16 +213,16 @@ static int scan_rank(const rd_cptext *t, size_t s, rd_candidate *c)
 
 /* Tries a quantity starting at number position s. Fills c and returns 1 when it is an
  * indicator; *skip is set to the end of whatever was consumed. */
-static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd_candidate *c,
+static int scan_quantity(const rpt_ind_rules *R, const rpt_cptext *t, size_t s, rpt_candidate *c,
                          size_t *skip)
 {
     const uint32_t *cp = t->cp;
-    int arabic = rd_cp_digit(cp[s]) >= 0;
+    int arabic = rpt_cp_digit(cp[s]) >= 0;
     double v = 0, vh = 0, mag = 1;
     int exp10 = 0;
     size_t k_high = 0, s_high = 0;
     int nd = 0, has_high = 0;
-    size_t k = arabic ? rd_parse_arabic(t, s, &v, &nd) : rd_parse_cn(t, s, &v);
+    size_t k = arabic ? rpt_parse_arabic(t, s, &v, &nd) : rpt_parse_cn(t, s, &v);
     if (!k) {
         *skip = s + 1;
         return 0;
@@ -235,7 +235,7 @@ static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd
     size_t num_end = p;
     if (arabic) {
         /* dates, times, codes: 2025-05-30, 12:02, 2023/24 */
-        if ((cp[p] == ':' || cp[p] == 0xFF1A) && rd_cp_digit(cp[p + 1]) >= 0) return 0;
+        if ((cp[p] == ':' || cp[p] == 0xFF1A) && rpt_cp_digit(cp[p + 1]) >= 0) return 0;
         if (cp[p] == '.' || cp[p] == 0xFF0E) return 0; /* 1.2.3 */
     }
     /* range: 1-2所 */
@@ -243,10 +243,10 @@ static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd
         size_t q = p + 1, k2;
         double v2 = 0;
         int nd2 = 0;
-        if (arabic && rd_cp_digit(cp[q]) >= 0)
-            k2 = rd_parse_arabic(t, q, &v2, &nd2);
-        else if (!arabic && rd_cn_digit(cp[q]) > 0)
-            k2 = rd_parse_cn(t, q, &v2);
+        if (arabic && rpt_cp_digit(cp[q]) >= 0)
+            k2 = rpt_parse_arabic(t, q, &v2, &nd2);
+        else if (!arabic && rpt_cn_digit(cp[q]) > 0)
+            k2 = rpt_parse_cn(t, q, &v2);
         else
             k2 = 0;
         if (k2) {
@@ -264,9 +264,9 @@ static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd
             *skip = p;
         }
     }
-    rd_qualifier q = RD_QUAL_NONE;
+    rpt_qualifier q = RPT_QUAL_NONE;
     size_t ql;
-    rd_qualifier iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
+    rpt_qualifier iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
     if (ql) q = iq, p += ql;
     if (arabic) {
         size_t ml = arabic_magnitude(t, p, &exp10);
@@ -277,7 +277,7 @@ static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd
         if (ml && exp10 == 3 && !unit_at(R, t, p + ml, 0, &u_, &f_)) ml = 0, mag = 1, exp10 = 0;
         p += ml;
     }
-    if (q == RD_QUAL_NONE) {
+    if (q == RPT_QUAL_NONE) {
         iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
         if (ql) q = iq, p += ql;
     }
@@ -290,80 +290,80 @@ static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd
     if (ul) {
         e = up + ul;
     } else {
-        if (q == RD_QUAL_OVER && cp[p - 1] == 0x591A /* 多 */) return 0; /* 3多 */
+        if (q == RPT_QUAL_OVER && cp[p - 1] == 0x591A /* 多 */) return 0; /* 3多 */
         if (!arabic) return 0;
         if (is_ascii_alnum(cp[p])) return 0; /* 11.4万P: a unit we cannot read */
         e = p;
         unit = "";
         if (mag > 1) {
             size_t cs = clause_start(t, s);
-            if (rd_wordset_any(&R->money_cues, t, cs, s, NULL, NULL)) unit = "元";
+            if (rpt_wordset_any(&R->money_cues, t, cs, s, NULL, NULL)) unit = "元";
         } else {
             /* a bare number: only as the value of a count named just before it */
-            if (!rd_ws_before(&R->bare_number_after, t, s, NULL)) return 0;
+            if (!rpt_ws_before(&R->bare_number_after, t, s, NULL)) return 0;
             if (!is_clause_delim(cp[p]) && cp[p] != 0x3001) return 0;
             if (nd == 4 && v >= 1900 && v <= 2100) return 0;
         }
     }
-    if (uflags & RD_U_MONEY) unit = "元";
+    if (uflags & RPT_U_MONEY) unit = "元";
     /* codes and formulas (looked up only now: most numerals have no unit and stop above) */
-    if (rd_ws_before(&R->code_before, t, s, NULL)) return 0;
-    if (rd_ws_at(&R->code_after, t, num_end, NULL)) return 0;
+    if (rpt_ws_before(&R->code_before, t, s, NULL)) return 0;
+    if (rpt_ws_at(&R->code_after, t, num_end, NULL)) return 0;
     /* suffix qualifier (outside the span) */
-    rd_qualifier sq = qual_at(&R->q_suffix, R->q_suffix_v, t, e, &ql);
+    rpt_qualifier sq = qual_at(&R->q_suffix, R->q_suffix_v, t, e, &ql);
     size_t after = e + ql;
-    if ((uflags & RD_U_THRESHOLD) && (sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER)) return 0;
-    if ((uflags & RD_U_THRESHOLD) && (has_high || (!ql && rd_cp_is_han(cp[e])))) return 0;
-    if ((uflags & RD_U_CAPACITY) && !ql && rd_cp_is_han(cp[e]) &&
-        !rd_ws_at(&R->capacity_after, t, e, NULL))
+    if ((uflags & RPT_U_THRESHOLD) && (sq == RPT_QUAL_OVER || sq == RPT_QUAL_UNDER)) return 0;
+    if ((uflags & RPT_U_THRESHOLD) && (has_high || (!ql && rpt_cp_is_han(cp[e])))) return 0;
+    if ((uflags & RPT_U_CAPACITY) && !ql && rpt_cp_is_han(cp[e]) &&
+        !rpt_ws_at(&R->capacity_after, t, e, NULL))
         return 0;
     /* 年运量150万吨以上的物流园区: a threshold describing a class of things */
-    if ((sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER) && cp[after] == 0x7684 /* 的 */ &&
-        !rd_cp_match(t, after, "的平均"))
+    if ((sq == RPT_QUAL_OVER || sq == RPT_QUAL_UNDER) && cp[after] == 0x7684 /* 的 */ &&
+        !rpt_cp_match(t, after, "的平均"))
         return 0;
     /* 56人以上大班额仍有23个: a threshold naming a class that is counted after it */
-    if ((sq == RD_QUAL_OVER || sq == RD_QUAL_UNDER) && rd_cp_is_han(cp[after])) {
+    if ((sq == RPT_QUAL_OVER || sq == RPT_QUAL_UNDER) && rpt_cp_is_han(cp[after])) {
         for (size_t r = after; r < t->n && r < after + 30 && !is_clause_delim(cp[r]); r++)
-            if (rd_cp_digit(cp[r]) >= 0) return 0;
+            if (rpt_cp_digit(cp[r]) >= 0) return 0;
     }
-    if ((uflags & RD_U_LIANXU) && !rd_cp_match_before(t, s, "连续")) return 0;
-    if ((!arabic || rd_unit_is(unit, "条")) && rd_ws_at(&R->slogan_after, t, e, NULL)) return 0;
-    if (rd_ws_at(&R->benchmark_after, t, after, NULL)) return 0;
-    if (rd_ws_before(&R->capacity_before, t, s, NULL)) return 0;
-    if (rd_unit_is(unit, "条")) {
+    if ((uflags & RPT_U_LIANXU) && !rpt_cp_match_before(t, s, "连续")) return 0;
+    if ((!arabic || rpt_unit_is(unit, "条")) && rpt_ws_at(&R->slogan_after, t, e, NULL)) return 0;
+    if (rpt_ws_at(&R->benchmark_after, t, after, NULL)) return 0;
+    if (rpt_ws_before(&R->capacity_before, t, s, NULL)) return 0;
+    if (rpt_unit_is(unit, "条")) {
         size_t te = e;
         while (te < t->n && te < e + 6 && !is_clause_delim(cp[te]))
             te++;
-        if (rd_wordset_any(&R->rules_title_after, t, e, te, NULL, NULL)) return 0;
+        if (rpt_wordset_any(&R->rules_title_after, t, e, te, NULL, NULL)) return 0;
     }
     if (in_short_quote(t, s, e)) return 0;
     if (!arabic) {
         /* Chinese numerals inside words and names: 统一, 之一, 十四届四次全委会 */
-        if (rd_ws_before(&R->cn_name_before, t, s, NULL)) return 0;
+        if (rpt_ws_before(&R->cn_name_before, t, s, NULL)) return 0;
         /* a lone 二 is an ordinal (二次发掘, 二人转); counts use 两 */
         if (k == 1 && cp[s] == 0x4E8C) return 0;
         /* 干一项成一项, 两个市场两种资源: another numeral right after is a slogan */
         for (size_t r = e; r < e + 4 && r < t->n && !is_clause_delim(cp[r]); r++)
-            if (rd_cn_digit(cp[r]) > 0) return 0;
+            if (rpt_cn_digit(cp[r]) > 0) return 0;
         for (size_t r = s; r > 0 && r + 4 > s && !is_clause_delim(cp[r - 1]); r--)
-            if (rd_cn_digit(cp[r - 1]) > 0) return 0;
+            if (rpt_cn_digit(cp[r - 1]) > 0) return 0;
         if (has_high) return 0;
-        if (k == 1 && cp[s] == 0x4E00 /* 一 */ && !(uflags & RD_U_ONE)) return 0;
+        if (k == 1 && cp[s] == 0x4E00 /* 一 */ && !(uflags & RPT_U_ONE)) return 0;
         size_t ce = e;
         while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce]))
             ce++;
-        if (rd_wordset_any(&R->topic_after, t, e, ce, NULL, NULL)) return 0;
+        if (rpt_wordset_any(&R->topic_after, t, e, ce, NULL, NULL)) return 0;
     }
     double val = v * mag, valh = vh * mag;
     if (arabic && exp10) { /* one rounding: 4.06万亿 is 4060000000000 */
-        val = rd_arabic_scaled(t, s, k, exp10);
-        if (has_high) valh = rd_arabic_scaled(t, s_high, k_high, exp10);
+        val = rpt_arabic_scaled(t, s, k, exp10);
+        if (has_high) valh = rpt_arabic_scaled(t, s_high, k_high, exp10);
         if (val < 0 || valh < 0) return 0;
     }
     if (!isfinite(val) || !isfinite(valh) || val > 1e18 || valh > 1e18) return 0;
     memset(c, 0, sizeof *c);
     size_t pl;
-    rd_qualifier pq = qual_before(&R->q_prefix, R->q_prefix_v, t, s, &pl);
+    rpt_qualifier pq = qual_before(&R->q_prefix, R->q_prefix_v, t, s, &pl);
     c->start = s - pl;
     c->end = e;
     c->num_start = s;
@@ -381,7 +381,7 @@ static int scan_quantity(const rd_ind_rules *R, const rd_cptext *t, size_t s, rd
 }
 
 /* Code point offset just past a section's marker. */
-static size_t marker_end(const rd_section *s)
+static size_t marker_end(const rpt_section *s)
 {
     size_t ml = 0;
     for (const char *m = s->marker; m && *m; m++)
@@ -389,17 +389,17 @@ static size_t marker_end(const rd_section *s)
     return s->start + ml;
 }
 
-int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs,
-                       rd_candidate **out, size_t *n_out)
+int rpt_indicators_find(const rpt_cptext *t, const rpt_section *secs, size_t n_secs,
+                       rpt_candidate **out, size_t *n_out)
 {
-    const rd_ind_rules *R = rd_ind_rules_get();
+    const rpt_ind_rules *R = rpt_ind_rules_get();
     if (!R) return -1;
     const unsigned char *number_start = R->number_start;
 /* START may also hold for a code point above U+FFFF (it reads the table at c & 0xFFFF): a
  * cheap pre-filter; IS_START is exact (U+0000 is not a start) */
 #define START(c) number_start[(c)&0xFFFF]
 #define IS_START(c) number_start[(c) < 0x10000 ? (c) : 0]
-    rd_candidate *cs = NULL;
+    rpt_candidate *cs = NULL;
     size_t n = 0, cap = 0, si = 0;
     const uint32_t *cp = t->cp;
     for (size_t i = 0; i < t->n;) {
@@ -413,11 +413,11 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
             i++;
             continue;
         }
-        int digit = rd_cp_digit(c) >= 0;
-        int cn = !digit && rd_cn_digit(c) > 0;
+        int digit = rpt_cp_digit(c) >= 0;
+        int cn = !digit && rpt_cn_digit(c) > 0;
         if (c == 0x5341 /* 十 */) cn = 1;
         int di = c == CP_DI &&
-                 (rd_cp_digit(cp[i + 1]) >= 0 || rd_cn_digit(cp[i + 1]) > 0 || cp[i + 1] == 0x5341);
+                 (rpt_cp_digit(cp[i + 1]) >= 0 || rpt_cn_digit(cp[i + 1]) > 0 || cp[i + 1] == 0x5341);
         if (!digit && !cn && !di) {
             i++;
             continue;
@@ -429,7 +429,7 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
             i = marker_end(&secs[si]);
             continue;
         }
-        rd_candidate cand;
+        rpt_candidate cand;
         size_t skip = i + 1;
         int ok = 0;
         if (di) {
@@ -439,15 +439,15 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
             else {
                 /* an ordinal: skip its number */
                 skip = i + 1;
-                while (skip < t->n && (rd_cp_digit(cp[skip]) >= 0 || rd_cn_numeral_char(cp[skip])))
+                while (skip < t->n && (rpt_cp_digit(cp[skip]) >= 0 || rpt_cn_numeral_char(cp[skip])))
                     skip++;
             }
         } else {
-            if (cn && i > 0 && rd_cn_numeral_char(cp[i - 1])) {
+            if (cn && i > 0 && rpt_cn_numeral_char(cp[i - 1])) {
                 i++;
                 continue;
             }
-            if (digit && i > 0 && rd_cp_digit(cp[i - 1]) >= 0) {
+            if (digit && i > 0 && rpt_cp_digit(cp[i - 1]) >= 0) {
                 i++;
                 continue;
             }
@@ -456,7 +456,7 @@ int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs
         if (ok) {
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 64;
-                rd_candidate *ncs = realloc(cs, nc * sizeof *cs);
+                rpt_candidate *ncs = realloc(cs, nc * sizeof *cs);
                 if (!ncs) {
                     free(cs);
                     return -1;

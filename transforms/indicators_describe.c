@@ -128,30 +128,30 @@ static inline size_t delim_fwd(const uint32_t *cp, size_t i, size_t b, int sente
 
 /* End of the first word in [a, b) stating a goal, or (size_t)-1: amounts after it are
  * targets. */
-static size_t first_target_cue(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
+static size_t first_target_cue(const rpt_ind_rules *R, const rpt_cptext *t, size_t a, size_t b)
 {
     size_t at;
     int k;
-    while (a < b && rd_wordset_any(&R->target_cues, t, a, b, &at, &k)) {
+    while (a < b && rpt_wordset_any(&R->target_cues, t, a, b, &at, &k)) {
         size_t e = at + R->target_cues.cplen[k];
         /* 计划 as a noun (招生计划63名) is not a goal; as a verb (计划招聘) it is */
-        if (k != R->plan_cue || (e < b && rd_cp_is_han(t->cp[e]))) return e;
+        if (k != R->plan_cue || (e < b && rpt_cp_is_han(t->cp[e]))) return e;
         a = at + 1;
     }
     return (size_t)-1;
 }
 
 /* First category rule (topical or generic ones) whose word occurs in [a, b), or NULL. */
-static const char *category_in(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b,
+static const char *category_in(const rpt_ind_rules *R, const rpt_cptext *t, size_t a, size_t b,
                                int generic)
 {
     if (a >= b) return NULL;
-    int k = rd_wordset_first_rule(&R->category[generic], t, a, b);
+    int k = rpt_wordset_first_rule(&R->category[generic], t, a, b);
     return k >= 0 ? R->category_name[generic][k] : NULL;
 }
 
 /* Code point offset just past a section's marker. */
-static size_t marker_end(const rd_section *s)
+static size_t marker_end(const rpt_section *s)
 {
     size_t ml = 0;
     for (const char *m = s->marker; m && *m; m++)
@@ -161,7 +161,7 @@ static size_t marker_end(const rd_section *s)
 
 /* The word lists of rules/metrics.h, indexed once per process (read-only afterwards). */
 typedef struct metric_rules {
-    rd_wordset verbs, adverbs, change_from, change_to, change_time, not_examples, purpose,
+    rpt_wordset verbs, adverbs, change_from, change_to, change_time, not_examples, purpose,
         generic_after_examples, relative_heads, relative_changes, result_verbs;
     /* bit c set when a verb (an adverb) starts with code point c below U+10000: labels are
      * scanned for them at every position */
@@ -176,18 +176,18 @@ static pthread_once_t mrules_once = PTHREAD_ONCE_INIT;
 
 static void build_metric_rules(void)
 {
-    mrules_ok = rd_wordset_init(&mrules.verbs, RD_METRIC_VERBS) == 0 &&
-                rd_wordset_init(&mrules.adverbs, RD_METRIC_ADVERBS) == 0 &&
-                rd_wordset_init(&mrules.change_from, RD_CHANGE_FROM) == 0 &&
-                rd_wordset_init(&mrules.change_to, RD_CHANGE_TO) == 0 &&
-                rd_wordset_init(&mrules.change_time, RD_CHANGE_TIME_WORDS) == 0 &&
-                rd_wordset_init(&mrules.not_examples, RD_NOT_EXAMPLES) == 0 &&
-                rd_wordset_init(&mrules.purpose, RD_METRIC_PURPOSE_CUES) == 0 &&
-                rd_wordset_init(&mrules.generic_after_examples, RD_GENERIC_AFTER_EXAMPLES) == 0 &&
-                rd_wordset_init(&mrules.relative_heads, RD_RELATIVE_HEADS) == 0 &&
-                rd_wordset_init(&mrules.relative_changes, RD_RELATIVE_CHANGES) == 0 &&
-                rd_wordset_init(&mrules.result_verbs, RD_RESULT_VERBS) == 0;
-    const rd_ind_rules *R = rd_ind_rules_get();
+    mrules_ok = rpt_wordset_init(&mrules.verbs, RPT_METRIC_VERBS) == 0 &&
+                rpt_wordset_init(&mrules.adverbs, RPT_METRIC_ADVERBS) == 0 &&
+                rpt_wordset_init(&mrules.change_from, RPT_CHANGE_FROM) == 0 &&
+                rpt_wordset_init(&mrules.change_to, RPT_CHANGE_TO) == 0 &&
+                rpt_wordset_init(&mrules.change_time, RPT_CHANGE_TIME_WORDS) == 0 &&
+                rpt_wordset_init(&mrules.not_examples, RPT_NOT_EXAMPLES) == 0 &&
+                rpt_wordset_init(&mrules.purpose, RPT_METRIC_PURPOSE_CUES) == 0 &&
+                rpt_wordset_init(&mrules.generic_after_examples, RPT_GENERIC_AFTER_EXAMPLES) == 0 &&
+                rpt_wordset_init(&mrules.relative_heads, RPT_RELATIVE_HEADS) == 0 &&
+                rpt_wordset_init(&mrules.relative_changes, RPT_RELATIVE_CHANGES) == 0 &&
+                rpt_wordset_init(&mrules.result_verbs, RPT_RESULT_VERBS) == 0;
+    const rpt_ind_rules *R = rpt_ind_rules_get();
     if (!R) mrules_ok = 0;
     if (!mrules_ok) return;
     for (int g = 0; g <= 1; g++)
@@ -205,14 +205,14 @@ static void build_metric_rules(void)
                 (unsigned char)(1u << (mrules.adverbs.first[k] % 8));
 }
 
-/* Length of the longest word of ws at i, like rd_ws_at(), after a look at the bitmap of
+/* Length of the longest word of ws at i, like rpt_ws_at(), after a look at the bitmap of
  * the first code points of its words (first). */
-static inline size_t ws_at_first(const rd_wordset *ws, const unsigned char *first,
-                                 const rd_cptext *t, size_t i)
+static inline size_t ws_at_first(const rpt_wordset *ws, const unsigned char *first,
+                                 const rpt_cptext *t, size_t i)
 {
     uint32_t c = i < t->n ? t->cp[i] : 0;
     if (c < 0x10000 && !(first[c / 8] & (1u << (c % 8)))) return 0;
-    return rd_ws_at(ws, t, i, NULL);
+    return rpt_ws_at(ws, t, i, NULL);
 }
 
 /* The indexed metric word lists, or NULL when a list is malformed. */
@@ -228,11 +228,11 @@ static const metric_rules *metric_rules_get(void)
  * after it; within one window the first rule wins. One pass over the windows finds the best
  * rule of each window for both groups; positions where no category word of either group
  * starts are skipped with one bitmap test. */
-static const char *categorise(const rd_ind_rules *R, const metric_rules *M, const rd_cptext *t,
-                              const size_t win[][2], const rd_candidate *c, int *need_sentence)
+static const char *categorise(const rpt_ind_rules *R, const metric_rules *M, const rpt_cptext *t,
+                              const size_t win[][2], const rpt_candidate *c, int *need_sentence)
 {
     size_t lo = win[2][0], hi = win[2][1];
-    int money = rd_unit_is(c->unit, "元");
+    int money = rpt_unit_is(c->unit, "元");
     for (int w = 0; w < 2; w++)
         if (win[w][0] < win[w][1]) {
             if (win[w][0] < lo) lo = win[w][0];
@@ -243,7 +243,7 @@ static const char *categorise(const rd_ind_rules *R, const metric_rules *M, cons
         uint32_t cp = t->cp[i];
         if (cp < 0x10000 && !(M->category_first[cp / 8] & (1u << (cp % 8)))) continue;
         for (int g = 0; g <= 1; g++) {
-            int k = rd_wordset_rule_at(&R->category[g], t, i, hi);
+            int k = rpt_wordset_rule_at(&R->category[g], t, i, hi);
             if (k < 0) continue;
             size_t e = i + R->category[g].cplen[k];
             /* 投资627万元实施…项目20个: money words elsewhere in the clause do not make a
@@ -267,58 +267,58 @@ static const char *categorise(const rd_ind_rules *R, const metric_rules *M, cons
         if (in_clause[g] >= 0) return R->category_name[g][in_clause[g]];
         if (g == 0 && c->is_rank) return "awards";
         if (g == 0 && money) return "funding";
-        if (g == 0 && rd_unit_is(c->unit, "所")) return "schools";
+        if (g == 0 && rpt_unit_is(c->unit, "所")) return "schools";
     }
     *need_sentence = 1;
     return NULL;
 }
 
 /* Trims words of the lists from both ends of [*a, *b). */
-static void trim(const rd_cptext *t, size_t *a, size_t *b, const rd_wordset *head,
-                 const rd_wordset *tail)
+static void trim(const rpt_cptext *t, size_t *a, size_t *b, const rpt_wordset *head,
+                 const rpt_wordset *tail)
 {
     for (int again = 1; again && *a < *b;) {
         again = 0;
         size_t m;
-        if ((m = rd_ws_at(head, t, *a, NULL)) && *a + m <= *b) *a += m, again = 1;
-        if (*a < *b && (m = rd_ws_before(tail, t, *b, NULL)) && *b - m >= *a) *b -= m, again = 1;
+        if ((m = rpt_ws_at(head, t, *a, NULL)) && *a + m <= *b) *a += m, again = 1;
+        if (*a < *b && (m = rpt_ws_before(tail, t, *b, NULL)) && *b - m >= *a) *b -= m, again = 1;
     }
 }
 
 /* The number of Han characters in [a, b), capped at cap: stops at the cap-th one. Every
  * caller compares a count (or a sum of counts) with a small constant, which needs no more. */
-static size_t han_upto(const rd_cptext *t, size_t a, size_t b, size_t cap)
+static size_t han_upto(const rpt_cptext *t, size_t a, size_t b, size_t cap)
 {
     size_t n = 0;
     for (size_t i = a; i < b && n < cap; i++)
-        n += rd_cp_is_han(t->cp[i]);
+        n += rpt_cp_is_han(t->cp[i]);
     return n;
 }
 
 /* Skips a leading time frame ("2024年", "2023年以来") at a: it dates the amount, it is not
  * what is measured. */
-static size_t skip_time_frame(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
+static size_t skip_time_frame(const rpt_ind_rules *R, const rpt_cptext *t, size_t a, size_t b)
 {
     size_t p = a;
-    while (p < b && p - a < 4 && rd_cp_digit(t->cp[p]) >= 0)
+    while (p < b && p - a < 4 && rpt_cp_digit(t->cp[p]) >= 0)
         p++;
     if (p - a != 4 || p >= b || t->cp[p] != 0x5E74 /* 年 */) return a;
     p++;
-    size_t m = rd_ws_at(&R->time_frame_tail, t, p, NULL);
+    size_t m = rpt_ws_at(&R->time_frame_tail, t, p, NULL);
     return p + m <= b ? p + m : p;
 }
 
 /* End of [a, b) without a trailing year ("从2020年" -> "从"), or b. */
-static size_t skip_year_before(const rd_cptext *t, size_t a, size_t b)
+static size_t skip_year_before(const rpt_cptext *t, size_t a, size_t b)
 {
     if (b - a < 5 || t->cp[b - 1] != 0x5E74 /* 年 */) return b;
     for (size_t i = b - 5; i < b - 1; i++)
-        if (rd_cp_digit(t->cp[i]) < 0) return b;
+        if (rpt_cp_digit(t->cp[i]) < 0) return b;
     return b - 5;
 }
 
 /* Trims the words before an amount: connectives, time frames at either end. */
-static void trim_left(const rd_ind_rules *R, const rd_cptext *t, size_t *a, size_t *b)
+static void trim_left(const rpt_ind_rules *R, const rpt_cptext *t, size_t *a, size_t *b)
 {
     for (size_t pa = (size_t)-1, pb = 0; pa != *a || pb != *b;) {
         pa = *a, pb = *b;
@@ -329,16 +329,16 @@ static void trim_left(const rd_ind_rules *R, const rd_cptext *t, size_t *a, size
 }
 
 /* Skips time words and years ("原来的", "2025年的") forward from p within [p, b). */
-static size_t skip_change_time(const metric_rules *M, const rd_cptext *t, size_t p, size_t b)
+static size_t skip_change_time(const metric_rules *M, const rpt_cptext *t, size_t p, size_t b)
 {
     for (size_t m = 1; m && p < b;) {
-        if ((m = rd_ws_at(&M->change_time, t, p, NULL)) && p + m <= b) {
+        if ((m = rpt_ws_at(&M->change_time, t, p, NULL)) && p + m <= b) {
             p += m;
             continue;
         }
         m = 0;
         size_t q = p;
-        while (q < b && q - p < 4 && rd_cp_digit(t->cp[q]) >= 0)
+        while (q < b && q - p < 4 && rpt_cp_digit(t->cp[q]) >= 0)
             q++;
         if (q - p == 4 && q < b && t->cp[q] == 0x5E74 /* 年 */) m = q + 1 - p, p = q + 1;
     }
@@ -347,7 +347,7 @@ static size_t skip_change_time(const metric_rules *M, const rd_cptext *t, size_t
 
 /* Whether the words before an amount, ending at b, end with 从/由 (after time words and a
  * ranking scope: 从全国第11位): the amount is the start of a change. */
-static int change_starts(const rd_ind_rules *R, const metric_rules *M, const rd_cptext *t, size_t a,
+static int change_starts(const rpt_ind_rules *R, const metric_rules *M, const rpt_cptext *t, size_t a,
                          size_t b)
 {
     size_t q = b;
@@ -357,9 +357,9 @@ static int change_starts(const rd_ind_rules *R, const metric_rules *M, const rd_
     if (q == a || b - q >= 16) return 0; /* no 从/由 near the amount */
     for (int steps = 0; b > a && steps < 6; steps++) {
         size_t m;
-        if (rd_ws_before(&M->change_from, t, b, NULL)) return 1;
-        if ((m = rd_ws_before(&M->change_time, t, b, NULL)) ||
-            (m = rd_ws_before(&R->rank_cues, t, b, NULL)))
+        if (rpt_ws_before(&M->change_from, t, b, NULL)) return 1;
+        if ((m = rpt_ws_before(&M->change_time, t, b, NULL)) ||
+            (m = rpt_ws_before(&R->rank_cues, t, b, NULL)))
             b -= m;
         else if ((m = skip_year_before(t, a, b)) != b)
             b = m;
@@ -371,10 +371,10 @@ static int change_starts(const rd_ind_rules *R, const metric_rules *M, const rd_
 
 /* Whether [a, b), the words between two amounts, only say that the first changed into the
  * second (增长到2025年的, 提高到现在的). */
-static int change_gap(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+static int change_gap(const metric_rules *M, const rpt_cptext *t, size_t a, size_t b)
 {
     size_t p = skip_change_time(M, t, a, b), m;
-    if (p >= b || !(m = rd_ws_at(&M->change_to, t, p, NULL)) || p + m > b) return 0;
+    if (p >= b || !(m = rpt_ws_at(&M->change_to, t, p, NULL)) || p + m > b) return 0;
     return skip_change_time(M, t, p + m, b) == b;
 }
 
@@ -388,7 +388,7 @@ static inline int label_sep(uint32_t c)
 
 /* Whether a phrase of a label can start at i in [a, b): at a, after a separator, or (when
  * verbs) where a verb starts. */
-static int phrase_start(const metric_rules *M, const rd_cptext *t, size_t a, size_t i, int verbs)
+static int phrase_start(const metric_rules *M, const rpt_cptext *t, size_t a, size_t i, int verbs)
 {
     return i == a || label_sep(t->cp[i - 1]) ||
            (verbs && ws_at_first(&M->verbs, M->verb_first, t, i) > 0);
@@ -398,7 +398,7 @@ static int phrase_start(const metric_rules *M, const rd_cptext *t, size_t a, siz
  * earliest separator in the window; failing that, the nearest separator before it up to
  * hard code points; failing that, the whole range when within hard; failing that, the
  * earliest verb in the window, else a fixed cut. */
-static size_t cut_left(const metric_rules *M, const rd_cptext *t, size_t a, size_t b, size_t max,
+static size_t cut_left(const metric_rules *M, const rpt_cptext *t, size_t a, size_t b, size_t max,
                        size_t hard)
 {
     if (b - a <= max) return a;
@@ -417,7 +417,7 @@ static size_t cut_left(const metric_rules *M, const rd_cptext *t, size_t a, size
 /* End of the label [a, b): the whole range when within hard code points, else cut at the
  * last phrase boundary (a separator, a verb, after a closing quote) between max/2 and hard
  * code points; failing that, a fixed cut at max. */
-static size_t cut_right(const metric_rules *M, const rd_cptext *t, size_t a, size_t b, size_t max,
+static size_t cut_right(const metric_rules *M, const rpt_cptext *t, size_t a, size_t b, size_t max,
                         size_t hard)
 {
     if (b - a <= hard) return b;
@@ -432,36 +432,36 @@ static size_t cut_right(const metric_rules *M, const rd_cptext *t, size_t a, siz
  * are examples of (芷江六中校舍维修等乡镇标准化寄宿制学校建设项目), or a when there is none.
  * When what follows 等 is short (等工程), the last example stays: the position is past the
  * last list joiner before 等. */
-static size_t examples_end(const metric_rules *M, const rd_ind_rules *R, const rd_cptext *t,
+static size_t examples_end(const metric_rules *M, const rpt_ind_rules *R, const rpt_cptext *t,
                            size_t a, size_t b)
 {
     for (size_t i = b; i-- > a + 1;) {
-        if (t->cp[i] != 0x7B49 /* 等 */ || !rd_cp_is_han(t->cp[i - 1]) ||
-            rd_ws_before(&M->not_examples, t, i + 1, NULL))
+        if (t->cp[i] != 0x7B49 /* 等 */ || !rpt_cp_is_han(t->cp[i - 1]) ||
+            rpt_ws_before(&M->not_examples, t, i + 1, NULL))
             continue;
         size_t after = han_upto(t, i + 1, b, 4);
         if (after < 2) return a;
-        if (after >= 4 && !rd_ws_at(&M->generic_after_examples, t, i + 1, NULL)) return i + 1;
+        if (after >= 4 && !rpt_ws_at(&M->generic_after_examples, t, i + 1, NULL)) return i + 1;
         for (size_t q = i; q > a; q--)
-            if (rd_ws_before(&R->list_joiners, t, q, NULL)) return q;
+            if (rpt_ws_before(&R->list_joiners, t, q, NULL)) return q;
         return a;
     }
     return a;
 }
 
 /* Whether the list [a, b) ends with 等 closing a list of examples (朝阳小学、双新小学等). */
-static int ends_with_examples(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+static int ends_with_examples(const metric_rules *M, const rpt_cptext *t, size_t a, size_t b)
 {
-    return b > a + 1 && t->cp[b - 1] == 0x7B49 /* 等 */ && rd_cp_is_han(t->cp[b - 2]) &&
-           !rd_ws_before(&M->not_examples, t, b, NULL);
+    return b > a + 1 && t->cp[b - 1] == 0x7B49 /* 等 */ && rpt_cp_is_han(t->cp[b - 2]) &&
+           !rpt_ws_before(&M->not_examples, t, b, NULL);
 }
 
 /* End of the verb that introduces the examples of [a, x) (新开通海拉尔至香港、上海等 ->
  * 新开通, 重点实施): a verb at most three characters in, or a. */
-static size_t examples_verb_end(const metric_rules *M, const rd_ind_rules *R, const rd_cptext *t,
+static size_t examples_verb_end(const metric_rules *M, const rpt_ind_rules *R, const rpt_cptext *t,
                                 size_t a, size_t x)
 {
-    for (size_t i = a; i < x && i <= a + 3 && !rd_ws_at(&R->list_joiners, t, i, NULL); i++) {
+    for (size_t i = a; i < x && i <= a + 3 && !rpt_ws_at(&R->list_joiners, t, i, NULL); i++) {
         size_t m = ws_at_first(&M->verbs, M->verb_first, t, i);
         if (m && i + m < x) return i + m;
     }
@@ -469,25 +469,25 @@ static size_t examples_verb_end(const metric_rules *M, const rd_ind_rules *R, co
 }
 
 /* Whether [a, b) only says how much something changed (同比增长, 比2010年增加). */
-static int relative_only(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+static int relative_only(const metric_rules *M, const rpt_cptext *t, size_t a, size_t b)
 {
     for (size_t m = 1; m && a < b;) {
-        if ((m = rd_ws_at(&M->relative_heads, t, a, NULL)) && a + m <= b) {
+        if ((m = rpt_ws_at(&M->relative_heads, t, a, NULL)) && a + m <= b) {
             a += m;
             continue;
         }
         m = 0;
         size_t q = a;
-        while (q < b && q - a < 4 && rd_cp_digit(t->cp[q]) >= 0)
+        while (q < b && q - a < 4 && rpt_cp_digit(t->cp[q]) >= 0)
             q++;
         if (q - a == 4 && q < b && t->cp[q] == 0x5E74 /* 年 */) m = q + 1 - a, a = q + 1;
     }
-    size_t m = a < b ? rd_ws_at(&M->relative_changes, t, a, NULL) : 0;
+    size_t m = a < b ? rpt_ws_at(&M->relative_changes, t, a, NULL) : 0;
     return m && a + m == b;
 }
 
 /* Whether a verb of the list occurs in [a, b). */
-static int has_verb(const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+static int has_verb(const metric_rules *M, const rpt_cptext *t, size_t a, size_t b)
 {
     for (size_t i = a; i < b; i++) {
         size_t m = ws_at_first(&M->verbs, M->verb_first, t, i);
@@ -500,7 +500,7 @@ static int has_verb(const metric_rules *M, const rd_cptext *t, size_t a, size_t 
  * item's words and [la, lb) the item's own: 获市级论文竞赛二等奖12个、三等奖9个 -> 获市级论文竞赛;
  * 获市运会青少年组金牌总数第一、团体总分第一 -> 获市运会青少年组. Sets
  * [*pa, *pb) and returns 1, or returns 0 when the item names its own predicate. */
-static int list_topic(const metric_rules *M, const rd_cptext *t, size_t fa, size_t fb, size_t la,
+static int list_topic(const metric_rules *M, const rpt_cptext *t, size_t fa, size_t fb, size_t la,
                       size_t lb, size_t *pa, size_t *pb)
 {
     size_t own = lb - la, first = fb - fa, p = 0;
@@ -531,20 +531,20 @@ static int list_topic(const metric_rules *M, const rd_cptext *t, size_t fa, size
 
 /* Appends the text of [a, b) to m without the manner adverbs of the list. Returns 0, or -1
  * when out of memory. */
-static int append_label(rd_buf *m, const metric_rules *M, const rd_cptext *t, size_t a, size_t b)
+static int append_label(rpt_buf *m, const metric_rules *M, const rpt_cptext *t, size_t a, size_t b)
 {
     size_t from = a;
     for (size_t i = a; i < b;) {
         size_t k = ws_at_first(&M->adverbs, M->adverb_first, t, i);
         if (k && i + k <= b && (i + k < b || i > a)) {
-            if (i > from && rd_buf_append(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
+            if (i > from && rpt_buf_append(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
                 return -1;
             i += k, from = i;
             continue;
         }
         i++;
     }
-    if (b > from && rd_buf_append(m, t->text + t->boff[from], t->boff[b] - t->boff[from]))
+    if (b > from && rpt_buf_append(m, t->text + t->boff[from], t->boff[b] - t->boff[from]))
         return -1;
     return 0;
 }
@@ -573,7 +573,7 @@ static int bracket_at(const unsigned char *s, size_t len, size_t i, size_t *n)
 /* Removes from the label at the end of m (from byte offset from on) the brackets and
  * quotes that its words cut off from their partner (全县共有学生（其中高中生 ->
  * 全县共有学生其中高中生). One pass; labels without brackets are left as they are. */
-static void drop_unmatched(rd_buf *m, size_t from)
+static void drop_unmatched(rpt_buf *m, size_t from)
 {
     if (!m->data || from >= m->len) return;
     unsigned char *d = (unsigned char *)m->data + from;
@@ -621,7 +621,7 @@ static void drop_unmatched(rd_buf *m, size_t from)
 
 /* Whether the words between two amounts, [a, b), open with a list joiner (、 和 及), after
  * a parenthesis that closes the first amount's note (62所（含教学点）、幼儿园41所). */
-static int list_gap(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t b)
+static int list_gap(const rpt_ind_rules *R, const rpt_cptext *t, size_t a, size_t b)
 {
     size_t g = a;
     if (g < b && (t->cp[g] == '(' || t->cp[g] == 0xFF08)) {
@@ -629,9 +629,9 @@ static int list_gap(const rd_ind_rules *R, const rd_cptext *t, size_t a, size_t 
             g++;
         if (g < b) g++;
     }
-    while (g < b && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rd_cp_is_space(t->cp[g])))
+    while (g < b && (t->cp[g] == ')' || t->cp[g] == 0xFF09 || rpt_cp_is_space(t->cp[g])))
         g++;
-    return g < b && rd_ws_at(&R->list_joiners, t, g, NULL) > 0;
+    return g < b && rpt_ws_at(&R->list_joiners, t, g, NULL) > 0;
 }
 
 enum {
@@ -645,13 +645,13 @@ enum {
  * examples follow it, left (before the amount), likewise the leading verb of the right part,
  * and right (after it). lefts[], topics[] and flags[] receive candidate j's, for the ones that
  * follow. */
-static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_cptext *t,
-                         const rd_candidate *cs, size_t n, size_t j, size_t ss, size_t cs0,
+static void metric_parts(const rpt_ind_rules *R, const metric_rules *M, const rpt_cptext *t,
+                         const rpt_candidate *cs, size_t n, size_t j, size_t ss, size_t cs0,
                          size_t ce0, size_t (*lefts)[2], size_t (*topics)[2], unsigned char *flags,
                          size_t pr[5][2])
 {
-    const rd_candidate *c = &cs[j];
-    const rd_candidate *prev =
+    const rpt_candidate *c = &cs[j];
+    const rpt_candidate *prev =
         j > 0 && cs[j - 1].end > cs0 && cs[j - 1].end <= c->start ? &cs[j - 1] : NULL;
     size_t la = cs0, lb = c->start, shared = 0, listed = 0;
     flags[j] = 0;
@@ -670,10 +670,10 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
         /* 聘请21名法治副校长和17名安全副校长: the words between name the previous amount,
          * this one shares its verb */
         size_t g = lb;
-        while (g > la && rd_cp_is_space(t->cp[g - 1]))
+        while (g > la && rpt_cp_is_space(t->cp[g - 1]))
             g--;
-        if (g > la && rd_cp_is_han(t->cp[pe]) && rd_ws_before(&R->list_joiners, t, g, NULL) &&
-            rd_ws_before(&R->list_joiners, t, g, NULL) < g - la) {
+        if (g > la && rpt_cp_is_han(t->cp[pe]) && rpt_ws_before(&R->list_joiners, t, g, NULL) &&
+            rpt_ws_before(&R->list_joiners, t, g, NULL) < g - la) {
             la = lefts[j - 1][0], lb = lefts[j - 1][1], shared = 1;
         } else {
             /* 跃上1.4万亿斤新台阶、亩产提升10.1斤: the words before the last 、 name the
@@ -765,7 +765,7 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
     }
     /* windows: cut at phrase boundaries; a money amount after 投入 may name its purpose after
      * it, at more length */
-    int purpose = rd_unit_is(c->unit, "元") && lb > la && rd_ws_before(&M->purpose, t, lb, NULL);
+    int purpose = rpt_unit_is(c->unit, "元") && lb > la && rpt_ws_before(&M->purpose, t, lb, NULL);
     la = cut_left(M, t, la, lb, METRIC_LEFT_MAX, METRIC_LEFT_HARD);
     trim(t, &la, &lb, &R->strip_head, &R->strip_tail);
     rb = cut_right(M, t, ra, rb, purpose ? METRIC_PURPOSE_MAX : METRIC_RIGHT_MAX,
@@ -773,9 +773,9 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
     trim(t, &ra, &rb, &R->strip_after_head, &R->strip_after_tail);
     /* 地区生产总值完成198.5亿元: the verb only introduces the amount reached */
     size_t rv;
-    if (ra == rb && lva == lvb && (rv = rd_ws_before(&M->result_verbs, t, lb, NULL)) &&
+    if (ra == rb && lva == lvb && (rv = rpt_ws_before(&M->result_verbs, t, lb, NULL)) &&
         lb - rv > la && han_upto(t, la, lb - rv, 2) >= 2 &&
-        !rd_ws_before(&M->adverbs, t, lb - rv, NULL))
+        !rpt_ws_before(&M->adverbs, t, lb - rv, NULL))
         lb -= rv;
     lefts[j][0] = la, lefts[j][1] = lb;
 
@@ -806,7 +806,7 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
             pa = delim_back(t->cp, ss, pa, 0);
             /* the previous clause's words up to its first number or amount (居全州第二位) */
             pb = pa;
-            while (pb < pe && rd_cp_digit(t->cp[pb]) < 0 && rd_cn_digit(t->cp[pb]) < 0)
+            while (pb < pe && rpt_cp_digit(t->cp[pb]) < 0 && rpt_cn_digit(t->cp[pb]) < 0)
                 pb++;
             for (size_t k = j; k-- > 0 && cs[k].end > pa;)
                 if (cs[k].start >= pa && cs[k].start < pb) pb = cs[k].start;
@@ -817,8 +817,8 @@ static void metric_parts(const rd_ind_rules *R, const metric_rules *M, const rd_
                 pa = topics[j - 1][0], pb = topics[j - 1][1];
         }
         if (pb > pa) trim_left(R, t, &pa, &pb);
-        if (pb > pa && (rv = rd_ws_before(&M->result_verbs, t, pb, NULL)) && pb - rv > pa &&
-            han_upto(t, pa, pb - rv, 2) >= 2 && !rd_ws_before(&M->adverbs, t, pb - rv, NULL))
+        if (pb > pa && (rv = rpt_ws_before(&M->result_verbs, t, pb, NULL)) && pb - rv > pa &&
+            han_upto(t, pa, pb - rv, 2) >= 2 && !rpt_ws_before(&M->adverbs, t, pb - rv, NULL))
             pb -= rv; /* 农村居民人均可支配收入完成22250元，比2010年增加… */
         if (pb > pa) pa = cut_left(M, t, pa, pb, METRIC_TOPIC_MAX, METRIC_TOPIC_HARD);
         if (pb > pa) trim(t, &pa, &pb, &R->strip_head, &R->strip_tail);
@@ -843,12 +843,12 @@ typedef struct str_offsets {
 
 /* Appends the text of code points [a, b) and a NUL to m. Returns 0, or -1 when out of
  * memory. */
-static int append_text(rd_buf *m, const rd_cptext *t, size_t a, size_t b)
+static int append_text(rpt_buf *m, const rpt_cptext *t, size_t a, size_t b)
 {
     if (b > t->n) b = t->n;
     if (a > b) a = b;
     size_t lo = t->boff[a], hi = t->boff[b];
-    if (rd_buf_reserve(m, hi - lo + 1)) return -1;
+    if (rpt_buf_reserve(m, hi - lo + 1)) return -1;
     memcpy(m->data + m->len, t->text + lo, hi - lo);
     m->len += hi - lo;
     m->data[m->len++] = '\0';
@@ -856,21 +856,21 @@ static int append_text(rd_buf *m, const rd_cptext *t, size_t a, size_t b)
     return 0;
 }
 
-int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
+int rpt_indicators_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err)
 {
-    rd_candidate *cs = NULL;
+    rpt_candidate *cs = NULL;
     size_t n = 0;
-    rd_buf m = RD_BUF_INIT; /* every indicator's raw, metric and sentence, NUL-terminated */
+    rpt_buf m = RPT_BUF_INIT; /* every indicator's raw, metric and sentence, NUL-terminated */
     str_offsets *so = NULL;
     size_t(*lefts)[2] = NULL, (*topics)[2] = NULL;
     unsigned char *flags = NULL;
-    const rd_ind_rules *R = rd_ind_rules_get();
+    const rpt_ind_rules *R = rpt_ind_rules_get();
     const metric_rules *M = metric_rules_get();
     if (!R || !M) {
-        rd_buf_puts(err, "indicators: malformed rule tables");
+        rpt_buf_puts(err, "indicators: malformed rule tables");
         return -1;
     }
-    if (rd_indicators_find(t, doc->sections, doc->n_sections, &cs, &n)) goto oom;
+    if (rpt_indicators_find(t, doc->sections, doc->n_sections, &cs, &n)) goto oom;
     if (n == 0) {
         free(cs);
         return 0;
@@ -881,7 +881,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     flags = calloc(n, 1);
     so = malloc(n * sizeof *so);
     if (!doc->indicators || !lefts || !topics || !flags || !so) goto oom;
-    if (rd_buf_reserve(&m, n * 256)) goto oom;
+    if (rpt_buf_reserve(&m, n * 256)) goto oom;
     int head_sec = -1; /* the section whose heading category is head_cat */
     int me_sec = -1;   /* the section whose marker ends at me */
     size_t me = 0;
@@ -892,8 +892,8 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     const char *sent_cat = NULL;
     int sent_cat_done = 0;
     for (size_t j = 0; j < n; j++) {
-        const rd_candidate *c = &cs[j];
-        rd_indicator *x = &doc->indicators[j];
+        const rpt_candidate *c = &cs[j];
+        rpt_indicator *x = &doc->indicators[j];
         doc->n_indicators = j + 1;
         while (si < doc->n_sections && doc->sections[si].start <= c->start)
             sec = (int)si++;
@@ -903,7 +903,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         x->value = c->value;
         x->has_value_high = c->has_high;
         x->value_high = c->value_high;
-        rd_part part = sec >= 0 ? doc->sections[sec].part : RD_PART_REVIEW;
+        rpt_part part = sec >= 0 ? doc->sections[sec].part : RPT_PART_REVIEW;
 
         if (c->start >= sent_b) {
             /* a new sentence: its bounds, its first goal word and its topical category are
@@ -922,15 +922,15 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         cs0 = delim_back(t->cp, ss, cs0, 0);
         ce0 = delim_fwd(t->cp, ce0, se, 0);
 
-        x->kind = part == RD_PART_PLAN || sent_cue <= c->start ? RD_KIND_TARGET : RD_KIND_ACTUAL;
-        rd_qualifier q = c->qualifier;
-        if (q == RD_QUAL_NONE && c->suffix_qualifier != RD_QUAL_NONE) {
+        x->kind = part == RPT_PART_PLAN || sent_cue <= c->start ? RPT_KIND_TARGET : RPT_KIND_ACTUAL;
+        rpt_qualifier q = c->qualifier;
+        if (q == RPT_QUAL_NONE && c->suffix_qualifier != RPT_QUAL_NONE) {
             q = c->suffix_qualifier;
-            if (q == RD_QUAL_OVER && x->kind == RD_KIND_TARGET) q = RD_QUAL_AT_LEAST;
+            if (q == RPT_QUAL_OVER && x->kind == RPT_KIND_TARGET) q = RPT_QUAL_AT_LEAST;
         }
-        if (q == RD_QUAL_NONE) {
+        if (q == RPT_QUAL_NONE) {
             int k = 0;
-            if (rd_wordset_any(&R->q_clause, t, cs0, c->start, NULL, &k)) q = R->q_clause_v[k];
+            if (rpt_wordset_any(&R->q_clause, t, cs0, c->start, NULL, &k)) q = R->q_clause_v[k];
         }
         x->qualifier = q;
 
@@ -950,8 +950,8 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (follows_change || (nhan < 2 && j > 0 && cs[j - 1].end + 4 >= c->start)) {
             /* 金牌总数第一(99枚), 从3.68万亿元增长到4.93万亿元: the label belongs to the
              * previous amount (reserved first: the copy comes from the same buffer) */
-            if (rd_buf_reserve(&m, so[j - 1].metric_len)) goto oom;
-            if (rd_buf_append(&m, m.data + so[j - 1].metric, so[j - 1].metric_len)) goto oom;
+            if (rpt_buf_reserve(&m, so[j - 1].metric_len)) goto oom;
+            if (rpt_buf_append(&m, m.data + so[j - 1].metric, so[j - 1].metric_len)) goto oom;
             if (follows_change) lefts[j][0] = lefts[j - 1][0], lefts[j][1] = lefts[j - 1][1];
         } else {
             for (int k = (flags[j] & M_USE_TOPIC) ? 0 : 1; k < 5; k++)
@@ -959,7 +959,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         }
         drop_unmatched(&m, so[j].metric);
         so[j].metric_len = m.len - so[j].metric;
-        if (rd_buf_putc(&m, '\0')) goto oom;
+        if (rpt_buf_putc(&m, '\0')) goto oom;
 
         size_t win[3][2] = {{la, lb}, {ra, rb}, {cs0, ce0}};
         int need_sentence = 0;
@@ -968,7 +968,7 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
             if (!sent_cat_done) sent_cat = category_in(R, t, sent_a, sent_b, 0), sent_cat_done = 1;
             cat = sent_cat;
             /* money words elsewhere in the sentence do not make a count or a rate funding */
-            if (cat && strcmp(cat, "funding") == 0 && !rd_unit_is(c->unit, "元")) cat = NULL;
+            if (cat && strcmp(cat, "funding") == 0 && !rpt_unit_is(c->unit, "元")) cat = NULL;
         }
         if (!cat && sec >= 0) {
             if (head_sec != sec) { /* looked up once per section */
@@ -990,9 +990,9 @@ int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
     /* the strings point into one block that the document owns (the unit is a static name
      * from the rule tables) */
     size_t total = m.len;
-    doc->indicator_strings = rd_buf_steal(&m);
+    doc->indicator_strings = rpt_buf_steal(&m);
     for (size_t j = 0; j < n; j++) {
-        rd_indicator *x = &doc->indicators[j];
+        rpt_indicator *x = &doc->indicators[j];
         x->raw = doc->indicator_strings + so[j].raw;
         x->raw_len = so[j].sentence - so[j].raw - 1;
         x->unit = (char *)cs[j].unit;
@@ -1015,8 +1015,8 @@ oom:
     free(lefts);
     free(topics);
     free(flags);
-    rd_buf_free(&m);
-    rd_buf_puts(err, "indicators: out of memory");
+    rpt_buf_free(&m);
+    rpt_buf_puts(err, "indicators: out of memory");
     return -1;
 }
 
@@ -1024,39 +1024,39 @@ static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
 
 static void declare_metrics(void)
 {
-    rd_metrics_declare("reportd_extract_sections_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_extract_sections_total", RPT_METRIC_COUNTER,
                        "Report sections (numbered headings) found");
-    rd_metrics_declare("reportd_extract_indicators_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_extract_indicators_total", RPT_METRIC_COUNTER,
                        "Numeric indicators extracted, by kind");
-    rd_metrics_declare("reportd_extract_documents_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_extract_documents_total", RPT_METRIC_COUNTER,
                        "Documents through segmentation and extraction, by whether any "
                        "indicator was found");
 }
 
 /* Counts what extraction found in one document (one registry update per series). */
-static void count_document(const rd_document *doc)
+static void count_document(const rpt_document *doc)
 {
     size_t target = 0;
     for (size_t i = 0; i < doc->n_indicators; i++)
-        target += doc->indicators[i].kind == RD_KIND_TARGET;
+        target += doc->indicators[i].kind == RPT_KIND_TARGET;
     pthread_once(&metrics_once, declare_metrics);
-    rd_metrics_add("reportd_extract_sections_total", NULL, (double)doc->n_sections);
-    rd_metrics_add("reportd_extract_indicators_total", "kind=\"actual\"",
+    rpt_metrics_add("reportd_extract_sections_total", NULL, (double)doc->n_sections);
+    rpt_metrics_add("reportd_extract_indicators_total", "kind=\"actual\"",
                    (double)(doc->n_indicators - target));
-    rd_metrics_add("reportd_extract_indicators_total", "kind=\"target\"", (double)target);
-    rd_metrics_inc("reportd_extract_documents_total",
+    rpt_metrics_add("reportd_extract_indicators_total", "kind=\"target\"", (double)target);
+    rpt_metrics_inc("reportd_extract_documents_total",
                    doc->n_indicators ? "indicators=\"yes\"" : "indicators=\"no\"");
 }
 
-int rd_indicators_extract(rd_document *doc, rd_buf *err)
+int rpt_indicators_extract(rpt_document *doc, rpt_buf *err)
 {
     if (!doc->text) return 0;
-    const rd_cptext *t = rd_cptext_of(doc);
+    const rpt_cptext *t = rpt_cptext_of(doc);
     if (!t) {
-        rd_buf_puts(err, "indicators: out of memory (text index)");
+        rpt_buf_puts(err, "indicators: out of memory (text index)");
         return -1;
     }
-    int rc = rd_indicators_scan(t, doc, err);
+    int rc = rpt_indicators_scan(t, doc, err);
     if (rc == 0) count_document(doc);
     /* the index is as large as the text several times over: do not keep it */
     if (doc->index_free) doc->index_free(doc->index);

@@ -6,26 +6,26 @@
 #include "transforms/cptext.h"
 #include "transforms/document.h"
 
-typedef struct rd_ind_rules {
-    rd_wordset units, units_cn, not_units; /* units_cn: those allowed after Chinese numerals */
-    const char *unit_name[RD_WORDSET_MAX], *unit_cn_name[RD_WORDSET_MAX];
-    unsigned unit_flags[RD_WORDSET_MAX], unit_cn_flags[RD_WORDSET_MAX];
-    rd_wordset q_prefix, q_infix, q_suffix, q_clause;
-    rd_qualifier q_prefix_v[RD_WORDSET_MAX], q_infix_v[RD_WORDSET_MAX], q_suffix_v[RD_WORDSET_MAX],
-        q_clause_v[RD_WORDSET_MAX];
-    rd_wordset target_cues, rank_cues, rank_units, money_cues, bare_number_after, slogan_after,
+typedef struct rpt_ind_rules {
+    rpt_wordset units, units_cn, not_units; /* units_cn: those allowed after Chinese numerals */
+    const char *unit_name[RPT_WORDSET_MAX], *unit_cn_name[RPT_WORDSET_MAX];
+    unsigned unit_flags[RPT_WORDSET_MAX], unit_cn_flags[RPT_WORDSET_MAX];
+    rpt_wordset q_prefix, q_infix, q_suffix, q_clause;
+    rpt_qualifier q_prefix_v[RPT_WORDSET_MAX], q_infix_v[RPT_WORDSET_MAX], q_suffix_v[RPT_WORDSET_MAX],
+        q_clause_v[RPT_WORDSET_MAX];
+    rpt_wordset target_cues, rank_cues, rank_units, money_cues, bare_number_after, slogan_after,
         cn_name_before, topic_after, capacity_after, benchmark_after, code_before, code_after,
         list_joiners, strip_head, strip_tail, strip_after_head, strip_after_tail, time_frame_tail,
         capacity_before, rules_title_after;
     int plan_cue; /* index of 计划 in target_cues (a goal only as a verb), -1 if absent */
-    rd_wordset category[2]; /* [0] topical, [1] generic words, each in rule order */
+    rpt_wordset category[2]; /* [0] topical, [1] generic words, each in rule order */
     /* 1 for the code points below U+10000 that can start a number or ranking: digits,
      * full-width digits, Chinese numerals, 第 (the scanner's per-character filter) */
     unsigned char number_start[0x10000];
-    const char *category_name[2][RD_WORDSET_MAX];
-} rd_ind_rules;
+    const char *category_name[2][RPT_WORDSET_MAX];
+} rpt_ind_rules;
 
 /* The indexed rules; NULL when a table is malformed (too long, empty word). */
-const rd_ind_rules *rd_ind_rules_get(void);
+const rpt_ind_rules *rpt_ind_rules_get(void);
 
 #endif

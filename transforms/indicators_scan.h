@@ -10,7 +10,7 @@
 #include "transforms/cptext.h"
 #include "transforms/document.h"
 
-typedef struct rd_candidate {
+typedef struct rpt_candidate {
     size_t start, end;         /* span (code points): qualifier touching the number .. unit */
     size_t num_start, num_end; /* the number and unit without a leading qualifier */
     size_t after_end;          /* past a trailing qualifier (以上, 左右) */
@@ -19,25 +19,25 @@ typedef struct rd_candidate {
     double value_high;
     const char *unit; /* static */
     unsigned unit_flags;
-    rd_qualifier qualifier;        /* from words touching the number (近, 余) */
-    rd_qualifier suffix_qualifier; /* from 以上/以下/左右 after it */
+    rpt_qualifier qualifier;        /* from words touching the number (近, 余) */
+    rpt_qualifier suffix_qualifier; /* from 以上/以下/左右 after it */
     int is_rank;
-} rd_candidate;
+} rpt_candidate;
 
 /* Whether the unit name u (not NULL) is w: the first two bytes settle nearly every call
  * without a strcmp. */
-static inline int rd_unit_is(const char *u, const char *w)
+static inline int rpt_unit_is(const char *u, const char *w)
 {
     return u[0] == w[0] && (!u[0] || (u[1] == w[1] && (!u[1] || strcmp(u + 2, w + 2) == 0)));
 }
 
 /* Longest measure word at p (Chinese-numeral-safe ones only when allow_cn); returns its
  * length and sets *unit (static string) and *flags, or returns 0. */
-size_t rd_unit_at(const rd_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags);
+size_t rpt_unit_at(const rpt_cptext *t, size_t p, int allow_cn, const char **unit, unsigned *flags);
 
 /* Scans t for indicator candidates, skipping the heading markers of secs. On success returns
  * 0 with a malloc'ed array in *out (caller frees); -1 when out of memory. */
-int rd_indicators_find(const rd_cptext *t, const rd_section *secs, size_t n_secs,
-                       rd_candidate **out, size_t *n_out);
+int rpt_indicators_find(const rpt_cptext *t, const rpt_section *secs, size_t n_secs,
+                       rpt_candidate **out, size_t *n_out);
 
 #endif

@@ -19,21 +19,21 @@ static const unsigned char ESCAPE[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
 };
 
-static void put(rd_jw *w, const void *p, size_t n)
+static void put(rpt_jw *w, const void *p, size_t n)
 {
-    rd_buf *b = w->out;
+    rpt_buf *b = w->out;
     if (b->cap - b->len > n) { /* room for the bytes and the terminator */
         memcpy(b->data + b->len, p, n);
         b->len += n;
         b->data[b->len] = '\0';
         return;
     }
-    if (rd_buf_append(b, p, n)) w->oom = 1;
+    if (rpt_buf_append(b, p, n)) w->oom = 1;
 }
 
-static void putc_(rd_jw *w, char c)
+static void putc_(rpt_jw *w, char c)
 {
-    rd_buf *b = w->out;
+    rpt_buf *b = w->out;
     if (b->len + 1 < b->cap) {
         b->data[b->len++] = c;
         b->data[b->len] = '\0';
@@ -42,7 +42,7 @@ static void putc_(rd_jw *w, char c)
     put(w, &c, 1);
 }
 
-static void sep(rd_jw *w)
+static void sep(rpt_jw *w)
 {
     if (!w->first) putc_(w, ',');
     w->first = 0;
@@ -51,13 +51,13 @@ static void sep(rd_jw *w)
 /* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
  * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Blocks of
  * 16 (SSE2) or 8 bytes with nothing to escape (nearly all of them) are copied whole. */
-static void string(rd_jw *w, const char *s, size_t len)
+static void string(rpt_jw *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = (const unsigned char *)s;
     /* room for the worst case (every byte \u00XX) so that the loop needs no checks */
     if (len > ((size_t)-1 - 8) / 6 ||
-        (w->out->cap - w->out->len < len * 6 + 3 && rd_buf_reserve(w->out, len * 6 + 2))) {
+        (w->out->cap - w->out->len < len * 6 + 3 && rpt_buf_reserve(w->out, len * 6 + 2))) {
         w->oom = 1;
         return;
     }
@@ -101,7 +101,7 @@ static void string(rd_jw *w, const char *s, size_t len)
         if (i + 8 <= len) {
             uint64_t x;
             memcpy(&x, p + i, 8);
-            if (!(RD_HAS_LESS(x, 0x20) | RD_HAS_BYTE(x, 0x22) | RD_HAS_BYTE(x, 0x5C))) {
+            if (!(RPT_HAS_LESS(x, 0x20) | RPT_HAS_BYTE(x, 0x22) | RPT_HAS_BYTE(x, 0x5C))) {
                 memcpy(o, &x, 8);
                 o += 8;
                 i += 8;
@@ -149,40 +149,40 @@ static void string(rd_jw *w, const char *s, size_t len)
     w->out->len = (size_t)(o - w->out->data);
 }
 
-void rd_jw_init(rd_jw *w, rd_buf *out)
+void rpt_jw_init(rpt_jw *w, rpt_buf *out)
 {
     w->out = out;
     w->first = 1;
     w->oom = 0;
 }
 
-void rd_jw_map_open(rd_jw *w)
+void rpt_jw_map_open(rpt_jw *w)
 {
     sep(w);
     putc_(w, '{');
     w->first = 1;
 }
 
-void rd_jw_map_close(rd_jw *w)
+void rpt_jw_map_close(rpt_jw *w)
 {
     putc_(w, '}');
     w->first = 0;
 }
 
-void rd_jw_array_open(rd_jw *w)
+void rpt_jw_array_open(rpt_jw *w)
 {
     sep(w);
     putc_(w, '[');
     w->first = 1;
 }
 
-void rd_jw_array_close(rd_jw *w)
+void rpt_jw_array_close(rpt_jw *w)
 {
     putc_(w, ']');
     w->first = 0;
 }
 
-void rd_jw_key(rd_jw *w, const char *key)
+void rpt_jw_key(rpt_jw *w, const char *key)
 {
     sep(w);
     string(w, key, strlen(key));
@@ -190,16 +190,16 @@ void rd_jw_key(rd_jw *w, const char *key)
     w->first = 1;
 }
 
-void rd_jw_raw_key_slow(rd_jw *w, const char *lit, size_t len)
+void rpt_jw_raw_key_slow(rpt_jw *w, const char *lit, size_t len)
 {
     sep(w);
     put(w, lit, len);
     w->first = 1;
 }
 
-void rd_jw_strn(rd_jw *w, const char *key, const char *val, size_t len)
+void rpt_jw_strn(rpt_jw *w, const char *key, const char *val, size_t len)
 {
-    if (key) rd_jw_key(w, key);
+    if (key) rpt_jw_key(w, key);
     sep(w);
     if (val)
         string(w, val, len);
@@ -207,9 +207,9 @@ void rd_jw_strn(rd_jw *w, const char *key, const char *val, size_t len)
         put(w, "null", 4);
 }
 
-void rd_jw_str(rd_jw *w, const char *key, const char *val)
+void rpt_jw_str(rpt_jw *w, const char *key, const char *val)
 {
-    rd_jw_strn(w, key, val, val ? strlen(val) : 0);
+    rpt_jw_strn(w, key, val, val ? strlen(val) : 0);
 }
 
 /* Decimal digits of v, right-aligned ending at end; returns the first digit. */
@@ -222,12 +222,12 @@ static char *digits_of(uint64_t v, char *end)
     return end;
 }
 
-void rd_jw_int(rd_jw *w, const char *key, long long val)
+void rpt_jw_int(rpt_jw *w, const char *key, long long val)
 {
-    if (key) rd_jw_key(w, key);
+    if (key) rpt_jw_key(w, key);
     sep(w);
     uint64_t mag = val < 0 ? 0 - (uint64_t)val : (uint64_t)val;
-    rd_buf *b = w->out;
+    rpt_buf *b = w->out;
     if (val >= 0 && mag < 1000000 && b->cap - b->len > 7) { /* offsets: straight in */
         char *o = b->data + b->len;
         size_t n = mag < 10       ? 1
@@ -248,9 +248,9 @@ void rd_jw_int(rd_jw *w, const char *key, long long val)
     put(w, p, (size_t)(end - p));
 }
 
-void rd_jw_null(rd_jw *w, const char *key)
+void rpt_jw_null(rpt_jw *w, const char *key)
 {
-    if (key) rd_jw_key(w, key);
+    if (key) rpt_jw_key(w, key);
     sep(w);
     put(w, "null", 4);
 }
@@ -299,7 +299,7 @@ static size_t format_short_decimal(double val, char *out)
     return 0;
 }
 
-size_t rd_jw_format_double(double val, char *out)
+size_t rpt_jw_format_double(double val, char *out)
 {
     out[0] = '\0';
     if (!isfinite(val)) return 0;
@@ -313,12 +313,12 @@ size_t rd_jw_format_double(double val, char *out)
     return len > 0 ? (size_t)len : 0;
 }
 
-void rd_jw_double(rd_jw *w, const char *key, double val)
+void rpt_jw_double(rpt_jw *w, const char *key, double val)
 {
-    if (key) rd_jw_key(w, key);
+    if (key) rpt_jw_key(w, key);
     sep(w);
     char s[40];
-    size_t n = rd_jw_format_double(val, s);
+    size_t n = rpt_jw_format_double(val, s);
     if (n)
         put(w, s, n);
     else

@@ -76,7 +76,7 @@ static size_t space_at(const char *s, size_t len)
     return 0;
 }
 
-char *rd_meta_strdup_trim(const char *s, size_t len)
+char *rpt_meta_strdup_trim(const char *s, size_t len)
 {
     size_t k;
     while (len && (k = space_at(s, len)) != 0)
@@ -123,7 +123,7 @@ static int date_sep(const char *s, size_t len, size_t *i, const char *cjk)
     return 0;
 }
 
-size_t rd_meta_parse_date(const char *s, size_t len, char out[32])
+size_t rpt_meta_parse_date(const char *s, size_t len, char out[32])
 {
     size_t i = 0;
     int y, mo, d, h = 0, mi = 0, sec = 0;
@@ -162,7 +162,7 @@ size_t rd_meta_parse_date(const char *s, size_t len, char out[32])
     return i;
 }
 
-void rd_meta_scan_init(rd_meta_scan *scan, const rd_document *doc)
+void rpt_meta_scan_init(rpt_meta_scan *scan, const rpt_document *doc)
 {
     char *const fields[4] = {doc->published_at, doc->issuer, doc->index_no, doc->doc_no};
     for (int f = 0; f < 4; f++)
@@ -204,7 +204,7 @@ static int label_at(const char *s, size_t len, size_t i)
     return -1;
 }
 
-static char **field_ptr(rd_document *doc, int f)
+static char **field_ptr(rpt_document *doc, int f)
 {
     return f == F_DATE     ? &doc->published_at
            : f == F_ISSUER ? &doc->issuer
@@ -212,7 +212,7 @@ static char **field_ptr(rd_document *doc, int f)
                            : &doc->doc_no;
 }
 
-int rd_meta_scan_line(rd_meta_scan *scan, rd_document *doc, const char *line, size_t len)
+int rpt_meta_scan_line(rpt_meta_scan *scan, rpt_document *doc, const char *line, size_t len)
 {
     int found = 0;
     if (len > MAX_META_LINE) return 0;
@@ -242,7 +242,7 @@ int rd_meta_scan_line(rd_meta_scan *scan, rd_document *doc, const char *line, si
         char **dst = field_ptr(doc, f);
         if (f == F_DATE) {
             char iso[32];
-            size_t used = rd_meta_parse_date(line + j, len - j, iso);
+            size_t used = rpt_meta_parse_date(line + j, len - j, iso);
             if (!used) continue;
             i = j + used;
             found++;
@@ -273,10 +273,10 @@ int rd_meta_scan_line(rd_meta_scan *scan, rd_document *doc, const char *line, si
     return found;
 }
 
-int rd_meta_is_chrome_line(const char *line, size_t len)
+int rpt_meta_is_chrome_line(const char *line, size_t len)
 {
     if (len > MAX_CHROME_LINE) return 0;
-    char *t = rd_meta_strdup_trim(line, len);
+    char *t = rpt_meta_strdup_trim(line, len);
     if (!t) return 0;
     int chrome = 0;
     for (size_t i = 0; i < sizeof chrome_marks / sizeof *chrome_marks && !chrome; i++)
@@ -285,10 +285,10 @@ int rd_meta_is_chrome_line(const char *line, size_t len)
                     !strcmp(t, "|") || !strcmp(t, "【打印】【关闭】")))
         chrome = 1;
     if (!chrome) {
-        rd_document scratch = {0};
-        rd_meta_scan scan = {{INT_MAX, INT_MAX, INT_MAX, INT_MAX}};
-        chrome = rd_meta_scan_line(&scan, &scratch, t, strlen(t)) > 0;
-        rd_document_clear(&scratch);
+        rpt_document scratch = {0};
+        rpt_meta_scan scan = {{INT_MAX, INT_MAX, INT_MAX, INT_MAX}};
+        chrome = rpt_meta_scan_line(&scan, &scratch, t, strlen(t)) > 0;
+        rpt_document_clear(&scratch);
     }
     free(t);
     return chrome;
@@ -308,15 +308,15 @@ static int starts_with_marker(const char *s, size_t len)
     return 0;
 }
 
-int rd_meta_title_score(const char *line, size_t len)
+int rpt_meta_title_score(const char *line, size_t len)
 {
     if (len > 4 * 80 + 64) return 0; /* longer than any title */
-    char *t = rd_meta_strdup_trim(line, len);
+    char *t = rpt_meta_strdup_trim(line, len);
     if (!t) return 0;
-    size_t tl = strlen(t), chars = rd_utf8_chars(t, tl);
+    size_t tl = strlen(t), chars = rpt_utf8_chars(t, tl);
     int score = 0;
     if (chars < 6 || chars > 80 || starts_with_marker(t, tl) || strchr(t, '|') || strchr(t, '\t') ||
-        rd_meta_is_chrome_line(t, tl))
+        rpt_meta_is_chrome_line(t, tl))
         goto out;
     static const char *const enders[] = {"。", "；", "，", "：", ":", ";", ","};
     for (size_t i = 0; i < sizeof enders / sizeof *enders; i++) {
@@ -335,7 +335,7 @@ out:
     return score;
 }
 
-void rd_meta_from_text(rd_document *doc)
+void rpt_meta_from_text(rpt_document *doc)
 {
     const char *s = doc->text;
     size_t len = doc->text_len;
@@ -347,11 +347,11 @@ void rd_meta_from_text(rd_document *doc)
     for (size_t i = 0; i < len && n < HEAD_LINES;) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - s) : len;
-        char *t = rd_meta_strdup_trim(s + i, e - i);
+        char *t = rpt_meta_strdup_trim(s + i, e - i);
         if (t && *t) {
             starts[n] = i, ends[n] = e, n++;
             if (!doc->title) {
-                int sc = rd_meta_title_score(t, strlen(t));
+                int sc = rpt_meta_title_score(t, strlen(t));
                 if (sc > best_score) {
                     free(best);
                     best = t, t = NULL, best_score = sc;
@@ -363,16 +363,16 @@ void rd_meta_from_text(rd_document *doc)
     }
     if (!doc->title && best) doc->title = best, best = NULL;
     free(best);
-    rd_meta_scan scan;
-    rd_meta_scan_init(&scan, doc);
+    rpt_meta_scan scan;
+    rpt_meta_scan_init(&scan, doc);
     for (size_t k = 0; k < n; k++)
-        rd_meta_scan_line(&scan, doc, s + starts[k], ends[k] - starts[k]);
+        rpt_meta_scan_line(&scan, doc, s + starts[k], ends[k] - starts[k]);
     /* the last lines: "打印 来源:芷江县教育局" */
     size_t e = len, seen = 0;
     while (e > 0 && seen < TAIL_LINES) {
         const char *nl = memrchr(s, '\n', e);
         size_t b = nl ? (size_t)(nl - s) + 1 : 0;
-        if (n == 0 || b > ends[n - 1]) rd_meta_scan_line(&scan, doc, s + b, e - b);
+        if (n == 0 || b > ends[n - 1]) rpt_meta_scan_line(&scan, doc, s + b, e - b);
         seen++;
         e = b ? b - 1 : 0;
     }

@@ -93,20 +93,20 @@ static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *subpart)
     return 0;
 }
 
-int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_buf *out,
+int rpt_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rpt_buf *out,
                      long *replaced, size_t *chars)
 {
     size_t i = 0, span = 0, n = 0, multibyte = 0;
     long bad = 0;
-    int give_up = (flags & RD_NORM_GIVE_UP) != 0;
-    int cr_to_lf = (flags & RD_NORM_CR_TO_LF) != 0;
-    if (rd_buf_reserve(out, len)) return -1;
+    int give_up = (flags & RPT_NORM_GIVE_UP) != 0;
+    int cr_to_lf = (flags & RPT_NORM_CR_TO_LF) != 0;
+    if (rpt_buf_reserve(out, len)) return -1;
     while (i < len) {
         /* ASCII fast path, 8 bytes at a time, when no NUL or CR is among them */
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, data + i, 8);
-            if ((w & RD_HIGHS) || RD_HAS_ZERO(w) || RD_HAS_ZERO(w ^ (0x0Dull * RD_ONES))) break;
+            if ((w & RPT_HIGHS) || RPT_HAS_ZERO(w) || RPT_HAS_ZERO(w ^ (0x0Dull * RPT_ONES))) break;
             i += 8;
             n += 8;
         }
@@ -123,7 +123,7 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             if (i + 8 <= len) { /* two sequences with one 8-byte load */
                 uint64_t w;
                 memcpy(&w, data + i, 8);
-                w = rd_le64(w);
+                w = rpt_le64(w);
                 if ((w & 0xC0C0F0C0C0F0ull) == 0x8080E08080E0ull &&
                     ((0xDFFEu >> (w & 15)) & (0xDFFEu >> ((w >> 24) & 15)) & 1) &&
                     (w & 0xFEFF) != 0xBCEF && ((w >> 24) & 0xFEFF) != 0xBCEF) {
@@ -136,7 +136,7 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             if (i + 4 > len) break;
             uint32_t w; /* one sequence with one 4-byte load */
             memcpy(&w, data + i, 4);
-            w = rd_le32(w);
+            w = rpt_le32(w);
             if ((w & 0xC0C0F0) != 0x8080E0 || !((0xDFFEu >> (w & 15)) & 1)) break;
             if ((w & 0xFEFF) == 0xBCEF) { /* EF BC, EF BD */
                 unsigned cp = 0xF000 | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
@@ -165,12 +165,12 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         unsigned c = data[i];
         if (c < 0x80) {
             if (c == 0) {
-                if (rd_buf_append(out, data + span, i - span) || rd_buf_append(out, REPLACEMENT, 3))
+                if (rpt_buf_append(out, data + span, i - span) || rpt_buf_append(out, REPLACEMENT, 3))
                     return -1;
                 bad++;
                 span = i + 1;
             } else if (c == '\r' && cr_to_lf && (i + 1 >= len || data[i + 1] != '\n')) {
-                if (rd_buf_append(out, data + span, i - span) || rd_buf_putc(out, '\n')) return -1;
+                if (rpt_buf_append(out, data + span, i - span) || rpt_buf_putc(out, '\n')) return -1;
                 span = i + 1;
             }
             i++;
@@ -179,7 +179,7 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         }
         size_t sub = 0, k = utf8_seq(data + i, len - i, &sub);
         if (k == 0) {
-            if (rd_buf_append(out, data + span, i - span) || rd_buf_append(out, REPLACEMENT, 3))
+            if (rpt_buf_append(out, data + span, i - span) || rpt_buf_append(out, REPLACEMENT, 3))
                 return -1;
             bad++;
             i += sub;
@@ -193,8 +193,8 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
             unsigned cp = 0xF000 | ((data[i + 1] & 0x3Fu) << 6) | (data[i + 2] & 0x3Fu);
             if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
                 (cp >= 0xFF41 && cp <= 0xFF5A)) {
-                if (rd_buf_append(out, data + span, i - span) ||
-                    rd_buf_putc(out, (char)(cp - 0xFEE0)))
+                if (rpt_buf_append(out, data + span, i - span) ||
+                    rpt_buf_putc(out, (char)(cp - 0xFEE0)))
                     return -1;
                 span = i + 3;
             }
@@ -202,13 +202,13 @@ int rd_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rd_b
         i += k;
         n++;
     }
-    if (rd_buf_append(out, data + span, len - span)) return -1;
+    if (rpt_buf_append(out, data + span, len - span)) return -1;
     if (replaced) *replaced += bad;
     if (chars) *chars += n;
     return 0;
 }
 
-size_t rd_fold_fullwidth(char *s, size_t len)
+size_t rpt_fold_fullwidth(char *s, size_t len)
 {
     unsigned char *p = (unsigned char *)s;
     size_t r = 0, w = 0;
@@ -228,7 +228,7 @@ size_t rd_fold_fullwidth(char *s, size_t len)
     return w;
 }
 
-size_t rd_utf8_chars(const char *s, size_t len)
+size_t rpt_utf8_chars(const char *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int rd_cn_digit_slow(uint32_t c)
+int rpt_cn_digit_slow(uint32_t c)
 {
     switch (c) {
     case 0x96F6: /* 零 */
@@ -35,7 +35,7 @@ int rd_cn_digit_slow(uint32_t c)
     }
 }
 
-double rd_cn_magnitude(uint32_t c)
+double rpt_cn_magnitude(uint32_t c)
 {
     switch (c) {
     case 0x5341: /* 十 */
@@ -53,9 +53,9 @@ double rd_cn_magnitude(uint32_t c)
     }
 }
 
-int rd_cn_numeral_char(uint32_t c)
+int rpt_cn_numeral_char(uint32_t c)
 {
-    return rd_cn_digit(c) >= 0 || rd_cn_magnitude(c) > 0;
+    return rpt_cn_digit(c) >= 0 || rpt_cn_magnitude(c) > 0;
 }
 
 /* The value of the decimal s ("123", "48.64375": digits with at most one '.') times
@@ -87,15 +87,15 @@ static int exact_decimal(const char *s, int exp10, double *out)
     return 1;
 }
 
-size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
+size_t rpt_parse_arabic(const rpt_cptext *t, size_t i, double *v, int *int_digits)
 {
     char buf[64];
     size_t k = 0, p = i;
     int nd = 0, too_long = 0, sep = 0;
     while (p < t->n) {
-        int d = rd_cp_digit(t->cp[p]);
+        int d = rpt_cp_digit(t->cp[p]);
         if (d >= 0) {
-            if (nd < RD_NUM_MAX_INT_DIGITS)
+            if (nd < RPT_NUM_MAX_INT_DIGITS)
                 buf[k++] = (char)('0' + d);
             else
                 too_long = 1;
@@ -105,8 +105,8 @@ size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
         }
         /* thousands separator: 1-3 leading digits, then groups of ",ddd" */
         if (t->cp[p] == ',' && nd > 0 && (nd <= 3 || sep) && p + 4 <= t->n &&
-            rd_cp_digit(t->cp[p + 1]) >= 0 && rd_cp_digit(t->cp[p + 2]) >= 0 &&
-            rd_cp_digit(t->cp[p + 3]) >= 0 && rd_cp_digit(t->cp[p + 4]) < 0 && (sep || nd <= 3)) {
+            rpt_cp_digit(t->cp[p + 1]) >= 0 && rpt_cp_digit(t->cp[p + 2]) >= 0 &&
+            rpt_cp_digit(t->cp[p + 3]) >= 0 && rpt_cp_digit(t->cp[p + 4]) < 0 && (sep || nd <= 3)) {
             sep = 1;
             p++;
             continue;
@@ -115,12 +115,12 @@ size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
     }
     if (nd == 0) return 0;
     if (int_digits) *int_digits = nd;
-    if ((t->cp[p] == '.' || t->cp[p] == 0xFF0E) && rd_cp_digit(t->cp[p + 1]) >= 0) {
+    if ((t->cp[p] == '.' || t->cp[p] == 0xFF0E) && rpt_cp_digit(t->cp[p + 1]) >= 0) {
         size_t fd = 0;
         if (!too_long) buf[k++] = '.';
         p++;
-        while (p < t->n && rd_cp_digit(t->cp[p]) >= 0) {
-            if (fd < 20 && !too_long) buf[k++] = (char)('0' + rd_cp_digit(t->cp[p]));
+        while (p < t->n && rpt_cp_digit(t->cp[p]) >= 0) {
+            if (fd < 20 && !too_long) buf[k++] = (char)('0' + rpt_cp_digit(t->cp[p]));
             fd++;
             p++;
         }
@@ -135,14 +135,14 @@ size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits)
     return p - i;
 }
 
-size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v)
+size_t rpt_parse_cn(const rpt_cptext *t, size_t i, double *v)
 {
     double total = 0, section = 0, digit = -1;
     size_t p = i;
     while (p < t->n && p - i < 12) {
         uint32_t c = t->cp[p];
-        int d = rd_cn_digit(c);
-        double m = rd_cn_magnitude(c);
+        int d = rpt_cn_digit(c);
+        double m = rpt_cn_magnitude(c);
         if (d >= 0) {
             if (digit >= 0 && d != 0) break; /* 一二: not one number */
             digit = d;
@@ -170,12 +170,12 @@ size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v)
     return p - i;
 }
 
-double rd_arabic_scaled(const rd_cptext *t, size_t i, size_t len, int exp10)
+double rpt_arabic_scaled(const rpt_cptext *t, size_t i, size_t len, int exp10)
 {
     char buf[80];
     size_t k = 0;
     for (size_t p = i; p < i + len && p < t->n && k < sizeof buf - 8; p++) {
-        int d = rd_cp_digit(t->cp[p]);
+        int d = rpt_cp_digit(t->cp[p]);
         if (d >= 0)
             buf[k++] = (char)('0' + d);
         else if (t->cp[p] == '.' || t->cp[p] == 0xFF0E)

@@ -10,31 +10,31 @@
 
 #include "transforms/cptext.h"
 
-#define RD_NUM_MAX_INT_DIGITS 15
+#define RPT_NUM_MAX_INT_DIGITS 15
 
 /* Value of a single Chinese digit (零〇一二两三四五六七八九), else -1. */
-int rd_cn_digit_slow(uint32_t c);
-static inline int rd_cn_digit(uint32_t c)
+int rpt_cn_digit_slow(uint32_t c);
+static inline int rpt_cn_digit(uint32_t c)
 {
-    return c < 0x3007 || c > 0x96F6 ? -1 : rd_cn_digit_slow(c);
+    return c < 0x3007 || c > 0x96F6 ? -1 : rpt_cn_digit_slow(c);
 }
 /* Multiplier of a Chinese magnitude character (十百千万亿), else 0. */
-double rd_cn_magnitude(uint32_t c);
+double rpt_cn_magnitude(uint32_t c);
 /* Whether c can appear inside a Chinese numeral. */
-int rd_cn_numeral_char(uint32_t c);
+int rpt_cn_numeral_char(uint32_t c);
 
 /* Parses an Arabic number starting at code point i. Returns the number of code points
  * consumed (0 when there is no number there), the value in *v and the count of integer
- * digits in *int_digits. A run of more than RD_NUM_MAX_INT_DIGITS integer digits is consumed
+ * digits in *int_digits. A run of more than RPT_NUM_MAX_INT_DIGITS integer digits is consumed
  * but *v is set to -1 and the return value still covers the digits: the caller skips it. */
-size_t rd_parse_arabic(const rd_cptext *t, size_t i, double *v, int *int_digits);
+size_t rpt_parse_arabic(const rpt_cptext *t, size_t i, double *v, int *int_digits);
 
-/* The Arabic number of len code points at i (as parsed by rd_parse_arabic) times 10^exp10,
+/* The Arabic number of len code points at i (as parsed by rpt_parse_arabic) times 10^exp10,
  * rounded once (4.06万亿 is exactly 4060000000000, not 4.06 * 1e12). -1 when not finite. */
-double rd_arabic_scaled(const rd_cptext *t, size_t i, size_t len, int exp10);
+double rpt_arabic_scaled(const rpt_cptext *t, size_t i, size_t len, int exp10);
 
 /* Parses a Chinese numeral starting at i (at most 12 characters). Returns the number of code
  * points consumed or 0. */
-size_t rd_parse_cn(const rd_cptext *t, size_t i, double *v);
+size_t rpt_parse_cn(const rpt_cptext *t, size_t i, double *v);
 
 #endif

@@ -157,15 +157,15 @@ static void gz_load(void)
             memcpy(gz.path, path, pl);
             gz.path[pl] = '\0';
             gz.loaded = 1;
-            rd_log_debug("region", "gazetteer loaded", "path=%s divisions=%zu", path, gz.n_entries);
+            rpt_log_debug("region", "gazetteer loaded", "path=%s divisions=%zu", path, gz.n_entries);
             return;
         }
     }
-    rd_log_warn("region", "gazetteer not found; regions will not be resolved",
+    rpt_log_warn("region", "gazetteer not found; regions will not be resolved",
                 "looked_in=%s tried=%d file=%s", dirs[0], nd, GAZETTEER_FILE);
 }
 
-const char *rd_gazetteer_path(void)
+const char *rpt_gazetteer_path(void)
 {
     pthread_once(&gz_once, gz_load);
     return gz.loaded ? gz.path : NULL;
@@ -290,7 +290,7 @@ static int disambiguate(const match *m, const char *const *ctx, int n_ctx)
 }
 
 /* Copies the division into doc's region fields; -1 when out of memory. */
-static int set_region(rd_document *doc, const gz_entry *e)
+static int set_region(rpt_document *doc, const gz_entry *e)
 {
     doc->region = strdup(e->name);
     doc->region_code = strdup(e->code);
@@ -299,7 +299,7 @@ static int set_region(rd_document *doc, const gz_entry *e)
     return doc->region && doc->region_code && doc->province ? 0 : -1;
 }
 
-int rd_region_year_of(const char *title)
+int rpt_region_year_of(const char *title)
 {
     if (!title) return 0;
     static const char *const cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六",
@@ -330,7 +330,7 @@ int rd_region_year_of(const char *title)
 }
 
 /* Year from the first lines of the text ("一、2017年教育工作总结") when the title has none. */
-static int year_from_text(const rd_document *doc)
+static int year_from_text(const rpt_document *doc)
 {
     const char *s = doc->text;
     size_t len = doc->text_len;
@@ -342,7 +342,7 @@ static int year_from_text(const rd_document *doc)
         if (e - i < 240) {
             char *line = strndup(s + i, e - i);
             if (line && strstr(line, "总结")) {
-                int y = rd_region_year_of(line);
+                int y = rpt_region_year_of(line);
                 free(line);
                 if (y) return y;
             } else {
@@ -354,9 +354,9 @@ static int year_from_text(const rd_document *doc)
     return 0;
 }
 
-void rd_region_resolve(rd_document *doc, const char *portal, const char *hint)
+void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
 {
-    if (!doc->year) doc->year = rd_region_year_of(doc->title);
+    if (!doc->year) doc->year = rpt_region_year_of(doc->title);
     if (!doc->year && doc->text) doc->year = year_from_text(doc);
     if (doc->region) return;
     pthread_once(&gz_once, gz_load);

@@ -27,13 +27,13 @@ enum { STYLE_CN = 0, STYLE_PAREN_CN, STYLE_ARABIC, STYLE_COUNT };
 /* A short unnumbered line that names a part of the report ("2026年重点工作"). */
 typedef struct part_line {
     size_t start;
-    rd_part part;
+    rpt_part part;
 } part_line;
 
 #define PART_LINE_MAX 24 /* code points */
 
 /* Whether [a, b) is a short title-like line (no sentence punctuation, no page chrome). */
-static int title_like(const rd_cptext *t, size_t a, size_t b)
+static int title_like(const rpt_cptext *t, size_t a, size_t b)
 {
     if (b <= a || b - a > PART_LINE_MAX) return 0;
     for (size_t i = a; i < b; i++) {
@@ -63,25 +63,25 @@ static int is_close_paren(uint32_t c)
 }
 
 /* Parses a small Chinese ordinal (一 .. 九十九) at i; returns its length and value. */
-static size_t cn_ordinal(const rd_cptext *t, size_t i, int *num)
+static size_t cn_ordinal(const rpt_cptext *t, size_t i, int *num)
 {
     size_t k = 0;
-    while (k < 3 && i + k < t->n && (rd_cn_digit(t->cp[i + k]) > 0 || t->cp[i + k] == 0x5341))
+    while (k < 3 && i + k < t->n && (rpt_cn_digit(t->cp[i + k]) > 0 || t->cp[i + k] == 0x5341))
         k++;
     if (k == 0) return 0;
     double v = 0;
-    if (rd_parse_cn(t, i, &v) != k || v < 1 || v > 99) return 0;
+    if (rpt_parse_cn(t, i, &v) != k || v < 1 || v > 99) return 0;
     *num = (int)v;
     return k;
 }
 
 /* Parses 1-2 Arabic digits at i (not followed by another digit). */
-static size_t arabic_ordinal(const rd_cptext *t, size_t i, int *num)
+static size_t arabic_ordinal(const rpt_cptext *t, size_t i, int *num)
 {
     size_t k = 0;
     int v = 0;
-    while (k < 3 && i + k < t->n && rd_cp_digit(t->cp[i + k]) >= 0) {
-        v = v * 10 + rd_cp_digit(t->cp[i + k]);
+    while (k < 3 && i + k < t->n && rpt_cp_digit(t->cp[i + k]) >= 0) {
+        v = v * 10 + rpt_cp_digit(t->cp[i + k]);
         k++;
     }
     if (k == 0 || k > 2 || v == 0) return 0;
@@ -96,7 +96,7 @@ static const char *const BARE_NOT_HEADING[] = {"年", "月", "日", "号", "时"
                                                "条", "种", "类", "倍", "成", "分", "秒", NULL};
 
 /* Recognises a marker at code point p (first non-blank of a line). Fills h and returns 1. */
-static int scan_marker(const rd_cptext *t, size_t p, heading *h)
+static int scan_marker(const rpt_cptext *t, size_t p, heading *h)
 {
     const uint32_t *cp = t->cp;
     size_t k;
@@ -105,7 +105,7 @@ static int scan_marker(const rd_cptext *t, size_t p, heading *h)
     h->start = p;
     if ((k = cn_ordinal(t, p, &num)) > 0) {
         uint32_t c = cp[p + k];
-        if (c == 0x3001 || c == 0xFF0E || (c == '.' && rd_cp_digit(cp[p + k + 1]) < 0)) {
+        if (c == 0x3001 || c == 0xFF0E || (c == '.' && rpt_cp_digit(cp[p + k + 1]) < 0)) {
             h->style = STYLE_CN, h->num = num, h->marker_end = p + k + 1;
             return 1;
         }
@@ -120,12 +120,12 @@ static int scan_marker(const rd_cptext *t, size_t p, heading *h)
     }
     if ((k = arabic_ordinal(t, p, &num)) > 0) {
         uint32_t c = cp[p + k];
-        if (c == 0x3001 || ((c == '.' || c == 0xFF0E) && rd_cp_digit(cp[p + k + 1]) < 0 &&
+        if (c == 0x3001 || ((c == '.' || c == 0xFF0E) && rpt_cp_digit(cp[p + k + 1]) < 0 &&
                             cp[p + k + 1] != '\n' && cp[p + k + 1] != 0)) {
             h->style = STYLE_ARABIC, h->num = num, h->marker_end = p + k + 1;
             return 1;
         }
-        if (rd_cp_is_han(c) && !rd_cp_match_any(t, p + k, BARE_NOT_HEADING, NULL)) {
+        if (rpt_cp_is_han(c) && !rpt_cp_match_any(t, p + k, BARE_NOT_HEADING, NULL)) {
             h->style = STYLE_ARABIC, h->num = num, h->marker_end = p + k, h->bare = 1;
             return 1;
         }
@@ -140,7 +140,7 @@ static int ends_title(uint32_t c)
 
 static int trailing_punct(uint32_t c)
 {
-    return rd_cp_is_space(c) || c == 0xFF0C || c == ',' || c == 0x3001 || c == 0xFF0E || c == '.' ||
+    return rpt_cp_is_space(c) || c == 0xFF0C || c == ',' || c == 0x3001 || c == 0xFF0E || c == '.' ||
            c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?';
 }
 
@@ -165,22 +165,22 @@ static int bare_confirmed(const heading *hs, size_t nh, size_t i)
     return 0;
 }
 
-static int first_year(const rd_cptext *t, size_t a, size_t b)
+static int first_year(const rpt_cptext *t, size_t a, size_t b)
 {
     for (size_t i = a; i + 4 < b; i++) {
-        if (rd_cp_digit(t->cp[i]) < 0 || (i > a && rd_cp_digit(t->cp[i - 1]) >= 0)) continue;
+        if (rpt_cp_digit(t->cp[i]) < 0 || (i > a && rpt_cp_digit(t->cp[i - 1]) >= 0)) continue;
         int y = 0, k = 0;
-        while (k < 5 && rd_cp_digit(t->cp[i + (size_t)k]) >= 0)
-            y = y * 10 + rd_cp_digit(t->cp[i + (size_t)k]), k++;
+        while (k < 5 && rpt_cp_digit(t->cp[i + (size_t)k]) >= 0)
+            y = y * 10 + rpt_cp_digit(t->cp[i + (size_t)k]), k++;
         if (k == 4 && y >= 1949 && y <= 2100 && t->cp[i + 4] == 0x5E74 /* 年 */) return y;
     }
     return 0;
 }
 
-#define N_PART_RULES (sizeof RD_PART_RULES / sizeof *RD_PART_RULES)
+#define N_PART_RULES (sizeof RPT_PART_RULES / sizeof *RPT_PART_RULES)
 
-/* The words of RD_PART_RULES as a word set (word k is rule k), built once per process. */
-static rd_wordset part_words;
+/* The words of RPT_PART_RULES as a word set (word k is rule k), built once per process. */
+static rpt_wordset part_words;
 static int part_words_ok;
 static pthread_once_t part_words_once = PTHREAD_ONCE_INIT;
 
@@ -188,26 +188,26 @@ static void part_words_build(void)
 {
     static const char *words[N_PART_RULES + 1];
     for (size_t r = 0; r < N_PART_RULES; r++)
-        words[r] = RD_PART_RULES[r].word;
-    part_words_ok = rd_wordset_init(&part_words, words) == 0;
+        words[r] = RPT_PART_RULES[r].word;
+    part_words_ok = rpt_wordset_init(&part_words, words) == 0;
 }
 
-static int part_of_title_slow(const rd_cptext *t, size_t a, size_t b);
+static int part_of_title_slow(const rpt_cptext *t, size_t a, size_t b);
 
 /* Part named by the part keywords in [a, b) (problems before plan before review, a weak plan
  * word last), or -1. */
-static int part_of_title(const rd_cptext *t, size_t a, size_t b)
+static int part_of_title(const rpt_cptext *t, size_t a, size_t b)
 {
     int found[3] = {0, 0, 0}, weak_plan = 0;
     pthread_once(&part_words_once, part_words_build);
     if (!part_words_ok) return part_of_title_slow(t, a, b);
-    const rd_wordset *ws = &part_words;
+    const rpt_wordset *ws = &part_words;
     if (b > t->n) b = t->n;
     for (size_t i = a; i < b; i++) {
         /* every rule word that starts at i and ends by b */
         uint32_t c = t->cp[i];
-        for (int k = ws->head[c % RD_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
-            const rd_part_rule *rule = &RD_PART_RULES[k];
+        for (int k = ws->head[c % RPT_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+            const rpt_part_rule *rule = &RPT_PART_RULES[k];
             if (ws->first[k] != c || i + ws->cplen[k] > b || ws->len[k] > t->len - t->boff[i] ||
                 memcmp(t->text + t->boff[i], ws->words[k], ws->len[k]) != 0)
                 continue;
@@ -217,34 +217,34 @@ static int part_of_title(const rd_cptext *t, size_t a, size_t b)
                 found[rule->part] = 1;
         }
     }
-    if (found[RD_PART_PROBLEMS]) return RD_PART_PROBLEMS;
-    if (found[RD_PART_PLAN]) return RD_PART_PLAN;
-    if (found[RD_PART_REVIEW]) return RD_PART_REVIEW;
-    return weak_plan ? RD_PART_PLAN : -1;
+    if (found[RPT_PART_PROBLEMS]) return RPT_PART_PROBLEMS;
+    if (found[RPT_PART_PLAN]) return RPT_PART_PLAN;
+    if (found[RPT_PART_REVIEW]) return RPT_PART_REVIEW;
+    return weak_plan ? RPT_PART_PLAN : -1;
 }
 
 /* The same with the rule list tried at every code point (when the word set could not be
  * built: a rule list longer than a word set holds). */
-static int part_of_title_slow(const rd_cptext *t, size_t a, size_t b)
+static int part_of_title_slow(const rpt_cptext *t, size_t a, size_t b)
 {
     int found[3] = {0, 0, 0}, weak_plan = 0;
     for (size_t i = a; i < b; i++)
         for (size_t r = 0; r < N_PART_RULES; r++) {
-            size_t m = rd_cp_match(t, i, RD_PART_RULES[r].word);
+            size_t m = rpt_cp_match(t, i, RPT_PART_RULES[r].word);
             if (!m || i + m > b) continue;
-            if (RD_PART_RULES[r].weak)
+            if (RPT_PART_RULES[r].weak)
                 weak_plan = 1;
             else
-                found[RD_PART_RULES[r].part] = 1;
+                found[RPT_PART_RULES[r].part] = 1;
         }
-    if (found[RD_PART_PROBLEMS]) return RD_PART_PROBLEMS;
-    if (found[RD_PART_PLAN]) return RD_PART_PLAN;
-    if (found[RD_PART_REVIEW]) return RD_PART_REVIEW;
-    return weak_plan ? RD_PART_PLAN : -1;
+    if (found[RPT_PART_PROBLEMS]) return RPT_PART_PROBLEMS;
+    if (found[RPT_PART_PLAN]) return RPT_PART_PLAN;
+    if (found[RPT_PART_REVIEW]) return RPT_PART_REVIEW;
+    return weak_plan ? RPT_PART_PLAN : -1;
 }
 
 /* Index of the first '\n' at or after code point i, or t->n. */
-static size_t next_line_end(const rd_cptext *t, size_t i)
+static size_t next_line_end(const rpt_cptext *t, size_t i)
 {
 #ifdef __SSE2__
     const __m128i nl = _mm_set1_epi32('\n');
@@ -259,20 +259,20 @@ static size_t next_line_end(const rd_cptext *t, size_t i)
     return i;
 }
 
-int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
+int rpt_segment_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err)
 {
     heading *hs = NULL;
     size_t nh = 0, cap = 0;
     part_line *pls = NULL;
     size_t npl = 0, plcap = 0;
-    rd_buf path = RD_BUF_INIT;
+    rpt_buf path = RPT_BUF_INIT;
     int ret = -1;
 
     for (size_t line = 0; line < t->n;) {
         size_t eol = line;
         eol = next_line_end(t, eol);
         size_t p = line;
-        while (p < eol && rd_cp_is_space(t->cp[p]))
+        while (p < eol && rpt_cp_is_space(t->cp[p]))
             p++;
         heading h;
         if (p < eol && scan_marker(t, p, &h)) {
@@ -298,7 +298,7 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
                     pls = np, plcap = nc;
                 }
                 pls[npl].start = p;
-                pls[npl++].part = (rd_part)kw;
+                pls[npl++].part = (rpt_part)kw;
             }
         }
         line = eol + 1;
@@ -329,10 +329,10 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (y && (!min_year || y < min_year)) min_year = y;
         if (y > max_year) max_year = y;
     }
-    rd_part top_part = RD_PART_REVIEW;
+    rpt_part top_part = RPT_PART_REVIEW;
     size_t pli = 0, prev_top = 0;
     for (size_t i = 0; i < nh; i++) {
-        rd_section *s = &doc->sections[i];
+        rpt_section *s = &doc->sections[i];
         const heading *h = &hs[i];
         s->ord = (int)i;
         s->start = h->start;
@@ -342,11 +342,11 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         while (te > h->marker_end && trailing_punct(t->cp[te - 1]))
             te--;
         size_t ts = h->marker_end;
-        while (ts < te && rd_cp_is_space(t->cp[ts]))
+        while (ts < te && rpt_cp_is_space(t->cp[ts]))
             ts++;
         s->title_end = h->title_end;
-        s->marker = rd_cp_dup(t, h->start, h->marker_end);
-        s->title = rd_cp_dup(t, ts, te);
+        s->marker = rpt_cp_dup(t, h->start, h->marker_end);
+        s->title = rpt_cp_dup(t, ts, te);
         if (!s->marker || !s->title) goto oom_sections;
         s->parent = -1;
         for (int d = s->depth - 1; d >= 1; d--)
@@ -360,14 +360,14 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
         if (s->parent < 0) {
             int kw = part_of_title(t, ts, te);
             int y = first_year(t, ts, te);
-            if (kw == RD_PART_PROBLEMS)
-                top_part = RD_PART_PROBLEMS;
+            if (kw == RPT_PART_PROBLEMS)
+                top_part = RPT_PART_PROBLEMS;
             else if (min_year && max_year > min_year && y == max_year)
-                top_part = RD_PART_PLAN;
+                top_part = RPT_PART_PLAN;
             else if (min_year && max_year > min_year && y == min_year)
-                top_part = RD_PART_REVIEW;
+                top_part = RPT_PART_REVIEW;
             else if (kw >= 0)
-                top_part = (rd_part)kw;
+                top_part = (rpt_part)kw;
             else {
                 /* the last part-naming line since the previous top-level heading */
                 int named = -1;
@@ -375,18 +375,18 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
                     if (pls[pli].start >= prev_top) named = (int)pls[pli].part;
                     pli++;
                 }
-                if (named >= 0) top_part = (rd_part)named;
+                if (named >= 0) top_part = (rpt_part)named;
             }
             prev_top = h->start;
             s->part = top_part;
         } else {
             s->part = doc->sections[s->parent].part;
         }
-        rd_buf_reset(&path);
-        if (s->parent >= 0 && rd_buf_puts(&path, doc->sections[s->parent].path)) goto oom_sections;
-        if (s->parent >= 0 && rd_buf_puts(&path, " > ")) goto oom_sections;
-        if (rd_buf_puts(&path, s->marker) || rd_buf_puts(&path, s->title)) goto oom_sections;
-        s->path = rd_buf_steal(&path);
+        rpt_buf_reset(&path);
+        if (s->parent >= 0 && rpt_buf_puts(&path, doc->sections[s->parent].path)) goto oom_sections;
+        if (s->parent >= 0 && rpt_buf_puts(&path, " > ")) goto oom_sections;
+        if (rpt_buf_puts(&path, s->marker) || rpt_buf_puts(&path, s->title)) goto oom_sections;
+        s->path = rpt_buf_steal(&path);
         if (!s->path) goto oom_sections;
         doc->n_sections = i + 1;
     }
@@ -395,21 +395,21 @@ int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err)
 oom_sections:
     doc->n_sections = nh; /* calloc'ed: unfilled entries hold NULLs, freed by the clear */
 oom:
-    rd_buf_puts(err, "segment: out of memory");
+    rpt_buf_puts(err, "segment: out of memory");
 done:
-    rd_buf_free(&path);
+    rpt_buf_free(&path);
     free(hs);
     free(pls);
     return ret;
 }
 
-int rd_segment(rd_document *doc, rd_buf *err)
+int rpt_segment(rpt_document *doc, rpt_buf *err)
 {
     if (!doc->text) return 0;
-    const rd_cptext *t = rd_cptext_of(doc);
+    const rpt_cptext *t = rpt_cptext_of(doc);
     if (!t) {
-        rd_buf_puts(err, "segment: out of memory (text index)");
+        rpt_buf_puts(err, "segment: out of memory (text index)");
         return -1;
     }
-    return rd_segment_scan(t, doc, err);
+    return rpt_segment_scan(t, doc, err);
 }

@@ -8,8 +8,8 @@
 #include "transforms/document.h"
 
 /* Fills doc->sections from t (the index of doc->text). Returns 0 or -1 with err set. */
-int rd_segment_scan(const rd_cptext *t, rd_document *doc, rd_buf *err);
+int rpt_segment_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err);
 /* Fills doc->indicators from t, using doc->sections. Returns 0 or -1 with err set. */
-int rd_indicators_scan(const rd_cptext *t, rd_document *doc, rd_buf *err);
+int rpt_indicators_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err);
 
 #endif

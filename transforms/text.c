@@ -8,27 +8,27 @@
 
 #include "transforms/decode.h"
 
-int rd_decode_text(const rd_extract_input *in, rd_document *doc, rd_buf *err)
+int rpt_decode_text(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
 {
-    rd_charset_choice cs;
-    rd_buf text = RD_BUF_INIT;
+    rpt_charset_choice cs;
+    rpt_buf text = RPT_BUF_INIT;
     size_t chars = 0;
     long replaced = 0;
-    if (rd_charset_decode_input(in->data, in->len, in->content_type, 0, RD_NORM_CR_TO_LF, &cs,
+    if (rpt_charset_decode_input(in->data, in->len, in->content_type, 0, RPT_NORM_CR_TO_LF, &cs,
                                 &text, &replaced, &chars, err))
         goto fail;
-    if (rd_buf_reserve(&text, 0)) goto oom;
+    if (rpt_buf_reserve(&text, 0)) goto oom;
     doc->charset = strdup(cs.name);
     doc->format = strdup("text");
     if (!doc->charset || !doc->format) goto oom;
     doc->text_len = text.len;
-    doc->text = rd_buf_steal(&text);
+    doc->text = rpt_buf_steal(&text);
     doc->text_chars = chars;
     doc->replaced_chars = replaced;
     return 0;
 oom:
-    rd_buf_puts(err, "out of memory");
+    rpt_buf_puts(err, "out of memory");
 fail:
-    rd_buf_free(&text);
+    rpt_buf_free(&text);
     return -1;
 }

@@ -25,7 +25,7 @@ static double cpu_now(void)
 }
 
 /* Reads path into buf (reset first); returns 0 or -1. */
-static int read_file(const char *path, rd_buf *buf)
+static int read_file(const char *path, rpt_buf *buf)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -34,9 +34,9 @@ static int read_file(const char *path, rd_buf *buf)
     }
     char chunk[65536];
     size_t n;
-    rd_buf_reset(buf);
+    rpt_buf_reset(buf);
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rd_buf_append(buf, chunk, n);
+        rpt_buf_append(buf, chunk, n);
     fclose(f);
     return 0;
 }
@@ -45,43 +45,43 @@ int main(int argc, char **argv)
 {
     size_t total = 0, indicators = 0;
     double spent[N_STAGES] = {0};
-    rd_buf data = RD_BUF_INIT, out = RD_BUF_INIT, err = RD_BUF_INIT;
+    rpt_buf data = RPT_BUF_INIT, out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     mallopt(M_MMAP_THRESHOLD, 32 << 20); /* as reportd extract does */
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     for (int i = 1; i < argc; i++) {
         double t0 = cpu_now();
         if (read_file(argv[i], &data)) return 1;
         double t1 = cpu_now();
-        rd_document doc;
+        rpt_document doc;
         memset(&doc, 0, sizeof doc);
         char id[17];
-        rd_doc_id(argv[i], id);
+        rpt_doc_id(argv[i], id);
         doc.source = strdup(argv[i]);
         doc.doc_id = strdup(id);
-        rd_extract_input in = {
+        rpt_extract_input in = {
             .source = argv[i], .data = (const unsigned char *)data.data, .len = data.len};
-        rd_buf_reset(&err);
-        if (rd_decode(&in, &doc, &err)) {
+        rpt_buf_reset(&err);
+        if (rpt_decode(&in, &doc, &err)) {
             fprintf(stderr, "%s: %s\n", argv[i], err.data);
             return 1;
         }
         double t2 = cpu_now();
-        if (rd_segment(&doc, &err)) {
+        if (rpt_segment(&doc, &err)) {
             fprintf(stderr, "%s: %s\n", argv[i], err.data);
             return 1;
         }
         double t3 = cpu_now();
-        if (rd_indicators_extract(&doc, &err)) {
+        if (rpt_indicators_extract(&doc, &err)) {
             fprintf(stderr, "%s: %s\n", argv[i], err.data);
             return 1;
         }
         double t4 = cpu_now();
-        rd_buf_reset(&out);
-        if (rd_document_write_json(&doc, 0, &out)) return 1;
+        rpt_buf_reset(&out);
+        if (rpt_document_write_json(&doc, 0, &out)) return 1;
         double t5 = cpu_now();
         total += data.len;
         indicators += doc.n_indicators;
-        rd_document_clear(&doc);
+        rpt_document_clear(&doc);
         double t6 = cpu_now();
         spent[READ] += t1 - t0;
         spent[DECODE] += t2 - t1;
@@ -103,8 +103,8 @@ int main(int argc, char **argv)
            all > 0 ? (double)total / 1e6 / all : 0.0);
     printf("stages only      %.1f MB/s (segmentation + indicators, %zu indicators)\n",
            seg_ind > 0 ? (double)total / 1e6 / seg_ind : 0.0, indicators);
-    rd_buf_free(&data);
-    rd_buf_free(&out);
-    rd_buf_free(&err);
+    rpt_buf_free(&data);
+    rpt_buf_free(&out);
+    rpt_buf_free(&err);
     return 0;
 }

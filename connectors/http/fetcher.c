@@ -27,19 +27,19 @@ typedef struct host host;
 typedef struct req {
     struct req *next;
     struct req *aprev, *anext; /* list of transfers in flight */
-    rd_fetcher *f;
+    rpt_fetcher *f;
     host *h;
     char *url, *etag, *last_modified, *path;
     int allow_private, respect_robots, is_robots;
-    rd_kvlist allowlist;
-    rd_http_done_fn done;
+    rpt_kvlist allowlist;
+    rpt_http_done_fn done;
     void *arg;
     int attempts;
     long long not_before;
-    rd_fetch_error preset; /* error decided before any transfer (bad URL) */
+    rpt_fetch_error preset; /* error decided before any transfer (bad URL) */
     CURL *easy;
     struct curl_slist *headers;
-    rd_buf body;
+    rpt_buf body;
     int too_big, blocked;
     char blocked_addr[64];
     char errbuf[CURL_ERROR_SIZE];
@@ -53,10 +53,10 @@ struct host {
     long long next_ms;
     req *head, *tail;
     int robots_state; /* 0 unknown, 1 fetching, 2 known */
-    rd_robots *robots;
+    rpt_robots *robots;
 };
 
-struct rd_fetcher {
+struct rpt_fetcher {
     long long concurrency, per_host_concurrency, per_host_delay_ms, connect_timeout_s, timeout_s,
         low_speed_bytes, low_speed_time_s, max_body_bytes, max_retries, retry_base_ms;
     char *ca_file, *user_agent;
@@ -70,23 +70,23 @@ struct rd_fetcher {
 };
 
 static const char *const error_names[] = {
-    [RD_FETCH_OK] = "ok",
-    [RD_FETCH_ERR_HTTP] = "http",
-    [RD_FETCH_ERR_DNS] = "dns",
-    [RD_FETCH_ERR_CONNECT] = "connect",
-    [RD_FETCH_ERR_TLS] = "tls",
-    [RD_FETCH_ERR_TIMEOUT] = "timeout",
-    [RD_FETCH_ERR_RESET] = "reset",
-    [RD_FETCH_ERR_TOO_BIG] = "too_big",
-    [RD_FETCH_ERR_REDIRECTS] = "redirects",
-    [RD_FETCH_ERR_BLOCKED] = "blocked",
-    [RD_FETCH_ERR_ROBOTS] = "robots",
-    [RD_FETCH_ERR_URL] = "url",
-    [RD_FETCH_ERR_CANCELLED] = "cancelled",
-    [RD_FETCH_ERR_OTHER] = "other",
+    [RPT_FETCH_OK] = "ok",
+    [RPT_FETCH_ERR_HTTP] = "http",
+    [RPT_FETCH_ERR_DNS] = "dns",
+    [RPT_FETCH_ERR_CONNECT] = "connect",
+    [RPT_FETCH_ERR_TLS] = "tls",
+    [RPT_FETCH_ERR_TIMEOUT] = "timeout",
+    [RPT_FETCH_ERR_RESET] = "reset",
+    [RPT_FETCH_ERR_TOO_BIG] = "too_big",
+    [RPT_FETCH_ERR_REDIRECTS] = "redirects",
+    [RPT_FETCH_ERR_BLOCKED] = "blocked",
+    [RPT_FETCH_ERR_ROBOTS] = "robots",
+    [RPT_FETCH_ERR_URL] = "url",
+    [RPT_FETCH_ERR_CANCELLED] = "cancelled",
+    [RPT_FETCH_ERR_OTHER] = "other",
 };
 
-const char *rd_fetch_error_name(rd_fetch_error e)
+const char *rpt_fetch_error_name(rpt_fetch_error e)
 {
     if ((size_t)e >= sizeof error_names / sizeof *error_names) return "other";
     return error_names[e];
@@ -99,7 +99,7 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static unsigned next_rand(rd_fetcher *f)
+static unsigned next_rand(rpt_fetcher *f)
 {
     f->rng = f->rng * 1103515245u + 12345u;
     return f->rng >> 8;
@@ -114,8 +114,8 @@ static void req_free(req *r)
     free(r->etag);
     free(r->last_modified);
     free(r->path);
-    rd_kvlist_free(&r->allowlist);
-    rd_buf_free(&r->body);
+    rpt_kvlist_free(&r->allowlist);
+    rpt_buf_free(&r->body);
     free(r);
 }
 
@@ -146,7 +146,7 @@ static req *queue_pop(host *h)
     return r;
 }
 
-static host *host_get(rd_fetcher *f, const char *origin)
+static host *host_get(rpt_fetcher *f, const char *origin)
 {
     for (host *h = f->hosts; h; h = h->next)
         if (!strcmp(h->origin, origin)) return h;
@@ -161,7 +161,7 @@ static host *host_get(rd_fetcher *f, const char *origin)
 }
 
 /* Reports a finished request to its owner and frees it. */
-static void complete(rd_fetcher *f, req *r, rd_fetch_error error, int status, const char *reason)
+static void complete(rpt_fetcher *f, req *r, rpt_fetch_error error, int status, const char *reason)
 {
     char *final_url = NULL, *ctype = NULL;
     struct curl_header *hh;
@@ -174,7 +174,7 @@ static void complete(rd_fetcher *f, req *r, rd_fetch_error error, int status, co
         if (curl_easy_header(r->easy, "Last-Modified", 0, CURLH_HEADER, -1, &hh) == CURLHE_OK)
             lm = hh->value;
     }
-    rd_http_result res = {.url = r->url,
+    rpt_http_result res = {.url = r->url,
                           .final_url = final_url ? final_url : r->url,
                           .status = status,
                           .error = error,
@@ -194,9 +194,9 @@ static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct cur
 {
     req *r = clientp;
     (void)purpose;
-    if (!rd_addr_allowed(&a->addr, r->allow_private, &r->allowlist)) {
+    if (!rpt_addr_allowed(&a->addr, r->allow_private, &r->allowlist)) {
         r->blocked = 1;
-        rd_addr_text(&a->addr, r->blocked_addr, sizeof r->blocked_addr);
+        rpt_addr_text(&a->addr, r->blocked_addr, sizeof r->blocked_addr);
         return CURL_SOCKET_BAD;
     }
     return socket(a->family, a->socktype, a->protocol);
@@ -222,7 +222,7 @@ static int pre_request(void *clientp, char *primary_ip, char *local_ip, int prim
     } else {
         return CURL_PREREQFUNC_OK; /* not an address (unix socket, proxy): opensocket judged */
     }
-    if (!rd_addr_allowed((struct sockaddr *)&ss, r->allow_private, &r->allowlist)) {
+    if (!rpt_addr_allowed((struct sockaddr *)&ss, r->allow_private, &r->allowlist)) {
         r->blocked = 1;
         snprintf(r->blocked_addr, sizeof r->blocked_addr, "%s", primary_ip);
         return CURL_PREREQFUNC_ABORT;
@@ -239,12 +239,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
         r->too_big = 1;
         return 0;
     }
-    if (rd_buf_append(&r->body, data, n)) return 0;
+    if (rpt_buf_append(&r->body, data, n)) return 0;
     return n;
 }
 
 /* Creates the easy handle of r and adds it to the multi handle. */
-static int start(rd_fetcher *f, req *r)
+static int start(rpt_fetcher *f, req *r)
 {
     CURL *e = curl_easy_init();
     if (!e) return -1;
@@ -252,7 +252,7 @@ static int start(rd_fetcher *f, req *r)
     r->attempts++;
     r->too_big = r->blocked = 0;
     r->errbuf[0] = '\0';
-    rd_buf_reset(&r->body);
+    rpt_buf_reset(&r->body);
     curl_easy_setopt(e, CURLOPT_URL, r->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
@@ -317,14 +317,14 @@ static long long retry_after_ms(CURL *e)
     return d < 0 ? 0 : d * 1000;
 }
 
-static rd_robots *robots_from(const req *r, int status)
+static rpt_robots *robots_from(const req *r, int status)
 {
     if (status != 200 || !r->body.data) return NULL; /* missing or failing: allow all */
-    return rd_robots_parse(r->body.data, r->body.len, "reportd");
+    return rpt_robots_parse(r->body.data, r->body.len, "reportd");
 }
 
 /* Handles a transfer that curl reports as done: retry, or complete. */
-static void finish(rd_fetcher *f, req *r, CURLcode rc)
+static void finish(rpt_fetcher *f, req *r, CURLcode rc)
 {
     long status = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -339,16 +339,16 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
     if (r->anext) r->anext->aprev = r->aprev;
     r->aprev = r->anext = NULL;
 
-    rd_fetch_error err = RD_FETCH_OK;
+    rpt_fetch_error err = RPT_FETCH_OK;
     int retryable = 0;
     char reason[400];
     reason[0] = '\0';
     long long wait = -1;
     if (rc == CURLE_OK) {
         if ((status >= 200 && status < 300) || status == 304) {
-            err = RD_FETCH_OK;
+            err = RPT_FETCH_OK;
         } else {
-            err = RD_FETCH_ERR_HTTP;
+            err = RPT_FETCH_ERR_HTTP;
             snprintf(reason, sizeof reason, "http %ld", status);
             if (status >= 500 || status == 408 || status == 429) {
                 retryable = 1;
@@ -356,28 +356,28 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
             }
         }
     } else if (r->blocked) {
-        err = RD_FETCH_ERR_BLOCKED;
+        err = RPT_FETCH_ERR_BLOCKED;
         snprintf(reason, sizeof reason,
                  "refused address %s (private network; see "
                  "allow_private_networks / allowlist)",
                  r->blocked_addr);
     } else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        err = RD_FETCH_ERR_TOO_BIG;
+        err = RPT_FETCH_ERR_TOO_BIG;
         snprintf(reason, sizeof reason, "body larger than %lld bytes", f->max_body_bytes);
     } else {
         const char *what = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
         switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-            err = RD_FETCH_ERR_DNS; /* often a resolver hiccup: retried like a reset */
+            err = RPT_FETCH_ERR_DNS; /* often a resolver hiccup: retried like a reset */
             retryable = 1;
             break;
         case CURLE_COULDNT_CONNECT:
-            err = RD_FETCH_ERR_CONNECT;
+            err = RPT_FETCH_ERR_CONNECT;
             retryable = 1;
             break;
         case CURLE_OPERATION_TIMEDOUT:
-            err = RD_FETCH_ERR_TIMEOUT;
+            err = RPT_FETCH_ERR_TIMEOUT;
             retryable = 1;
             break;
         case CURLE_RECV_ERROR:
@@ -386,28 +386,28 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
         case CURLE_PARTIAL_FILE:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
-            err = RD_FETCH_ERR_RESET;
+            err = RPT_FETCH_ERR_RESET;
             retryable = 1;
             break;
         case CURLE_TOO_MANY_REDIRECTS:
-            err = RD_FETCH_ERR_REDIRECTS;
+            err = RPT_FETCH_ERR_REDIRECTS;
             break;
         case CURLE_URL_MALFORMAT:
         case CURLE_UNSUPPORTED_PROTOCOL:
-            err = RD_FETCH_ERR_URL;
+            err = RPT_FETCH_ERR_URL;
             break;
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER:
         case CURLE_SSL_CACERT_BADFILE:
-            err = RD_FETCH_ERR_TLS;
+            err = RPT_FETCH_ERR_TLS;
             break;
         default:
-            err = RD_FETCH_ERR_OTHER;
+            err = RPT_FETCH_ERR_OTHER;
             break;
         }
-        snprintf(reason, sizeof reason, "%s: %.200s", rd_fetch_error_name(err), what);
+        snprintf(reason, sizeof reason, "%s: %.200s", rpt_fetch_error_name(err), what);
     }
 
     if (retryable && r->attempts <= f->max_retries) {
@@ -428,9 +428,9 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
             long long until = now_ms() + wait;
             if (h->next_ms < until) h->next_ms = until; /* the whole host asked for a pause */
         }
-        rd_log_info("fetch", "retrying", "url=%s attempt=%d delay_ms=%lld reason=\"%s\"", r->url,
+        rpt_log_info("fetch", "retrying", "url=%s attempt=%d delay_ms=%lld reason=\"%s\"", r->url,
                     r->attempts, delay, reason);
-        rd_metrics_inc("reportd_fetch_retries_total", NULL);
+        rpt_metrics_inc("reportd_fetch_retries_total", NULL);
         curl_easy_cleanup(r->easy);
         r->easy = NULL;
         r->not_before = now_ms() + delay;
@@ -439,17 +439,17 @@ static void finish(rd_fetcher *f, req *r, CURLcode rc)
     }
 done:
     if (r->is_robots) {
-        h->robots = robots_from(r, err == RD_FETCH_OK ? (int)status : 0);
+        h->robots = robots_from(r, err == RPT_FETCH_OK ? (int)status : 0);
         h->robots_state = 2;
         f->outstanding--;
         req_free(r);
         return;
     }
-    complete(f, r, err, (int)status, err == RD_FETCH_OK ? NULL : reason);
+    complete(f, r, err, (int)status, err == RPT_FETCH_OK ? NULL : reason);
 }
 
 /* Queues the robots.txt request of host h in front of its queue. */
-static int queue_robots(rd_fetcher *f, host *h, const req *like)
+static int queue_robots(rpt_fetcher *f, host *h, const req *like)
 {
     req *r = calloc(1, sizeof *r);
     if (!r) return -1;
@@ -458,7 +458,7 @@ static int queue_robots(rd_fetcher *f, host *h, const req *like)
     r->is_robots = 1;
     r->allow_private = like->allow_private;
     for (size_t i = 0; i < like->allowlist.n; i++)
-        rd_kvlist_add(&r->allowlist, NULL, like->allowlist.vals[i]);
+        rpt_kvlist_add(&r->allowlist, NULL, like->allowlist.vals[i]);
     size_t n = strlen(h->origin) + 16;
     r->url = malloc(n);
     if (!r->url) {
@@ -474,7 +474,7 @@ static int queue_robots(rd_fetcher *f, host *h, const req *like)
 
 /* Starts every queued request the limits allow; *wake gets the earliest time a waiting
  * request could start (or is left alone). */
-static void dispatch(rd_fetcher *f, long long *wake)
+static void dispatch(rpt_fetcher *f, long long *wake)
 {
     long long now = now_ms();
     for (host *h = f->hosts; h; h = h->next) {
@@ -485,9 +485,9 @@ static void dispatch(rd_fetcher *f, long long *wake)
                 if (h->head == r) break;
                 continue;
             }
-            if (r->respect_robots && !r->is_robots && !rd_robots_allowed(h->robots, r->path)) {
+            if (r->respect_robots && !r->is_robots && !rpt_robots_allowed(h->robots, r->path)) {
                 queue_pop(h);
-                complete(f, r, RD_FETCH_ERR_ROBOTS, 0, "disallowed by robots.txt");
+                complete(f, r, RPT_FETCH_ERR_ROBOTS, 0, "disallowed by robots.txt");
                 continue;
             }
             long long at = h->next_ms > r->not_before ? h->next_ms : r->not_before;
@@ -497,7 +497,7 @@ static void dispatch(rd_fetcher *f, long long *wake)
             }
             queue_pop(h);
             if (start(f, r)) {
-                complete(f, r, RD_FETCH_ERR_OTHER, 0, "cannot start transfer (out of memory)");
+                complete(f, r, RPT_FETCH_ERR_OTHER, 0, "cannot start transfer (out of memory)");
                 continue;
             }
             h->next_ms = now + f->per_host_delay_ms;
@@ -505,17 +505,17 @@ static void dispatch(rd_fetcher *f, long long *wake)
     }
 }
 
-rd_fetcher *rd_fetcher_new(const rd_fetch_settings *s, rd_buf *err)
+rpt_fetcher *rpt_fetcher_new(const rpt_fetch_settings *s, rpt_buf *err)
 {
     static int global_init;
     if (!global_init) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            rd_buf_puts(err, "curl_global_init failed");
+            rpt_buf_puts(err, "curl_global_init failed");
             return NULL;
         }
         global_init = 1;
     }
-    rd_fetcher *f = calloc(1, sizeof *f);
+    rpt_fetcher *f = calloc(1, sizeof *f);
     if (!f) goto nomem;
     f->concurrency = s->concurrency;
     f->per_host_concurrency = s->per_host_concurrency;
@@ -538,8 +538,8 @@ rd_fetcher *rd_fetcher_new(const rd_fetch_settings *s, rd_buf *err)
     curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->concurrency);
     return f;
 nomem:
-    rd_buf_puts(err, "out of memory creating the fetcher");
-    rd_fetcher_free(f);
+    rpt_buf_puts(err, "out of memory creating the fetcher");
+    rpt_fetcher_free(f);
     return NULL;
 }
 
@@ -548,7 +548,7 @@ static char *dup_or_null(const char *s)
     return s && *s ? strdup(s) : NULL;
 }
 
-int rd_fetcher_submit(rd_fetcher *f, const rd_http_request *in)
+int rpt_fetcher_submit(rpt_fetcher *f, const rpt_http_request *in)
 {
     req *r = calloc(1, sizeof *r);
     if (!r) return -1;
@@ -563,13 +563,13 @@ int rd_fetcher_submit(rd_fetcher *f, const rd_http_request *in)
     if (!r->url) goto nomem;
     if (in->allowlist)
         for (size_t i = 0; i < in->allowlist->n; i++)
-            if (rd_kvlist_add(&r->allowlist, NULL, in->allowlist->vals[i])) goto nomem;
+            if (rpt_kvlist_add(&r->allowlist, NULL, in->allowlist->vals[i])) goto nomem;
     f->outstanding++;
     char origin[512];
-    r->path = rd_url_path_query(r->url);
-    if (rd_url_origin(r->url, origin, sizeof origin) || !r->path ||
+    r->path = rpt_url_path_query(r->url);
+    if (rpt_url_origin(r->url, origin, sizeof origin) || !r->path ||
         (strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8))) {
-        r->preset = RD_FETCH_ERR_URL;
+        r->preset = RPT_FETCH_ERR_URL;
         if (f->failed_tail)
             f->failed_tail->next = r;
         else
@@ -589,12 +589,12 @@ nomem:
     return -1;
 }
 
-size_t rd_fetcher_outstanding(const rd_fetcher *f)
+size_t rpt_fetcher_outstanding(const rpt_fetcher *f)
 {
     return f->outstanding;
 }
 
-size_t rd_fetcher_step(rd_fetcher *f, int max_wait_ms)
+size_t rpt_fetcher_step(rpt_fetcher *f, int max_wait_ms)
 {
     while (f->failed_head) {
         req *r = f->failed_head;
@@ -627,13 +627,13 @@ size_t rd_fetcher_step(rd_fetcher *f, int max_wait_ms)
     return f->outstanding;
 }
 
-void rd_fetcher_free(rd_fetcher *f)
+void rpt_fetcher_free(rpt_fetcher *f)
 {
     if (!f) return;
     while (f->failed_head) {
         req *r = f->failed_head;
         f->failed_head = r->next;
-        complete(f, r, RD_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
+        complete(f, r, RPT_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
     }
     for (host *h = f->hosts; h; h = h->next) {
         req *r;
@@ -642,7 +642,7 @@ void rd_fetcher_free(rd_fetcher *f)
                 f->outstanding--;
                 req_free(r);
             } else {
-                complete(f, r, RD_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
+                complete(f, r, RPT_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
             }
         }
     }
@@ -655,7 +655,7 @@ void rd_fetcher_free(rd_fetcher *f)
                 f->outstanding--;
                 req_free(r);
             } else {
-                complete(f, r, RD_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
+                complete(f, r, RPT_FETCH_ERR_CANCELLED, 0, "fetcher stopped");
             }
         }
         curl_multi_cleanup(f->multi);
@@ -663,7 +663,7 @@ void rd_fetcher_free(rd_fetcher *f)
     while (f->hosts) {
         host *h = f->hosts;
         f->hosts = h->next;
-        rd_robots_free(h->robots);
+        rpt_robots_free(h->robots);
         free(h->origin);
         free(h);
     }

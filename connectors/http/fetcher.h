@@ -9,7 +9,7 @@
  *   - robots.txt per host (for requests that ask for it);
  *   - the SSRF guard on every resolved address, redirects and reused connections included.
  * Requests complete through their callback, always exactly once (also when the fetcher is
- * freed with requests still queued: they complete with RD_FETCH_ERR_CANCELLED). */
+ * freed with requests still queued: they complete with RPT_FETCH_ERR_CANCELLED). */
 #ifndef REPORTD_CONNECTORS_HTTP_FETCHER_H
 #define REPORTD_CONNECTORS_HTTP_FETCHER_H
 
@@ -20,68 +20,68 @@
 #include "daemon/config.h"
 
 typedef enum {
-    RD_FETCH_OK = 0,        /* a response arrived (2xx or 304) */
-    RD_FETCH_ERR_HTTP,      /* a status >= 300 that is not 304, after any retries */
-    RD_FETCH_ERR_DNS,       /* host name did not resolve, after retries */
-    RD_FETCH_ERR_CONNECT,   /* connection refused or unreachable, after retries */
-    RD_FETCH_ERR_TLS,       /* handshake or certificate verification failed */
-    RD_FETCH_ERR_TIMEOUT,   /* connect/total timeout or below the minimum speed, after retries */
-    RD_FETCH_ERR_RESET,     /* connection reset, empty reply or truncated body, after retries */
-    RD_FETCH_ERR_TOO_BIG,   /* body over max_body_bytes */
-    RD_FETCH_ERR_REDIRECTS, /* more than 5 redirects */
-    RD_FETCH_ERR_BLOCKED,   /* SSRF guard refused the address */
-    RD_FETCH_ERR_ROBOTS,    /* robots.txt disallows the URL */
-    RD_FETCH_ERR_URL,       /* not a valid http(s) URL */
-    RD_FETCH_ERR_CANCELLED, /* fetcher stopped before the request ran */
-    RD_FETCH_ERR_OTHER
-} rd_fetch_error;
+    RPT_FETCH_OK = 0,        /* a response arrived (2xx or 304) */
+    RPT_FETCH_ERR_HTTP,      /* a status >= 300 that is not 304, after any retries */
+    RPT_FETCH_ERR_DNS,       /* host name did not resolve, after retries */
+    RPT_FETCH_ERR_CONNECT,   /* connection refused or unreachable, after retries */
+    RPT_FETCH_ERR_TLS,       /* handshake or certificate verification failed */
+    RPT_FETCH_ERR_TIMEOUT,   /* connect/total timeout or below the minimum speed, after retries */
+    RPT_FETCH_ERR_RESET,     /* connection reset, empty reply or truncated body, after retries */
+    RPT_FETCH_ERR_TOO_BIG,   /* body over max_body_bytes */
+    RPT_FETCH_ERR_REDIRECTS, /* more than 5 redirects */
+    RPT_FETCH_ERR_BLOCKED,   /* SSRF guard refused the address */
+    RPT_FETCH_ERR_ROBOTS,    /* robots.txt disallows the URL */
+    RPT_FETCH_ERR_URL,       /* not a valid http(s) URL */
+    RPT_FETCH_ERR_CANCELLED, /* fetcher stopped before the request ran */
+    RPT_FETCH_ERR_OTHER
+} rpt_fetch_error;
 
 /* Short stable name of an error ("timeout", "http", "blocked"...) for metrics labels. */
-const char *rd_fetch_error_name(rd_fetch_error e);
+const char *rpt_fetch_error_name(rpt_fetch_error e);
 
-typedef struct rd_http_result {
+typedef struct rpt_http_result {
     const char *url;       /* as submitted */
     const char *final_url; /* after redirects (== url when none) */
     int status;            /* last HTTP status, 0 when no response */
-    rd_fetch_error error;
+    rpt_fetch_error error;
     const char *reason; /* human-readable: "http 404", "blocked address 127.0.0.1"... */
     const char *content_type, *etag, *last_modified; /* NULL when absent */
-    rd_buf *body;                                    /* the callback may steal it (rd_buf_steal) */
+    rpt_buf *body;                                    /* the callback may steal it (rpt_buf_steal) */
     int attempts;
-} rd_http_result;
+} rpt_http_result;
 
-typedef void (*rd_http_done_fn)(const rd_http_result *res, void *arg);
+typedef void (*rpt_http_done_fn)(const rpt_http_result *res, void *arg);
 
-typedef struct rd_http_request {
+typedef struct rpt_http_request {
     const char *url;
     const char *etag, *last_modified; /* conditional GET validators, or NULL */
     int allow_private;                /* SSRF guard off for this request */
-    const rd_kvlist *allowlist;       /* addresses/CIDRs opened despite the guard (copied) */
+    const rpt_kvlist *allowlist;       /* addresses/CIDRs opened despite the guard (copied) */
     int respect_robots;
-    rd_http_done_fn done;
+    rpt_http_done_fn done;
     void *arg;
-} rd_http_request;
+} rpt_http_request;
 
-typedef struct rd_fetcher rd_fetcher;
+typedef struct rpt_fetcher rpt_fetcher;
 
 /* A fetcher with the limits of `s` (copied). NULL with a reason in err. */
-rd_fetcher *rd_fetcher_new(const rd_fetch_settings *s, rd_buf *err);
+rpt_fetcher *rpt_fetcher_new(const rpt_fetch_settings *s, rpt_buf *err);
 /* Queues a request (strings copied). Returns 0, or -1 on ENOMEM; a malformed URL is not
- * an error here: it completes through the callback with RD_FETCH_ERR_URL. */
-int rd_fetcher_submit(rd_fetcher *f, const rd_http_request *req);
+ * an error here: it completes through the callback with RPT_FETCH_ERR_URL. */
+int rpt_fetcher_submit(rpt_fetcher *f, const rpt_http_request *req);
 /* Starts what the limits allow, waits up to max_wait_ms for activity, and runs the
  * callbacks of finished requests. Returns the number of requests not yet completed. */
-size_t rd_fetcher_step(rd_fetcher *f, int max_wait_ms);
+size_t rpt_fetcher_step(rpt_fetcher *f, int max_wait_ms);
 /* Requests not yet completed (queued, waiting for a retry or in flight). */
-size_t rd_fetcher_outstanding(const rd_fetcher *f);
-/* Completes every outstanding request with RD_FETCH_ERR_CANCELLED and frees f. */
-void rd_fetcher_free(rd_fetcher *f);
+size_t rpt_fetcher_outstanding(const rpt_fetcher *f);
+/* Completes every outstanding request with RPT_FETCH_ERR_CANCELLED and frees f. */
+void rpt_fetcher_free(rpt_fetcher *f);
 
 /* Fetches one URL synchronously with a fresh fetcher (same limits and guards): for
  * `reportd extract URL`. On success returns 0 with the body in *body (caller frees with
- * rd_buf_free) and the final URL / content type in *final_url / *content_type (caller
+ * rpt_buf_free) and the final URL / content type in *final_url / *content_type (caller
  * frees; either pointer may be NULL). On failure returns -1 with the reason in err. */
-int rd_fetch_url(const rd_fetch_settings *s, const char *url, rd_buf *body, char **final_url,
-                 char **content_type, rd_buf *err);
+int rpt_fetch_url(const rpt_fetch_settings *s, const char *url, rpt_buf *body, char **final_url,
+                 char **content_type, rpt_buf *err);
 
 #endif

@@ -10,7 +10,7 @@ typedef struct rule {
     int allow;
 } rule;
 
-struct rd_robots {
+struct rpt_robots {
     rule *rules;
     size_t n, cap;
 };
@@ -39,7 +39,7 @@ static char *trim(char *s)
     return s;
 }
 
-static int add_rule(rd_robots *r, const char *pattern, int allow)
+static int add_rule(rpt_robots *r, const char *pattern, int allow)
 {
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 8;
@@ -55,9 +55,9 @@ static int add_rule(rd_robots *r, const char *pattern, int allow)
 }
 
 /* Collects the rules of the groups naming `agent` (or "*" when none does). */
-rd_robots *rd_robots_parse(const char *text, size_t len, const char *agent)
+rpt_robots *rpt_robots_parse(const char *text, size_t len, const char *agent)
 {
-    rd_robots *own = calloc(1, sizeof *own), *any = calloc(1, sizeof *any);
+    rpt_robots *own = calloc(1, sizeof *own), *any = calloc(1, sizeof *any);
     char *copy = malloc(len + 1);
     if (!own || !any || !copy) goto fail;
     memcpy(copy, text, len);
@@ -91,19 +91,19 @@ rd_robots *rd_robots_parse(const char *text, size_t len, const char *agent)
     free(copy);
     /* An agent's own group replaces the "*" group when it exists. */
     if (own_seen) {
-        rd_robots_free(any);
+        rpt_robots_free(any);
         return own;
     }
-    rd_robots_free(own);
+    rpt_robots_free(own);
     return any;
 fail:
     free(copy);
-    rd_robots_free(own);
-    rd_robots_free(any);
+    rpt_robots_free(own);
+    rpt_robots_free(any);
     return NULL;
 }
 
-int rd_robots_allowed(const rd_robots *r, const char *path)
+int rpt_robots_allowed(const rpt_robots *r, const char *path)
 {
     if (!r) return 1;
     size_t best = 0;
@@ -121,7 +121,7 @@ int rd_robots_allowed(const rd_robots *r, const char *path)
     return allowed;
 }
 
-void rd_robots_free(rd_robots *r)
+void rpt_robots_free(rpt_robots *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->n; i++)

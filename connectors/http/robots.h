@@ -6,13 +6,13 @@
 
 #include <stddef.h>
 
-typedef struct rd_robots rd_robots;
+typedef struct rpt_robots rpt_robots;
 
 /* Parses a robots.txt body for the product token `agent` ("reportd"). Never fails on
  * content (unknown lines are skipped); NULL only on ENOMEM. Caller frees. */
-rd_robots *rd_robots_parse(const char *text, size_t len, const char *agent);
+rpt_robots *rpt_robots_parse(const char *text, size_t len, const char *agent);
 /* True when `path` (path and query, starting with '/') may be fetched. NULL allows all. */
-int rd_robots_allowed(const rd_robots *r, const char *path);
-void rd_robots_free(rd_robots *r);
+int rpt_robots_allowed(const rpt_robots *r, const char *path);
+void rpt_robots_free(rpt_robots *r);
 
 #endif

@@ -48,7 +48,7 @@ static int64_t mapped_v4(const unsigned char *a)
     return ((uint32_t)a[12] << 24) | ((uint32_t)a[13] << 16) | ((uint32_t)a[14] << 8) | a[15];
 }
 
-int rd_addr_is_private(const struct sockaddr *sa)
+int rpt_addr_is_private(const struct sockaddr *sa)
 {
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
@@ -102,20 +102,20 @@ static int parse_cidr(const char *entry, int *family, unsigned char addr[16], in
     return -1;
 }
 
-int rd_cidr_check(const char *entry, rd_buf *err)
+int rpt_cidr_check(const char *entry, rpt_buf *err)
 {
     int fam, bits;
     unsigned char a[16];
     if (parse_cidr(entry, &fam, a, &bits)) {
-        rd_buf_printf(err, "\"%s\" is not an IP address or CIDR block", entry);
+        rpt_buf_printf(err, "\"%s\" is not an IP address or CIDR block", entry);
         return -1;
     }
     return 0;
 }
 
-int rd_addr_allowed(const struct sockaddr *sa, int allow_private, const rd_kvlist *allowlist)
+int rpt_addr_allowed(const struct sockaddr *sa, int allow_private, const rpt_kvlist *allowlist)
 {
-    if (allow_private || !rd_addr_is_private(sa)) return 1;
+    if (allow_private || !rpt_addr_is_private(sa)) return 1;
     if (!allowlist) return 0;
     for (size_t i = 0; i < allowlist->n; i++) {
         int fam, bits;
@@ -138,7 +138,7 @@ int rd_addr_allowed(const struct sockaddr *sa, int allow_private, const rd_kvlis
     return 0;
 }
 
-void rd_addr_text(const struct sockaddr *sa, char *out, size_t cap)
+void rpt_addr_text(const struct sockaddr *sa, char *out, size_t cap)
 {
     out[0] = '\0';
     if (sa->sa_family == AF_INET)

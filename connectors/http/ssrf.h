@@ -10,16 +10,16 @@
 
 /* True when the address is loopback, private (RFC 1918, ULA), shared (100.64/10),
  * link-local, multicast, unspecified or reserved. IPv4-mapped IPv6 is checked as IPv4. */
-int rd_addr_is_private(const struct sockaddr *sa);
+int rpt_addr_is_private(const struct sockaddr *sa);
 
 /* True when the fetcher may connect to `sa`: a public address, or a private one opened by
  * allow_private or by an allowlist entry ("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"). */
-int rd_addr_allowed(const struct sockaddr *sa, int allow_private, const rd_kvlist *allowlist);
+int rpt_addr_allowed(const struct sockaddr *sa, int allow_private, const rpt_kvlist *allowlist);
 
 /* Validates one allowlist entry. Returns 0, or -1 with a reason in err. */
-int rd_cidr_check(const char *entry, rd_buf *err);
+int rpt_cidr_check(const char *entry, rpt_buf *err);
 
 /* Writes the numeric address of sa into out (for messages). */
-void rd_addr_text(const struct sockaddr *sa, char *out, size_t cap);
+void rpt_addr_text(const struct sockaddr *sa, char *out, size_t cap);
 
 #endif

@@ -20,7 +20,7 @@ static int is_dir(const char *p)
     return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-char *rd_pg_sql_dir(void)
+char *rpt_pg_sql_dir(void)
 {
     const char *env = getenv("REPORTD_SQL_DIR");
     if (env && *env) return strdup(env);
@@ -34,27 +34,27 @@ char *rd_pg_sql_dir(void)
     char *slash = strrchr(exe, '/');
     if (!slash) return NULL;
     *slash = '\0';
-    rd_buf b = RD_BUF_INIT;
-    rd_buf_printf(&b, "%s/../share/reportd/sql", exe);
+    rpt_buf b = RPT_BUF_INIT;
+    rpt_buf_printf(&b, "%s/../share/reportd/sql", exe);
     if (!is_dir(b.data)) {
-        rd_buf_free(&b);
+        rpt_buf_free(&b);
         return NULL;
     }
-    return rd_buf_steal(&b);
+    return rpt_buf_steal(&b);
 }
 
 static int cmp_migration(const void *a, const void *b)
 {
-    const rd_migration *x = a, *y = b;
+    const rpt_migration *x = a, *y = b;
     return (x->version > y->version) - (x->version < y->version);
 }
 
-int rd_migrations_list(const char *dir, rd_migration_list *out, rd_buf *err)
+int rpt_migrations_list(const char *dir, rpt_migration_list *out, rpt_buf *err)
 {
     memset(out, 0, sizeof *out);
     DIR *d = opendir(dir);
     if (!d) {
-        rd_buf_printf(err, "%s: cannot open migrations folder: %s", dir, strerror(errno));
+        rpt_buf_printf(err, "%s: cannot open migrations folder: %s", dir, strerror(errno));
         return -1;
     }
     struct dirent *e;
@@ -65,15 +65,15 @@ int rd_migrations_list(const char *dir, rd_migration_list *out, rd_buf *err)
         char *end;
         long v = strtol(name, &end, 10);
         if (end == name || *end != '_' || v <= 0 || v > 99999) continue;
-        rd_migration *items = realloc(out->items, (out->n + 1) * sizeof *items);
+        rpt_migration *items = realloc(out->items, (out->n + 1) * sizeof *items);
         if (!items) goto oom;
         out->items = items;
-        rd_migration *m = &out->items[out->n];
+        rpt_migration *m = &out->items[out->n];
         m->version = (int)v;
         m->name = strdup(name);
-        rd_buf p = RD_BUF_INIT;
-        rd_buf_printf(&p, "%s/%s", dir, name);
-        m->path = rd_buf_steal(&p);
+        rpt_buf p = RPT_BUF_INIT;
+        rpt_buf_printf(&p, "%s/%s", dir, name);
+        m->path = rpt_buf_steal(&p);
         out->n++;
         if (!m->name || !m->path) goto oom;
     }
@@ -81,21 +81,21 @@ int rd_migrations_list(const char *dir, rd_migration_list *out, rd_buf *err)
     qsort(out->items, out->n, sizeof *out->items, cmp_migration);
     for (size_t i = 1; i < out->n; i++) {
         if (out->items[i].version == out->items[i - 1].version) {
-            rd_buf_printf(err, "%s: migrations %s and %s have the same version", dir,
+            rpt_buf_printf(err, "%s: migrations %s and %s have the same version", dir,
                           out->items[i - 1].name, out->items[i].name);
-            rd_migrations_free(out);
+            rpt_migrations_free(out);
             return -1;
         }
     }
     return 0;
 oom:
     closedir(d);
-    rd_migrations_free(out);
-    rd_buf_puts(err, "out of memory");
+    rpt_migrations_free(out);
+    rpt_buf_puts(err, "out of memory");
     return -1;
 }
 
-void rd_migrations_free(rd_migration_list *l)
+void rpt_migrations_free(rpt_migration_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].name);
@@ -106,22 +106,22 @@ void rd_migrations_free(rd_migration_list *l)
 }
 
 /* Runs a command; on failure appends "what: message" to err. */
-static int exec_ok(PGconn *c, const char *sql, const char *what, rd_buf *err)
+static int exec_ok(PGconn *c, const char *sql, const char *what, rpt_buf *err)
 {
     PGresult *r = PQexec(c, sql);
     ExecStatusType st = PQresultStatus(r);
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-    if (!ok) rd_buf_printf(err, "%s: %s", what, PQerrorMessage(c));
+    if (!ok) rpt_buf_printf(err, "%s: %s", what, PQerrorMessage(c));
     PQclear(r);
     return ok ? 0 : -1;
 }
 
-int rd_pg_schema_version(PGconn *c, rd_buf *err)
+int rpt_pg_schema_version(PGconn *c, rpt_buf *err)
 {
     PGresult *r = PQexec(c, "SELECT CASE WHEN to_regclass('reports.schema_version') IS NULL "
                             "THEN NULL ELSE 1 END");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rd_buf_printf(err, "reading the schema version: %s", PQerrorMessage(c));
+        rpt_buf_printf(err, "reading the schema version: %s", PQerrorMessage(c));
         PQclear(r);
         return -1;
     }
@@ -130,7 +130,7 @@ int rd_pg_schema_version(PGconn *c, rd_buf *err)
     if (!exists) return 0;
     r = PQexec(c, "SELECT coalesce(max(version), 0) FROM reports.schema_version");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rd_buf_printf(err, "reading the schema version: %s", PQerrorMessage(c));
+        rpt_buf_printf(err, "reading the schema version: %s", PQerrorMessage(c));
         PQclear(r);
         return -1;
     }
@@ -140,12 +140,12 @@ int rd_pg_schema_version(PGconn *c, rd_buf *err)
 }
 
 /* Applies one file and records it, in one transaction. */
-static int apply_one(PGconn *c, const rd_migration *m, rd_buf *err)
+static int apply_one(PGconn *c, const rpt_migration *m, rpt_buf *err)
 {
     size_t len = 0;
-    char *sql = rd_read_file(m->path, MAX_MIGRATION_BYTES, &len);
+    char *sql = rpt_read_file(m->path, MAX_MIGRATION_BYTES, &len);
     if (!sql) {
-        rd_buf_printf(err, "%s: cannot read: %s", m->path, strerror(errno));
+        rpt_buf_printf(err, "%s: cannot read: %s", m->path, strerror(errno));
         return -1;
     }
     int rc = -1;
@@ -158,7 +158,7 @@ static int apply_one(PGconn *c, const rd_migration *m, rd_buf *err)
         PQexecParams(c, "INSERT INTO reports.schema_version (version, name) VALUES ($1, $2)", 2,
                      NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok) rd_buf_printf(err, "%s: recording the version: %s", m->name, PQerrorMessage(c));
+    if (!ok) rpt_buf_printf(err, "%s: recording the version: %s", m->name, PQerrorMessage(c));
     PQclear(r);
     if (!ok) goto rollback;
     if (exec_ok(c, "COMMIT", m->name, err)) goto out;
@@ -171,7 +171,7 @@ out:
     return rc;
 }
 
-int rd_pg_migrate(PGconn *c, const rd_migration_list *l, int *applied, rd_buf *err)
+int rpt_pg_migrate(PGconn *c, const rpt_migration_list *l, int *applied, rpt_buf *err)
 {
     *applied = 0;
     char lock[96];
@@ -186,13 +186,13 @@ int rd_pg_migrate(PGconn *c, const rd_migration_list *l, int *applied, rd_buf *e
                 " applied_at timestamptz NOT NULL DEFAULT now())",
                 "creating reports.schema_version", err))
         goto out;
-    int current = rd_pg_schema_version(c, err);
+    int current = rpt_pg_schema_version(c, err);
     if (current < 0) goto out;
     for (size_t i = 0; i < l->n; i++) {
-        const rd_migration *m = &l->items[i];
+        const rpt_migration *m = &l->items[i];
         if (m->version <= current) continue;
         if (apply_one(c, m, err)) goto out;
-        rd_log_info("migrate", "applied migration", "version=%d file=%s", m->version, m->name);
+        rpt_log_info("migrate", "applied migration", "version=%d file=%s", m->version, m->name);
         (*applied)++;
     }
     rc = 0;
@@ -202,17 +202,17 @@ out:
     return rc;
 }
 
-int rd_pg_schema_check(PGconn *c, const rd_migration_list *known, rd_buf *err)
+int rpt_pg_schema_check(PGconn *c, const rpt_migration_list *known, rpt_buf *err)
 {
-    int v = rd_pg_schema_version(c, err);
+    int v = rpt_pg_schema_version(c, err);
     if (v < 0) return -1;
-    if (v < RD_PG_SCHEMA_MIN) {
-        rd_buf_printf(err, "database schema version %d is older than %d: run `reportd migrate`", v,
-                      RD_PG_SCHEMA_MIN);
+    if (v < RPT_PG_SCHEMA_MIN) {
+        rpt_buf_printf(err, "database schema version %d is older than %d: run `reportd migrate`", v,
+                      RPT_PG_SCHEMA_MIN);
         return -1;
     }
     if (known && known->n && v > known->items[known->n - 1].version) {
-        rd_buf_printf(err,
+        rpt_buf_printf(err,
                       "database schema version %d is newer than this build knows (%d): "
                       "upgrade reportd",
                       v, known->items[known->n - 1].version);

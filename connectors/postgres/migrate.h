@@ -9,41 +9,41 @@
 #include "common/buf.h"
 
 /* Oldest schema version the loader writes to (tables of 001_init.sql). */
-#define RD_PG_SCHEMA_MIN 1
+#define RPT_PG_SCHEMA_MIN 1
 
-typedef struct rd_migration {
+typedef struct rpt_migration {
     int version;
     char *name; /* file name */
     char *path;
-} rd_migration;
+} rpt_migration;
 
-typedef struct rd_migration_list {
-    rd_migration *items; /* sorted by version */
+typedef struct rpt_migration_list {
+    rpt_migration *items; /* sorted by version */
     size_t n;
-} rd_migration_list;
+} rpt_migration_list;
 
 /* The migrations folder: $REPORTD_SQL_DIR, else the compiled-in REPORTD_SQL_DIR when it
  * exists, else ../share/reportd/sql next to the executable. Returns a malloc'd path, or NULL
  * when none exists. */
-char *rd_pg_sql_dir(void);
+char *rpt_pg_sql_dir(void);
 
 /* Lists NNN_*.sql files of dir. Duplicate versions are an error. Returns 0 or -1 (err). */
-int rd_migrations_list(const char *dir, rd_migration_list *out, rd_buf *err);
-void rd_migrations_free(rd_migration_list *l);
+int rpt_migrations_list(const char *dir, rpt_migration_list *out, rpt_buf *err);
+void rpt_migrations_free(rpt_migration_list *l);
 
 /* Applies every migration newer than the database's version, holding an advisory lock so
  * that concurrent runs wait for each other. *applied counts the files applied. Returns 0,
  * or -1 with the failing file and Postgres' message in err (that file's changes are rolled
  * back; earlier ones stay). */
-int rd_pg_migrate(PGconn *c, const rd_migration_list *l, int *applied, rd_buf *err);
+int rpt_pg_migrate(PGconn *c, const rpt_migration_list *l, int *applied, rpt_buf *err);
 
 /* Highest applied version (0 when the schema_version table does not exist), or -1 on a
  * query error (err). */
-int rd_pg_schema_version(PGconn *c, rd_buf *err);
+int rpt_pg_schema_version(PGconn *c, rpt_buf *err);
 
-/* Checks that the database's schema is one this build knows: at least RD_PG_SCHEMA_MIN and
+/* Checks that the database's schema is one this build knows: at least RPT_PG_SCHEMA_MIN and
  * no newer than the newest migration in `known` (skipped when known is NULL or empty).
  * Returns 0, or -1 with the reason in err. */
-int rd_pg_schema_check(PGconn *c, const rd_migration_list *known, rd_buf *err);
+int rpt_pg_schema_check(PGconn *c, const rpt_migration_list *known, rpt_buf *err);
 
 #endif

@@ -12,27 +12,27 @@
 #define COPY_CHUNK (1u << 20)
 #define MAX_PAYLOAD_BYTES (1u << 20) /* larger rejected payloads are stored as NULL */
 
-struct rd_pg_sink {
+struct rpt_pg_sink {
     char *conninfo;
     char *group;
-    const rd_migration_list *known;
+    const rpt_migration_list *known;
     PGconn *conn;
 };
 
 /* ---- batch ---- */
 
-int rd_load_batch_add(rd_load_batch *b, const char *topic, int partition, long long offset,
+int rpt_load_batch_add(rpt_load_batch *b, const char *topic, int partition, long long offset,
                       const void *key, size_t key_len, const void *value, size_t value_len,
                       int is_dlq)
 {
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
-        rd_load_item *items = realloc(b->items, cap * sizeof *items);
+        rpt_load_item *items = realloc(b->items, cap * sizeof *items);
         if (!items) return -1;
         b->items = items;
         b->cap = cap;
     }
-    rd_load_item *it = &b->items[b->n];
+    rpt_load_item *it = &b->items[b->n];
     memset(it, 0, sizeof *it);
     it->topic = strdup(topic);
     it->partition = partition;
@@ -54,11 +54,11 @@ int rd_load_batch_add(rd_load_batch *b, const char *topic, int partition, long l
     return 0;
 }
 
-static void item_clear(rd_load_item *it)
+static void item_clear(rpt_load_item *it)
 {
     free(it->topic);
     free(it->value);
-    rd_parsed_message_clear(&it->msg);
+    rpt_parsed_message_clear(&it->msg);
     free(it->stage);
     free(it->reason);
     free(it->doc_id);
@@ -66,7 +66,7 @@ static void item_clear(rd_load_item *it)
     memset(it, 0, sizeof *it);
 }
 
-void rd_load_batch_reset(rd_load_batch *b)
+void rpt_load_batch_reset(rpt_load_batch *b)
 {
     for (size_t i = 0; i < b->n; i++)
         item_clear(&b->items[i]);
@@ -74,30 +74,30 @@ void rd_load_batch_reset(rd_load_batch *b)
     b->value_bytes = 0;
 }
 
-void rd_load_batch_free(rd_load_batch *b)
+void rpt_load_batch_free(rpt_load_batch *b)
 {
-    rd_load_batch_reset(b);
+    rpt_load_batch_reset(b);
     free(b->items);
     memset(b, 0, sizeof *b);
 }
 
 /* ---- connection ---- */
 
-rd_pg_sink *rd_pg_sink_new(const char *conninfo, const char *group, const rd_migration_list *known)
+rpt_pg_sink *rpt_pg_sink_new(const char *conninfo, const char *group, const rpt_migration_list *known)
 {
-    rd_pg_sink *s = calloc(1, sizeof *s);
+    rpt_pg_sink *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->conninfo = strdup(conninfo ? conninfo : "");
     s->group = strdup(group);
     s->known = known;
     if (!s->conninfo || !s->group) {
-        rd_pg_sink_free(s);
+        rpt_pg_sink_free(s);
         return NULL;
     }
     return s;
 }
 
-void rd_pg_sink_free(rd_pg_sink *s)
+void rpt_pg_sink_free(rpt_pg_sink *s)
 {
     if (!s) return;
     if (s->conn) PQfinish(s->conn);
@@ -106,38 +106,38 @@ void rd_pg_sink_free(rd_pg_sink *s)
     free(s);
 }
 
-static void drop_conn(rd_pg_sink *s)
+static void drop_conn(rpt_pg_sink *s)
 {
     if (s->conn) PQfinish(s->conn);
     s->conn = NULL;
 }
 
-int rd_pg_sink_connect(rd_pg_sink *s, rd_buf *err)
+int rpt_pg_sink_connect(rpt_pg_sink *s, rpt_buf *err)
 {
     if (s->conn && PQstatus(s->conn) == CONNECTION_OK) {
-        if (PQtransactionStatus(s->conn) == PQTRANS_IDLE) return RD_SINK_OK;
+        if (PQtransactionStatus(s->conn) == PQTRANS_IDLE) return RPT_SINK_OK;
         PGresult *r = PQexec(s->conn, "ROLLBACK");
         int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         PQclear(r);
-        if (ok && PQtransactionStatus(s->conn) == PQTRANS_IDLE) return RD_SINK_OK;
+        if (ok && PQtransactionStatus(s->conn) == PQTRANS_IDLE) return RPT_SINK_OK;
     }
     drop_conn(s);
     s->conn = PQconnectdb(s->conninfo);
     if (PQstatus(s->conn) != CONNECTION_OK) {
-        rd_buf_printf(err, "cannot connect to PostgreSQL: %s", PQerrorMessage(s->conn));
+        rpt_buf_printf(err, "cannot connect to PostgreSQL: %s", PQerrorMessage(s->conn));
         drop_conn(s);
-        return RD_SINK_RETRY;
+        return RPT_SINK_RETRY;
     }
-    rd_buf serr = RD_BUF_INIT;
-    if (rd_pg_schema_check(s->conn, s->known, &serr)) {
+    rpt_buf serr = RPT_BUF_INIT;
+    if (rpt_pg_schema_check(s->conn, s->known, &serr)) {
         int lost = PQstatus(s->conn) != CONNECTION_OK;
-        rd_buf_puts(err, serr.data ? serr.data : "schema check failed");
-        rd_buf_free(&serr);
+        rpt_buf_puts(err, serr.data ? serr.data : "schema check failed");
+        rpt_buf_free(&serr);
         drop_conn(s);
-        return lost ? RD_SINK_RETRY : RD_SINK_FATAL;
+        return lost ? RPT_SINK_RETRY : RPT_SINK_FATAL;
     }
     PQclear(PQexec(s->conn, "SET client_min_messages = warning"));
-    return RD_SINK_OK;
+    return RPT_SINK_OK;
 }
 
 /* ---- errors ---- */
@@ -154,20 +154,20 @@ static int is_data_error(const PGresult *r)
 
 typedef enum { Q_OK = 0, Q_DATA = 1, Q_DB = 2 } q_status;
 
-static q_status classify(PGconn *c, PGresult *r, const char *what, rd_buf *err)
+static q_status classify(PGconn *c, PGresult *r, const char *what, rpt_buf *err)
 {
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Q_OK;
-    rd_buf_reset(err);
+    rpt_buf_reset(err);
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg || !*msg) msg = PQerrorMessage(c);
-    rd_buf_printf(err, "%s: %s", what, msg);
+    rpt_buf_printf(err, "%s: %s", what, msg);
     while (err->len && (err->data[err->len - 1] == '\n'))
         err->data[--err->len] = '\0';
     return is_data_error(r) && PQstatus(c) == CONNECTION_OK ? Q_DATA : Q_DB;
 }
 
-static q_status exec_q(PGconn *c, const char *sql, rd_buf *err)
+static q_status exec_q(PGconn *c, const char *sql, rpt_buf *err)
 {
     PGresult *r = PQexec(c, sql);
     q_status q = classify(c, r, sql, err);
@@ -176,7 +176,7 @@ static q_status exec_q(PGconn *c, const char *sql, rd_buf *err)
 }
 
 static q_status exec_params(PGconn *c, const char *sql, int n, const char *const *params,
-                            rd_buf *err)
+                            rpt_buf *err)
 {
     PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
     q_status q = classify(c, r, sql, err);
@@ -186,45 +186,45 @@ static q_status exec_params(PGconn *c, const char *sql, int n, const char *const
 
 /* ---- COPY text format ---- */
 
-static void copy_text(rd_buf *b, const char *s)
+static void copy_text(rpt_buf *b, const char *s)
 {
     if (!s) {
-        rd_buf_puts(b, "\\N");
+        rpt_buf_puts(b, "\\N");
         return;
     }
     /* runs without special characters are appended whole */
     for (;;) {
         size_t run = strcspn(s, "\\\n\r\t");
-        if (run) rd_buf_append(b, s, run);
+        if (run) rpt_buf_append(b, s, run);
         s += run;
         if (!*s) return;
         const char *esc = *s == '\\' ? "\\\\" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : "\\t";
-        rd_buf_append(b, esc, 2);
+        rpt_buf_append(b, esc, 2);
         s++;
     }
 }
 
-static void copy_sep(rd_buf *b)
+static void copy_sep(rpt_buf *b)
 {
-    rd_buf_putc(b, '\t');
+    rpt_buf_putc(b, '\t');
 }
 
-static void copy_int(rd_buf *b, long long v, int is_null)
+static void copy_int(rpt_buf *b, long long v, int is_null)
 {
     if (is_null)
-        rd_buf_puts(b, "\\N");
+        rpt_buf_puts(b, "\\N");
     else
-        rd_buf_printf(b, "%lld", v);
+        rpt_buf_printf(b, "%lld", v);
 }
 
-static void copy_double(rd_buf *b, double v)
+static void copy_double(rpt_buf *b, double v)
 {
-    rd_buf_printf(b, "%.17g", v);
+    rpt_buf_printf(b, "%.17g", v);
 }
 
-static void document_row(rd_buf *b, const rd_load_item *it)
+static void document_row(rpt_buf *b, const rpt_load_item *it)
 {
-    const rd_parsed_message *m = &it->msg;
+    const rpt_parsed_message *m = &it->msg;
     const char *strs[] = {m->doc_id,      m->source_name, m->url,    m->title,
                           m->issuer,      m->index_no,    m->doc_no, m->region,
                           m->region_code, m->province,    m->city};
@@ -259,13 +259,13 @@ static void document_row(rd_buf *b, const rd_load_item *it)
     copy_int(b, m->raw_partition, !m->raw_topic);
     copy_sep(b);
     copy_int(b, m->raw_offset, m->raw_offset < 0);
-    rd_buf_putc(b, '\n');
+    rpt_buf_putc(b, '\n');
 }
 
-static void section_rows(rd_buf *b, const rd_parsed_message *m)
+static void section_rows(rpt_buf *b, const rpt_parsed_message *m)
 {
     for (size_t i = 0; i < m->n_sections; i++) {
-        const rd_parsed_section *s = &m->sections[i];
+        const rpt_parsed_section *s = &m->sections[i];
         copy_text(b, m->doc_id);
         copy_sep(b);
         copy_int(b, s->ord, 0);
@@ -285,14 +285,14 @@ static void section_rows(rd_buf *b, const rd_parsed_message *m)
         copy_text(b, s->path);
         copy_sep(b);
         copy_int(b, s->parent, s->parent < 0);
-        rd_buf_putc(b, '\n');
+        rpt_buf_putc(b, '\n');
     }
 }
 
-static void indicator_rows(rd_buf *b, const rd_parsed_message *m)
+static void indicator_rows(rpt_buf *b, const rpt_parsed_message *m)
 {
     for (size_t i = 0; i < m->n_indicators; i++) {
-        const rd_parsed_indicator *x = &m->indicators[i];
+        const rpt_parsed_indicator *x = &m->indicators[i];
         copy_text(b, m->doc_id);
         copy_sep(b);
         copy_int(b, (long long)i, 0);
@@ -308,7 +308,7 @@ static void indicator_rows(rd_buf *b, const rd_parsed_message *m)
         if (x->has_value_high)
             copy_double(b, x->value_high);
         else
-            rd_buf_puts(b, "\\N");
+            rpt_buf_puts(b, "\\N");
         copy_sep(b);
         copy_text(b, x->unit ? x->unit : "");
         copy_sep(b);
@@ -323,25 +323,25 @@ static void indicator_rows(rd_buf *b, const rd_parsed_message *m)
         copy_int(b, x->section, x->section < 0);
         copy_sep(b);
         copy_text(b, x->sentence);
-        rd_buf_putc(b, '\n');
+        rpt_buf_putc(b, '\n');
     }
 }
 
 /* COPY of text rows produced by `fill` for the items listed in idx. */
-typedef void (*row_fn)(rd_buf *b, const rd_load_item *it);
+typedef void (*row_fn)(rpt_buf *b, const rpt_load_item *it);
 
-static void row_sections(rd_buf *b, const rd_load_item *it)
+static void row_sections(rpt_buf *b, const rpt_load_item *it)
 {
     section_rows(b, &it->msg);
 }
 
-static void row_indicators(rd_buf *b, const rd_load_item *it)
+static void row_indicators(rpt_buf *b, const rpt_load_item *it)
 {
     indicator_rows(b, &it->msg);
 }
 
-static q_status copy_rows(PGconn *c, const char *sql, const char *table, rd_load_batch *bt,
-                          const size_t *idx, size_t n, row_fn fn, rd_buf *err)
+static q_status copy_rows(PGconn *c, const char *sql, const char *table, rpt_load_batch *bt,
+                          const size_t *idx, size_t n, row_fn fn, rpt_buf *err)
 {
     PGresult *r = PQexec(c, sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
@@ -350,16 +350,16 @@ static q_status copy_rows(PGconn *c, const char *sql, const char *table, rd_load
         return q == Q_OK ? Q_DB : q;
     }
     PQclear(r);
-    rd_buf b = RD_BUF_INIT;
+    rpt_buf b = RPT_BUF_INIT;
     int failed = 0;
     for (size_t i = 0; i < n && !failed; i++) {
         fn(&b, &bt->items[idx[i]]);
         if (b.len >= COPY_CHUNK || i + 1 == n) {
             if (PQputCopyData(c, b.data, (int)b.len) != 1) failed = 1;
-            rd_buf_reset(&b);
+            rpt_buf_reset(&b);
         }
     }
-    rd_buf_free(&b);
+    rpt_buf_free(&b);
     if (PQputCopyEnd(c, failed ? "client failed to send rows" : NULL) != 1) failed = 1;
     q_status q = Q_OK;
     while ((r = PQgetResult(c))) {
@@ -368,7 +368,7 @@ static q_status copy_rows(PGconn *c, const char *sql, const char *table, rd_load
         PQclear(r);
     }
     if (failed && q == Q_OK) {
-        rd_buf_printf(err, "%s: %s", table, PQerrorMessage(c));
+        rpt_buf_printf(err, "%s: %s", table, PQerrorMessage(c));
         q = Q_DB;
     }
     return q;
@@ -376,31 +376,31 @@ static q_status copy_rows(PGconn *c, const char *sql, const char *table, rd_load
 
 /* ---- array parameters ---- */
 
-static void array_elem(rd_buf *b, const char *s)
+static void array_elem(rpt_buf *b, const char *s)
 {
-    if (b->len > 1) rd_buf_putc(b, ',');
-    rd_buf_putc(b, '"');
+    if (b->len > 1) rpt_buf_putc(b, ',');
+    rpt_buf_putc(b, '"');
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\') rd_buf_putc(b, '\\');
-        rd_buf_putc(b, *s);
+        if (*s == '"' || *s == '\\') rpt_buf_putc(b, '\\');
+        rpt_buf_putc(b, *s);
     }
-    rd_buf_putc(b, '"');
+    rpt_buf_putc(b, '"');
 }
 
-static void doc_id_array(rd_buf *b, rd_load_batch *bt, const size_t *idx, size_t n)
+static void doc_id_array(rpt_buf *b, rpt_load_batch *bt, const size_t *idx, size_t n)
 {
-    rd_buf_reset(b);
-    rd_buf_putc(b, '{');
+    rpt_buf_reset(b);
+    rpt_buf_putc(b, '{');
     for (size_t i = 0; i < n; i++)
         array_elem(b, bt->items[idx[i]].msg.doc_id);
-    rd_buf_putc(b, '}');
+    rpt_buf_putc(b, '}');
 }
 
 /* ---- decode and decide ---- */
 
-static void reject(rd_load_item *it, const char *stage, const char *reason)
+static void reject(rpt_load_item *it, const char *stage, const char *reason)
 {
-    it->outcome = RD_LOAD_REJECTED;
+    it->outcome = RPT_LOAD_REJECTED;
     free(it->stage);
     free(it->reason);
     it->stage = strdup(stage);
@@ -413,17 +413,17 @@ static void reject(rd_load_item *it, const char *stage, const char *reason)
 }
 
 /* Decodes every item not yet decoded; undecodable ones become rejects. */
-static void decode_items(rd_load_batch *bt)
+static void decode_items(rpt_load_batch *bt)
 {
-    rd_buf err = RD_BUF_INIT;
+    rpt_buf err = RPT_BUF_INIT;
     for (size_t i = 0; i < bt->n; i++) {
-        rd_load_item *it = &bt->items[i];
+        rpt_load_item *it = &bt->items[i];
         if (it->decoded) continue;
         it->decoded = 1;
-        rd_buf_reset(&err);
+        rpt_buf_reset(&err);
         if (it->is_dlq) {
-            rd_dlq_record rec;
-            if (rd_dlq_decode(it->value, it->value_len, &rec, &err)) {
+            rpt_dlq_record rec;
+            if (rpt_dlq_decode(it->value, it->value_len, &rec, &err)) {
                 reject(it, "dlq", err.data);
                 continue;
             }
@@ -434,20 +434,20 @@ static void decode_items(rd_load_batch *bt)
             it->doc_id = rec.doc_id;
             rec.topic = rec.doc_id = NULL;
             reject(it, rec.stage, rec.reason);
-            rd_dlq_record_clear(&rec);
+            rpt_dlq_record_clear(&rec);
             continue;
         }
-        if (rd_parsed_message_decode(it->value, it->value_len, &it->msg, &err)) {
+        if (rpt_parsed_message_decode(it->value, it->value_len, &it->msg, &err)) {
             reject(it, "load", err.data);
             continue;
         }
-        it->outcome = RD_LOAD_PENDING;
+        it->outcome = RPT_LOAD_PENDING;
     }
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 /* True when item a is newer than b (both for the same doc_id). */
-static int newer(const rd_load_item *a, const rd_load_item *b)
+static int newer(const rpt_load_item *a, const rpt_load_item *b)
 {
     if (a->msg.transform_version != b->msg.transform_version)
         return a->msg.transform_version > b->msg.transform_version;
@@ -457,30 +457,30 @@ static int newer(const rd_load_item *a, const rd_load_item *b)
 
 static int cmp_by_doc(const void *x, const void *y, void *ctx)
 {
-    const rd_load_batch *bt = ctx;
-    const rd_load_item *a = &bt->items[*(const size_t *)x];
-    const rd_load_item *b = &bt->items[*(const size_t *)y];
+    const rpt_load_batch *bt = ctx;
+    const rpt_load_item *a = &bt->items[*(const size_t *)x];
+    const rpt_load_item *b = &bt->items[*(const size_t *)y];
     return strcmp(a->msg.doc_id, b->msg.doc_id);
 }
 
 /* Candidates: for each doc_id, the newest decoded item of the batch; older ones of the
  * same doc_id are unchanged. Fills idx (sorted by doc_id) and returns its length. */
-static size_t pick_candidates(rd_load_batch *bt, size_t *idx)
+static size_t pick_candidates(rpt_load_batch *bt, size_t *idx)
 {
     size_t n = 0;
     for (size_t i = 0; i < bt->n; i++)
-        if (bt->items[i].outcome == RD_LOAD_PENDING) idx[n++] = i;
+        if (bt->items[i].outcome == RPT_LOAD_PENDING) idx[n++] = i;
     qsort_r(idx, n, sizeof *idx, cmp_by_doc, bt);
     size_t out = 0;
     for (size_t i = 0; i < n; i++) {
-        rd_load_item *it = &bt->items[idx[i]];
+        rpt_load_item *it = &bt->items[idx[i]];
         if (out && strcmp(bt->items[idx[out - 1]].msg.doc_id, it->msg.doc_id) == 0) {
-            rd_load_item *prev = &bt->items[idx[out - 1]];
+            rpt_load_item *prev = &bt->items[idx[out - 1]];
             if (newer(it, prev)) {
-                prev->outcome = RD_LOAD_UNCHANGED;
+                prev->outcome = RPT_LOAD_UNCHANGED;
                 idx[out - 1] = idx[i];
             } else {
-                it->outcome = RD_LOAD_UNCHANGED;
+                it->outcome = RPT_LOAD_UNCHANGED;
             }
             continue;
         }
@@ -489,7 +489,7 @@ static size_t pick_candidates(rd_load_batch *bt, size_t *idx)
     return out;
 }
 
-static int find_doc(rd_load_batch *bt, const size_t *idx, size_t n, const char *doc_id)
+static int find_doc(rpt_load_batch *bt, const size_t *idx, size_t n, const char *doc_id)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -506,10 +506,10 @@ static int find_doc(rd_load_batch *bt, const size_t *idx, size_t n, const char *
 
 /* Locks the candidates' existing rows and drops candidates that are not newer than what
  * the table holds. Compacts idx; returns the new count via *n. */
-static q_status filter_existing(PGconn *c, rd_load_batch *bt, size_t *idx, size_t *n, rd_buf *err)
+static q_status filter_existing(PGconn *c, rpt_load_batch *bt, size_t *idx, size_t *n, rpt_buf *err)
 {
     if (*n == 0) return Q_OK;
-    rd_buf arr = RD_BUF_INIT;
+    rpt_buf arr = RPT_BUF_INIT;
     doc_id_array(&arr, bt, idx, *n);
     const char *params[] = {arr.data};
     PGresult *r = PQexecParams(c,
@@ -517,7 +517,7 @@ static q_status filter_existing(PGconn *c, rd_load_batch *bt, size_t *idx, size_
                                "kafka_offset FROM reports.documents WHERE doc_id = ANY($1::text[]) "
                                "ORDER BY doc_id FOR UPDATE",
                                1, NULL, params, NULL, NULL, 0);
-    rd_buf_free(&arr);
+    rpt_buf_free(&arr);
     q_status q = classify(c, r, "locking documents", err);
     if (q != Q_OK) {
         PQclear(r);
@@ -526,23 +526,23 @@ static q_status filter_existing(PGconn *c, rd_load_batch *bt, size_t *idx, size_
     for (int row = 0; row < PQntuples(r); row++) {
         int k = find_doc(bt, idx, *n, PQgetvalue(r, row, 0));
         if (k < 0) continue;
-        rd_load_item held = {0};
+        rpt_load_item held = {0};
         held.msg.transform_version = atoi(PQgetvalue(r, row, 1));
         held.topic = PQgetvalue(r, row, 2);
         held.partition = atoi(PQgetvalue(r, row, 3));
         held.offset = atoll(PQgetvalue(r, row, 4));
-        rd_load_item *it = &bt->items[idx[k]];
-        if (!newer(it, &held)) it->outcome = RD_LOAD_UNCHANGED;
+        rpt_load_item *it = &bt->items[idx[k]];
+        if (!newer(it, &held)) it->outcome = RPT_LOAD_UNCHANGED;
     }
     PQclear(r);
     size_t out = 0;
     for (size_t i = 0; i < *n; i++)
-        if (bt->items[idx[i]].outcome == RD_LOAD_PENDING) idx[out++] = idx[i];
+        if (bt->items[idx[i]].outcome == RPT_LOAD_PENDING) idx[out++] = idx[i];
     *n = out;
     return Q_OK;
 }
 
-static void row_document(rd_buf *b, const rd_load_item *it)
+static void row_document(rpt_buf *b, const rpt_load_item *it)
 {
     document_row(b, it);
 }
@@ -561,16 +561,16 @@ static void row_document(rd_buf *b, const rd_load_item *it)
 
 /* Replaces the documents idx[0..n): delete (cascading to sections and indicators), then
  * COPY the three tables. */
-static q_status replace_documents(PGconn *c, rd_load_batch *bt, const size_t *idx, size_t n,
-                                  rd_buf *err)
+static q_status replace_documents(PGconn *c, rpt_load_batch *bt, const size_t *idx, size_t n,
+                                  rpt_buf *err)
 {
     if (n == 0) return Q_OK;
-    rd_buf arr = RD_BUF_INIT;
+    rpt_buf arr = RPT_BUF_INIT;
     doc_id_array(&arr, bt, idx, n);
     const char *params[] = {arr.data};
     q_status q = exec_params(c, "DELETE FROM reports.documents WHERE doc_id = ANY($1::text[])", 1,
                              params, err);
-    rd_buf_free(&arr);
+    rpt_buf_free(&arr);
     if (q != Q_OK) return q;
     if ((q = copy_rows(c, DOC_COPY, "documents", bt, idx, n, row_document, err)) != Q_OK) return q;
     if ((q = copy_rows(c, SEC_COPY, "sections", bt, idx, n, row_sections, err)) != Q_OK) return q;
@@ -579,8 +579,8 @@ static q_status replace_documents(PGconn *c, rd_load_batch *bt, const size_t *id
 
 /* Same, one document per savepoint: a document whose rows Postgres refuses becomes a
  * reject and the others still go in. */
-static q_status replace_documents_one_by_one(PGconn *c, rd_load_batch *bt, const size_t *idx,
-                                             size_t n, rd_buf *err)
+static q_status replace_documents_one_by_one(PGconn *c, rpt_load_batch *bt, const size_t *idx,
+                                             size_t n, rpt_buf *err)
 {
     for (size_t i = 0; i < n; i++) {
         q_status q = exec_q(c, "SAVEPOINT doc", err);
@@ -596,19 +596,19 @@ static q_status replace_documents_one_by_one(PGconn *c, rd_load_batch *bt, const
     return Q_OK;
 }
 
-static q_status upsert_sources(PGconn *c, rd_load_batch *bt, const size_t *idx, size_t n,
-                               rd_buf *err)
+static q_status upsert_sources(PGconn *c, rpt_load_batch *bt, const size_t *idx, size_t n,
+                               rpt_buf *err)
 {
-    rd_buf arr = RD_BUF_INIT;
-    rd_buf_putc(&arr, '{');
+    rpt_buf arr = RPT_BUF_INIT;
+    rpt_buf_putc(&arr, '{');
     int any = 0;
     for (size_t i = 0; i < n; i++) {
-        const rd_load_item *it = &bt->items[idx[i]];
-        if (it->outcome != RD_LOAD_PENDING || !it->msg.source_name) continue;
+        const rpt_load_item *it = &bt->items[idx[i]];
+        if (it->outcome != RPT_LOAD_PENDING || !it->msg.source_name) continue;
         array_elem(&arr, it->msg.source_name);
         any = 1;
     }
-    rd_buf_putc(&arr, '}');
+    rpt_buf_putc(&arr, '}');
     q_status q = Q_OK;
     if (any) {
         const char *params[] = {arr.data};
@@ -617,20 +617,20 @@ static q_status upsert_sources(PGconn *c, rd_load_batch *bt, const size_t *idx, 
                         "ON CONFLICT (name) DO UPDATE SET last_seen_at = now()",
                         1, params, err);
     }
-    rd_buf_free(&arr);
+    rpt_buf_free(&arr);
     return q;
 }
 
-static q_status insert_rejects(PGconn *c, rd_load_batch *bt, rd_buf *err)
+static q_status insert_rejects(PGconn *c, rpt_load_batch *bt, rpt_buf *err)
 {
     for (size_t i = 0; i < bt->n; i++) {
-        rd_load_item *it = &bt->items[i];
-        if (it->outcome != RD_LOAD_REJECTED) continue;
+        rpt_load_item *it = &bt->items[i];
+        if (it->outcome != RPT_LOAD_REJECTED) continue;
         char part[16], off[24];
         snprintf(part, sizeof part, "%d", it->reject_partition);
         snprintf(off, sizeof off, "%lld", it->reject_offset);
         int payload_ok =
-            it->value_len <= MAX_PAYLOAD_BYTES && rd_utf8_text_ok(it->value, it->value_len);
+            it->value_len <= MAX_PAYLOAD_BYTES && rpt_utf8_text_ok(it->value, it->value_len);
         const char *params[] = {it->stage,
                                 it->reason,
                                 it->doc_id,
@@ -649,14 +649,14 @@ static q_status insert_rejects(PGconn *c, rd_load_batch *bt, rd_buf *err)
 }
 
 /* Stores max(offset)+1 per (topic, partition) of the batch for the sink's group. */
-static q_status store_offsets(rd_pg_sink *s, rd_load_batch *bt, rd_buf *err)
+static q_status store_offsets(rpt_pg_sink *s, rpt_load_batch *bt, rpt_buf *err)
 {
     for (size_t i = 0; i < bt->n; i++) {
-        const rd_load_item *it = &bt->items[i];
+        const rpt_load_item *it = &bt->items[i];
         int first = 1;
         long long next = it->offset + 1;
         for (size_t j = 0; j < bt->n; j++) {
-            const rd_load_item *o = &bt->items[j];
+            const rpt_load_item *o = &bt->items[j];
             if (o->partition != it->partition || strcmp(o->topic, it->topic)) continue;
             if (j < i) first = 0;
             if (o->offset + 1 > next) next = o->offset + 1;
@@ -679,11 +679,11 @@ static q_status store_offsets(rd_pg_sink *s, rd_load_batch *bt, rd_buf *err)
 }
 
 /* One attempt at the whole batch; with careful set, documents go one savepoint each. */
-static q_status attempt(rd_pg_sink *s, rd_load_batch *bt, size_t *idx, int careful, rd_buf *err)
+static q_status attempt(rpt_pg_sink *s, rpt_load_batch *bt, size_t *idx, int careful, rpt_buf *err)
 {
     PGconn *c = s->conn;
     for (size_t i = 0; i < bt->n; i++)
-        if (bt->items[i].outcome == RD_LOAD_UNCHANGED) bt->items[i].outcome = RD_LOAD_PENDING;
+        if (bt->items[i].outcome == RPT_LOAD_UNCHANGED) bt->items[i].outcome = RPT_LOAD_PENDING;
     size_t n = pick_candidates(bt, idx);
     q_status q = exec_q(c, "BEGIN", err);
     if (q != Q_OK) return Q_DB;
@@ -696,63 +696,63 @@ static q_status attempt(rd_pg_sink *s, rd_load_batch *bt, size_t *idx, int caref
     if ((q = store_offsets(s, bt, err)) != Q_OK) goto fail;
     if ((q = exec_q(c, "COMMIT", err)) != Q_OK) return Q_DB;
     for (size_t i = 0; i < n; i++)
-        if (bt->items[idx[i]].outcome == RD_LOAD_PENDING)
-            bt->items[idx[i]].outcome = RD_LOAD_UPDATED;
+        if (bt->items[idx[i]].outcome == RPT_LOAD_PENDING)
+            bt->items[idx[i]].outcome = RPT_LOAD_UPDATED;
     return Q_OK;
 fail:
     if (PQstatus(c) == CONNECTION_OK) PQclear(PQexec(c, "ROLLBACK"));
     return q;
 }
 
-int rd_pg_sink_write(rd_pg_sink *s, rd_load_batch *bt, rd_load_stats *st, rd_buf *err)
+int rpt_pg_sink_write(rpt_pg_sink *s, rpt_load_batch *bt, rpt_load_stats *st, rpt_buf *err)
 {
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
-        rd_buf_puts(err, "not connected to PostgreSQL");
-        return RD_SINK_RETRY;
+        rpt_buf_puts(err, "not connected to PostgreSQL");
+        return RPT_SINK_RETRY;
     }
     decode_items(bt);
     size_t *idx = malloc((bt->n ? bt->n : 1) * sizeof *idx);
     if (!idx) {
-        rd_buf_puts(err, "out of memory");
-        return RD_SINK_RETRY;
+        rpt_buf_puts(err, "out of memory");
+        return RPT_SINK_RETRY;
     }
     q_status q = attempt(s, bt, idx, 0, err);
     if (q == Q_DATA) {
-        rd_log_warn("load", "batch refused by PostgreSQL, retrying one document at a time",
+        rpt_log_warn("load", "batch refused by PostgreSQL, retrying one document at a time",
                     "error=\"%s\"", err->data);
         q = attempt(s, bt, idx, 1, err);
     }
     free(idx);
     if (q != Q_OK) {
         for (size_t i = 0; i < bt->n; i++) /* decisions are redone on retry */
-            if (bt->items[i].outcome != RD_LOAD_REJECTED) bt->items[i].outcome = RD_LOAD_PENDING;
-        return RD_SINK_RETRY;
+            if (bt->items[i].outcome != RPT_LOAD_REJECTED) bt->items[i].outcome = RPT_LOAD_PENDING;
+        return RPT_SINK_RETRY;
     }
     if (st) {
         for (size_t i = 0; i < bt->n; i++) {
-            const rd_load_item *it = &bt->items[i];
-            if (it->outcome == RD_LOAD_UPDATED) {
+            const rpt_load_item *it = &bt->items[i];
+            if (it->outcome == RPT_LOAD_UPDATED) {
                 st->updated++;
                 st->section_rows += (long long)it->msg.n_sections;
                 st->indicator_rows += (long long)it->msg.n_indicators;
-            } else if (it->outcome == RD_LOAD_UNCHANGED) {
+            } else if (it->outcome == RPT_LOAD_UNCHANGED) {
                 st->unchanged++;
-            } else if (it->outcome == RD_LOAD_REJECTED) {
+            } else if (it->outcome == RPT_LOAD_REJECTED) {
                 st->rejected++;
             }
         }
     }
-    return RD_SINK_OK;
+    return RPT_SINK_OK;
 }
 
-int rd_pg_sink_offsets(rd_pg_sink *s, const char *topic, const int *partitions, long long *offsets,
-                       size_t n, rd_buf *err)
+int rpt_pg_sink_offsets(rpt_pg_sink *s, const char *topic, const int *partitions, long long *offsets,
+                       size_t n, rpt_buf *err)
 {
     for (size_t i = 0; i < n; i++)
         offsets[i] = -1;
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
-        rd_buf_puts(err, "not connected to PostgreSQL");
-        return RD_SINK_RETRY;
+        rpt_buf_puts(err, "not connected to PostgreSQL");
+        return RPT_SINK_RETRY;
     }
     const char *params[] = {s->group, topic};
     PGresult *r = PQexecParams(s->conn,
@@ -761,7 +761,7 @@ int rd_pg_sink_offsets(rd_pg_sink *s, const char *topic, const int *partitions, 
                                2, NULL, params, NULL, NULL, 0);
     if (classify(s->conn, r, "reading stored offsets", err) != Q_OK) {
         PQclear(r);
-        return RD_SINK_RETRY;
+        return RPT_SINK_RETRY;
     }
     for (int row = 0; row < PQntuples(r); row++) {
         int p = atoi(PQgetvalue(r, row, 0));
@@ -769,5 +769,5 @@ int rd_pg_sink_offsets(rd_pg_sink *s, const char *topic, const int *partitions, 
             if (partitions[i] == p) offsets[i] = atoll(PQgetvalue(r, row, 1));
     }
     PQclear(r);
-    return RD_SINK_OK;
+    return RPT_SINK_OK;
 }

@@ -15,72 +15,72 @@
 #include "connectors/postgres/migrate.h"
 
 typedef enum {
-    RD_LOAD_PENDING = 0,
-    RD_LOAD_UPDATED,   /* the document's rows were (re)written */
-    RD_LOAD_UNCHANGED, /* an older or equal version of what the table holds: skipped */
-    RD_LOAD_REJECTED   /* bad data: a reports.rejects row */
-} rd_load_outcome;
+    RPT_LOAD_PENDING = 0,
+    RPT_LOAD_UPDATED,   /* the document's rows were (re)written */
+    RPT_LOAD_UNCHANGED, /* an older or equal version of what the table holds: skipped */
+    RPT_LOAD_REJECTED   /* bad data: a reports.rejects row */
+} rpt_load_outcome;
 
 /* One consumed message. The batch owns every pointer. */
-typedef struct rd_load_item {
+typedef struct rpt_load_item {
     char *topic;
     int partition;
     long long offset;
     char *value;
     size_t value_len;
     int is_dlq; /* a reports.dlq message: becomes a rejects row as is */
-    /* filled by rd_pg_sink_write() */
+    /* filled by rpt_pg_sink_write() */
     int decoded;
-    rd_parsed_message msg;
-    rd_load_outcome outcome;
+    rpt_parsed_message msg;
+    rpt_load_outcome outcome;
     char *stage;  /* reject stage */
     char *reason; /* reject reason */
     char *doc_id; /* for rejects: key, or the DLQ item's doc_id */
     char *reject_topic;
     int reject_partition;
     long long reject_offset;
-} rd_load_item;
+} rpt_load_item;
 
-typedef struct rd_load_batch {
-    rd_load_item *items;
+typedef struct rpt_load_batch {
+    rpt_load_item *items;
     size_t n, cap;
     size_t value_bytes;
-} rd_load_batch;
+} rpt_load_batch;
 
 /* Copies one message into the batch. Returns 0 or -1 (ENOMEM). */
-int rd_load_batch_add(rd_load_batch *b, const char *topic, int partition, long long offset,
+int rpt_load_batch_add(rpt_load_batch *b, const char *topic, int partition, long long offset,
                       const void *key, size_t key_len, const void *value, size_t value_len,
                       int is_dlq);
-void rd_load_batch_reset(rd_load_batch *b);
-void rd_load_batch_free(rd_load_batch *b);
+void rpt_load_batch_reset(rpt_load_batch *b);
+void rpt_load_batch_free(rpt_load_batch *b);
 
-typedef struct rd_load_stats {
+typedef struct rpt_load_stats {
     long long updated, unchanged, rejected;
     long long section_rows, indicator_rows;
-} rd_load_stats;
+} rpt_load_stats;
 
-typedef struct rd_pg_sink rd_pg_sink;
+typedef struct rpt_pg_sink rpt_pg_sink;
 
 /* A sink that stores offsets under consumer group `group`. `known` (may be NULL) lists the
  * migrations this build ships, for the schema check; it must outlive the sink. */
-rd_pg_sink *rd_pg_sink_new(const char *conninfo, const char *group, const rd_migration_list *known);
-void rd_pg_sink_free(rd_pg_sink *s);
+rpt_pg_sink *rpt_pg_sink_new(const char *conninfo, const char *group, const rpt_migration_list *known);
+void rpt_pg_sink_free(rpt_pg_sink *s);
 
-enum { RD_SINK_OK = 0, RD_SINK_RETRY = -1, RD_SINK_FATAL = -2 };
+enum { RPT_SINK_OK = 0, RPT_SINK_RETRY = -1, RPT_SINK_FATAL = -2 };
 
 /* Makes sure the connection works (reconnecting when it was lost) and the schema is known.
- * Returns RD_SINK_OK, RD_SINK_RETRY (database unreachable: try again later) or
- * RD_SINK_FATAL (schema version not known to this build). Reason in err. */
-int rd_pg_sink_connect(rd_pg_sink *s, rd_buf *err);
+ * Returns RPT_SINK_OK, RPT_SINK_RETRY (database unreachable: try again later) or
+ * RPT_SINK_FATAL (schema version not known to this build). Reason in err. */
+int rpt_pg_sink_connect(rpt_pg_sink *s, rpt_buf *err);
 
-/* Writes the batch in one transaction. On RD_SINK_OK every item has its outcome and `st`
- * (may be NULL) is increased. On RD_SINK_RETRY nothing was written: reconnect and retry
+/* Writes the batch in one transaction. On RPT_SINK_OK every item has its outcome and `st`
+ * (may be NULL) is increased. On RPT_SINK_RETRY nothing was written: reconnect and retry
  * the same batch. */
-int rd_pg_sink_write(rd_pg_sink *s, rd_load_batch *b, rd_load_stats *st, rd_buf *err);
+int rpt_pg_sink_write(rpt_pg_sink *s, rpt_load_batch *b, rpt_load_stats *st, rpt_buf *err);
 
 /* Stored next offsets of `topic` for the sink's group: offsets[i] for partitions[i], or -1
- * when none is stored. Returns RD_SINK_OK or RD_SINK_RETRY. */
-int rd_pg_sink_offsets(rd_pg_sink *s, const char *topic, const int *partitions, long long *offsets,
-                       size_t n, rd_buf *err);
+ * when none is stored. Returns RPT_SINK_OK or RPT_SINK_RETRY. */
+int rpt_pg_sink_offsets(rpt_pg_sink *s, const char *topic, const int *partitions, long long *offsets,
+                       size_t n, rpt_buf *err);
 
 #endif

@@ -13,63 +13,63 @@
 #include "connectors/url.h"
 #include "daemon/metrics.h"
 
-struct rd_crawl {
-    rd_crawl_env env;
-    rd_source src;
-    rd_state_map docs;  /* stored state + seen marks of documents */
-    rd_state_map pages; /* discovery pages seen this pass */
+struct rpt_crawl {
+    rpt_crawl_env env;
+    rpt_source src;
+    rpt_state_map docs;  /* stored state + seen marks of documents */
+    rpt_state_map pages; /* discovery pages seen this pass */
     long outstanding;
     long pages_queued; /* discovery pages requested this pass (bounded by max_pages) */
-    rd_crawl_counts counts;
+    rpt_crawl_counts counts;
     char *label; /* source="name" */
 };
 
 typedef struct page_ctx {
-    rd_crawl *c;
-    rd_page_fn fn;
+    rpt_crawl *c;
+    rpt_page_fn fn;
     void *arg;
     int missing_ok;
 } page_ctx;
 
 typedef struct doc_ctx {
-    rd_crawl *c;
+    rpt_crawl *c;
     char *url, *parent_url, *lastmod;
 } doc_ctx;
 
 /* A produced document waiting for its delivery report. */
 typedef struct emit_ctx {
-    rd_crawl *c;
+    rpt_crawl *c;
     char *url, *parent_url, *etag, *last_modified, *lastmod, *sha256;
     char doc_id[17];
     int status;
 } emit_ctx;
 
-const rd_source *rd_crawl_source(const rd_crawl *c)
+const rpt_source *rpt_crawl_source(const rpt_crawl *c)
 {
     return &c->src;
 }
 
-const rd_fetch_settings *rd_crawl_fetch_settings(const rd_crawl *c)
+const rpt_fetch_settings *rpt_crawl_fetch_settings(const rpt_crawl *c)
 {
     return c->env.fetch;
 }
 
-long long rd_crawl_max_pages(const rd_crawl *c)
+long long rpt_crawl_max_pages(const rpt_crawl *c)
 {
-    return rd_source_max_pages(&c->src, c->env.fetch);
+    return rpt_source_max_pages(&c->src, c->env.fetch);
 }
 
-const char *rd_crawl_name(const rd_crawl *c)
+const char *rpt_crawl_name(const rpt_crawl *c)
 {
-    return rd_source_common_of(&c->src)->name;
+    return rpt_source_common_of(&c->src)->name;
 }
 
-int rd_crawl_finished(const rd_crawl *c)
+int rpt_crawl_finished(const rpt_crawl *c)
 {
     return c->outstanding == 0;
 }
 
-const rd_crawl_counts *rd_crawl_counts_of(const rd_crawl *c)
+const rpt_crawl_counts *rpt_crawl_counts_of(const rpt_crawl *c)
 {
     return &c->counts;
 }
@@ -79,19 +79,19 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static void count_metric(rd_crawl *c, const char *name, const char *extra)
+static void count_metric(rpt_crawl *c, const char *name, const char *extra)
 {
     char labels[512];
     if (extra)
         snprintf(labels, sizeof labels, "%s,%s", c->label, extra);
     else
         snprintf(labels, sizeof labels, "%s", c->label);
-    rd_metrics_inc(name, labels);
+    rpt_metrics_inc(name, labels);
 }
 
 /* Per-source response metrics of every finished request: HTTP status class, body bytes,
  * and the time of the last successful response. */
-static void observe_response(rd_crawl *c, const rd_http_result *r)
+static void observe_response(rpt_crawl *c, const rpt_http_result *r)
 {
     char cls[32];
     if (r->status >= 100 && r->status < 600)
@@ -99,94 +99,94 @@ static void observe_response(rd_crawl *c, const rd_http_result *r)
     else
         snprintf(cls, sizeof cls, "class=\"none\"");
     count_metric(c, "reportd_fetch_responses_total", cls);
-    if (r->body && r->body->len) rd_metrics_add("reportd_fetch_bytes_total", c->label, (double)r->body->len);
-    if (r->error == RD_FETCH_OK)
-        rd_metrics_set("reportd_fetch_last_success_timestamp_seconds", c->label, (double)time(NULL));
+    if (r->body && r->body->len) rpt_metrics_add("reportd_fetch_bytes_total", c->label, (double)r->body->len);
+    if (r->error == RPT_FETCH_OK)
+        rpt_metrics_set("reportd_fetch_last_success_timestamp_seconds", c->label, (double)time(NULL));
 }
 
-static void record(rd_crawl *c, const rd_state_update *u)
+static void record(rpt_crawl *c, const rpt_state_update *u)
 {
-    if (rd_fetch_state_record(c->env.state, u))
-        rd_log_error("fetch", "cannot buffer fetch state", "source=%s url=%s", rd_crawl_name(c),
+    if (rpt_fetch_state_record(c->env.state, u))
+        rpt_log_error("fetch", "cannot buffer fetch state", "source=%s url=%s", rpt_crawl_name(c),
                      u->url);
 }
 
-void rd_crawl_fail(rd_crawl *c, const char *url, const char *reason)
+void rpt_crawl_fail(rpt_crawl *c, const char *url, const char *reason)
 {
     c->counts.failed++;
-    rd_log_warn("fetch", "fetch failed", "source=%s url=%s reason=\"%s\"", rd_crawl_name(c), url,
+    rpt_log_warn("fetch", "fetch failed", "source=%s url=%s reason=\"%s\"", rpt_crawl_name(c), url,
                 reason);
 }
 
 /* Counts and logs a failed request and records it in fetch_state. */
-static void fail_request(rd_crawl *c, const char *url, const char *parent, const rd_http_result *r)
+static void fail_request(rpt_crawl *c, const char *url, const char *parent, const rpt_http_result *r)
 {
-    rd_crawl_fail(c, url, r->reason ? r->reason : rd_fetch_error_name(r->error));
+    rpt_crawl_fail(c, url, r->reason ? r->reason : rpt_fetch_error_name(r->error));
     char reason[64];
-    snprintf(reason, sizeof reason, "reason=\"%s\"", rd_fetch_error_name(r->error));
+    snprintf(reason, sizeof reason, "reason=\"%s\"", rpt_fetch_error_name(r->error));
     count_metric(c, "reportd_fetch_failures_total", reason);
     char doc_id[17];
-    rd_doc_id(url, doc_id);
-    rd_state_update u = {.url = url,
+    rpt_doc_id(url, doc_id);
+    rpt_state_update u = {.url = url,
                          .doc_id = doc_id,
-                         .source = rd_crawl_name(c),
+                         .source = rpt_crawl_name(c),
                          .parent_url = parent,
                          .status = r->status,
-                         .error = r->reason ? r->reason : rd_fetch_error_name(r->error)};
+                         .error = r->reason ? r->reason : rpt_fetch_error_name(r->error)};
     record(c, &u);
 }
 
-void rd_crawl_count_page(rd_crawl *c)
+void rpt_crawl_count_page(rpt_crawl *c)
 {
     c->counts.pages++;
     count_metric(c, "reportd_fetch_pages_total", NULL);
 }
 
-static void submit(rd_crawl *c, const char *url, const char *etag, const char *lm,
-                   rd_http_done_fn fn, void *arg)
+static void submit(rpt_crawl *c, const char *url, const char *etag, const char *lm,
+                   rpt_http_done_fn fn, void *arg)
 {
-    const rd_source_common *sc = rd_source_common_of(&c->src);
-    rd_http_request req = {.url = url,
+    const rpt_source_common *sc = rpt_source_common_of(&c->src);
+    rpt_http_request req = {.url = url,
                            .etag = etag,
                            .last_modified = lm,
-                           .allow_private = rd_source_allow_private(&c->src, c->env.fetch),
+                           .allow_private = rpt_source_allow_private(&c->src, c->env.fetch),
                            .allowlist = &sc->allowlist,
-                           .respect_robots = rd_source_respect_robots(&c->src, c->env.fetch),
+                           .respect_robots = rpt_source_respect_robots(&c->src, c->env.fetch),
                            .done = fn,
                            .arg = arg};
     c->outstanding++;
-    if (rd_fetcher_submit(c->env.fetcher, &req)) {
+    if (rpt_fetcher_submit(c->env.fetcher, &req)) {
         c->outstanding--;
-        rd_http_result r = {.url = url,
+        rpt_http_result r = {.url = url,
                             .final_url = url,
-                            .error = RD_FETCH_ERR_OTHER,
+                            .error = RPT_FETCH_ERR_OTHER,
                             .reason = "out of memory queueing the request"};
         c->outstanding++; /* fn decrements */
         fn(&r, arg);
     }
 }
 
-static void on_page(const rd_http_result *r, void *arg)
+static void on_page(const rpt_http_result *r, void *arg)
 {
     page_ctx *p = arg;
-    rd_crawl *c = p->c;
+    rpt_crawl *c = p->c;
     c->outstanding--;
     observe_response(c, r);
-    int missing = r->error == RD_FETCH_ERR_HTTP && (r->status == 404 || r->status == 410);
-    if (!(missing && p->missing_ok)) rd_crawl_count_page(c);
-    if (r->error != RD_FETCH_OK && !(missing && p->missing_ok)) fail_request(c, r->url, NULL, r);
+    int missing = r->error == RPT_FETCH_ERR_HTTP && (r->status == 404 || r->status == 410);
+    if (!(missing && p->missing_ok)) rpt_crawl_count_page(c);
+    if (r->error != RPT_FETCH_OK && !(missing && p->missing_ok)) fail_request(c, r->url, NULL, r);
     p->fn(c, r, p->arg);
     free(p);
 }
 
-static int fetch_page(rd_crawl *c, const char *url, int missing_ok, rd_page_fn fn, void *arg)
+static int fetch_page(rpt_crawl *c, const char *url, int missing_ok, rpt_page_fn fn, void *arg)
 {
-    rd_url_state *seen = rd_state_map_put(&c->pages, url);
+    rpt_url_state *seen = rpt_state_map_put(&c->pages, url);
     if (!seen) return -1;
     if (seen->seen) return 1;
-    if (c->pages_queued >= rd_crawl_max_pages(c)) {
-        rd_log_info("fetch", "page limit reached", "source=%s url=%s max_pages=%lld",
-                    rd_crawl_name(c), url, rd_crawl_max_pages(c));
+    if (c->pages_queued >= rpt_crawl_max_pages(c)) {
+        rpt_log_info("fetch", "page limit reached", "source=%s url=%s max_pages=%lld",
+                    rpt_crawl_name(c), url, rpt_crawl_max_pages(c));
         return 1;
     }
     seen->seen = 1;
@@ -201,12 +201,12 @@ static int fetch_page(rd_crawl *c, const char *url, int missing_ok, rd_page_fn f
     return 0;
 }
 
-int rd_crawl_fetch_page(rd_crawl *c, const char *url, rd_page_fn fn, void *arg)
+int rpt_crawl_fetch_page(rpt_crawl *c, const char *url, rpt_page_fn fn, void *arg)
 {
     return fetch_page(c, url, 0, fn, arg);
 }
 
-int rd_crawl_probe_page(rd_crawl *c, const char *url, rd_page_fn fn, void *arg)
+int rpt_crawl_probe_page(rpt_crawl *c, const char *url, rpt_page_fn fn, void *arg)
 {
     return fetch_page(c, url, 1, fn, arg);
 }
@@ -240,24 +240,24 @@ static void replace(char **dst, const char *src)
 static void on_delivered(void *arg, int ok, const char *reason)
 {
     emit_ctx *e = arg;
-    rd_crawl *c = e->c;
+    rpt_crawl *c = e->c;
     c->outstanding--;
     if (!ok) {
         char why[256];
         snprintf(why, sizeof why, "kafka delivery: %s", reason ? reason : "failed");
-        rd_crawl_fail(c, e->url, why);
+        rpt_crawl_fail(c, e->url, why);
         count_metric(c, "reportd_fetch_failures_total", "reason=\"kafka\"");
-        rd_state_update u = {.url = e->url,
+        rpt_state_update u = {.url = e->url,
                              .doc_id = e->doc_id,
-                             .source = rd_crawl_name(c),
+                             .source = rpt_crawl_name(c),
                              .parent_url = e->parent_url,
                              .status = e->status,
                              .error = why};
         record(c, &u);
     } else {
-        rd_state_update u = {.url = e->url,
+        rpt_state_update u = {.url = e->url,
                              .doc_id = e->doc_id,
-                             .source = rd_crawl_name(c),
+                             .source = rpt_crawl_name(c),
                              .parent_url = e->parent_url,
                              .etag = e->etag,
                              .last_modified = e->last_modified,
@@ -266,7 +266,7 @@ static void on_delivered(void *arg, int ok, const char *reason)
                              .status = e->status,
                              .emitted = 1};
         record(c, &u);
-        rd_url_state *st = rd_state_map_get(&c->docs, e->url);
+        rpt_url_state *st = rpt_state_map_get(&c->docs, e->url);
         if (st) {
             replace(&st->sha256, e->sha256);
             replace(&st->etag, e->etag);
@@ -299,7 +299,7 @@ static char *charset_of(const char *ctype)
 }
 
 /* Produces one new or changed document version. */
-static void produce(rd_crawl *c, const char *url, const char *final_url, const char *parent,
+static void produce(rpt_crawl *c, const char *url, const char *final_url, const char *parent,
                     const char *lastmod, int status, const char *ctype, const char *etag,
                     const char *lm, const unsigned char *body, size_t len, const char *sha,
                     int is_new)
@@ -314,12 +314,12 @@ static void produce(rd_crawl *c, const char *url, const char *final_url, const c
     e->lastmod = dup_or_null(lastmod);
     e->sha256 = strdup(sha);
     e->status = status;
-    rd_doc_id(url, e->doc_id);
+    rpt_doc_id(url, e->doc_id);
     char fetched_at[32];
     now_rfc3339(fetched_at);
     char *charset = charset_of(ctype);
-    const rd_source_common *sc = rd_source_common_of(&c->src);
-    rd_raw_message m = {.schema = RD_RAW_SCHEMA,
+    const rpt_source_common *sc = rpt_source_common_of(&c->src);
+    rpt_raw_message m = {.schema = RPT_RAW_SCHEMA,
                         .doc_id = e->doc_id,
                         .source = sc->name,
                         .url = e->url,
@@ -335,11 +335,11 @@ static void produce(rd_crawl *c, const char *url, const char *final_url, const c
                         .region = sc->region,
                         .body = (unsigned char *)body,
                         .body_len = len};
-    rd_buf err = RD_BUF_INIT;
+    rpt_buf err = RPT_BUF_INIT;
     c->outstanding++;
-    if (rd_emitter_produce(c->env.emitter, &m, on_delivered, e, &err)) {
+    if (rpt_emitter_produce(c->env.emitter, &m, on_delivered, e, &err)) {
         c->outstanding--;
-        rd_crawl_fail(c, url, err.data ? err.data : "kafka produce failed");
+        rpt_crawl_fail(c, url, err.data ? err.data : "kafka produce failed");
         count_metric(c, "reportd_fetch_failures_total", "reason=\"kafka\"");
         emit_ctx_free(e);
     } else if (is_new) {
@@ -350,46 +350,46 @@ static void produce(rd_crawl *c, const char *url, const char *final_url, const c
         count_metric(c, "reportd_fetch_documents_total", "outcome=\"changed\"");
     }
     free(charset);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
-static void count_unchanged(rd_crawl *c)
+static void count_unchanged(rpt_crawl *c)
 {
     c->counts.unchanged++;
     count_metric(c, "reportd_fetch_documents_total", "outcome=\"unchanged\"");
 }
 
-static void on_document(const rd_http_result *r, void *arg)
+static void on_document(const rpt_http_result *r, void *arg)
 {
     doc_ctx *d = arg;
-    rd_crawl *c = d->c;
+    rpt_crawl *c = d->c;
     c->outstanding--;
     observe_response(c, r);
-    if (r->error != RD_FETCH_OK) {
-        if (r->error != RD_FETCH_ERR_CANCELLED) fail_request(c, d->url, d->parent_url, r);
+    if (r->error != RPT_FETCH_OK) {
+        if (r->error != RPT_FETCH_ERR_CANCELLED) fail_request(c, d->url, d->parent_url, r);
         doc_ctx_free(d);
         return;
     }
     char doc_id[17];
-    rd_doc_id(d->url, doc_id);
-    rd_url_state *st = rd_state_map_get(&c->docs, d->url);
-    rd_state_update u = {.url = d->url,
+    rpt_doc_id(d->url, doc_id);
+    rpt_url_state *st = rpt_state_map_get(&c->docs, d->url);
+    rpt_state_update u = {.url = d->url,
                          .doc_id = doc_id,
-                         .source = rd_crawl_name(c),
+                         .source = rpt_crawl_name(c),
                          .parent_url = d->parent_url,
                          .status = r->status};
     if (r->status == 304) {
         count_unchanged(c);
         record(c, &u);
         /* the page is as it was: check the attachments it linked to last time */
-        for (rd_url_state *a = st ? st->first_child : NULL; a; a = a->next_sibling)
-            rd_crawl_add_document(c, a->url, d->url, NULL);
+        for (rpt_url_state *a = st ? st->first_child : NULL; a; a = a->next_sibling)
+            rpt_crawl_add_document(c, a->url, d->url, NULL);
         doc_ctx_free(d);
         return;
     }
     const unsigned char *body = (const unsigned char *)(r->body->data ? r->body->data : "");
     char sha[65];
-    rd_sha256_hex(body, r->body->len, sha);
+    rpt_sha256_hex(body, r->body->len, sha);
     if (st && st->sha256 && !strcmp(st->sha256, sha)) {
         /* Same bytes as the version produced: refresh validators only. */
         u.sha256 = sha;
@@ -407,17 +407,17 @@ static void on_document(const rd_http_result *r, void *arg)
     doc_ctx_free(d);
 }
 
-int rd_crawl_add_document(rd_crawl *c, const char *url, const char *parent_url, const char *lastmod)
+int rpt_crawl_add_document(rpt_crawl *c, const char *url, const char *parent_url, const char *lastmod)
 {
-    char *canon = rd_url_canonical(url);
+    char *canon = rpt_url_canonical(url);
     if (!canon) {
-        rd_log_debug("fetch", "skipping link", "source=%s url=%s reason=\"not http(s)\"",
-                     rd_crawl_name(c), url);
+        rpt_log_debug("fetch", "skipping link", "source=%s url=%s reason=\"not http(s)\"",
+                     rpt_crawl_name(c), url);
         return 1;
     }
     int rc = 1;
-    if (!parent_url && !rd_source_wants_url(&c->src, canon)) goto out;
-    rd_url_state *st = rd_state_map_put(&c->docs, canon);
+    if (!parent_url && !rpt_source_wants_url(&c->src, canon)) goto out;
+    rpt_url_state *st = rpt_state_map_put(&c->docs, canon);
     if (!st) {
         rc = -1;
         goto out;
@@ -447,15 +447,15 @@ out:
     return rc;
 }
 
-int rd_crawl_add_file(rd_crawl *c, const char *id, const char *content_type,
+int rpt_crawl_add_file(rpt_crawl *c, const char *id, const char *content_type,
                       const unsigned char *data, size_t len)
 {
-    rd_url_state *st = rd_state_map_put(&c->docs, id);
+    rpt_url_state *st = rpt_state_map_put(&c->docs, id);
     if (!st) return -1;
     if (st->seen) return 1;
     st->seen = 1;
     char sha[65];
-    rd_sha256_hex(data, len, sha);
+    rpt_sha256_hex(data, len, sha);
     if (st->sha256 && !strcmp(st->sha256, sha)) {
         count_unchanged(c);
         return 1;
@@ -464,55 +464,55 @@ int rd_crawl_add_file(rd_crawl *c, const char *id, const char *content_type,
     return 0;
 }
 
-rd_crawl *rd_crawl_start(const rd_crawl_env *env, rd_source *src, rd_buf *err)
+rpt_crawl *rpt_crawl_start(const rpt_crawl_env *env, rpt_source *src, rpt_buf *err)
 {
-    rd_crawl *c = calloc(1, sizeof *c);
+    rpt_crawl *c = calloc(1, sizeof *c);
     if (!c) {
-        rd_source_clear(src);
-        rd_buf_puts(err, "out of memory");
+        rpt_source_clear(src);
+        rpt_buf_puts(err, "out of memory");
         return NULL;
     }
     c->env = *env;
     c->src = *src;
     memset(src, 0, sizeof *src);
-    rd_buf label = RD_BUF_INIT;
-    rd_buf_puts(&label, "source=\"");
-    rd_metrics_label_escape(&label, rd_crawl_name(c));
-    rd_buf_putc(&label, '"');
-    c->label = rd_buf_steal(&label);
-    rd_metrics_declare("reportd_fetch_pages_total", RD_METRIC_COUNTER,
+    rpt_buf label = RPT_BUF_INIT;
+    rpt_buf_puts(&label, "source=\"");
+    rpt_metrics_label_escape(&label, rpt_crawl_name(c));
+    rpt_buf_putc(&label, '"');
+    c->label = rpt_buf_steal(&label);
+    rpt_metrics_declare("reportd_fetch_pages_total", RPT_METRIC_COUNTER,
                        "discovery pages (listings, feeds, sitemaps, API pages) fetched");
-    rd_metrics_declare("reportd_fetch_documents_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_fetch_documents_total", RPT_METRIC_COUNTER,
                        "documents checked, by outcome (new, changed, unchanged)");
-    rd_metrics_declare("reportd_fetch_failures_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_fetch_failures_total", RPT_METRIC_COUNTER,
                        "failed fetches and deliveries, by reason");
-    rd_metrics_declare("reportd_fetch_responses_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_fetch_responses_total", RPT_METRIC_COUNTER,
                        "finished requests by HTTP status class (none: no response)");
-    rd_metrics_declare("reportd_fetch_bytes_total", RD_METRIC_COUNTER,
+    rpt_metrics_declare("reportd_fetch_bytes_total", RPT_METRIC_COUNTER,
                        "response body bytes received");
-    rd_metrics_declare("reportd_fetch_last_success_timestamp_seconds", RD_METRIC_GAUGE,
+    rpt_metrics_declare("reportd_fetch_last_success_timestamp_seconds", RPT_METRIC_GAUGE,
                        "Unix time of the last successful response of the source");
-    if (rd_fetch_state_load(c->env.state, rd_crawl_name(c), &c->docs, err)) goto fail;
+    if (rpt_fetch_state_load(c->env.state, rpt_crawl_name(c), &c->docs, err)) goto fail;
     c->outstanding++; /* held while the kind queues its requests */
     int rc = c->src.kind->start(c);
     c->outstanding--;
     if (rc) {
-        rd_buf_printf(err, "source %s: cannot start a pass", rd_crawl_name(c));
+        rpt_buf_printf(err, "source %s: cannot start a pass", rpt_crawl_name(c));
         if (c->outstanding) return c; /* what was queued completes normally */
         goto fail;
     }
     return c;
 fail:
-    rd_crawl_free(c);
+    rpt_crawl_free(c);
     return NULL;
 }
 
-void rd_crawl_free(rd_crawl *c)
+void rpt_crawl_free(rpt_crawl *c)
 {
     if (!c) return;
-    rd_state_map_free(&c->docs);
-    rd_state_map_free(&c->pages);
-    rd_source_clear(&c->src);
+    rpt_state_map_free(&c->docs);
+    rpt_state_map_free(&c->pages);
+    rpt_source_clear(&c->src);
     free(c->label);
     free(c);
 }

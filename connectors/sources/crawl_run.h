@@ -1,4 +1,4 @@
-/* Running passes: the side of the crawl API the fetch role uses. A pass (rd_crawl) of one
+/* Running passes: the side of the crawl API the fetch role uses. A pass (rpt_crawl) of one
  * source is started, driven by stepping the shared fetcher and polling the emitter, and is
  * finished when nothing it queued is outstanding. */
 #ifndef REPORTD_CONNECTORS_SOURCES_CRAWL_RUN_H
@@ -10,27 +10,27 @@
 #include "connectors/sources/emit.h"
 
 /* The shared machinery passes run on (not owned by the passes). */
-typedef struct rd_crawl_env {
-    rd_fetcher *fetcher;
-    rd_emitter *emitter;
-    rd_fetch_state *state;
-    const rd_fetch_settings *fetch; /* must outlive the passes using it */
-} rd_crawl_env;
+typedef struct rpt_crawl_env {
+    rpt_fetcher *fetcher;
+    rpt_emitter *emitter;
+    rpt_fetch_state *state;
+    const rpt_fetch_settings *fetch; /* must outlive the passes using it */
+} rpt_crawl_env;
 
 /* What one pass did: the `reportd fetch --once` summary. */
-typedef struct rd_crawl_counts {
+typedef struct rpt_crawl_counts {
     long pages, new_docs, changed, unchanged, failed;
-} rd_crawl_counts;
+} rpt_crawl_counts;
 
 /* Starts a pass of `src` (moved in: the pass owns it). Loads the source's fetch state and
  * lets the kind queue its discovery requests. NULL with a reason in err (src cleared). */
-rd_crawl *rd_crawl_start(const rd_crawl_env *env, rd_source *src, rd_buf *err);
+rpt_crawl *rpt_crawl_start(const rpt_crawl_env *env, rpt_source *src, rpt_buf *err);
 /* True when nothing the pass queued is outstanding (fetches and deliveries). */
-int rd_crawl_finished(const rd_crawl *c);
-const rd_crawl_counts *rd_crawl_counts_of(const rd_crawl *c);
-const char *rd_crawl_name(const rd_crawl *c);
+int rpt_crawl_finished(const rpt_crawl *c);
+const rpt_crawl_counts *rpt_crawl_counts_of(const rpt_crawl *c);
+const char *rpt_crawl_name(const rpt_crawl *c);
 /* Frees a finished pass. Freeing an unfinished one is a bug: stop the fetcher and emitter
  * first (their callbacks complete what is outstanding). */
-void rd_crawl_free(rd_crawl *c);
+void rpt_crawl_free(rpt_crawl *c);
 
 #endif

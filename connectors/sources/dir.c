@@ -16,25 +16,25 @@
 #define MAX_DEPTH 8
 
 typedef struct dir_settings {
-    rd_source_common common;
+    rpt_source_common common;
     char *path;
 } dir_settings;
 
-static const rd_opt dir_opts[] = {{"path", RD_OPT_STRING, NULL, 0, 0, offsetof(dir_settings, path),
-                                   RD_OPT_REQUIRED, "folder to read documents from (recursively)"},
-                                  RD_OPT_END};
+static const rpt_opt dir_opts[] = {{"path", RPT_OPT_STRING, NULL, 0, 0, offsetof(dir_settings, path),
+                                   RPT_OPT_REQUIRED, "folder to read documents from (recursively)"},
+                                  RPT_OPT_END};
 
-static int validate(const void *settings, const char **key, rd_buf *reason)
+static int validate(const void *settings, const char **key, rpt_buf *reason)
 {
     const dir_settings *s = settings;
     if (s->common.url) {
         *key = "url";
-        rd_buf_puts(reason, "not used by kind dir (use path)");
+        rpt_buf_puts(reason, "not used by kind dir (use path)");
         return -1;
     }
     if (!*s->path) {
         *key = "path";
-        rd_buf_puts(reason, "must not be empty");
+        rpt_buf_puts(reason, "must not be empty");
         return -1;
     }
     return 0;
@@ -60,46 +60,46 @@ static const char *content_type_of(const char *name)
 }
 
 /* file:// URL of an absolute path, percent-encoding what is not a plain URL character. */
-static void file_url(rd_buf *b, const char *abs)
+static void file_url(rpt_buf *b, const char *abs)
 {
     static const char hex[] = "0123456789ABCDEF";
-    rd_buf_puts(b, "file://");
+    rpt_buf_puts(b, "file://");
     for (const unsigned char *p = (const unsigned char *)abs; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             strchr("/-._~", *p)) {
-            rd_buf_putc(b, (char)*p);
+            rpt_buf_putc(b, (char)*p);
         } else {
             char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            rd_buf_append(b, e, 3);
+            rpt_buf_append(b, e, 3);
         }
     }
 }
 
-static void read_one(rd_crawl *c, const char *path, const char *name)
+static void read_one(rpt_crawl *c, const char *path, const char *name)
 {
-    size_t max = (size_t)rd_crawl_fetch_settings(c)->max_body_bytes, len = 0;
+    size_t max = (size_t)rpt_crawl_fetch_settings(c)->max_body_bytes, len = 0;
     char abs[PATH_MAX];
     if (!realpath(path, abs)) snprintf(abs, sizeof abs, "%s", path);
-    rd_buf id = RD_BUF_INIT;
+    rpt_buf id = RPT_BUF_INIT;
     file_url(&id, abs);
-    char *data = rd_read_file(path, max, &len);
+    char *data = rpt_read_file(path, max, &len);
     if (!data) {
         char why[300];
         snprintf(why, sizeof why, "%s",
                  errno == EFBIG ? "file larger than max_body_bytes" : strerror(errno));
-        rd_crawl_fail(c, id.data, why);
+        rpt_crawl_fail(c, id.data, why);
     } else {
-        rd_crawl_add_file(c, id.data, content_type_of(name), (const unsigned char *)data, len);
+        rpt_crawl_add_file(c, id.data, content_type_of(name), (const unsigned char *)data, len);
     }
     free(data);
-    rd_buf_free(&id);
+    rpt_buf_free(&id);
 }
 
-static void walk(rd_crawl *c, const char *dir, int depth)
+static void walk(rpt_crawl *c, const char *dir, int depth)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        rd_crawl_fail(c, dir, strerror(errno));
+        rpt_crawl_fail(c, dir, strerror(errno));
         return;
     }
     struct dirent **names = NULL;
@@ -108,8 +108,8 @@ static void walk(rd_crawl *c, const char *dir, int depth)
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
         if (name[0] != '.') {
-            rd_buf path = RD_BUF_INIT;
-            rd_buf_printf(&path, "%s/%s", dir, name);
+            rpt_buf path = RPT_BUF_INIT;
+            rpt_buf_printf(&path, "%s/%s", dir, name);
             struct stat st;
             if (stat(path.data, &st) == 0) {
                 if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH)
@@ -117,22 +117,22 @@ static void walk(rd_crawl *c, const char *dir, int depth)
                 else if (S_ISREG(st.st_mode))
                     read_one(c, path.data, name);
             }
-            rd_buf_free(&path);
+            rpt_buf_free(&path);
         }
         free(names[i]);
     }
     free(names);
 }
 
-static int start(rd_crawl *c)
+static int start(rpt_crawl *c)
 {
-    const dir_settings *s = rd_crawl_source(c)->settings;
-    rd_crawl_count_page(c);
+    const dir_settings *s = rpt_crawl_source(c)->settings;
+    rpt_crawl_count_page(c);
     walk(c, s->path, 0);
     return 0;
 }
 
-const rd_source_kind rd_source_dir = {
+const rpt_source_kind rpt_source_dir = {
     .name = "dir",
     .doc = "a local folder of documents",
     .opts = dir_opts,

@@ -7,15 +7,15 @@
 #include "common/log.h"
 #include "connectors/kafka_conf.h"
 
-struct rd_emitter {
+struct rpt_emitter {
     rd_kafka_t *rk;
     char *topic;
     long in_flight;
 };
 
 typedef struct pending {
-    rd_emitter *e;
-    rd_emit_done_fn done;
+    rpt_emitter *e;
+    rpt_emit_done_fn done;
     void *arg;
 } pending;
 
@@ -33,18 +33,18 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     free(p);
 }
 
-rd_emitter *rd_emitter_new(const rd_kafka_settings *ks, rd_buf *err)
+rpt_emitter *rpt_emitter_new(const rpt_kafka_settings *ks, rpt_buf *err)
 {
-    rd_emitter *e = calloc(1, sizeof *e);
+    rpt_emitter *e = calloc(1, sizeof *e);
     if (!e || !(e->topic = strdup(ks->topic_raw))) {
         free(e);
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_puts(err, "out of memory");
         return NULL;
     }
-    rd_kafka_conf_t *conf = rd_kafka_conf_from_settings(ks, "reportd-fetch", err);
+    rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(ks, "reportd-fetch", err);
     if (!conf) goto fail;
-    if (rd_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
-        rd_kafka_conf_put(conf, "linger.ms", "20", err)) {
+    if (rpt_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
+        rpt_kafka_conf_put(conf, "linger.ms", "20", err)) {
         rd_kafka_conf_destroy(conf);
         goto fail;
     }
@@ -53,7 +53,7 @@ rd_emitter *rd_emitter_new(const rd_kafka_settings *ks, rd_buf *err)
     e->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (!e->rk) {
         rd_kafka_conf_destroy(conf);
-        rd_buf_printf(err, "kafka producer: %s", errstr);
+        rpt_buf_printf(err, "kafka producer: %s", errstr);
         goto fail;
     }
     return e;
@@ -63,26 +63,26 @@ fail:
     return NULL;
 }
 
-int rd_emitter_produce(rd_emitter *e, const rd_raw_message *msg, rd_emit_done_fn done, void *arg,
-                       rd_buf *err)
+int rpt_emitter_produce(rpt_emitter *e, const rpt_raw_message *msg, rpt_emit_done_fn done, void *arg,
+                       rpt_buf *err)
 {
-    rd_buf value = RD_BUF_INIT;
-    if (rd_raw_message_encode(msg, &value)) {
-        rd_buf_free(&value);
-        rd_buf_puts(err, "cannot encode raw message");
+    rpt_buf value = RPT_BUF_INIT;
+    if (rpt_raw_message_encode(msg, &value)) {
+        rpt_buf_free(&value);
+        rpt_buf_puts(err, "cannot encode raw message");
         return -1;
     }
     pending *p = malloc(sizeof *p);
     if (!p) {
-        rd_buf_free(&value);
-        rd_buf_puts(err, "out of memory");
+        rpt_buf_free(&value);
+        rpt_buf_puts(err, "out of memory");
         return -1;
     }
     p->e = e;
     p->done = done;
     p->arg = arg;
     size_t len = value.len;
-    char *data = rd_buf_steal(&value);
+    char *data = rpt_buf_steal(&value);
     rd_kafka_resp_err_t r;
     for (int tries = 0;; tries++) {
         r = rd_kafka_producev(e->rk, RD_KAFKA_V_TOPIC(e->topic),
@@ -95,31 +95,31 @@ int rd_emitter_produce(rd_emitter *e, const rd_raw_message *msg, rd_emit_done_fn
     if (r != RD_KAFKA_RESP_ERR_NO_ERROR) {
         free(data);
         free(p);
-        rd_buf_printf(err, "kafka produce: %s", rd_kafka_err2str(r));
+        rpt_buf_printf(err, "kafka produce: %s", rd_kafka_err2str(r));
         return -1;
     }
     e->in_flight++;
     return 0;
 }
 
-void rd_emitter_poll(rd_emitter *e, int timeout_ms)
+void rpt_emitter_poll(rpt_emitter *e, int timeout_ms)
 {
     rd_kafka_poll(e->rk, timeout_ms);
 }
 
-long rd_emitter_in_flight(const rd_emitter *e)
+long rpt_emitter_in_flight(const rpt_emitter *e)
 {
     return e->in_flight;
 }
 
-int rd_emitter_flush(rd_emitter *e, int timeout_ms)
+int rpt_emitter_flush(rpt_emitter *e, int timeout_ms)
 {
     rd_kafka_flush(e->rk, timeout_ms);
     rd_kafka_poll(e->rk, 0);
     return e->in_flight ? -1 : 0;
 }
 
-void rd_emitter_free(rd_emitter *e)
+void rpt_emitter_free(rpt_emitter *e)
 {
     if (!e) return;
     if (e->rk) {

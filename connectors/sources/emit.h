@@ -9,23 +9,23 @@
 #include "daemon/config.h"
 
 /* Delivery outcome of one message: ok, or the broker's reason. */
-typedef void (*rd_emit_done_fn)(void *arg, int ok, const char *reason);
+typedef void (*rpt_emit_done_fn)(void *arg, int ok, const char *reason);
 
-typedef struct rd_emitter rd_emitter;
+typedef struct rpt_emitter rpt_emitter;
 
 /* A producer for kafka.topic.raw with enable.idempotence=true. NULL with reason in err. */
-rd_emitter *rd_emitter_new(const rd_kafka_settings *ks, rd_buf *err);
-/* Encodes msg and queues it, key doc_id. `done` runs from rd_emitter_poll/flush. Returns 0,
+rpt_emitter *rpt_emitter_new(const rpt_kafka_settings *ks, rpt_buf *err);
+/* Encodes msg and queues it, key doc_id. `done` runs from rpt_emitter_poll/flush. Returns 0,
  * or -1 with a reason (done is then never called). */
-int rd_emitter_produce(rd_emitter *e, const rd_raw_message *msg, rd_emit_done_fn done, void *arg,
-                       rd_buf *err);
+int rpt_emitter_produce(rpt_emitter *e, const rpt_raw_message *msg, rpt_emit_done_fn done, void *arg,
+                       rpt_buf *err);
 /* Serves delivery reports, waiting up to timeout_ms. */
-void rd_emitter_poll(rd_emitter *e, int timeout_ms);
+void rpt_emitter_poll(rpt_emitter *e, int timeout_ms);
 /* Messages produced whose delivery report has not run yet. */
-long rd_emitter_in_flight(const rd_emitter *e);
+long rpt_emitter_in_flight(const rpt_emitter *e);
 /* Waits up to timeout_ms for every delivery report. Returns 0 when none is left. */
-int rd_emitter_flush(rd_emitter *e, int timeout_ms);
+int rpt_emitter_flush(rpt_emitter *e, int timeout_ms);
 /* Purges what is left (their callbacks run with ok=0) and frees the producer. */
-void rd_emitter_free(rd_emitter *e);
+void rpt_emitter_free(rpt_emitter *e);
 
 #endif

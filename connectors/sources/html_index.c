@@ -14,56 +14,56 @@
 #include "connectors/url.h"
 
 typedef struct html_index_settings {
-    rd_source_common common;
+    rpt_source_common common;
     char *links;
     char *next;
     char *page_pattern;
     int attachments;
-    rd_kvlist keywords;
+    rpt_kvlist keywords;
 } html_index_settings;
 
-static const rd_opt html_index_opts[] = {
-    {"links", RD_OPT_STRING, NULL, 0, 0, offsetof(html_index_settings, links), 0,
+static const rpt_opt html_index_opts[] = {
+    {"links", RPT_OPT_STRING, NULL, 0, 0, offsetof(html_index_settings, links), 0,
      "XPath selecting article links (//ul[@class='list']//a/@href)"},
-    {"next", RD_OPT_STRING, NULL, 0, 0, offsetof(html_index_settings, next), 0,
+    {"next", RPT_OPT_STRING, NULL, 0, 0, offsetof(html_index_settings, next), 0,
      "XPath of the next listing page's link"},
-    {"page_pattern", RD_OPT_STRING, NULL, 0, 0, offsetof(html_index_settings, page_pattern), 0,
+    {"page_pattern", RPT_OPT_STRING, NULL, 0, 0, offsetof(html_index_settings, page_pattern), 0,
      "listing pages after the first, relative to url, {n} = 1, 2, ... (index_{n}.html)"},
-    {"attachments", RD_OPT_BOOL, "true", 0, 0, offsetof(html_index_settings, attachments), 0,
+    {"attachments", RPT_OPT_BOOL, "true", 0, 0, offsetof(html_index_settings, attachments), 0,
      "also fetch .docx/.doc/.pdf/.wps files linked from article pages"},
-    {"keywords", RD_OPT_STRLIST, "总结,计划,报告,要点", 0, 0,
+    {"keywords", RPT_OPT_STRLIST, "总结,计划,报告,要点", 0, 0,
      offsetof(html_index_settings, keywords), 0,
      "link texts that look like a report (used when neither links nor include is set)"},
-    RD_OPT_END};
+    RPT_OPT_END};
 
 static const char *const attachment_ext[] = {".docx", ".doc", ".pdf", ".wps", NULL};
 
-static int validate(const void *settings, const char **key, rd_buf *reason)
+static int validate(const void *settings, const char **key, rpt_buf *reason)
 {
     const html_index_settings *s = settings;
-    if (s->links && rd_xpath_check(s->links, reason)) {
+    if (s->links && rpt_xpath_check(s->links, reason)) {
         *key = "links";
         return -1;
     }
-    if (s->next && rd_xpath_check(s->next, reason)) {
+    if (s->next && rpt_xpath_check(s->next, reason)) {
         *key = "next";
         return -1;
     }
     if (s->page_pattern && !strstr(s->page_pattern, "{n}")) {
         *key = "page_pattern";
-        rd_buf_puts(reason, "must contain {n}");
+        rpt_buf_puts(reason, "must contain {n}");
         return -1;
     }
     if (s->next && s->page_pattern) {
         *key = "page_pattern";
-        rd_buf_puts(reason, "use either next or page_pattern, not both");
+        rpt_buf_puts(reason, "use either next or page_pattern, not both");
         return -1;
     }
     return 0;
 }
 
 typedef struct link_ctx {
-    rd_crawl *c;
+    rpt_crawl *c;
     const char *base;
     const html_index_settings *s;
     int by_text;
@@ -86,8 +86,8 @@ static void on_link(const char *value, xmlNodePtr node, void *arg)
 {
     link_ctx *l = arg;
     if (l->by_text && node && !looks_like_report(l->s, node)) return;
-    char *url = rd_url_resolve(l->base, value);
-    if (url) rd_crawl_add_document(l->c, url, NULL, NULL);
+    char *url = rpt_url_resolve(l->base, value);
+    if (url) rpt_crawl_add_document(l->c, url, NULL, NULL);
     free(url);
 }
 
@@ -101,54 +101,54 @@ static char *expand(const char *pattern, long n)
     return out;
 }
 
-static void on_listing(rd_crawl *c, const rd_http_result *r, void *arg);
+static void on_listing(rpt_crawl *c, const rpt_http_result *r, void *arg);
 
-static void follow(rd_crawl *c, const html_index_settings *s, xmlDocPtr doc, const char *base,
+static void follow(rpt_crawl *c, const html_index_settings *s, xmlDocPtr doc, const char *base,
                    long page)
 {
-    if (page >= rd_crawl_max_pages(c)) return;
+    if (page >= rpt_crawl_max_pages(c)) return;
     if (s->next && doc) {
-        char *href = rd_xpath_first(doc, NULL, s->next);
-        char *url = href ? rd_url_resolve(base, href) : NULL;
-        if (url) rd_crawl_fetch_page(c, url, on_listing, (void *)(intptr_t)(page + 1));
+        char *href = rpt_xpath_first(doc, NULL, s->next);
+        char *url = href ? rpt_url_resolve(base, href) : NULL;
+        if (url) rpt_crawl_fetch_page(c, url, on_listing, (void *)(intptr_t)(page + 1));
         free(url);
         free(href);
     } else if (s->page_pattern) {
         char *rel = expand(s->page_pattern, page);
-        char *url = rel ? rd_url_resolve(s->common.url, rel) : NULL;
-        if (url) rd_crawl_probe_page(c, url, on_listing, (void *)(intptr_t)(page + 1));
+        char *url = rel ? rpt_url_resolve(s->common.url, rel) : NULL;
+        if (url) rpt_crawl_probe_page(c, url, on_listing, (void *)(intptr_t)(page + 1));
         free(url);
         free(rel);
     }
 }
 
-static void on_listing(rd_crawl *c, const rd_http_result *r, void *arg)
+static void on_listing(rpt_crawl *c, const rpt_http_result *r, void *arg)
 {
     long page = (long)(intptr_t)arg;
-    const html_index_settings *s = rd_crawl_source(c)->settings;
-    if (r->error != RD_FETCH_OK || r->status == 304) return;
-    xmlDocPtr doc = rd_html_parse((const unsigned char *)r->body->data, r->body->len, r->final_url,
+    const html_index_settings *s = rpt_crawl_source(c)->settings;
+    if (r->error != RPT_FETCH_OK || r->status == 304) return;
+    xmlDocPtr doc = rpt_html_parse((const unsigned char *)r->body->data, r->body->len, r->final_url,
                                   r->content_type);
     if (!doc) {
-        rd_crawl_fail(c, r->url, "listing page is not parseable HTML");
+        rpt_crawl_fail(c, r->url, "listing page is not parseable HTML");
         return;
     }
     link_ctx l = {.c = c, .base = r->final_url, .s = s};
     int found;
     if (s->links) {
-        found = rd_xpath_each(doc, NULL, s->links, on_link, &l);
+        found = rpt_xpath_each(doc, NULL, s->links, on_link, &l);
     } else {
         l.by_text = s->common.include.n == 0;
-        found = rd_xpath_each(doc, NULL, "//a[@href]", on_link, &l);
+        found = rpt_xpath_each(doc, NULL, "//a[@href]", on_link, &l);
     }
     if (found > 0) follow(c, s, doc, r->final_url, page);
     xmlFreeDoc(doc);
 }
 
-static int start(rd_crawl *c)
+static int start(rpt_crawl *c)
 {
-    const html_index_settings *s = rd_crawl_source(c)->settings;
-    return rd_crawl_fetch_page(c, s->common.url, on_listing, (void *)(intptr_t)1) < 0 ? -1 : 0;
+    const html_index_settings *s = rpt_crawl_source(c)->settings;
+    return rpt_crawl_fetch_page(c, s->common.url, on_listing, (void *)(intptr_t)1) < 0 ? -1 : 0;
 }
 
 static int is_attachment(const char *url)
@@ -162,7 +162,7 @@ static int is_attachment(const char *url)
 }
 
 typedef struct attach_ctx {
-    rd_crawl *c;
+    rpt_crawl *c;
     const char *page;
 } attach_ctx;
 
@@ -170,25 +170,25 @@ static void on_attachment(const char *value, xmlNodePtr node, void *arg)
 {
     (void)node;
     attach_ctx *a = arg;
-    char *url = rd_url_resolve(a->page, value);
-    if (url && is_attachment(url)) rd_crawl_add_document(a->c, url, a->page, NULL);
+    char *url = rpt_url_resolve(a->page, value);
+    if (url && is_attachment(url)) rpt_crawl_add_document(a->c, url, a->page, NULL);
     free(url);
 }
 
-static void on_document(rd_crawl *c, const char *url, const char *content_type,
+static void on_document(rpt_crawl *c, const char *url, const char *content_type,
                         const unsigned char *body, size_t len)
 {
-    const html_index_settings *s = rd_crawl_source(c)->settings;
+    const html_index_settings *s = rpt_crawl_source(c)->settings;
     if (!s->attachments || is_attachment(url)) return;
     if (content_type && !strcasestr(content_type, "html")) return;
-    xmlDocPtr doc = rd_html_parse(body, len, url, content_type);
+    xmlDocPtr doc = rpt_html_parse(body, len, url, content_type);
     if (!doc) return;
     attach_ctx a = {.c = c, .page = url};
-    rd_xpath_each(doc, NULL, "//a/@href", on_attachment, &a);
+    rpt_xpath_each(doc, NULL, "//a/@href", on_attachment, &a);
     xmlFreeDoc(doc);
 }
 
-const rd_source_kind rd_source_html_index = {
+const rpt_source_kind rpt_source_html_index = {
     .name = "html_index",
     .doc = "a portal listing page with pagination, article links and attachments",
     .opts = html_index_opts,

@@ -30,7 +30,7 @@ static char *charset_of(const char *ctype)
     return n ? strndup(p, n) : NULL;
 }
 
-xmlDocPtr rd_html_parse(const unsigned char *body, size_t len, const char *url,
+xmlDocPtr rpt_html_parse(const unsigned char *body, size_t len, const char *url,
                         const char *content_type)
 {
     quiet_errors();
@@ -47,7 +47,7 @@ xmlDocPtr rd_html_parse(const unsigned char *body, size_t len, const char *url,
     return d;
 }
 
-xmlDocPtr rd_xml_parse(const unsigned char *body, size_t len, const char *url)
+xmlDocPtr rpt_xml_parse(const unsigned char *body, size_t len, const char *url)
 {
     quiet_errors();
     if (len > 0x7fffffff) return NULL;
@@ -73,7 +73,7 @@ static char *node_value(xmlNodePtr n)
     return s;
 }
 
-int rd_xpath_each(xmlDocPtr doc, xmlNodePtr ctx, const char *expr, rd_xpath_fn fn, void *arg)
+int rpt_xpath_each(xmlDocPtr doc, xmlNodePtr ctx, const char *expr, rpt_xpath_fn fn, void *arg)
 {
     quiet_errors();
     xmlXPathContextPtr x = xmlXPathNewContext(doc);
@@ -110,19 +110,19 @@ static void take_first(const char *value, xmlNodePtr node, void *arg)
     if (!*out) *out = strdup(value);
 }
 
-char *rd_xpath_first(xmlDocPtr doc, xmlNodePtr ctx, const char *expr)
+char *rpt_xpath_first(xmlDocPtr doc, xmlNodePtr ctx, const char *expr)
 {
     char *out = NULL;
-    rd_xpath_each(doc, ctx, expr, take_first, &out);
+    rpt_xpath_each(doc, ctx, expr, take_first, &out);
     return out;
 }
 
-int rd_xpath_check(const char *expr, rd_buf *err)
+int rpt_xpath_check(const char *expr, rpt_buf *err)
 {
     quiet_errors();
     xmlXPathCompExprPtr c = xmlXPathCompile((const xmlChar *)expr);
     if (!c) {
-        rd_buf_printf(err, "invalid XPath expression \"%s\"", expr);
+        rpt_buf_printf(err, "invalid XPath expression \"%s\"", expr);
         return -1;
     }
     xmlXPathFreeCompExpr(c);

@@ -43,12 +43,12 @@ static char *title_of(const char *path, int is_html)
 
 static int by_date_desc(const void *a, const void *b)
 {
-    const rd_portal_article *x = a, *y = b;
+    const rpt_portal_article *x = a, *y = b;
     if (x->mtime != y->mtime) return x->mtime < y->mtime ? 1 : -1;
     return strcmp(x->stem, y->stem);
 }
 
-static const rd_portal_catalog *g_sort_cat; /* scans run under the server's lock */
+static const rpt_portal_catalog *g_sort_cat; /* scans run under the server's lock */
 
 static int by_stem_cmp(const void *a, const void *b)
 {
@@ -56,7 +56,7 @@ static int by_stem_cmp(const void *a, const void *b)
                   g_sort_cat->articles[*(const size_t *)b].stem);
 }
 
-static void clear(rd_portal_catalog *cat)
+static void clear(rpt_portal_catalog *cat)
 {
     for (size_t i = 0; i < cat->n; i++) {
         free(cat->articles[i].stem);
@@ -75,7 +75,7 @@ static void clear(rd_portal_catalog *cat)
     cat->n = cat->n_docx = 0;
 }
 
-int rd_portal_catalog_scan(rd_portal_catalog *cat, const char *dir)
+int rpt_portal_catalog_scan(rpt_portal_catalog *cat, const char *dir)
 {
     struct stat st;
     if (stat(dir, &st)) return -1;
@@ -114,18 +114,18 @@ int rd_portal_catalog_scan(rd_portal_catalog *cat, const char *dir)
         }
         if (cat->n == cap) {
             cap = cap ? cap * 2 : 64;
-            rd_portal_article *g = realloc(cat->articles, cap * sizeof *g);
+            rpt_portal_article *g = realloc(cat->articles, cap * sizeof *g);
             if (!g) {
                 free(stem);
                 continue;
             }
             cat->articles = g;
         }
-        rd_portal_article *a = &cat->articles[cat->n];
+        rpt_portal_article *a = &cat->articles[cat->n];
         memset(a, 0, sizeof *a);
-        rd_buf p = RD_BUF_INIT;
-        rd_buf_printf(&p, "%s/%s", dir, name);
-        a->path = rd_buf_steal(&p);
+        rpt_buf p = RPT_BUF_INIT;
+        rpt_buf_printf(&p, "%s/%s", dir, name);
+        a->path = rpt_buf_steal(&p);
         a->stem = stem;
         a->is_html = html;
         struct stat fs;
@@ -153,14 +153,14 @@ int rd_portal_catalog_scan(rd_portal_catalog *cat, const char *dir)
         cat->articles[i].gbk = !cat->articles[i].is_html && (h & 1);
     }
     for (size_t k = 0; k < cat->n_docx && cat->n; k++) {
-        rd_portal_article *owner = (rd_portal_article *)rd_portal_catalog_find(cat, cat->docx[k]);
+        rpt_portal_article *owner = (rpt_portal_article *)rpt_portal_catalog_find(cat, cat->docx[k]);
         if (!owner || owner->attachment) owner = &cat->articles[0];
         if (!owner->attachment) owner->attachment = strdup(cat->docx[k]);
     }
     return 0;
 }
 
-int rd_portal_catalog_stale(const rd_portal_catalog *cat)
+int rpt_portal_catalog_stale(const rpt_portal_catalog *cat)
 {
     struct stat st;
     if (!cat->dir || stat(cat->dir, &st)) return 1;
@@ -168,12 +168,12 @@ int rd_portal_catalog_stale(const rd_portal_catalog *cat)
            st.st_mtim.tv_nsec != cat->dir_mtime.tv_nsec;
 }
 
-const rd_portal_article *rd_portal_catalog_find(const rd_portal_catalog *cat, const char *stem)
+const rpt_portal_article *rpt_portal_catalog_find(const rpt_portal_catalog *cat, const char *stem)
 {
     size_t lo = 0, hi = cat->by_stem ? cat->n : 0;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const rd_portal_article *a = &cat->articles[cat->by_stem[mid]];
+        const rpt_portal_article *a = &cat->articles[cat->by_stem[mid]];
         int c = strcmp(a->stem, stem);
         if (!c) return a;
         if (c < 0)
@@ -184,7 +184,7 @@ const rd_portal_article *rd_portal_catalog_find(const rd_portal_catalog *cat, co
     return NULL;
 }
 
-void rd_portal_catalog_free(rd_portal_catalog *cat)
+void rpt_portal_catalog_free(rpt_portal_catalog *cat)
 {
     clear(cat);
     free(cat->dir);

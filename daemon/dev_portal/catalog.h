@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
-typedef struct rd_portal_article {
+typedef struct rpt_portal_article {
     char *stem;  /* file name without extension: the URL slug */
     char *path;  /* file path */
     char *title; /* from the text (a line that names the report) or the stem */
@@ -16,23 +16,23 @@ typedef struct rd_portal_article {
     int gbk;     /* listed with its GBK-encoded page (by a hash of the stem) */
     time_t mtime;
     char *attachment; /* stem of the .docx attached, or NULL */
-} rd_portal_article;
+} rpt_portal_article;
 
-typedef struct rd_portal_catalog {
-    rd_portal_article *articles;
+typedef struct rpt_portal_catalog {
+    rpt_portal_article *articles;
     size_t n;
     char **docx; /* stems of the .docx files */
     size_t n_docx;
     size_t *by_stem; /* article indices sorted by stem (lookups) */
     char *dir;
     struct timespec dir_mtime;
-} rd_portal_catalog;
+} rpt_portal_catalog;
 
 /* Scans dir into cat (previous content freed). Returns 0 or -1 (errno set). */
-int rd_portal_catalog_scan(rd_portal_catalog *cat, const char *dir);
+int rpt_portal_catalog_scan(rpt_portal_catalog *cat, const char *dir);
 /* True when the folder changed since the last scan. */
-int rd_portal_catalog_stale(const rd_portal_catalog *cat);
-const rd_portal_article *rd_portal_catalog_find(const rd_portal_catalog *cat, const char *stem);
-void rd_portal_catalog_free(rd_portal_catalog *cat);
+int rpt_portal_catalog_stale(const rpt_portal_catalog *cat);
+const rpt_portal_article *rpt_portal_catalog_find(const rpt_portal_catalog *cat, const char *stem);
+void rpt_portal_catalog_free(rpt_portal_catalog *cat);
 
 #endif

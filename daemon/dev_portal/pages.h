@@ -8,16 +8,16 @@
 #include "daemon/dev_portal/catalog.h"
 
 /* Listing page `page` (0 = index.html). Returns 0, or -1 when the page does not exist. */
-int rd_portal_listing(const rd_portal_catalog *cat, size_t page, size_t per_page, rd_buf *out);
+int rpt_portal_listing(const rpt_portal_catalog *cat, size_t page, size_t per_page, rpt_buf *out);
 /* Article page of a .txt article (UTF-8 HTML; the server converts GBK pages). */
-int rd_portal_article_page(const rd_portal_article *a, const char *text, size_t len, int gbk,
-                           rd_buf *out);
-void rd_portal_rss(const rd_portal_catalog *cat, const char *base, rd_buf *out);
-void rd_portal_sitemap(const rd_portal_catalog *cat, const char *base, rd_buf *out);
-void rd_portal_sitemap_index(const char *base, rd_buf *out);
+int rpt_portal_article_page(const rpt_portal_article *a, const char *text, size_t len, int gbk,
+                           rpt_buf *out);
+void rpt_portal_rss(const rpt_portal_catalog *cat, const char *base, rpt_buf *out);
+void rpt_portal_sitemap(const rpt_portal_catalog *cat, const char *base, rpt_buf *out);
+void rpt_portal_sitemap_index(const char *base, rpt_buf *out);
 /* {"code":0,"data":{"total":N,"page":P,"list":[{"url","title","date"}]}}; pages from 1. */
-void rd_portal_api_list(const rd_portal_catalog *cat, size_t page, size_t per_page, rd_buf *out);
+void rpt_portal_api_list(const rpt_portal_catalog *cat, size_t page, size_t per_page, rpt_buf *out);
 /* URL path of an article page. */
-void rd_portal_article_href(const rd_portal_article *a, rd_buf *out);
+void rpt_portal_article_href(const rpt_portal_article *a, rpt_buf *out);
 
 #endif

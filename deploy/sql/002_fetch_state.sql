@@ -7,7 +7,7 @@ CREATE SCHEMA IF NOT EXISTS reports;
 CREATE TABLE IF NOT EXISTS reports.fetch_state (
     source         text NOT NULL,             -- configured source name
     url            text NOT NULL,             -- canonical URL (or file:// URL of a dir source)
-    doc_id         text NOT NULL,             -- rd_doc_id(url)
+    doc_id         text NOT NULL,             -- rpt_doc_id(url)
     parent_url     text,                      -- article page of an attachment
     etag           text,                      -- validators of the last produced version
     last_modified  text,

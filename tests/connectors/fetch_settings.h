@@ -5,15 +5,15 @@
 
 #include "daemon/config.h"
 
-static inline rd_fetch_settings t_fetch_settings(void)
+static inline rpt_fetch_settings t_fetch_settings(void)
 {
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    rd_config_defaults(&cfg, &err);
-    rd_fetch_settings s = cfg.fetch;
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_config_defaults(&cfg, &err);
+    rpt_fetch_settings s = cfg.fetch;
     s.ca_file = s.user_agent = NULL; /* the only strings; unset by default */
-    rd_config_free(&cfg);
-    rd_buf_free(&err);
+    rpt_config_free(&cfg);
+    rpt_buf_free(&err);
     s.allow_private_networks = 1;
     s.respect_robots = 0;
     s.per_host_delay_ms = 0;

@@ -69,7 +69,7 @@ static void expect(const char *name, long pages, long new_docs, long changed, lo
                 changed, unchanged, failed);
 }
 
-typedef void (*msg_fn)(const rd_raw_message *m, const char *key, void *arg);
+typedef void (*msg_fn)(const rpt_raw_message *m, const char *key, void *arg);
 
 /* Reads every message of reports.raw from the beginning. Returns the count read. */
 static long read_all(rd_kafka_t *rk, msg_fn fn, void *arg)
@@ -91,17 +91,17 @@ static long read_all(rd_kafka_t *rk, msg_fn fn, void *arg)
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             eof++;
         } else if (!m->err) {
-            rd_raw_message raw;
-            rd_buf err = RD_BUF_INIT;
-            int ok = rd_raw_message_decode(m->payload, m->len, &raw, &err) == 0;
+            rpt_raw_message raw;
+            rpt_buf err = RPT_BUF_INIT;
+            int ok = rpt_raw_message_decode(m->payload, m->len, &raw, &err) == 0;
             CHECK(ok);
             if (ok) {
                 char key[64];
                 snprintf(key, sizeof key, "%.*s", (int)m->key_len, (const char *)m->key);
                 fn(&raw, key, arg);
-                rd_raw_message_clear(&raw);
+                rpt_raw_message_clear(&raw);
             }
-            rd_buf_free(&err);
+            rpt_buf_free(&err);
             n++;
         }
         rd_kafka_message_destroy(m);
@@ -118,13 +118,13 @@ typedef struct seen {
     char attachment_parent[256];
 } seen;
 
-static void check_message(const rd_raw_message *m, const char *key, void *arg)
+static void check_message(const rpt_raw_message *m, const char *key, void *arg)
 {
     seen *s = arg;
     char id[17], sha[65];
-    rd_doc_id(m->url, id);
+    rpt_doc_id(m->url, id);
     if (strcmp(id, m->doc_id) || strcmp(key, m->doc_id)) s->bad_id++;
-    rd_sha256_hex(m->body, m->body_len, sha);
+    rpt_sha256_hex(m->body, m->body_len, sha);
     if (!m->sha256 || strcmp(sha, m->sha256)) s->bad_sha++;
     if (m->parent_url && strstr(m->url, ".docx")) {
         s->attachments++;

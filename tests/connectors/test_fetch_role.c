@@ -40,7 +40,7 @@ static void write_config(const char *path, int with_feed)
 static void *role_thread(void *arg)
 {
     static int rc;
-    rc = rd_role_fetch(arg);
+    rc = rpt_role_fetch(arg);
     return &rc;
 }
 
@@ -81,12 +81,12 @@ static void test_role_loop(void)
     snprintf(cmd, sizeof cmd, "'%s' migrate --config '%s' >/dev/null", getenv("REPORTD_BIN"), path);
     REQUIRE(system(cmd) == 0);
 
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    REQUIRE(rd_config_load(&cfg, path, &err) == 0);
-    rd_config_holder *holder = rd_config_holder_new(&cfg);
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    REQUIRE(rpt_config_load(&cfg, path, &err) == 0);
+    rpt_config_holder *holder = rpt_config_holder_new(&cfg);
     REQUIRE(holder);
-    rd_role_ctl ctl;
+    rpt_role_ctl ctl;
     memset(&ctl, 0, sizeof ctl);
     ctl.config = holder;
     ctl.instances = 1;
@@ -104,15 +104,15 @@ static void test_role_loop(void)
     CHECK(atomic_load(&ctl.heartbeat) > 0);
 
     /* SIGHUP: a new config adds a source; its documents are produced */
-    rd_config cfg2;
-    REQUIRE(rd_config_load(&cfg2, path2, &err) == 0);
-    rd_config_holder_swap(holder, &cfg2);
+    rpt_config cfg2;
+    REQUIRE(rpt_config_load(&cfg2, path2, &err) == 0);
+    rpt_config_holder_swap(holder, &cfg2);
     CHECK_INT(wait_for(rk, 4), 4);
-    CHECK_INT(rd_metrics_get("reportd_fetch_documents_total", "source=\"fast\",outcome=\"new\""),
+    CHECK_INT(rpt_metrics_get("reportd_fetch_documents_total", "source=\"fast\",outcome=\"new\""),
               2);
-    CHECK(rd_metrics_get("reportd_fetch_documents_total",
+    CHECK(rpt_metrics_get("reportd_fetch_documents_total",
                          "source=\"fast\",outcome=\"unchanged\"") >= 1);
-    CHECK_INT(rd_metrics_get("reportd_fetch_documents_total", "source=\"feed2\",outcome=\"new\""),
+    CHECK_INT(rpt_metrics_get("reportd_fetch_documents_total", "source=\"feed2\",outcome=\"new\""),
               2);
 
     atomic_store(&ctl.stop, 1);
@@ -121,8 +121,8 @@ static void test_role_loop(void)
     CHECK(ret && *(int *)ret == 0);
     CHECK_INT(raw_count(rk), 4); /* nothing produced twice across passes */
     rd_kafka_destroy(rk);
-    rd_config_holder_free(holder);
-    rd_buf_free(&err);
+    rpt_config_holder_free(holder);
+    rpt_buf_free(&err);
     t_portal_stop(&g_portal);
 }
 

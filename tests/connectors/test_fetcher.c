@@ -14,13 +14,13 @@ static char g_dir[256], g_log[300];
 
 typedef struct got {
     int done;
-    rd_fetch_error error;
+    rpt_fetch_error error;
     int status, attempts;
     char reason[512], final_url[512], etag[128];
     size_t body_len;
 } got;
 
-static void on_done(const rd_http_result *r, void *arg)
+static void on_done(const rpt_http_result *r, void *arg)
 {
     got *g = arg;
     g->done++;
@@ -33,9 +33,9 @@ static void on_done(const rd_http_result *r, void *arg)
     g->body_len = r->body->len;
 }
 
-static rd_fetch_settings settings(void)
+static rpt_fetch_settings settings(void)
 {
-    rd_fetch_settings s = t_fetch_settings();
+    rpt_fetch_settings s = t_fetch_settings();
     s.per_host_concurrency = 4;
     return s;
 }
@@ -46,8 +46,8 @@ static void url_of(char *out, size_t cap, const char *path)
 }
 
 /* Fetches one path with settings s and request options; waits for the result. */
-static got fetch_one(const rd_fetch_settings *s, const char *path, const char *etag,
-                     const rd_kvlist *allowlist, int allow_private, int robots)
+static got fetch_one(const rpt_fetch_settings *s, const char *path, const char *etag,
+                     const rpt_kvlist *allowlist, int allow_private, int robots)
 {
     got g;
     memset(&g, 0, sizeof g);
@@ -56,35 +56,35 @@ static got fetch_one(const rd_fetch_settings *s, const char *path, const char *e
         snprintf(url, sizeof url, "%s", path); /* a full URL */
     else
         url_of(url, sizeof url, path);
-    rd_buf err = RD_BUF_INIT;
-    rd_fetcher *f = rd_fetcher_new(s, &err);
-    rd_buf_free(&err);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_fetcher *f = rpt_fetcher_new(s, &err);
+    rpt_buf_free(&err);
     if (!f) return g;
-    rd_http_request req = {.url = url,
+    rpt_http_request req = {.url = url,
                            .etag = etag,
                            .allowlist = allowlist,
                            .allow_private = allow_private,
                            .respect_robots = robots,
                            .done = on_done,
                            .arg = &g};
-    rd_fetcher_submit(f, &req);
-    while (rd_fetcher_step(f, 500) > 0) {
+    rpt_fetcher_submit(f, &req);
+    while (rpt_fetcher_step(f, 500) > 0) {
     }
-    rd_fetcher_free(f);
+    rpt_fetcher_free(f);
     return g;
 }
 
 static void test_ok_and_conditional_get(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     got a = fetch_one(&s, "/jyj/art/r1.html", NULL, NULL, 1, 0);
     CHECK_INT(a.done, 1);
-    CHECK_INT(a.error, RD_FETCH_OK);
+    CHECK_INT(a.error, RPT_FETCH_OK);
     CHECK_INT(a.status, 200);
     CHECK(a.body_len > 100);
     CHECK(a.etag[0] == '"');
     got b = fetch_one(&s, "/jyj/art/r1.html", a.etag, NULL, 1, 0);
-    CHECK_INT(b.error, RD_FETCH_OK);
+    CHECK_INT(b.error, RPT_FETCH_OK);
     CHECK_INT(b.status, 304);
     CHECK_INT(b.body_len, 0);
     got c = fetch_one(&s, "/jyj/art/r1.html", "\"stale\"", NULL, 1, 0);
@@ -92,155 +92,155 @@ static void test_ok_and_conditional_get(void)
 }
 
 /* Body of a fetch, for checks on what the server saw. */
-static void on_body(const rd_http_result *r, void *arg)
+static void on_body(const rpt_http_result *r, void *arg)
 {
-    rd_buf *out = arg;
-    if (r->body->data) rd_buf_append(out, r->body->data, r->body->len);
+    rpt_buf *out = arg;
+    if (r->body->data) rpt_buf_append(out, r->body->data, r->body->len);
 }
 
 static void test_user_agent_and_encoding(void)
 {
-    rd_fetch_settings s = settings();
-    rd_buf err = RD_BUF_INIT, body = RD_BUF_INIT;
-    rd_fetcher *f = rd_fetcher_new(&s, &err);
+    rpt_fetch_settings s = settings();
+    rpt_buf err = RPT_BUF_INIT, body = RPT_BUF_INIT;
+    rpt_fetcher *f = rpt_fetcher_new(&s, &err);
     REQUIRE(f);
     char url[256];
     url_of(url, sizeof url, "/bad/headers");
-    rd_http_request req = {.url = url, .allow_private = 1, .done = on_body, .arg = &body};
-    rd_fetcher_submit(f, &req);
-    while (rd_fetcher_step(f, 500) > 0) {
+    rpt_http_request req = {.url = url, .allow_private = 1, .done = on_body, .arg = &body};
+    rpt_fetcher_submit(f, &req);
+    while (rpt_fetcher_step(f, 500) > 0) {
     }
-    rd_fetcher_free(f);
+    rpt_fetcher_free(f);
     CHECK(body.data && strstr(body.data, "User-Agent: reportd/" REPORTD_VERSION "\n"));
     CHECK(body.data && strstr(body.data, "gzip") && strstr(body.data, "deflate"));
-    rd_buf_free(&body);
-    rd_buf_free(&err);
+    rpt_buf_free(&body);
+    rpt_buf_free(&err);
 }
 
 static void test_retries(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     got a = fetch_one(&s, "/bad/flaky/500/2/a", NULL, NULL, 1, 0);
-    CHECK_INT(a.error, RD_FETCH_OK);
+    CHECK_INT(a.error, RPT_FETCH_OK);
     CHECK_INT(a.status, 200);
     CHECK_INT(a.attempts, 3);
     got b = fetch_one(&s, "/bad/flaky/429/1/b", NULL, NULL, 1, 0); /* Retry-After: 1 */
-    CHECK_INT(b.error, RD_FETCH_OK);
+    CHECK_INT(b.error, RPT_FETCH_OK);
     CHECK_INT(b.attempts, 2);
     got c = fetch_one(&s, "/bad/status/502", NULL, NULL, 1, 0);
-    CHECK_INT(c.error, RD_FETCH_ERR_HTTP);
+    CHECK_INT(c.error, RPT_FETCH_ERR_HTTP);
     CHECK_INT(c.status, 502);
     CHECK_INT(c.attempts, 3); /* 1 + max_retries, then it gives up */
     CHECK(strstr(c.reason, "502") != NULL);
     got d = fetch_one(&s, "/bad/status/404", NULL, NULL, 1, 0);
-    CHECK_INT(d.error, RD_FETCH_ERR_HTTP);
+    CHECK_INT(d.error, RPT_FETCH_ERR_HTTP);
     CHECK_INT(d.attempts, 1); /* no retry on 4xx */
     got e = fetch_one(&s, "/bad/status/403", NULL, NULL, 1, 0);
     CHECK_INT(e.attempts, 1);
     got f = fetch_one(&s, "/bad/flaky/408/1/f", NULL, NULL, 1, 0);
-    CHECK_INT(f.error, RD_FETCH_OK);
+    CHECK_INT(f.error, RPT_FETCH_OK);
     CHECK_INT(f.attempts, 2);
     s.max_retries = 0;
     got g = fetch_one(&s, "/bad/flaky/500/1/g", NULL, NULL, 1, 0);
-    CHECK_INT(g.error, RD_FETCH_ERR_HTTP);
+    CHECK_INT(g.error, RPT_FETCH_ERR_HTTP);
     CHECK_INT(g.attempts, 1);
 }
 
 static void test_slow_truncated_big(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     s.max_retries = 1;
     s.low_speed_bytes = 1000;
     s.low_speed_time_s = 1;
     got a = fetch_one(&s, "/bad/slow/400/a", NULL, NULL, 1, 0); /* 40 bytes/s */
-    CHECK_INT(a.error, RD_FETCH_ERR_TIMEOUT);
+    CHECK_INT(a.error, RPT_FETCH_ERR_TIMEOUT);
     CHECK_INT(a.attempts, 2);
     got b = fetch_one(&s, "/bad/truncated/b", NULL, NULL, 1, 0);
-    CHECK_INT(b.error, RD_FETCH_ERR_RESET);
+    CHECK_INT(b.error, RPT_FETCH_ERR_RESET);
     CHECK_INT(b.attempts, 2);
     s.max_body_bytes = 4096;
     got c = fetch_one(&s, "/bad/big/100000", NULL, NULL, 1, 0);
-    CHECK_INT(c.error, RD_FETCH_ERR_TOO_BIG);
+    CHECK_INT(c.error, RPT_FETCH_ERR_TOO_BIG);
     CHECK_INT(c.attempts, 1);
     got d = fetch_one(&s, "/bad/big/4000", NULL, NULL, 1, 0);
-    CHECK_INT(d.error, RD_FETCH_OK);
+    CHECK_INT(d.error, RPT_FETCH_OK);
     CHECK_INT(d.body_len, 4000);
 }
 
 static void test_redirects(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     got a = fetch_one(&s, "/bad/redirect/5/a", NULL, NULL, 1, 0);
-    CHECK_INT(a.error, RD_FETCH_OK);
+    CHECK_INT(a.error, RPT_FETCH_OK);
     CHECK(strstr(a.final_url, "/bad/redirect/0/a") != NULL);
     got b = fetch_one(&s, "/bad/redirect/6/b", NULL, NULL, 1, 0);
-    CHECK_INT(b.error, RD_FETCH_ERR_REDIRECTS);
+    CHECK_INT(b.error, RPT_FETCH_ERR_REDIRECTS);
     got c = fetch_one(&s, "/bad/redirect-loop/0", NULL, NULL, 1, 0);
-    CHECK_INT(c.error, RD_FETCH_ERR_REDIRECTS);
+    CHECK_INT(c.error, RPT_FETCH_ERR_REDIRECTS);
     CHECK_INT(c.attempts, 1);
     got d = fetch_one(&s, "/bad/redirect-to?url=file:///etc/passwd", NULL, NULL, 1, 0);
-    CHECK(d.error != RD_FETCH_OK);
+    CHECK(d.error != RPT_FETCH_OK);
     got e = fetch_one(&s, "ftp://127.0.0.1/x", NULL, NULL, 1, 0);
-    CHECK_INT(e.error, RD_FETCH_ERR_URL);
+    CHECK_INT(e.error, RPT_FETCH_ERR_URL);
 }
 
 static void test_ssrf_guard(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     got a = fetch_one(&s, "/jyj/index.html", NULL, NULL, 0, 0);
-    CHECK_INT(a.error, RD_FETCH_ERR_BLOCKED);
+    CHECK_INT(a.error, RPT_FETCH_ERR_BLOCKED);
     CHECK(strstr(a.reason, "127.0.0.1") != NULL);
     CHECK_INT(a.attempts, 1);
-    rd_kvlist allow = {0};
-    rd_kvlist_add(&allow, NULL, "127.0.0.1");
+    rpt_kvlist allow = {0};
+    rpt_kvlist_add(&allow, NULL, "127.0.0.1");
     got b = fetch_one(&s, "/jyj/index.html", NULL, &allow, 0, 0);
-    CHECK_INT(b.error, RD_FETCH_OK);
+    CHECK_INT(b.error, RPT_FETCH_OK);
     /* allowed host redirecting to another loopback address: refused after the redirect */
     const char *port = strrchr(g_portal.base, ':') + 1;
     char path[256];
     snprintf(path, sizeof path, "/bad/redirect-to?url=http://127.0.0.2:%s/jyj/index.html", port);
     got c = fetch_one(&s, path, NULL, &allow, 0, 0);
-    CHECK_INT(c.error, RD_FETCH_ERR_BLOCKED);
+    CHECK_INT(c.error, RPT_FETCH_ERR_BLOCKED);
     CHECK(strstr(c.reason, "127.0.0.2") != NULL);
-    if (c.error != RD_FETCH_ERR_BLOCKED) fprintf(stderr, "  reason: %s\n", c.reason);
+    if (c.error != RPT_FETCH_ERR_BLOCKED) fprintf(stderr, "  reason: %s\n", c.reason);
     snprintf(path, sizeof path, "http://localhost:%s/jyj/index.html", port);
     got d = fetch_one(&s, path, NULL, NULL, 0, 0); /* a name resolving to loopback */
-    CHECK_INT(d.error, RD_FETCH_ERR_BLOCKED);
-    rd_kvlist_free(&allow);
+    CHECK_INT(d.error, RPT_FETCH_ERR_BLOCKED);
+    rpt_kvlist_free(&allow);
 }
 
 static void test_robots(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     got a = fetch_one(&s, "/private/x.html", NULL, NULL, 1, 1);
-    CHECK_INT(a.error, RD_FETCH_ERR_ROBOTS);
+    CHECK_INT(a.error, RPT_FETCH_ERR_ROBOTS);
     got b = fetch_one(&s, "/private/x.html", NULL, NULL, 1, 0);
-    CHECK_INT(b.error, RD_FETCH_OK);
+    CHECK_INT(b.error, RPT_FETCH_OK);
     got c = fetch_one(&s, "/jyj/index.html", NULL, NULL, 1, 1);
-    CHECK_INT(c.error, RD_FETCH_OK);
+    CHECK_INT(c.error, RPT_FETCH_OK);
 }
 
 static void test_cancel_on_free(void)
 {
-    rd_fetch_settings s = settings();
-    rd_buf err = RD_BUF_INIT;
-    rd_fetcher *f = rd_fetcher_new(&s, &err);
+    rpt_fetch_settings s = settings();
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_fetcher *f = rpt_fetcher_new(&s, &err);
     REQUIRE(f);
     got g[3];
     memset(g, 0, sizeof g);
     char url[256];
     url_of(url, sizeof url, "/bad/slow/50/c");
     for (int i = 0; i < 3; i++) {
-        rd_http_request req = {.url = url, .allow_private = 1, .done = on_done, .arg = &g[i]};
-        rd_fetcher_submit(f, &req);
+        rpt_http_request req = {.url = url, .allow_private = 1, .done = on_done, .arg = &g[i]};
+        rpt_fetcher_submit(f, &req);
     }
-    rd_fetcher_step(f, 50);
-    rd_fetcher_free(f);
+    rpt_fetcher_step(f, 50);
+    rpt_fetcher_free(f);
     for (int i = 0; i < 3; i++) {
         CHECK_INT(g[i].done, 1);
-        CHECK_INT(g[i].error, RD_FETCH_ERR_CANCELLED);
+        CHECK_INT(g[i].error, RPT_FETCH_ERR_CANCELLED);
     }
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 /* Request log lines of paths starting with prefix: times of starts and ends. */
@@ -287,11 +287,11 @@ static int max_overlap(ev *evs, size_t n)
 }
 
 /* Runs n requests of path template (with %d) through one fetcher. */
-static void run_batch(const rd_fetch_settings *s, const char *tmpl, int n)
+static void run_batch(const rpt_fetch_settings *s, const char *tmpl, int n)
 {
-    rd_buf err = RD_BUF_INIT;
-    rd_fetcher *f = rd_fetcher_new(s, &err);
-    rd_buf_free(&err);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_fetcher *f = rpt_fetcher_new(s, &err);
+    rpt_buf_free(&err);
     if (!f) return;
     got g[32];
     memset(g, 0, sizeof g);
@@ -299,14 +299,14 @@ static void run_batch(const rd_fetch_settings *s, const char *tmpl, int n)
         char path[256], url[512];
         snprintf(path, sizeof path, tmpl, i);
         url_of(url, sizeof url, path);
-        rd_http_request req = {.url = url, .allow_private = 1, .done = on_done, .arg = &g[i]};
-        rd_fetcher_submit(f, &req);
+        rpt_http_request req = {.url = url, .allow_private = 1, .done = on_done, .arg = &g[i]};
+        rpt_fetcher_submit(f, &req);
     }
-    while (rd_fetcher_step(f, 500) > 0) {
+    while (rpt_fetcher_step(f, 500) > 0) {
     }
-    rd_fetcher_free(f);
+    rpt_fetcher_free(f);
     for (int i = 0; i < n && i < 32; i++)
-        CHECK_INT(g[i].error, RD_FETCH_OK);
+        CHECK_INT(g[i].error, RPT_FETCH_OK);
 }
 
 static void test_politeness(void)
@@ -314,7 +314,7 @@ static void test_politeness(void)
     ev evs[128];
     long long starts[64];
     size_t ns = 0;
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     /* one at a time, at least 150 ms apart */
     s.per_host_concurrency = 1;
     s.per_host_delay_ms = 150;

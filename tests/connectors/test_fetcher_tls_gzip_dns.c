@@ -21,15 +21,15 @@ static char g_stub_base[128];
 
 typedef struct got {
     int done, order;
-    rd_fetch_error error;
+    rpt_fetch_error error;
     int status, attempts;
     char reason[512];
-    rd_buf body;
+    rpt_buf body;
 } got;
 
 static int g_completed;
 
-static void on_done(const rd_http_result *r, void *arg)
+static void on_done(const rpt_http_result *r, void *arg)
 {
     got *g = arg;
     g->done++;
@@ -38,30 +38,30 @@ static void on_done(const rd_http_result *r, void *arg)
     g->status = r->status;
     g->attempts = r->attempts;
     snprintf(g->reason, sizeof g->reason, "%s", r->reason ? r->reason : "");
-    if (r->body->data) rd_buf_append(&g->body, r->body->data, r->body->len);
+    if (r->body->data) rpt_buf_append(&g->body, r->body->data, r->body->len);
 }
 
-static rd_fetch_settings settings(void)
+static rpt_fetch_settings settings(void)
 {
-    rd_fetch_settings s = t_fetch_settings();
+    rpt_fetch_settings s = t_fetch_settings();
     s.connect_timeout_s = 5;
     return s;
 }
 
 /* Fetches url with s and waits for the result; the caller frees g.body. */
-static got fetch_one(const rd_fetch_settings *s, const char *url)
+static got fetch_one(const rpt_fetch_settings *s, const char *url)
 {
     got g;
     memset(&g, 0, sizeof g);
-    rd_buf err = RD_BUF_INIT;
-    rd_fetcher *f = rd_fetcher_new(s, &err);
-    rd_buf_free(&err);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_fetcher *f = rpt_fetcher_new(s, &err);
+    rpt_buf_free(&err);
     if (!f) return g;
-    rd_http_request req = {.url = url, .allow_private = 1, .done = on_done, .arg = &g};
-    rd_fetcher_submit(f, &req);
-    while (rd_fetcher_step(f, 500) > 0) {
+    rpt_http_request req = {.url = url, .allow_private = 1, .done = on_done, .arg = &g};
+    rpt_fetcher_submit(f, &req);
+    while (rpt_fetcher_step(f, 500) > 0) {
     }
-    rd_fetcher_free(f);
+    rpt_fetcher_free(f);
     return g;
 }
 
@@ -175,47 +175,47 @@ static void test_tls(void)
     char url[128], wrong_host[128];
     snprintf(url, sizeof url, "https://127.0.0.1:%d/", port);
     snprintf(wrong_host, sizeof wrong_host, "https://localhost:%d/", port);
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
 
     /* the system CAs do not know the test CA: a TLS failure, not retried */
     got a = fetch_one(&s, url);
     CHECK_INT(a.done, 1);
-    CHECK_INT(a.error, RD_FETCH_ERR_TLS);
+    CHECK_INT(a.error, RPT_FETCH_ERR_TLS);
     CHECK(!strncmp(a.reason, "tls", 3));
     CHECK_INT(a.attempts, 1);
-    if (a.error != RD_FETCH_ERR_TLS) fprintf(stderr, "  reason: %s\n", a.reason);
+    if (a.error != RPT_FETCH_ERR_TLS) fprintf(stderr, "  reason: %s\n", a.reason);
 
     /* with fetch.ca_file it verifies and the page arrives */
     s.ca_file = ca;
     got b = fetch_one(&s, url);
-    CHECK_INT(b.error, RD_FETCH_OK);
+    CHECK_INT(b.error, RPT_FETCH_OK);
     CHECK_INT(b.status, 200);
     CHECK(b.body.data && strstr(b.body.data, "<HTML>") != NULL);
-    if (b.error != RD_FETCH_OK) fprintf(stderr, "  reason: %s\n", b.reason);
+    if (b.error != RPT_FETCH_OK) fprintf(stderr, "  reason: %s\n", b.reason);
 
     /* a valid chain, but the certificate names 127.0.0.1 and not localhost */
     got c = fetch_one(&s, wrong_host);
-    CHECK_INT(c.error, RD_FETCH_ERR_TLS);
+    CHECK_INT(c.error, RPT_FETCH_ERR_TLS);
     CHECK(!strncmp(c.reason, "tls", 3));
-    if (c.error != RD_FETCH_ERR_TLS) fprintf(stderr, "  reason: %s\n", c.reason);
+    if (c.error != RPT_FETCH_ERR_TLS) fprintf(stderr, "  reason: %s\n", c.reason);
 
     /* a CA file that cannot be read is a TLS error too, never an unverified fetch */
     char missing[600];
     snprintf(missing, sizeof missing, "%s/no-such-ca.pem", g_dir);
     s.ca_file = missing;
     got d = fetch_one(&s, url);
-    CHECK_INT(d.error, RD_FETCH_ERR_TLS);
+    CHECK_INT(d.error, RPT_FETCH_ERR_TLS);
 
     stop(&srv);
-    rd_buf_free(&a.body);
-    rd_buf_free(&b.body);
-    rd_buf_free(&c.body);
-    rd_buf_free(&d.body);
+    rpt_buf_free(&a.body);
+    rpt_buf_free(&b.body);
+    rpt_buf_free(&c.body);
+    rpt_buf_free(&d.body);
 }
 
 static void test_content_encoding(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     const char *kinds[] = {"gzip", "deflate"};
     char want[601];
     for (int i = 0; i < 200; i++)
@@ -225,82 +225,82 @@ static void test_content_encoding(void)
         char url[256];
         snprintf(url, sizeof url, "%s/%s/abc", g_stub_base, kinds[k]);
         got g = fetch_one(&s, url);
-        CHECK_INT(g.error, RD_FETCH_OK);
+        CHECK_INT(g.error, RPT_FETCH_OK);
         CHECK_INT(g.body.len, 600); /* the compressed body is far shorter */
         CHECK(g.body.data && g.body.len == 600 && !memcmp(g.body.data, want, 600));
-        rd_buf_free(&g.body);
+        rpt_buf_free(&g.body);
     }
 }
 
 static void test_dns_retried(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     got g = fetch_one(&s, "http://nonexistent.invalid/report.html");
-    CHECK_INT(g.error, RD_FETCH_ERR_DNS);
+    CHECK_INT(g.error, RPT_FETCH_ERR_DNS);
     CHECK_INT(g.attempts, 3); /* 1 + max_retries */
     CHECK(!strncmp(g.reason, "dns", 3));
-    CHECK(!strcmp(rd_fetch_error_name(g.error), "dns"));
+    CHECK(!strcmp(rpt_fetch_error_name(g.error), "dns"));
     s.max_retries = 0;
     got h = fetch_one(&s, "http://nonexistent.invalid/report.html");
-    CHECK_INT(h.error, RD_FETCH_ERR_DNS);
+    CHECK_INT(h.error, RPT_FETCH_ERR_DNS);
     CHECK_INT(h.attempts, 1);
-    rd_buf_free(&g.body);
-    rd_buf_free(&h.body);
+    rpt_buf_free(&g.body);
+    rpt_buf_free(&h.body);
 }
 
 static void test_long_retry_after(void)
 {
-    rd_fetch_settings s = settings();
+    rpt_fetch_settings s = settings();
     s.timeout_s = 1;
     char url[256];
     /* Retry-After 2 s > timeout_s 1 s: waited out, then served */
     snprintf(url, sizeof url, "%s/retry-after/2/a", g_stub_base);
     got a = fetch_one(&s, url);
-    CHECK_INT(a.error, RD_FETCH_OK);
+    CHECK_INT(a.error, RPT_FETCH_OK);
     CHECK_INT(a.status, 200);
     CHECK_INT(a.attempts, 2);
     /* beyond 10 x timeout_s: a failure right away, with the reason */
     snprintf(url, sizeof url, "%s/retry-after/11/b", g_stub_base);
     got b = fetch_one(&s, url);
-    CHECK_INT(b.error, RD_FETCH_ERR_HTTP);
+    CHECK_INT(b.error, RPT_FETCH_ERR_HTTP);
     CHECK_INT(b.status, 429);
     CHECK_INT(b.attempts, 1);
     CHECK(strstr(b.reason, "Retry-After 11s") != NULL);
-    rd_buf_free(&a.body);
-    rd_buf_free(&b.body);
+    rpt_buf_free(&a.body);
+    rpt_buf_free(&b.body);
 
     /* With one connection slot in all, a request to another origin completes while the
      * first waits out its Retry-After: the wait holds no slot. */
     s.concurrency = 1;
     s.per_host_concurrency = 1;
-    rd_buf err = RD_BUF_INIT;
-    rd_fetcher *f = rd_fetcher_new(&s, &err);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_fetcher *f = rpt_fetcher_new(&s, &err);
     REQUIRE(f);
     got w, o;
     memset(&w, 0, sizeof w);
     memset(&o, 0, sizeof o);
     g_completed = 0;
     snprintf(url, sizeof url, "%s/retry-after/3/c", g_stub_base);
-    rd_http_request rw = {.url = url, .allow_private = 1, .done = on_done, .arg = &w};
-    rd_fetcher_submit(f, &rw);
+    rpt_http_request rw = {.url = url, .allow_private = 1, .done = on_done, .arg = &w};
+    rpt_fetcher_submit(f, &rw);
     for (int i = 0; i < 3; i++)
-        rd_fetcher_step(f, 100);
+        rpt_fetcher_step(f, 100);
     char other[256];
     const char *port = strrchr(g_stub_base, ':');
     snprintf(other, sizeof other, "http://localhost%s/gzip/x", port ? port : ":0");
-    rd_http_request ro = {.url = other, .allow_private = 1, .done = on_done, .arg = &o};
-    rd_fetcher_submit(f, &ro);
-    while (rd_fetcher_step(f, 500) > 0) {
+    rpt_http_request ro = {.url = other, .allow_private = 1, .done = on_done, .arg = &o};
+    rpt_fetcher_submit(f, &ro);
+    while (rpt_fetcher_step(f, 500) > 0) {
     }
-    rd_fetcher_free(f);
-    CHECK_INT(w.error, RD_FETCH_OK);
+    rpt_fetcher_free(f);
+    CHECK_INT(w.error, RPT_FETCH_OK);
     CHECK_INT(w.attempts, 2);
-    CHECK_INT(o.error, RD_FETCH_OK);
+    CHECK_INT(o.error, RPT_FETCH_OK);
     CHECK_INT(o.order, 1);
     CHECK_INT(w.order, 2);
-    rd_buf_free(&w.body);
-    rd_buf_free(&o.body);
-    rd_buf_free(&err);
+    rpt_buf_free(&w.body);
+    rpt_buf_free(&o.body);
+    rpt_buf_free(&err);
 }
 
 int main(void)

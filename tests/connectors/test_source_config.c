@@ -14,16 +14,16 @@ static char *load(const char *text, size_t *n_out)
     FILE *f = fopen(g_path, "w");
     fputs(text, f);
     fclose(f);
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_config_load(&cfg, g_path, &err)) return rd_buf_steal(&err);
-    rd_source *s = NULL;
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_config_load(&cfg, g_path, &err)) return rpt_buf_steal(&err);
+    rpt_source *s = NULL;
     size_t n = 0;
-    if (rd_sources_load(&cfg, &s, &n, &err) == 0) rd_buf_puts(&err, "");
+    if (rpt_sources_load(&cfg, &s, &n, &err) == 0) rpt_buf_puts(&err, "");
     if (n_out) *n_out = n;
-    rd_sources_free(s, n);
-    rd_config_free(&cfg);
-    return rd_buf_steal(&err);
+    rpt_sources_free(s, n);
+    rpt_config_free(&cfg);
+    return rpt_buf_steal(&err);
 }
 
 static void expect_error(const char *text, const char *want)
@@ -107,10 +107,10 @@ static void test_split_is_stable_and_total(void)
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         int owners = 0;
         for (int inst = 0; inst < 3; inst++)
-            owners += rd_fetch_assigned(names[i], inst, 3);
+            owners += rpt_fetch_assigned(names[i], inst, 3);
         CHECK_INT(owners, 1);
-        CHECK(rd_fetch_assigned(names[i], 0, 1));
-        CHECK_INT(rd_source_hash(names[i]), rd_source_hash(names[i]));
+        CHECK(rpt_fetch_assigned(names[i], 0, 1));
+        CHECK_INT(rpt_source_hash(names[i]), rpt_source_hash(names[i]));
     }
 }
 

@@ -9,7 +9,7 @@
 
 static void check_resolve(const char *base, const char *ref, const char *want)
 {
-    char *got = rd_url_resolve(base, ref);
+    char *got = rpt_url_resolve(base, ref);
     CHECK_STR(got, want);
     free(got);
 }
@@ -27,31 +27,31 @@ static void test_resolve(void)
                   "%E5%B7%A5%E4%BD%9C%E6%80%BB%E7%BB%93.docx");
     check_resolve(base, "https://h.example:443/a", "https://h.example/a");
     check_resolve(base, "http://h.example:8080", "http://h.example:8080/");
-    CHECK(rd_url_resolve(base, "javascript:void(0)") == NULL);
-    CHECK(rd_url_resolve(base, "mailto:a@b.c") == NULL);
-    CHECK(rd_url_resolve(NULL, "relative.html") == NULL);
+    CHECK(rpt_url_resolve(base, "javascript:void(0)") == NULL);
+    CHECK(rpt_url_resolve(base, "mailto:a@b.c") == NULL);
+    CHECK(rpt_url_resolve(NULL, "relative.html") == NULL);
 }
 
 static void test_canonical_escapes(void)
 {
-    char *a = rd_url_canonical("http://h/%7euser/%e5%b7%a5?q=%41%2f");
+    char *a = rpt_url_canonical("http://h/%7euser/%e5%b7%a5?q=%41%2f");
     CHECK_STR(a, "http://h/~user/%E5%B7%A5?q=A%2F");
-    char *b = rd_url_canonical("http://h/~user/%E5%B7%A5?q=A%2F");
+    char *b = rpt_url_canonical("http://h/~user/%E5%B7%A5?q=A%2F");
     CHECK_STR(a, b);
     free(a);
     free(b);
-    char *c = rd_url_canonical("http://h/a b");
+    char *c = rpt_url_canonical("http://h/a b");
     CHECK_STR(c, "http://h/a%20b");
     free(c);
-    CHECK(rd_url_canonical("ftp://h/x") == NULL);
-    CHECK(rd_url_canonical("not a url") == NULL);
+    CHECK(rpt_url_canonical("ftp://h/x") == NULL);
+    CHECK(rpt_url_canonical("not a url") == NULL);
     char origin[128];
-    CHECK_INT(rd_url_origin("http://H.example/a", origin, sizeof origin), 0);
+    CHECK_INT(rpt_url_origin("http://H.example/a", origin, sizeof origin), 0);
     CHECK_STR(origin, "http://h.example:80");
-    CHECK(rd_url_match("/jyj/*/t*.html", "http://h/jyj/2024/t1.html"));
-    CHECK(!rd_url_match("/jyj/*/t*.html", "http://h/jyj/2024/index.html"));
-    CHECK(!rd_url_match("/jyj/*/t*.html", "http://h/other/2024/t1.html"));
-    CHECK(rd_url_match("jhzj", "http://h/jyj/jhzj/a.html"));
+    CHECK(rpt_url_match("/jyj/*/t*.html", "http://h/jyj/2024/t1.html"));
+    CHECK(!rpt_url_match("/jyj/*/t*.html", "http://h/jyj/2024/index.html"));
+    CHECK(!rpt_url_match("/jyj/*/t*.html", "http://h/other/2024/t1.html"));
+    CHECK(rpt_url_match("jhzj", "http://h/jyj/jhzj/a.html"));
 }
 
 static void test_robots(void)
@@ -59,37 +59,37 @@ static void test_robots(void)
     const char *txt = "# comment\nUser-agent: Googlebot\nDisallow: /\n\n"
                       "User-agent: *\nDisallow: /private/\nAllow: /private/open\n"
                       "Disallow: /*.pdf$\n";
-    rd_robots *r = rd_robots_parse(txt, strlen(txt), "reportd");
+    rpt_robots *r = rpt_robots_parse(txt, strlen(txt), "reportd");
     REQUIRE(r);
-    CHECK(rd_robots_allowed(r, "/jyj/index.html"));
-    CHECK(!rd_robots_allowed(r, "/private/x.html"));
-    CHECK(rd_robots_allowed(r, "/private/open/x.html"));
-    CHECK(!rd_robots_allowed(r, "/a/b.pdf"));
-    CHECK(rd_robots_allowed(r, "/a/b.pdf?x=1"));
-    rd_robots_free(r);
+    CHECK(rpt_robots_allowed(r, "/jyj/index.html"));
+    CHECK(!rpt_robots_allowed(r, "/private/x.html"));
+    CHECK(rpt_robots_allowed(r, "/private/open/x.html"));
+    CHECK(!rpt_robots_allowed(r, "/a/b.pdf"));
+    CHECK(rpt_robots_allowed(r, "/a/b.pdf?x=1"));
+    rpt_robots_free(r);
     const char *own = "User-agent: *\nDisallow: /\n\nUser-agent: reportd\nDisallow:\n";
-    r = rd_robots_parse(own, strlen(own), "reportd");
-    CHECK(rd_robots_allowed(r, "/anything")); /* its own group replaces "*" */
-    rd_robots_free(r);
+    r = rpt_robots_parse(own, strlen(own), "reportd");
+    CHECK(rpt_robots_allowed(r, "/anything")); /* its own group replaces "*" */
+    rpt_robots_free(r);
     const char *all = "User-agent: *\nDisallow: /\n";
-    r = rd_robots_parse(all, strlen(all), "reportd");
-    CHECK(!rd_robots_allowed(r, "/"));
-    rd_robots_free(r);
-    CHECK(rd_robots_allowed(NULL, "/x"));
+    r = rpt_robots_parse(all, strlen(all), "reportd");
+    CHECK(!rpt_robots_allowed(r, "/"));
+    rpt_robots_free(r);
+    CHECK(rpt_robots_allowed(NULL, "/x"));
 }
 
 static int v4_private(const char *addr)
 {
     struct sockaddr_in sin = {.sin_family = AF_INET};
     inet_pton(AF_INET, addr, &sin.sin_addr);
-    return rd_addr_is_private((struct sockaddr *)&sin);
+    return rpt_addr_is_private((struct sockaddr *)&sin);
 }
 
 static int v6_private(const char *addr)
 {
     struct sockaddr_in6 sin = {.sin6_family = AF_INET6};
     inet_pton(AF_INET6, addr, &sin.sin6_addr);
-    return rd_addr_is_private((struct sockaddr *)&sin);
+    return rpt_addr_is_private((struct sockaddr *)&sin);
 }
 
 static void test_ssrf_classes(void)
@@ -110,20 +110,20 @@ static void test_ssrf_classes(void)
 
     struct sockaddr_in lo = {.sin_family = AF_INET};
     inet_pton(AF_INET, "127.0.0.1", &lo.sin_addr);
-    rd_kvlist allow = {0};
-    CHECK(!rd_addr_allowed((struct sockaddr *)&lo, 0, &allow));
-    CHECK(rd_addr_allowed((struct sockaddr *)&lo, 1, &allow));
-    rd_kvlist_add(&allow, NULL, "10.0.0.0/8");
-    CHECK(!rd_addr_allowed((struct sockaddr *)&lo, 0, &allow));
-    rd_kvlist_add(&allow, NULL, "127.0.0.1/32");
-    CHECK(rd_addr_allowed((struct sockaddr *)&lo, 0, &allow));
-    rd_kvlist_free(&allow);
-    rd_buf err = RD_BUF_INIT;
-    CHECK_INT(rd_cidr_check("10.0.0.0/8", &err), 0);
-    CHECK_INT(rd_cidr_check("fd00::/8", &err), 0);
-    CHECK_INT(rd_cidr_check("10.0.0.0/33", &err), -1);
-    CHECK_INT(rd_cidr_check("intranet.local", &err), -1);
-    rd_buf_free(&err);
+    rpt_kvlist allow = {0};
+    CHECK(!rpt_addr_allowed((struct sockaddr *)&lo, 0, &allow));
+    CHECK(rpt_addr_allowed((struct sockaddr *)&lo, 1, &allow));
+    rpt_kvlist_add(&allow, NULL, "10.0.0.0/8");
+    CHECK(!rpt_addr_allowed((struct sockaddr *)&lo, 0, &allow));
+    rpt_kvlist_add(&allow, NULL, "127.0.0.1/32");
+    CHECK(rpt_addr_allowed((struct sockaddr *)&lo, 0, &allow));
+    rpt_kvlist_free(&allow);
+    rpt_buf err = RPT_BUF_INIT;
+    CHECK_INT(rpt_cidr_check("10.0.0.0/8", &err), 0);
+    CHECK_INT(rpt_cidr_check("fd00::/8", &err), 0);
+    CHECK_INT(rpt_cidr_check("10.0.0.0/33", &err), -1);
+    CHECK_INT(rpt_cidr_check("intranet.local", &err), -1);
+    rpt_buf_free(&err);
 }
 
 TEST_MAIN(T(test_resolve), T(test_canonical_escapes), T(test_robots), T(test_ssrf_classes))

@@ -10,18 +10,18 @@
 
 static size_t t_http_collect(char *data, size_t size, size_t n, void *arg)
 {
-    rd_buf_append(arg, data, size * n);
+    rpt_buf_append(arg, data, size * n);
     return size * n;
 }
 
 /* Returns the HTTP status (0 when the request failed); the body goes into `body`. */
-static inline long t_http(const char *method, int port, const char *path, rd_buf *body)
+static inline long t_http(const char *method, int port, const char *path, rpt_buf *body)
 {
     char url[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
     CURL *h = curl_easy_init();
     if (!h) return 0;
-    rd_buf_reset(body);
+    rpt_buf_reset(body);
     curl_easy_setopt(h, CURLOPT_URL, url);
     if (strcmp(method, "HEAD") == 0)
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);

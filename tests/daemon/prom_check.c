@@ -73,10 +73,10 @@ static family *find_family(checker *c, const char *name)
     return NULL;
 }
 
-static family *add_family(checker *c, const char *name, rd_buf *err, int line)
+static family *add_family(checker *c, const char *name, rpt_buf *err, int line)
 {
     if (c->n_fams == sizeof c->fams / sizeof *c->fams) {
-        rd_buf_printf(err, "line %d: too many families", line);
+        rpt_buf_printf(err, "line %d: too many families", line);
         return NULL;
     }
     family *f = &c->fams[c->n_fams++];
@@ -98,7 +98,7 @@ static int belongs(const family *f, const char *name)
     return 0;
 }
 
-static int check_comment(checker *c, const char *s, const char *end, int line, rd_buf *err)
+static int check_comment(checker *c, const char *s, const char *end, int line, rpt_buf *err)
 {
     const char *p = s + 1;
     while (p < end && *p == ' ')
@@ -109,12 +109,12 @@ static int check_comment(checker *c, const char *s, const char *end, int line, r
     p += 5;
     char name[256];
     if (!read_name(&p, end, name, sizeof name, 0)) {
-        rd_buf_printf(err, "line %d: bad metric name in %s", line, help ? "HELP" : "TYPE");
+        rpt_buf_printf(err, "line %d: bad metric name in %s", line, help ? "HELP" : "TYPE");
         return -1;
     }
     family *f = find_family(c, name);
     if (f && f != c->cur) {
-        rd_buf_printf(err, "line %d: %s for %s after its family ended", line,
+        rpt_buf_printf(err, "line %d: %s for %s after its family ended", line,
                       help ? "HELP" : "TYPE", name);
         return -1;
     }
@@ -123,16 +123,16 @@ static int check_comment(checker *c, const char *s, const char *end, int line, r
     c->cur = f;
     if (help) {
         if (f->has_help++) {
-            rd_buf_printf(err, "line %d: second HELP for %s", line, name);
+            rpt_buf_printf(err, "line %d: second HELP for %s", line, name);
             return -1;
         }
         if (p < end && *p != ' ') {
-            rd_buf_printf(err, "line %d: HELP name not followed by a space", line);
+            rpt_buf_printf(err, "line %d: HELP name not followed by a space", line);
             return -1;
         }
         for (const char *q = p; q < end; q++) {
             if (*q == '\\' && (q + 1 >= end || (q[1] != '\\' && q[1] != 'n'))) {
-                rd_buf_printf(err, "line %d: bad escape in HELP", line);
+                rpt_buf_printf(err, "line %d: bad escape in HELP", line);
                 return -1;
             }
             if (*q == '\\') q++;
@@ -140,11 +140,11 @@ static int check_comment(checker *c, const char *s, const char *end, int line, r
         return 0;
     }
     if (f->type[0]) {
-        rd_buf_printf(err, "line %d: second TYPE for %s", line, name);
+        rpt_buf_printf(err, "line %d: second TYPE for %s", line, name);
         return -1;
     }
     if (p >= end || *p != ' ') {
-        rd_buf_printf(err, "line %d: TYPE without a type", line);
+        rpt_buf_printf(err, "line %d: TYPE without a type", line);
         return -1;
     }
     p++;
@@ -156,16 +156,16 @@ static int check_comment(checker *c, const char *s, const char *end, int line, r
             return 0;
         }
     }
-    rd_buf_printf(err, "line %d: unknown type \"%.*s\"", line, (int)tl, p);
+    rpt_buf_printf(err, "line %d: unknown type \"%.*s\"", line, (int)tl, p);
     return -1;
 }
 
-static int check_sample(checker *c, const char *s, const char *end, int line, rd_buf *err)
+static int check_sample(checker *c, const char *s, const char *end, int line, rpt_buf *err)
 {
     const char *p = s;
     char name[256];
     if (!read_name(&p, end, name, sizeof name, 0)) {
-        rd_buf_printf(err, "line %d: bad metric name", line);
+        rpt_buf_printf(err, "line %d: bad metric name", line);
         return -1;
     }
     /* labels, canonicalised without le for histogram grouping */
@@ -178,17 +178,17 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
         while (p < end && *p != '}') {
             char lname[128];
             if (!read_name(&p, end, lname, sizeof lname, 1)) {
-                rd_buf_printf(err, "line %d: bad label name", line);
+                rpt_buf_printf(err, "line %d: bad label name", line);
                 return -1;
             }
             for (size_t i = 0; i < n_seen; i++)
                 if (!strcmp(seen[i], lname)) {
-                    rd_buf_printf(err, "line %d: label %s repeated", line, lname);
+                    rpt_buf_printf(err, "line %d: label %s repeated", line, lname);
                     return -1;
                 }
             if (n_seen < 32) snprintf(seen[n_seen++], sizeof seen[0], "%s", lname);
             if (p + 1 >= end || p[0] != '=' || p[1] != '"') {
-                rd_buf_printf(err, "line %d: label %s: expected =\"", line, lname);
+                rpt_buf_printf(err, "line %d: label %s: expected =\"", line, lname);
                 return -1;
             }
             p += 2;
@@ -198,7 +198,7 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
                 char ch = *p++;
                 if (ch == '\\') {
                     if (p >= end || (*p != '\\' && *p != '"' && *p != 'n')) {
-                        rd_buf_printf(err, "line %d: bad escape in label %s", line, lname);
+                        rpt_buf_printf(err, "line %d: bad escape in label %s", line, lname);
                         return -1;
                     }
                     ch = *p++;
@@ -207,7 +207,7 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
             }
             val[vl] = '\0';
             if (p >= end) {
-                rd_buf_printf(err, "line %d: unterminated label value", line);
+                rpt_buf_printf(err, "line %d: unterminated label value", line);
                 return -1;
             }
             p++;
@@ -224,18 +224,18 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
             if (p < end && *p == ',')
                 p++;
             else if (p < end && *p != '}') {
-                rd_buf_printf(err, "line %d: expected , or } after a label", line);
+                rpt_buf_printf(err, "line %d: expected , or } after a label", line);
                 return -1;
             }
         }
         if (p >= end) {
-            rd_buf_printf(err, "line %d: unterminated label set", line);
+            rpt_buf_printf(err, "line %d: unterminated label set", line);
             return -1;
         }
         p++;
     }
     if (p >= end || *p != ' ') {
-        rd_buf_printf(err, "line %d: expected a space before the value", line);
+        rpt_buf_printf(err, "line %d: expected a space before the value", line);
         return -1;
     }
     p++;
@@ -246,7 +246,7 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
     vtext[vl] = '\0';
     double v;
     if (parse_value(vtext, &v)) {
-        rd_buf_printf(err, "line %d: bad value \"%s\"", line, vtext);
+        rpt_buf_printf(err, "line %d: bad value \"%s\"", line, vtext);
         return -1;
     }
     if (p < end) { /* optional integer timestamp */
@@ -256,7 +256,7 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
         while (p < end && isdigit((unsigned char)*p))
             p++;
         if (p == ts || p != end) {
-            rd_buf_printf(err, "line %d: bad timestamp", line);
+            rpt_buf_printf(err, "line %d: bad timestamp", line);
             return -1;
         }
     }
@@ -265,12 +265,12 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
     if (!f || !belongs(f, name)) {
         f = find_family(c, name);
         if (f) {
-            rd_buf_printf(err, "line %d: sample of %s outside its family's block", line, name);
+            rpt_buf_printf(err, "line %d: sample of %s outside its family's block", line, name);
             return -1;
         }
         for (size_t i = 0; i < c->n_fams; i++)
             if (belongs(&c->fams[i], name)) {
-                rd_buf_printf(err, "line %d: sample of %s outside its family's block", line, name);
+                rpt_buf_printf(err, "line %d: sample of %s outside its family's block", line, name);
                 return -1;
             }
         if (c->cur) c->cur->closed = 1;
@@ -283,7 +283,7 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
     snprintf(key, sizeof key, "%s{%s}", name, labels);
     for (size_t i = 0; i < c->n_series; i++)
         if (!strcmp(c->series[i], key)) {
-            rd_buf_printf(err, "line %d: duplicate series %s", line, key);
+            rpt_buf_printf(err, "line %d: duplicate series %s", line, key);
             return -1;
         }
     char **grown = realloc(c->series, (c->n_series + 1) * sizeof *grown);
@@ -291,7 +291,7 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
     c->series = grown;
     c->series[c->n_series++] = strdup(key);
     if (!strcmp(f->type, "counter") && !(v >= 0)) {
-        rd_buf_printf(err, "line %d: counter %s is negative or NaN", line, name);
+        rpt_buf_printf(err, "line %d: counter %s is negative or NaN", line, name);
         return -1;
     }
     if (!strcmp(f->type, "histogram")) {
@@ -300,12 +300,12 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
         snprintf(group, sizeof group, "%s{%s}", f->name, nole);
         if (!strcmp(suf, "_bucket")) {
             if (!le[0]) {
-                rd_buf_printf(err, "line %d: histogram bucket without le", line);
+                rpt_buf_printf(err, "line %d: histogram bucket without le", line);
                 return -1;
             }
             double lev;
             if (parse_value(le, &lev)) {
-                rd_buf_printf(err, "line %d: bad le \"%s\"", line, le);
+                rpt_buf_printf(err, "line %d: bad le \"%s\"", line, le);
                 return -1;
             }
             if (strcmp(group, c->hist_key)) {
@@ -314,11 +314,11 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
                 c->last_bucket = 0;
                 c->have_inf = 0;
             } else if (!(lev > c->last_le)) {
-                rd_buf_printf(err, "line %d: le values not increasing", line);
+                rpt_buf_printf(err, "line %d: le values not increasing", line);
                 return -1;
             }
             if (v < c->last_bucket) {
-                rd_buf_printf(err, "line %d: buckets not cumulative", line);
+                rpt_buf_printf(err, "line %d: buckets not cumulative", line);
                 return -1;
             }
             c->last_le = lev;
@@ -329,29 +329,29 @@ static int check_sample(checker *c, const char *s, const char *end, int line, rd
             }
         } else if (!strcmp(suf, "_count")) {
             if (strcmp(group, c->hist_key) || !c->have_inf) {
-                rd_buf_printf(err, "line %d: histogram without a +Inf bucket", line);
+                rpt_buf_printf(err, "line %d: histogram without a +Inf bucket", line);
                 return -1;
             }
             if (v != c->inf_bucket) {
-                rd_buf_printf(err, "line %d: _count differs from the +Inf bucket", line);
+                rpt_buf_printf(err, "line %d: _count differs from the +Inf bucket", line);
                 return -1;
             }
         } else if (le[0]) {
-            rd_buf_printf(err, "line %d: le label on %s", line, name);
+            rpt_buf_printf(err, "line %d: le label on %s", line, name);
             return -1;
         }
     }
     return 0;
 }
 
-int prom_check(const char *text, size_t len, rd_buf *err)
+int prom_check(const char *text, size_t len, rpt_buf *err)
 {
     checker *c = calloc(1, sizeof *c);
     if (!c) return -1;
     int samples = 0, rc = 0, line = 0;
     const char *p = text, *end = text + len;
     if (len && text[len - 1] != '\n') {
-        rd_buf_puts(err, "the last line does not end with a newline");
+        rpt_buf_puts(err, "the last line does not end with a newline");
         rc = -1;
     }
     while (!rc && p < end) {
@@ -359,7 +359,7 @@ int prom_check(const char *text, size_t len, rd_buf *err)
         if (!eol) eol = end;
         line++;
         if (memchr(p, '\r', (size_t)(eol - p)) || memchr(p, '\t', (size_t)(eol - p))) {
-            rd_buf_printf(err, "line %d: CR or TAB in line", line);
+            rpt_buf_printf(err, "line %d: CR or TAB in line", line);
             rc = -1;
         } else if (eol == p) {
             /* blank lines are allowed */

@@ -10,6 +10,6 @@
 #include "common/buf.h"
 
 /* Returns the number of samples found, or -1 with "line N: reason" in err. */
-int prom_check(const char *text, size_t len, rd_buf *err);
+int prom_check(const char *text, size_t len, rpt_buf *err);
 
 #endif

@@ -6,17 +6,17 @@
 
 int main(void)
 {
-    rd_buf in = RD_BUF_INIT, err = RD_BUF_INIT;
+    rpt_buf in = RPT_BUF_INIT, err = RPT_BUF_INIT;
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-        rd_buf_append(&in, chunk, n);
+        rpt_buf_append(&in, chunk, n);
     int samples = prom_check(in.data ? in.data : "", in.len, &err);
     if (samples < 0)
         fprintf(stderr, "prom_check: %s\n", err.data ? err.data : "invalid");
     else
         fprintf(stderr, "prom_check: %d samples ok\n", samples);
-    rd_buf_free(&in);
-    rd_buf_free(&err);
+    rpt_buf_free(&in);
+    rpt_buf_free(&err);
     return samples < 0 ? 1 : 0;
 }

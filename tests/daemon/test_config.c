@@ -14,10 +14,10 @@
 
 static char g_dir[64];
 
-static char *dump_json(const rd_config *cfg)
+static char *dump_json(const rpt_config *cfg)
 {
-    yajl_gen g = rd_jg_new();
-    rd_config_dump(cfg, g);
+    yajl_gen g = rpt_jg_new();
+    rpt_config_dump(cfg, g);
     const unsigned char *out;
     size_t len;
     yajl_gen_get_buf(g, &out, &len);
@@ -45,17 +45,17 @@ static void write_file(const char *path, const char *text, mode_t mode)
 }
 
 /* Runs `reportd ARGS` with the shell; stdout+stderr into out. Returns the exit status. */
-static int run_reportd(const char *env, const char *args, rd_buf *out)
+static int run_reportd(const char *env, const char *args, rpt_buf *out)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "%s '%s' %s 2>&1", env ? env : "", t_env("REPORTD_BIN"), args);
     FILE *p = popen(cmd, "r");
     if (!p) return -1;
-    rd_buf_reset(out);
+    rpt_buf_reset(out);
     char chunk[4096];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        rd_buf_append(out, chunk, n);
+        rpt_buf_append(out, chunk, n);
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -64,33 +64,33 @@ static void test_example_documents_every_key(void)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/deploy/reportd.conf.example", t_env("REPORTD_SOURCE_DIR"));
-    rd_config ex, def;
-    rd_buf err = RD_BUF_INIT;
-    int rc = rd_config_load(&ex, path, &err);
+    rpt_config ex, def;
+    rpt_buf err = RPT_BUF_INIT;
+    int rc = rpt_config_load(&ex, path, &err);
     if (rc) fprintf(stderr, "%s\n", err.data);
     REQUIRE(rc == 0);
-    REQUIRE(rd_config_defaults(&def, &err) == 0);
+    REQUIRE(rpt_config_defaults(&def, &err) == 0);
     /* every value written in the example is the real default */
     char *a = dump_json(&ex), *b = dump_json(&def);
     CHECK_STR(a, b);
     free(a);
     free(b);
     size_t len = 0;
-    char *text = rd_read_file(path, 1 << 20, &len);
+    char *text = rpt_read_file(path, 1 << 20, &len);
     REQUIRE(text);
     /* every key of every table appears in its own section: as a member, or (keys without a
      * default) on a comment line between the section's start and the next section */
-    for (const rd_config_section *s = rd_config_sections; s->name; s++) {
-        const rd_jnode *sec = rd_json_get(ex.root, s->name);
+    for (const rpt_config_section *s = rpt_config_sections; s->name; s++) {
+        const rpt_jnode *sec = rpt_json_get(ex.root, s->name);
         if (!sec) fprintf(stderr, "section %s missing from the example\n", s->name);
-        CHECK(sec && sec->type == RD_JOBJECT);
+        CHECK(sec && sec->type == RPT_JOBJECT);
         if (!sec) continue;
         int first = sec->line, last = 1 << 30;
         for (size_t i = 0; i < ex.root->n; i++)
             if (ex.root->items[i]->line > first && ex.root->items[i]->line < last)
                 last = ex.root->items[i]->line;
-        for (const rd_opt *o = s->opts; o->key; o++) {
-            if (rd_json_get(sec, o->key)) continue;
+        for (const rpt_opt *o = s->opts; o->key; o++) {
+            if (rpt_json_get(sec, o->key)) continue;
             char needle[128];
             snprintf(needle, sizeof needle, "\"%s\":", o->key);
             int found = 0, line = 1;
@@ -112,14 +112,14 @@ static void test_example_documents_every_key(void)
         }
     }
     free(text);
-    rd_config_free(&ex);
-    rd_config_free(&def);
-    rd_buf_free(&err);
+    rpt_config_free(&ex);
+    rpt_config_free(&def);
+    rpt_buf_free(&err);
 }
 
 static void test_check_config_errors(void)
 {
-    rd_buf out = RD_BUF_INIT;
+    rpt_buf out = RPT_BUF_INIT;
     const char *bad = path_in("bad.conf");
     write_file(bad, "{\n  // comment\n  \"fetch\": {\n    \"concurrency\": 5000\n  }\n}\n", 0644);
     char args[512];
@@ -158,12 +158,12 @@ static void test_check_config_errors(void)
     /* a bad environment override is an error too, naming the variable */
     CHECK_INT(run_reportd("REPORTD_LOAD_BATCH_SIZE=0", "check-config", &out), 2);
     CHECK(out.data && strstr(out.data, "REPORTD_LOAD_BATCH_SIZE"));
-    rd_buf_free(&out);
+    rpt_buf_free(&out);
 }
 
 static void test_check_config_effective_and_masked(void)
 {
-    rd_buf out = RD_BUF_INIT;
+    rpt_buf out = RPT_BUF_INIT;
     const char *pw = path_in("pgpassword"), *kpw = path_in("kafka-password"),
                *conf = path_in("good.conf");
     write_file(pw, "pg-Secret-1\n", 0600);
@@ -193,41 +193,41 @@ static void test_check_config_effective_and_masked(void)
     CHECK(strstr(out.data, "Secret") == NULL); /* no secret in any form */
 
     /* the secrets did reach the config */
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    REQUIRE(rd_config_load(&cfg, conf, &err) == 0);
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    REQUIRE(rpt_config_load(&cfg, conf, &err) == 0);
     CHECK_STR(cfg.postgres.password, "pg-Secret-1");
     int found = 0;
     for (size_t i = 0; i < cfg.kafka.librdkafka.n; i++)
         if (!strcmp(cfg.kafka.librdkafka.keys[i], "sasl.password"))
             found = !strcmp(cfg.kafka.librdkafka.vals[i], "kafka-Secret-2");
     CHECK(found);
-    char *conninfo = rd_config_pg_conninfo(&cfg);
+    char *conninfo = rpt_config_pg_conninfo(&cfg);
     CHECK(conninfo && strstr(conninfo, "password='pg-Secret-1'"));
     free(conninfo);
-    rd_config_free(&cfg);
+    rpt_config_free(&cfg);
 
     /* a secret file for a property that is not a secret would print it: refused */
     snprintf(text, sizeof text,
              "{\"kafka\": {\"librdkafka_secret_files\": {\"client.id\": \"%s\"}}}", kpw);
     write_file(conf, text, 0644);
-    CHECK(rd_config_load(&cfg, conf, &err) == -1);
+    CHECK(rpt_config_load(&cfg, conf, &err) == -1);
     CHECK(err.data && strstr(err.data, "not a secret property"));
-    rd_buf_reset(&err);
+    rpt_buf_reset(&err);
     /* an unreadable secret file is an error naming the key */
     snprintf(text, sizeof text, "{\"postgres\": {\"password_file\": \"%s/missing\"}}", g_dir);
     write_file(conf, text, 0644);
-    CHECK(rd_config_load(&cfg, conf, &err) == -1);
+    CHECK(rpt_config_load(&cfg, conf, &err) == -1);
     CHECK(err.data && strstr(err.data, "postgres.password_file: cannot read"));
-    rd_buf_free(&err);
-    rd_buf_free(&out);
+    rpt_buf_free(&err);
+    rpt_buf_free(&out);
 }
 
 /* `reportd run` refuses bad arguments and configs before starting anything (exit 2), and an
  * endpoint address already in use is a runtime failure (exit 1), not a hang. */
 static void test_run_refuses_bad_input(void)
 {
-    rd_buf out = RD_BUF_INIT;
+    rpt_buf out = RPT_BUF_INIT;
     CHECK_INT(run_reportd(NULL, "run --role fetch,parse", &out), 2);
     CHECK(out.data && strstr(out.data, "unknown role \"parse\""));
     CHECK_INT(run_reportd(NULL, "run --instance 3/2", &out), 2);
@@ -252,7 +252,7 @@ static void test_run_refuses_bad_input(void)
     CHECK_INT(run_reportd(env, "run --role transform", &out), 1);
     CHECK(out.data && strstr(out.data, "cannot start the HTTP endpoint"));
     close(fd);
-    rd_buf_free(&out);
+    rpt_buf_free(&out);
 }
 
 static void setup(void)

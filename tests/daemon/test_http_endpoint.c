@@ -12,20 +12,20 @@
 
 static atomic_int g_ready;
 
-static int fake_ready(void *arg, rd_buf *why)
+static int fake_ready(void *arg, rpt_buf *why)
 {
     (void)arg;
     if (atomic_load(&g_ready)) return 1;
-    rd_buf_puts(why, "postgres unreachable: connection refused");
+    rpt_buf_puts(why, "postgres unreachable: connection refused");
     return 0;
 }
 
 static void test_health_and_readiness(void)
 {
-    rd_buf err = RD_BUF_INIT, body = RD_BUF_INIT;
-    rd_http_endpoint *ep = rd_http_endpoint_start("127.0.0.1:0", fake_ready, NULL, &err);
+    rpt_buf err = RPT_BUF_INIT, body = RPT_BUF_INIT;
+    rpt_http_endpoint *ep = rpt_http_endpoint_start("127.0.0.1:0", fake_ready, NULL, &err);
     REQUIRE(ep);
-    int port = rd_http_endpoint_port(ep);
+    int port = rpt_http_endpoint_port(ep);
     CHECK(port > 0);
     CHECK_INT(t_http("GET", port, "/healthz", &body), 200);
     CHECK_STR(body.data, "ok\n");
@@ -38,55 +38,55 @@ static void test_health_and_readiness(void)
     CHECK_INT(t_http("GET", port, "/nope", &body), 404);
     CHECK_INT(t_http("POST", port, "/metrics", &body), 405);
     CHECK_INT(t_http("HEAD", port, "/healthz", &body), 200);
-    rd_http_endpoint_stop(ep);
+    rpt_http_endpoint_stop(ep);
     /* the port is released: nothing answers any more */
     CHECK_INT(t_http("GET", port, "/healthz", &body), 0);
-    rd_buf_free(&err);
-    rd_buf_free(&body);
+    rpt_buf_free(&err);
+    rpt_buf_free(&body);
 }
 
 static void test_bad_listen_addresses(void)
 {
     const char *bad[] = {"127.0.0.1", "127.0.0.1:99999", "::1:80", "not a host:80", "1.2.3.4:x"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        rd_buf err = RD_BUF_INIT;
-        rd_http_endpoint *ep = rd_http_endpoint_start(bad[i], NULL, NULL, &err);
+        rpt_buf err = RPT_BUF_INIT;
+        rpt_http_endpoint *ep = rpt_http_endpoint_start(bad[i], NULL, NULL, &err);
         CHECK(ep == NULL);
         CHECK(err.data && strstr(err.data, "http.listen"));
-        rd_http_endpoint_stop(ep);
-        rd_buf_free(&err);
+        rpt_http_endpoint_stop(ep);
+        rpt_buf_free(&err);
     }
     /* a port already taken is an error, not a crash */
-    rd_buf err = RD_BUF_INIT;
-    rd_http_endpoint *a = rd_http_endpoint_start("127.0.0.1:0", NULL, NULL, &err);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_http_endpoint *a = rpt_http_endpoint_start("127.0.0.1:0", NULL, NULL, &err);
     REQUIRE(a);
     char listen[64];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", rd_http_endpoint_port(a));
-    rd_http_endpoint *b = rd_http_endpoint_start(listen, NULL, NULL, &err);
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", rpt_http_endpoint_port(a));
+    rpt_http_endpoint *b = rpt_http_endpoint_start(listen, NULL, NULL, &err);
     CHECK(b == NULL);
-    rd_http_endpoint_stop(b);
-    rd_http_endpoint_stop(a);
-    rd_buf_free(&err);
+    rpt_http_endpoint_stop(b);
+    rpt_http_endpoint_stop(a);
+    rpt_buf_free(&err);
 }
 
 static void test_listen_parsing(void)
 {
     char *host = NULL;
     int port = 0;
-    CHECK(rd_http_parse_listen("[::1]:9464", &host, &port) == 0);
+    CHECK(rpt_http_parse_listen("[::1]:9464", &host, &port) == 0);
     CHECK_STR(host, "::1");
     CHECK_INT(port, 9464);
     free(host);
-    CHECK(rd_http_parse_listen(":9464", &host, &port) == 0);
+    CHECK(rpt_http_parse_listen(":9464", &host, &port) == 0);
     CHECK_STR(host, "0.0.0.0");
     free(host);
-    CHECK(rd_http_parse_listen("*:1", &host, &port) == 0);
+    CHECK(rpt_http_parse_listen("*:1", &host, &port) == 0);
     CHECK_STR(host, "0.0.0.0");
     free(host);
 }
 
 /* Runs `promtool check metrics` on text when promtool is installed; 1 ok, 0 failed, -1 absent. */
-static int promtool_accepts(const rd_buf *text)
+static int promtool_accepts(const rpt_buf *text)
 {
     if (system("command -v promtool >/dev/null 2>&1") != 0) return -1;
     char path[] = "/tmp/reportd-metrics-XXXXXX";
@@ -103,32 +103,32 @@ static int promtool_accepts(const rd_buf *text)
 
 static void test_metrics_format(void)
 {
-    rd_metrics_reset();
-    rd_metrics_declare("reportd_documents_fetched_total", RD_METRIC_COUNTER,
+    rpt_metrics_reset();
+    rpt_metrics_declare("reportd_documents_fetched_total", RPT_METRIC_COUNTER,
                        "Documents fetched, by source.");
-    rd_metrics_declare("reportd_batch_seconds", RD_METRIC_HISTOGRAM,
+    rpt_metrics_declare("reportd_batch_seconds", RPT_METRIC_HISTOGRAM,
                        "Loader batch latency in seconds.");
-    rd_metrics_declare("reportd_consumer_lag", RD_METRIC_GAUGE, "Messages behind, by topic.");
-    rd_buf label = RD_BUF_INIT;
-    rd_buf_puts(&label, "source=\"");
-    rd_metrics_label_escape(&label, "南岳 \"edu\"\\\nportal");
-    rd_buf_puts(&label, "\"");
-    rd_metrics_add("reportd_documents_fetched_total", label.data, 3);
-    rd_metrics_inc("reportd_documents_fetched_total", "source=\"nanyue\"");
-    rd_metrics_observe("reportd_batch_seconds", NULL, 0.003);
-    rd_metrics_observe("reportd_batch_seconds", NULL, 0.7);
-    rd_metrics_observe("reportd_batch_seconds", NULL, 99);
-    rd_metrics_observe("reportd_batch_seconds", "role=\"load\"", 0.02);
-    rd_metrics_set("reportd_consumer_lag", "topic=\"reports.raw\"", 12);
-    rd_metrics_set("reportd_consumer_lag", "topic=\"reports.parsed\"", 0.5);
+    rpt_metrics_declare("reportd_consumer_lag", RPT_METRIC_GAUGE, "Messages behind, by topic.");
+    rpt_buf label = RPT_BUF_INIT;
+    rpt_buf_puts(&label, "source=\"");
+    rpt_metrics_label_escape(&label, "南岳 \"edu\"\\\nportal");
+    rpt_buf_puts(&label, "\"");
+    rpt_metrics_add("reportd_documents_fetched_total", label.data, 3);
+    rpt_metrics_inc("reportd_documents_fetched_total", "source=\"nanyue\"");
+    rpt_metrics_observe("reportd_batch_seconds", NULL, 0.003);
+    rpt_metrics_observe("reportd_batch_seconds", NULL, 0.7);
+    rpt_metrics_observe("reportd_batch_seconds", NULL, 99);
+    rpt_metrics_observe("reportd_batch_seconds", "role=\"load\"", 0.02);
+    rpt_metrics_set("reportd_consumer_lag", "topic=\"reports.raw\"", 12);
+    rpt_metrics_set("reportd_consumer_lag", "topic=\"reports.parsed\"", 0.5);
 
-    rd_buf err = RD_BUF_INIT, body = RD_BUF_INIT;
-    rd_http_endpoint *ep = rd_http_endpoint_start("127.0.0.1:0", NULL, NULL, &err);
+    rpt_buf err = RPT_BUF_INIT, body = RPT_BUF_INIT;
+    rpt_http_endpoint *ep = rpt_http_endpoint_start("127.0.0.1:0", NULL, NULL, &err);
     REQUIRE(ep);
-    CHECK_INT(t_http("GET", rd_http_endpoint_port(ep), "/metrics", &body), 200);
-    rd_http_endpoint_stop(ep);
+    CHECK_INT(t_http("GET", rpt_http_endpoint_port(ep), "/metrics", &body), 200);
+    rpt_http_endpoint_stop(ep);
     REQUIRE(body.data);
-    rd_buf perr = RD_BUF_INIT;
+    rpt_buf perr = RPT_BUF_INIT;
     int samples = prom_check(body.data, body.len, &perr);
     if (samples < 0) fprintf(stderr, "%s\n---\n%s", perr.data, body.data);
     /* 2 counter series + 2 histograms x (13 buckets + sum + count) + 2 gauges + RSS */
@@ -142,11 +142,11 @@ static void test_metrics_format(void)
         fprintf(stderr, "note: promtool not installed, strict checker only\n");
     else
         CHECK(promtool == 1);
-    rd_buf_free(&perr);
-    rd_buf_free(&err);
-    rd_buf_free(&body);
-    rd_buf_free(&label);
-    rd_metrics_reset();
+    rpt_buf_free(&perr);
+    rpt_buf_free(&err);
+    rpt_buf_free(&body);
+    rpt_buf_free(&label);
+    rpt_metrics_reset();
 }
 
 /* The checker itself must reject what Prometheus rejects, or the test above proves nothing. */
@@ -169,17 +169,17 @@ static void test_checker_rejects_bad_exposition(void)
         "m\t1\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        rd_buf err = RD_BUF_INIT;
+        rpt_buf err = RPT_BUF_INIT;
         int rc = prom_check(bad[i], strlen(bad[i]), &err);
         if (rc >= 0) fprintf(stderr, "accepted bad exposition #%zu\n", i);
         CHECK(rc == -1);
-        rd_buf_free(&err);
+        rpt_buf_free(&err);
     }
     const char *good = "# HELP a An \\\\ escaped\\n help.\n# TYPE a gauge\na{x=\"1\"} 1.5e3\n"
                        "a{x=\"2\"} NaN 1700000000000\n# a comment\nuntyped_one -Inf\n";
-    rd_buf err = RD_BUF_INIT;
+    rpt_buf err = RPT_BUF_INIT;
     CHECK_INT(prom_check(good, strlen(good), &err), 3);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 TEST_MAIN(T(test_health_and_readiness), T(test_bad_listen_addresses), T(test_listen_parsing),

@@ -26,7 +26,7 @@ static char g_config[300];
 static int g_notify_fd = -1;
 
 /* Messages received on the notify socket so far, in order, separated by "|". */
-static rd_buf g_msgs;
+static rpt_buf g_msgs;
 
 static double now_s(void)
 {
@@ -44,8 +44,8 @@ static void drain_notify(int wait_ms)
         ssize_t n = recv(g_notify_fd, buf, sizeof buf - 1, 0);
         if (n <= 0) break;
         buf[n] = '\0';
-        rd_buf_puts(&g_msgs, buf);
-        rd_buf_putc(&g_msgs, '|');
+        rpt_buf_puts(&g_msgs, buf);
+        rpt_buf_putc(&g_msgs, '|');
         wait_ms = 0;
     }
 }
@@ -73,29 +73,29 @@ static int wait_flag(atomic_int *flag, int value, double limit_s)
 
 static int wait_http(int port, const char *path, long want, double limit_s)
 {
-    rd_buf body = RD_BUF_INIT;
+    rpt_buf body = RPT_BUF_INIT;
     double until = now_s() + limit_s;
     int ok = 0;
     while (!ok && now_s() < until) {
         ok = t_http("GET", port, path, &body) == want;
         if (!ok) usleep(50000);
     }
-    rd_buf_free(&body);
+    rpt_buf_free(&body);
     return ok;
 }
 
-static int fake_probe(void *arg, const rd_config *cfg, int needs_postgres, rd_buf *why)
+static int fake_probe(void *arg, const rpt_config *cfg, int needs_postgres, rpt_buf *why)
 {
     (void)arg;
     (void)cfg;
     if (atomic_load(&g_deps_up)) return 1;
-    rd_buf_puts(why, needs_postgres ? "postgres unreachable: test" : "kafka unreachable: test");
+    rpt_buf_puts(why, needs_postgres ? "postgres unreachable: test" : "kafka unreachable: test");
     return 0;
 }
 
 /* A role that re-reads the config every loop (as real roles do per pass) and, asked to stop,
  * "commits its in-flight batch" before returning. */
-static int good_role(rd_role_ctl *ctl)
+static int good_role(rpt_role_ctl *ctl)
 {
     atomic_fetch_add(&g_roles_started, 1);
     atomic_store(&g_instance_seen, ctl->instance * 100 + ctl->instances);
@@ -103,9 +103,9 @@ static int good_role(rd_role_ctl *ctl)
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         atomic_store(&ctl->heartbeat, (long)ts.tv_sec);
-        const rd_config *cfg = rd_role_config_acquire(ctl);
+        const rpt_config *cfg = rpt_role_config_acquire(ctl);
         atomic_store(&g_sources_seen, cfg->sources ? (int)cfg->sources->n : 0);
-        rd_role_config_release(ctl, cfg);
+        rpt_role_config_release(ctl, cfg);
         usleep(5000);
     }
     usleep(100000); /* the in-flight batch */
@@ -113,7 +113,7 @@ static int good_role(rd_role_ctl *ctl)
     return 0;
 }
 
-static int failing_role(rd_role_ctl *ctl)
+static int failing_role(rpt_role_ctl *ctl)
 {
     (void)ctl;
     usleep(50000);
@@ -121,7 +121,7 @@ static int failing_role(rd_role_ctl *ctl)
 }
 
 /* Ignores the stop flag for a long time: only the grace period ends the wait. */
-static int stubborn_role(rd_role_ctl *ctl)
+static int stubborn_role(rpt_role_ctl *ctl)
 {
     (void)ctl;
     sleep(30);
@@ -161,12 +161,12 @@ static void write_config(int n_sources, int port, long grace_s, int broken)
     fclose(f);
 }
 
-static int load_config(rd_config *cfg)
+static int load_config(rpt_config *cfg)
 {
-    rd_buf err = RD_BUF_INIT;
-    int rc = rd_config_load(cfg, g_config, &err);
+    rpt_buf err = RPT_BUF_INIT;
+    int rc = rpt_config_load(cfg, g_config, &err);
     if (rc) fprintf(stderr, "config: %s\n", err.data);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
     return rc;
 }
 
@@ -213,16 +213,16 @@ static void *operator_main(void *arg)
     write_config(5, s->port, 30, 1);
     kill(getpid(), SIGHUP);
     double until = now_s() + 10;
-    while (rd_metrics_get("reportd_config_reloads_total", "result=\"error\"") < 1 &&
+    while (rpt_metrics_get("reportd_config_reloads_total", "result=\"error\"") < 1 &&
            now_s() < until)
         usleep(10000);
-    STEP(rd_metrics_get("reportd_config_reloads_total", "result=\"error\"") == 1, "reload refused");
+    STEP(rpt_metrics_get("reportd_config_reloads_total", "result=\"error\"") == 1, "reload refused");
     usleep(100000);
     STEP(atomic_load(&g_sources_seen) == 2, "old config kept");
-    rd_buf body = RD_BUF_INIT;
+    rpt_buf body = RPT_BUF_INIT;
     long st = t_http("GET", s->port, "/metrics", &body);
     int has = body.data && strstr(body.data, "reportd_role_running{role=\"load\"} 1");
-    rd_buf_free(&body);
+    rpt_buf_free(&body);
     STEP(st == 200 && has, "metrics show running roles");
     s->ok = 1;
     kill(getpid(), SIGTERM); /* drain */
@@ -251,11 +251,11 @@ static void test_service_lifecycle(void)
     int port = free_port();
     REQUIRE(port > 0);
     write_config(1, port, 30, 0);
-    rd_config cfg;
+    rpt_config cfg;
     REQUIRE(load_config(&cfg) == 0);
-    rd_role_def roles[] = {{.name = "transform", .run = good_role},
+    rpt_role_def roles[] = {{.name = "transform", .run = good_role},
                            {.name = "load", .run = good_role, .needs_postgres = 1}};
-    rd_runtime_opts opts = {
+    rpt_runtime_opts opts = {
         .roles = roles, .n_roles = 2, .instance = 1, .instances = 3, .probe = fake_probe};
     /* Stop signals must only ever be taken by the runtime's sigtimedwait. */
     sigset_t set;
@@ -267,7 +267,7 @@ static void test_service_lifecycle(void)
     script s = {.port = port};
     pthread_t op;
     REQUIRE(pthread_create(&op, NULL, operator_main, &s) == 0);
-    int rc = rd_runtime_run(&opts, &cfg);
+    int rc = rpt_runtime_run(&opts, &cfg);
     pthread_join(op, NULL);
     if (!s.ok) fprintf(stderr, "failed step: %s\nnotified: %s\n", s.failed_step, g_msgs.data);
     CHECK(s.ok);
@@ -280,9 +280,9 @@ static void test_service_lifecycle(void)
     CHECK(stopping != NULL);
     CHECK(strstr(g_msgs.data, "READY=1") < stopping);
     /* the endpoint is gone after the drain */
-    rd_buf body = RD_BUF_INIT;
+    rpt_buf body = RPT_BUF_INIT;
     CHECK_INT(t_http("GET", port, "/healthz", &body), 0);
-    rd_buf_free(&body);
+    rpt_buf_free(&body);
     unsetenv("WATCHDOG_PID");
     unsetenv("WATCHDOG_USEC");
 }
@@ -293,12 +293,12 @@ static void test_failing_role_stops_service(void)
     atomic_store(&g_drained, 0);
     atomic_store(&g_deps_up, 1);
     write_config(1, 0, 30, 0);
-    rd_config cfg;
+    rpt_config cfg;
     REQUIRE(load_config(&cfg) == 0);
-    rd_role_def roles[] = {{.name = "fetch", .run = failing_role},
+    rpt_role_def roles[] = {{.name = "fetch", .run = failing_role},
                            {.name = "load", .run = good_role}};
-    rd_runtime_opts opts = {.roles = roles, .n_roles = 2, .instances = 1, .probe = fake_probe};
-    CHECK_INT(rd_runtime_run(&opts, &cfg), 1);
+    rpt_runtime_opts opts = {.roles = roles, .n_roles = 2, .instances = 1, .probe = fake_probe};
+    CHECK_INT(rpt_runtime_run(&opts, &cfg), 1);
     CHECK_INT(atomic_load(&g_drained), 1);
 }
 
@@ -312,12 +312,12 @@ static void test_grace_period_bounds_drain(void)
         REQUIRE(pid >= 0);
         if (pid == 0) {
             unsetenv("NOTIFY_SOCKET");
-            rd_config cfg;
+            rpt_config cfg;
             if (load_config(&cfg)) _exit(3);
-            rd_role_def roles[] = {{.name = "fetch", .run = stubborn_role}};
-            rd_runtime_opts opts = {
+            rpt_role_def roles[] = {{.name = "fetch", .run = stubborn_role}};
+            rpt_runtime_opts opts = {
                 .roles = roles, .n_roles = 1, .instances = 1, .probe = fake_probe};
-            _exit(rd_runtime_run(&opts, &cfg) == 1 ? 0 : 4);
+            _exit(rpt_runtime_run(&opts, &cfg) == 1 ? 0 : 4);
         }
         usleep(300000);
         kill(pid, SIGTERM);
@@ -341,35 +341,35 @@ static void test_grace_period_bounds_drain(void)
 
 static void test_role_selection(void)
 {
-    rd_role_def all[] = {{.name = "fetch", .run = good_role},
+    rpt_role_def all[] = {{.name = "fetch", .run = good_role},
                          {.name = "transform", .run = good_role},
                          {.name = "load", .run = NULL}};
-    rd_role_def out[3];
+    rpt_role_def out[3];
     size_t n = 0;
-    rd_buf err = RD_BUF_INIT;
-    CHECK(rd_runtime_select_roles("fetch,transform", all, 3, out, &n, &err) == 0);
+    rpt_buf err = RPT_BUF_INIT;
+    CHECK(rpt_runtime_select_roles("fetch,transform", all, 3, out, &n, &err) == 0);
     CHECK_INT(n, 2);
     CHECK_STR(out[1].name, "transform");
-    CHECK(rd_runtime_select_roles("transform", all, 3, out, &n, &err) == 0);
+    CHECK(rpt_runtime_select_roles("transform", all, 3, out, &n, &err) == 0);
     CHECK_INT(n, 1);
-    rd_buf_reset(&err);
-    CHECK(rd_runtime_select_roles(NULL, all, 3, out, &n, &err) == -1);
+    rpt_buf_reset(&err);
+    CHECK(rpt_runtime_select_roles(NULL, all, 3, out, &n, &err) == -1);
     CHECK(err.data && strstr(err.data, "load is not built"));
-    rd_buf_reset(&err);
-    CHECK(rd_runtime_select_roles("fetch,fetch", all, 3, out, &n, &err) == -1);
+    rpt_buf_reset(&err);
+    CHECK(rpt_runtime_select_roles("fetch,fetch", all, 3, out, &n, &err) == -1);
     CHECK(err.data && strstr(err.data, "twice"));
-    rd_buf_reset(&err);
-    CHECK(rd_runtime_select_roles("fetch,parse", all, 3, out, &n, &err) == -1);
+    rpt_buf_reset(&err);
+    CHECK(rpt_runtime_select_roles("fetch,parse", all, 3, out, &n, &err) == -1);
     CHECK(err.data && strstr(err.data, "unknown role \"parse\""));
-    CHECK(rd_runtime_select_roles(",", all, 3, out, &n, &err) == -1);
+    CHECK(rpt_runtime_select_roles(",", all, 3, out, &n, &err) == -1);
     int i = -1, N = -1;
-    CHECK(rd_runtime_parse_instance("2/4", &i, &N, &err) == 0);
+    CHECK(rpt_runtime_parse_instance("2/4", &i, &N, &err) == 0);
     CHECK_INT(i, 2);
     CHECK_INT(N, 4);
     const char *bad[] = {"4/4", "-1/2", "1", "1/0", "a/b", "1/2x", "/2"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
-        CHECK(rd_runtime_parse_instance(bad[k], &i, &N, &err) == -1);
-    rd_buf_free(&err);
+        CHECK(rpt_runtime_parse_instance(bad[k], &i, &N, &err) == -1);
+    rpt_buf_free(&err);
 }
 
 static void cleanup(void)
@@ -378,8 +378,8 @@ static void cleanup(void)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
     if (g_dir[0] && system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", g_dir);
-    rd_buf_free(&g_msgs);
-    rd_metrics_reset();
+    rpt_buf_free(&g_msgs);
+    rpt_metrics_reset();
 }
 
 static void test_setup(void)

@@ -10,17 +10,17 @@
 
 /* Decodes an in-memory input through the whole decode stage. */
 static int decode_mem(const char *source, const char *data, size_t len, const char *ctype,
-                      const char *hint, rd_document *doc, rd_buf *err)
+                      const char *hint, rpt_document *doc, rpt_buf *err)
 {
-    rd_extract_input in = {.source = source,
+    rpt_extract_input in = {.source = source,
                            .data = (const unsigned char *)data,
                            .len = len,
                            .content_type = ctype,
                            .region_hint = hint};
     memset(doc, 0, sizeof *doc);
-    rd_buf_reset(err);
-    int rc = rd_decode(&in, doc, err);
-    if (rc) rd_document_clear(doc);
+    rpt_buf_reset(err);
+    int rc = rpt_decode(&in, doc, err);
+    if (rc) rpt_document_clear(doc);
     return rc;
 }
 
@@ -38,95 +38,95 @@ static char *to_gbk(const char *utf8, size_t *len)
 
 static void test_sanitize(void)
 {
-    rd_buf out = RD_BUF_INIT;
+    rpt_buf out = RPT_BUF_INIT;
     long replaced = 0;
     size_t chars = 0;
     /* full-width digits/letters fold; 中 and full-width punctuation stay */
     const char *s = "中１２ａＺ，。";
-    REQUIRE(rd_utf8_sanitize((const unsigned char *)s, strlen(s), 0, &out, &replaced, &chars) == 0);
+    REQUIRE(rpt_utf8_sanitize((const unsigned char *)s, strlen(s), 0, &out, &replaced, &chars) == 0);
     CHECK_STR(out.data, "中12aZ，。");
     CHECK_INT(chars, 7);
     CHECK_INT(replaced, 0);
     /* invalid sequences: one U+FFFD per maximal subpart (as Python's errors="replace") */
-    rd_buf_reset(&out);
+    rpt_buf_reset(&out);
     chars = 0;
     const unsigned char bad[] = {'a', 0xE4, 0xB8, 'b', 0xFF, 0xC0, 0x80, 0, 'c'};
-    REQUIRE(rd_utf8_sanitize(bad, sizeof bad, 0, &out, &replaced, &chars) == 0);
+    REQUIRE(rpt_utf8_sanitize(bad, sizeof bad, 0, &out, &replaced, &chars) == 0);
     CHECK_STR(out.data, "a\xEF\xBF\xBD"
                         "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
                         "c");
     CHECK_INT(replaced, 5);
     CHECK_INT(chars, 8);
     /* CR: CRLF kept, lone CR becomes LF with the flag */
-    rd_buf_reset(&out);
+    rpt_buf_reset(&out);
     const char *cr = "a\r\nb\rc\r";
-    REQUIRE(rd_utf8_sanitize((const unsigned char *)cr, strlen(cr), RD_NORM_CR_TO_LF, &out, NULL,
+    REQUIRE(rpt_utf8_sanitize((const unsigned char *)cr, strlen(cr), RPT_NORM_CR_TO_LF, &out, NULL,
                              NULL) == 0);
     CHECK_STR(out.data, "a\r\nb\nc\n");
     /* long ASCII runs through the 8-byte path, with a NUL inside one */
-    rd_buf_reset(&out);
+    rpt_buf_reset(&out);
     char longs[40];
     memset(longs, 'x', sizeof longs);
     longs[21] = '\0';
     replaced = 0;
     chars = 0;
-    REQUIRE(rd_utf8_sanitize((const unsigned char *)longs, sizeof longs, 0, &out, &replaced,
+    REQUIRE(rpt_utf8_sanitize((const unsigned char *)longs, sizeof longs, 0, &out, &replaced,
                              &chars) == 0);
     CHECK_INT(out.len, 42);
     CHECK_INT(replaced, 1);
     CHECK_INT(chars, 40);
     /* in-place folding */
     char fold[] = "ＡＢ１２３";
-    CHECK_INT(rd_fold_fullwidth(fold, strlen(fold)), 5);
+    CHECK_INT(rpt_fold_fullwidth(fold, strlen(fold)), 5);
     CHECK_STR(fold, "AB123");
-    rd_buf_free(&out);
+    rpt_buf_free(&out);
 }
 
 static void test_charset_decide(void)
 {
-    rd_charset_choice cs;
+    rpt_charset_choice cs;
     const char *page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
                        "charset=gb2312\"></head><body>abc</body></html>";
-    rd_charset_decide((const unsigned char *)page, strlen(page), NULL, 1, &cs);
+    rpt_charset_decide((const unsigned char *)page, strlen(page), NULL, 1, &cs);
     CHECK_STR(cs.name, "GB2312");
     CHECK_STR(cs.by, "meta");
-    rd_charset_decide((const unsigned char *)page, strlen(page), "text/html; charset=GBK", 1, &cs);
+    rpt_charset_decide((const unsigned char *)page, strlen(page), "text/html; charset=GBK", 1, &cs);
     CHECK_STR(cs.name, "GBK");
     CHECK_STR(cs.by, "http");
     const char *h5 = "<meta charset='utf-8'><p>x</p>";
-    rd_charset_decide((const unsigned char *)h5, strlen(h5), NULL, 1, &cs);
+    rpt_charset_decide((const unsigned char *)h5, strlen(h5), NULL, 1, &cs);
     CHECK_STR(cs.name, "UTF-8");
     /* BOM before meta */
     char bom[64] = "\xEF\xBB\xBF<meta charset=gbk>";
-    rd_charset_decide((const unsigned char *)bom, strlen(bom), NULL, 1, &cs);
+    rpt_charset_decide((const unsigned char *)bom, strlen(bom), NULL, 1, &cs);
     CHECK_STR(cs.name, "UTF-8");
     CHECK_STR(cs.by, "bom");
     CHECK_INT(cs.bom_len, 3);
     /* detection: GBK bytes are not UTF-8 */
     size_t glen;
     char *gbk = to_gbk("南岳区教育局工作总结", &glen);
-    rd_charset_decide((const unsigned char *)gbk, glen, NULL, 0, &cs);
+    rpt_charset_decide((const unsigned char *)gbk, glen, NULL, 0, &cs);
     CHECK_STR(cs.name, "GB18030");
     CHECK_STR(cs.by, "detect");
     /* a header claiming UTF-8 over GBK bytes gives way to detection */
-    rd_charset_decide((const unsigned char *)gbk, glen, "text/plain; charset=utf-8", 0, &cs);
+    rpt_charset_decide((const unsigned char *)gbk, glen, "text/plain; charset=utf-8", 0, &cs);
     CHECK_STR(cs.name, "GB18030");
     /* a meta claiming GBK over valid UTF-8 Chinese too */
     const char *u = "<meta charset=gbk><p>南岳区</p>";
-    rd_charset_decide((const unsigned char *)u, strlen(u), NULL, 1, &cs);
+    rpt_charset_decide((const unsigned char *)u, strlen(u), NULL, 1, &cs);
     CHECK_STR(cs.name, "UTF-8");
-    CHECK_STR(rd_charset_canonical("\"x-gbk\"", 7), "GBK");
-    CHECK(rd_charset_canonical("koi8-r", 6) == NULL);
+    CHECK_STR(rpt_charset_canonical("\"x-gbk\"", 7), "GBK");
+    CHECK(rpt_charset_canonical("koi8-r", 6) == NULL);
     free(gbk);
 }
 
 static void test_charset_decode(void)
 {
-    rd_buf out = RD_BUF_INIT, err = RD_BUF_INIT;
+    rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     long replaced = 0;
     size_t chars = 0, glen;
     char *gbk = to_gbk("投入１２００万元", &glen);
-    REQUIRE(rd_charset_decode((const unsigned char *)gbk, glen, "GBK", 0, &out, &replaced, &chars,
+    REQUIRE(rpt_charset_decode((const unsigned char *)gbk, glen, "GBK", 0, &out, &replaced, &chars,
                               &err) == 0);
     CHECK_STR(out.data, "投入1200万元");
     CHECK_INT(chars, 8);
@@ -137,128 +137,128 @@ static void test_charset_decode(void)
     broken[4] = (char)0xFF;
     memcpy(broken + 5, gbk + 4, glen - 4);
     broken[glen + 1] = (char)0xB0; /* lead byte without its trail */
-    rd_buf_reset(&out);
+    rpt_buf_reset(&out);
     chars = 0;
-    REQUIRE(rd_charset_decode((const unsigned char *)broken, glen + 2, "GB18030", 0, &out,
+    REQUIRE(rpt_charset_decode((const unsigned char *)broken, glen + 2, "GB18030", 0, &out,
                               &replaced, &chars, &err) == 0);
     CHECK_STR(out.data, "投入\xEF\xBF\xBD"
                         "1200万元\xEF\xBF\xBD");
     CHECK_INT(replaced, 2);
-    CHECK(rd_charset_decode((const unsigned char *)"x", 1, "NO-SUCH-CHARSET", 0, &out, &replaced,
+    CHECK(rpt_charset_decode((const unsigned char *)"x", 1, "NO-SUCH-CHARSET", 0, &out, &replaced,
                             &chars, &err) == -1);
     CHECK(strstr(err.data, "NO-SUCH-CHARSET") != NULL);
     free(gbk);
-    rd_buf_free(&out);
-    rd_buf_free(&err);
+    rpt_buf_free(&out);
+    rpt_buf_free(&err);
 }
 
 static void test_dates(void)
 {
     char iso[32];
-    CHECK(rd_meta_parse_date("2025-05-30 12:02:29 作者", 26, iso) == 19);
+    CHECK(rpt_meta_parse_date("2025-05-30 12:02:29 作者", 26, iso) == 19);
     CHECK_STR(iso, "2025-05-30T12:02:29+08:00");
     const char *cn = "2018年2月9日";
-    CHECK(rd_meta_parse_date(cn, strlen(cn), iso) == strlen(cn));
+    CHECK(rpt_meta_parse_date(cn, strlen(cn), iso) == strlen(cn));
     CHECK_STR(iso, "2018-02-09T00:00:00+08:00");
-    CHECK(rd_meta_parse_date("2023/7/25 17:44", 15, iso) == 15);
+    CHECK(rpt_meta_parse_date("2023/7/25 17:44", 15, iso) == 15);
     CHECK_STR(iso, "2023-07-25T17:44:00+08:00");
-    CHECK(rd_meta_parse_date("2025-13-01", 10, iso) == 0);
-    CHECK(rd_meta_parse_date("20250530", 8, iso) == 0);
-    CHECK(rd_meta_parse_date("1200万元", 9, iso) == 0);
+    CHECK(rpt_meta_parse_date("2025-13-01", 10, iso) == 0);
+    CHECK(rpt_meta_parse_date("20250530", 8, iso) == 0);
+    CHECK(rpt_meta_parse_date("1200万元", 9, iso) == 0);
 }
 
 static void test_metadata_lines(void)
 {
-    rd_document doc = {0};
-    rd_meta_scan scan;
-    rd_meta_scan_init(&scan, &doc);
+    rpt_document doc = {0};
+    rpt_meta_scan scan;
+    rpt_meta_scan_init(&scan, &doc);
     const char *l1 = "成文日期\t2025-04-01\t公开时限\t长期公开";
     const char *l2 = "信息索引号\t001008001003013/2025-20839\t文件编号\t";
     const char *l3 = "来源:办公室(秘书科) 发布时间: 2025-04-01 11:57 浏览次数:";
     const char *l4 = "责任部门 | 区教育局 | 公开形式 | 主动公开 |";
-    CHECK_INT(rd_meta_scan_line(&scan, &doc, l1, strlen(l1)), 1);
+    CHECK_INT(rpt_meta_scan_line(&scan, &doc, l1, strlen(l1)), 1);
     CHECK_STR(doc.published_at, "2025-04-01T00:00:00+08:00");
-    rd_meta_scan_line(&scan, &doc, l2, strlen(l2));
+    rpt_meta_scan_line(&scan, &doc, l2, strlen(l2));
     CHECK_STR(doc.index_no, "001008001003013/2025-20839");
     CHECK(doc.doc_no == NULL); /* empty cell */
-    rd_meta_scan_line(&scan, &doc, l3, strlen(l3));
+    rpt_meta_scan_line(&scan, &doc, l3, strlen(l3));
     CHECK_STR(doc.published_at, "2025-04-01T11:57:00+08:00"); /* 发布时间 beats 成文日期 */
     CHECK_STR(doc.issuer, "办公室(秘书科)");
-    rd_meta_scan_line(&scan, &doc, l4, strlen(l4));
+    rpt_meta_scan_line(&scan, &doc, l4, strlen(l4));
     CHECK_STR(doc.issuer, "区教育局"); /* 责任部门 beats 来源 */
     const char *l5 = "文号：湘教发〔2024〕12号";
-    rd_meta_scan_line(&scan, &doc, l5, strlen(l5));
+    rpt_meta_scan_line(&scan, &doc, l5, strlen(l5));
     CHECK_STR(doc.doc_no, "湘教发〔2024〕12号");
     /* body text mentioning a label is not metadata */
-    rd_document body = {0};
-    rd_meta_scan_init(&scan, &body);
+    rpt_document body = {0};
+    rpt_meta_scan_init(&scan, &body);
     const char *p = "全年共计发布时间表三份，做到日期明确";
-    CHECK_INT(rd_meta_scan_line(&scan, &body, p, strlen(p)), 0);
-    CHECK(rd_meta_is_chrome_line("【打印本页】 【关闭窗口】", strlen("【打印本页】 【关闭窗口】")));
-    CHECK(rd_meta_is_chrome_line("打印 来源:芷江县教育局", strlen("打印 来源:芷江县教育局")));
-    CHECK(!rd_meta_is_chrome_line("芙蓉区教育局", strlen("芙蓉区教育局")));
-    CHECK(!rd_meta_is_chrome_line("2018年2月9日", strlen("2018年2月9日")));
-    CHECK(rd_meta_title_score("南岳区教育局2024年工作总结", strlen("南岳区教育局2024年工作总结")) ==
+    CHECK_INT(rpt_meta_scan_line(&scan, &body, p, strlen(p)), 0);
+    CHECK(rpt_meta_is_chrome_line("【打印本页】 【关闭窗口】", strlen("【打印本页】 【关闭窗口】")));
+    CHECK(rpt_meta_is_chrome_line("打印 来源:芷江县教育局", strlen("打印 来源:芷江县教育局")));
+    CHECK(!rpt_meta_is_chrome_line("芙蓉区教育局", strlen("芙蓉区教育局")));
+    CHECK(!rpt_meta_is_chrome_line("2018年2月9日", strlen("2018年2月9日")));
+    CHECK(rpt_meta_title_score("南岳区教育局2024年工作总结", strlen("南岳区教育局2024年工作总结")) ==
           3);
-    CHECK(rd_meta_title_score("一、关于2024年工作", strlen("一、关于2024年工作")) == 0);
-    rd_document_clear(&doc);
-    rd_document_clear(&body);
+    CHECK(rpt_meta_title_score("一、关于2024年工作", strlen("一、关于2024年工作")) == 0);
+    rpt_document_clear(&doc);
+    rpt_document_clear(&body);
 }
 
 static void test_region(void)
 {
-    REQUIRE(rd_gazetteer_path() != NULL);
-    rd_document doc = {0};
+    REQUIRE(rpt_gazetteer_path() != NULL);
+    rpt_document doc = {0};
     doc.title = strdup("芷江县教育局2023年上半年工作总结");
-    rd_region_resolve(&doc, NULL, NULL);
+    rpt_region_resolve(&doc, NULL, NULL);
     CHECK_STR(doc.region, "芷江侗族自治县"); /* alias of the official name */
     CHECK_STR(doc.region_code, "431228");
     CHECK_STR(doc.city, "怀化市");
     CHECK_INT(doc.year, 2023);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* 城关区 exists in 兰州市 and 拉萨市: ambiguous alone, resolved by context */
     doc.title = strdup("城关区教育局2024年工作总结及2025年工作计划");
-    rd_region_resolve(&doc, NULL, NULL);
+    rpt_region_resolve(&doc, NULL, NULL);
     CHECK(doc.region == NULL && doc.region_code == NULL);
     CHECK_INT(doc.year, 2024);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     doc.title = strdup("城关区教育局2024年工作总结");
-    rd_region_resolve(&doc, "兰州市城关区人民政府门户网站", NULL);
+    rpt_region_resolve(&doc, "兰州市城关区人民政府门户网站", NULL);
     CHECK_STR(doc.region_code, "620102");
     CHECK_STR(doc.province, "甘肃省");
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     doc.title = strdup("城关区教育局2024年工作总结");
-    rd_region_resolve(&doc, NULL, "西藏自治区拉萨市城关区");
+    rpt_region_resolve(&doc, NULL, "西藏自治区拉萨市城关区");
     CHECK_STR(doc.region_code, "540102");
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* a title naming no region: the portal's name decides; unknown names stay NULL */
     doc.title = strdup("区教育局2024年工作总结及2025年工作思路");
-    rd_region_resolve(&doc, "杭州市临平区人民政府\n", NULL);
+    rpt_region_resolve(&doc, "杭州市临平区人民政府\n", NULL);
     CHECK_STR(doc.region, "临平区");
     CHECK_STR(doc.city, "杭州市");
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     doc.title = strdup("某某区教育局工作总结");
-    rd_region_resolve(&doc, "示例网站", "不存在县");
+    rpt_region_resolve(&doc, "示例网站", "不存在县");
     CHECK(doc.region == NULL);
     CHECK_INT(doc.year, 0);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* a prefecture only when it issues the report itself */
     doc.title = strdup("衡阳市教育局2022年工作总结");
-    rd_region_resolve(&doc, NULL, NULL);
+    rpt_region_resolve(&doc, NULL, NULL);
     CHECK_STR(doc.region_code, "430400");
-    rd_document_clear(&doc);
-    CHECK_INT(rd_region_year_of("二〇二四年工作总结及二〇二五年工作计划"), 2024);
-    CHECK_INT(rd_region_year_of("2017年工作总结与2018年工作计划"), 2017);
+    rpt_document_clear(&doc);
+    CHECK_INT(rpt_region_year_of("二〇二四年工作总结及二〇二五年工作计划"), 2024);
+    CHECK_INT(rpt_region_year_of("2017年工作总结与2018年工作计划"), 2017);
     /* four digits at the very end (found by fuzzing: read past the end) */
     char *tail = strdup("工作总结2024");
-    CHECK_INT(rd_region_year_of(tail), 0);
+    CHECK_INT(rpt_region_year_of(tail), 0);
     free(tail);
 }
 
 static void test_html(void)
 {
-    rd_buf err = RD_BUF_INIT;
-    rd_document doc;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
     const char *page = "<html><head><title>示例县教育局2024年工作总结_示例网</title>"
                        "<link rel=\"canonical\" href=\"http://portal.example/a.html\"></head><body>"
                        "<div class=\"nav\"><a href=\"/\">首页</a><a href=\"/x\">政务公开</a></div>"
@@ -281,9 +281,9 @@ static void test_html(void)
     CHECK_STR(doc.issuer, "县教育局");
     CHECK_STR(doc.url, "http://portal.example/a.html");
     CHECK_STR(doc.format, "html");
-    CHECK_INT(doc.text_chars, rd_utf8_chars(doc.text, doc.text_len));
+    CHECK_INT(doc.text_chars, rpt_utf8_chars(doc.text, doc.text_len));
     CHECK_INT(doc.year, 2024);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* a GBK page decoded through iconv, with the charset from the HTTP header */
     size_t glen;
     char *gbk = to_gbk("<html><body><div><p>芙蓉区教育局2017年工作总结</p><p>正文第一段。</p></div>"
@@ -294,15 +294,15 @@ static void test_html(void)
     CHECK_STR(doc.charset, "GBK");
     CHECK_STR(doc.region, "芙蓉区");
     CHECK(strstr(doc.text, "正文第一段。") != NULL);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     free(gbk);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 static void test_html_titles(void)
 {
-    rd_buf err = RD_BUF_INIT;
-    rd_document doc;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
     /* <title> holds only the site name: the report title comes from the page */
     const char *p =
         "<html><head><title>衡阳市南岳区人民政府</title></head><body>"
@@ -311,7 +311,7 @@ static void test_html_titles(void)
     REQUIRE(decode_mem("t.html", p, strlen(p), NULL, NULL, &doc, &err) == 0);
     CHECK_STR(doc.title, "南岳区教育局2022年工作总结");
     CHECK_INT(doc.year, 2022);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* <title> cut short with "...": the full line from the page */
     const char *q =
         "<html><head><title>芙蓉区教育局2017年工作总结与...</title></head><body><div>"
@@ -319,35 +319,35 @@ static void test_html_titles(void)
     REQUIRE(decode_mem("t.html", q, strlen(q), NULL, NULL, &doc, &err) == 0);
     CHECK_STR(doc.title, "芙蓉区教育局2017年工作总结与2018年工作计划");
     CHECK_STR(doc.text, "正文。");
-    rd_document_clear(&doc);
-    rd_buf_free(&err);
+    rpt_document_clear(&doc);
+    rpt_buf_free(&err);
 }
 
 static void test_dispatch(void)
 {
-    rd_buf err = RD_BUF_INIT;
-    rd_document doc;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
     /* HTML recognised by sniffing, even without an extension */
     const char *p = "  <!DOCTYPE html><html><body><p>正文内容</p></body></html>";
     REQUIRE(decode_mem("noext", p, strlen(p), NULL, NULL, &doc, &err) == 0);
     CHECK_STR(doc.format, "html");
     CHECK_STR(doc.text, "正文内容");
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* a .txt holding markup is text: its offsets are the file's */
     REQUIRE(decode_mem("a.txt", p, strlen(p), NULL, NULL, &doc, &err) == 0);
     CHECK_STR(doc.format, "text");
     CHECK_STR(doc.text, p);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* a UTF-8 BOM is dropped from text */
     REQUIRE(decode_mem("b.txt", "\xEF\xBB\xBF正文", 9, NULL, NULL, &doc, &err) == 0);
     CHECK_STR(doc.text, "正文");
     CHECK_INT(doc.text_chars, 2);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     CHECK(decode_mem("c.txt", "", 0, NULL, NULL, &doc, &err) == -1);
     CHECK_STR(err.data, "empty input");
     CHECK(decode_mem("d.docx", "PK\x03\x04garbage", 12, NULL, NULL, &doc, &err) == -1);
     CHECK(strstr(err.data, "malformed zip") != NULL);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 static void test_docx_fixture(void)
@@ -361,8 +361,8 @@ static void test_docx_fixture(void)
     static char data[1 << 20];
     size_t len = fread(data, 1, sizeof data, f);
     fclose(f);
-    rd_buf err = RD_BUF_INIT;
-    rd_document doc;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
     REQUIRE(decode_mem(path, data, len, NULL, NULL, &doc, &err) == 0);
     CHECK_STR(doc.format, "docx");
     const char *title_line = "古丈县教体局2024年工作总结及2025年工作计划\n";
@@ -372,11 +372,11 @@ static void test_docx_fixture(void)
     CHECK(strstr(doc.text, "HYPERLINK") == NULL);
     CHECK(strstr(doc.text, "附件见县教体局网站\t古丈县教体局") != NULL);
     CHECK_STR(doc.region_code, "433126");
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     /* the same bytes cut short: a malformed archive */
     CHECK(decode_mem(path, data, len - 100, NULL, NULL, &doc, &err) == -1);
     CHECK(strstr(err.data, "malformed") != NULL);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 TEST_MAIN(T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),

@@ -9,8 +9,8 @@
 #include "transforms/extract.h"
 
 /* Segments text and extracts its indicators into doc (cleared by the caller with
- * rd_document_clear()). Returns 0 on success. */
-static inline int x_run(const char *text, rd_document *doc)
+ * rpt_document_clear()). Returns 0 on success. */
+static inline int x_run(const char *text, rpt_document *doc)
 {
     memset(doc, 0, sizeof *doc);
     size_t len = strlen(text);
@@ -20,14 +20,14 @@ static inline int x_run(const char *text, rd_document *doc)
     doc->text_len = len;
     for (size_t i = 0; i < len; i++)
         if ((text[i] & 0xC0) != 0x80) doc->text_chars++;
-    rd_buf err = RD_BUF_INIT;
-    int rc = rd_segment(doc, &err) || rd_indicators_extract(doc, &err) ? -1 : 0;
-    rd_buf_free(&err);
+    rpt_buf err = RPT_BUF_INIT;
+    int rc = rpt_segment(doc, &err) || rpt_indicators_extract(doc, &err) ? -1 : 0;
+    rpt_buf_free(&err);
     return rc;
 }
 
 /* The indicator whose raw text equals raw (the first one), or NULL. */
-static inline const rd_indicator *x_find(const rd_document *doc, const char *raw)
+static inline const rpt_indicator *x_find(const rpt_document *doc, const char *raw)
 {
     for (size_t i = 0; i < doc->n_indicators; i++)
         if (strcmp(doc->indicators[i].raw, raw) == 0) return &doc->indicators[i];

@@ -6,7 +6,7 @@
 #include "extract_helpers.h"
 #include "test.h"
 
-static void check_sane(const rd_document *doc)
+static void check_sane(const rpt_document *doc)
 {
     for (size_t i = 0; i < doc->n_sections; i++) {
         CHECK(doc->sections[i].start <= doc->sections[i].end);
@@ -14,7 +14,7 @@ static void check_sane(const rd_document *doc)
         CHECK(doc->sections[i].depth >= 1);
     }
     for (size_t i = 0; i < doc->n_indicators; i++) {
-        const rd_indicator *x = &doc->indicators[i];
+        const rpt_indicator *x = &doc->indicators[i];
         CHECK(x->start < x->end && x->end <= doc->text_chars);
         CHECK(isfinite(x->value) && (!x->has_value_high || isfinite(x->value_high)));
         CHECK(x->raw && x->unit && x->metric && x->sentence && x->category);
@@ -23,36 +23,36 @@ static void check_sane(const rd_document *doc)
 
 static void test_absurd_numbers(void)
 {
-    rd_document doc;
+    rpt_document doc;
     char big[600];
     memset(big, '9', 400);
     strcpy(big + 400, "万元。");
     REQUIRE(x_run(big, &doc) == 0);
     CHECK_INT(doc.n_indicators, 0);
     check_sane(&doc);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 
     REQUIRE(x_run("投入99999999999999999999亿元。", &doc) == 0);
     CHECK_INT(doc.n_indicators, 0);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 
     REQUIRE(x_run("投入1e308元,1.7976931348623157e308元。", &doc) == 0);
     check_sane(&doc);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 
     /* the largest number still read: 15 integer digits with 万亿 stays finite */
     REQUIRE(x_run("投入999999999999999万亿元。", &doc) == 0);
     check_sane(&doc);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 
     REQUIRE(x_run("九千九百九十九万九千九百九十九亿亿亿亿个。十十十十十十十十十十十十个。", &doc) ==
             0);
     check_sane(&doc);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 
     REQUIRE(x_run("0.00000000000000000000000000000000000001%", &doc) == 0);
     check_sane(&doc);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 }
 
 /* A tiny deterministic generator so failures reproduce. */
@@ -65,17 +65,17 @@ static uint32_t rng(void)
 
 static void run_bytes(const unsigned char *data, size_t len)
 {
-    rd_extract_input in = {.source = "fuzz.txt", .data = data, .len = len};
-    rd_document doc;
-    rd_buf err = RD_BUF_INIT;
-    int rc = rd_extract(&in, &doc, &err);
+    rpt_extract_input in = {.source = "fuzz.txt", .data = data, .len = len};
+    rpt_document doc;
+    rpt_buf err = RPT_BUF_INIT;
+    int rc = rpt_extract(&in, &doc, &err);
     if (rc == 0) {
         check_sane(&doc);
-        rd_document_clear(&doc);
+        rpt_document_clear(&doc);
     } else {
         CHECK(err.len > 0); /* a failure always says why */
     }
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 static void test_random_bytes(void)

@@ -20,17 +20,17 @@ static size_t byte_at(const char *s, size_t len, size_t i)
 static void check_document(const char *path)
 {
     size_t len = 0;
-    char *data = rd_read_file(path, 64 << 20, &len);
+    char *data = rpt_read_file(path, 64 << 20, &len);
     REQUIRE(data != NULL);
-    rd_extract_input in = {.source = path, .data = (unsigned char *)data, .len = len};
-    rd_document doc;
+    rpt_extract_input in = {.source = path, .data = (unsigned char *)data, .len = len};
+    rpt_document doc;
     memset(&doc, 0, sizeof doc);
-    rd_buf err = RD_BUF_INIT;
-    CHECK(rd_extract(&in, &doc, &err) == 0);
+    rpt_buf err = RPT_BUF_INIT;
+    CHECK(rpt_extract(&in, &doc, &err) == 0);
     CHECK(doc.n_indicators == 0 || doc.indicator_strings != NULL);
     int bad = 0;
     for (size_t i = 0; i < doc.n_indicators; i++) {
-        const rd_indicator *x = &doc.indicators[i];
+        const rpt_indicator *x = &doc.indicators[i];
         size_t a = byte_at(doc.text, doc.text_len, x->start);
         size_t b = byte_at(doc.text, doc.text_len, x->end);
         bad += !(x->raw && x->unit && x->metric && x->sentence);
@@ -45,9 +45,9 @@ static void check_document(const char *path)
         }
     }
     CHECK(bad == 0);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     CHECK(doc.indicator_strings == NULL && doc.indicators == NULL);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
     free(data);
 }
 
@@ -92,7 +92,7 @@ static void test_corpus_reports(void)
  * do) still has each string freed on its own. */
 static void test_separately_allocated_strings(void)
 {
-    rd_document doc;
+    rpt_document doc;
     memset(&doc, 0, sizeof doc);
     doc.indicators = calloc(1, sizeof *doc.indicators);
     REQUIRE(doc.indicators != NULL);
@@ -101,12 +101,12 @@ static void test_separately_allocated_strings(void)
     doc.indicators[0].unit = strdup("所");
     doc.indicators[0].metric = strdup("新建学校");
     doc.indicators[0].sentence = strdup("新建学校5所。");
-    rd_buf out = RD_BUF_INIT;
-    CHECK(rd_document_write_json(&doc, 0, &out) == 0);
+    rpt_buf out = RPT_BUF_INIT;
+    CHECK(rpt_document_write_json(&doc, 0, &out) == 0);
     CHECK(out.data && strstr(out.data, "\"raw\":\"5所\"") && strstr(out.data, "\"unit\":\"所\"") &&
           strstr(out.data, "\"sentence\":\"新建学校5所。\""));
-    rd_buf_free(&out);
-    rd_document_clear(&doc); /* LeakSanitizer: the four strings are released */
+    rpt_buf_free(&out);
+    rpt_document_clear(&doc); /* LeakSanitizer: the four strings are released */
     CHECK(doc.indicators == NULL);
 }
 

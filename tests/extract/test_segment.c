@@ -16,13 +16,13 @@ static void test_styles_and_depth(void)
                        "1.学龄人口变化带来新挑战。\n"
                        "三、2025年工作思路\n"
                        "1.夯实基础保障,统筹优化教育资源配置。\n";
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run(text, &doc) == 0);
     REQUIRE(doc.n_sections == 8);
     const int depth[] = {1, 2, 2, 2, 1, 3, 1, 3};
     const int parent[] = {-1, 0, 0, 0, -1, 4, -1, 6};
-    const rd_part part[] = {RD_PART_REVIEW,   RD_PART_REVIEW,   RD_PART_REVIEW, RD_PART_REVIEW,
-                            RD_PART_PROBLEMS, RD_PART_PROBLEMS, RD_PART_PLAN,   RD_PART_PLAN};
+    const rpt_part part[] = {RPT_PART_REVIEW,   RPT_PART_REVIEW,   RPT_PART_REVIEW, RPT_PART_REVIEW,
+                            RPT_PART_PROBLEMS, RPT_PART_PROBLEMS, RPT_PART_PLAN,   RPT_PART_PLAN};
     for (size_t i = 0; i < 8; i++) {
         CHECK_INT(doc.sections[i].depth, depth[i]);
         CHECK_INT(doc.sections[i].parent, parent[i]);
@@ -38,7 +38,7 @@ static void test_styles_and_depth(void)
     /* start is the marker's code point offset; end is the next heading's start */
     CHECK_INT(doc.sections[1].end, doc.sections[2].start);
     CHECK_INT(doc.sections[7].end, doc.text_chars);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 }
 
 static void test_full_width_and_titles(void)
@@ -49,7 +49,7 @@ static void test_full_width_and_titles(void)
                        "2、抓好纪律作风建设;严肃党内生活\n"
                        "（1）召开会议\n"
                        "①完善制度\n";
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run(text, &doc) == 0);
     REQUIRE(doc.n_sections == 4); /* (1) and ① items are points, not headings */
     CHECK_INT(doc.sections[0].start, 2);
@@ -61,7 +61,7 @@ static void test_full_width_and_titles(void)
     CHECK_STR(doc.sections[3].title, "抓好纪律作风建设");
     CHECK_INT(doc.sections[3].depth, 3);
     CHECK_INT(doc.sections[3].end, doc.text_chars);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 }
 
 static void test_bare_number_headings(void)
@@ -72,19 +72,19 @@ static void test_bare_number_headings(void)
                        "2、强化纪律道德教育。\n"
                        "3所学校完成改造。\n"
                        "2024年全区新增学位500个。\n";
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run(text, &doc) == 0);
     REQUIRE(doc.n_sections == 3);
     CHECK_STR(doc.sections[1].marker, "1");
     CHECK_STR(doc.sections[1].title, "统筹党务党建工作");
     CHECK_INT(doc.sections[1].depth, doc.sections[2].depth);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 
     /* an unconfirmed bare number is body text */
     REQUIRE(x_run("一、总体情况\n5项改革全面完成。\n", &doc) == 0);
     CHECK_INT(doc.n_sections, 1);
     CHECK_INT(doc.n_indicators, 1);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 }
 
 static void test_not_headings(void)
@@ -95,11 +95,11 @@ static void test_not_headings(void)
                        "1.5万名师生参与活动。\n"
                        "——综合实力显著增强。\n"
                        "各位代表:\n";
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run(text, &doc) == 0);
     CHECK_INT(doc.n_sections, 0);
     CHECK_INT(doc.n_indicators, 1); /* 1.5万名 */
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 }
 
 static void test_parts(void)
@@ -107,34 +107,34 @@ static void test_parts(void)
     /* keywords first; years decide when titles have none */
     const char *text = "一、2024年工作回顾\n二、面临的困难和挑战\n三、2025年重点\n"
                        "四、2025年经济社会发展总体要求\n";
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run(text, &doc) == 0);
     REQUIRE(doc.n_sections == 4);
-    CHECK_INT(doc.sections[0].part, RD_PART_REVIEW);
-    CHECK_INT(doc.sections[1].part, RD_PART_PROBLEMS);
-    CHECK_INT(doc.sections[2].part, RD_PART_PLAN);
-    CHECK_INT(doc.sections[3].part, RD_PART_PLAN);
-    rd_document_clear(&doc);
+    CHECK_INT(doc.sections[0].part, RPT_PART_REVIEW);
+    CHECK_INT(doc.sections[1].part, RPT_PART_PROBLEMS);
+    CHECK_INT(doc.sections[2].part, RPT_PART_PLAN);
+    CHECK_INT(doc.sections[3].part, RPT_PART_PLAN);
+    rpt_document_clear(&doc);
 
     REQUIRE(x_run("一、基本情况\n二、工作情况\n三、存在的主要问题\n四、下一步打算\n", &doc) == 0);
     REQUIRE(doc.n_sections == 4);
-    CHECK_INT(doc.sections[0].part, RD_PART_REVIEW);
-    CHECK_INT(doc.sections[1].part, RD_PART_REVIEW);
-    CHECK_INT(doc.sections[2].part, RD_PART_PROBLEMS);
-    CHECK_INT(doc.sections[3].part, RD_PART_PLAN);
-    rd_document_clear(&doc);
+    CHECK_INT(doc.sections[0].part, RPT_PART_REVIEW);
+    CHECK_INT(doc.sections[1].part, RPT_PART_REVIEW);
+    CHECK_INT(doc.sections[2].part, RPT_PART_PROBLEMS);
+    CHECK_INT(doc.sections[3].part, RPT_PART_PLAN);
+    rpt_document_clear(&doc);
 }
 
 static void test_weak_plan_words(void)
 {
     /* 主要工作 names a plan only when nothing else in the title names a part */
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run("一、主要工作及成效\n二、存在问题\n三、主要工作\n", &doc) == 0);
     REQUIRE(doc.n_sections == 3);
-    CHECK_INT(doc.sections[0].part, RD_PART_REVIEW);
-    CHECK_INT(doc.sections[1].part, RD_PART_PROBLEMS);
-    CHECK_INT(doc.sections[2].part, RD_PART_PLAN);
-    rd_document_clear(&doc);
+    CHECK_INT(doc.sections[0].part, RPT_PART_REVIEW);
+    CHECK_INT(doc.sections[1].part, RPT_PART_PROBLEMS);
+    CHECK_INT(doc.sections[2].part, RPT_PART_PLAN);
+    rpt_document_clear(&doc);
 }
 
 static void test_unnumbered_part_lines(void)
@@ -143,31 +143,31 @@ static void test_unnumbered_part_lines(void)
     const char *text = "各位代表：\n“十四五”时期工作回顾\n五年来做了以下工作。\n"
                        "2026年重点工作\n重点抓好八个方面工作：\n"
                        "（一）放大促消费扩投资政策效应\n（二）加快建设现代化产业体系\n";
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run(text, &doc) == 0);
     REQUIRE(doc.n_sections == 2);
-    CHECK_INT(doc.sections[0].part, RD_PART_PLAN);
-    CHECK_INT(doc.sections[1].part, RD_PART_PLAN);
-    rd_document_clear(&doc);
+    CHECK_INT(doc.sections[0].part, RPT_PART_PLAN);
+    CHECK_INT(doc.sections[1].part, RPT_PART_PLAN);
+    rpt_document_clear(&doc);
 
     /* requirements for the coming period are part of the plan */
     REQUIRE(x_run("一、2025年工作回顾\n二、“十五五”时期经济社会发展把握的重要要求\n", &doc) == 0);
     REQUIRE(doc.n_sections == 2);
-    CHECK_INT(doc.sections[1].part, RD_PART_PLAN);
-    rd_document_clear(&doc);
+    CHECK_INT(doc.sections[1].part, RPT_PART_PLAN);
+    rpt_document_clear(&doc);
 }
 
 static void test_empty(void)
 {
-    rd_document doc;
+    rpt_document doc;
     REQUIRE(x_run("", &doc) == 0);
     CHECK_INT(doc.n_sections, 0);
     CHECK_INT(doc.n_indicators, 0);
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
     REQUIRE(x_run("一、", &doc) == 0);
     REQUIRE(doc.n_sections == 1);
     CHECK_STR(doc.sections[0].title, "");
-    rd_document_clear(&doc);
+    rpt_document_clear(&doc);
 }
 
 TEST_MAIN(T(test_styles_and_depth), T(test_full_width_and_titles), T(test_bare_number_headings),

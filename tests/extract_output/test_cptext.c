@@ -31,7 +31,7 @@ static uint32_t reference_at(const unsigned char *s, size_t len, size_t i)
 }
 
 /* Whether t indexes s as the reference does; prints the first difference. */
-static int same_as_reference(const rd_cptext *t, const unsigned char *s, size_t len)
+static int same_as_reference(const rpt_cptext *t, const unsigned char *s, size_t len)
 {
     size_t k = 0;
     for (size_t i = 0; i < len; i++) {
@@ -103,11 +103,11 @@ static void test_random_texts(void)
         size_t n = 0, want = next_bits(&rng) % 4000;
         while (n < want)
             piece(buf, &n, &rng);
-        rd_cptext t;
-        REQUIRE(rd_cptext_init(&t, (const char *)buf, n) == 0);
+        rpt_cptext t;
+        REQUIRE(rpt_cptext_init(&t, (const char *)buf, n) == 0);
         if (!same_as_reference(&t, buf, n) && mismatches++ < 5)
             fprintf(stderr, "round %d: %zu bytes differ\n", round, n);
-        rd_cptext_free(&t);
+        rpt_cptext_free(&t);
     }
     CHECK_INT(mismatches, 0);
 }
@@ -121,10 +121,10 @@ static void test_cjk_run_cuts(void)
     int mismatches = 0;
     for (size_t len = 0; len <= 78; len++)
         for (size_t from = 0; from < 3 && from <= len; from++) {
-            rd_cptext t;
-            REQUIRE(rd_cptext_init(&t, (const char *)buf + from, len - from) == 0);
+            rpt_cptext t;
+            REQUIRE(rpt_cptext_init(&t, (const char *)buf + from, len - from) == 0);
             if (!same_as_reference(&t, buf + from, len - from)) mismatches++;
-            rd_cptext_free(&t);
+            rpt_cptext_free(&t);
         }
     CHECK_INT(mismatches, 0);
 }

@@ -1,4 +1,4 @@
-/* rd_document_write_json() must write exactly the bytes rd_document_to_json() writes with
+/* rpt_document_write_json() must write exactly the bytes rpt_document_to_json() writes with
  * yajl: every byte value in strings, integers at the limits, and doubles whose shortest
  * round-trip form needs 15, 16 or 17 digits or an exponent. */
 #include <float.h>
@@ -11,7 +11,7 @@
 #include "transforms/document.h"
 #include "transforms/json_writer.h"
 
-/* The reference: what rd_jg_number writes (the %.15g/16g/17g round-trip loop). */
+/* The reference: what rpt_jg_number writes (the %.15g/16g/17g round-trip loop). */
 static void reference_number(double v, char *out)
 {
     out[0] = '\0';
@@ -23,15 +23,15 @@ static void reference_number(double v, char *out)
 }
 
 /* Both writers over doc; returns 1 when the bytes agree (prints the first difference). */
-static int same_output(const rd_document *doc, int with_text)
+static int same_output(const rpt_document *doc, int with_text)
 {
-    yajl_gen g = rd_jg_new();
-    rd_document_to_json(doc, with_text, g);
+    yajl_gen g = rpt_jg_new();
+    rpt_document_to_json(doc, with_text, g);
     const unsigned char *ref;
     size_t ref_len;
     yajl_gen_get_buf(g, &ref, &ref_len);
-    rd_buf out = RD_BUF_INIT;
-    int ok = rd_document_write_json(doc, with_text, &out) == 0 && out.len == ref_len &&
+    rpt_buf out = RPT_BUF_INIT;
+    int ok = rpt_document_write_json(doc, with_text, &out) == 0 && out.len == ref_len &&
              memcmp(out.data, ref, ref_len) == 0;
     if (!ok) {
         size_t i = 0;
@@ -40,7 +40,7 @@ static int same_output(const rd_document *doc, int with_text)
         fprintf(stderr, "outputs differ at byte %zu: yajl \"%.40s\" / writer \"%.40s\"\n", i,
                 (const char *)ref + i, out.data ? out.data + i : "");
     }
-    rd_buf_free(&out);
+    rpt_buf_free(&out);
     yajl_gen_free(g);
     return ok;
 }
@@ -55,27 +55,27 @@ static void test_every_byte_in_strings(void)
     for (int i = 0; i < 256; i++)
         text[i] = (char)i; /* NUL included: text has a length */
     memcpy(text + 256, "\xe4\xb8\x87\xe5\x85\x83\"\\/\x7f", 10);
-    rd_section sec = {.ord = 0,
+    rpt_section sec = {.ord = 0,
                       .start = 3,
                       .end = 9,
                       .marker = all,
                       .depth = 1,
                       .title = "",
-                      .part = RD_PART_PLAN,
+                      .part = RPT_PART_PLAN,
                       .path = "a\tb\nc\r\"d\"\\/",
                       .parent = -1};
-    rd_indicator ind = {.start = 1,
+    rpt_indicator ind = {.start = 1,
                         .end = 2,
                         .raw = all,
                         .value = 486437.5,
                         .unit = NULL,
-                        .qualifier = RD_QUAL_AT_LEAST,
+                        .qualifier = RPT_QUAL_AT_LEAST,
                         .metric = "\x01\x1f",
-                        .kind = RD_KIND_TARGET,
+                        .kind = RPT_KIND_TARGET,
                         .category = NULL,
                         .section = 0,
                         .sentence = all + 100};
-    rd_document doc = {.source = all,
+    rpt_document doc = {.source = all,
                        .doc_id = "0123456789abcdef",
                        .title = all + 7,
                        .region = "\xe5\x8d\x97\xe5\xb2\xb3\xe5\x8c\xba",
@@ -92,7 +92,7 @@ static void test_every_byte_in_strings(void)
                        .n_indicators = 1};
     CHECK(same_output(&doc, 0));
     CHECK(same_output(&doc, 1));
-    rd_document empty = {0};
+    rpt_document empty = {0};
     CHECK(same_output(&empty, 0));
     CHECK(same_output(&empty, 1));
 }
@@ -111,7 +111,7 @@ static void test_escape_at_every_position(void)
                 if (len > 3) memcpy(s + len / 2 - 1, "\xe4\xb8\x87", 3); /* 万 */
                 s[pos] = specials[k];
                 s[len] = '\0';
-                rd_document doc = {.title = s, .issuer = s + len - 1};
+                rpt_document doc = {.title = s, .issuer = s + len - 1};
                 if (!same_output(&doc, 0)) mismatches++;
             }
     CHECK_INT(mismatches, 0);
@@ -119,11 +119,11 @@ static void test_escape_at_every_position(void)
 
 static void test_integers_at_limits(void)
 {
-    rd_section secs[3] = {
+    rpt_section secs[3] = {
         {.ord = INT_MAX, .start = 0, .end = SIZE_MAX / 2, .depth = INT_MIN, .parent = 0},
         {.ord = 1, .start = 9, .end = 10, .depth = 2, .parent = INT_MAX},
         {.ord = -1, .start = 1000000007, .end = 1000000008, .depth = 0, .parent = -5}};
-    rd_document doc = {
+    rpt_document doc = {
         .year = -3, .text_chars = 0, .replaced_chars = LONG_MIN, .sections = secs, .n_sections = 3};
     CHECK(same_output(&doc, 0));
     doc.replaced_chars = LONG_MAX;
@@ -190,7 +190,7 @@ static void test_doubles_match_round_trip_loop(void)
     char got[40], want[40];
     int mismatches = 0;
     for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
-        rd_jw_format_double(edge[i], got);
+        rpt_jw_format_double(edge[i], got);
         reference_number(edge[i], want);
         if (strcmp(got, want)) {
             fprintf(stderr, "%.17g: writer \"%s\", reference \"%s\"\n", edge[i], got, want);
@@ -200,15 +200,15 @@ static void test_doubles_match_round_trip_loop(void)
     uint64_t s = 0x9E3779B97F4A7C15ull;
     for (int i = 0; i < 600000; i++) {
         double v = value_of(&s, i);
-        rd_jw_format_double(v, got);
+        rpt_jw_format_double(v, got);
         reference_number(v, want);
         if (strcmp(got, want) && mismatches++ < 10)
             fprintf(stderr, "%.17g: writer \"%s\", reference \"%s\"\n", v, got, want);
     }
     CHECK_INT(mismatches, 0);
-    rd_indicator inds[2] = {{.value = 0.1 + 0.2, .has_value_high = 1, .value_high = 1e21},
+    rpt_indicator inds[2] = {{.value = 0.1 + 0.2, .has_value_high = 1, .value_high = 1e21},
                             {.value = NAN, .has_value_high = 1, .value_high = -0.0}};
-    rd_document doc = {.indicators = inds, .n_indicators = 2};
+    rpt_document doc = {.indicators = inds, .n_indicators = 2};
     CHECK(same_output(&doc, 0));
 }
 

@@ -1,5 +1,5 @@
-/* rd_parsed_message_encode() (fast writer) must write exactly the bytes of the yajl
- * encoding it replaced: the document object of rd_document_to_json() with the envelope
+/* rpt_parsed_message_encode() (fast writer) must write exactly the bytes of the yajl
+ * encoding it replaced: the document object of rpt_document_to_json() with the envelope
  * members spliced in before its closing brace. Checked on the extraction of every seed
  * report, on an empty document and with every optional envelope member missing; the
  * result must also decode again. */
@@ -13,35 +13,35 @@
 #include "transforms/extract.h"
 
 /* The reference: the previous encoder, with yajl for both parts. Returns 0 or -1. */
-static int reference_encode(const rd_document *doc, const rd_parsed_origin *o, rd_buf *out)
+static int reference_encode(const rpt_document *doc, const rpt_parsed_origin *o, rpt_buf *out)
 {
     int rc = -1;
-    yajl_gen gd = rd_jg_new(), ge = rd_jg_new();
+    yajl_gen gd = rpt_jg_new(), ge = rpt_jg_new();
     if (!gd || !ge) goto out;
-    rd_document_to_json(doc, 0, gd);
+    rpt_document_to_json(doc, 0, gd);
     yajl_gen_map_open(ge);
-    rd_jg_int(ge, "schema", RD_PARSED_SCHEMA);
-    rd_jg_int(ge, "transform_version", o->transform_version);
-    rd_jg_str(ge, "source_name", o->source_name);
-    rd_jg_str(ge, "fetched_at", o->fetched_at);
-    rd_jg_str(ge, "sha256", o->sha256);
-    rd_jg_str(ge, "raw_topic", o->raw_topic);
+    rpt_jg_int(ge, "schema", RPT_PARSED_SCHEMA);
+    rpt_jg_int(ge, "transform_version", o->transform_version);
+    rpt_jg_str(ge, "source_name", o->source_name);
+    rpt_jg_str(ge, "fetched_at", o->fetched_at);
+    rpt_jg_str(ge, "sha256", o->sha256);
+    rpt_jg_str(ge, "raw_topic", o->raw_topic);
     if (o->raw_topic)
-        rd_jg_int(ge, "raw_partition", o->raw_partition);
+        rpt_jg_int(ge, "raw_partition", o->raw_partition);
     else
-        rd_jg_null(ge, "raw_partition");
+        rpt_jg_null(ge, "raw_partition");
     if (o->raw_offset >= 0)
-        rd_jg_int(ge, "raw_offset", o->raw_offset);
+        rpt_jg_int(ge, "raw_offset", o->raw_offset);
     else
-        rd_jg_null(ge, "raw_offset");
+        rpt_jg_null(ge, "raw_offset");
     yajl_gen_map_close(ge);
     const unsigned char *d, *e;
     size_t dlen, elen;
     if (yajl_gen_get_buf(gd, &d, &dlen) != yajl_gen_status_ok || dlen < 2) goto out;
     if (yajl_gen_get_buf(ge, &e, &elen) != yajl_gen_status_ok || elen < 2) goto out;
-    if (rd_buf_append(out, d, dlen - 1)) goto out;
-    if (dlen > 2 && rd_buf_putc(out, ',')) goto out;
-    if (rd_buf_append(out, e + 1, elen - 1)) goto out;
+    if (rpt_buf_append(out, d, dlen - 1)) goto out;
+    if (dlen > 2 && rpt_buf_putc(out, ',')) goto out;
+    if (rpt_buf_append(out, e + 1, elen - 1)) goto out;
     rc = 0;
 out:
     if (gd) yajl_gen_free(gd);
@@ -51,11 +51,11 @@ out:
 
 /* Encodes doc with both encoders after a prefix already in the buffer; returns 1 when the
  * bytes agree and the message decodes with the document's counts. */
-static int same_encoding(const rd_document *doc, const rd_parsed_origin *o)
+static int same_encoding(const rpt_document *doc, const rpt_parsed_origin *o)
 {
-    rd_buf ref = RD_BUF_INIT, out = RD_BUF_INIT, err = RD_BUF_INIT;
-    rd_buf_puts(&out, "prefix");
-    int ok = reference_encode(doc, o, &ref) == 0 && rd_parsed_message_encode(doc, o, &out) == 0 &&
+    rpt_buf ref = RPT_BUF_INIT, out = RPT_BUF_INIT, err = RPT_BUF_INIT;
+    rpt_buf_puts(&out, "prefix");
+    int ok = reference_encode(doc, o, &ref) == 0 && rpt_parsed_message_encode(doc, o, &out) == 0 &&
              out.len == ref.len + 6 && memcmp(out.data + 6, ref.data, ref.len) == 0 &&
              out.data[out.len] == '\0';
     if (!ok) {
@@ -66,28 +66,28 @@ static int same_encoding(const rd_document *doc, const rd_parsed_origin *o)
                 doc->source ? doc->source : "(none)", i, ref.data ? ref.data + i : "",
                 out.data && i + 6 < out.len ? out.data + i + 6 : "");
     }
-    rd_parsed_message m;
+    rpt_parsed_message m;
     if (ok && doc->doc_id) {
         memset(&m, 0, sizeof m);
-        ok = rd_parsed_message_decode(out.data + 6, out.len - 6, &m, &err) == 0 &&
+        ok = rpt_parsed_message_decode(out.data + 6, out.len - 6, &m, &err) == 0 &&
              m.n_indicators == doc->n_indicators && m.n_sections == doc->n_sections;
         if (!ok) fprintf(stderr, "decode: %s\n", err.data ? err.data : "(counts differ)");
-        rd_parsed_message_clear(&m);
+        rpt_parsed_message_clear(&m);
     }
-    rd_buf_free(&ref);
-    rd_buf_free(&out);
-    rd_buf_free(&err);
+    rpt_buf_free(&ref);
+    rpt_buf_free(&out);
+    rpt_buf_free(&err);
     return ok;
 }
 
-static const rd_parsed_origin full = {.transform_version = 7,
+static const rpt_parsed_origin full = {.transform_version = 7,
                                       .source_name = "county \"A\"\n",
                                       .fetched_at = "2026-01-02T03:04:05Z",
                                       .sha256 = "00ff",
                                       .raw_topic = "reports.raw",
                                       .raw_partition = 3,
                                       .raw_offset = 9007199254740993LL};
-static const rd_parsed_origin bare = {.transform_version = 1, .raw_offset = -1};
+static const rpt_parsed_origin bare = {.transform_version = 1, .raw_offset = -1};
 
 static void test_seed_reports(void)
 {
@@ -102,18 +102,18 @@ static void test_seed_reports(void)
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len = 0;
-        char *data = rd_read_file(path, 64 << 20, &len);
+        char *data = rpt_read_file(path, 64 << 20, &len);
         REQUIRE(data != NULL);
-        rd_extract_input in = {.source = e->d_name, .data = (unsigned char *)data, .len = len};
-        rd_document doc;
+        rpt_extract_input in = {.source = e->d_name, .data = (unsigned char *)data, .len = len};
+        rpt_document doc;
         memset(&doc, 0, sizeof doc);
-        rd_buf err = RD_BUF_INIT;
-        CHECK(rd_extract(&in, &doc, &err) == 0);
+        rpt_buf err = RPT_BUF_INIT;
+        CHECK(rpt_extract(&in, &doc, &err) == 0);
         CHECK(doc.n_indicators > 0);
         CHECK(same_encoding(&doc, &full));
         CHECK(same_encoding(&doc, &bare));
-        rd_document_clear(&doc);
-        rd_buf_free(&err);
+        rpt_document_clear(&doc);
+        rpt_buf_free(&err);
         free(data);
         n++;
     }
@@ -123,7 +123,7 @@ static void test_seed_reports(void)
 
 static void test_empty_document(void)
 {
-    rd_document doc;
+    rpt_document doc;
     memset(&doc, 0, sizeof doc);
     CHECK(same_encoding(&doc, &full));
     CHECK(same_encoding(&doc, &bare));

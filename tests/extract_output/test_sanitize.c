@@ -70,10 +70,10 @@ static void test_valid_texts_fold_fullwidth(void)
             n += put_utf8(text + n, c);
             w += put_utf8(want + w, folds(c) ? c - 0xFEE0 : c);
         }
-        rd_buf out = RD_BUF_INIT;
+        rpt_buf out = RPT_BUF_INIT;
         long replaced = 0;
         size_t counted = 0;
-        int rc = rd_utf8_sanitize(text, n, RD_NORM_CR_TO_LF, &out, &replaced, &counted);
+        int rc = rpt_utf8_sanitize(text, n, RPT_NORM_CR_TO_LF, &out, &replaced, &counted);
         if (rc || replaced || counted != chars || out.len != w ||
             (w && memcmp(out.data, want, w) != 0)) {
             if (mismatches++ < 5)
@@ -81,7 +81,7 @@ static void test_valid_texts_fold_fullwidth(void)
                         "round %d: rc %d, replaced %ld, %zu of %zu chars, %zu of %zu bytes\n",
                         round, rc, replaced, counted, chars, out.len, w);
         }
-        rd_buf_free(&out);
+        rpt_buf_free(&out);
     }
     CHECK_INT(mismatches, 0);
 }

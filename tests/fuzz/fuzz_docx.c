@@ -59,11 +59,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         data = wrapped;
         size = len;
     }
-    rd_extract_input in = {.source = "fuzz.docx", .data = data, .len = size};
-    rd_document doc;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_extract(&in, &doc, &err) == 0) rd_document_clear(&doc);
-    rd_buf_free(&err);
+    rpt_extract_input in = {.source = "fuzz.docx", .data = data, .len = size};
+    rpt_document doc;
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_extract(&in, &doc, &err) == 0) rpt_document_clear(&doc);
+    rpt_buf_free(&err);
     free(wrapped);
     return 0;
 }

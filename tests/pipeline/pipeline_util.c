@@ -19,11 +19,11 @@ void tp_sleep_ms(long ms)
 
 char *tp_write_config(const char *name, const char *conninfo, const char *extra_load)
 {
-    rd_buf path = RD_BUF_INIT;
-    rd_buf_printf(&path, "%s/%s.json", getenv("REPORTD_TEST_TMP"), name);
+    rpt_buf path = RPT_BUF_INIT;
+    rpt_buf_printf(&path, "%s/%s.json", getenv("REPORTD_TEST_TMP"), name);
     FILE *f = fopen(path.data, "w");
     if (!f) {
-        rd_buf_free(&path);
+        rpt_buf_free(&path);
         return NULL;
     }
     fprintf(f,
@@ -38,25 +38,25 @@ char *tp_write_config(const char *name, const char *conninfo, const char *extra_
             "}\n",
             getenv("REPORTD_TEST_BROKER"), conninfo, extra_load ? extra_load : "");
     fclose(f);
-    return rd_buf_steal(&path);
+    return rpt_buf_steal(&path);
 }
 
 int tp_migrate(const char *conninfo)
 {
-    rd_migration_list l;
-    rd_buf err = RD_BUF_INIT;
-    rd_buf dir = RD_BUF_INIT;
-    rd_buf_printf(&dir, "%s/deploy/sql", getenv("REPORTD_SOURCE_DIR"));
+    rpt_migration_list l;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_buf dir = RPT_BUF_INIT;
+    rpt_buf_printf(&dir, "%s/deploy/sql", getenv("REPORTD_SOURCE_DIR"));
     int rc = -1, applied = 0;
     PGconn *c = PQconnectdb(conninfo);
-    if (PQstatus(c) == CONNECTION_OK && rd_migrations_list(dir.data, &l, &err) == 0) {
-        rc = rd_pg_migrate(c, &l, &applied, &err);
-        rd_migrations_free(&l);
+    if (PQstatus(c) == CONNECTION_OK && rpt_migrations_list(dir.data, &l, &err) == 0) {
+        rc = rpt_pg_migrate(c, &l, &applied, &err);
+        rpt_migrations_free(&l);
     }
     if (rc) fprintf(stderr, "migrate: %s %s\n", err.data ? err.data : "", PQerrorMessage(c));
     PQfinish(c);
-    rd_buf_free(&err);
-    rd_buf_free(&dir);
+    rpt_buf_free(&err);
+    rpt_buf_free(&dir);
     return rc;
 }
 
@@ -67,13 +67,13 @@ static char *fmt(const char *f, int a, int b)
     return strdup(buf);
 }
 
-void tp_parsed_doc(int i, int version, int variant, rd_buf *out)
+void tp_parsed_doc(int i, int version, int variant, rpt_buf *out)
 {
     static const char *const regions[] = {"南岳区", "衡山县", "祁东县", "耒阳市"};
     static const char *const codes[] = {"430412", "430423", "430426", "430481"};
     static const char *const cats[] = {"funding", "enrollment_capacity", "teachers", "students"};
     static const char *const units[] = {"元", "个", "名", "人"};
-    rd_document d = {0};
+    rpt_document d = {0};
     char id[32];
     snprintf(id, sizeof id, "doc-%d", i);
     d.doc_id = strdup(id);
@@ -95,40 +95,40 @@ void tp_parsed_doc(int i, int version, int variant, rd_buf *out)
     static const char *const titles[] = {"关于2024年工作", "存在的问题", "2025年工作计划"};
     static const char *const markers[] = {"一、", "二、", "三、"};
     for (int s = 0; s < 3; s++) {
-        rd_section *sec = &d.sections[s];
+        rpt_section *sec = &d.sections[s];
         sec->ord = s;
         sec->start = (size_t)(100 + s * 1000);
         sec->end = (size_t)(1100 + s * 1000);
         sec->marker = strdup(markers[s]);
         sec->depth = 1;
         sec->title = strdup(titles[s]);
-        sec->part = (rd_part)s;
-        rd_buf p = RD_BUF_INIT;
-        rd_buf_printf(&p, "%s%s", markers[s], titles[s]);
-        sec->path = rd_buf_steal(&p);
+        sec->part = (rpt_part)s;
+        rpt_buf p = RPT_BUF_INIT;
+        rpt_buf_printf(&p, "%s%s", markers[s], titles[s]);
+        sec->path = rpt_buf_steal(&p);
         sec->parent = -1;
     }
     d.n_indicators = 6 + (size_t)(i % 5);
     d.indicators = calloc(d.n_indicators, sizeof *d.indicators);
     for (size_t k = 0; k < d.n_indicators; k++) {
-        rd_indicator *x = &d.indicators[k];
+        rpt_indicator *x = &d.indicators[k];
         x->start = 120 + k * 40;
         x->end = x->start + 5;
         x->value = (double)(i * 100 + (int)k) + variant * 0.5;
-        rd_buf r = RD_BUF_INIT;
-        rd_buf_printf(&r, "%g%s", x->value, units[k % 4]);
-        x->raw = rd_buf_steal(&r);
+        rpt_buf r = RPT_BUF_INIT;
+        rpt_buf_printf(&r, "%g%s", x->value, units[k % 4]);
+        x->raw = rpt_buf_steal(&r);
         x->has_value_high = k % 3 == 0;
         x->value_high = x->value + 10;
         x->unit = strdup(units[k % 4]);
-        x->qualifier = (rd_qualifier)(k % 5);
+        x->qualifier = (rpt_qualifier)(k % 5);
         x->metric = fmt("指标%d（版本%d）", (int)k, variant);
-        x->kind = k % 2 ? RD_KIND_TARGET : RD_KIND_ACTUAL;
+        x->kind = k % 2 ? RPT_KIND_TARGET : RPT_KIND_ACTUAL;
         x->category = cats[k % 4];
         x->section = (int)(k % 4) - 1;
         x->sentence = fmt("全区投入\t%d万元，\"改善\"办学条件\\第%d句。", i, (int)k);
     }
-    rd_parsed_origin o = {.transform_version = version,
+    rpt_parsed_origin o = {.transform_version = version,
                           .source_name = i % 2 ? "nanyue-edu" : "hengshan-edu",
                           .fetched_at = "2025-06-01T08:00:00Z",
                           .sha256 =
@@ -136,27 +136,27 @@ void tp_parsed_doc(int i, int version, int variant, rd_buf *out)
                           .raw_topic = "reports.raw",
                           .raw_partition = i % 4,
                           .raw_offset = i};
-    rd_parsed_message_encode(&d, &o, out);
-    rd_document_clear(&d);
+    rpt_parsed_message_encode(&d, &o, out);
+    rpt_document_clear(&d);
 }
 
-void tp_raw_doc(int i, int variant, rd_buf *out)
+void tp_raw_doc(int i, int variant, rpt_buf *out)
 {
     static const char *const seeds[] = {"000_aa89ab494b992dd0.txt", "001_0d3905432a1c49d2.txt",
                                         "002_146ccfd4483b5f39.txt", "003_8b8a5fbdc8a96566.txt",
                                         "004_c78fadb0904c8203.txt"};
-    rd_buf path = RD_BUF_INIT, body = RD_BUF_INIT;
-    rd_buf_printf(&path, "%s/tests/fixtures/seeds/%s", getenv("REPORTD_SOURCE_DIR"), seeds[i % 5]);
+    rpt_buf path = RPT_BUF_INIT, body = RPT_BUF_INIT;
+    rpt_buf_printf(&path, "%s/tests/fixtures/seeds/%s", getenv("REPORTD_SOURCE_DIR"), seeds[i % 5]);
     size_t len = 0;
-    char *text = rd_read_file(path.data, 1 << 20, &len);
-    rd_buf_append(&body, text ? text : "", text ? len : 0);
-    rd_buf_printf(&body, "\n（副本%d，第%d版）\n", i, variant);
+    char *text = rpt_read_file(path.data, 1 << 20, &len);
+    rpt_buf_append(&body, text ? text : "", text ? len : 0);
+    rpt_buf_printf(&body, "\n（副本%d，第%d版）\n", i, variant);
     free(text);
     char url[128], id[17], sha[65];
     snprintf(url, sizeof url, "http://portal.test/jyj/raw-%d.txt", i);
-    rd_doc_id(url, id);
-    rd_sha256_hex(body.data, body.len, sha);
-    rd_raw_message m = {.schema = 1,
+    rpt_doc_id(url, id);
+    rpt_sha256_hex(body.data, body.len, sha);
+    rpt_raw_message m = {.schema = 1,
                         .doc_id = id,
                         .source = "nanyue-edu",
                         .url = url,
@@ -168,9 +168,9 @@ void tp_raw_doc(int i, int variant, rd_buf *out)
                         .region = "南岳区",
                         .body = (unsigned char *)body.data,
                         .body_len = body.len};
-    rd_raw_message_encode(&m, out);
-    rd_buf_free(&path);
-    rd_buf_free(&body);
+    rpt_raw_message_encode(&m, out);
+    rpt_buf_free(&path);
+    rpt_buf_free(&body);
 }
 
 rd_kafka_t *tp_producer(void)
@@ -230,17 +230,17 @@ static void *stage_main(void *arg)
     return NULL;
 }
 
-int tp_stage_start(tp_stage *s, const char *config_path, int (*fn)(rd_role_ctl *))
+int tp_stage_start(tp_stage *s, const char *config_path, int (*fn)(rpt_role_ctl *))
 {
     memset(s, 0, sizeof *s);
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
-    if (rd_config_load(&cfg, config_path, &err)) {
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
+    if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "config: %s\n", err.data);
-        rd_buf_free(&err);
+        rpt_buf_free(&err);
         return -1;
     }
-    s->ctl.config = rd_config_holder_new(&cfg);
+    s->ctl.config = rpt_config_holder_new(&cfg);
     s->ctl.instances = 1;
     s->fn = fn;
     if (pthread_create(&s->thread, NULL, stage_main, s)) return -1;
@@ -253,7 +253,7 @@ int tp_stage_stop(tp_stage *s)
     if (!s->running) return -1;
     atomic_store(&s->ctl.stop, 1);
     pthread_join(s->thread, NULL);
-    rd_config_holder_free(s->ctl.config);
+    rpt_config_holder_free(s->ctl.config);
     s->running = 0;
     return s->rc;
 }

@@ -20,10 +20,10 @@ int tp_migrate(const char *conninfo);
 
 /* The parsed message of synthetic document `i` (doc_id "doc-<i>") at transform `version`;
  * `variant` changes the title and indicator values so that versions can be told apart. */
-void tp_parsed_doc(int i, int version, int variant, rd_buf *out);
+void tp_parsed_doc(int i, int version, int variant, rpt_buf *out);
 
 /* The raw message of synthetic document `i`: a text report built from a seed file. */
-void tp_raw_doc(int i, int variant, rd_buf *out);
+void tp_raw_doc(int i, int variant, rpt_buf *out);
 
 /* Produces value under key to topic and waits for the acknowledgement. */
 rd_kafka_t *tp_producer(void);
@@ -36,13 +36,13 @@ long long tp_topic_end(const char *topic);
 /* A stage running on a thread with its own config holder. */
 typedef struct tp_stage {
     pthread_t thread;
-    rd_role_ctl ctl;
-    int (*fn)(rd_role_ctl *);
+    rpt_role_ctl ctl;
+    int (*fn)(rpt_role_ctl *);
     int rc;
     int running;
 } tp_stage;
 
-int tp_stage_start(tp_stage *s, const char *config_path, int (*fn)(rd_role_ctl *));
+int tp_stage_start(tp_stage *s, const char *config_path, int (*fn)(rpt_role_ctl *));
 int tp_stage_stop(tp_stage *s); /* sets stop, joins, returns the role's rc */
 
 /* Waits until sum(next_offset) of group over topic reaches `want` (or timeout_s). */

@@ -22,8 +22,8 @@ static pid_t start_loader(const char *cfg)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        rd_buf log = RD_BUF_INIT;
-        rd_buf_printf(&log, "%s/loader.log", getenv("REPORTD_TEST_TMP"));
+        rpt_buf log = RPT_BUF_INIT;
+        rpt_buf_printf(&log, "%s/loader.log", getenv("REPORTD_TEST_TMP"));
         if (!freopen(log.data, "a", stderr)) _exit(126);
         execl(getenv("REPORTD_BIN"), "reportd", "run", "--role", "load", "--config", cfg,
               (char *)NULL);
@@ -65,12 +65,12 @@ static void test_kill9_loader(void)
     REQUIRE(p);
     for (int i = 0; i < DOCS + DOCS / 10; i++) {
         int doc = i < DOCS ? i : (i - DOCS) * 7;
-        rd_buf v = RD_BUF_INIT;
+        rpt_buf v = RPT_BUF_INIT;
         char key[32];
         snprintf(key, sizeof key, "doc-%d", doc);
         tp_parsed_doc(doc, i < DOCS ? 1 : 2, i < DOCS ? 0 : 1, &v);
         CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
-        rd_buf_free(&v);
+        rpt_buf_free(&v);
     }
     const char *garbage = "{\"schema\":1,\"doc_id\":";
     CHECK(tp_produce(p, "reports.parsed", "bad", garbage, strlen(garbage)) == 0);
@@ -83,14 +83,14 @@ static void test_kill9_loader(void)
     PGconn *c = PQconnectdb(pg);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     PQclear(PQexec(c, "CREATE DATABASE reports_clean"));
-    rd_buf clean = RD_BUF_INIT;
-    rd_buf_printf(&clean, "%s dbname=reports_clean", pg);
+    rpt_buf clean = RPT_BUF_INIT;
+    rpt_buf_printf(&clean, "%s dbname=reports_clean", pg);
     REQUIRE(tp_migrate(clean.data) == 0);
     char *clean_cfg = tp_write_config("clean", clean.data, "\"batch_size\": 500");
     PGconn *cc = PQconnectdb(clean.data);
     REQUIRE(PQstatus(cc) == CONNECTION_OK);
     tp_stage s;
-    REQUIRE(tp_stage_start(&s, clean_cfg, rd_role_load) == 0);
+    REQUIRE(tp_stage_start(&s, clean_cfg, rpt_role_load) == 0);
     CHECK(tp_wait_offsets(cc, "reportd-load", "reports.parsed", end, 120) == 0);
     CHECK_INT(tp_stage_stop(&s), 0);
     char *want = tp_tables_checksum(cc);
@@ -134,7 +134,7 @@ static void test_kill9_loader(void)
     free(got);
     free(cfg);
     free(clean_cfg);
-    rd_buf_free(&clean);
+    rpt_buf_free(&clean);
     PQfinish(cc);
     PQfinish(c);
 }

@@ -19,12 +19,12 @@ static char *cfg_path;
 static void produce_docs(rd_kafka_t *p, int from, int to, int version, int variant)
 {
     for (int i = from; i < to; i++) {
-        rd_buf v = RD_BUF_INIT;
+        rpt_buf v = RPT_BUF_INIT;
         char key[32];
         snprintf(key, sizeof key, "doc-%d", i);
         tp_parsed_doc(i, version, variant, &v);
         CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
-        rd_buf_free(&v);
+        rpt_buf_free(&v);
     }
 }
 
@@ -41,8 +41,8 @@ static void test_migrate(void)
         1);
     PQfinish(c);
     /* the reader sees the views, not the tables */
-    rd_buf ci = RD_BUF_INIT;
-    rd_buf_printf(&ci, "%s user=reports_reader", pg);
+    rpt_buf ci = RPT_BUF_INIT;
+    rpt_buf_printf(&ci, "%s user=reports_reader", pg);
     c = PQconnectdb(ci.data);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     PGresult *r = PQexec(c, "SELECT count(*) FROM reports.indicator_facts");
@@ -58,7 +58,7 @@ static void test_migrate(void)
     CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR);
     PQclear(r);
     PQfinish(c);
-    rd_buf_free(&ci);
+    rpt_buf_free(&ci);
 }
 
 /* Poison messages: not JSON, a bad kind (refused by the decoder), an impossible date
@@ -67,17 +67,17 @@ static void produce_poison(rd_kafka_t *p)
 {
     const char *garbage = "this is not json";
     CHECK(tp_produce(p, "reports.parsed", "poison-1", garbage, strlen(garbage)) == 0);
-    rd_buf v = RD_BUF_INIT;
+    rpt_buf v = RPT_BUF_INIT;
     tp_parsed_doc(900001, 1, 0, &v);
     char *k = strstr(v.data, "\"kind\":\"actual\"");
     if (k) memcpy(k, "\"kind\":\"ACTUAL\"", 15);
     CHECK(tp_produce(p, "reports.parsed", "doc-900001", v.data, v.len) == 0);
-    rd_buf_reset(&v);
+    rpt_buf_reset(&v);
     tp_parsed_doc(900002, 1, 0, &v);
     char *d = strstr(v.data, "-05-30T12:02:29+08:00");
     if (d) memcpy(d, "-02-30", 6);
     CHECK(tp_produce(p, "reports.parsed", "doc-900002", v.data, v.len) == 0);
-    rd_buf_free(&v);
+    rpt_buf_free(&v);
     const char *dlq =
         "{\"schema\":1,\"stage\":\"transform\",\"reason\":\"extract: no text\","
         "\"doc_id\":\"deadbeef\",\"topic\":\"reports.raw\",\"partition\":1,\"offset\":7,"
@@ -98,7 +98,7 @@ static void test_load_and_rejects(void)
     REQUIRE(tp_flush(p) == 0);
     rd_kafka_destroy(p);
     tp_stage s;
-    REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
+    REQUIRE(tp_stage_start(&s, cfg_path, rpt_role_load) == 0);
     PGconn *c = PQconnectdb(pg);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
@@ -142,7 +142,7 @@ static void test_load_and_rejects(void)
                           "USING (doc_id) LEFT JOIN reports.sections s ON s.doc_id = i.doc_id AND "
                           "s.ord = i.section WHERE d.region = '南岳区' AND coalesce(s.part, "
                           "'review') = 'review'"));
-    CHECK(rd_metrics_get("reportd_load_documents_total", "result=\"rejected\"") >= 4);
+    CHECK(rpt_metrics_get("reportd_load_documents_total", "result=\"rejected\"") >= 4);
     CHECK_INT(tp_stage_stop(&s), 0);
     PQfinish(c);
 }
@@ -151,19 +151,19 @@ static void test_load_and_rejects(void)
  * folder through REPORTD_SQL_DIR and reports the version. */
 static void test_migrate_failure(void)
 {
-    rd_buf dir = RD_BUF_INIT, cmd = RD_BUF_INIT;
-    rd_buf_printf(&dir, "%s/sql-bad", t_env("REPORTD_TEST_TMP"));
-    rd_buf_printf(&cmd, "mkdir -p '%s' && cp '%s/deploy/sql/'*.sql '%s/'", dir.data,
+    rpt_buf dir = RPT_BUF_INIT, cmd = RPT_BUF_INIT;
+    rpt_buf_printf(&dir, "%s/sql-bad", t_env("REPORTD_TEST_TMP"));
+    rpt_buf_printf(&cmd, "mkdir -p '%s' && cp '%s/deploy/sql/'*.sql '%s/'", dir.data,
                   t_env("REPORTD_SOURCE_DIR"), dir.data);
     REQUIRE(system(cmd.data) == 0);
-    rd_buf path = RD_BUF_INIT;
-    rd_buf_printf(&path, "%s/900_broken.sql", dir.data);
+    rpt_buf path = RPT_BUF_INIT;
+    rpt_buf_printf(&path, "%s/900_broken.sql", dir.data);
     FILE *f = fopen(path.data, "w");
     REQUIRE(f);
     fputs("CREATE TABLE reports.half_done (id int);\nSELECT no_such_function();\n", f);
     fclose(f);
-    rd_buf_reset(&cmd);
-    rd_buf_printf(&cmd, "REPORTD_SQL_DIR='%s' '%s' migrate --config '%s' 2>/dev/null", dir.data,
+    rpt_buf_reset(&cmd);
+    rpt_buf_printf(&cmd, "REPORTD_SQL_DIR='%s' '%s' migrate --config '%s' 2>/dev/null", dir.data,
                   t_env("REPORTD_BIN"), cfg_path);
     CHECK(system(cmd.data) != 0);
     PGconn *c = PQconnectdb(pg);
@@ -175,8 +175,8 @@ static void test_migrate_failure(void)
     REQUIRE(f);
     fputs("CREATE TABLE reports.half_done (id int);\n", f);
     fclose(f);
-    rd_buf_reset(&cmd);
-    rd_buf_printf(&cmd, "REPORTD_SQL_DIR='%s' '%s' migrate --config '%s' 2>/dev/null", dir.data,
+    rpt_buf_reset(&cmd);
+    rpt_buf_printf(&cmd, "REPORTD_SQL_DIR='%s' '%s' migrate --config '%s' 2>/dev/null", dir.data,
                   t_env("REPORTD_BIN"), cfg_path);
     FILE *out = popen(cmd.data, "r");
     REQUIRE(out);
@@ -189,9 +189,9 @@ static void test_migrate_failure(void)
     PQclear(PQexec(
         c, "DROP TABLE reports.half_done; DELETE FROM reports.schema_version WHERE version = 900"));
     PQfinish(c);
-    rd_buf_free(&dir);
-    rd_buf_free(&cmd);
-    rd_buf_free(&path);
+    rpt_buf_free(&dir);
+    rpt_buf_free(&cmd);
+    rpt_buf_free(&path);
 }
 
 static void test_schema_guard(void)
@@ -200,12 +200,12 @@ static void test_schema_guard(void)
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     PQclear(PQexec(c, "INSERT INTO reports.schema_version (version, name) VALUES (999, 'future')"));
     tp_stage s;
-    REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
+    REQUIRE(tp_stage_start(&s, cfg_path, rpt_role_load) == 0);
     pthread_join(s.thread, NULL); /* returns by itself: refuses to run */
     s.running = 0;
     CHECK_INT(s.rc, -1);
     CHECK(atomic_load(&s.ctl.ready) == 0);
-    rd_config_holder_free(s.ctl.config);
+    rpt_config_holder_free(s.ctl.config);
     PQclear(PQexec(c, "DELETE FROM reports.schema_version WHERE version = 999"));
     PQfinish(c);
 }
@@ -227,19 +227,19 @@ static void test_restarts(void)
     PGconn *c = PQconnectdb(pg);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     tp_stage s;
-    REQUIRE(tp_stage_start(&s, cfg_path, rd_role_load) == 0);
+    REQUIRE(tp_stage_start(&s, cfg_path, rpt_role_load) == 0);
     long long before = tp_query_ll(c, "SELECT count(*) FROM reports.documents");
     for (int i = 0; i < 200 && tp_query_ll(c, "SELECT count(*) FROM reports.documents") == before;
          i++)
         tp_sleep_ms(10);
-    rd_buf cmd = RD_BUF_INIT;
-    rd_buf_printf(&cmd, "%s restart -m fast >/dev/null", t_env("REPORTD_TEST_PGCTL"));
+    rpt_buf cmd = RPT_BUF_INIT;
+    rpt_buf_printf(&cmd, "%s restart -m fast >/dev/null", t_env("REPORTD_TEST_PGCTL"));
     CHECK(system(cmd.data) == 0);
     PQreset(c);
     CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
                           120) == 0);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 1400);
-    CHECK(rd_metrics_get("reportd_load_db_errors_total", NULL) >= 0);
+    CHECK(rpt_metrics_get("reportd_load_db_errors_total", NULL) >= 0);
 
     signal_broker(SIGUSR1);
     tp_sleep_ms(3000);
@@ -257,11 +257,11 @@ static void test_restarts(void)
 
     /* the clean run: the same messages, one uninterrupted loader, another database */
     PQclear(PQexec(c, "CREATE DATABASE reports_clean"));
-    rd_buf clean = RD_BUF_INIT;
-    rd_buf_printf(&clean, "%s dbname=reports_clean", pg);
+    rpt_buf clean = RPT_BUF_INIT;
+    rpt_buf_printf(&clean, "%s dbname=reports_clean", pg);
     REQUIRE(tp_migrate(clean.data) == 0);
     char *clean_cfg = tp_write_config("clean", clean.data, "\"batch_size\": 1000");
-    REQUIRE(tp_stage_start(&s, clean_cfg, rd_role_load) == 0);
+    REQUIRE(tp_stage_start(&s, clean_cfg, rpt_role_load) == 0);
     PGconn *cc = PQconnectdb(clean.data);
     REQUIRE(PQstatus(cc) == CONNECTION_OK);
     CHECK(tp_wait_offsets(cc, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
@@ -276,8 +276,8 @@ static void test_restarts(void)
     free(a);
     free(b);
     free(clean_cfg);
-    rd_buf_free(&clean);
-    rd_buf_free(&cmd);
+    rpt_buf_free(&clean);
+    rpt_buf_free(&cmd);
     PQfinish(cc);
     PQfinish(c);
 }

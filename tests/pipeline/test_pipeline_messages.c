@@ -10,13 +10,13 @@
 
 static void test_parsed_roundtrip(void)
 {
-    rd_buf v = RD_BUF_INIT, err = RD_BUF_INIT;
+    rpt_buf v = RPT_BUF_INIT, err = RPT_BUF_INIT;
     tp_parsed_doc(7, 3, 2, &v);
     REQUIRE(v.len > 0);
-    rd_parsed_message m;
-    REQUIRE(rd_parsed_message_decode(v.data, v.len, &m, &err) == 0);
+    rpt_parsed_message m;
+    REQUIRE(rpt_parsed_message_decode(v.data, v.len, &m, &err) == 0);
     CHECK_STR(m.doc_id, "doc-7");
-    CHECK_INT(m.schema, RD_PARSED_SCHEMA);
+    CHECK_INT(m.schema, RPT_PARSED_SCHEMA);
     CHECK_INT(m.transform_version, 3);
     CHECK_STR(m.source_name, "nanyue-edu");
     CHECK_STR(m.region, "耒阳市");
@@ -30,7 +30,7 @@ static void test_parsed_roundtrip(void)
     CHECK_STR(m.sections[2].part, "plan");
     CHECK_INT(m.sections[2].start, 2100);
     CHECK_INT(m.sections[2].parent, -1);
-    const rd_parsed_indicator *x = &m.indicators[1];
+    const rpt_parsed_indicator *x = &m.indicators[1];
     CHECK_NUM(x->value, 701.0 + 1.0);
     CHECK(!x->has_value_high);
     CHECK(m.indicators[0].has_value_high);
@@ -41,15 +41,15 @@ static void test_parsed_roundtrip(void)
     CHECK_INT(m.indicators[0].section, -1);
     CHECK(m.indicators[0].qualifier == NULL);
     CHECK(strstr(x->sentence, "\t") != NULL);
-    rd_parsed_message_clear(&m);
-    rd_buf_free(&v);
-    rd_buf_free(&err);
+    rpt_parsed_message_clear(&m);
+    rpt_buf_free(&v);
+    rpt_buf_free(&err);
 }
 
 /* Each corruption of a valid message is refused with a reason naming the field. */
 static void test_parsed_validation(void)
 {
-    rd_buf v = RD_BUF_INIT;
+    rpt_buf v = RPT_BUF_INIT;
     tp_parsed_doc(1, 1, 0, &v);
     struct {
         const char *from, *to, *reason;
@@ -65,30 +65,30 @@ static void test_parsed_validation(void)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *at = strstr(v.data, cases[i].from);
         REQUIRE(at);
-        rd_buf bad = RD_BUF_INIT, err = RD_BUF_INIT;
-        rd_buf_append(&bad, v.data, (size_t)(at - v.data));
-        rd_buf_puts(&bad, cases[i].to);
-        rd_buf_puts(&bad, at + strlen(cases[i].from));
-        rd_parsed_message m;
-        CHECK(rd_parsed_message_decode(bad.data, bad.len, &m, &err) == -1);
+        rpt_buf bad = RPT_BUF_INIT, err = RPT_BUF_INIT;
+        rpt_buf_append(&bad, v.data, (size_t)(at - v.data));
+        rpt_buf_puts(&bad, cases[i].to);
+        rpt_buf_puts(&bad, at + strlen(cases[i].from));
+        rpt_parsed_message m;
+        CHECK(rpt_parsed_message_decode(bad.data, bad.len, &m, &err) == -1);
         CHECK(err.data && strstr(err.data, cases[i].reason));
         if (!err.data || !strstr(err.data, cases[i].reason))
             fprintf(stderr, "case %zu: reason '%s'\n", i, err.data ? err.data : "");
-        rd_buf_free(&bad);
-        rd_buf_free(&err);
+        rpt_buf_free(&bad);
+        rpt_buf_free(&err);
     }
-    rd_buf err = RD_BUF_INIT;
-    rd_parsed_message m;
-    CHECK(rd_parsed_message_decode("{\"schema\":1", 11, &m, &err) == -1);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_parsed_message m;
+    CHECK(rpt_parsed_message_decode("{\"schema\":1", 11, &m, &err) == -1);
     CHECK(err.data && strstr(err.data, "not JSON"));
-    rd_buf_free(&err);
-    rd_buf_free(&v);
+    rpt_buf_free(&err);
+    rpt_buf_free(&v);
 }
 
 static void test_dlq_roundtrip(void)
 {
-    rd_buf v = RD_BUF_INIT, err = RD_BUF_INIT;
-    rd_dlq_item it = {.stage = "transform",
+    rpt_buf v = RPT_BUF_INIT, err = RPT_BUF_INIT;
+    rpt_dlq_item it = {.stage = "transform",
                       .reason = "extract: empty body",
                       .doc_id = "abc",
                       .topic = "reports.raw",
@@ -96,41 +96,41 @@ static void test_dlq_roundtrip(void)
                       .offset = 41,
                       .value = "\xff\xfe binary",
                       .value_len = 9};
-    REQUIRE(rd_dlq_encode(&it, &v) == 0);
+    REQUIRE(rpt_dlq_encode(&it, &v) == 0);
     CHECK(strstr(v.data, "value_base64") != NULL);
-    rd_dlq_record rec;
-    REQUIRE(rd_dlq_decode(v.data, v.len, &rec, &err) == 0);
+    rpt_dlq_record rec;
+    REQUIRE(rpt_dlq_decode(v.data, v.len, &rec, &err) == 0);
     CHECK_STR(rec.stage, "transform");
     CHECK_STR(rec.reason, "extract: empty body");
     CHECK_STR(rec.doc_id, "abc");
     CHECK_STR(rec.topic, "reports.raw");
     CHECK_INT(rec.partition, 2);
     CHECK_INT(rec.offset, 41);
-    rd_dlq_record_clear(&rec);
-    CHECK(rd_dlq_decode("{}", 2, &rec, &err) == -1);
-    rd_buf_free(&v);
-    rd_buf_free(&err);
+    rpt_dlq_record_clear(&rec);
+    CHECK(rpt_dlq_decode("{}", 2, &rec, &err) == -1);
+    rpt_buf_free(&v);
+    rpt_buf_free(&err);
 }
 
 static void test_utf8_text(void)
 {
-    CHECK(rd_utf8_text_ok("南岳区 ok", strlen("南岳区 ok")));
-    CHECK(!rd_utf8_text_ok("a\0b", 3));
-    CHECK(!rd_utf8_text_ok("\xc0\xaf", 2));     /* overlong */
-    CHECK(!rd_utf8_text_ok("\xe5\x8d", 2));     /* truncated */
-    CHECK(!rd_utf8_text_ok("\xed\xa0\x80", 3)); /* surrogate */
+    CHECK(rpt_utf8_text_ok("南岳区 ok", strlen("南岳区 ok")));
+    CHECK(!rpt_utf8_text_ok("a\0b", 3));
+    CHECK(!rpt_utf8_text_ok("\xc0\xaf", 2));     /* overlong */
+    CHECK(!rpt_utf8_text_ok("\xe5\x8d", 2));     /* truncated */
+    CHECK(!rpt_utf8_text_ok("\xed\xa0\x80", 3)); /* surrogate */
 }
 
 static void test_rfc3339(void)
 {
     long long ms;
-    CHECK(rd_rfc3339_ms("1970-01-01T00:00:01Z", &ms) == 0 && ms == 1000);
-    CHECK(rd_rfc3339_ms("2025-05-30T12:02:29.5+08:00", &ms) == 0 && ms == 1748577749500LL);
-    CHECK(rd_rfc3339_ms("2025-05-30T04:02:29Z", &ms) == 0 && ms == 1748577749000LL);
-    CHECK(rd_rfc3339_ms("2025-05-30", &ms) == -1);
-    CHECK(rd_rfc3339_ms("2025-13-30T00:00:00Z", &ms) == -1);
-    CHECK(rd_rfc3339_ms("2025-05-30T00:00:00", &ms) == -1);
-    CHECK(rd_rfc3339_ms("earliest", &ms) == -1);
+    CHECK(rpt_rfc3339_ms("1970-01-01T00:00:01Z", &ms) == 0 && ms == 1000);
+    CHECK(rpt_rfc3339_ms("2025-05-30T12:02:29.5+08:00", &ms) == 0 && ms == 1748577749500LL);
+    CHECK(rpt_rfc3339_ms("2025-05-30T04:02:29Z", &ms) == 0 && ms == 1748577749000LL);
+    CHECK(rpt_rfc3339_ms("2025-05-30", &ms) == -1);
+    CHECK(rpt_rfc3339_ms("2025-13-30T00:00:00Z", &ms) == -1);
+    CHECK(rpt_rfc3339_ms("2025-05-30T00:00:00", &ms) == -1);
+    CHECK(rpt_rfc3339_ms("earliest", &ms) == -1);
 }
 
 TEST_MAIN(T(test_parsed_roundtrip), T(test_parsed_validation), T(test_dlq_roundtrip),

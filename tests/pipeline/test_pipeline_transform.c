@@ -22,13 +22,13 @@ static char *cfg_path;
 static void produce_raw(rd_kafka_t *p, int from, int to, int variant)
 {
     for (int i = from; i < to; i++) {
-        rd_buf v = RD_BUF_INIT;
+        rpt_buf v = RPT_BUF_INIT;
         tp_raw_doc(i, variant, &v);
         const char *id = strstr(v.data, "\"doc_id\":\"");
         char key[17] = {0};
         if (id) memcpy(key, id + 10, 16);
         CHECK(tp_produce(p, "reports.raw", key, v.data, v.len) == 0);
-        rd_buf_free(&v);
+        rpt_buf_free(&v);
     }
 }
 
@@ -49,14 +49,14 @@ static int wait_count(PGconn *c, const char *sql, long long want, int timeout_s)
  * summary line (caller frees) or NULL when it failed. */
 static char *replay(int version, const char *topic, const char *from)
 {
-    rd_buf cmd = RD_BUF_INIT;
-    rd_buf_printf(&cmd,
+    rpt_buf cmd = RPT_BUF_INIT;
+    rpt_buf_printf(&cmd,
                   "REPORTD_TRANSFORM_VERSION=%d '%s' replay --config '%s' --topic %s --from '%s' "
                   "2>%s/replay.err",
                   version, getenv("REPORTD_BIN"), cfg_path, topic, from,
                   getenv("REPORTD_TEST_TMP"));
     FILE *f = popen(cmd.data, "r");
-    rd_buf_free(&cmd);
+    rpt_buf_free(&cmd);
     if (!f) return NULL;
     char line[512] = {0};
     char *ok = fgets(line, sizeof line, f);
@@ -94,8 +94,8 @@ static void test_transform_replay(void)
     REQUIRE(tp_flush(p) == 0);
 
     tp_stage tr, ld;
-    REQUIRE(tp_stage_start(&tr, cfg_path, rd_role_transform) == 0);
-    REQUIRE(tp_stage_start(&ld, cfg_path, rd_role_load) == 0);
+    REQUIRE(tp_stage_start(&tr, cfg_path, rpt_role_transform) == 0);
+    REQUIRE(tp_stage_start(&ld, cfg_path, rpt_role_load) == 0);
     PGconn *c = PQconnectdb(pg);
     REQUIRE(PQstatus(c) == CONNECTION_OK);
     CHECK(wait_count(c, "SELECT count(*) FROM reports.documents", DOCS, 90) == 0);
@@ -113,7 +113,7 @@ static void test_transform_replay(void)
              "SELECT count(*) FROM reports.documents WHERE transform_version = %d "
              "AND raw_topic = 'reports.raw' AND source = 'nanyue-edu' AND length(sha256) = 64 "
              "AND url LIKE 'http://portal.test/jyj/raw-%%'",
-             RD_TRANSFORM_VERSION);
+             RPT_TRANSFORM_VERSION);
     CHECK_INT(tp_query_ll(c, sql), DOCS);
     CHECK(atomic_load(&tr.ctl.ready) == 1);
 
@@ -144,7 +144,7 @@ static void test_transform_replay(void)
     rd_kafka_destroy(probe);
 
     /* replay from earliest with a bumped version: every document updated */
-    int v2 = RD_TRANSFORM_VERSION + 1, v3 = RD_TRANSFORM_VERSION + 2;
+    int v2 = RPT_TRANSFORM_VERSION + 1, v3 = RPT_TRANSFORM_VERSION + 2;
     char *sum = replay(v2, "reports.raw", "earliest");
     CHECK(sum && strstr(sum, "updated 30, unchanged 0, rejected 2"));
     free(sum);

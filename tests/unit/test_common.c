@@ -16,35 +16,35 @@
 static void test_json_lines_and_comments(void)
 {
     const char *text = "{\n  // comment\n  \"a\": 1,\n  \"b\": {\"c\": [\"x\", true]},\n  /* block */\n  \"d\": \"南岳\"\n}\n";
-    rd_buf err = RD_BUF_INIT;
-    rd_jnode *root = rd_json_parse(text, strlen(text), &err);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_jnode *root = rpt_json_parse(text, strlen(text), &err);
     REQUIRE(root);
-    const rd_jnode *a = rd_json_get(root, "a");
+    const rpt_jnode *a = rpt_json_get(root, "a");
     REQUIRE(a);
     CHECK_INT(a->line, 3);
     CHECK_NUM(a->num, 1);
-    const rd_jnode *c = rd_json_path(root, "b.c");
-    REQUIRE(c && c->type == RD_JARRAY);
+    const rpt_jnode *c = rpt_json_path(root, "b.c");
+    REQUIRE(c && c->type == RPT_JARRAY);
     CHECK_INT(c->n, 2);
     CHECK_INT(c->line, 4);
-    CHECK_STR(rd_json_str(root, "d"), "南岳");
-    CHECK_INT(rd_json_get(root, "d")->line, 6);
-    CHECK(rd_json_path(root, "b.missing") == NULL);
-    rd_json_free(root);
+    CHECK_STR(rpt_json_str(root, "d"), "南岳");
+    CHECK_INT(rpt_json_get(root, "d")->line, 6);
+    CHECK(rpt_json_path(root, "b.missing") == NULL);
+    rpt_json_free(root);
 
     const char *bad = "{\n\"a\": 1,\n\"b\": ,\n}";
-    root = rd_json_parse(bad, strlen(bad), &err);
+    root = rpt_json_parse(bad, strlen(bad), &err);
     CHECK(root == NULL);
     CHECK(err.data && strstr(err.data, "line 3") != NULL);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 
     /* deep nesting is refused, not a stack overflow */
-    rd_buf deep = RD_BUF_INIT;
-    for (int i = 0; i < 100000; i++) rd_buf_putc(&deep, '[');
-    root = rd_json_parse(deep.data, deep.len, &err);
+    rpt_buf deep = RPT_BUF_INIT;
+    for (int i = 0; i < 100000; i++) rpt_buf_putc(&deep, '[');
+    root = rpt_json_parse(deep.data, deep.len, &err);
     CHECK(root == NULL);
-    rd_buf_free(&deep);
-    rd_buf_free(&err);
+    rpt_buf_free(&deep);
+    rpt_buf_free(&err);
 }
 
 typedef struct {
@@ -52,33 +52,33 @@ typedef struct {
     long long n;
     double ratio;
     int on;
-    rd_kvlist extra;
-    rd_kvlist list;
+    rpt_kvlist extra;
+    rpt_kvlist list;
 } sample_settings;
 
-static const rd_opt sample_opts[] = {
-    {"name", RD_OPT_STRING, "dflt", 0, 0, offsetof(sample_settings, name), 0, "a name"},
-    {"n", RD_OPT_INT, "5", 1, 10, offsetof(sample_settings, n), 0, "a count"},
-    {"ratio", RD_OPT_DOUBLE, "0.5", 0, 1, offsetof(sample_settings, ratio), 0, "a ratio"},
-    {"on", RD_OPT_BOOL, "false", 0, 0, offsetof(sample_settings, on), 0, "a flag"},
-    {"extra", RD_OPT_KV, NULL, 0, 0, offsetof(sample_settings, extra), 0, "pass-through"},
-    {"list", RD_OPT_STRLIST, "a,b", 0, 0, offsetof(sample_settings, list), 0, "strings"},
-    RD_OPT_END};
+static const rpt_opt sample_opts[] = {
+    {"name", RPT_OPT_STRING, "dflt", 0, 0, offsetof(sample_settings, name), 0, "a name"},
+    {"n", RPT_OPT_INT, "5", 1, 10, offsetof(sample_settings, n), 0, "a count"},
+    {"ratio", RPT_OPT_DOUBLE, "0.5", 0, 1, offsetof(sample_settings, ratio), 0, "a ratio"},
+    {"on", RPT_OPT_BOOL, "false", 0, 0, offsetof(sample_settings, on), 0, "a flag"},
+    {"extra", RPT_OPT_KV, NULL, 0, 0, offsetof(sample_settings, extra), 0, "pass-through"},
+    {"list", RPT_OPT_STRLIST, "a,b", 0, 0, offsetof(sample_settings, list), 0, "strings"},
+    RPT_OPT_END};
 
-static int apply_text(sample_settings *s, const char *json, rd_buf *err)
+static int apply_text(sample_settings *s, const char *json, rpt_buf *err)
 {
-    rd_jnode *root = rd_json_parse(json, strlen(json), err);
+    rpt_jnode *root = rpt_json_parse(json, strlen(json), err);
     if (!root) return -1;
-    int rc = rd_opts_apply(sample_opts, s, root, "f.json", "sec", err);
-    rd_json_free(root);
+    int rc = rpt_opts_apply(sample_opts, s, root, "f.json", "sec", err);
+    rpt_json_free(root);
     return rc;
 }
 
 static void test_opts_table(void)
 {
     sample_settings s;
-    rd_buf err = RD_BUF_INIT;
-    REQUIRE(rd_opts_defaults(sample_opts, &s, &err) == 0);
+    rpt_buf err = RPT_BUF_INIT;
+    REQUIRE(rpt_opts_defaults(sample_opts, &s, &err) == 0);
     CHECK_STR(s.name, "dflt");
     CHECK_INT(s.n, 5);
     CHECK_INT(s.list.n, 2);
@@ -92,30 +92,30 @@ static void test_opts_table(void)
 
     CHECK(apply_text(&s, "{\n\"nme\": \"typo\"}", &err) == -1);
     CHECK(strstr(err.data, "f.json:2: sec: unknown key \"nme\"") != NULL);
-    rd_buf_reset(&err);
+    rpt_buf_reset(&err);
     CHECK(apply_text(&s, "{\"n\": 11}", &err) == -1);
     CHECK(strstr(err.data, "sec.n: 11 is out of range") != NULL);
-    rd_buf_reset(&err);
+    rpt_buf_reset(&err);
     CHECK(apply_text(&s, "{\"n\": \"7\"}", &err) == -1);
     CHECK(strstr(err.data, "expected a number, got string") != NULL);
-    rd_buf_reset(&err);
+    rpt_buf_reset(&err);
     CHECK(apply_text(&s, "{\"n\": 2.5}", &err) == -1);
-    rd_buf_reset(&err);
-    CHECK(rd_opts_set(sample_opts, &s, "ratio", "2", "sec", &err) == -1);
-    rd_buf_reset(&err);
+    rpt_buf_reset(&err);
+    CHECK(rpt_opts_set(sample_opts, &s, "ratio", "2", "sec", &err) == -1);
+    rpt_buf_reset(&err);
 
     setenv("T_SEC_NAME", "from-env", 1);
     setenv("T_SEC_N", "9", 1);
-    CHECK(rd_opts_apply_env(sample_opts, &s, "T_SEC", &err) == 0);
+    CHECK(rpt_opts_apply_env(sample_opts, &s, "T_SEC", &err) == 0);
     CHECK_STR(s.name, "from-env");
     CHECK_INT(s.n, 9);
     setenv("T_SEC_N", "nine", 1);
-    CHECK(rd_opts_apply_env(sample_opts, &s, "T_SEC", &err) == -1);
+    CHECK(rpt_opts_apply_env(sample_opts, &s, "T_SEC", &err) == -1);
     CHECK(strstr(err.data, "T_SEC_N") != NULL);
     unsetenv("T_SEC_N");
     unsetenv("T_SEC_NAME");
-    rd_opts_free(sample_opts, &s);
-    rd_buf_free(&err);
+    rpt_opts_free(sample_opts, &s);
+    rpt_buf_free(&err);
 }
 
 static char *write_temp(const char *content)
@@ -131,8 +131,8 @@ static char *write_temp(const char *content)
 
 static void test_config_load(void)
 {
-    rd_config cfg;
-    rd_buf err = RD_BUF_INIT;
+    rpt_config cfg;
+    rpt_buf err = RPT_BUF_INIT;
     char *secret = write_temp("s3cret\n");
     REQUIRE(secret);
     char text[1024];
@@ -145,7 +145,7 @@ static void test_config_load(void)
     char *path = write_temp(text);
     REQUIRE(path);
     setenv("REPORTD_FETCH_PER_HOST_DELAY_MS", "5", 1);
-    REQUIRE(rd_config_load(&cfg, path, &err) == 0);
+    REQUIRE(rpt_config_load(&cfg, path, &err) == 0);
     unsetenv("REPORTD_FETCH_PER_HOST_DELAY_MS");
     CHECK_STR(cfg.kafka.bootstrap_servers, "k:1");
     CHECK_STR(cfg.kafka.topic_raw, "reports.raw");
@@ -153,136 +153,136 @@ static void test_config_load(void)
     CHECK_INT(cfg.fetch.per_host_delay_ms, 5);
     CHECK_STR(cfg.postgres.password, "s3cret");
     CHECK(cfg.sources && cfg.sources->n == 1);
-    char *ci = rd_config_pg_conninfo(&cfg);
+    char *ci = rpt_config_pg_conninfo(&cfg);
     CHECK(strstr(ci, "password='s3cret'") != NULL);
     free(ci);
-    yajl_gen g = rd_jg_new();
-    rd_config_dump(&cfg, g);
+    yajl_gen g = rpt_jg_new();
+    rpt_config_dump(&cfg, g);
     const unsigned char *out;
     size_t len;
     yajl_gen_get_buf(g, &out, &len);
     CHECK(strstr((const char *)out, "s3cret") == NULL);
     CHECK(strstr((const char *)out, "\"sasl.password\":\"***\"") != NULL);
     yajl_gen_free(g);
-    rd_config_free(&cfg);
+    rpt_config_free(&cfg);
     unlink(path);
     free(path);
 
     path = write_temp("{\n \"fetch\": {\n  \"concurency\": 8\n }\n}\n");
-    CHECK(rd_config_load(&cfg, path, &err) == -1);
+    CHECK(rpt_config_load(&cfg, path, &err) == -1);
     CHECK(err.data && strstr(err.data, ":3: fetch: unknown key \"concurency\"") != NULL);
-    rd_buf_reset(&err);
+    rpt_buf_reset(&err);
     unlink(path);
     free(path);
 
     path = write_temp("{\"nope\": {}}");
-    CHECK(rd_config_load(&cfg, path, &err) == -1);
+    CHECK(rpt_config_load(&cfg, path, &err) == -1);
     CHECK(err.data && strstr(err.data, "unknown section \"nope\"") != NULL);
-    rd_buf_reset(&err);
+    rpt_buf_reset(&err);
     unlink(path);
     free(path);
 
-    CHECK(rd_config_load(&cfg, "/nonexistent/reportd.json", &err) == -1);
+    CHECK(rpt_config_load(&cfg, "/nonexistent/reportd.json", &err) == -1);
     CHECK(err.data && strstr(err.data, "cannot read config") != NULL);
     unlink(secret);
     free(secret);
-    rd_buf_free(&err);
+    rpt_buf_free(&err);
 }
 
 static void test_base64_and_raw_message(void)
 {
     const unsigned char bytes[] = {0, 1, 2, 0xfe, 0xff, 'a'};
     for (size_t n = 0; n <= sizeof bytes; n++) {
-        rd_buf enc = RD_BUF_INIT, dec = RD_BUF_INIT;
-        CHECK(rd_base64_encode(&enc, bytes, n) == 0);
-        CHECK(rd_base64_decode(&dec, enc.data ? enc.data : "", enc.len) == 0);
+        rpt_buf enc = RPT_BUF_INIT, dec = RPT_BUF_INIT;
+        CHECK(rpt_base64_encode(&enc, bytes, n) == 0);
+        CHECK(rpt_base64_decode(&dec, enc.data ? enc.data : "", enc.len) == 0);
         CHECK_INT(dec.len, n);
         CHECK(n == 0 || memcmp(dec.data, bytes, n) == 0);
-        rd_buf_free(&enc);
-        rd_buf_free(&dec);
+        rpt_buf_free(&enc);
+        rpt_buf_free(&dec);
     }
-    rd_buf bad = RD_BUF_INIT;
-    CHECK(rd_base64_decode(&bad, "ab$c", 4) == -1);
-    rd_buf_free(&bad);
+    rpt_buf bad = RPT_BUF_INIT;
+    CHECK(rpt_base64_decode(&bad, "ab$c", 4) == -1);
+    rpt_buf_free(&bad);
 
-    rd_raw_message m = {.doc_id = "0123456789abcdef", .source = "s", .url = "http://x/a.html",
+    rpt_raw_message m = {.doc_id = "0123456789abcdef", .source = "s", .url = "http://x/a.html",
                         .fetched_at = "2025-01-01T00:00:00Z", .http_status = 200,
                         .content_type = "text/html; charset=GBK", .charset = "GBK",
                         .body = (unsigned char *)"\xc4\xcf\xd4\xc0", .body_len = 4};
-    rd_buf out = RD_BUF_INIT, err = RD_BUF_INIT;
-    REQUIRE(rd_raw_message_encode(&m, &out) == 0);
-    rd_raw_message back;
-    REQUIRE(rd_raw_message_decode(out.data, out.len, &back, &err) == 0);
+    rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
+    REQUIRE(rpt_raw_message_encode(&m, &out) == 0);
+    rpt_raw_message back;
+    REQUIRE(rpt_raw_message_decode(out.data, out.len, &back, &err) == 0);
     CHECK_STR(back.doc_id, m.doc_id);
     CHECK_STR(back.charset, "GBK");
     CHECK_INT(back.http_status, 200);
     CHECK(back.parent_url == NULL);
     CHECK_INT(back.body_len, 4);
     CHECK(memcmp(back.body, m.body, 4) == 0);
-    rd_raw_message_clear(&back);
+    rpt_raw_message_clear(&back);
 
     const char *cases[] = {"not json", "[1]", "{\"doc_id\":\"x\"}",
                            "{\"schema\":99,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"\"}",
                            "{\"schema\":1,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"@@\"}"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        rd_buf_reset(&err);
-        CHECK(rd_raw_message_decode(cases[i], strlen(cases[i]), &back, &err) == -1);
+        rpt_buf_reset(&err);
+        CHECK(rpt_raw_message_decode(cases[i], strlen(cases[i]), &back, &err) == -1);
         CHECK(err.len > 0);
     }
-    rd_buf_free(&out);
-    rd_buf_free(&err);
+    rpt_buf_free(&out);
+    rpt_buf_free(&err);
 
     char id1[17], id2[17];
-    rd_doc_id("http://a/b", id1);
-    rd_doc_id("http://a/c", id2);
+    rpt_doc_id("http://a/b", id1);
+    rpt_doc_id("http://a/c", id2);
     CHECK_INT(strlen(id1), 16);
     CHECK(strcmp(id1, id2) != 0);
 }
 
 static void test_config_holder_reload(void)
 {
-    rd_config a, b;
-    rd_buf err = RD_BUF_INIT;
-    REQUIRE(rd_config_defaults(&a, &err) == 0);
-    REQUIRE(rd_config_defaults(&b, &err) == 0);
+    rpt_config a, b;
+    rpt_buf err = RPT_BUF_INIT;
+    REQUIRE(rpt_config_defaults(&a, &err) == 0);
+    REQUIRE(rpt_config_defaults(&b, &err) == 0);
     free(b.kafka.topic_raw);
     b.kafka.topic_raw = strdup("second");
-    rd_role_ctl ctl = {.config = rd_config_holder_new(&a)};
+    rpt_role_ctl ctl = {.config = rpt_config_holder_new(&a)};
     REQUIRE(ctl.config);
-    const rd_config *held = rd_role_config_acquire(&ctl);
+    const rpt_config *held = rpt_role_config_acquire(&ctl);
     CHECK_STR(held->kafka.topic_raw, "reports.raw");
-    rd_config_holder_swap(ctl.config, &b);
+    rpt_config_holder_swap(ctl.config, &b);
     /* the pass in flight keeps its generation until it releases it */
     CHECK_STR(held->kafka.topic_raw, "reports.raw");
-    const rd_config *now = rd_role_config_acquire(&ctl);
+    const rpt_config *now = rpt_role_config_acquire(&ctl);
     CHECK_STR(now->kafka.topic_raw, "second");
-    rd_role_config_release(&ctl, held);
-    rd_role_config_release(&ctl, now);
-    rd_config_holder_free(ctl.config);
-    rd_buf_free(&err);
+    rpt_role_config_release(&ctl, held);
+    rpt_role_config_release(&ctl, now);
+    rpt_config_holder_free(ctl.config);
+    rpt_buf_free(&err);
 }
 
 static void test_metrics_render(void)
 {
-    rd_metrics_reset();
-    rd_metrics_declare("reportd_t_total", RD_METRIC_COUNTER, "things");
-    rd_metrics_inc("reportd_t_total", "source=\"a\"");
-    rd_metrics_add("reportd_t_total", "source=\"a\"", 2);
-    rd_metrics_set("reportd_g", NULL, 1.5);
-    rd_metrics_observe("reportd_h_seconds", NULL, 0.3);
-    CHECK_NUM(rd_metrics_get("reportd_t_total", "source=\"a\""), 3);
-    rd_buf out = RD_BUF_INIT, lbl = RD_BUF_INIT;
-    rd_metrics_render(&out);
+    rpt_metrics_reset();
+    rpt_metrics_declare("reportd_t_total", RPT_METRIC_COUNTER, "things");
+    rpt_metrics_inc("reportd_t_total", "source=\"a\"");
+    rpt_metrics_add("reportd_t_total", "source=\"a\"", 2);
+    rpt_metrics_set("reportd_g", NULL, 1.5);
+    rpt_metrics_observe("reportd_h_seconds", NULL, 0.3);
+    CHECK_NUM(rpt_metrics_get("reportd_t_total", "source=\"a\""), 3);
+    rpt_buf out = RPT_BUF_INIT, lbl = RPT_BUF_INIT;
+    rpt_metrics_render(&out);
     CHECK(strstr(out.data, "# TYPE reportd_t_total counter\nreportd_t_total{source=\"a\"} 3\n") != NULL);
     CHECK(strstr(out.data, "reportd_g 1.5\n") != NULL);
     CHECK(strstr(out.data, "reportd_h_seconds_bucket{le=\"0.25\"} 0\n") != NULL);
     CHECK(strstr(out.data, "reportd_h_seconds_bucket{le=\"0.5\"} 1\n") != NULL);
     CHECK(strstr(out.data, "reportd_h_seconds_count 1\n") != NULL);
-    rd_metrics_label_escape(&lbl, "a\"b\\c\n");
+    rpt_metrics_label_escape(&lbl, "a\"b\\c\n");
     CHECK_STR(lbl.data, "a\\\"b\\\\c\\n");
-    rd_buf_free(&out);
-    rd_buf_free(&lbl);
-    rd_metrics_reset();
+    rpt_buf_free(&out);
+    rpt_buf_free(&lbl);
+    rpt_metrics_reset();
 }
 
 TEST_MAIN(T(test_json_lines_and_comments), T(test_opts_table), T(test_config_load),

@@ -7,7 +7,7 @@
 #include "common/log.h"
 #include "test.h"
 
-/* Runs one rd_log call with stderr captured; returns what was written (caller frees). */
+/* Runs one rpt_log call with stderr captured; returns what was written (caller frees). */
 static char *capture(const char *reason)
 {
     fflush(stderr);
@@ -15,7 +15,7 @@ static char *capture(const char *reason)
     FILE *tmp = tmpfile();
     if (saved < 0 || !tmp) return NULL;
     dup2(fileno(tmp), 2);
-    rd_log_error("load", "PostgreSQL unavailable", "error=\"%s\" delay_ms=%d", reason, 100);
+    rpt_log_error("load", "PostgreSQL unavailable", "error=\"%s\" delay_ms=%d", reason, 100);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -39,7 +39,7 @@ static const char *pg_error = "connection to server at \"127.0.0.1\", port 1 fai
 
 static void test_logfmt_one_line(void)
 {
-    REQUIRE(rd_log_set_format("logfmt") == 0);
+    REQUIRE(rpt_log_set_format("logfmt") == 0);
     char *out = capture(pg_error);
     REQUIRE(out);
     CHECK_INT(count_lines(out), 1);
@@ -55,20 +55,20 @@ static void test_logfmt_one_line(void)
 
 static void test_json_parses(void)
 {
-    REQUIRE(rd_log_set_format("json") == 0);
+    REQUIRE(rpt_log_set_format("json") == 0);
     char *out = capture(pg_error);
-    rd_log_set_format("logfmt");
+    rpt_log_set_format("logfmt");
     REQUIRE(out);
     CHECK_INT(count_lines(out), 1);
-    rd_buf err = RD_BUF_INIT;
-    rd_jnode *root = rd_json_parse(out, strlen(out), &err);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_jnode *root = rpt_json_parse(out, strlen(out), &err);
     REQUIRE(root);
-    const char *e = rd_json_str(root, "error");
+    const char *e = rpt_json_str(root, "error");
     CHECK(e && strstr(e, "connection to server at \"127.0.0.1\", port 1 failed") == e);
-    CHECK_STR(rd_json_str(root, "delay_ms"), "100");
-    CHECK_STR(rd_json_str(root, "component"), "load");
-    rd_json_free(root);
-    rd_buf_free(&err);
+    CHECK_STR(rpt_json_str(root, "delay_ms"), "100");
+    CHECK_STR(rpt_json_str(root, "component"), "load");
+    rpt_json_free(root);
+    rpt_buf_free(&err);
     free(out);
 }
 

@@ -7,15 +7,15 @@
 #ifndef REPORTD_TRANSFORMS_RULES_CATEGORIES_H
 #define REPORTD_TRANSFORMS_RULES_CATEGORIES_H
 
-typedef struct rd_category_rule {
+typedef struct rpt_category_rule {
     const char *word;
     const char *category;
-} rd_category_rule;
+} rpt_category_rule;
 
 /* Generic categories: they only win when no topical word is near. */
-static const char *const RD_GENERIC_CATEGORIES[] = {"teachers", "students", "schools", NULL};
+static const char *const RPT_GENERIC_CATEGORIES[] = {"teachers", "students", "schools", NULL};
 
-static const rd_category_rule RD_CATEGORY_RULES[] = {
+static const rpt_category_rule RPT_CATEGORY_RULES[] = {
     /* discipline: inspection, cases, accountability */
     {"立案", "discipline"},
     {"查处", "discipline"},
