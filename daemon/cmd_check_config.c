@@ -5,9 +5,9 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-#include "connectors/sources/source.h"
+#include "pipeline/fetch/sources/source.h"
 #include "daemon/command.h"
-#include "daemon/config.h"
+#include "pipeline/config.h"
 
 /* True for source keys that may hold credentials (masked like the sections' secrets). */
 static int secret_source_key(const char *key)

@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "connectors/http/fetcher.h"
-#include "connectors/url.h"
+#include "common/fs.h"
+#include "connectors/http/url.h"
 #include "daemon/command.h"
-#include "daemon/config.h"
+#include "pipeline/config.h"
 #include "transforms/extract.h"
 #include "transforms/json_writer.h"
 

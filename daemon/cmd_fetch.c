@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "connectors/fetch_role.h"
+#include "pipeline/fetch/fetch.h"
 #include "daemon/command.h"
 #include "daemon/runtime.h"
 

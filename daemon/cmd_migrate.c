@@ -9,7 +9,7 @@
 #include "common/log.h"
 #include "connectors/postgres/migrate.h"
 #include "daemon/command.h"
-#include "daemon/config.h"
+#include "pipeline/config.h"
 
 static int run_migrate(int argc, char **argv)
 {

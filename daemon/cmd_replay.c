@@ -10,12 +10,12 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "connectors/kafka_client.h"
-#include "connectors/kafka_load.h"
-#include "connectors/kafka_range.h"
-#include "connectors/kafka_transform.h"
+#include "connectors/kafka/client.h"
+#include "pipeline/load.h"
+#include "connectors/kafka/range.h"
+#include "pipeline/transform.h"
 #include "daemon/command.h"
-#include "daemon/role.h"
+#include "pipeline/stage.h"
 
 static atomic_int *g_stop;
 

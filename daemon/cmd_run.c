@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "connectors/sources/source.h"
+#include "pipeline/fetch/sources/source.h"
 #include "daemon/command.h"
 #include "daemon/runtime.h"
 

@@ -16,8 +16,6 @@ typedef struct rpt_command {
 } rpt_command;
 
 extern const rpt_command rpt_cmd_extract;
-extern const rpt_command rpt_cmd_dev_broker;
-extern const rpt_command rpt_cmd_dev_portal;
 extern const rpt_command rpt_cmd_fetch;
 extern const rpt_command rpt_cmd_migrate;
 extern const rpt_command rpt_cmd_replay;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "daemon/metrics.h"
+#include "common/metrics.h"
 
 struct rpt_http_endpoint {
     struct MHD_Daemon *daemon;

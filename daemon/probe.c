@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "connectors/kafka_conf.h"
+#include "connectors/kafka/conf.h"
 
 /* Appends the first line of `msg` (libpq and librdkafka messages may span lines). */
 static void put_line(rpt_buf *why, const char *prefix, const char *msg)

@@ -4,7 +4,7 @@
 #define REPORTD_DAEMON_PROBE_H
 
 #include "common/buf.h"
-#include "daemon/config.h"
+#include "pipeline/config.h"
 
 /* Connects with the configured conninfo (password file included), runs SELECT 1 and
  * disconnects. Returns 0, or -1 with a one-line reason (no secrets) in why. */

@@ -9,9 +9,9 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "connectors/sources/source.h"
+#include "pipeline/fetch/sources/source.h"
 #include "daemon/http_endpoint.h"
-#include "daemon/metrics.h"
+#include "common/metrics.h"
 #include "daemon/notify.h"
 #include "daemon/probe.h"
 

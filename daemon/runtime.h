@@ -14,8 +14,8 @@
 #define REPORTD_DAEMON_RUNTIME_H
 
 #include "common/buf.h"
-#include "daemon/config.h"
-#include "daemon/role.h"
+#include "pipeline/config.h"
+#include "pipeline/stage.h"
 
 typedef int (*rpt_role_fn)(rpt_role_ctl *ctl);
 

@@ -139,7 +139,7 @@ fi
 # nothing to it, so they are cleared (documents already loaded stay loaded).
 fresh_broker=0
 if ! alive broker >/dev/null; then
-    setsid "$reportd" dev-broker --port "$broker_port" --partitions 4 \
+    setsid "$(dirname "$reportd")/reportd-dev" broker --port "$broker_port" --partitions 4 \
         >"$run/broker.out" 2>"$run/broker.log" </dev/null &
     echo $! >"$run/broker.pid"
     for _ in $(seq 1 100); do [ -s "$run/broker.out" ] && break; sleep 0.1; done
@@ -151,7 +151,7 @@ fi
 # 4. The portal, serving copies of the sample reports.
 cp -n tests/fixtures/seeds/* "$run/portal/"
 if ! alive portal >/dev/null; then
-    setsid "$reportd" dev-portal --dir "$run/portal" --port "$portal_port" \
+    setsid "$(dirname "$reportd")/reportd-dev" portal --dir "$run/portal" --port "$portal_port" \
         >"$run/portal.out" 2>"$run/portal.log" </dev/null &
     echo $! >"$run/portal.pid"
     for _ in $(seq 1 100); do [ -s "$run/portal.out" ] && break; sleep 0.1; done

@@ -12,33 +12,14 @@
 #include <libxml/parser.h>
 
 #include "common/log.h"
-#include "daemon/metrics.h"
 #include "transforms/decode.h"
 
 #define SNIFF_BYTES 8192 /* binary formats show control bytes early */
 
 typedef enum { FMT_TEXT, FMT_HTML, FMT_DOCX } doc_format;
 
-static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
 /* libxml2 2.9 initialises its globals on first use, which is not thread-safe: do it once */
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void declare_metrics(void)
-{
-    rpt_metrics_declare("reportd_decode_documents_total", RPT_METRIC_COUNTER,
-                       "Documents decoded, by format and result");
-    rpt_metrics_declare("reportd_decode_replaced_chars_total", RPT_METRIC_COUNTER,
-                       "Characters replaced by U+FFFD while decoding");
-}
-
-static void count(const char *format, const char *result, long replaced)
-{
-    char labels[96];
-    pthread_once(&metrics_once, declare_metrics);
-    snprintf(labels, sizeof labels, "format=\"%s\",result=\"%s\"", format, result);
-    rpt_metrics_inc("reportd_decode_documents_total", labels);
-    if (replaced > 0) rpt_metrics_add("reportd_decode_replaced_chars_total", NULL, (double)replaced);
-}
 
 /* Extension of a path or URL (without query or fragment), lowercased into out. */
 static void extension_of(const char *source, char out[16])
@@ -179,7 +160,6 @@ int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
     rpt_region_resolve(doc, portal.data, in->region_hint);
     rc = 0;
 out:
-    count(format_name(fmt), rc ? "error" : "ok", doc->replaced_chars);
     if (rc)
         rpt_log_debug("decode", "rejected", "source=%s format=%s reason=\"%s\"",
                      in->source ? in->source : "", format_name(fmt), err->data ? err->data : "");

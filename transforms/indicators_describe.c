@@ -10,7 +10,6 @@
 #endif
 
 #include "common/buf.h"
-#include "daemon/metrics.h"
 #include "transforms/cptext.h"
 #include "transforms/extract.h"
 #include "transforms/indicators_scan.h"
@@ -1020,34 +1019,6 @@ oom:
     return -1;
 }
 
-static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
-
-static void declare_metrics(void)
-{
-    rpt_metrics_declare("reportd_extract_sections_total", RPT_METRIC_COUNTER,
-                       "Report sections (numbered headings) found");
-    rpt_metrics_declare("reportd_extract_indicators_total", RPT_METRIC_COUNTER,
-                       "Numeric indicators extracted, by kind");
-    rpt_metrics_declare("reportd_extract_documents_total", RPT_METRIC_COUNTER,
-                       "Documents through segmentation and extraction, by whether any "
-                       "indicator was found");
-}
-
-/* Counts what extraction found in one document (one registry update per series). */
-static void count_document(const rpt_document *doc)
-{
-    size_t target = 0;
-    for (size_t i = 0; i < doc->n_indicators; i++)
-        target += doc->indicators[i].kind == RPT_KIND_TARGET;
-    pthread_once(&metrics_once, declare_metrics);
-    rpt_metrics_add("reportd_extract_sections_total", NULL, (double)doc->n_sections);
-    rpt_metrics_add("reportd_extract_indicators_total", "kind=\"actual\"",
-                   (double)(doc->n_indicators - target));
-    rpt_metrics_add("reportd_extract_indicators_total", "kind=\"target\"", (double)target);
-    rpt_metrics_inc("reportd_extract_documents_total",
-                   doc->n_indicators ? "indicators=\"yes\"" : "indicators=\"no\"");
-}
-
 int rpt_indicators_extract(rpt_document *doc, rpt_buf *err)
 {
     if (!doc->text) return 0;
@@ -1057,7 +1028,6 @@ int rpt_indicators_extract(rpt_document *doc, rpt_buf *err)
         return -1;
     }
     int rc = rpt_indicators_scan(t, doc, err);
-    if (rc == 0) count_document(doc);
     /* the index is as large as the text several times over: do not keep it */
     if (doc->index_free) doc->index_free(doc->index);
     doc->index = NULL;

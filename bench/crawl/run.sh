@@ -38,7 +38,7 @@ for i in range(n):
         f.write("某县教育局%d年工作总结（第%d号）\n\n%s\n" % (2000 + i % 25, i, seed))
 PY
 
-"$reportd" dev-portal --dir "$work/site" --per-page 200 >"$work/portal.out" 2>"$work/portal.err" &
+"$(dirname "$reportd")/reportd-dev" portal --dir "$work/site" --per-page 200 >"$work/portal.out" 2>"$work/portal.err" &
 portal_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/portal.out" ] && break; sleep 0.1; done
 base=$(head -n 1 "$work/portal.out")

@@ -37,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" dev-portal --dir "$tmp/portal" --port 0 --per-page 50 >"$tmp/portal.out" 2>"$tmp/portal.log" &
+"$(dirname "$bin")/reportd-dev" portal --dir "$tmp/portal" --port 0 --per-page 50 >"$tmp/portal.out" 2>"$tmp/portal.log" &
 portal_pid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/portal.out" ] && break; sleep 0.1; done
 portal=$(head -n 1 "$tmp/portal.out")

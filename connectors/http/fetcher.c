@@ -13,8 +13,8 @@
 #include "common/log.h"
 #include "connectors/http/robots.h"
 #include "connectors/http/ssrf.h"
-#include "connectors/url.h"
-#include "daemon/metrics.h"
+#include "connectors/http/url.h"
+#include "common/metrics.h"
 
 #define MAX_REDIRECTS 5
 #define MAX_BACKOFF_MS 60000LL

@@ -17,7 +17,7 @@
 
 #include "common/buf.h"
 #include "common/opts.h"
-#include "daemon/config.h"
+#include "connectors/http/settings.h"
 
 typedef enum {
     RPT_FETCH_OK = 0,        /* a response arrived (2xx or 304) */

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "daemon/config.h"
+#include "common/fs.h"
 
 #define MAX_MIGRATION_BYTES (16u << 20)
 #define MIGRATE_LOCK_KEY 7405221 /* pg_advisory_lock key of `reportd migrate` */

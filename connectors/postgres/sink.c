@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "connectors/kafka_dlq.h"
+#include "common/utf8.h"
 
 #define COPY_CHUNK (1u << 20)
 #define MAX_PAYLOAD_BYTES (1u << 20) /* larger rejected payloads are stored as NULL */
@@ -398,7 +398,7 @@ static void doc_id_array(rpt_buf *b, rpt_load_batch *bt, const size_t *idx, size
 
 /* ---- decode and decide ---- */
 
-static void reject(rpt_load_item *it, const char *stage, const char *reason)
+void rpt_load_item_reject(rpt_load_item *it, const char *stage, const char *reason)
 {
     it->outcome = RPT_LOAD_REJECTED;
     free(it->stage);
@@ -410,40 +410,6 @@ static void reject(rpt_load_item *it, const char *stage, const char *reason)
         it->reject_partition = it->partition;
         it->reject_offset = it->offset;
     }
-}
-
-/* Decodes every item not yet decoded; undecodable ones become rejects. */
-static void decode_items(rpt_load_batch *bt)
-{
-    rpt_buf err = RPT_BUF_INIT;
-    for (size_t i = 0; i < bt->n; i++) {
-        rpt_load_item *it = &bt->items[i];
-        if (it->decoded) continue;
-        it->decoded = 1;
-        rpt_buf_reset(&err);
-        if (it->is_dlq) {
-            rpt_dlq_record rec;
-            if (rpt_dlq_decode(it->value, it->value_len, &rec, &err)) {
-                reject(it, "dlq", err.data);
-                continue;
-            }
-            it->reject_topic = rec.topic;
-            it->reject_partition = rec.partition;
-            it->reject_offset = rec.offset;
-            free(it->doc_id);
-            it->doc_id = rec.doc_id;
-            rec.topic = rec.doc_id = NULL;
-            reject(it, rec.stage, rec.reason);
-            rpt_dlq_record_clear(&rec);
-            continue;
-        }
-        if (rpt_parsed_message_decode(it->value, it->value_len, &it->msg, &err)) {
-            reject(it, "load", err.data);
-            continue;
-        }
-        it->outcome = RPT_LOAD_PENDING;
-    }
-    rpt_buf_free(&err);
 }
 
 /* True when item a is newer than b (both for the same doc_id). */
@@ -588,7 +554,7 @@ static q_status replace_documents_one_by_one(PGconn *c, rpt_load_batch *bt, cons
         q = replace_documents(c, bt, &idx[i], 1, err);
         if (q == Q_DB) return Q_DB;
         if (q == Q_DATA) {
-            reject(&bt->items[idx[i]], "load", err->data);
+            rpt_load_item_reject(&bt->items[idx[i]], "load", err->data);
             if (exec_q(c, "ROLLBACK TO SAVEPOINT doc", err) != Q_OK) return Q_DB;
         }
         if (exec_q(c, "RELEASE SAVEPOINT doc", err) != Q_OK) return Q_DB;
@@ -710,7 +676,6 @@ int rpt_pg_sink_write(rpt_pg_sink *s, rpt_load_batch *bt, rpt_load_stats *st, rp
         rpt_buf_puts(err, "not connected to PostgreSQL");
         return RPT_SINK_RETRY;
     }
-    decode_items(bt);
     size_t *idx = malloc((bt->n ? bt->n : 1) * sizeof *idx);
     if (!idx) {
         rpt_buf_puts(err, "out of memory");

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
-#include "connectors/parsed_message.h"
+#include "connectors/postgres/rows.h"
 #include "connectors/postgres/migrate.h"
 
 typedef enum {
@@ -30,7 +30,7 @@ typedef struct rpt_load_item {
     size_t value_len;
     int is_dlq; /* a reports.dlq message: becomes a rejects row as is */
     /* filled by rpt_pg_sink_write() */
-    int decoded;
+    int decoded; /* set by the load stage once msg (or the reject) is filled */
     rpt_parsed_message msg;
     rpt_load_outcome outcome;
     char *stage;  /* reject stage */
@@ -52,6 +52,9 @@ int rpt_load_batch_add(rpt_load_batch *b, const char *topic, int partition, long
                       const void *key, size_t key_len, const void *value, size_t value_len,
                       int is_dlq);
 void rpt_load_batch_reset(rpt_load_batch *b);
+/* Marks an item rejected by `stage` for `reason` (copied); its reject position defaults to
+ * the item's own topic, partition and offset. */
+void rpt_load_item_reject(rpt_load_item *it, const char *stage, const char *reason);
 void rpt_load_batch_free(rpt_load_batch *b);
 
 typedef struct rpt_load_stats {

@@ -3,7 +3,7 @@
 #ifndef REPORTD_TESTS_CONNECTORS_FETCH_SETTINGS_H
 #define REPORTD_TESTS_CONNECTORS_FETCH_SETTINGS_H
 
-#include "daemon/config.h"
+#include "pipeline/config.h"
 
 static inline rpt_fetch_settings t_fetch_settings(void)
 {

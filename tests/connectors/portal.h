@@ -14,11 +14,11 @@ typedef struct t_portal {
     char base[128];
 } t_portal;
 
-/* Runs REPORTD_BIN dev-portal --dir DIR [--log LOG] --per-page PER and reads its base URL.
+/* Runs REPORTD_DEV_BIN portal --dir DIR [--log LOG] --per-page PER and reads its base URL.
  * Returns 0 or -1. */
 static inline int t_portal_start(t_portal *p, const char *dir, const char *log, int per_page)
 {
-    const char *bin = getenv("REPORTD_BIN");
+    const char *bin = getenv("REPORTD_DEV_BIN");
     if (!bin) return -1;
     int fds[2];
     if (pipe(fds)) return -1;
@@ -31,10 +31,10 @@ static inline int t_portal_start(t_portal *p, const char *dir, const char *log, 
         close(fds[0]);
         close(fds[1]);
         if (log)
-            execl(bin, bin, "dev-portal", "--dir", dir, "--per-page", per, "--log", log,
+            execl(bin, bin, "portal", "--dir", dir, "--per-page", per, "--log", log,
                   (char *)NULL);
         else
-            execl(bin, bin, "dev-portal", "--dir", dir, "--per-page", per, (char *)NULL);
+            execl(bin, bin, "portal", "--dir", dir, "--per-page", per, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);

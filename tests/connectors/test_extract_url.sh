@@ -8,7 +8,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/reportd-extract-url.XXXXXX")
 pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 cp "$src/tests/fixtures/seeds/001_0d3905432a1c49d2.txt" "$work/"
-"$bin" dev-portal --dir "$work" >"$work/portal.out" 2>/dev/null &
+"$(dirname "$bin")/reportd-dev" portal --dir "$work" >"$work/portal.out" 2>/dev/null &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$work/portal.out" ] && break; sleep 0.1; done
 base=$(head -n 1 "$work/portal.out")

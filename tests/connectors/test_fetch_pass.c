@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "common/hash.h"
-#include "connectors/raw_message.h"
+#include "pipeline/messages/raw.h"
 #include "portal.h"
 #include "raw_topic.h"
 #include "test.h"

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "daemon/metrics.h"
-#include "daemon/role.h"
+#include "common/metrics.h"
+#include "pipeline/stage.h"
 #include "portal.h"
 #include "raw_topic.h"
 #include "test.h"

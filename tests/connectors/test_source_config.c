@@ -2,8 +2,8 @@
  * "FILE:LINE: sources[i].key: reason" and never crash. */
 #include <unistd.h>
 
-#include "connectors/fetch_role.h"
-#include "connectors/sources/source.h"
+#include "pipeline/fetch/fetch.h"
+#include "pipeline/fetch/sources/source.h"
 #include "test.h"
 
 static char g_path[256];

@@ -4,7 +4,7 @@
 
 #include "connectors/http/robots.h"
 #include "connectors/http/ssrf.h"
-#include "connectors/url.h"
+#include "connectors/http/url.h"
 #include "test.h"
 
 static void check_resolve(const char *base, const char *ref, const char *want)

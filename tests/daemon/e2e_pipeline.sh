@@ -51,7 +51,7 @@ mkdir -p "$tmp/portal" "$tmp/inbox"
 cp "$seeds/000_"*.txt "$seeds/001_"*.txt "$seeds/002_"*.txt "$tmp/portal/"
 cp "$seeds/003_"*.txt "$tmp/inbox/"
 
-"$bin" dev-portal --dir "$tmp/portal" --port 0 >"$tmp/portal.out" 2>"$tmp/portal.log" &
+"$(dirname "$bin")/reportd-dev" portal --dir "$tmp/portal" --port 0 >"$tmp/portal.out" 2>"$tmp/portal.log" &
 portal_pid=$!
 wait_for "dev-portal" 10 test -s "$tmp/portal.out"
 portal=$(head -n 1 "$tmp/portal.out")

@@ -9,7 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemon/config.h"
+#include "pipeline/config.h"
+#include "common/fs.h"
 #include "test.h"
 
 static char g_dir[64];

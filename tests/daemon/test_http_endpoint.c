@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "daemon/http_endpoint.h"
-#include "daemon/metrics.h"
+#include "common/metrics.h"
 #include "http_get.h"
 #include "prom_check.h"
 #include "test.h"

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/metrics.h"
+#include "common/metrics.h"
 #include "daemon/runtime.h"
 #include "http_get.h"
 #include "test.h"

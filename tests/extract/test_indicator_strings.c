@@ -4,7 +4,8 @@
  * under LeakSanitizer). Run over the seed reports and, when present, the corpus reports. */
 #include <dirent.h>
 
-#include "daemon/config.h"
+#include "pipeline/config.h"
+#include "common/fs.h"
 #include "test.h"
 #include "transforms/extract.h"
 

@@ -5,10 +5,11 @@
  * result must also decode again. */
 #include <dirent.h>
 
+#include "common/fs.h"
 #include "common/buf.h"
 #include "common/json.h"
-#include "connectors/parsed_message.h"
-#include "daemon/config.h"
+#include "pipeline/messages/parsed.h"
+#include "pipeline/config.h"
 #include "test.h"
 #include "transforms/extract.h"
 

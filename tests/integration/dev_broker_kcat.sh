@@ -25,15 +25,15 @@ check "a kcat consumer group receives every message" '[ "$(echo "$grp" | wc -l)"
 
 # A fixed --port: it listens there; a second broker on the same port fails clearly.
 port=$(( 30000 + RANDOM % 20000 ))
-"$bin" dev-broker --port "$port" >"$tmp/b1.out" 2>"$tmp/b1.err" &
+"$(dirname "$bin")/reportd-dev" broker --port "$port" >"$tmp/b1.out" 2>"$tmp/b1.err" &
 b1=$!
 for _ in $(seq 1 50); do [ -s "$tmp/b1.out" ] && break; sleep 0.1; done
 check "--port is honoured" '[ "$(head -1 "$tmp/b1.out")" = "127.0.0.1:$port" ]'
 check "kcat reaches the fixed port" 'kcat -b "127.0.0.1:$port" -L -m 10 2>/dev/null | grep -q "broker 1 at 127.0.0.1:$port"'
-"$bin" dev-broker --port "$port" >/dev/null 2>"$tmp/b2.err"
+"$(dirname "$bin")/reportd-dev" broker --port "$port" >/dev/null 2>"$tmp/b2.err"
 rc=$?
 check "a taken port is a runtime error with a reason" '[ $rc -eq 1 ] && [ -s "$tmp/b2.err" ]'
-"$bin" dev-broker --port 70000 >/dev/null 2>&1
+"$(dirname "$bin")/reportd-dev" broker --port 70000 >/dev/null 2>&1
 check "a bad --port is a usage error" '[ $? -eq 2 ]'
 kill -TERM "$b1"
 wait "$b1"

@@ -5,11 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/fs.h"
 #include "common/hash.h"
-#include "connectors/parsed_message.h"
+#include "pipeline/messages/parsed.h"
 #include "connectors/postgres/migrate.h"
-#include "connectors/raw_message.h"
-#include "daemon/config.h"
+#include "pipeline/messages/raw.h"
+#include "pipeline/config.h"
 
 void tp_sleep_ms(long ms)
 {

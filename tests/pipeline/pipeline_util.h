@@ -9,7 +9,7 @@
 #include <pthread.h>
 
 #include "common/buf.h"
-#include "daemon/role.h"
+#include "pipeline/stage.h"
 
 /* Writes a config for the harness's broker and `conninfo` into a scratch file; returns its
  * path (caller frees). extra_load: e.g. "\"batch_size\": 50" (may be NULL). */

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "connectors/kafka_load.h"
+#include "pipeline/load.h"
 #include "pipeline_util.h"
 #include "test.h"
 

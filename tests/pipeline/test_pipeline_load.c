@@ -8,8 +8,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "connectors/kafka_load.h"
-#include "daemon/metrics.h"
+#include "pipeline/load.h"
+#include "common/metrics.h"
 #include "pipeline_util.h"
 #include "test.h"
 

@@ -2,9 +2,9 @@
  * the replay time parser. No services needed. */
 #include <string.h>
 
-#include "connectors/kafka_dlq.h"
-#include "connectors/kafka_range.h"
-#include "connectors/parsed_message.h"
+#include "pipeline/messages/dlq.h"
+#include "connectors/kafka/range.h"
+#include "pipeline/messages/parsed.h"
 #include "pipeline_util.h"
 #include "test.h"
 

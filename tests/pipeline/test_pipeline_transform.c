@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "connectors/kafka_load.h"
-#include "connectors/kafka_transform.h"
+#include "pipeline/load.h"
+#include "pipeline/transform.h"
 #include "pipeline_util.h"
 #include "test.h"
 #include "transforms/extract.h"

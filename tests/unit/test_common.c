@@ -7,10 +7,10 @@
 #include "common/hash.h"
 #include "common/json.h"
 #include "common/opts.h"
-#include "connectors/raw_message.h"
-#include "daemon/config.h"
-#include "daemon/metrics.h"
-#include "daemon/role.h"
+#include "pipeline/messages/raw.h"
+#include "pipeline/config.h"
+#include "common/metrics.h"
+#include "pipeline/stage.h"
 #include "test.h"
 
 static void test_json_lines_and_comments(void)

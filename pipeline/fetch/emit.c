@@ -1,0 +1,133 @@
+#include "pipeline/fetch/emit.h"
+
+#include <librdkafka/rdkafka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "connectors/kafka/conf.h"
+
+struct rpt_emitter {
+    rd_kafka_t *rk;
+    char *topic;
+    long in_flight;
+};
+
+typedef struct pending {
+    rpt_emitter *e;
+    rpt_emit_done_fn done;
+    void *arg;
+} pending;
+
+/* librdkafka delivery report: hands the outcome to the producer of the message. */
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    (void)opaque;
+    pending *p = m->_private;
+    if (!p) return;
+    p->e->in_flight--;
+    if (p->done)
+        p->done(p->arg, m->err == RD_KAFKA_RESP_ERR_NO_ERROR,
+                m->err ? rd_kafka_err2str(m->err) : NULL);
+    free(p);
+}
+
+rpt_emitter *rpt_emitter_new(const rpt_kafka_settings *ks, rpt_buf *err)
+{
+    rpt_emitter *e = calloc(1, sizeof *e);
+    if (!e || !(e->topic = strdup(ks->topic_raw))) {
+        free(e);
+        rpt_buf_puts(err, "out of memory");
+        return NULL;
+    }
+    rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(ks, "reportd-fetch", err);
+    if (!conf) goto fail;
+    if (rpt_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
+        rpt_kafka_conf_put(conf, "linger.ms", "20", err)) {
+        rd_kafka_conf_destroy(conf);
+        goto fail;
+    }
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    char errstr[512];
+    e->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!e->rk) {
+        rd_kafka_conf_destroy(conf);
+        rpt_buf_printf(err, "kafka producer: %s", errstr);
+        goto fail;
+    }
+    return e;
+fail:
+    free(e->topic);
+    free(e);
+    return NULL;
+}
+
+int rpt_emitter_produce(rpt_emitter *e, const rpt_raw_message *msg, rpt_emit_done_fn done, void *arg,
+                       rpt_buf *err)
+{
+    rpt_buf value = RPT_BUF_INIT;
+    if (rpt_raw_message_encode(msg, &value)) {
+        rpt_buf_free(&value);
+        rpt_buf_puts(err, "cannot encode raw message");
+        return -1;
+    }
+    pending *p = malloc(sizeof *p);
+    if (!p) {
+        rpt_buf_free(&value);
+        rpt_buf_puts(err, "out of memory");
+        return -1;
+    }
+    p->e = e;
+    p->done = done;
+    p->arg = arg;
+    size_t len = value.len;
+    char *data = rpt_buf_steal(&value);
+    rd_kafka_resp_err_t r;
+    for (int tries = 0;; tries++) {
+        r = rd_kafka_producev(e->rk, RD_KAFKA_V_TOPIC(e->topic),
+                              RD_KAFKA_V_KEY(msg->doc_id, strlen(msg->doc_id)),
+                              RD_KAFKA_V_VALUE(data, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_FREE),
+                              RD_KAFKA_V_OPAQUE(p), RD_KAFKA_V_END);
+        if (r != RD_KAFKA_RESP_ERR__QUEUE_FULL || tries > 600) break;
+        rd_kafka_poll(e->rk, 100); /* local queue full: let deliveries drain */
+    }
+    if (r != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        free(data);
+        free(p);
+        rpt_buf_printf(err, "kafka produce: %s", rd_kafka_err2str(r));
+        return -1;
+    }
+    e->in_flight++;
+    return 0;
+}
+
+void rpt_emitter_poll(rpt_emitter *e, int timeout_ms)
+{
+    rd_kafka_poll(e->rk, timeout_ms);
+}
+
+long rpt_emitter_in_flight(const rpt_emitter *e)
+{
+    return e->in_flight;
+}
+
+int rpt_emitter_flush(rpt_emitter *e, int timeout_ms)
+{
+    rd_kafka_flush(e->rk, timeout_ms);
+    rd_kafka_poll(e->rk, 0);
+    return e->in_flight ? -1 : 0;
+}
+
+void rpt_emitter_free(rpt_emitter *e)
+{
+    if (!e) return;
+    if (e->rk) {
+        rd_kafka_purge(e->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_flush(e->rk, 5000);
+        rd_kafka_poll(e->rk, 0);
+        rd_kafka_destroy(e->rk);
+    }
+    free(e->topic);
+    free(e);
+}

@@ -1,0 +1,414 @@
+#include "pipeline/load.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "connectors/kafka/range.h"
+#include "connectors/kafka/client.h"
+#include "common/metrics.h"
+#include "pipeline/messages/dlq.h"
+#include "pipeline/messages/parsed.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+#define IDLE_POLL_S 0.02 /* nothing consumed for this long: write the partial batch */
+
+typedef struct loader {
+    const rpt_loader_params *p;
+    const char *group;
+    const char *topic_parsed, *topic_dlq;
+    rpt_pg_sink *sink;
+    rd_kafka_t *rk;
+    rpt_load_batch batch;
+    double batch_started;
+    rpt_load_stats stats;
+    long long consumed;
+    int fatal;
+    /* replay */
+    int n_parts;
+    int *done; /* per partition of p->end: reached its end */
+} loader;
+
+void rpt_stage_metrics_declare(void)
+{
+    rpt_metrics_declare("reportd_kafka_messages_consumed_total", RPT_METRIC_COUNTER,
+                       "messages consumed by a pipeline stage");
+    rpt_metrics_declare("reportd_kafka_messages_produced_total", RPT_METRIC_COUNTER,
+                       "messages produced and acknowledged by a pipeline stage");
+    rpt_metrics_declare("reportd_kafka_consumer_lag", RPT_METRIC_GAUGE,
+                       "messages behind the high watermark on the assigned partitions");
+    rpt_metrics_declare("reportd_dlq_messages_total", RPT_METRIC_COUNTER,
+                       "messages sent to reports.dlq or reports.rejects, by stage");
+    rpt_metrics_declare("reportd_load_rows_total", RPT_METRIC_COUNTER, "rows written by the loader");
+    rpt_metrics_declare("reportd_load_documents_total", RPT_METRIC_COUNTER,
+                       "documents handled by the loader, by result");
+    rpt_metrics_declare("reportd_load_batch_seconds", RPT_METRIC_HISTOGRAM,
+                       "time to write one loader batch to PostgreSQL");
+    rpt_metrics_declare("reportd_load_db_errors_total", RPT_METRIC_COUNTER,
+                       "failed loader transactions (retried)");
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Sleeps up to ms in small steps, returning early when stop is set. */
+static void backoff_sleep(loader *l, long ms)
+{
+    for (long slept = 0; slept < ms && !atomic_load(&l->p->ctl->stop); slept += 50) {
+        atomic_store(&l->p->ctl->heartbeat, (long)rpt_now_s());
+        sleep_ms(50);
+    }
+}
+
+/* Connects the sink, retrying with backoff until it works, stop is set, or the schema is
+ * not one this build knows (fatal). */
+static int connect_sink(loader *l)
+{
+    long delay = BACKOFF_MIN_MS;
+    rpt_buf err = RPT_BUF_INIT;
+    for (;;) {
+        rpt_buf_reset(&err);
+        int rc = rpt_pg_sink_connect(l->sink, &err);
+        if (rc == RPT_SINK_OK) break;
+        if (rc == RPT_SINK_FATAL) {
+            rpt_log_error("load", "refusing to load", "error=\"%s\"", err.data);
+            l->fatal = 1;
+            break;
+        }
+        rpt_log_warn("load", "PostgreSQL unavailable, retrying", "error=\"%s\" delay_ms=%ld",
+                    err.data, delay);
+        if (atomic_load(&l->p->ctl->stop)) break;
+        backoff_sleep(l, delay);
+        delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
+    }
+    rpt_buf_free(&err);
+    return l->fatal ? -1 : 0;
+}
+
+/* On assignment: seek every partition to the next offset stored in Postgres (or the
+ * beginning); on revocation: drop the unwritten batch, whose offsets were not stored, so
+ * the next owner re-reads it. */
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    loader *l = opaque;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        rpt_buf e = RPT_BUF_INIT;
+        int known = 1;
+        for (int i = 0; i < parts->cnt && known; i++) {
+            rd_kafka_topic_partition_t *tp = &parts->elems[i];
+            long long off = -1;
+            for (;;) {
+                rpt_buf_reset(&e);
+                if (rpt_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) ==
+                    RPT_SINK_OK)
+                    break;
+                rpt_log_warn("load", "cannot read stored offsets, retrying", "error=\"%s\"", e.data);
+                if (atomic_load(&l->p->ctl->stop) || connect_sink(l)) {
+                    known = 0;
+                    break;
+                }
+            }
+            tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
+            rpt_log_info("load", "partition assigned", "topic=%s partition=%d offset=%lld",
+                        tp->topic, (int)tp->partition, off);
+        }
+        rpt_buf_free(&e);
+        /* without the stored offsets nothing may be consumed (stopping anyway) */
+        rd_kafka_assign(rk, known ? parts : NULL);
+    } else {
+        if (l->batch.n)
+            rpt_log_info("load", "partitions revoked, dropping unwritten batch", "messages=%zu",
+                        l->batch.n);
+        rpt_load_batch_reset(&l->batch);
+        rd_kafka_assign(rk, NULL);
+    }
+}
+
+static void report(loader *l, int finished)
+{
+    const rpt_loader_params *p = l->p;
+    if (!p->progress) return;
+    rpt_stage_progress pr = {.done = l->consumed,
+                            .total = -1,
+                            .lag = rpt_kafka_consumer_lag(l->rk),
+                            .updated = l->stats.updated,
+                            .unchanged = l->stats.unchanged,
+                            .rejected = l->stats.rejected,
+                            .finished = finished};
+    if (p->end) pr.total = rpt_kafka_range_size(p->start, p->end);
+    p->progress(p->progress_opaque, &pr);
+}
+
+/* Decodes every item not yet decoded; undecodable ones become rejects. */
+static void decode_items(rpt_load_batch *bt)
+{
+    rpt_buf err = RPT_BUF_INIT;
+    for (size_t i = 0; i < bt->n; i++) {
+        rpt_load_item *it = &bt->items[i];
+        if (it->decoded) continue;
+        it->decoded = 1;
+        rpt_buf_reset(&err);
+        if (it->is_dlq) {
+            rpt_dlq_record rec;
+            if (rpt_dlq_decode(it->value, it->value_len, &rec, &err)) {
+                rpt_load_item_reject(it, "dlq", err.data);
+                continue;
+            }
+            it->reject_topic = rec.topic;
+            it->reject_partition = rec.partition;
+            it->reject_offset = rec.offset;
+            free(it->doc_id);
+            it->doc_id = rec.doc_id;
+            rec.topic = rec.doc_id = NULL;
+            rpt_load_item_reject(it, rec.stage, rec.reason);
+            rpt_dlq_record_clear(&rec);
+            continue;
+        }
+        if (rpt_parsed_message_decode(it->value, it->value_len, &it->msg, &err)) {
+            rpt_load_item_reject(it, "load", err.data);
+            continue;
+        }
+        it->outcome = RPT_LOAD_PENDING;
+    }
+    rpt_buf_free(&err);
+}
+
+/* Writes the batch, retrying database errors with backoff (reconnecting) until it is
+ * written or stop is set; a batch not written leaves the stored offsets where they were. */
+static int flush_batch(loader *l, int draining)
+{
+    if (l->batch.n == 0) return 0;
+    long delay = BACKOFF_MIN_MS;
+    rpt_buf err = RPT_BUF_INIT;
+    int rc = -1, attempts = 0;
+    decode_items(&l->batch);
+    for (;;) {
+        rpt_load_stats st = {0};
+        double t0 = rpt_now_s();
+        rpt_buf_reset(&err);
+        if (rpt_pg_sink_write(l->sink, &l->batch, &st, &err) == RPT_SINK_OK) {
+            rpt_metrics_observe("reportd_load_batch_seconds", NULL, rpt_now_s() - t0);
+            rpt_metrics_add("reportd_load_rows_total", "table=\"documents\"", (double)st.updated);
+            rpt_metrics_add("reportd_load_rows_total", "table=\"sections\"",
+                           (double)st.section_rows);
+            rpt_metrics_add("reportd_load_rows_total", "table=\"indicators\"",
+                           (double)st.indicator_rows);
+            rpt_metrics_add("reportd_load_documents_total", "result=\"updated\"",
+                           (double)st.updated);
+            rpt_metrics_add("reportd_load_documents_total", "result=\"unchanged\"",
+                           (double)st.unchanged);
+            rpt_metrics_add("reportd_load_documents_total", "result=\"rejected\"",
+                           (double)st.rejected);
+            for (size_t i = 0; i < l->batch.n; i++) {
+                const rpt_load_item *it = &l->batch.items[i];
+                if (it->outcome != RPT_LOAD_REJECTED || it->is_dlq) continue;
+                rpt_metrics_inc("reportd_dlq_messages_total", "stage=\"load\"");
+                rpt_log_warn("load", "message rejected",
+                            "topic=%s partition=%d offset=%lld reason=\"%s\"", it->topic,
+                            it->partition, it->offset, it->reason);
+            }
+            l->stats.updated += st.updated;
+            l->stats.unchanged += st.unchanged;
+            l->stats.rejected += st.rejected;
+            l->stats.section_rows += st.section_rows;
+            l->stats.indicator_rows += st.indicator_rows;
+            rpt_log_debug("load", "batch written", "messages=%zu updated=%lld seconds=%.3f",
+                         l->batch.n, st.updated, rpt_now_s() - t0);
+            rc = 0;
+            break;
+        }
+        rpt_metrics_inc("reportd_load_db_errors_total", NULL);
+        attempts++;
+        rpt_log_warn("load", "batch not written, retrying", "error=\"%s\" messages=%zu delay_ms=%ld",
+                    err.data, l->batch.n, delay);
+        if (atomic_load(&l->p->ctl->stop) && (!draining || attempts >= 3)) break;
+        backoff_sleep(l, delay);
+        delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
+        if (connect_sink(l)) break;
+    }
+    rpt_buf_free(&err);
+    rpt_load_batch_reset(&l->batch);
+    return rc;
+}
+
+/* Replay bookkeeping: index of (topic, partition) in p->end, or -1. */
+static int range_index(loader *l, const char *topic, int partition)
+{
+    const rd_kafka_topic_partition_list_t *end = l->p->end;
+    for (int i = 0; i < end->cnt; i++)
+        if (end->elems[i].partition == partition && strcmp(end->elems[i].topic, topic) == 0)
+            return i;
+    return -1;
+}
+
+static int range_finished(loader *l)
+{
+    for (int i = 0; i < l->n_parts; i++)
+        if (!l->done[i]) return 0;
+    return 1;
+}
+
+/* Handles one consumed message (or event). */
+static void on_message(loader *l, rd_kafka_message_t *m)
+{
+    const char *topic = rd_kafka_topic_name(m->rkt);
+    int ri = l->p->end && m->rkt ? range_index(l, topic, m->partition) : -1;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (ri >= 0) l->done[ri] = 1;
+        return;
+    }
+    if (m->err) {
+        rpt_log_warn("load", "consumer error", "error=\"%s\"", rd_kafka_message_errstr(m));
+        return;
+    }
+    if (ri >= 0) {
+        if (l->done[ri] || m->offset >= l->p->end->elems[ri].offset) {
+            l->done[ri] = 1;
+            return;
+        }
+        if (m->offset + 1 >= l->p->end->elems[ri].offset) l->done[ri] = 1;
+    }
+    l->consumed++;
+    rpt_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"load\"");
+    if (rpt_message_outside_time(m, l->p->from_ms, l->p->to_ms)) return;
+    int is_dlq = strcmp(topic, l->topic_dlq) == 0;
+    if (rpt_load_batch_add(&l->batch, topic, m->partition, m->offset, m->key, m->key_len, m->payload,
+                          m->len, is_dlq)) {
+        rpt_log_error("load", "out of memory adding to batch", "offset=%lld", (long long)m->offset);
+        return;
+    }
+    if (l->batch.n == 1) l->batch_started = rpt_now_s();
+}
+
+static int start_consuming(loader *l)
+{
+    const rpt_loader_params *p = l->p;
+    if (p->start) {
+        l->n_parts = p->end->cnt;
+        l->done = calloc((size_t)(l->n_parts ? l->n_parts : 1), sizeof *l->done);
+        if (!l->done) return -1;
+        for (int i = 0; i < l->n_parts; i++)
+            if (p->end->elems[i].offset <= p->start->elems[i].offset) l->done[i] = 1;
+        rd_kafka_resp_err_t e = rd_kafka_assign(l->rk, p->start);
+        if (e) {
+            rpt_log_error("load", "cannot assign partitions", "error=\"%s\"", rd_kafka_err2str(e));
+            return -1;
+        }
+        return 0;
+    }
+    rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(2);
+    rd_kafka_topic_partition_list_add(topics, l->topic_parsed, RD_KAFKA_PARTITION_UA);
+    rd_kafka_topic_partition_list_add(topics, l->topic_dlq, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(l->rk, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    if (e) {
+        rpt_log_error("load", "cannot subscribe", "error=\"%s\"", rd_kafka_err2str(e));
+        return -1;
+    }
+    return 0;
+}
+
+int rpt_loader_run(const rpt_loader_params *p)
+{
+    rpt_stage_metrics_declare();
+    loader l = {.p = p};
+    int rc = -1;
+    const rpt_config *cfg = rpt_role_config_acquire(p->ctl);
+    l.group = p->group ? p->group : cfg->kafka.group_load;
+    l.topic_parsed = cfg->kafka.topic_parsed;
+    l.topic_dlq = cfg->kafka.topic_dlq;
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_migration_list known = {0};
+    char *dir = rpt_pg_sql_dir();
+    if (dir && rpt_migrations_list(dir, &known, &err)) {
+        rpt_log_warn("load", "cannot list migrations; checking the minimum schema only",
+                    "error=\"%s\"", err.data);
+        rpt_buf_reset(&err);
+    }
+    free(dir);
+    char *conninfo = rpt_config_pg_conninfo(cfg);
+    l.sink = rpt_pg_sink_new(conninfo, l.group, &known);
+    free(conninfo);
+    if (!l.sink) goto out;
+    if (connect_sink(&l)) goto out;
+    if (atomic_load(&p->ctl->stop)) {
+        rc = 0;
+        goto out;
+    }
+    l.rk =
+        rpt_kafka_consumer_from_settings(&cfg->kafka, l.group, "reportd-load",
+                                        p->start ? NULL : on_rebalance, &l, p->start != NULL, &err);
+    if (!l.rk) {
+        rpt_log_error("load", "cannot start", "error=\"%s\"", err.data);
+        goto out;
+    }
+    if (start_consuming(&l)) goto out;
+    if (rpt_kafka_wait_connected(l.rk, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
+    rpt_log_info("load", "loading", "group=%s topics=%s,%s", l.group, l.topic_parsed, l.topic_dlq);
+    double last_report = rpt_now_s();
+    for (;;) {
+        atomic_store(&p->ctl->heartbeat, (long)rpt_now_s());
+        int stopping = atomic_load(&p->ctl->stop);
+        const rpt_config *c = rpt_role_config_acquire(p->ctl);
+        size_t batch_size = (size_t)c->load.batch_size;
+        double latency = (double)c->load.batch_latency_ms / 1000.0;
+        rpt_role_config_release(p->ctl, c);
+        int finished = p->end && range_finished(&l), idle = 0;
+        if (!stopping && !finished && l.batch.n < batch_size) {
+            double wait = latency;
+            if (l.batch.n) wait = l.batch_started + latency - rpt_now_s();
+            if (wait > (l.batch.n ? IDLE_POLL_S : 0.1)) wait = l.batch.n ? IDLE_POLL_S : 0.1;
+            rd_kafka_message_t *m = rd_kafka_consumer_poll(l.rk, wait > 0 ? (int)(wait * 1000) : 0);
+            if (m) {
+                on_message(&l, m);
+                rd_kafka_message_destroy(m);
+            } else {
+                idle = 1;
+            }
+        }
+        /* a batch is written when full, when its latency is up, or as soon as nothing more
+         * is waiting (so a lone document does not wait for the latency bound) */
+        int due = l.batch.n >= batch_size ||
+                  (l.batch.n && rpt_now_s() - l.batch_started >= latency) || (l.batch.n && idle);
+        if (due || stopping || finished) {
+            if (flush_batch(&l, stopping || finished) && l.fatal) goto out;
+        }
+        double now = rpt_now_s();
+        if (now - last_report >= 1.0) {
+            last_report = now;
+            long long lag = rpt_kafka_consumer_lag(l.rk);
+            if (lag >= 0)
+                rpt_metrics_set("reportd_kafka_consumer_lag", "role=\"load\"", (double)lag);
+            report(&l, 0);
+        }
+        if (stopping || (finished && l.batch.n == 0)) break;
+    }
+    report(&l, 1);
+    rc = 0;
+out:
+    if (l.fatal) rc = -1;
+    if (l.rk) {
+        rd_kafka_consumer_close(l.rk);
+        rd_kafka_destroy(l.rk);
+    }
+    if (p->stats) *p->stats = l.stats;
+    rpt_load_batch_free(&l.batch);
+    rpt_pg_sink_free(l.sink);
+    rpt_migrations_free(&known);
+    free(l.done);
+    rpt_buf_free(&err);
+    rpt_role_config_release(p->ctl, cfg);
+    return rc;
+}
+
+int rpt_role_load(rpt_role_ctl *ctl)
+{
+    rpt_loader_params p = {.ctl = ctl};
+    return rpt_loader_run(&p);
+}
