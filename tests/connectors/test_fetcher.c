@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 
 #include "connectors/http/fetcher.h"
-#include "portal.h"
-#include "fetch_settings.h"
+#include "support/portal.h"
+#include "support/fetch_settings.h"
 #include "test.h"
 
 static t_portal g_portal;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "connectors/http/fetcher.h"
-#include "fetch_settings.h"
+#include "support/fetch_settings.h"
 #include "test.h"
 
 static char g_dir[512];

@@ -3,7 +3,7 @@
 temporary directory under $TMPDIR and are removed at the end."""
 import io, json, os, resource, shutil, struct, subprocess, sys, tempfile, zipfile
 
-SRC = os.environ.get("REPORTD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SRC = os.environ.get("REPORTD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 BIN = os.environ.get("REPORTD_BIN", os.path.join(SRC, "build", "reportd"))
 PORTAL = os.path.join(SRC, "tests", "fixtures", "portal")
 SEED0 = os.path.join(SRC, "tests", "fixtures", "seeds", "000_aa89ab494b992dd0.txt")

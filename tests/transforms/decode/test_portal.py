@@ -3,7 +3,7 @@
 seed texts. Prints 'N passed, N failed'; exits 1 on any failure."""
 import json, os, re, subprocess, sys
 
-SRC = os.environ.get("REPORTD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SRC = os.environ.get("REPORTD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 BIN = os.environ.get("REPORTD_BIN", os.path.join(SRC, "build", "reportd"))
 PORTAL = os.path.join(SRC, "tests", "fixtures", "portal")
 SEEDS = os.path.join(SRC, "tests", "fixtures", "seeds")

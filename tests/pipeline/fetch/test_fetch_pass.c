@@ -12,8 +12,8 @@
 
 #include "common/hash.h"
 #include "pipeline/messages/raw.h"
-#include "portal.h"
-#include "raw_topic.h"
+#include "support/portal.h"
+#include "support/raw_topic.h"
 #include "test.h"
 
 typedef struct summary {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scores `reportd extract` on the public gold seeds 000-002 and fails when any figure drops
-# below the bar set for the extractor (see tests/extract/README.md). Skips (77) without the
+# below the bar set for the extractor (see tests/transforms/extract/README.md). Skips (77) without the
 # shared material or python3.
 set -euo pipefail
 shared=${REPORTD_SHARED_DIR:-}

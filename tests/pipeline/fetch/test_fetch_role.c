@@ -7,8 +7,8 @@
 
 #include "common/metrics.h"
 #include "pipeline/stage.h"
-#include "portal.h"
-#include "raw_topic.h"
+#include "support/portal.h"
+#include "support/raw_topic.h"
 #include "test.h"
 
 static t_portal g_portal;
