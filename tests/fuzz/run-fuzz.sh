@@ -6,7 +6,7 @@
 # BUILD_DIR/artifacts/ and fail the test.
 set -euo pipefail
 build=${1:?usage: run-fuzz.sh BUILD_DIR [SECONDS]}
-seconds=${2:-${REPORTD_FUZZ_SECONDS:-20}}
+seconds=${2:-${REPORTD_FUZZ_SECONDS:-15}}
 src=${REPORTD_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 if ! command -v clang >/dev/null; then
@@ -25,10 +25,20 @@ cmake --build "$build" -j2 >/dev/null
 
 mkdir -p "$build/artifacts"
 status=0
-for target in fuzz_html fuzz_docx; do
+# target and its seed folders; REPORTD_FUZZ_TARGETS narrows the list (e.g. "fuzz_config")
+targets=${REPORTD_FUZZ_TARGETS:-"fuzz_html fuzz_docx fuzz_messages fuzz_config"}
+for target in $targets; do
     corpus=$(mktemp -d "${TMPDIR:-/tmp}/reportd-$target.XXXXXX")
-    seeds="$src/tests/fixtures/portal"
-    [ "$target" = fuzz_html ] && seeds="$seeds $src/tests/fixtures/seeds"
+    case $target in
+        fuzz_html) seeds="$src/tests/fixtures/portal $src/tests/fixtures/seeds" ;;
+        fuzz_docx) seeds="$src/tests/fixtures/portal" ;;
+        fuzz_messages) seeds="$src/tests/fuzz/seeds/messages" ;;
+        fuzz_config) seeds="$src/tests/fuzz/seeds/config" ;;
+        *) seeds="" ;;
+    esac
+    # the example config documents every key: a good start (copied: a file argument would
+    # make libFuzzer run it once instead of fuzzing)
+    [ "$target" = fuzz_config ] && cp "$src/deploy/reportd.conf.example" "$corpus/"
     if [ "$target" = fuzz_docx ]; then
         # an odd first byte makes the target wrap the rest as word/document.xml
         python3 - "$src/tests/fixtures/portal/004-guzhang.docx" "$corpus/document-xml" <<'PY'
@@ -42,7 +52,7 @@ PY
     if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
         "$build/$target" -max_total_time="$seconds" -max_len=262144 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/" \
-        "$corpus" $seeds 2>"$build/$target.log"; then
+        "$corpus" $seeds 2>"$build/$target.log" </dev/null; then
         echo "FAIL: $target found a crash; input in $build/artifacts/, log:" >&2
         tail -60 "$build/$target.log" >&2
         status=1
