@@ -380,15 +380,6 @@ static int scan_quantity(const rpt_ind_rules *R, const rpt_cptext *t, size_t s, 
     return 1;
 }
 
-/* Code point offset just past a section's marker. */
-static size_t marker_end(const rpt_section *s)
-{
-    size_t ml = 0;
-    for (const char *m = s->marker; m && *m; m++)
-        if ((*m & 0xC0) != 0x80) ml++;
-    return s->start + ml;
-}
-
 int rpt_indicators_find(const rpt_cptext *t, const rpt_section *secs, size_t n_secs,
                        rpt_candidate **out, size_t *n_out)
 {
@@ -425,8 +416,8 @@ int rpt_indicators_find(const rpt_cptext *t, const rpt_section *secs, size_t n_s
         /* heading markers are not indicators */
         while (si < n_secs && secs[si].start + 8 <= i)
             si++;
-        if (si < n_secs && i >= secs[si].start && i < marker_end(&secs[si])) {
-            i = marker_end(&secs[si]);
+        if (si < n_secs && i >= secs[si].start && i < rpt_section_marker_end(&secs[si])) {
+            i = rpt_section_marker_end(&secs[si]);
             continue;
         }
         rpt_candidate cand;
