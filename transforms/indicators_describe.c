@@ -57,7 +57,8 @@ static int run_init(describe_run *r, const rpt_ind_rules *R, const rpt_cptext *t
     r->sec = -1;
     r->me_sec = -1;
     doc->indicators = calloc(n, sizeof *doc->indicators);
-    r->d.memo = calloc(n, sizeof *r->d.memo);
+    /* candidate j's memo is written by rpt_label_parts() before any later candidate reads it */
+    r->d.memo = malloc(n * sizeof *r->d.memo);
     r->so = malloc(n * sizeof *r->so);
     if (!doc->indicators || !r->d.memo || !r->so) return -1;
     return rpt_buf_reserve(&r->m, n * 256) ? -1 : 0;

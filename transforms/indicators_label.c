@@ -653,13 +653,13 @@ void rpt_label_parts(const rpt_describe *d, size_t j, size_t window_start, rpt_s
 {
     const rpt_candidate *cs = d->cs;
     label_work w;
-    memset(&w, 0, sizeof w);
     w.d = d;
     w.j = j;
     w.c = &cs[j];
     w.prev = j > 0 && cs[j - 1].end > clause.a && cs[j - 1].end <= w.c->start ? &cs[j - 1] : NULL;
     w.window_start = window_start;
     w.clause = clause;
+    w.shared = w.listed = 0;
     d->memo[j].flags = 0;
     left_words(&w);
     right_words(&w);
