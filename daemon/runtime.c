@@ -41,6 +41,15 @@ typedef struct runtime {
     char *reason; /* why not ready */
     pthread_t probe_tid;
     int probe_started;
+
+    /* set up once, read by the main thread only */
+    sigset_t signals;           /* the stop and reload signals, blocked in every thread */
+    rpt_http_endpoint *http;    /* NULL when not serving */
+    double grace_s;             /* runtime.shutdown_grace_s of the current config */
+    double tick_s;              /* main loop period */
+    unsigned long long wd_usec; /* systemd watchdog period, 0 when off */
+    double wd_every;            /* feed the watchdog this often (seconds) */
+    int abandoned;              /* a role outlived the drain: keep what it may read */
 } runtime;
 
 static double now_mono(void)
@@ -373,38 +382,37 @@ static int drain(runtime *rt, const sigset_t *set, double grace_s, double tick_s
     return gave_up ? -1 : 0;
 }
 
-int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg)
+/* Creates the runtime state of one run (roles not started). NULL when out of memory. */
+static runtime *runtime_new(const rpt_runtime_opts *opts, const sigset_t *signals)
 {
-    int exit_code = 1, abandoned = 0;
-    rpt_http_endpoint *http = NULL;
-    rpt_buf err = RPT_BUF_INIT, status = RPT_BUF_INIT, last_status = RPT_BUF_INIT;
-    sigset_t set, old_mask;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, &old_mask); /* inherited by every thread started below */
-
     runtime *rt = calloc(1, sizeof *rt);
-    if (!rt) {
-        rpt_config_free(cfg);
-        goto out;
-    }
+    if (!rt) return NULL;
     rt->opts = opts;
+    rt->signals = *signals;
     pthread_mutex_init(&rt->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&rt->wake, &ca);
     pthread_condattr_destroy(&ca);
+    return rt;
+}
+
+/* Set-up before any thread starts: logging, the config holder (takes ownership of cfg),
+ * the readiness probe, the metrics, the HTTP endpoint, the watchdog tick and the role
+ * slots. Returns 0, or -1 (logged when not out of memory). */
+static int runtime_setup(runtime *rt, rpt_config *cfg)
+{
+    const rpt_runtime_opts *opts = rt->opts;
+    rpt_buf err = RPT_BUF_INIT;
+    int rc = -1;
     apply_logging(cfg);
     char *listen = cfg->http.listen && *cfg->http.listen ? strdup(cfg->http.listen) : NULL;
-    double grace_s = (double)cfg->runtime.shutdown_grace_s;
+    rt->grace_s = (double)cfg->runtime.shutdown_grace_s;
     rt->holder = rpt_config_holder_new(cfg);
     if (!rt->holder) {
         rpt_config_free(cfg);
-        free(listen);
-        goto cleanup;
+        goto done;
     }
     for (size_t i = 0; i < opts->n_roles; i++)
         if (opts->roles[i].needs_postgres) rt->needs_postgres = 1;
@@ -412,31 +420,41 @@ int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg)
     rt->probe_arg = opts->probe_arg;
     if (!rt->probe) {
         rt->kafka_probe = rpt_kafka_probe_new();
-        if (!rt->kafka_probe) {
-            free(listen);
-            goto cleanup;
-        }
+        if (!rt->kafka_probe) goto done;
         rt->probe = rpt_runtime_default_probe;
         rt->probe_arg = rt->kafka_probe;
     }
     declare_metrics();
     if (listen && !opts->no_http) {
-        http = rpt_http_endpoint_start(listen, readiness, rt, &err);
-        if (!http) {
+        rt->http = rpt_http_endpoint_start(listen, readiness, rt, &err);
+        if (!rt->http) {
             rpt_log_error("runtime", "cannot start the HTTP endpoint", "error=\"%s\"", err.data);
-            free(listen);
-            goto cleanup;
+            goto done;
         }
         rpt_log_info("runtime", "HTTP endpoint listening", "listen=%s port=%d", listen,
-                    rpt_http_endpoint_port(http));
+                    rpt_http_endpoint_port(rt->http));
     }
-    free(listen);
-    unsigned long long wd_usec = rpt_notify_watchdog_usec();
-    double tick_s = 1.0, wd_every = wd_usec ? (double)wd_usec / 2e6 : 0, last_wd = 0;
-    if (wd_usec && (double)wd_usec / 3e6 < tick_s) tick_s = (double)wd_usec / 3e6;
-    if (pthread_create(&rt->probe_tid, NULL, probe_main, rt) == 0) rt->probe_started = 1;
+    rt->wd_usec = rpt_notify_watchdog_usec();
+    rt->tick_s = 1.0;
+    rt->wd_every = rt->wd_usec ? (double)rt->wd_usec / 2e6 : 0;
+    if (rt->wd_usec && (double)rt->wd_usec / 3e6 < rt->tick_s)
+        rt->tick_s = (double)rt->wd_usec / 3e6;
     rt->roles = calloc(opts->n_roles ? opts->n_roles : 1, sizeof *rt->roles);
-    if (!rt->roles) goto cleanup;
+    if (!rt->roles) goto done;
+    rc = 0;
+done:
+    free(listen);
+    rpt_buf_free(&err);
+    return rc;
+}
+
+/* Starts the probe thread (without it the runtime never becomes ready, but runs) and one
+ * thread per role. Returns 0, or -1 when a role thread could not start (the ones started
+ * are drained by the caller). */
+static int start_threads(runtime *rt)
+{
+    const rpt_runtime_opts *opts = rt->opts;
+    if (pthread_create(&rt->probe_tid, NULL, probe_main, rt) == 0) rt->probe_started = 1;
     rt->n_roles = opts->n_roles;
     for (size_t i = 0; i < rt->n_roles; i++) {
         role_thread *t = &rt->roles[i];
@@ -446,26 +464,76 @@ int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg)
         t->ctl.instances = opts->instances > 0 ? opts->instances : 1;
         if (pthread_create(&t->tid, NULL, role_main, t) != 0) {
             rpt_log_error("runtime", "cannot start role thread", "role=%s", t->def->name);
-            goto stop;
+            return -1;
         }
         t->started = 1;
     }
+    return 0;
+}
 
-    if (wd_usec) rpt_log_info("runtime", "systemd watchdog enabled", "watchdog_usec=%llu", wd_usec);
-    int ready_sent = 0, stale_logged = 0;
-    exit_code = 0;
+/* What the main loop keeps from one tick to the next. */
+typedef struct loop_state {
+    rpt_buf status, last_status; /* the status line now and as last sent */
+    int ready_sent;              /* READY=1 was sent */
+    int stale_logged;            /* a withheld watchdog was logged */
+    double last_wd;              /* when the watchdog was last fed */
+} loop_state;
+
+/* Sends READY=1 once the dependencies are reachable, and STATUS= when the status line
+ * changed. */
+static void report_status(runtime *rt, loop_state *ls)
+{
+    pthread_mutex_lock(&rt->lock);
+    int ready = rt->probed && rt->ready;
+    pthread_mutex_unlock(&rt->lock);
+    status_line(rt, &ls->status);
+    if (ready && !ls->ready_sent) {
+        rpt_notify_ready(ls->status.data);
+        ls->ready_sent = 1;
+        rpt_log_info("runtime", "ready", "status=\"%s\"", ls->status.data);
+    } else if (!ls->last_status.data || strcmp(ls->status.data, ls->last_status.data)) {
+        rpt_notify_status(ls->status.data);
+    }
+    rpt_buf_reset(&ls->last_status);
+    rpt_buf_puts(&ls->last_status, ls->status.data);
+}
+
+/* Feeds the systemd watchdog every wd_every seconds while every role makes progress;
+ * withholds it (logged once) while one does not. */
+static void feed_watchdog(runtime *rt, loop_state *ls)
+{
+    if (!rt->wd_usec || now_mono() - ls->last_wd < rt->wd_every) return;
+    if (roles_alive(rt, (double)rt->wd_usec / 1e6)) {
+        rpt_notify_watchdog();
+        ls->last_wd = now_mono();
+        ls->stale_logged = 0;
+    } else if (!ls->stale_logged) {
+        rpt_log_error("runtime", "a role stopped making progress: withholding the watchdog",
+                     "watchdog_usec=%llu", rt->wd_usec);
+        ls->stale_logged = 1;
+    }
+}
+
+/* The main loop, one tick at a time: reloads on SIGHUP, reports status and readiness,
+ * feeds the watchdog. Returns 0 on a stop signal, 1 when a role stopped on its own. */
+static int main_loop(runtime *rt)
+{
+    loop_state ls = {RPT_BUF_INIT, RPT_BUF_INIT, 0, 0, 0};
+    int exit_code = 0;
+    if (rt->wd_usec)
+        rpt_log_info("runtime", "systemd watchdog enabled", "watchdog_usec=%llu", rt->wd_usec);
     for (;;) {
-        int sig = wait_signal(&set, tick_s);
+        int sig = wait_signal(&rt->signals, rt->tick_s);
         if (sig == SIGTERM || sig == SIGINT) {
             rpt_log_info("runtime", "stop requested: draining", "signal=%s grace_s=%.0f",
-                        sig == SIGTERM ? "TERM" : "INT", grace_s);
+                        sig == SIGTERM ? "TERM" : "INT", rt->grace_s);
             break;
         }
         if (sig == SIGHUP) {
-            reload(rt, ready_sent);
+            reload(rt, ls.ready_sent);
             rpt_role_ctl ctl = {.config = rt->holder};
             const rpt_config *cur = rpt_role_config_acquire(&ctl);
-            grace_s = (double)cur->runtime.shutdown_grace_s;
+            rt->grace_s = (double)cur->runtime.shutdown_grace_s;
             rpt_role_config_release(&ctl, cur);
         }
         int failed = 0;
@@ -476,41 +544,33 @@ int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg)
             exit_code = 1;
             break;
         }
-        pthread_mutex_lock(&rt->lock);
-        int ready = rt->probed && rt->ready;
-        pthread_mutex_unlock(&rt->lock);
-        status_line(rt, &status);
-        if (ready && !ready_sent) {
-            rpt_notify_ready(status.data);
-            ready_sent = 1;
-            rpt_log_info("runtime", "ready", "status=\"%s\"", status.data);
-        } else if (!last_status.data || strcmp(status.data, last_status.data)) {
-            rpt_notify_status(status.data);
-        }
-        rpt_buf_reset(&last_status);
-        rpt_buf_puts(&last_status, status.data);
-        if (wd_usec && now_mono() - last_wd >= wd_every) {
-            if (roles_alive(rt, (double)wd_usec / 1e6)) {
-                rpt_notify_watchdog();
-                last_wd = now_mono();
-                stale_logged = 0;
-            } else if (!stale_logged) {
-                rpt_log_error("runtime", "a role stopped making progress: withholding the watchdog",
-                             "watchdog_usec=%llu", wd_usec);
-                stale_logged = 1;
-            }
-        }
+        report_status(rt, &ls);
+        feed_watchdog(rt, &ls);
     }
-stop:
-    if (drain(rt, &set, grace_s, tick_s)) {
+    rpt_buf_free(&ls.status);
+    rpt_buf_free(&ls.last_status);
+    return exit_code;
+}
+
+/* Drains the roles and returns the exit code: exit_code, or 1 when the drain gave up or a
+ * role failed. Marks the runtime abandoned when a role thread is still running. */
+static int stop_roles(runtime *rt, int exit_code)
+{
+    if (drain(rt, &rt->signals, rt->grace_s, rt->tick_s)) {
         exit_code = 1;
         for (size_t i = 0; i < rt->n_roles; i++)
-            if (rt->roles[i].started) abandoned = 1;
+            if (rt->roles[i].started) rt->abandoned = 1;
     }
     for (size_t i = 0; i < rt->n_roles; i++)
         if (rt->roles[i].rc) exit_code = 1;
     rpt_log_info("runtime", "stopped", "exit_code=%d", exit_code);
-cleanup:
+    return exit_code;
+}
+
+/* Stops the probe thread and the HTTP endpoint and frees the runtime, except what an
+ * abandoned role may still read (its config and its ctl): the process is about to exit. */
+static void runtime_teardown(runtime *rt)
+{
     if (rt->probe_started) {
         pthread_mutex_lock(&rt->lock);
         rt->probe_stop = 1;
@@ -518,9 +578,9 @@ cleanup:
         pthread_mutex_unlock(&rt->lock);
         pthread_join(rt->probe_tid, NULL);
     }
-    rpt_http_endpoint_stop(http);
+    rpt_http_endpoint_stop(rt->http);
     rpt_kafka_probe_free(rt->kafka_probe);
-    if (!abandoned) { /* an abandoned role may still read its config and its ctl */
+    if (!rt->abandoned) {
         rpt_config_holder_free(rt->holder);
         free(rt->roles);
         pthread_cond_destroy(&rt->wake);
@@ -528,10 +588,28 @@ cleanup:
         free(rt->reason);
         free(rt);
     }
+}
+
+int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg)
+{
+    int exit_code = 1;
+    sigset_t set, old_mask;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, &old_mask); /* inherited by every thread started below */
+    runtime *rt = runtime_new(opts, &set);
+    if (!rt) {
+        rpt_config_free(cfg);
+        goto out;
+    }
+    if (runtime_setup(rt, cfg) == 0) {
+        if (start_threads(rt) == 0) exit_code = main_loop(rt);
+        exit_code = stop_roles(rt, exit_code);
+    }
+    runtime_teardown(rt);
 out:
-    rpt_buf_free(&err);
-    rpt_buf_free(&status);
-    rpt_buf_free(&last_status);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     return exit_code;
 }

@@ -211,29 +211,47 @@ static int scan_rank(const rpt_cptext *t, size_t s, rpt_candidate *c)
     return 1;
 }
 
-/* Tries a quantity starting at number position s. Fills c and returns 1 when it is an
- * indicator; *skip is set to the end of whatever was consumed. */
-static int scan_quantity(const rpt_ind_rules *R, const rpt_cptext *t, size_t s, rpt_candidate *c,
-                         size_t *skip)
+/* A quantity being read at a number: what scan_quantity() has found so far. */
+typedef struct quantity {
+    size_t s;       /* where the number starts */
+    int arabic;     /* Arabic digits, else Chinese numerals */
+    size_t k;       /* code points of the number */
+    int nd;         /* digits of the number (Arabic) */
+    double v;       /* its value, magnitude not applied */
+    size_t num_end; /* end of the number */
+    int has_high;   /* a range (1-2所): the high end is k_high code points at s_high */
+    size_t s_high, k_high;
+    double vh;
+    size_t p;        /* position reached */
+    rpt_qualifier q; /* 余/多 inside the amount */
+    int exp10;       /* magnitude word (万, 亿, ...): power of ten, 0 when none */
+    double mag;
+    const char *unit; /* static; "" for a bare number */
+    unsigned uflags;
+    size_t e;         /* end of the amount: past the unit */
+    rpt_qualifier sq; /* 以上/以下/左右 after it */
+    size_t after;     /* past that suffix qualifier */
+} quantity;
+
+/* Reads the number at x->s and the high end of a range after it (1-2所), rejecting what is
+ * part of a word, a date, a time or a code. Returns 1 to go on, 0 to reject; *skip receives
+ * the end of what was consumed. */
+static int read_number(const rpt_cptext *t, quantity *x, size_t *skip)
 {
     const uint32_t *cp = t->cp;
-    int arabic = rpt_cp_digit(cp[s]) >= 0;
-    double v = 0, vh = 0, mag = 1;
-    int exp10 = 0;
-    size_t k_high = 0, s_high = 0;
-    int nd = 0, has_high = 0;
-    size_t k = arabic ? rpt_parse_arabic(t, s, &v, &nd) : rpt_parse_cn(t, s, &v);
-    if (!k) {
+    size_t s = x->s;
+    x->k = x->arabic ? rpt_parse_arabic(t, s, &x->v, &x->nd) : rpt_parse_cn(t, s, &x->v);
+    if (!x->k) {
         *skip = s + 1;
         return 0;
     }
-    size_t p = s + k;
+    size_t p = s + x->k;
     *skip = p;
-    if (v < 0) return 0; /* absurdly long */
+    if (x->v < 0) return 0; /* absurdly long */
     if (s > 0 && is_ascii_alnum(cp[s - 1])) return 0;
     if (is_ascii_alnum(cp[p]) && !(cp[p] >= '0' && cp[p] <= '9')) return 0; /* 5G, 2.0T */
-    size_t num_end = p;
-    if (arabic) {
+    x->num_end = p;
+    if (x->arabic) {
         /* dates, times, codes: 2025-05-30, 12:02, 2023/24 */
         if ((cp[p] == ':' || cp[p] == 0xFF1A) && rpt_cp_digit(cp[p + 1]) >= 0) return 0;
         if (cp[p] == '.' || cp[p] == 0xFF0E) return 0; /* 1.2.3 */
@@ -243,9 +261,9 @@ static int scan_quantity(const rpt_ind_rules *R, const rpt_cptext *t, size_t s, 
         size_t q = p + 1, k2;
         double v2 = 0;
         int nd2 = 0;
-        if (arabic && rpt_cp_digit(cp[q]) >= 0)
+        if (x->arabic && rpt_cp_digit(cp[q]) >= 0)
             k2 = rpt_parse_arabic(t, q, &v2, &nd2);
-        else if (!arabic && rpt_cn_digit(cp[q]) > 0)
+        else if (!x->arabic && rpt_cn_digit(cp[q]) > 0)
             k2 = rpt_parse_cn(t, q, &v2);
         else
             k2 = 0;
@@ -259,105 +277,158 @@ static int scan_quantity(const rpt_ind_rules *R, const rpt_cptext *t, size_t s, 
                 *skip = q + k2;
                 return 0;
             }
-            vh = v2, has_high = 1, k_high = k2, s_high = q;
+            x->vh = v2, x->has_high = 1, x->k_high = k2, x->s_high = q;
             p = q + k2;
             *skip = p;
         }
     }
-    rpt_qualifier q = RPT_QUAL_NONE;
-    size_t ql;
+    x->p = p;
+    return 1;
+}
+
+/* Reads what follows the number: 余/多, a magnitude word (Arabic numbers), the measure
+ * word; without one, a money amount (with a magnitude and a money word earlier in the
+ * clause) or the bare value of a count named just before it. Returns 1 to go on, 0 to
+ * reject. */
+static int read_unit(const rpt_ind_rules *R, const rpt_cptext *t, quantity *x)
+{
+    const uint32_t *cp = t->cp;
+    size_t p = x->p, ql;
+    x->q = RPT_QUAL_NONE;
+    x->mag = 1;
     rpt_qualifier iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
-    if (ql) q = iq, p += ql;
-    if (arabic) {
+    if (ql) x->q = iq, p += ql;
+    if (x->arabic) {
+        int exp10;
         size_t ml = arabic_magnitude(t, p, &exp10);
-        mag = exp10 ? pow(10, exp10) : 1;
+        double mag = exp10 ? pow(10, exp10) : 1;
         const char *u_;
         unsigned f_;
         /* 3千名 is 3000 but 750千伏 is a voltage: 千 alone needs a measure word after it */
         if (ml && exp10 == 3 && !unit_at(R, t, p + ml, 0, &u_, &f_)) ml = 0, mag = 1, exp10 = 0;
         p += ml;
+        x->exp10 = exp10, x->mag = mag;
     }
-    if (q == RPT_QUAL_NONE) {
+    if (x->q == RPT_QUAL_NONE) {
         iq = qual_at(&R->q_infix, R->q_infix_v, t, p, &ql);
-        if (ql) q = iq, p += ql;
+        if (ql) x->q = iq, p += ql;
     }
+    x->p = p;
     size_t up = p;
-    if (cp[up] == ' ' && arabic) up++; /* 52 篇 */
-    const char *unit = NULL;
-    unsigned uflags = 0;
-    size_t ul = unit_at(R, t, up, !arabic, &unit, &uflags);
-    size_t e;
+    if (cp[up] == ' ' && x->arabic) up++; /* 52 篇 */
+    x->unit = NULL;
+    x->uflags = 0;
+    size_t ul = unit_at(R, t, up, !x->arabic, &x->unit, &x->uflags);
     if (ul) {
-        e = up + ul;
+        x->e = up + ul;
     } else {
-        if (q == RPT_QUAL_OVER && cp[p - 1] == 0x591A /* 多 */) return 0; /* 3多 */
-        if (!arabic) return 0;
+        if (x->q == RPT_QUAL_OVER && cp[p - 1] == 0x591A /* 多 */) return 0; /* 3多 */
+        if (!x->arabic) return 0;
         if (is_ascii_alnum(cp[p])) return 0; /* 11.4万P: a unit we cannot read */
-        e = p;
-        unit = "";
-        if (mag > 1) {
-            size_t cs = clause_start(t, s);
-            if (rpt_wordset_any(&R->money_cues, t, cs, s, NULL, NULL)) unit = "元";
+        x->e = p;
+        x->unit = "";
+        if (x->mag > 1) {
+            size_t cs = clause_start(t, x->s);
+            if (rpt_wordset_any(&R->money_cues, t, cs, x->s, NULL, NULL)) x->unit = "元";
         } else {
             /* a bare number: only as the value of a count named just before it */
-            if (!rpt_ws_before(&R->bare_number_after, t, s, NULL)) return 0;
+            if (!rpt_ws_before(&R->bare_number_after, t, x->s, NULL)) return 0;
             if (!is_clause_delim(cp[p]) && cp[p] != 0x3001) return 0;
-            if (nd == 4 && v >= 1900 && v <= 2100) return 0;
+            if (x->nd == 4 && x->v >= 1900 && x->v <= 2100) return 0;
         }
     }
-    if (uflags & RPT_U_MONEY) unit = "元";
+    if (x->uflags & RPT_U_MONEY) x->unit = "元";
+    return 1;
+}
+
+/* Whether the words around the amount make it no indicator: a code or formula, a
+ * threshold or capacity describing a class of things, 连续 missing, a slogan, a benchmark,
+ * the number of a rules title, a short quotation. Reads the suffix qualifier into x->sq and
+ * x->after. */
+static int context_rejects(const rpt_ind_rules *R, const rpt_cptext *t, quantity *x)
+{
+    const uint32_t *cp = t->cp;
+    size_t s = x->s, e = x->e, ql;
+    unsigned uflags = x->uflags;
     /* codes and formulas (looked up only now: most numerals have no unit and stop above) */
-    if (rpt_ws_before(&R->code_before, t, s, NULL)) return 0;
-    if (rpt_ws_at(&R->code_after, t, num_end, NULL)) return 0;
+    if (rpt_ws_before(&R->code_before, t, s, NULL)) return 1;
+    if (rpt_ws_at(&R->code_after, t, x->num_end, NULL)) return 1;
     /* suffix qualifier (outside the span) */
     rpt_qualifier sq = qual_at(&R->q_suffix, R->q_suffix_v, t, e, &ql);
     size_t after = e + ql;
-    if ((uflags & RPT_U_THRESHOLD) && (sq == RPT_QUAL_OVER || sq == RPT_QUAL_UNDER)) return 0;
-    if ((uflags & RPT_U_THRESHOLD) && (has_high || (!ql && rpt_cp_is_han(cp[e])))) return 0;
+    x->sq = sq, x->after = after;
+    if ((uflags & RPT_U_THRESHOLD) && (sq == RPT_QUAL_OVER || sq == RPT_QUAL_UNDER)) return 1;
+    if ((uflags & RPT_U_THRESHOLD) && (x->has_high || (!ql && rpt_cp_is_han(cp[e])))) return 1;
     if ((uflags & RPT_U_CAPACITY) && !ql && rpt_cp_is_han(cp[e]) &&
         !rpt_ws_at(&R->capacity_after, t, e, NULL))
-        return 0;
+        return 1;
     /* 年运量150万吨以上的物流园区: a threshold describing a class of things */
     if ((sq == RPT_QUAL_OVER || sq == RPT_QUAL_UNDER) && cp[after] == 0x7684 /* 的 */ &&
         !rpt_cp_match(t, after, "的平均"))
-        return 0;
+        return 1;
     /* 56人以上大班额仍有23个: a threshold naming a class that is counted after it */
     if ((sq == RPT_QUAL_OVER || sq == RPT_QUAL_UNDER) && rpt_cp_is_han(cp[after])) {
         for (size_t r = after; r < t->n && r < after + 30 && !is_clause_delim(cp[r]); r++)
-            if (rpt_cp_digit(cp[r]) >= 0) return 0;
+            if (rpt_cp_digit(cp[r]) >= 0) return 1;
     }
-    if ((uflags & RPT_U_LIANXU) && !rpt_cp_match_before(t, s, "连续")) return 0;
-    if ((!arabic || rpt_unit_is(unit, "条")) && rpt_ws_at(&R->slogan_after, t, e, NULL)) return 0;
-    if (rpt_ws_at(&R->benchmark_after, t, after, NULL)) return 0;
-    if (rpt_ws_before(&R->capacity_before, t, s, NULL)) return 0;
-    if (rpt_unit_is(unit, "条")) {
+    if ((uflags & RPT_U_LIANXU) && !rpt_cp_match_before(t, s, "连续")) return 1;
+    if ((!x->arabic || rpt_unit_is(x->unit, "条")) && rpt_ws_at(&R->slogan_after, t, e, NULL))
+        return 1;
+    if (rpt_ws_at(&R->benchmark_after, t, after, NULL)) return 1;
+    if (rpt_ws_before(&R->capacity_before, t, s, NULL)) return 1;
+    if (rpt_unit_is(x->unit, "条")) {
         size_t te = e;
         while (te < t->n && te < e + 6 && !is_clause_delim(cp[te]))
             te++;
-        if (rpt_wordset_any(&R->rules_title_after, t, e, te, NULL, NULL)) return 0;
+        if (rpt_wordset_any(&R->rules_title_after, t, e, te, NULL, NULL)) return 1;
     }
-    if (in_short_quote(t, s, e)) return 0;
-    if (!arabic) {
-        /* Chinese numerals inside words and names: 统一, 之一, 十四届四次全委会 */
-        if (rpt_ws_before(&R->cn_name_before, t, s, NULL)) return 0;
-        /* a lone 二 is an ordinal (二次发掘, 二人转); counts use 两 */
-        if (k == 1 && cp[s] == 0x4E8C) return 0;
-        /* 干一项成一项, 两个市场两种资源: another numeral right after is a slogan */
-        for (size_t r = e; r < e + 4 && r < t->n && !is_clause_delim(cp[r]); r++)
-            if (rpt_cn_digit(cp[r]) > 0) return 0;
-        for (size_t r = s; r > 0 && r + 4 > s && !is_clause_delim(cp[r - 1]); r--)
-            if (rpt_cn_digit(cp[r - 1]) > 0) return 0;
-        if (has_high) return 0;
-        if (k == 1 && cp[s] == 0x4E00 /* 一 */ && !(uflags & RPT_U_ONE)) return 0;
-        size_t ce = e;
-        while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce]))
-            ce++;
-        if (rpt_wordset_any(&R->topic_after, t, e, ce, NULL, NULL)) return 0;
-    }
-    double val = v * mag, valh = vh * mag;
-    if (arabic && exp10) { /* one rounding: 4.06万亿 is 4060000000000 */
-        val = rpt_arabic_scaled(t, s, k, exp10);
-        if (has_high) valh = rpt_arabic_scaled(t, s_high, k_high, exp10);
+    return in_short_quote(t, s, e);
+}
+
+/* Whether Chinese numerals are part of a word or name rather than a count: 统一, 之一,
+ * 十四届四次全委会, a lone 二, slogans (干一项成一项), ranges, a topic named after them. */
+static int cn_numeral_rejects(const rpt_ind_rules *R, const rpt_cptext *t, const quantity *x)
+{
+    const uint32_t *cp = t->cp;
+    size_t s = x->s, e = x->e;
+    /* Chinese numerals inside words and names: 统一, 之一, 十四届四次全委会 */
+    if (rpt_ws_before(&R->cn_name_before, t, s, NULL)) return 1;
+    /* a lone 二 is an ordinal (二次发掘, 二人转); counts use 两 */
+    if (x->k == 1 && cp[s] == 0x4E8C) return 1;
+    /* 干一项成一项, 两个市场两种资源: another numeral right after is a slogan */
+    for (size_t r = e; r < e + 4 && r < t->n && !is_clause_delim(cp[r]); r++)
+        if (rpt_cn_digit(cp[r]) > 0) return 1;
+    for (size_t r = s; r > 0 && r + 4 > s && !is_clause_delim(cp[r - 1]); r--)
+        if (rpt_cn_digit(cp[r - 1]) > 0) return 1;
+    if (x->has_high) return 1;
+    if (x->k == 1 && cp[s] == 0x4E00 /* 一 */ && !(x->uflags & RPT_U_ONE)) return 1;
+    size_t ce = e;
+    while (ce < t->n && ce < e + 30 && !is_clause_delim(cp[ce]))
+        ce++;
+    return rpt_wordset_any(&R->topic_after, t, e, ce, NULL, NULL);
+}
+
+/* Tries a quantity starting at number position s. Fills c and returns 1 when it is an
+ * indicator; *skip is set to the end of whatever was consumed. */
+static int scan_quantity(const rpt_ind_rules *R, const rpt_cptext *t, size_t s, rpt_candidate *c,
+                         size_t *skip)
+{
+    quantity x;
+    x.s = s;
+    x.arabic = rpt_cp_digit(t->cp[s]) >= 0;
+    x.nd = 0;
+    x.v = x.vh = 0;
+    x.exp10 = 0;
+    x.has_high = 0;
+    x.s_high = x.k_high = 0;
+    if (!read_number(t, &x, skip)) return 0;
+    if (!read_unit(R, t, &x)) return 0;
+    if (context_rejects(R, t, &x)) return 0;
+    if (!x.arabic && cn_numeral_rejects(R, t, &x)) return 0;
+    double val = x.v * x.mag, valh = x.vh * x.mag;
+    if (x.arabic && x.exp10) { /* one rounding: 4.06万亿 is 4060000000000 */
+        val = rpt_arabic_scaled(t, s, x.k, x.exp10);
+        if (x.has_high) valh = rpt_arabic_scaled(t, x.s_high, x.k_high, x.exp10);
         if (val < 0 || valh < 0) return 0;
     }
     if (!isfinite(val) || !isfinite(valh) || val > 1e18 || valh > 1e18) return 0;
@@ -365,28 +436,19 @@ static int scan_quantity(const rpt_ind_rules *R, const rpt_cptext *t, size_t s, 
     size_t pl;
     rpt_qualifier pq = qual_before(&R->q_prefix, R->q_prefix_v, t, s, &pl);
     c->start = s - pl;
-    c->end = e;
+    c->end = x.e;
     c->num_start = s;
-    c->num_end = e;
-    c->after_end = after;
+    c->num_end = x.e;
+    c->after_end = x.after;
     c->value = val;
-    c->has_high = has_high;
+    c->has_high = x.has_high;
     c->value_high = valh;
-    c->unit = unit;
-    c->unit_flags = uflags;
-    c->qualifier = pl ? pq : q;
-    c->suffix_qualifier = sq;
-    *skip = e;
+    c->unit = x.unit;
+    c->unit_flags = x.uflags;
+    c->qualifier = pl ? pq : x.q;
+    c->suffix_qualifier = x.sq;
+    *skip = x.e;
     return 1;
-}
-
-/* Code point offset just past a section's marker. */
-static size_t marker_end(const rpt_section *s)
-{
-    size_t ml = 0;
-    for (const char *m = s->marker; m && *m; m++)
-        if ((*m & 0xC0) != 0x80) ml++;
-    return s->start + ml;
 }
 
 int rpt_indicators_find(const rpt_cptext *t, const rpt_section *secs, size_t n_secs,
@@ -425,8 +487,8 @@ int rpt_indicators_find(const rpt_cptext *t, const rpt_section *secs, size_t n_s
         /* heading markers are not indicators */
         while (si < n_secs && secs[si].start + 8 <= i)
             si++;
-        if (si < n_secs && i >= secs[si].start && i < marker_end(&secs[si])) {
-            i = marker_end(&secs[si]);
+        if (si < n_secs && i >= secs[si].start && i < rpt_section_marker_end(&secs[si])) {
+            i = rpt_section_marker_end(&secs[si]);
             continue;
         }
         rpt_candidate cand;

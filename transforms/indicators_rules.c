@@ -6,6 +6,7 @@
 
 #include "transforms/rules/categories.h"
 #include "transforms/rules/context.h"
+#include "transforms/rules/metrics.h"
 #include "transforms/rules/qualifiers.h"
 #include "transforms/rules/units.h"
 
@@ -31,6 +32,43 @@ static int generic_category(const char *cat)
 {
     for (int k = 0; RPT_GENERIC_CATEGORIES[k]; k++)
         if (strcmp(cat, RPT_GENERIC_CATEGORIES[k]) == 0) return 1;
+    return 0;
+}
+
+/* Sets the bit of each word's first code point (below U+10000) of ws in first. */
+static void mark_first(unsigned char *first, const rpt_wordset *ws)
+{
+    for (size_t k = 0; k < ws->n; k++)
+        if (ws->first[k] < 0x10000) first[ws->first[k] / 8] |= (unsigned char)(1u << (ws->first[k] % 8));
+}
+
+/* Indexes the word lists of rules/metrics.h and the first-code-point bitmaps of metric
+ * verbs, adverbs and category words (after the category sets are built). */
+static int build_metric(rpt_ind_rules *r)
+{
+    rpt_metric_rules *m = &r->metric;
+    struct {
+        rpt_wordset *ws;
+        const char *const *words;
+    } lists[] = {
+        {&m->verbs, RPT_METRIC_VERBS},
+        {&m->adverbs, RPT_METRIC_ADVERBS},
+        {&m->change_from, RPT_CHANGE_FROM},
+        {&m->change_to, RPT_CHANGE_TO},
+        {&m->change_time, RPT_CHANGE_TIME_WORDS},
+        {&m->not_examples, RPT_NOT_EXAMPLES},
+        {&m->purpose, RPT_METRIC_PURPOSE_CUES},
+        {&m->generic_after_examples, RPT_GENERIC_AFTER_EXAMPLES},
+        {&m->relative_heads, RPT_RELATIVE_HEADS},
+        {&m->relative_changes, RPT_RELATIVE_CHANGES},
+        {&m->result_verbs, RPT_RESULT_VERBS},
+    };
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+        if (rpt_wordset_init(lists[k].ws, lists[k].words)) return -1;
+    mark_first(m->category_first, &r->category[0]);
+    mark_first(m->category_first, &r->category[1]);
+    mark_first(m->verb_first, &m->verbs);
+    mark_first(m->adverb_first, &m->adverbs);
     return 0;
 }
 
@@ -113,7 +151,7 @@ static int build(void)
     r->plan_cue = -1;
     for (int k = 0; RPT_TARGET_CUES[k]; k++)
         if (strcmp(RPT_TARGET_CUES[k], "计划") == 0) r->plan_cue = k;
-    return 0;
+    return build_metric(r);
 }
 
 static void build_once(void)

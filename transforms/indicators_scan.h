@@ -1,6 +1,7 @@
 /* Internals of indicator extraction shared by its files and its tests: the candidate found
  * by the scanner (transforms/indicators.c) before the describer
- * (transforms/indicators_describe.c) gives it a metric, kind and category. */
+ * (transforms/indicators_describe.c and the files it calls) gives it a metric, kind and
+ * category. */
 #ifndef REPORTD_TRANSFORMS_INDICATORS_SCAN_H
 #define REPORTD_TRANSFORMS_INDICATORS_SCAN_H
 
@@ -29,6 +30,15 @@ typedef struct rpt_candidate {
 static inline int rpt_unit_is(const char *u, const char *w)
 {
     return u[0] == w[0] && (!u[0] || (u[1] == w[1] && (!u[1] || strcmp(u + 2, w + 2) == 0)));
+}
+
+/* Code point offset just past a section's marker. */
+static inline size_t rpt_section_marker_end(const rpt_section *s)
+{
+    size_t ml = 0;
+    for (const char *m = s->marker; m && *m; m++)
+        if ((*m & 0xC0) != 0x80) ml++;
+    return s->start + ml;
 }
 
 /* Longest measure word at p (Chinese-numeral-safe ones only when allow_cn); returns its

@@ -3,7 +3,7 @@
  * JSON output (into memory) and releasing the document. Times are CPU time of this thread,
  * so that other jobs on the machine disturb them less than wall time. Prints MB/s of input
  * per stage, the share of each, and segmentation + indicators together ("stages only").
- * Built and run by bench/extract/run against the build's libreportd_core.a. */
+ * Built and run by bench/extract/run against the build's transforms and common libraries. */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>

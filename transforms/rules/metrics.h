@@ -1,7 +1,7 @@
 /* Words that shape the metric label of an indicator (what is measured, in the text's own
- * words). Each list is NULL-terminated; add a word on its own line. Included once, by
- * transforms/indicators_describe.c. The words trimmed from the ends of a label are in
- * context.h (RPT_METRIC_STRIP_*). */
+ * words). Each list is NULL-terminated; add a word on its own line. Indexed once, by
+ * transforms/indicators_rules.c; read by transforms/indicators_label.c. The words trimmed
+ * from the ends of a label are in context.h (RPT_METRIC_STRIP_*). */
 #ifndef REPORTD_TRANSFORMS_RULES_METRICS_H
 #define REPORTD_TRANSFORMS_RULES_METRICS_H
 
