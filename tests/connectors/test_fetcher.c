@@ -343,7 +343,7 @@ static void test_politeness(void)
     CHECK(max_overlap(evs, n) <= 3);
 }
 
-int main(void)
+static int setup(void)
 {
     t_env_or_skip("REPORTD_BIN");
     snprintf(g_dir, sizeof g_dir, "%s/reportd-fetcher-%d",
@@ -358,20 +358,17 @@ int main(void)
         fprintf(stderr, "cannot start dev-portal\n");
         return 1;
     }
-    const t_case cases[] = {T(test_ok_and_conditional_get),
-                            T(test_user_agent_and_encoding),
-                            T(test_retries),
-                            T(test_slow_truncated_big),
-                            T(test_redirects),
-                            T(test_ssrf_guard),
-                            T(test_robots),
-                            T(test_cancel_on_free),
-                            T(test_politeness)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
+    return 0;
+}
+
+static void teardown(void)
+{
     t_portal_stop(&g_portal);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd)) fprintf(stderr, "cannot remove %s\n", g_dir);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    return t_failures ? 1 : 0;
 }
+
+TEST_MAIN_WITH(setup, teardown, T(test_ok_and_conditional_get), T(test_user_agent_and_encoding),
+               T(test_retries), T(test_slow_truncated_big), T(test_redirects), T(test_ssrf_guard),
+               T(test_robots), T(test_cancel_on_free), T(test_politeness))

@@ -303,7 +303,9 @@ static void test_long_retry_after(void)
     rpt_buf_free(&err);
 }
 
-int main(void)
+static child g_stub_srv;
+
+static int setup(void)
 {
     const char *src = t_env_or_skip("REPORTD_SOURCE_DIR");
     if (system("openssl version >/dev/null 2>&1") || system("python3 -V >/dev/null 2>&1")) {
@@ -320,18 +322,21 @@ int main(void)
     char stub[1024];
     snprintf(stub, sizeof stub, "%s/tests/connectors/stub_http.py", src);
     char *argv[] = {"python3", stub, NULL};
-    child stub_srv = spawn_until(argv, "http://", g_stub_base, sizeof g_stub_base);
-    if (stub_srv.pid < 0) {
+    g_stub_srv = spawn_until(argv, "http://", g_stub_base, sizeof g_stub_base);
+    if (g_stub_srv.pid < 0) {
         fprintf(stderr, "cannot start %s\n", stub);
         return 1;
     }
-    const t_case cases[] = {T(test_tls), T(test_content_encoding), T(test_dns_retried),
-                            T(test_long_retry_after)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
-    stop(&stub_srv);
+    return 0;
+}
+
+static void teardown(void)
+{
+    stop(&g_stub_srv);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd)) fprintf(stderr, "cannot remove %s\n", g_dir);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    return t_failures ? 1 : 0;
 }
+
+TEST_MAIN_WITH(setup, teardown, T(test_tls), T(test_content_encoding), T(test_dns_retried),
+               T(test_long_retry_after))

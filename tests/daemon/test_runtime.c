@@ -372,7 +372,7 @@ static void test_role_selection(void)
     rpt_buf_free(&err);
 }
 
-static void cleanup(void)
+static void teardown(void)
 {
     if (g_notify_fd >= 0) close(g_notify_fd);
     char cmd[300];
@@ -382,11 +382,11 @@ static void cleanup(void)
     rpt_metrics_reset();
 }
 
-static void test_setup(void)
+static int setup(void)
 {
     setup_notify();
-    CHECK(g_notify_fd >= 0);
+    return g_notify_fd >= 0 ? 0 : 1;
 }
 
-TEST_MAIN(T(test_setup), T(test_role_selection), T(test_service_lifecycle),
-          T(test_failing_role_stops_service), T(test_grace_period_bounds_drain), T(cleanup))
+TEST_MAIN_WITH(setup, teardown, T(test_role_selection), T(test_service_lifecycle),
+               T(test_failing_role_stops_service), T(test_grace_period_bounds_drain))

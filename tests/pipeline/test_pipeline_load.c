@@ -232,6 +232,8 @@ static void test_restarts(void)
     for (int i = 0; i < 200 && tp_query_ll(c, "SELECT count(*) FROM reports.documents") == before;
          i++)
         tp_sleep_ms(10);
+    /* the restart breaks the loader's connection: its next write fails and is counted */
+    double db_errors = rpt_metrics_get("reportd_load_db_errors_total", NULL);
     rpt_buf cmd = RPT_BUF_INIT;
     rpt_buf_printf(&cmd, "%s restart -m fast >/dev/null", t_env("REPORTD_TEST_PGCTL"));
     CHECK(system(cmd.data) == 0);
@@ -239,7 +241,6 @@ static void test_restarts(void)
     CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
                           120) == 0);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 1400);
-    CHECK(rpt_metrics_get("reportd_load_db_errors_total", NULL) >= 0);
 
     signal_broker(SIGUSR1);
     tp_sleep_ms(3000);
@@ -251,6 +252,8 @@ static void test_restarts(void)
     CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
                           120) == 0);
     CHECK_INT(tp_stage_stop(&s), 0);
+    /* by now the loader wrote after the restart (at the latest the documents above) */
+    CHECK(rpt_metrics_get("reportd_load_db_errors_total", NULL) > db_errors);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents"), 1500);
     CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE title LIKE '%第5版%'"),
               100);
@@ -282,15 +285,17 @@ static void test_restarts(void)
     PQfinish(c);
 }
 
-int main(void)
+static int setup(void)
 {
     pg = t_env("REPORTD_TEST_PG");
     cfg_path = tp_write_config("load", pg, "\"batch_size\": 100, \"batch_latency_ms\": 50");
-    if (!cfg_path) return 1;
-    const t_case cases[] = {T(test_migrate), T(test_load_and_rejects), T(test_migrate_failure),
-                            T(test_schema_guard), T(test_restarts)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    free(cfg_path);
-    return t_failures ? 1 : 0;
+    return cfg_path ? 0 : 1;
 }
+
+static void teardown(void)
+{
+    free(cfg_path);
+}
+
+TEST_MAIN_WITH(setup, teardown, T(test_migrate), T(test_load_and_rejects), T(test_migrate_failure),
+               T(test_schema_guard), T(test_restarts))

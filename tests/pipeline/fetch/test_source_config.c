@@ -114,14 +114,17 @@ static void test_split_is_stable_and_total(void)
     }
 }
 
-int main(void)
+static int setup(void)
 {
     snprintf(g_path, sizeof g_path, "%s/reportd-srccfg-%d.json",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-    const t_case cases[] = {T(test_every_kind_loads), T(test_errors_name_file_line_key),
-                            T(test_split_is_stable_and_total)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
-    unlink(g_path);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    return t_failures ? 1 : 0;
+    return 0;
 }
+
+static void teardown(void)
+{
+    unlink(g_path);
+}
+
+TEST_MAIN_WITH(setup, teardown, T(test_every_kind_loads), T(test_errors_name_file_line_key),
+               T(test_split_is_stable_and_total))

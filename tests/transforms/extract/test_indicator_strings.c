@@ -83,10 +83,8 @@ static void test_corpus_reports(void)
     const char *shared = getenv("REPORTD_SHARED_DIR");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/corpus/gov-work-reports", shared ? shared : "");
-    if (!shared || !*shared || check_dir(dir) == 0) {
-        fprintf(stderr, "corpus not present: only the seeds were checked\n");
-        CHECK(1);
-    }
+    if (!shared || !*shared || check_dir(dir) == 0)
+        T_SKIP("corpus not present at %s: only the seeds were checked", dir);
 }
 
 /* A document whose indicators were built one by one (as decoders of messages and tests
