@@ -2,20 +2,23 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/buf.h"
 
-static rpt_log_level g_level = RPT_LOG_INFO;
-static int g_json = 0;
+/* set on start and on SIGHUP while role threads log: atomic (relaxed, a late reader only
+ * applies the new setting one line later) */
+static atomic_int g_level = RPT_LOG_INFO;
+static atomic_int g_json = 0;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *const level_names[] = {"debug", "info", "warn", "error", "off"};
 
 void rpt_log_set_level(rpt_log_level level)
 {
-    g_level = level;
+    atomic_store_explicit(&g_level, (int)level, memory_order_relaxed);
 }
 
 int rpt_log_level_parse(const char *s, rpt_log_level *out)
@@ -31,15 +34,16 @@ int rpt_log_level_parse(const char *s, rpt_log_level *out)
 
 int rpt_log_set_format(const char *fmt)
 {
-    if (strcmp(fmt, "logfmt") == 0) g_json = 0;
-    else if (strcmp(fmt, "json") == 0) g_json = 1;
+    if (strcmp(fmt, "logfmt") == 0) atomic_store_explicit(&g_json, 0, memory_order_relaxed);
+    else if (strcmp(fmt, "json") == 0) atomic_store_explicit(&g_json, 1, memory_order_relaxed);
     else return -1;
     return 0;
 }
 
 int rpt_log_enabled(rpt_log_level level)
 {
-    return level >= g_level && g_level != RPT_LOG_OFF;
+    int current = atomic_load_explicit(&g_level, memory_order_relaxed);
+    return (int)level >= current && current != RPT_LOG_OFF;
 }
 
 /* Appends `s` quoted for logfmt (or JSON): quotes, backslashes and control bytes escaped. */
@@ -163,7 +167,7 @@ void rpt_log(rpt_log_level level, const char *component, const char *msg, const 
         if (raw.data) sanitize_fields(&fields, raw.data);
         rpt_buf_free(&raw);
     }
-    if (g_json) {
+    if (atomic_load_explicit(&g_json, memory_order_relaxed)) {
         rpt_buf_printf(&line, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":", ts, level_names[level]);
         put_quoted(&line, component);
         rpt_buf_puts(&line, ",\"msg\":");
