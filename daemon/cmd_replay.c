@@ -129,8 +129,9 @@ static int run_replay(int argc, char **argv)
     int rc = RPT_EXIT_FAILURE;
     rd_kafka_topic_partition_list_t *start = NULL, *end = NULL;
     const char *replay_group = group ? group : is_raw ? "reportd-replay-raw" : "reportd-replay";
-    rd_kafka_t *probe = rpt_kafka_consumer_from_settings(&cfg.kafka, replay_group, "reportd-replay",
-                                                        NULL, NULL, 0, &err);
+    rpt_kafka_client_spec spec = {
+        .kind = RPT_KAFKA_CONSUMER, .client_id = "reportd-replay", .group = replay_group};
+    rd_kafka_t *probe = rpt_kafka_client_new(&cfg.kafka, &spec, &err);
     if (!probe) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
         rpt_config_free(&cfg);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "connectors/kafka/conf.h"
+#include "connectors/kafka/client.h"
 
 /* Appends the first line of `msg` (libpq and librdkafka messages may span lines). */
 static void put_line(rpt_buf *why, const char *prefix, const char *msg)
@@ -71,14 +71,6 @@ void rpt_kafka_probe_free(rpt_kafka_probe *p)
     free(p);
 }
 
-/* librdkafka's own log lines about a broker being down are expected while probing. */
-static void on_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    (void)rk;
-    (void)level;
-    rpt_log_debug("probe", "kafka client", "facility=%s detail=\"%s\"", fac, buf);
-}
-
 int rpt_kafka_probe_check(rpt_kafka_probe *p, const rpt_config *cfg, int timeout_s, rpt_buf *why)
 {
     const char *servers = cfg->kafka.bootstrap_servers ? cfg->kafka.bootstrap_servers : "";
@@ -88,21 +80,14 @@ int rpt_kafka_probe_check(rpt_kafka_probe *p, const rpt_config *cfg, int timeout
     }
     if (!p->rk) {
         rpt_buf err = RPT_BUF_INIT;
-        rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(&cfg->kafka, "reportd-probe", &err);
-        if (!conf) {
-            put_line(why, "kafka config: ", err.data ? err.data : "invalid");
+        rpt_kafka_client_spec spec = {.kind = RPT_KAFKA_PROBE, .client_id = "reportd-probe"};
+        p->rk = rpt_kafka_client_new(&cfg->kafka, &spec, &err);
+        if (!p->rk) {
+            put_line(why, "kafka: ", err.data ? err.data : "cannot create a client");
             rpt_buf_free(&err);
             return -1;
         }
         rpt_buf_free(&err);
-        rd_kafka_conf_set_log_cb(conf, on_kafka_log);
-        char errstr[512];
-        p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-        if (!p->rk) {
-            rd_kafka_conf_destroy(conf);
-            put_line(why, "kafka client: ", errstr);
-            return -1;
-        }
         free(p->servers);
         p->servers = strdup(servers);
         if (!p->servers) {

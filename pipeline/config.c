@@ -188,6 +188,8 @@ static int validate(rpt_config *cfg, rpt_buf *err)
         rpt_buf_printf(err, "http.listen: expected HOST:PORT, got \"%s\"", cfg->http.listen);
         return -1;
     }
+    /* the largest message: a reports.raw message carries a whole fetched body */
+    if (rpt_kafka_settings_check(&cfg->kafka, cfg->fetch.max_body_bytes, err)) return -1;
     return validate_sources(cfg, err);
 }
 

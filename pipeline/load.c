@@ -341,9 +341,13 @@ int rpt_loader_run(const rpt_loader_params *p)
         rc = 0;
         goto out;
     }
-    l.rk =
-        rpt_kafka_consumer_from_settings(&cfg->kafka, l.group, "reportd-load",
-                                        p->start ? NULL : on_rebalance, &l, p->start != NULL, &err);
+    rpt_kafka_client_spec spec = {.kind = RPT_KAFKA_CONSUMER,
+                                  .client_id = "reportd-load",
+                                  .group = l.group,
+                                  .rebalance = p->start ? NULL : on_rebalance,
+                                  .opaque = &l,
+                                  .partition_eof = p->start != NULL};
+    l.rk = rpt_kafka_client_new(&cfg->kafka, &spec, &err);
     if (!l.rk) {
         rpt_log_error("load", "cannot start", "error=\"%s\"", err.data);
         goto out;

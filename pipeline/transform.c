@@ -436,11 +436,17 @@ int rpt_transform_run(const rpt_transform_params *p)
             t.pg = NULL;
         }
     }
-    t.producer =
-        rpt_kafka_producer_from_settings(&t.cfg->kafka, "reportd-transform", on_delivery, &t, &err);
+    rpt_kafka_client_spec prod = {.kind = RPT_KAFKA_PRODUCER,
+                                  .client_id = "reportd-transform",
+                                  .delivery = on_delivery,
+                                  .opaque = &t};
+    t.producer = rpt_kafka_client_new(&t.cfg->kafka, &prod, &err);
     if (!t.producer) goto fail;
-    t.consumer = rpt_kafka_consumer_from_settings(&t.cfg->kafka, group, "reportd-transform", NULL,
-                                                 NULL, p->start != NULL, &err);
+    rpt_kafka_client_spec cons = {.kind = RPT_KAFKA_CONSUMER,
+                                  .client_id = "reportd-transform",
+                                  .group = group,
+                                  .partition_eof = p->start != NULL};
+    t.consumer = rpt_kafka_client_new(&t.cfg->kafka, &cons, &err);
     if (!t.consumer) goto fail;
     if (start_consuming(&t)) goto out;
     if (rpt_kafka_wait_connected(t.consumer, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);

@@ -4,7 +4,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/log.h"
 #include "connectors/kafka/conf.h"
+
+/* Consumers fetch at least this much per request (librdkafka's own fetch.max.bytes default),
+ * more when a single message may be larger. */
+#define CONSUMER_FETCH_MAX_BYTES 52428800LL
 
 double rpt_now_s(void)
 {
@@ -13,69 +18,128 @@ double rpt_now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-rd_kafka_t *rpt_kafka_consumer_from_settings(const rpt_kafka_settings *ks, const char *group,
-                                            const char *client_id, rpt_rebalance_fn rebalance,
-                                            void *opaque, int partition_eof, rpt_buf *err)
+/* librdkafka's log lines of a probe: a broker being down is what a probe is there to see. */
+static void probe_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
-    rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(ks, client_id, err);
-    if (!conf) return NULL;
-    char session[32], heartbeat[32];
-    long long hb = ks->session_timeout_ms / 3;
-    if (hb > 3000) hb = 3000;
-    if (hb < 100) hb = 100;
-    snprintf(session, sizeof session, "%lld", ks->session_timeout_ms);
-    snprintf(heartbeat, sizeof heartbeat, "%lld", hb);
-    if (rpt_kafka_conf_put(conf, "group.id", group, err) ||
-        rpt_kafka_conf_put(conf, "enable.auto.commit", "false", err) ||
-        rpt_kafka_conf_put(conf, "enable.auto.offset.store", "false", err) ||
-        rpt_kafka_conf_put(conf, "auto.offset.reset", "earliest", err) ||
-        rpt_kafka_conf_put(conf, "session.timeout.ms", session, err) ||
-        rpt_kafka_conf_put(conf, "heartbeat.interval.ms", heartbeat, err) ||
-        rpt_kafka_conf_put(conf, "enable.partition.eof", partition_eof ? "true" : "false", err))
-        goto fail;
-    /* new messages reach an idle consumer within 50 ms (unless configured otherwise) */
-    int fetch_wait_set = 0;
-    for (size_t i = 0; i < ks->librdkafka.n; i++)
-        fetch_wait_set |= strcmp(ks->librdkafka.keys[i], "fetch.wait.max.ms") == 0;
-    if (!fetch_wait_set && rpt_kafka_conf_put(conf, "fetch.wait.max.ms", "50", err)) goto fail;
-    if (rebalance) rd_kafka_conf_set_rebalance_cb(conf, rebalance);
-    rd_kafka_conf_set_opaque(conf, opaque);
-    char errstr[512];
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
-    if (!rk) {
-        rpt_buf_printf(err, "cannot create Kafka consumer: %s", errstr);
-        goto fail;
+    (void)rk;
+    (void)level;
+    rpt_log_debug("probe", "kafka client", "facility=%s detail=\"%s\"", fac, buf);
+}
+
+static int put_ll(rd_kafka_conf_t *conf, const char *key, long long v, rpt_buf *err)
+{
+    char s[32];
+    snprintf(s, sizeof s, "%lld", v);
+    return rpt_kafka_conf_put(conf, key, s, err);
+}
+
+/* The defaults of a kind: set before the user's properties, which may replace any of them. */
+static int put_defaults(rd_kafka_conf_t *conf, const rpt_kafka_settings *ks,
+                        const rpt_kafka_client_spec *spec, rpt_buf *err)
+{
+    if (spec->client_id && rpt_kafka_conf_put(conf, "client.id", spec->client_id, err)) return -1;
+    switch (spec->kind) {
+    case RPT_KAFKA_PRODUCER:
+        if (rpt_kafka_conf_put(conf, "linger.ms", "10", err) ||
+            rpt_kafka_conf_put(conf, "compression.type", RPT_KAFKA_COMPRESSION, err))
+            return -1;
+        if (ks->max_message_bytes > 0 &&
+            put_ll(conf, "message.max.bytes", ks->max_message_bytes, err))
+            return -1;
+        return 0;
+    case RPT_KAFKA_CONSUMER: {
+        long long hb = ks->session_timeout_ms / 3;
+        if (hb > 3000) hb = 3000;
+        if (hb < 100) hb = 100;
+        if (rpt_kafka_conf_put(conf, "auto.offset.reset", "earliest", err) ||
+            put_ll(conf, "session.timeout.ms", ks->session_timeout_ms, err) ||
+            put_ll(conf, "heartbeat.interval.ms", hb, err) ||
+            /* new messages reach an idle consumer within 50 ms */
+            rpt_kafka_conf_put(conf, "fetch.wait.max.ms", "50", err))
+            return -1;
+        long long fetch_max = CONSUMER_FETCH_MAX_BYTES;
+        if (ks->max_message_bytes > fetch_max) fetch_max = ks->max_message_bytes;
+        if (fetch_max > CONSUMER_FETCH_MAX_BYTES &&
+            (put_ll(conf, "fetch.max.bytes", fetch_max, err) ||
+             put_ll(conf, "receive.message.max.bytes", fetch_max + 512, err)))
+            return -1;
+        return 0;
     }
-    rd_kafka_poll_set_consumer(rk);
-    return rk;
+    case RPT_KAFKA_PROBE:
+        rd_kafka_conf_set_log_cb(conf, probe_log);
+        return 0;
+    }
+    return 0;
+}
+
+/* What correctness depends on, set after the user's properties (which
+ * rpt_kafka_settings_check has already refused when they contradict these). */
+static int put_enforced(rd_kafka_conf_t *conf, const rpt_kafka_settings *ks,
+                        const rpt_kafka_client_spec *spec, rpt_buf *err)
+{
+    if (rpt_kafka_conf_put(conf, "bootstrap.servers", ks->bootstrap_servers, err)) return -1;
+    switch (spec->kind) {
+    case RPT_KAFKA_PRODUCER:
+        return rpt_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
+                       rpt_kafka_conf_put(conf, "acks", "all", err)
+                   ? -1
+                   : 0;
+    case RPT_KAFKA_CONSUMER:
+        if (!spec->group) {
+            rpt_buf_puts(err, "kafka consumer without a group");
+            return -1;
+        }
+        return rpt_kafka_conf_put(conf, "group.id", spec->group, err) ||
+                       rpt_kafka_conf_put(conf, "enable.auto.commit", "false", err) ||
+                       rpt_kafka_conf_put(conf, "enable.auto.offset.store", "false", err) ||
+                       rpt_kafka_conf_put(conf, "enable.partition.eof",
+                                          spec->partition_eof ? "true" : "false", err)
+                   ? -1
+                   : 0;
+    case RPT_KAFKA_PROBE:
+        return 0;
+    }
+    return 0;
+}
+
+rd_kafka_conf_t *rpt_kafka_conf_build(const rpt_kafka_settings *ks,
+                                      const rpt_kafka_client_spec *spec, rpt_buf *err)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rpt_kafka_conf_route_logs(conf);
+    if (put_defaults(conf, ks, spec, err)) goto fail;
+    for (size_t i = 0; i < ks->librdkafka.n; i++)
+        if (rpt_kafka_conf_put(conf, ks->librdkafka.keys[i], ks->librdkafka.vals[i], err))
+            goto fail;
+    if (put_enforced(conf, ks, spec, err)) goto fail;
+    if (spec->kind == RPT_KAFKA_PRODUCER && spec->delivery)
+        rd_kafka_conf_set_dr_msg_cb(conf, spec->delivery);
+    if (spec->kind == RPT_KAFKA_CONSUMER && spec->rebalance)
+        rd_kafka_conf_set_rebalance_cb(conf, spec->rebalance);
+    rd_kafka_conf_set_opaque(conf, spec->opaque);
+    return conf;
 fail:
     rd_kafka_conf_destroy(conf);
     return NULL;
 }
 
-rd_kafka_t *rpt_kafka_producer_from_settings(const rpt_kafka_settings *ks, const char *client_id,
-                                            void (*dr)(rd_kafka_t *, const rd_kafka_message_t *,
-                                                       void *),
-                                            void *opaque, rpt_buf *err)
+rd_kafka_t *rpt_kafka_client_new(const rpt_kafka_settings *ks, const rpt_kafka_client_spec *spec,
+                                 rpt_buf *err)
 {
-    rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(ks, client_id, err);
+    rd_kafka_conf_t *conf = rpt_kafka_conf_build(ks, spec, err);
     if (!conf) return NULL;
-    if (rpt_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
-        rpt_kafka_conf_put(conf, "linger.ms", "5", err) ||
-        rpt_kafka_conf_put(conf, "compression.type", "lz4", err))
-        goto fail;
-    if (dr) rd_kafka_conf_set_dr_msg_cb(conf, dr);
-    rd_kafka_conf_set_opaque(conf, opaque);
+    static const char *const what[] = {"producer", "consumer", "client"};
     char errstr[512];
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    rd_kafka_t *rk = rd_kafka_new(spec->kind == RPT_KAFKA_CONSUMER ? RD_KAFKA_CONSUMER
+                                                                  : RD_KAFKA_PRODUCER,
+                                  conf, errstr, sizeof errstr);
     if (!rk) {
-        rpt_buf_printf(err, "cannot create Kafka producer: %s", errstr);
-        goto fail;
+        rpt_buf_printf(err, "cannot create Kafka %s: %s", what[spec->kind], errstr);
+        rd_kafka_conf_destroy(conf);
+        return NULL;
     }
+    if (spec->kind == RPT_KAFKA_CONSUMER) rd_kafka_poll_set_consumer(rk);
     return rk;
-fail:
-    rd_kafka_conf_destroy(conf);
-    return NULL;
 }
 
 long long rpt_kafka_consumer_lag(rd_kafka_t *rk)

@@ -1,4 +1,11 @@
-/* Consumers and producers of the pipeline stages, built from the [kafka] settings. */
+/* The one place Kafka clients are made: producers, consumers and reachability probes of the
+ * pipeline stages, built from the [kafka] settings.
+ *
+ * Every client gets its kind's defaults first, then the user's kafka.librdkafka properties
+ * on top (so they pass through verbatim), then the few properties reportd's correctness
+ * depends on (identity, idempotence, manual offsets). A user value that contradicts one of
+ * those is refused when the config is loaded (rpt_kafka_settings_check), so it never
+ * reaches this point. */
 #ifndef REPORTD_CONNECTORS_KAFKA_CLIENT_H
 #define REPORTD_CONNECTORS_KAFKA_CLIENT_H
 
@@ -9,21 +16,44 @@
 #include "connectors/kafka/settings.h"
 
 typedef void (*rpt_rebalance_fn)(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-                                rd_kafka_topic_partition_list_t *parts, void *opaque);
+                                 rd_kafka_topic_partition_list_t *parts, void *opaque);
+typedef void (*rpt_delivery_fn)(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
 
-/* A consumer in `group` with manual offset handling (enable.auto.commit and
- * enable.auto.offset.store off), auto.offset.reset=earliest, the configured session
- * timeout, and `rebalance` (may be NULL) as rebalance callback. With partition_eof set,
- * end-of-partition events are delivered (replay). Returns NULL with the reason in err. */
-rd_kafka_t *rpt_kafka_consumer_from_settings(const rpt_kafka_settings *ks, const char *group,
-                                            const char *client_id, rpt_rebalance_fn rebalance,
-                                            void *opaque, int partition_eof, rpt_buf *err);
+typedef enum rpt_kafka_kind {
+    /* idempotent (acks=all), compressed (RPT_KAFKA_COMPRESSION), message.max.bytes from
+     * ks->max_message_bytes */
+    RPT_KAFKA_PRODUCER,
+    /* in a group, manual offset store and commit, auto.offset.reset=earliest, the
+     * configured session timeout, fetch sizes that fit ks->max_message_bytes */
+    RPT_KAFKA_CONSUMER,
+    /* a plain client for metadata requests (readiness probes); its log lines go to debug */
+    RPT_KAFKA_PROBE,
+} rpt_kafka_kind;
 
-/* An idempotent producer whose delivery reports go to `dr` with `opaque`. */
-rd_kafka_t *rpt_kafka_producer_from_settings(const rpt_kafka_settings *ks, const char *client_id,
-                                            void (*dr)(rd_kafka_t *, const rd_kafka_message_t *,
-                                                       void *),
-                                            void *opaque, rpt_buf *err);
+/* The producer compression codec (chosen by measurement, see bench/kafka/README.md). */
+#define RPT_KAFKA_COMPRESSION "zstd"
+
+typedef struct rpt_kafka_client_spec {
+    rpt_kafka_kind kind;
+    const char *client_id;
+    void *opaque;             /* rd_kafka_opaque() of the client */
+    rpt_delivery_fn delivery; /* producer: delivery report callback (may be NULL) */
+    const char *group;        /* consumer: group.id (required) */
+    rpt_rebalance_fn rebalance; /* consumer: may be NULL */
+    int partition_eof;        /* consumer: deliver end-of-partition events (replay) */
+} rpt_kafka_client_spec;
+
+/* The librdkafka conf a client of `spec` gets (defaults, user properties, enforced ones),
+ * without creating the client: for rpt_kafka_client_new and for tests. The caller owns the
+ * conf. NULL with "kafka property K: reason" in err. */
+rd_kafka_conf_t *rpt_kafka_conf_build(const rpt_kafka_settings *ks,
+                                      const rpt_kafka_client_spec *spec, rpt_buf *err);
+
+/* A new client of `spec`; a consumer has its poll queue redirected to the consumer queue.
+ * The caller destroys it (rd_kafka_consumer_close first for a consumer). NULL with the
+ * reason in err. */
+rd_kafka_t *rpt_kafka_client_new(const rpt_kafka_settings *ks, const rpt_kafka_client_spec *spec,
+                                 rpt_buf *err);
 
 /* Waits until the cluster answers a metadata request (retrying every 2 s) or *stop is set.
  * Returns 0 when connected. */

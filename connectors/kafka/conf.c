@@ -26,18 +26,3 @@ int rpt_kafka_conf_put(rd_kafka_conf_t *conf, const char *key, const char *val, 
     }
     return 0;
 }
-
-rd_kafka_conf_t *rpt_kafka_conf_from_settings(const rpt_kafka_settings *ks, const char *client_id,
-                                             rpt_buf *err)
-{
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rpt_kafka_conf_route_logs(conf);
-    if (rpt_kafka_conf_put(conf, "bootstrap.servers", ks->bootstrap_servers, err)) goto fail;
-    if (client_id && rpt_kafka_conf_put(conf, "client.id", client_id, err)) goto fail;
-    for (size_t i = 0; i < ks->librdkafka.n; i++)
-        if (rpt_kafka_conf_put(conf, ks->librdkafka.keys[i], ks->librdkafka.vals[i], err)) goto fail;
-    return conf;
-fail:
-    rd_kafka_conf_destroy(conf);
-    return NULL;
-}

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "connectors/kafka/conf.h"
+#include "connectors/kafka/client.h"
 
 struct rpt_emitter {
     rd_kafka_t *rk;
@@ -41,21 +41,10 @@ rpt_emitter *rpt_emitter_new(const rpt_kafka_settings *ks, rpt_buf *err)
         rpt_buf_puts(err, "out of memory");
         return NULL;
     }
-    rd_kafka_conf_t *conf = rpt_kafka_conf_from_settings(ks, "reportd-fetch", err);
-    if (!conf) goto fail;
-    if (rpt_kafka_conf_put(conf, "enable.idempotence", "true", err) ||
-        rpt_kafka_conf_put(conf, "linger.ms", "20", err)) {
-        rd_kafka_conf_destroy(conf);
-        goto fail;
-    }
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    char errstr[512];
-    e->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (!e->rk) {
-        rd_kafka_conf_destroy(conf);
-        rpt_buf_printf(err, "kafka producer: %s", errstr);
-        goto fail;
-    }
+    rpt_kafka_client_spec spec = {
+        .kind = RPT_KAFKA_PRODUCER, .client_id = "reportd-fetch", .delivery = on_delivery};
+    e->rk = rpt_kafka_client_new(ks, &spec, err);
+    if (!e->rk) goto fail;
     return e;
 fail:
     free(e->topic);

@@ -13,7 +13,8 @@ typedef void (*rpt_emit_done_fn)(void *arg, int ok, const char *reason);
 
 typedef struct rpt_emitter rpt_emitter;
 
-/* A producer for kafka.topic.raw with enable.idempotence=true. NULL with reason in err. */
+/* A producer for kafka.topic.raw (an idempotent, compressed RPT_KAFKA_PRODUCER). NULL with the
+ * reason in err. */
 rpt_emitter *rpt_emitter_new(const rpt_kafka_settings *ks, rpt_buf *err);
 /* Encodes msg and queues it, key doc_id. `done` runs from rpt_emitter_poll/flush. Returns 0,
  * or -1 with a reason (done is then never called). */
