@@ -178,7 +178,9 @@ static void process(transformer *t, const rd_kafka_message_t *m)
     rpt_raw_message raw;
     rpt_document doc;
     int have_raw = 0, have_doc = 0;
-    if (rpt_raw_message_decode(m->payload, m->len, &raw, &err)) {
+    rd_kafka_headers_t *headers = NULL;
+    if (rd_kafka_message_headers(m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) headers = NULL;
+    if (rpt_raw_message_decode(m->key, m->key_len, m->payload, m->len, headers, &raw, &err)) {
         send_dlq(t, m, key, err.data);
         goto out;
     }

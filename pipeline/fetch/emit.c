@@ -55,34 +55,30 @@ fail:
 int rpt_emitter_produce(rpt_emitter *e, const rpt_raw_message *msg, rpt_emit_done_fn done, void *arg,
                        rpt_buf *err)
 {
-    rpt_buf value = RPT_BUF_INIT;
-    if (rpt_raw_message_encode(msg, &value)) {
-        rpt_buf_free(&value);
-        rpt_buf_puts(err, "cannot encode raw message");
-        return -1;
-    }
+    rd_kafka_headers_t *headers = rpt_raw_message_headers(msg);
     pending *p = malloc(sizeof *p);
-    if (!p) {
-        rpt_buf_free(&value);
+    if (!headers || !p) {
+        if (headers) rd_kafka_headers_destroy(headers);
+        free(p);
         rpt_buf_puts(err, "out of memory");
         return -1;
     }
     p->e = e;
     p->done = done;
     p->arg = arg;
-    size_t len = value.len;
-    char *data = rpt_buf_steal(&value);
     rd_kafka_resp_err_t r;
     for (int tries = 0;; tries++) {
+        /* on success the producer owns the headers; the body is copied */
         r = rd_kafka_producev(e->rk, RD_KAFKA_V_TOPIC(e->topic),
                               RD_KAFKA_V_KEY(msg->doc_id, strlen(msg->doc_id)),
-                              RD_KAFKA_V_VALUE(data, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_FREE),
+                              RD_KAFKA_V_VALUE(msg->body, msg->body_len),
+                              RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                               RD_KAFKA_V_OPAQUE(p), RD_KAFKA_V_END);
         if (r != RD_KAFKA_RESP_ERR__QUEUE_FULL || tries > 600) break;
         rd_kafka_poll(e->rk, 100); /* local queue full: let deliveries drain */
     }
     if (r != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        free(data);
+        rd_kafka_headers_destroy(headers);
         free(p);
         rpt_buf_printf(err, "kafka produce: %s", rd_kafka_err2str(r));
         return -1;

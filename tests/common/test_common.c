@@ -7,7 +7,6 @@
 #include "common/hash.h"
 #include "common/json.h"
 #include "common/opts.h"
-#include "pipeline/messages/raw.h"
 #include "pipeline/config.h"
 #include "common/metrics.h"
 #include "pipeline/stage.h"
@@ -189,7 +188,7 @@ static void test_config_load(void)
     rpt_buf_free(&err);
 }
 
-static void test_base64_and_raw_message(void)
+static void test_base64_and_doc_id(void)
 {
     const unsigned char bytes[] = {0, 1, 2, 0xfe, 0xff, 'a'};
     for (size_t n = 0; n <= sizeof bytes; n++) {
@@ -204,33 +203,6 @@ static void test_base64_and_raw_message(void)
     rpt_buf bad = RPT_BUF_INIT;
     CHECK(rpt_base64_decode(&bad, "ab$c", 4) == -1);
     rpt_buf_free(&bad);
-
-    rpt_raw_message m = {.doc_id = "0123456789abcdef", .source = "s", .url = "http://x/a.html",
-                        .fetched_at = "2025-01-01T00:00:00Z", .http_status = 200,
-                        .content_type = "text/html; charset=GBK", .charset = "GBK",
-                        .body = (unsigned char *)"\xc4\xcf\xd4\xc0", .body_len = 4};
-    rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
-    REQUIRE(rpt_raw_message_encode(&m, &out) == 0);
-    rpt_raw_message back;
-    REQUIRE(rpt_raw_message_decode(out.data, out.len, &back, &err) == 0);
-    CHECK_STR(back.doc_id, m.doc_id);
-    CHECK_STR(back.charset, "GBK");
-    CHECK_INT(back.http_status, 200);
-    CHECK(back.parent_url == NULL);
-    CHECK_INT(back.body_len, 4);
-    CHECK(memcmp(back.body, m.body, 4) == 0);
-    rpt_raw_message_clear(&back);
-
-    const char *cases[] = {"not json", "[1]", "{\"doc_id\":\"x\"}",
-                           "{\"schema\":99,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"\"}",
-                           "{\"schema\":1,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"@@\"}"};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        rpt_buf_reset(&err);
-        CHECK(rpt_raw_message_decode(cases[i], strlen(cases[i]), &back, &err) == -1);
-        CHECK(err.len > 0);
-    }
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
 
     char id1[17], id2[17];
     rpt_doc_id("http://a/b", id1);
@@ -286,4 +258,4 @@ static void test_metrics_render(void)
 }
 
 TEST_MAIN(T(test_json_lines_and_comments), T(test_opts_table), T(test_config_load),
-          T(test_base64_and_raw_message), T(test_config_holder_reload), T(test_metrics_render))
+          T(test_base64_and_doc_id), T(test_config_holder_reload), T(test_metrics_render))

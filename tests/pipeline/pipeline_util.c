@@ -141,7 +141,7 @@ void tp_parsed_doc(int i, int version, int variant, rpt_buf *out)
     rpt_document_clear(&d);
 }
 
-void tp_raw_doc(int i, int variant, rpt_buf *out)
+void tp_raw_doc(int i, int variant, rpt_raw_message *out)
 {
     static const char *const seeds[] = {"000_aa89ab494b992dd0.txt", "001_0d3905432a1c49d2.txt",
                                         "002_146ccfd4483b5f39.txt", "003_8b8a5fbdc8a96566.txt",
@@ -157,21 +157,20 @@ void tp_raw_doc(int i, int variant, rpt_buf *out)
     snprintf(url, sizeof url, "http://portal.test/jyj/raw-%d.txt", i);
     rpt_doc_id(url, id);
     rpt_sha256_hex(body.data, body.len, sha);
-    rpt_raw_message m = {.schema = 1,
-                        .doc_id = id,
-                        .source = "nanyue-edu",
-                        .url = url,
-                        .final_url = url,
-                        .fetched_at = "2025-06-01T08:00:00Z",
-                        .http_status = 200,
-                        .content_type = "text/plain; charset=utf-8",
-                        .sha256 = sha,
-                        .region = "南岳区",
-                        .body = (unsigned char *)body.data,
-                        .body_len = body.len};
-    rpt_raw_message_encode(&m, out);
+    memset(out, 0, sizeof *out);
+    out->schema = RPT_RAW_SCHEMA;
+    out->doc_id = strdup(id);
+    out->source = strdup("nanyue-edu");
+    out->url = strdup(url);
+    out->final_url = strdup(url);
+    out->fetched_at = strdup("2025-06-01T08:00:00Z");
+    out->http_status = 200;
+    out->content_type = strdup("text/plain; charset=utf-8");
+    out->sha256 = strdup(sha);
+    out->region = strdup("南岳区");
+    out->body_len = body.len;
+    out->body = (unsigned char *)rpt_buf_steal(&body);
     rpt_buf_free(&path);
-    rpt_buf_free(&body);
 }
 
 rd_kafka_t *tp_producer(void)

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "common/buf.h"
+#include "pipeline/messages/raw.h"
 #include "pipeline/stage.h"
 
 /* Writes a config for the harness's broker and `conninfo` into a scratch file; returns its
@@ -22,8 +23,10 @@ int tp_migrate(const char *conninfo);
  * `variant` changes the title and indicator values so that versions can be told apart. */
 void tp_parsed_doc(int i, int version, int variant, rpt_buf *out);
 
-/* The raw message of synthetic document `i`: a text report built from a seed file. */
-void tp_raw_doc(int i, int variant, rpt_buf *out);
+/* The raw message of synthetic document `i`: a text report built from a seed file. The
+ * caller clears it with rpt_raw_message_clear; produce it with raw_produce
+ * (support/raw_topic.h). */
+void tp_raw_doc(int i, int variant, rpt_raw_message *out);
 
 /* Produces value under key to topic and waits for the acknowledgement. */
 rd_kafka_t *tp_producer(void);

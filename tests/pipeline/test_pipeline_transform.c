@@ -1,6 +1,7 @@
 /* The transform role end to end with the load role: raw documents become warehouse rows,
  * poison raw messages land in reports.dlq and then reports.rejects with their reason while
- * the rest flows, offsets are committed after delivery, and `reportd replay` re-derives
+ * the rest flows, messages in the previous format (JSON value) and with non-UTF-8 validators
+ * in their headers are transformed like the others, offsets are committed after delivery, and `reportd replay` re-derives
  * every document with a bumped transform version or only the messages after a time. */
 #include <signal.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "pipeline/load.h"
 #include "pipeline/transform.h"
 #include "pipeline_util.h"
+#include "support/raw_topic.h"
 #include "test.h"
 #include "transforms/extract.h"
 
@@ -20,17 +22,25 @@
 static const char *pg;
 static char *cfg_path;
 
-static void produce_raw(rd_kafka_t *p, int from, int to, int variant)
+/* Produces documents from..to-1 in the current format, or (json) as earlier versions did. */
+static void produce_raw_as(rd_kafka_t *p, int from, int to, int variant, int json)
 {
     for (int i = from; i < to; i++) {
-        rpt_buf v = RPT_BUF_INIT;
-        tp_raw_doc(i, variant, &v);
-        const char *id = strstr(v.data, "\"doc_id\":\"");
-        char key[17] = {0};
-        if (id) memcpy(key, id + 10, 16);
-        CHECK(tp_produce(p, "reports.raw", key, v.data, v.len) == 0);
-        rpt_buf_free(&v);
+        rpt_raw_message m;
+        tp_raw_doc(i, variant, &m);
+        if (i == 0 || i == DOCS - 1) {
+            /* validators with bytes that are not UTF-8: the document must still load */
+            m.etag = strdup("\"\xff\xfe-etag\"");
+            m.last_modified = strdup("Mon, 02 Jun 2025 08:00:00 \xff" "GMT");
+        }
+        CHECK(raw_produce(p, &m, json) == 0);
+        rpt_raw_message_clear(&m);
     }
+}
+
+static void produce_raw(rd_kafka_t *p, int from, int to, int variant)
+{
+    produce_raw_as(p, from, to, variant, 0);
 }
 
 /* Waits until `sql` returns want. */
@@ -99,7 +109,9 @@ static void test_transform_replay(void)
         "{\"schema\":1,\"doc_id\":\"p1\",\"url\":\"http://x/1\",\"body_base64\":\"***\"}";
     CHECK(tp_produce(p, "reports.raw", "p1", poison, strlen(poison)) == 0);
     CHECK(tp_produce(p, "reports.raw", "p2", "\x01\x02 not json", 11) == 0);
-    produce_raw(p, DOCS / 2, DOCS, 0);
+    /* the second half as the previous version produced it (JSON value, body in base64): a
+     * topic written before the upgrade still transforms */
+    produce_raw_as(p, DOCS / 2, DOCS, 0, 1);
     REQUIRE(tp_flush(p) == 0);
 
     tp_stage tr, ld;
@@ -126,6 +138,18 @@ static void test_transform_replay(void)
              "AND url LIKE 'http://portal.test/jyj/raw-%%'",
              RPT_TRANSFORM_VERSION);
     CHECK_INT(tp_query_ll(c, sql), DOCS);
+    /* both formats, and the two documents with non-UTF-8 validators, were loaded */
+    {
+        rpt_raw_message first, last;
+        tp_raw_doc(0, 0, &first);
+        tp_raw_doc(DOCS - 1, 0, &last);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM reports.documents WHERE doc_id IN ('%s', '%s')",
+                 first.doc_id, last.doc_id);
+        CHECK_INT(tp_query_ll(c, sql), 2);
+        rpt_raw_message_clear(&first);
+        rpt_raw_message_clear(&last);
+    }
     CHECK(atomic_load(&tr.ctl.ready) == 1);
     /* the transform stage counts what extraction found (the transforms count nothing): at
      * least the indicators now in the warehouse, every document having some */

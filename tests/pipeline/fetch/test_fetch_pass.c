@@ -93,7 +93,7 @@ static long read_all(rd_kafka_t *rk, msg_fn fn, void *arg)
         } else if (!m->err) {
             rpt_raw_message raw;
             rpt_buf err = RPT_BUF_INIT;
-            int ok = rpt_raw_message_decode(m->payload, m->len, &raw, &err) == 0;
+            int ok = raw_decode(m, &raw, &err) == 0;
             CHECK(ok);
             if (ok) {
                 char key[64];
