@@ -72,81 +72,138 @@ static void on_progress(void *opaque, const rpt_stage_progress *p)
     fflush(stderr);
 }
 
-static int run_replay(int argc, char **argv)
+/* The command line of a replay. */
+typedef struct replay_args {
+    const char *config_path, *topic, *from, *to, *group;
+} replay_args;
+
+/* The resolved range of a replay: offsets per partition and optional time bounds. */
+typedef struct replay_range {
+    rd_kafka_topic_partition_list_t *start, *end;
+    long long from_ms, to_ms;
+} replay_range;
+
+/* What the stage did, for the summary line. */
+typedef struct replay_summary {
+    const char *noun;
+    long long updated, unchanged, rejected;
+} replay_summary;
+
+/* Parses the options into a. Returns 0, or -1 after printing the usage. */
+static int parse_args(int argc, char **argv, replay_args *a)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"topic", required_argument, NULL, 't'},
         {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 'u'},
         {"group", required_argument, NULL, 'g'},  {NULL, 0, NULL, 0}};
-    const char *config_path = getenv("REPORTD_CONFIG"), *topic = NULL, *from = NULL, *to = NULL,
-               *group = NULL;
+    *a = (replay_args){.config_path = getenv("REPORTD_CONFIG")};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c':
-            config_path = optarg;
+            a->config_path = optarg;
             break;
         case 't':
-            topic = optarg;
+            a->topic = optarg;
             break;
         case 'f':
-            from = optarg;
+            a->from = optarg;
             break;
         case 'u':
-            to = optarg;
+            a->to = optarg;
             break;
         case 'g':
-            group = optarg;
+            a->group = optarg;
             break;
         default:
             fputs(rpt_cmd_replay.usage, stderr);
-            return RPT_EXIT_USAGE;
+            return -1;
         }
     }
-    if (optind < argc || !topic || !from) {
+    if (optind < argc || !a->topic || !a->from) {
         fputs(rpt_cmd_replay.usage, stderr);
-        return RPT_EXIT_USAGE;
+        return -1;
     }
-    rpt_config cfg;
+    return 0;
+}
+
+/* Loads the config and checks that the topic is one a stage consumes; sets *is_raw and the
+ * log level. Returns 0, or -1 after printing the reason (cfg freed). */
+static int load_config(const replay_args *a, rpt_config *cfg, int *is_raw)
+{
     rpt_buf err = RPT_BUF_INIT;
-    if (rpt_config_load(&cfg, config_path, &err)) {
+    if (rpt_config_load(cfg, a->config_path, &err)) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
         rpt_buf_free(&err);
-        return RPT_EXIT_USAGE;
+        return -1;
     }
-    int is_raw = strcmp(topic, cfg.kafka.topic_raw) == 0;
-    int is_parsed = strcmp(topic, cfg.kafka.topic_parsed) == 0;
-    if (!is_raw && !is_parsed) {
+    *is_raw = strcmp(a->topic, cfg->kafka.topic_raw) == 0;
+    if (!*is_raw && strcmp(a->topic, cfg->kafka.topic_parsed) != 0) {
         fprintf(stderr, "reportd replay: --topic: expected %s or %s, got '%s'\n",
-                cfg.kafka.topic_raw, cfg.kafka.topic_parsed, topic);
-        rpt_config_free(&cfg);
-        rpt_buf_free(&err);
-        return RPT_EXIT_USAGE;
+                cfg->kafka.topic_raw, cfg->kafka.topic_parsed, a->topic);
+        rpt_config_free(cfg);
+        return -1;
     }
     rpt_log_level lvl;
-    if (rpt_log_level_parse(cfg.log.level, &lvl) == 0) rpt_log_set_level(lvl);
-    int rc = RPT_EXIT_FAILURE;
-    rd_kafka_topic_partition_list_t *start = NULL, *end = NULL;
-    const char *replay_group = group ? group : is_raw ? "reportd-replay-raw" : "reportd-replay";
+    if (rpt_log_level_parse(cfg->log.level, &lvl) == 0) rpt_log_set_level(lvl);
+    return 0;
+}
+
+/* Resolves --from/--to against the broker. Returns RPT_EXIT_OK, RPT_EXIT_USAGE (a bad
+ * range) or RPT_EXIT_FAILURE (no client), after printing the reason. */
+static int resolve_range(const rpt_config *cfg, const replay_args *a, const char *group,
+                         replay_range *r)
+{
+    rpt_buf err = RPT_BUF_INIT;
     rpt_kafka_client_spec spec = {
-        .kind = RPT_KAFKA_CONSUMER, .client_id = "reportd-replay", .group = replay_group};
-    rd_kafka_t *probe = rpt_kafka_client_new(&cfg.kafka, &spec, &err);
-    if (!probe) {
-        fprintf(stderr, "reportd replay: %s\n", err.data);
+        .kind = RPT_KAFKA_CONSUMER, .client_id = "reportd-replay", .group = group};
+    rd_kafka_t *rk = rpt_kafka_client_new(&cfg->kafka, &spec, &err);
+    int rc = RPT_EXIT_FAILURE;
+    if (rk) {
+        rc = rpt_kafka_range_resolve(rk, a->topic, a->from, a->to, &r->start, &r->end,
+                                     &r->from_ms, &r->to_ms, &err)
+                 ? RPT_EXIT_USAGE
+                 : RPT_EXIT_OK;
+        rd_kafka_destroy(rk);
+    }
+    if (rc != RPT_EXIT_OK) fprintf(stderr, "reportd replay: %s\n", err.data);
+    rpt_buf_free(&err);
+    return rc;
+}
+
+/* Runs the stage downstream of the topic over the range. Returns the stage's rc. */
+static int run_stage(int is_raw, const rpt_stage_params *sp, replay_summary *sum)
+{
+    if (!is_raw) {
+        rpt_load_stats st = {0};
+        rpt_loader_params p = {.stage = *sp, .stats = &st};
+        int rc = rpt_loader_run(&p);
+        *sum = (replay_summary){"documents", st.updated, st.unchanged, st.rejected};
+        return rc;
+    }
+    rpt_transform_stats st = {0};
+    rpt_transform_params p = {.stage = *sp, .skip_unchanged = 1, .stats = &st};
+    int rc = rpt_transform_run(&p);
+    *sum = (replay_summary){"documents re-extracted", st.produced, st.unchanged, st.rejected};
+    return rc;
+}
+
+static int run_replay(int argc, char **argv)
+{
+    replay_args a;
+    if (parse_args(argc, argv, &a)) return RPT_EXIT_USAGE;
+    rpt_config cfg;
+    int is_raw;
+    if (load_config(&a, &cfg, &is_raw)) return RPT_EXIT_USAGE;
+    const char *group = a.group ? a.group : is_raw ? "reportd-replay-raw" : "reportd-replay";
+    replay_range range = {.from_ms = -1, .to_ms = -1};
+    int rc = resolve_range(&cfg, &a, group, &range);
+    if (rc != RPT_EXIT_OK) {
         rpt_config_free(&cfg);
         goto out;
     }
-    long long from_ms = -1, to_ms = -1;
-    int resolved =
-        rpt_kafka_range_resolve(probe, topic, from, to, &start, &end, &from_ms, &to_ms, &err);
-    rd_kafka_destroy(probe);
-    if (resolved) {
-        fprintf(stderr, "reportd replay: %s\n", err.data);
-        rpt_config_free(&cfg);
-        rc = RPT_EXIT_USAGE;
-        goto out;
-    }
+    rc = RPT_EXIT_FAILURE;
     rpt_config_holder *holder = rpt_config_holder_new(&cfg); /* takes cfg */
     if (!holder) {
         rpt_config_free(&cfg);
@@ -159,50 +216,26 @@ static int run_replay(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     progress_state ps = {.tty = isatty(STDERR_FILENO), .started = rpt_now_s(), .what = "replay"};
-    int stage_rc;
-    long long updated, unchanged, rejected;
-    const char *noun;
-    if (is_parsed) {
-        rpt_load_stats st = {0};
-        rpt_loader_params p = {.ctl = &ctl,
-                              .group = replay_group,
-                              .start = start,
-                              .end = end,
-                              .from_ms = from_ms,
-                              .to_ms = to_ms,
-                              .progress = on_progress,
-                              .progress_opaque = &ps,
-                              .stats = &st};
-        stage_rc = rpt_loader_run(&p);
-        updated = st.updated, unchanged = st.unchanged, rejected = st.rejected;
-        noun = "documents";
-    } else {
-        rpt_transform_stats st = {0};
-        rpt_transform_params p = {.ctl = &ctl,
-                                 .group = replay_group,
-                                 .start = start,
-                                 .end = end,
-                                 .from_ms = from_ms,
-                                 .to_ms = to_ms,
-                                 .skip_unchanged = 1,
-                                 .progress = on_progress,
-                                 .progress_opaque = &ps,
-                                 .stats = &st};
-        stage_rc = rpt_transform_run(&p);
-        updated = st.produced, unchanged = st.unchanged, rejected = st.rejected;
-        noun = "documents re-extracted";
-    }
+    rpt_stage_params sp = {.ctl = &ctl,
+                           .group = group,
+                           .start = range.start,
+                           .end = range.end,
+                           .from_ms = range.from_ms,
+                           .to_ms = range.to_ms,
+                           .progress = on_progress,
+                           .progress_opaque = &ps};
+    replay_summary sum;
+    int stage_rc = run_stage(is_raw, &sp, &sum);
     g_stop = NULL;
     int interrupted = atomic_load(&ctl.stop);
     rpt_config_holder_free(holder);
-    printf("replay %s: %s updated %lld, unchanged %lld, rejected %lld%s\n", topic, noun, updated,
-           unchanged, rejected, interrupted ? " (interrupted)" : "");
+    printf("replay %s: %s updated %lld, unchanged %lld, rejected %lld%s\n", a.topic, sum.noun,
+           sum.updated, sum.unchanged, sum.rejected, interrupted ? " (interrupted)" : "");
     fflush(stdout);
     rc = stage_rc == 0 && !interrupted ? RPT_EXIT_OK : RPT_EXIT_FAILURE;
 out:
-    if (start) rd_kafka_topic_partition_list_destroy(start);
-    if (end) rd_kafka_topic_partition_list_destroy(end);
-    rpt_buf_free(&err);
+    if (range.start) rd_kafka_topic_partition_list_destroy(range.start);
+    if (range.end) rd_kafka_topic_partition_list_destroy(range.end);
     return rc;
 }
 

@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "connectors/kafka/range.h"
 #include "connectors/kafka/client.h"
 #include "common/metrics.h"
 #include "pipeline/messages/dlq.h"
@@ -16,39 +15,16 @@
 #define IDLE_POLL_S 0.02 /* nothing consumed for this long: write the partial batch */
 
 typedef struct loader {
-    const rpt_loader_params *p;
+    const rpt_stage_params *p;
     const char *group;
     const char *topic_parsed, *topic_dlq;
     rpt_pg_sink *sink;
-    rd_kafka_t *rk;
+    rpt_stage_consumer sc; /* reports.parsed and reports.dlq */
     rpt_load_batch batch;
     double batch_started;
     rpt_load_stats stats;
-    long long consumed;
     int fatal;
-    /* replay */
-    int n_parts;
-    int *done; /* per partition of p->end: reached its end */
 } loader;
-
-void rpt_stage_metrics_declare(void)
-{
-    rpt_metrics_declare("reportd_kafka_messages_consumed_total", RPT_METRIC_COUNTER,
-                       "messages consumed by a pipeline stage");
-    rpt_metrics_declare("reportd_kafka_messages_produced_total", RPT_METRIC_COUNTER,
-                       "messages produced and acknowledged by a pipeline stage");
-    rpt_metrics_declare("reportd_kafka_consumer_lag", RPT_METRIC_GAUGE,
-                       "messages behind the high watermark on the assigned partitions");
-    rpt_metrics_declare("reportd_dlq_messages_total", RPT_METRIC_COUNTER,
-                       "messages sent to reports.dlq or reports.rejects, by stage");
-    rpt_metrics_declare("reportd_load_rows_total", RPT_METRIC_COUNTER, "rows written by the loader");
-    rpt_metrics_declare("reportd_load_documents_total", RPT_METRIC_COUNTER,
-                       "documents handled by the loader, by result");
-    rpt_metrics_declare("reportd_load_batch_seconds", RPT_METRIC_HISTOGRAM,
-                       "time to write one loader batch to PostgreSQL");
-    rpt_metrics_declare("reportd_load_db_errors_total", RPT_METRIC_COUNTER,
-                       "failed loader transactions (retried)");
-}
 
 static void sleep_ms(long ms)
 {
@@ -128,21 +104,6 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         rpt_load_batch_reset(&l->batch);
         rd_kafka_assign(rk, NULL);
     }
-}
-
-static void report(loader *l, int finished)
-{
-    const rpt_loader_params *p = l->p;
-    if (!p->progress) return;
-    rpt_stage_progress pr = {.done = l->consumed,
-                            .total = -1,
-                            .lag = rpt_kafka_consumer_lag(l->rk),
-                            .updated = l->stats.updated,
-                            .unchanged = l->stats.unchanged,
-                            .rejected = l->stats.rejected,
-                            .finished = finished};
-    if (p->end) pr.total = rpt_kafka_range_size(p->start, p->end);
-    p->progress(p->progress_opaque, &pr);
 }
 
 /* Decodes every item not yet decoded; undecodable ones become rejects. */
@@ -237,46 +198,11 @@ static int flush_batch(loader *l, int draining)
     return rc;
 }
 
-/* Replay bookkeeping: index of (topic, partition) in p->end, or -1. */
-static int range_index(loader *l, const char *topic, int partition)
-{
-    const rd_kafka_topic_partition_list_t *end = l->p->end;
-    for (int i = 0; i < end->cnt; i++)
-        if (end->elems[i].partition == partition && strcmp(end->elems[i].topic, topic) == 0)
-            return i;
-    return -1;
-}
-
-static int range_finished(loader *l)
-{
-    for (int i = 0; i < l->n_parts; i++)
-        if (!l->done[i]) return 0;
-    return 1;
-}
-
-/* Handles one consumed message (or event). */
+/* Adds a consumed message to the batch when it is one to load. */
 static void on_message(loader *l, rd_kafka_message_t *m)
 {
+    if (!rpt_stage_accept(&l->sc, m)) return;
     const char *topic = rd_kafka_topic_name(m->rkt);
-    int ri = l->p->end && m->rkt ? range_index(l, topic, m->partition) : -1;
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (ri >= 0) l->done[ri] = 1;
-        return;
-    }
-    if (m->err) {
-        rpt_log_warn("load", "consumer error", "error=\"%s\"", rd_kafka_message_errstr(m));
-        return;
-    }
-    if (ri >= 0) {
-        if (l->done[ri] || m->offset >= l->p->end->elems[ri].offset) {
-            l->done[ri] = 1;
-            return;
-        }
-        if (m->offset + 1 >= l->p->end->elems[ri].offset) l->done[ri] = 1;
-    }
-    l->consumed++;
-    rpt_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"load\"");
-    if (rpt_message_outside_time(m, l->p->from_ms, l->p->to_ms)) return;
     int is_dlq = strcmp(topic, l->topic_dlq) == 0;
     if (rpt_load_batch_add(&l->batch, topic, m->partition, m->offset, m->key, m->key_len, m->payload,
                           m->len, is_dlq)) {
@@ -286,52 +212,52 @@ static void on_message(loader *l, rd_kafka_message_t *m)
     if (l->batch.n == 1) l->batch_started = rpt_now_s();
 }
 
-static int start_consuming(loader *l)
+/* Lists the migrations this build knows, for the sink's schema check (caller frees). */
+static void known_migrations(rpt_migration_list *known)
 {
-    const rpt_loader_params *p = l->p;
-    if (p->start) {
-        l->n_parts = p->end->cnt;
-        l->done = calloc((size_t)(l->n_parts ? l->n_parts : 1), sizeof *l->done);
-        if (!l->done) return -1;
-        for (int i = 0; i < l->n_parts; i++)
-            if (p->end->elems[i].offset <= p->start->elems[i].offset) l->done[i] = 1;
-        rd_kafka_resp_err_t e = rd_kafka_assign(l->rk, p->start);
-        if (e) {
-            rpt_log_error("load", "cannot assign partitions", "error=\"%s\"", rd_kafka_err2str(e));
-            return -1;
-        }
-        return 0;
-    }
-    rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(2);
-    rd_kafka_topic_partition_list_add(topics, l->topic_parsed, RD_KAFKA_PARTITION_UA);
-    rd_kafka_topic_partition_list_add(topics, l->topic_dlq, RD_KAFKA_PARTITION_UA);
-    rd_kafka_resp_err_t e = rd_kafka_subscribe(l->rk, topics);
-    rd_kafka_topic_partition_list_destroy(topics);
-    if (e) {
-        rpt_log_error("load", "cannot subscribe", "error=\"%s\"", rd_kafka_err2str(e));
-        return -1;
-    }
-    return 0;
+    rpt_buf err = RPT_BUF_INIT;
+    char *dir = rpt_pg_sql_dir();
+    if (dir && rpt_migrations_list(dir, known, &err))
+        rpt_log_warn("load", "cannot list migrations; checking the minimum schema only",
+                     "error=\"%s\"", err.data);
+    free(dir);
+    rpt_buf_free(&err);
 }
 
-int rpt_loader_run(const rpt_loader_params *p)
+/* Creates the consumer (group member with the rebalance callback, or a replay's assigned
+ * range) and starts consuming reports.parsed and reports.dlq. */
+static int start(loader *l, const rpt_config *cfg)
+{
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_kafka_client_spec spec = {.kind = RPT_KAFKA_CONSUMER,
+                                  .client_id = "reportd-load",
+                                  .group = l->group,
+                                  .rebalance = l->p->start ? NULL : on_rebalance,
+                                  .opaque = l,
+                                  .partition_eof = l->p->start != NULL};
+    rd_kafka_t *rk = rpt_kafka_client_new(&cfg->kafka, &spec, &err);
+    if (!rk) {
+        rpt_log_error("load", "cannot start", "error=\"%s\"", err.data);
+        rpt_buf_free(&err);
+        return -1;
+    }
+    rpt_buf_free(&err);
+    const char *topics[] = {l->topic_parsed, l->topic_dlq};
+    return rpt_stage_consumer_start(&l->sc, l->p, "load", rk, topics, 2);
+}
+
+int rpt_loader_run(const rpt_loader_params *lp)
 {
     rpt_stage_metrics_declare();
+    const rpt_stage_params *p = &lp->stage;
     loader l = {.p = p};
     int rc = -1;
     const rpt_config *cfg = rpt_role_config_acquire(p->ctl);
     l.group = p->group ? p->group : cfg->kafka.group_load;
     l.topic_parsed = cfg->kafka.topic_parsed;
     l.topic_dlq = cfg->kafka.topic_dlq;
-    rpt_buf err = RPT_BUF_INIT;
     rpt_migration_list known = {0};
-    char *dir = rpt_pg_sql_dir();
-    if (dir && rpt_migrations_list(dir, &known, &err)) {
-        rpt_log_warn("load", "cannot list migrations; checking the minimum schema only",
-                    "error=\"%s\"", err.data);
-        rpt_buf_reset(&err);
-    }
-    free(dir);
+    known_migrations(&known);
     char *conninfo = rpt_config_pg_conninfo(cfg);
     l.sink = rpt_pg_sink_new(conninfo, l.group, &known);
     free(conninfo);
@@ -341,34 +267,22 @@ int rpt_loader_run(const rpt_loader_params *p)
         rc = 0;
         goto out;
     }
-    rpt_kafka_client_spec spec = {.kind = RPT_KAFKA_CONSUMER,
-                                  .client_id = "reportd-load",
-                                  .group = l.group,
-                                  .rebalance = p->start ? NULL : on_rebalance,
-                                  .opaque = &l,
-                                  .partition_eof = p->start != NULL};
-    l.rk = rpt_kafka_client_new(&cfg->kafka, &spec, &err);
-    if (!l.rk) {
-        rpt_log_error("load", "cannot start", "error=\"%s\"", err.data);
-        goto out;
-    }
-    if (start_consuming(&l)) goto out;
-    if (rpt_kafka_wait_connected(l.rk, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
+    if (start(&l, cfg)) goto out;
     rpt_log_info("load", "loading", "group=%s topics=%s,%s", l.group, l.topic_parsed, l.topic_dlq);
-    double last_report = rpt_now_s();
     for (;;) {
-        atomic_store(&p->ctl->heartbeat, (long)rpt_now_s());
+        rpt_stage_heartbeat(p);
         int stopping = atomic_load(&p->ctl->stop);
         const rpt_config *c = rpt_role_config_acquire(p->ctl);
         size_t batch_size = (size_t)c->load.batch_size;
         double latency = (double)c->load.batch_latency_ms / 1000.0;
         rpt_role_config_release(p->ctl, c);
-        int finished = p->end && range_finished(&l), idle = 0;
+        int finished = rpt_stage_range_finished(&l.sc), idle = 0;
         if (!stopping && !finished && l.batch.n < batch_size) {
             double wait = latency;
             if (l.batch.n) wait = l.batch_started + latency - rpt_now_s();
             if (wait > (l.batch.n ? IDLE_POLL_S : 0.1)) wait = l.batch.n ? IDLE_POLL_S : 0.1;
-            rd_kafka_message_t *m = rd_kafka_consumer_poll(l.rk, wait > 0 ? (int)(wait * 1000) : 0);
+            rd_kafka_message_t *m =
+                rd_kafka_consumer_poll(l.sc.rk, wait > 0 ? (int)(wait * 1000) : 0);
             if (m) {
                 on_message(&l, m);
                 rd_kafka_message_destroy(m);
@@ -383,36 +297,24 @@ int rpt_loader_run(const rpt_loader_params *p)
         if (due || stopping || finished) {
             if (flush_batch(&l, stopping || finished) && l.fatal) goto out;
         }
-        double now = rpt_now_s();
-        if (now - last_report >= 1.0) {
-            last_report = now;
-            long long lag = rpt_kafka_consumer_lag(l.rk);
-            if (lag >= 0)
-                rpt_metrics_set("reportd_kafka_consumer_lag", "role=\"load\"", (double)lag);
-            report(&l, 0);
-        }
+        rpt_stage_tick(&l.sc, l.stats.updated, l.stats.unchanged, l.stats.rejected);
         if (stopping || (finished && l.batch.n == 0)) break;
     }
-    report(&l, 1);
+    rpt_stage_report(&l.sc, l.stats.updated, l.stats.unchanged, l.stats.rejected, 1);
     rc = 0;
 out:
     if (l.fatal) rc = -1;
-    if (l.rk) {
-        rd_kafka_consumer_close(l.rk);
-        rd_kafka_destroy(l.rk);
-    }
-    if (p->stats) *p->stats = l.stats;
+    rpt_stage_consumer_clear(&l.sc);
+    if (lp->stats) *lp->stats = l.stats;
     rpt_load_batch_free(&l.batch);
     rpt_pg_sink_free(l.sink);
     rpt_migrations_free(&known);
-    free(l.done);
-    rpt_buf_free(&err);
     rpt_role_config_release(p->ctl, cfg);
     return rc;
 }
 
 int rpt_role_load(rpt_role_ctl *ctl)
 {
-    rpt_loader_params p = {.ctl = ctl};
+    rpt_loader_params p = {.stage = {.ctl = ctl}};
     return rpt_loader_run(&p);
 }

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "connectors/kafka/range.h"
 #include "connectors/kafka/client.h"
 #include "pipeline/messages/dlq.h"
 #include "pipeline/messages/parsed.h"
@@ -27,19 +26,18 @@ typedef struct consumed {
 } consumed;
 
 typedef struct transformer {
-    const rpt_transform_params *p;
+    const rpt_transform_params *tp;
+    const rpt_stage_params *p; /* &tp->stage */
     const rpt_config *cfg;
     int version;
-    rd_kafka_t *consumer, *producer;
+    rpt_stage_consumer sc; /* reports.raw */
+    rd_kafka_t *producer;
     PGconn *pg; /* replay with skip_unchanged */
     consumed *batch;
     size_t n, cap;
     /* delivery reports of the current batch (producer's poll thread = this thread) */
     long long acked_parsed, acked_dlq, failed;
     rpt_transform_stats stats;
-    long long consumed_total;
-    int n_parts;
-    int *done;
 } transformer;
 
 int rpt_transform_version(void)
@@ -185,7 +183,7 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         goto out;
     }
     have_raw = 1;
-    if (t->p->skip_unchanged && unchanged_in_pg(t, &raw)) {
+    if (t->tp->skip_unchanged && unchanged_in_pg(t, &raw)) {
         t->stats.unchanged++;
         goto out;
     }
@@ -317,8 +315,8 @@ static void finish_batch(transformer *t)
         rpt_metrics_add("reportd_dlq_messages_total", "stage=\"transform\"", (double)t->acked_dlq);
         if (!t->p->start) {
             rd_kafka_topic_partition_list_t *l = batch_offsets(t, 0);
-            rd_kafka_offsets_store(t->consumer, l); /* revoked partitions are refused: fine */
-            rd_kafka_resp_err_t e = rd_kafka_commit(t->consumer, NULL, 0);
+            rd_kafka_offsets_store(t->sc.rk, l); /* revoked partitions are refused: fine */
+            rd_kafka_resp_err_t e = rd_kafka_commit(t->sc.rk, NULL, 0);
             if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
                 rpt_log_warn("transform", "offset commit failed; will commit with the next batch",
                             "error=\"%s\"", rd_kafka_err2str(e));
@@ -328,7 +326,7 @@ static void finish_batch(transformer *t)
         rpt_log_warn("transform", "deliveries failed, reprocessing the batch",
                     "messages=%zu failed=%lld", t->n, t->failed);
         rd_kafka_topic_partition_list_t *l = batch_offsets(t, 1);
-        rd_kafka_error_t *e = rd_kafka_seek_partitions(t->consumer, l, 5000);
+        rd_kafka_error_t *e = rd_kafka_seek_partitions(t->sc.rk, l, 5000);
         if (e) {
             rpt_log_warn("transform", "seek failed", "error=\"%s\"", rd_kafka_error_string(e));
             rd_kafka_error_destroy(e);
@@ -342,183 +340,113 @@ static void finish_batch(transformer *t)
     batch_clear(t);
 }
 
-static void report(transformer *t, int finished)
+/* Polls one message and transforms it when it is one to process. Returns 1 when nothing
+ * came, 0 otherwise, -1 on a fatal error (logged). */
+static int poll_one(transformer *t)
 {
-    const rpt_transform_params *p = t->p;
-    if (!p->progress) return;
-    rpt_stage_progress pr = {.done = t->consumed_total,
-                            .total = -1,
-                            .lag = rpt_kafka_consumer_lag(t->consumer),
-                            .updated = t->stats.produced,
-                            .unchanged = t->stats.unchanged,
-                            .rejected = t->stats.rejected,
-                            .finished = finished};
-    if (p->end) pr.total = rpt_kafka_range_size(p->start, p->end);
-    p->progress(p->progress_opaque, &pr);
-}
-
-static int range_index(transformer *t, const char *topic, int partition)
-{
-    for (int i = 0; i < t->n_parts; i++)
-        if (t->p->end->elems[i].partition == partition && !strcmp(t->p->end->elems[i].topic, topic))
-            return i;
-    return -1;
-}
-
-static int range_finished(transformer *t)
-{
-    for (int i = 0; i < t->n_parts; i++)
-        if (!t->done[i]) return 0;
-    return 1;
-}
-
-/* Returns 1 when the message is to be transformed. */
-static int accept_message(transformer *t, const rd_kafka_message_t *m)
-{
-    int ri = t->p->end && m->rkt ? range_index(t, rd_kafka_topic_name(m->rkt), m->partition) : -1;
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (ri >= 0) t->done[ri] = 1;
-        return 0;
-    }
-    if (m->err) {
-        rpt_log_warn("transform", "consumer error", "error=\"%s\"", rd_kafka_message_errstr(m));
-        return 0;
-    }
-    if (ri >= 0) {
-        if (t->done[ri] || m->offset >= t->p->end->elems[ri].offset) {
-            t->done[ri] = 1;
-            return 0;
+    rd_kafka_message_t *m = rd_kafka_consumer_poll(t->sc.rk, t->n ? 20 : 100);
+    if (!m) return 1;
+    int rc = 0;
+    if (rpt_stage_accept(&t->sc, m)) {
+        if (batch_add(t, m)) {
+            rpt_log_error("transform", "out of memory", "offset=%lld", (long long)m->offset);
+            rc = -1;
+        } else {
+            process(t, m);
         }
-        if (m->offset + 1 >= t->p->end->elems[ri].offset) t->done[ri] = 1;
     }
-    if (rpt_message_outside_time(m, t->p->from_ms, t->p->to_ms)) {
-        t->consumed_total++;
-        return 0;
-    }
-    return 1;
+    rd_kafka_message_destroy(m);
+    return rc;
 }
 
-static int start_consuming(transformer *t)
+/* Connects to PostgreSQL for a replay that skips unchanged documents (optional: without
+ * it every document is re-produced). */
+static void connect_pg(transformer *t)
 {
-    const rpt_transform_params *p = t->p;
-    rd_kafka_resp_err_t e;
-    if (p->start) {
-        t->n_parts = p->end->cnt;
-        t->done = calloc((size_t)(t->n_parts ? t->n_parts : 1), sizeof *t->done);
-        if (!t->done) return -1;
-        for (int i = 0; i < t->n_parts; i++)
-            if (p->end->elems[i].offset <= p->start->elems[i].offset) t->done[i] = 1;
-        e = rd_kafka_assign(t->consumer, p->start);
-    } else {
-        rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(topics, t->cfg->kafka.topic_raw, RD_KAFKA_PARTITION_UA);
-        e = rd_kafka_subscribe(t->consumer, topics);
-        rd_kafka_topic_partition_list_destroy(topics);
+    char *conninfo = rpt_config_pg_conninfo(t->cfg);
+    t->pg = PQconnectdb(conninfo ? conninfo : "");
+    free(conninfo);
+    if (PQstatus(t->pg) != CONNECTION_OK) {
+        rpt_log_warn("transform", "PostgreSQL unavailable: every document will be re-produced",
+                     "error=\"%s\"", PQerrorMessage(t->pg));
+        PQfinish(t->pg);
+        t->pg = NULL;
     }
-    if (e) rpt_log_error("transform", "cannot consume", "error=\"%s\"", rd_kafka_err2str(e));
-    return e ? -1 : 0;
 }
 
-int rpt_transform_run(const rpt_transform_params *p)
+/* Creates the producer and the consumer and starts consuming reports.raw. */
+static int start(transformer *t, const char *group)
 {
-    rpt_stage_metrics_declare();
-    transformer t = {.p = p, .version = rpt_transform_version()};
-    int rc = -1;
-    t.cfg = rpt_role_config_acquire(p->ctl);
     rpt_buf err = RPT_BUF_INIT;
-    const char *group = p->group ? p->group : t.cfg->kafka.group_transform;
-    if (p->skip_unchanged) {
-        char *conninfo = rpt_config_pg_conninfo(t.cfg);
-        t.pg = PQconnectdb(conninfo ? conninfo : "");
-        free(conninfo);
-        if (PQstatus(t.pg) != CONNECTION_OK) {
-            rpt_log_warn("transform", "PostgreSQL unavailable: every document will be re-produced",
-                        "error=\"%s\"", PQerrorMessage(t.pg));
-            PQfinish(t.pg);
-            t.pg = NULL;
-        }
-    }
     rpt_kafka_client_spec prod = {.kind = RPT_KAFKA_PRODUCER,
                                   .client_id = "reportd-transform",
                                   .delivery = on_delivery,
-                                  .opaque = &t};
-    t.producer = rpt_kafka_client_new(&t.cfg->kafka, &prod, &err);
-    if (!t.producer) goto fail;
+                                  .opaque = t};
+    t->producer = rpt_kafka_client_new(&t->cfg->kafka, &prod, &err);
     rpt_kafka_client_spec cons = {.kind = RPT_KAFKA_CONSUMER,
                                   .client_id = "reportd-transform",
                                   .group = group,
-                                  .partition_eof = p->start != NULL};
-    t.consumer = rpt_kafka_client_new(&t.cfg->kafka, &cons, &err);
-    if (!t.consumer) goto fail;
-    if (start_consuming(&t)) goto out;
-    if (rpt_kafka_wait_connected(t.consumer, &p->ctl->stop) == 0) atomic_store(&p->ctl->ready, 1);
+                                  .partition_eof = t->p->start != NULL};
+    rd_kafka_t *consumer = t->producer ? rpt_kafka_client_new(&t->cfg->kafka, &cons, &err) : NULL;
+    if (!consumer) {
+        rpt_log_error("transform", "cannot start", "error=\"%s\"", err.data);
+        rpt_buf_free(&err);
+        return -1;
+    }
+    rpt_buf_free(&err);
+    const char *topic = t->cfg->kafka.topic_raw;
+    return rpt_stage_consumer_start(&t->sc, t->p, "transform", consumer, &topic, 1);
+}
+
+int rpt_transform_run(const rpt_transform_params *tp)
+{
+    rpt_stage_metrics_declare();
+    const rpt_stage_params *p = &tp->stage;
+    transformer t = {.tp = tp, .p = p, .version = rpt_transform_version()};
+    int rc = -1;
+    t.cfg = rpt_role_config_acquire(p->ctl);
+    const char *group = p->group ? p->group : t.cfg->kafka.group_transform;
+    if (tp->skip_unchanged) connect_pg(&t);
+    if (start(&t, group)) goto out;
     rpt_log_info("transform", "transforming", "group=%s topic=%s version=%d", group,
-                t.cfg->kafka.topic_raw, t.version);
-    double batch_started = 0, last_report = rpt_now_s();
+                 t.cfg->kafka.topic_raw, t.version);
+    double batch_started = 0;
     for (;;) {
-        atomic_store(&p->ctl->heartbeat, (long)rpt_now_s());
+        rpt_stage_heartbeat(p);
         int stopping = atomic_load(&p->ctl->stop);
-        int finished = p->end && range_finished(&t);
+        int finished = rpt_stage_range_finished(&t.sc);
         int idle = 0;
         if (!stopping && !finished) {
-            rd_kafka_message_t *m = rd_kafka_consumer_poll(t.consumer, t.n ? 20 : 100);
-            if (!m) idle = 1;
-            if (m) {
-                if (accept_message(&t, m)) {
-                    if (batch_add(&t, m)) {
-                        rpt_log_error("transform", "out of memory", "offset=%lld",
-                                     (long long)m->offset);
-                        rd_kafka_message_destroy(m);
-                        goto out;
-                    }
-                    if (t.n == 1) batch_started = rpt_now_s();
-                    t.consumed_total++;
-                    rpt_metrics_inc("reportd_kafka_messages_consumed_total", "role=\"transform\"");
-                    process(&t, m);
-                }
-                rd_kafka_message_destroy(m);
-            }
+            size_t before = t.n;
+            idle = poll_one(&t);
+            if (idle < 0) goto out;
+            if (before == 0 && t.n == 1) batch_started = rpt_now_s();
             rd_kafka_poll(t.producer, 0);
         }
         if (t.n >= BATCH_MESSAGES || (t.n && rpt_now_s() - batch_started >= BATCH_WAIT_S) ||
             (t.n && idle) || stopping || finished)
             finish_batch(&t);
-        double now = rpt_now_s();
-        if (now - last_report >= 1.0) {
-            last_report = now;
-            long long lag = rpt_kafka_consumer_lag(t.consumer);
-            if (lag >= 0)
-                rpt_metrics_set("reportd_kafka_consumer_lag", "role=\"transform\"", (double)lag);
-            report(&t, 0);
-        }
+        rpt_stage_tick(&t.sc, t.stats.produced, t.stats.unchanged, t.stats.rejected);
         if (stopping || finished) break;
     }
-    report(&t, 1);
+    rpt_stage_report(&t.sc, t.stats.produced, t.stats.unchanged, t.stats.rejected, 1);
     rc = 0;
-    goto out;
-fail:
-    rpt_log_error("transform", "cannot start", "error=\"%s\"", err.data);
 out:
-    if (t.consumer) {
-        rd_kafka_consumer_close(t.consumer);
-        rd_kafka_destroy(t.consumer);
-    }
+    rpt_stage_consumer_clear(&t.sc);
     if (t.producer) {
         rd_kafka_flush(t.producer, 5000);
         rd_kafka_destroy(t.producer);
     }
     if (t.pg) PQfinish(t.pg);
-    if (p->stats) *p->stats = t.stats;
+    if (tp->stats) *tp->stats = t.stats;
     batch_clear(&t);
     free(t.batch);
-    free(t.done);
-    rpt_buf_free(&err);
     rpt_role_config_release(p->ctl, t.cfg);
     return rc;
 }
 
 int rpt_role_transform(rpt_role_ctl *ctl)
 {
-    rpt_transform_params p = {.ctl = ctl};
+    rpt_transform_params p = {.stage = {.ctl = ctl}};
     return rpt_transform_run(&p);
 }

@@ -18,20 +18,11 @@ typedef struct rpt_transform_stats {
 } rpt_transform_stats;
 
 typedef struct rpt_transform_params {
-    rpt_role_ctl *ctl;
-    const char *group; /* NULL: kafka.group.transform */
-    /* Replay: assigned range as in rpt_loader_params. */
-    const rd_kafka_topic_partition_list_t *start;
-    const rd_kafka_topic_partition_list_t *end;
-    /* Replay by time: messages with a timestamp before from_ms or at/after to_ms are
-     * skipped (-1, or 0 when zero-initialised: no bound). */
-    long long from_ms, to_ms;
+    rpt_stage_params stage; /* stage.group NULL: kafka.group.transform */
     /* Replay: skip documents whose Postgres row already has the current transform version
      * and the same sha256 (counted as unchanged). Needs postgres.conninfo. */
     int skip_unchanged;
-    rpt_progress_fn progress;
-    void *progress_opaque;
-    rpt_transform_stats *stats;
+    rpt_transform_stats *stats; /* may be NULL; totals of the run */
 } rpt_transform_params;
 
 /* Runs until ctl->stop (or the end of the replay range). Returns 0 or -1 (fatal, logged). */
