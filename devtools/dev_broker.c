@@ -212,6 +212,8 @@ const rpt_command rpt_devcmd_broker = {
              "on stdout and runs until SIGTERM or SIGINT. SIGUSR1 takes the broker down\n"
              "(as if it crashed), SIGUSR2 brings it back up: for failure tests.\n\n"
              "Limits of the mock: each partition keeps about 5 MB (older messages are\n"
-             "dropped) and data lives in memory only.\n",
+             "dropped) and data lives in memory only. It has no per-topic configuration:\n"
+             "any message size is accepted (max.message.bytes is not enforced, and the\n"
+             "start-up check of the topics' limit is skipped against it).\n",
     .run = run_dev_broker,
 };

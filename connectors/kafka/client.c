@@ -1,6 +1,7 @@
 #include "connectors/kafka/client.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -180,5 +181,75 @@ int rpt_kafka_wait_connected(rd_kafka_t *rk, atomic_int *stop)
             return 0;
         }
     }
+    return -1;
+}
+
+int rpt_kafka_topic_max_message_bytes(rd_kafka_t *rk, const char *topic, int timeout_ms,
+                                      long long *bytes, rpt_buf *why)
+{
+    int rc = 0;
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_ConfigResource_t *res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic);
+    rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+    char errstr[256];
+    rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, errstr, sizeof errstr);
+    rd_kafka_DescribeConfigs(rk, &res, 1, opts, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms + 500);
+    if (!ev) {
+        rpt_buf_puts(why, "no answer to DescribeConfigs");
+        goto out;
+    }
+    if (rd_kafka_event_error(ev)) {
+        rpt_buf_puts(why, rd_kafka_event_error_string(ev));
+        goto out;
+    }
+    const rd_kafka_DescribeConfigs_result_t *r = rd_kafka_event_DescribeConfigs_result(ev);
+    size_t n = 0;
+    const rd_kafka_ConfigResource_t **rs = r ? rd_kafka_DescribeConfigs_result_resources(r, &n) : NULL;
+    if (n != 1 || rd_kafka_ConfigResource_error(rs[0])) {
+        rpt_buf_puts(why, n == 1 && rd_kafka_ConfigResource_error_string(rs[0])
+                              ? rd_kafka_ConfigResource_error_string(rs[0])
+                              : "no such topic in the answer");
+        goto out;
+    }
+    size_t nc = 0;
+    const rd_kafka_ConfigEntry_t **entries = rd_kafka_ConfigResource_configs(rs[0], &nc);
+    for (size_t i = 0; i < nc; i++) {
+        if (strcmp(rd_kafka_ConfigEntry_name(entries[i]), "max.message.bytes") != 0) continue;
+        const char *v = rd_kafka_ConfigEntry_value(entries[i]);
+        char *end = NULL;
+        long long b = v ? strtoll(v, &end, 10) : -1;
+        if (v && end != v && !*end && b > 0) {
+            *bytes = b;
+            rc = 1;
+        }
+    }
+    if (!rc) rpt_buf_puts(why, "max.message.bytes not in the topic's configuration");
+out:
+    if (ev) rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_ConfigResource_destroy(res);
+    rd_kafka_queue_destroy(q);
+    return rc;
+}
+
+int rpt_kafka_check_topic_size(rd_kafka_t *rk, const rpt_kafka_settings *ks, const char *topic,
+                               rpt_buf *err)
+{
+    if (ks->max_message_bytes <= 0) return 0;
+    long long limit = 0;
+    rpt_buf why = RPT_BUF_INIT;
+    /* short: a cluster that cannot answer (the dev-broker) must not hold up the start */
+    int known = rpt_kafka_topic_max_message_bytes(rk, topic, 1500, &limit, &why);
+    if (!known)
+        rpt_log_info("kafka", "cannot read the topic's max.message.bytes; not checked",
+                     "topic=%s reason=\"%s\"", topic, why.data ? why.data : "unknown");
+    rpt_buf_free(&why);
+    if (!known || limit >= ks->max_message_bytes) return 0;
+    rpt_buf_printf(err,
+                   "topic %s accepts messages up to %lld bytes (its max.message.bytes) but "
+                   "reportd may produce %lld (fetch.max_body_bytes + %lld of header room): raise "
+                   "the topic's max.message.bytes or lower fetch.max_body_bytes",
+                   topic, limit, ks->max_message_bytes, RPT_KAFKA_HEADER_ROOM);
     return -1;
 }

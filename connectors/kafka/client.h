@@ -55,6 +55,18 @@ rd_kafka_conf_t *rpt_kafka_conf_build(const rpt_kafka_settings *ks,
 rd_kafka_t *rpt_kafka_client_new(const rpt_kafka_settings *ks, const rpt_kafka_client_spec *spec,
                                  rpt_buf *err);
 
+/* The max.message.bytes the cluster reports for topic (DescribeConfigs). Returns 1 with
+ * *bytes, or 0 when the cluster does not say (API not supported, as by the dev-broker's mock
+ * cluster; no permission; timeout) with the reason in why. */
+int rpt_kafka_topic_max_message_bytes(rd_kafka_t *rk, const char *topic, int timeout_ms,
+                                      long long *bytes, rpt_buf *why);
+
+/* Start-up check that topic accepts the largest message reportd may produce
+ * (ks->max_message_bytes). Returns 0 when it does or the cluster does not say (logged), -1
+ * with a clear reason in err when the topic's max.message.bytes is smaller. */
+int rpt_kafka_check_topic_size(rd_kafka_t *rk, const rpt_kafka_settings *ks, const char *topic,
+                               rpt_buf *err);
+
 /* Waits until the cluster answers a metadata request (retrying every 2 s) or *stop is set.
  * Returns 0 when connected. */
 int rpt_kafka_wait_connected(rd_kafka_t *rk, atomic_int *stop);

@@ -236,13 +236,55 @@ static void replace(char **dst, const char *src)
     *dst = dup_or_null(src);
 }
 
+/* Records the version of e in fetch_state and in the pass's map: delivered (emitted), or
+ * rejected for good with `error`. Either way the same bytes are not produced again. */
+static void record_version(rpt_crawl *c, emit_ctx *e, int emitted, const char *error)
+{
+    rpt_state_update u = {.url = e->url,
+                         .doc_id = e->doc_id,
+                         .source = rpt_crawl_name(c),
+                         .parent_url = e->parent_url,
+                         .etag = e->etag,
+                         .last_modified = e->last_modified,
+                         .lastmod = e->lastmod,
+                         .sha256 = e->sha256,
+                         .status = e->status,
+                         .error = error,
+                         .emitted = emitted};
+    record(c, &u);
+    rpt_url_state *st = rpt_state_map_get(&c->docs, e->url);
+    if (st) {
+        replace(&st->sha256, e->sha256);
+        replace(&st->etag, e->etag);
+        replace(&st->last_modified, e->last_modified);
+        replace(&st->lastmod, e->lastmod);
+    }
+}
+
+/* A document version that can never be produced (larger than the producer or the topic
+ * accepts): counted, logged, sent to the DLQ with the reason (the loader stores it in
+ * reports.rejects) and recorded with its hash, so that it is not downloaded and refused
+ * again on every pass, only when it changes. */
+static void reject_version(rpt_crawl *c, emit_ctx *e, const char *reason)
+{
+    rpt_crawl_fail(c, e->url, reason);
+    count_metric(c, "reportd_fetch_failures_total", "reason=\"too_large\"");
+    rpt_raw_message m = {.doc_id = e->doc_id, .url = e->url};
+    rpt_emitter_reject(c->env.emitter, &m, reason);
+    record_version(c, e, 0, reason);
+}
+
 /* Delivery report of a produced document: only now is its version recorded. */
-static void on_delivered(void *arg, int ok, const char *reason)
+static void on_delivered(void *arg, rpt_emit_result result, const char *reason)
 {
     emit_ctx *e = arg;
     rpt_crawl *c = e->c;
     c->outstanding--;
-    if (!ok) {
+    if (result == RPT_EMIT_TOO_LARGE) {
+        char why[256];
+        snprintf(why, sizeof why, "kafka delivery: %s", reason ? reason : "message too large");
+        reject_version(c, e, why);
+    } else if (result != RPT_EMIT_OK) {
         char why[256];
         snprintf(why, sizeof why, "kafka delivery: %s", reason ? reason : "failed");
         rpt_crawl_fail(c, e->url, why);
@@ -255,24 +297,7 @@ static void on_delivered(void *arg, int ok, const char *reason)
                              .error = why};
         record(c, &u);
     } else {
-        rpt_state_update u = {.url = e->url,
-                             .doc_id = e->doc_id,
-                             .source = rpt_crawl_name(c),
-                             .parent_url = e->parent_url,
-                             .etag = e->etag,
-                             .last_modified = e->last_modified,
-                             .lastmod = e->lastmod,
-                             .sha256 = e->sha256,
-                             .status = e->status,
-                             .emitted = 1};
-        record(c, &u);
-        rpt_url_state *st = rpt_state_map_get(&c->docs, e->url);
-        if (st) {
-            replace(&st->sha256, e->sha256);
-            replace(&st->etag, e->etag);
-            replace(&st->last_modified, e->last_modified);
-            replace(&st->lastmod, e->lastmod);
-        }
+        record_version(c, e, 1, NULL);
     }
     emit_ctx_free(e);
 }
@@ -337,7 +362,12 @@ static void produce(rpt_crawl *c, const char *url, const char *final_url, const 
                         .body_len = len};
     rpt_buf err = RPT_BUF_INIT;
     c->outstanding++;
-    if (rpt_emitter_produce(c->env.emitter, &m, on_delivered, e, &err)) {
+    int rc = rpt_emitter_produce(c->env.emitter, &m, on_delivered, e, &err);
+    if (rc == -RPT_EMIT_TOO_LARGE) {
+        c->outstanding--;
+        reject_version(c, e, err.data);
+        emit_ctx_free(e);
+    } else if (rc) {
         c->outstanding--;
         rpt_crawl_fail(c, url, err.data ? err.data : "kafka produce failed");
         count_metric(c, "reportd_fetch_failures_total", "reason=\"kafka\"");
