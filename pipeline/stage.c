@@ -86,6 +86,15 @@ static int range_index(const rpt_stage_consumer *sc, const char *topic, int part
     return -1;
 }
 
+void rpt_stage_rewound(rpt_stage_consumer *sc, const rd_kafka_topic_partition_list_t *l)
+{
+    if (!sc->done) return;
+    for (int i = 0; i < l->cnt; i++) {
+        int ri = range_index(sc, l->elems[i].topic, l->elems[i].partition);
+        if (ri >= 0 && l->elems[i].offset < sc->p->end->elems[ri].offset) sc->done[ri] = 0;
+    }
+}
+
 int rpt_stage_range_finished(const rpt_stage_consumer *sc)
 {
     if (!sc->p->end) return 0;

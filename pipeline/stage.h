@@ -86,6 +86,9 @@ int rpt_stage_consumer_start(rpt_stage_consumer *sc, const rpt_stage_params *p, 
  * partition done) and, counted as consumed, messages outside the replay time bounds. A
  * message it returns 1 for is counted as consumed. */
 int rpt_stage_accept(rpt_stage_consumer *sc, const rd_kafka_message_t *m);
+/* After the stage seeks back to the offsets in l (to process a batch again): a replay's
+ * partitions sought back before their end are no longer done. */
+void rpt_stage_rewound(rpt_stage_consumer *sc, const rd_kafka_topic_partition_list_t *l);
 /* True when a replay has reached the end of every partition of its range. */
 int rpt_stage_range_finished(const rpt_stage_consumer *sc);
 /* Reports progress (updated/unchanged/rejected are the stage's counts so far). */

@@ -18,6 +18,8 @@
 #define BATCH_MESSAGES 100
 #define BATCH_WAIT_S 0.2
 #define MAX_DLQ_VALUE_BYTES (512u << 10) /* larger originals are referenced, not copied */
+#define QUEUE_FULL_WAIT_S 60.0  /* longest wait for room in the producer queue */
+#define MAX_BATCH_ATTEMPTS 5    /* a batch whose deliveries keep failing stops the stage */
 
 typedef struct consumed {
     char *topic;
@@ -37,6 +39,8 @@ typedef struct transformer {
     size_t n, cap;
     /* delivery reports of the current batch (producer's poll thread = this thread) */
     long long acked_parsed, acked_dlq, failed;
+    int failed_attempts; /* consecutive batches whose deliveries failed */
+    int fatal;           /* the producer cannot go on: stop the stage */
     rpt_transform_stats stats;
 } transformer;
 
@@ -52,35 +56,121 @@ int rpt_transform_version(void)
     return RPT_TRANSFORM_VERSION;
 }
 
+/* What a produced message was made from, for its delivery report (the message's opaque;
+ * freed by on_delivery). */
+typedef struct produced_from {
+    int is_dlq;
+    int partition;    /* of the raw message */
+    long long offset; /* of the raw message */
+    char key[];       /* the raw message's key, NUL-terminated */
+} produced_from;
+
+static produced_from *from_new(const rd_kafka_message_t *m, const char *key, int is_dlq)
+{
+    size_t klen = key ? strlen(key) : 0;
+    produced_from *o = malloc(sizeof *o + klen + 1);
+    if (!o) return NULL;
+    o->is_dlq = is_dlq;
+    o->partition = m ? m->partition : -1;
+    o->offset = m ? m->offset : -1;
+    memcpy(o->key, key ? key : "", klen + 1);
+    return o;
+}
+
+/* Delivery errors that retrying the same message cannot fix. */
+static int permanent_error(rd_kafka_resp_err_t e)
+{
+    return e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE || e == RD_KAFKA_RESP_ERR_INVALID_MSG ||
+           e == RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE || e == RD_KAFKA_RESP_ERR_INVALID_RECORD ||
+           e == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE;
+}
+
+static rd_kafka_resp_err_t produce(transformer *t, const char *topic, const char *key,
+                                   const void *value, size_t len, produced_from *o);
+static void send_dlq_ref(transformer *t, const produced_from *o, const char *reason);
+
+/* Delivery report (runs on this thread, from rd_kafka_poll/flush): counts acknowledgements;
+ * a parsed message refused for good is dead-lettered (referencing its raw message) so the
+ * batch completes; any other failure makes the batch be processed again. */
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
     transformer *t = opaque;
-    if (m->err) {
+    produced_from *o = m->_private;
+    if (!m->err) {
+        if (o && o->is_dlq)
+            t->acked_dlq++;
+        else
+            t->acked_parsed++;
+    } else if (o && !o->is_dlq && permanent_error(m->err)) {
+        char reason[256];
+        snprintf(reason, sizeof reason, "%s refused the parsed message: %s",
+                 rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        send_dlq_ref(t, o, reason);
+    } else {
         t->failed++;
         rpt_log_warn("transform", "delivery failed", "topic=%s error=\"%s\"",
-                    rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
-        return;
+                     rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
     }
-    const char *topic = rd_kafka_topic_name(m->rkt);
-    if (strcmp(topic, t->cfg->kafka.topic_dlq) == 0)
-        t->acked_dlq++;
-    else
-        t->acked_parsed++;
+    free(o);
 }
 
-/* Queues a message, waiting for room in the producer queue. */
-static rd_kafka_resp_err_t produce(transformer *t, const char *topic, const char *key,
-                                   const void *value, size_t len)
+/* True (and logged once) when the producer hit a fatal error: it cannot produce any more,
+ * and the stage must stop rather than retry. */
+static int producer_fatal(transformer *t)
 {
+    if (t->fatal) return 1;
+    char reason[512];
+    rd_kafka_resp_err_t e = rd_kafka_fatal_error(t->producer, reason, sizeof reason);
+    if (!e) return 0;
+    t->fatal = 1;
+    rpt_log_error("transform", "fatal Kafka producer error: stopping the transform stage",
+                  "error=%s reason=\"%s\"", rd_kafka_err2name(e), reason);
+    return 1;
+}
+
+/* Queues a message (o is its opaque, taken over), waiting up to QUEUE_FULL_WAIT_S for room
+ * in the producer queue. Returns 0, or the error (o freed). */
+static rd_kafka_resp_err_t produce(transformer *t, const char *topic, const char *key,
+                                   const void *value, size_t len, produced_from *o)
+{
+    if (!o) return RD_KAFKA_RESP_ERR__FAIL;
+    double deadline = rpt_now_s() + QUEUE_FULL_WAIT_S;
     for (;;) {
         rd_kafka_resp_err_t e = rd_kafka_producev(
             t->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
             RD_KAFKA_V_VALUE((void *)value, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_END);
-        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) return e;
+            RD_KAFKA_V_OPAQUE(o), RD_KAFKA_V_END);
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL || rpt_now_s() > deadline || producer_fatal(t) ||
+            atomic_load(&t->p->ctl->stop)) {
+            if (e) free(o);
+            return e;
+        }
         rd_kafka_poll(t->producer, 100);
+        rpt_stage_heartbeat(t->p);
     }
+}
+
+/* Queues the DLQ message of item (key `key`, referencing the raw message). */
+static void queue_dlq(transformer *t, const rpt_dlq_item *item, const char *key,
+                      const rd_kafka_message_t *m)
+{
+    rpt_buf v = RPT_BUF_INIT;
+    if (rpt_dlq_encode(item, &v) == 0) {
+        rd_kafka_resp_err_t e =
+            produce(t, t->cfg->kafka.topic_dlq, key, v.data, v.len, from_new(m, key, 1));
+        if (e) {
+            t->failed++;
+            rpt_log_error("transform", "cannot queue DLQ message", "error=\"%s\"",
+                          rd_kafka_err2str(e));
+        }
+    } else {
+        t->failed++;
+    }
+    rpt_log_warn("transform", "message sent to DLQ",
+                 "topic=%s partition=%d offset=%lld reason=\"%s\"", item->topic, item->partition,
+                 item->offset, item->reason);
+    rpt_buf_free(&v);
 }
 
 static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *key,
@@ -94,21 +184,21 @@ static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *ke
                         .offset = m->offset,
                         .value = m->len <= MAX_DLQ_VALUE_BYTES ? m->payload : NULL,
                         .value_len = m->len <= MAX_DLQ_VALUE_BYTES ? m->len : 0};
-    rpt_buf v = RPT_BUF_INIT;
-    if (rpt_dlq_encode(&item, &v) == 0) {
-        rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_dlq, key, v.data, v.len);
-        if (e) {
-            t->failed++;
-            rpt_log_error("transform", "cannot queue DLQ message", "error=\"%s\"",
-                         rd_kafka_err2str(e));
-        }
-    } else {
-        t->failed++;
-    }
-    rpt_log_warn("transform", "message sent to DLQ",
-                "topic=%s partition=%d offset=%lld reason=\"%s\"", item.topic, (int)m->partition,
-                (long long)m->offset, reason);
-    rpt_buf_free(&v);
+    queue_dlq(t, &item, key, m);
+}
+
+/* Dead-letters the raw message a refused parsed message came from (its value is no longer
+ * at hand: the record references it by topic, partition and offset). */
+static void send_dlq_ref(transformer *t, const produced_from *o, const char *reason)
+{
+    rpt_dlq_item item = {.stage = "transform",
+                         .reason = reason,
+                         .doc_id = o->key,
+                         .topic = t->cfg->kafka.topic_raw,
+                         .partition = o->partition,
+                         .offset = o->offset};
+    rd_kafka_message_t fake = {.partition = o->partition, .offset = o->offset};
+    queue_dlq(t, &item, o->key, &fake);
 }
 
 /* Replay: true when Postgres already holds this version of these bytes. */
@@ -217,7 +307,8 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         send_dlq(t, m, raw.doc_id, "out of memory encoding the parsed message");
         goto out;
     }
-    rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_parsed, raw.doc_id, out.data, out.len);
+    rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_parsed, raw.doc_id, out.data, out.len,
+                                    from_new(m, raw.doc_id, 0));
     if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
         rpt_buf r = RPT_BUF_INIT;
         rpt_buf_printf(&r, "parsed message of %zu bytes is larger than message.max.bytes", out.len);
@@ -287,6 +378,7 @@ static int wait_acks(transformer *t)
 {
     double deadline = -1;
     while (rd_kafka_outq_len(t->producer) > 0) {
+        if (producer_fatal(t)) return -1;
         if (atomic_load(&t->p->ctl->stop)) {
             if (deadline < 0)
                 deadline = rpt_now_s() + (double)t->cfg->runtime.shutdown_grace_s;
@@ -306,6 +398,7 @@ static void finish_batch(transformer *t)
     if (t->n == 0) return;
     int complete = wait_acks(t) == 0;
     if (complete && t->failed == 0) {
+        t->failed_attempts = 0;
         t->stats.produced += t->acked_parsed;
         t->stats.rejected += t->acked_dlq;
         rpt_metrics_add("reportd_kafka_messages_produced_total",
@@ -322,14 +415,26 @@ static void finish_batch(transformer *t)
                             "error=\"%s\"", rd_kafka_err2str(e));
             rd_kafka_topic_partition_list_destroy(l);
         }
+    } else if (producer_fatal(t)) {
+        /* nothing is committed: the batch is processed again after the restart */
+    } else if (++t->failed_attempts >= MAX_BATCH_ATTEMPTS) {
+        /* the broker keeps refusing (each attempt already includes librdkafka's own retries
+         * for message.timeout.ms): stop, so that the heartbeat stops and the supervisor sees
+         * it, instead of retrying in place forever */
+        t->fatal = 1;
+        rpt_log_error("transform", "deliveries keep failing: stopping the transform stage",
+                      "messages=%zu failed=%lld attempts=%d", t->n, t->failed,
+                      t->failed_attempts);
     } else if (!atomic_load(&t->p->ctl->stop)) {
         rpt_log_warn("transform", "deliveries failed, reprocessing the batch",
-                    "messages=%zu failed=%lld", t->n, t->failed);
+                    "messages=%zu failed=%lld attempt=%d", t->n, t->failed, t->failed_attempts);
         rd_kafka_topic_partition_list_t *l = batch_offsets(t, 1);
         rd_kafka_error_t *e = rd_kafka_seek_partitions(t->sc.rk, l, 5000);
         if (e) {
             rpt_log_warn("transform", "seek failed", "error=\"%s\"", rd_kafka_error_string(e));
             rd_kafka_error_destroy(e);
+        } else {
+            rpt_stage_rewound(&t->sc, l); /* a replay is not finished before this batch is */
         }
         rd_kafka_topic_partition_list_destroy(l);
         for (int i = 0; i < 10 && !atomic_load(&t->p->ctl->stop); i++) {
@@ -426,8 +531,10 @@ int rpt_transform_run(const rpt_transform_params *tp)
         if (t.n >= BATCH_MESSAGES || (t.n && rpt_now_s() - batch_started >= BATCH_WAIT_S) ||
             (t.n && idle) || stopping || finished)
             finish_batch(&t);
+        if (producer_fatal(&t)) goto out;
         rpt_stage_tick(&t.sc, t.stats.produced, t.stats.unchanged, t.stats.rejected);
-        if (stopping || finished) break;
+        /* a batch processed again (deliveries failed) reopens a finished replay range */
+        if (stopping || (finished && rpt_stage_range_finished(&t.sc))) break;
     }
     rpt_stage_report(&t.sc, t.stats.produced, t.stats.unchanged, t.stats.rejected, 1);
     rc = 0;
