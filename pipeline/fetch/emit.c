@@ -122,6 +122,15 @@ int rpt_emitter_reject(rpt_emitter *e, const rpt_raw_message *msg, const char *r
     return 0;
 }
 
+int rpt_emitter_fatal(rpt_emitter *e, rpt_buf *why)
+{
+    char reason[512];
+    rd_kafka_resp_err_t err = rd_kafka_fatal_error(e->rk, reason, sizeof reason);
+    if (!err) return 0;
+    rpt_buf_printf(why, "%s: %s", rd_kafka_err2name(err), reason);
+    return 1;
+}
+
 void rpt_emitter_poll(rpt_emitter *e, int timeout_ms)
 {
     rd_kafka_poll(e->rk, timeout_ms);

@@ -34,6 +34,9 @@ int rpt_emitter_produce(rpt_emitter *e, const rpt_raw_message *msg, rpt_emit_don
  * reason, its doc_id and URL), for the loader to store in reports.rejects. Fire and forget:
  * a failure is logged. Returns 0 when queued. */
 int rpt_emitter_reject(rpt_emitter *e, const rpt_raw_message *msg, const char *reason);
+/* True when the producer hit a fatal error (rd_kafka_fatal_error): it will not deliver
+ * anything any more; the reason is appended to why. */
+int rpt_emitter_fatal(rpt_emitter *e, rpt_buf *why);
 /* Serves delivery reports, waiting up to timeout_ms. */
 void rpt_emitter_poll(rpt_emitter *e, int timeout_ms);
 /* Messages produced whose delivery report has not run yet. */

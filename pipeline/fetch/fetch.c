@@ -322,7 +322,7 @@ int rpt_role_fetch(rpt_role_ctl *ctl)
     memset(&m, 0, sizeof m);
     schedule s = {.rng = (unsigned)time(NULL) ^ (unsigned)getpid()};
     const rpt_config *last = NULL;
-    int instances = ctl->instances > 0 ? ctl->instances : 1;
+    int instances = ctl->instances > 0 ? ctl->instances : 1, rc = 0;
     while (!atomic_load(&ctl->stop)) {
         const rpt_config *cfg = rpt_role_config_acquire(ctl);
         if (m.env.fetcher && !same_fetch_settings(&m.fs, &cfg->fetch) && !any_running(&s)) {
@@ -352,10 +352,20 @@ int rpt_role_fetch(rpt_role_ctl *ctl)
         atomic_store(&ctl->heartbeat, (long)(now_ms() / 1000));
         machine_step(&m);
         reap_finished(&s, &m);
+        rpt_buf why = RPT_BUF_INIT;
+        if (rpt_emitter_fatal(m.env.emitter, &why)) {
+            /* nothing more can be produced: stop, so the runtime exits and is restarted */
+            rpt_log_error("fetch", "fatal Kafka producer error: stopping the fetch role",
+                          "reason=\"%s\"", why.data);
+            rpt_buf_free(&why);
+            rc = -1;
+            break;
+        }
+        rpt_buf_free(&why);
     }
     machine_free(&m); /* cancels in-flight requests; deliveries flushed, state written */
     for (size_t i = 0; i < s.n; i++)
         if (s.slots[i].crawl) log_pass(s.slots[i].name, rpt_crawl_counts_of(s.slots[i].crawl));
     schedule_free(&s);
-    return 0;
+    return rc;
 }
