@@ -41,6 +41,7 @@ typedef struct transformer {
     long long acked_parsed, acked_dlq, failed;
     int failed_attempts; /* consecutive batches whose deliveries failed */
     int fatal;           /* the producer cannot go on: stop the stage */
+    int in_delivery;     /* inside a delivery report: produce() must not poll */
     rpt_transform_stats stats;
 } transformer;
 
@@ -106,7 +107,9 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
         char reason[256];
         snprintf(reason, sizeof reason, "%s refused the parsed message: %s",
                  rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        t->in_delivery = 1;
         send_dlq_ref(t, o, reason);
+        t->in_delivery = 0;
     } else {
         t->failed++;
         rpt_log_warn("transform", "delivery failed", "topic=%s error=\"%s\"",
@@ -141,8 +144,9 @@ static rd_kafka_resp_err_t produce(transformer *t, const char *topic, const char
             t->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
             RD_KAFKA_V_VALUE((void *)value, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_OPAQUE(o), RD_KAFKA_V_END);
-        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL || rpt_now_s() > deadline || producer_fatal(t) ||
-            atomic_load(&t->p->ctl->stop)) {
+        /* from a delivery report, polling would re-enter it: the batch is retried instead */
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL || t->in_delivery || rpt_now_s() > deadline ||
+            producer_fatal(t) || atomic_load(&t->p->ctl->stop)) {
             if (e) free(o);
             return e;
         }
