@@ -47,7 +47,11 @@ static char *utf8_copy(const void *data, size_t len, int keep_nul)
             i += n;
         }
     }
-    if (!b.data && rpt_buf_append(&b, "", 0)) return NULL;
+    /* terminates the string even when nothing was appended (only NUL bytes) */
+    if (rpt_buf_append(&b, "", 0)) {
+        rpt_buf_free(&b);
+        return NULL;
+    }
     return rpt_buf_steal(&b);
 }
 
@@ -105,7 +109,7 @@ static int decode_native(const void *key, size_t key_len, const void *value, siz
     char *schema = header_str(h, RPT_RAW_HEADER_SCHEMA, &oom);
     char *end = NULL;
     long v = schema ? strtol(schema, &end, 10) : 0;
-    if (!schema || end == schema || *end || v < 1) {
+    if (!schema || end == schema || *end || v < 1 || v > 1000000) {
         rpt_buf_printf(err, "raw message schema header \"%s\" is not a version number",
                        schema ? schema : "");
         free(schema);
@@ -127,7 +131,8 @@ static int decode_native(const void *key, size_t key_len, const void *value, siz
     RAW_FIELDS(GET)
 #undef GET
     char *status = header_str(h, "http_status", &oom);
-    if (status) m->http_status = atoi(status);
+    long code = status ? strtol(status, NULL, 10) : 0;
+    if (code > 0 && code < 1000) m->http_status = (int)code;
     free(status);
     m->body = malloc(len ? len : 1);
     if (m->body && len) memcpy(m->body, value, len);
@@ -167,19 +172,20 @@ static int decode_json(const char *json, size_t len, rpt_raw_message *m, rpt_buf
         rpt_buf_puts(err, "raw message has no schema version");
         goto out;
     }
-    m->schema = (int)schema->num;
-    if (m->schema != RPT_RAW_SCHEMA_JSON) {
-        rpt_buf_printf(err, "raw message schema %d is not supported in a JSON value "
+    if (schema->num != RPT_RAW_SCHEMA_JSON) { /* compared as a number: any value is safe */
+        rpt_buf_printf(err, "raw message schema %g is not supported in a JSON value "
                             "(this build reads JSON schema %d and header schema %d)",
-                       m->schema, RPT_RAW_SCHEMA_JSON, RPT_RAW_SCHEMA);
+                       schema->num, RPT_RAW_SCHEMA_JSON, RPT_RAW_SCHEMA);
         goto out;
     }
+    m->schema = RPT_RAW_SCHEMA_JSON;
     m->doc_id = rpt_json_strdup(root, "doc_id");
 #define GET(f) m->f = rpt_json_strdup(root, #f);
     RAW_FIELDS(GET)
 #undef GET
     const rpt_jnode *st = rpt_json_get(root, "http_status");
-    if (st && st->type == RPT_JNUMBER) m->http_status = (int)st->num;
+    if (st && st->type == RPT_JNUMBER && st->num >= 0 && st->num < 1000)
+        m->http_status = (int)st->num;
     if (!m->doc_id || !m->url) {
         rpt_buf_puts(err, "raw message lacks doc_id or url");
         goto out;

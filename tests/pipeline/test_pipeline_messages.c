@@ -74,6 +74,12 @@ static void test_raw_non_utf8_header(void)
     rpt_raw_message_clear(&back);
     rd_kafka_headers_destroy(h);
 
+    /* a value made of NUL bytes only: refused with a reason, no read past the copy */
+    char nuls[64] = {0};
+    rpt_buf_reset(&err);
+    CHECK(rpt_raw_message_decode("d1", 2, nuls, sizeof nuls, NULL, &back, &err) == -1);
+    CHECK(err.len > 0);
+
     /* the previous encoder wrote such bytes into its JSON unchecked: still decoded */
     const char legacy[] = "{\"schema\":1,\"doc_id\":\"d1\",\"url\":\"http://x/1\","
                           "\"etag\":\"W/\\\"\xff\\\"\",\"last_modified\":\"Mon \xff GMT\","
@@ -119,7 +125,10 @@ static void test_raw_refused(void)
     const char *json[] = {"not json", "[1]", "{\"doc_id\":\"x\"}",
                           "{\"schema\":99,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"\"}",
                           "{\"schema\":2,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"\"}",
-                          "{\"schema\":1,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"@@\"}"};
+                          "{\"schema\":1,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"@@\"}",
+                          /* numbers no int holds (found by fuzzing: undefined conversions) */
+                          "{\"schema\":1e300,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"\"}",
+                          "{\"schema\":-1e300,\"doc_id\":\"x\",\"url\":\"u\",\"body_base64\":\"\"}"};
     rpt_raw_message back;
     rpt_buf err = RPT_BUF_INIT;
     for (size_t i = 0; i < sizeof json / sizeof *json; i++) {
@@ -132,6 +141,7 @@ static void test_raw_refused(void)
         const char *schema, *url, *key, *why;
     } hdr[] = {{"3", "http://x/", "k", "schema 3"},
                {"two", "http://x/", "k", "version number"},
+               {"99999999999999999999", "http://x/", "k", "version number"},
                {"2", NULL, "k", "no url"},
                {"2", "http://x/", NULL, "no key"}};
     for (size_t i = 0; i < sizeof hdr / sizeof *hdr; i++) {
