@@ -49,10 +49,10 @@ static const char *get(rd_kafka_conf_t *conf, const char *key)
     return v;
 }
 
-static void setup(void)
+static int setup(void)
 {
     snprintf(g_dir, sizeof g_dir, "/tmp/reportd-kafka-XXXXXX");
-    REQUIRE(mkdtemp(g_dir) != NULL);
+    return mkdtemp(g_dir) ? 0 : 1;
 }
 
 static void test_producer_defaults(void)
@@ -201,9 +201,9 @@ static void cleanup(void)
 {
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
-    CHECK(system(cmd) == 0);
+    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", g_dir);
 }
 
-TEST_MAIN(T(setup), T(test_producer_defaults), T(test_user_property_overrides_default),
-          T(test_consumer_fetch_sizes_follow_the_largest_message), T(test_refused_properties),
-          T(test_check_config_reports_refused), T(cleanup))
+TEST_MAIN_WITH(setup, cleanup, T(test_producer_defaults), T(test_user_property_overrides_default),
+               T(test_consumer_fetch_sizes_follow_the_largest_message), T(test_refused_properties),
+               T(test_check_config_reports_refused))
