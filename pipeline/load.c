@@ -121,12 +121,16 @@ static void decode_items(rpt_load_batch *bt)
                 rpt_load_item_reject(it, "dlq", err.data);
                 continue;
             }
-            it->reject_topic = rec.topic;
-            it->reject_partition = rec.partition;
-            it->reject_offset = rec.offset;
+            if (rec.offset >= 0) {
+                it->reject_topic = rec.topic;
+                it->reject_partition = rec.partition;
+                it->reject_offset = rec.offset;
+                rec.topic = NULL;
+            } /* else no original message (a document the fetch stage could not produce):
+               * the reject is keyed by the DLQ message itself, so that each is kept */
             free(it->doc_id);
             it->doc_id = rec.doc_id;
-            rec.topic = rec.doc_id = NULL;
+            rec.doc_id = NULL;
             rpt_load_item_reject(it, rec.stage, rec.reason);
             rpt_dlq_record_clear(&rec);
             continue;
