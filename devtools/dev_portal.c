@@ -538,7 +538,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (!strcmp(url, "/sitemap_index.xml")) {
         rpt_buf b = RPT_BUF_INIT;
+        pthread_rwlock_rdlock(&p->lock);
         rpt_portal_sitemap_index(p->base, &b);
+        pthread_rwlock_unlock(&p->lock);
         return send_buf(p, c, url, 200, "application/xml", &b);
     }
     if (!strncmp(url, "/private/", 9))
@@ -605,6 +607,7 @@ static int run_dev_portal(int argc, char **argv)
         rpt_portal_catalog_free(&p.cat);
         return RPT_EXIT_USAGE;
     }
+    size_t articles = p.cat.n; /* read before the connection threads may rescan */
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
@@ -622,7 +625,10 @@ static int run_dev_portal(int argc, char **argv)
         return RPT_EXIT_FAILURE;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    /* the connection threads already run: they read the base under the lock */
+    pthread_rwlock_wrlock(&p.lock);
     snprintf(p.base, sizeof p.base, "http://127.0.0.1:%u", info ? info->port : (unsigned)port);
+    pthread_rwlock_unlock(&p.lock);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -632,7 +638,7 @@ static int run_dev_portal(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     printf("%s\n", p.base);
     fflush(stdout);
-    rpt_log_info("dev-portal", "serving", "dir=%s url=%s articles=%zu", dir, p.base, p.cat.n);
+    rpt_log_info("dev-portal", "serving", "dir=%s url=%s articles=%zu", dir, p.base, articles);
     while (!g_stop)
         usleep(100000);
     MHD_stop_daemon(d);

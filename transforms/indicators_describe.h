@@ -78,10 +78,10 @@ static inline size_t rpt_han_upto(const rpt_cptext *t, size_t a, size_t b, size_
 void rpt_label_parts(const rpt_describe *d, size_t j, size_t window_start, rpt_span clause,
                      rpt_metric_parts *out);
 
-/* Appends candidate j's metric label, from its parts p, to m (NUL-terminated after it, not
- * counted in m->len). A label that belongs to the previous amount is copied from the
- * previous label, prev_len bytes at byte offset prev_off of m. Returns 0, or -1 when out of
- * memory. */
+/* Appends candidate j's metric label, from its parts p, to m: the words of the parts without
+ * manner adverbs and unmatched brackets, or, when the label belongs to the previous amount,
+ * a copy of the previous label (prev_len bytes at byte offset prev_off of m). Returns 0, or
+ * -1 when out of memory. */
 int rpt_metric_write(const rpt_describe *d, size_t j, const rpt_metric_parts *p, rpt_buf *m,
                      size_t prev_off, size_t prev_len);
 
