@@ -317,10 +317,26 @@ static long long retry_after_ms(CURL *e)
     return d < 0 ? 0 : d * 1000;
 }
 
+/* The rules of a finished robots.txt request (NULL allows all), logging and counting the
+ * limits a hostile or oversized file ran into. Caller frees. */
 static rpt_robots *robots_from(const req *r, int status)
 {
     if (status != 200 || !r->body.data) return NULL; /* missing or failing: allow all */
-    return rpt_robots_parse(r->body.data, r->body.len, "reportd");
+    rpt_robots *rb = rpt_robots_parse(r->body.data, r->body.len, "reportd");
+    unsigned lim = rpt_robots_limits(rb);
+    static const struct {
+        unsigned bit;
+        const char *label;
+    } names[] = {{RPT_ROBOTS_LIMIT_BYTES, "limit=\"bytes\""},
+                 {RPT_ROBOTS_LIMIT_PATTERN, "limit=\"pattern\""},
+                 {RPT_ROBOTS_LIMIT_RULES, "limit=\"rules\""}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!(lim & names[i].bit)) continue;
+        rpt_metrics_inc("reportd_robots_limited_total", names[i].label);
+        rpt_log_warn("fetch", "robots.txt over a limit", "url=%s %s bytes=%zu", r->url,
+                     names[i].label, r->body.len);
+    }
+    return rb;
 }
 
 /* Handles a transfer that curl reports as done: retry, or complete. */
