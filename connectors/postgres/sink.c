@@ -39,7 +39,8 @@ int rpt_load_batch_add(rpt_load_batch *b, const char *topic, int partition, long
     it->offset = offset;
     it->is_dlq = is_dlq;
     it->value = malloc(value_len + 1);
-    if (key && key_len) it->doc_id = strndup(key, key_len);
+    /* a key is any bytes: stored escaped so that its reject row is valid text */
+    if (key && key_len) it->doc_id = rpt_utf8_escape(key, key_len);
     if (!it->topic || !it->value) {
         free(it->topic);
         free(it->value);
@@ -403,8 +404,10 @@ void rpt_load_item_reject(rpt_load_item *it, const char *stage, const char *reas
     it->outcome = RPT_LOAD_REJECTED;
     free(it->stage);
     free(it->reason);
-    it->stage = strdup(stage);
-    it->reason = strdup(reason ? reason : "unknown error");
+    if (!reason) reason = "unknown error";
+    /* reasons quote input (decoder and PostgreSQL messages): escaped to valid text */
+    it->stage = rpt_utf8_escape(stage, strlen(stage));
+    it->reason = rpt_utf8_escape(reason, strlen(reason));
     if (!it->reject_topic) {
         it->reject_topic = strdup(it->topic);
         it->reject_partition = it->partition;
@@ -543,8 +546,11 @@ static q_status replace_documents(PGconn *c, rpt_load_batch *bt, const size_t *i
     return copy_rows(c, IND_COPY, "indicators", bt, idx, n, row_indicators, err);
 }
 
-/* Same, one document per savepoint: a document whose rows Postgres refuses becomes a
- * reject and the others still go in. */
+static q_status upsert_sources(PGconn *c, rpt_load_batch *bt, const size_t *idx, size_t n,
+                               rpt_buf *err);
+
+/* Same, one document per savepoint (with its source): a document whose rows Postgres
+ * refuses becomes a reject and the others still go in. */
 static q_status replace_documents_one_by_one(PGconn *c, rpt_load_batch *bt, const size_t *idx,
                                              size_t n, rpt_buf *err)
 {
@@ -552,6 +558,7 @@ static q_status replace_documents_one_by_one(PGconn *c, rpt_load_batch *bt, cons
         q_status q = exec_q(c, "SAVEPOINT doc", err);
         if (q != Q_OK) return Q_DB;
         q = replace_documents(c, bt, &idx[i], 1, err);
+        if (q == Q_OK) q = upsert_sources(c, bt, &idx[i], 1, err);
         if (q == Q_DB) return Q_DB;
         if (q == Q_DATA) {
             rpt_load_item_reject(&bt->items[idx[i]], "load", err->data);
@@ -587,29 +594,64 @@ static q_status upsert_sources(PGconn *c, rpt_load_batch *bt, const size_t *idx,
     return q;
 }
 
-static q_status insert_rejects(PGconn *c, rpt_load_batch *bt, rpt_buf *err)
+#define REJECT_INSERT                                                                              \
+    "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, kafka_partition, "           \
+    "kafka_offset, payload) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+
+/* The reject row of one item: every text escaped to valid UTF-8, the payload only when it
+ * is text and small enough. */
+static q_status insert_reject(PGconn *c, const rpt_load_item *it, rpt_buf *err)
+{
+    char part[16], off[24];
+    snprintf(part, sizeof part, "%d", it->reject_partition);
+    snprintf(off, sizeof off, "%lld", it->reject_offset);
+    int payload_ok = it->value_len <= MAX_PAYLOAD_BYTES && rpt_utf8_text_ok(it->value, it->value_len);
+    const char *topic = it->reject_topic ? it->reject_topic : it->topic;
+    char *t = rpt_utf8_escape(topic, strlen(topic));
+    const char *params[] = {it->stage ? it->stage : "load",
+                            it->reason ? it->reason : "unknown error",
+                            it->doc_id,
+                            t,
+                            part,
+                            off,
+                            payload_ok ? it->value : NULL};
+    q_status q = t ? exec_params(c, REJECT_INSERT, 7, params, err) : Q_DB;
+    free(t);
+    return q;
+}
+
+/* The rejects of the batch. In careful mode each goes in its own savepoint and a row
+ * PostgreSQL still refuses (a constraint added by an operator, a trigger) is stored once
+ * more without its payload, with the refusal appended to the reason. */
+static q_status insert_rejects(PGconn *c, rpt_load_batch *bt, int careful, rpt_buf *err)
 {
     for (size_t i = 0; i < bt->n; i++) {
         rpt_load_item *it = &bt->items[i];
         if (it->outcome != RPT_LOAD_REJECTED) continue;
-        char part[16], off[24];
-        snprintf(part, sizeof part, "%d", it->reject_partition);
-        snprintf(off, sizeof off, "%lld", it->reject_offset);
-        int payload_ok =
-            it->value_len <= MAX_PAYLOAD_BYTES && rpt_utf8_text_ok(it->value, it->value_len);
-        const char *params[] = {it->stage,
-                                it->reason,
-                                it->doc_id,
-                                it->reject_topic,
-                                part,
-                                off,
-                                payload_ok ? it->value : NULL};
-        q_status q = exec_params(c,
-                                 "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, "
-                                 "kafka_partition, kafka_offset, payload) VALUES "
-                                 "($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                                 7, params, err);
-        if (q != Q_OK) return Q_DB; /* text columns without constraints: not about the data */
+        if (!careful) {
+            q_status q = insert_reject(c, it, err);
+            if (q != Q_OK) return q;
+            continue;
+        }
+        if (exec_q(c, "SAVEPOINT rej", err) != Q_OK) return Q_DB;
+        q_status q = insert_reject(c, it, err);
+        if (q == Q_DATA) {
+            if (exec_q(c, "ROLLBACK TO SAVEPOINT rej", err) != Q_OK) return Q_DB;
+            rpt_buf why = RPT_BUF_INIT;
+            rpt_buf_printf(&why, "%s (reject row refused: %s; payload not stored)",
+                          it->reason ? it->reason : "", err->data ? err->data : "");
+            char *reason = rpt_utf8_escape(why.data ? why.data : "", why.len);
+            rpt_buf_free(&why);
+            if (!reason) return Q_DB;
+            free(it->reason);
+            it->reason = reason;
+            size_t keep = it->value_len;
+            it->value_len = MAX_PAYLOAD_BYTES + 1; /* no payload */
+            q = insert_reject(c, it, err);
+            it->value_len = keep;
+        }
+        if (q != Q_OK) return q;
+        if (exec_q(c, "RELEASE SAVEPOINT rej", err) != Q_OK) return Q_DB;
     }
     return Q_OK;
 }
@@ -657,10 +699,11 @@ static q_status attempt(rpt_pg_sink *s, rpt_load_batch *bt, size_t *idx, int car
     q = careful ? replace_documents_one_by_one(c, bt, idx, n, err)
                 : replace_documents(c, bt, idx, n, err);
     if (q != Q_OK) goto fail;
-    if ((q = upsert_sources(c, bt, idx, n, err)) != Q_OK) goto fail;
-    if ((q = insert_rejects(c, bt, err)) != Q_OK) goto fail;
+    if (!careful && (q = upsert_sources(c, bt, idx, n, err)) != Q_OK) goto fail;
+    if ((q = insert_rejects(c, bt, careful, err)) != Q_OK) goto fail;
     if ((q = store_offsets(s, bt, err)) != Q_OK) goto fail;
-    if ((q = exec_q(c, "COMMIT", err)) != Q_OK) return Q_DB;
+    /* a deferred constraint refuses at COMMIT: about the data too (the caller isolates) */
+    if ((q = exec_q(c, "COMMIT", err)) != Q_OK) return q;
     for (size_t i = 0; i < n; i++)
         if (bt->items[idx[i]].outcome == RPT_LOAD_PENDING)
             bt->items[idx[i]].outcome = RPT_LOAD_UPDATED;
@@ -691,7 +734,7 @@ int rpt_pg_sink_write(rpt_pg_sink *s, rpt_load_batch *bt, rpt_load_stats *st, rp
     if (q != Q_OK) {
         for (size_t i = 0; i < bt->n; i++) /* decisions are redone on retry */
             if (bt->items[i].outcome != RPT_LOAD_REJECTED) bt->items[i].outcome = RPT_LOAD_PENDING;
-        return RPT_SINK_RETRY;
+        return q == Q_DATA ? RPT_SINK_DATA : RPT_SINK_RETRY;
     }
     if (st) {
         for (size_t i = 0; i < bt->n; i++) {

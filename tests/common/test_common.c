@@ -11,6 +11,7 @@
 #include "pipeline/config.h"
 #include "common/metrics.h"
 #include "pipeline/stage.h"
+#include "common/utf8.h"
 #include "test.h"
 
 static void test_json_lines_and_comments(void)
@@ -285,5 +286,20 @@ static void test_metrics_render(void)
     rpt_metrics_reset();
 }
 
-TEST_MAIN(T(test_json_lines_and_comments), T(test_opts_table), T(test_config_load),
+/* Bytes PostgreSQL refuses as text come out as \xHH; valid UTF-8 is kept as is. */
+static void test_utf8_escape(void)
+{
+    char *e = rpt_utf8_escape("a\xff\xfe\xe5\xb7\xa5\0z\xe5\xb7", 10);
+    CHECK_STR(e, "a\\xFF\\xFE\xe5\xb7\xa5\\x00z\\xE5\\xB7");
+    CHECK(rpt_utf8_text_ok(e, strlen(e)));
+    free(e);
+    e = rpt_utf8_escape("工作", strlen("工作"));
+    CHECK_STR(e, "工作");
+    free(e);
+    e = rpt_utf8_escape("", 0);
+    CHECK_STR(e, "");
+    free(e);
+}
+
+TEST_MAIN(T(test_utf8_escape), T(test_json_lines_and_comments), T(test_opts_table), T(test_config_load),
           T(test_base64_and_raw_message), T(test_config_holder_reload), T(test_metrics_render))
