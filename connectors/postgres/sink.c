@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/utf8.h"
@@ -415,13 +416,88 @@ void rpt_load_item_reject(rpt_load_item *it, const char *stage, const char *reas
     }
 }
 
+/* Seconds since the epoch of an RFC 3339 time ("2025-06-01T08:00:00Z", "...+08:00",
+ * fractions allowed), or NAN when s is NULL or not one. */
+static double rfc3339_epoch(const char *s)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+        n == 0)
+        return NAN;
+    const char *p = s + n;
+    double frac = 0;
+    if (*p == '.') {
+        char *end;
+        frac = strtod(p, &end);
+        p = end;
+    }
+    long off = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om, m = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5) return NAN;
+        off = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return NAN;
+    }
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return NAN;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = sec};
+    return (double)timegm(&tm) - (double)off + frac;
+}
+
+/* Where a version of a document comes from, for ordering versions: the transform version,
+ * the reports.raw message (the fetch), the fetch time, and the reports.parsed message. */
+typedef struct version_key {
+    int transform_version;
+    const char *raw_topic; /* NULL when unknown */
+    int raw_partition;
+    long long raw_offset; /* -1 when unknown */
+    double fetched;       /* NAN when unknown */
+    const char *topic;
+    int partition;
+    long long offset;
+} version_key;
+
+static version_key key_of(const rpt_load_item *it)
+{
+    return (version_key){.transform_version = it->msg.transform_version,
+                         .raw_topic = it->msg.raw_topic,
+                         .raw_partition = it->msg.raw_partition,
+                         .raw_offset = it->msg.raw_offset,
+                         .fetched = rfc3339_epoch(it->msg.fetched_at),
+                         .topic = it->topic,
+                         .partition = it->partition,
+                         .offset = it->offset};
+}
+
+/* True when version a of a document is newer than b. Within one transform version the
+ * order is the fetch's: the later reports.raw message of the same raw partition, else the
+ * later fetch time; only when those cannot tell (the same raw message transformed again,
+ * or no fetch coordinates) does the reports.parsed position decide. So a replay of old raw
+ * messages, which lands at new reports.parsed offsets, never rolls a document back. */
+static int newer_key(const version_key *a, const version_key *b)
+{
+    if (a->transform_version != b->transform_version)
+        return a->transform_version > b->transform_version;
+    if (a->raw_topic && b->raw_topic && a->raw_offset >= 0 && b->raw_offset >= 0 &&
+        a->raw_partition == b->raw_partition && strcmp(a->raw_topic, b->raw_topic) == 0 &&
+        a->raw_offset != b->raw_offset)
+        return a->raw_offset > b->raw_offset;
+    /* (times below a millisecond apart are the same time, read back from PostgreSQL) */
+    if (!isnan(a->fetched) && !isnan(b->fetched) && fabs(a->fetched - b->fetched) >= 1e-3)
+        return a->fetched > b->fetched;
+    if (strcmp(a->topic, b->topic) || a->partition != b->partition) return 1;
+    return a->offset > b->offset;
+}
+
 /* True when item a is newer than b (both for the same doc_id). */
 static int newer(const rpt_load_item *a, const rpt_load_item *b)
 {
-    if (a->msg.transform_version != b->msg.transform_version)
-        return a->msg.transform_version > b->msg.transform_version;
-    if (strcmp(a->topic, b->topic) || a->partition != b->partition) return 1;
-    return a->offset > b->offset;
+    version_key ka = key_of(a), kb = key_of(b);
+    return newer_key(&ka, &kb);
 }
 
 static int cmp_by_doc(const void *x, const void *y, void *ctx)
@@ -483,8 +559,9 @@ static q_status filter_existing(PGconn *c, rpt_load_batch *bt, size_t *idx, size
     const char *params[] = {arr.data};
     PGresult *r = PQexecParams(c,
                                "SELECT doc_id, transform_version, kafka_topic, kafka_partition, "
-                               "kafka_offset FROM reports.documents WHERE doc_id = ANY($1::text[]) "
-                               "ORDER BY doc_id FOR UPDATE",
+                               "kafka_offset, raw_topic, raw_partition, raw_offset, "
+                               "extract(epoch FROM fetched_at) FROM reports.documents "
+                               "WHERE doc_id = ANY($1::text[]) ORDER BY doc_id FOR UPDATE",
                                1, NULL, params, NULL, NULL, 0);
     rpt_buf_free(&arr);
     q_status q = classify(c, r, "locking documents", err);
@@ -495,13 +572,20 @@ static q_status filter_existing(PGconn *c, rpt_load_batch *bt, size_t *idx, size
     for (int row = 0; row < PQntuples(r); row++) {
         int k = find_doc(bt, idx, *n, PQgetvalue(r, row, 0));
         if (k < 0) continue;
-        rpt_load_item held = {0};
-        held.msg.transform_version = atoi(PQgetvalue(r, row, 1));
-        held.topic = PQgetvalue(r, row, 2);
-        held.partition = atoi(PQgetvalue(r, row, 3));
-        held.offset = atoll(PQgetvalue(r, row, 4));
+        int raw_known = !PQgetisnull(r, row, 5) && !PQgetisnull(r, row, 6) &&
+                        !PQgetisnull(r, row, 7);
+        version_key held = {.transform_version = atoi(PQgetvalue(r, row, 1)),
+                            .topic = PQgetvalue(r, row, 2),
+                            .partition = atoi(PQgetvalue(r, row, 3)),
+                            .offset = atoll(PQgetvalue(r, row, 4)),
+                            .raw_topic = raw_known ? PQgetvalue(r, row, 5) : NULL,
+                            .raw_partition = atoi(PQgetvalue(r, row, 6)),
+                            .raw_offset = raw_known ? atoll(PQgetvalue(r, row, 7)) : -1,
+                            .fetched = PQgetisnull(r, row, 8) ? NAN
+                                                              : strtod(PQgetvalue(r, row, 8), NULL)};
         rpt_load_item *it = &bt->items[idx[k]];
-        if (!newer(it, &held)) it->outcome = RPT_LOAD_UNCHANGED;
+        version_key mine = key_of(it);
+        if (!newer_key(&mine, &held)) it->outcome = RPT_LOAD_UNCHANGED;
     }
     PQclear(r);
     size_t out = 0;

@@ -1,8 +1,10 @@
 /* The PostgreSQL sink of the load role: writes a batch of reports.parsed (and reports.dlq)
  * messages to the reports schema in one transaction, together with the next Kafka offset of
  * every (group, topic, partition) the batch covers. A document is replaced as a unit
- * (document row, sections, indicators) and only by a message at least as new as what it
- * holds: higher transform_version, or the same version and a later offset. Messages that
+ * (document row, sections, indicators) and only by a newer version: a higher
+ * transform_version, or the same version from a later fetch (later reports.raw offset in the
+ * same raw partition, else later fetched_at), the reports.parsed offset deciding only when
+ * the fetch cannot (see newer_key in sink.c): replays never roll a document back. Messages that
  * are bad data become reports.rejects rows in the same transaction; database errors leave
  * everything (offsets included) as it was. */
 #ifndef REPORTD_CONNECTORS_POSTGRES_SINK_H

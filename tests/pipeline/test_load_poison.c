@@ -3,7 +3,8 @@
  * forever and every partition frozen), a document refused only at COMMIT by a deferred
  * constraint (isolated by splitting the batch, then rejected with PostgreSQL's reason), and
  * a batch that keeps failing on something that is not its data: the loader stops
- * heart-beating after load.stall_s, and resumes once the cause is gone. */
+ * heart-beating after load.stall_s, and resumes once the cause is gone. And replays never
+ * roll a document back: versions are ordered by the fetch, not the reports.parsed offset. */
 #include <string.h>
 #include <time.h>
 
@@ -132,10 +133,105 @@ static void test_stall_withholds_heartbeat(void)
     PQfinish(c);
 }
 
+/* Replaces the first `from` in v by `to`. */
+static void patch(rpt_buf *v, const char *from, const char *to)
+{
+    char *at = strstr(v->data, from);
+    REQUIRE(at);
+    rpt_buf out = RPT_BUF_INIT;
+    rpt_buf_append(&out, v->data, (size_t)(at - v->data));
+    rpt_buf_puts(&out, to);
+    rpt_buf_puts(&out, at + strlen(from));
+    rpt_buf_free(v);
+    *v = out;
+}
+
+/* Version `variant` of document i as the transform made it from the raw message at
+ * raw_offset, fetched at `fetched_at` (NULL: no raw coordinates at all). */
+static void produce_version(rd_kafka_t *p, int i, int variant, long long raw_offset,
+                            const char *fetched_at)
+{
+    rpt_buf v = RPT_BUF_INIT;
+    char key[32], from[64], to[64];
+    snprintf(key, sizeof key, "doc-%d", i);
+    tp_parsed_doc(i, 1, variant, &v);
+    snprintf(from, sizeof from, "\"raw_offset\":%d", i);
+    if (raw_offset >= 0) {
+        snprintf(to, sizeof to, "\"raw_offset\":%lld", raw_offset);
+        patch(&v, from, to);
+    } else {
+        patch(&v, from, "\"raw_offset\":null");
+        patch(&v, "\"raw_topic\":\"reports.raw\"", "\"raw_topic\":null");
+    }
+    snprintf(to, sizeof to, "\"fetched_at\":\"%s\"", fetched_at);
+    patch(&v, "\"fetched_at\":\"2025-06-01T08:00:00Z\"", to);
+    CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
+    rpt_buf_free(&v);
+}
+
+static long long title_variant(PGconn *c, int i)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT substring(title from '第([0-9]+)版')::int FROM reports.documents "
+             "WHERE doc_id = 'doc-%d'", i);
+    return tp_query_ll(c, sql);
+}
+
+/* v1 loaded, v2 loaded, then v1 again at a later reports.parsed offset (a replay of
+ * reports.raw): the row stays v2. By raw offset (same raw partition), and by fetch time
+ * when there are no raw coordinates. The same raw message transformed again still replaces
+ * (same version of the fetch: the later parsed message wins, as before). */
+static void test_replay_keeps_newest(void)
+{
+    PGconn *c = PQconnectdb(pg);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    char *cfg = tp_write_config("order", pg, "\"batch_size\": 100, \"batch_latency_ms\": 50");
+    REQUIRE(cfg);
+    tp_stage s;
+    REQUIRE(tp_stage_start(&s, cfg, rpt_role_load) == 0);
+    rd_kafka_t *p = tp_producer();
+    REQUIRE(p);
+    /* one message per batch step, so that the table, not the batch, decides */
+    const char *t1 = "2026-03-01T08:00:00Z", *t2 = "2026-03-08T16:00:00+08:00";
+    int steps[][4] = {{1, 11, 1, 1}, {2, 25, 2, 2}, {1, 11, 1, 3}, {2, 25, 2, 4}};
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        produce_version(p, 300, steps[k][0], steps[k][1], steps[k][2] == 1 ? t1 : t2);
+        produce_version(p, 301, steps[k][0], -1, steps[k][2] == 1 ? t1 : t2);
+        REQUIRE(tp_flush(p) == 0);
+        CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                              30) == 0);
+        long long want = k == 0 || k == 2 ? (k == 0 ? 1 : 2) : 2;
+        CHECK_INT(title_variant(c, 300), want);
+        CHECK_INT(title_variant(c, 301), want);
+    }
+    /* v1 and v2 in one batch, v2 first: the batch's own choice follows the fetch too */
+    produce_version(p, 302, 2, 40, t2);
+    produce_version(p, 302, 1, 30, t1);
+    produce_version(p, 303, 2, -1, t2);
+    produce_version(p, 303, 1, -1, t1);
+    REQUIRE(tp_flush(p) == 0);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                          30) == 0);
+    CHECK_INT(title_variant(c, 302), 2);
+    CHECK_INT(title_variant(c, 303), 2);
+    /* the same raw message transformed again (same fetch): the later one replaces */
+    produce_version(p, 300, 5, 25, t2);
+    REQUIRE(tp_flush(p) == 0);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                          30) == 0);
+    CHECK_INT(title_variant(c, 300), 5);
+    rd_kafka_destroy(p);
+    CHECK_INT(tp_stage_stop(&s), 0);
+    free(cfg);
+    PQfinish(c);
+}
+
 int main(void)
 {
     pg = t_env("REPORTD_TEST_PG");
-    const t_case cases[] = {T(test_poison_isolated), T(test_stall_withholds_heartbeat)};
+    const t_case cases[] = {T(test_poison_isolated), T(test_stall_withholds_heartbeat),
+                            T(test_replay_keeps_newest)};
     t_run_cases(cases, sizeof cases / sizeof *cases);
     fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
     return t_failures ? 1 : 0;
