@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/utf8.h"
 
 #define NFIELDS 11
 
@@ -173,23 +174,41 @@ static int array_add(rpt_buf *b, const char *v)
     return rpt_buf_putc(b, '"');
 }
 
+/* A validator as the server sent it, or NULL when PostgreSQL could not store it as text
+ * (invalid UTF-8, NUL): an escaped copy sent back in If-None-Match would not match anyway,
+ * so that URL goes without conditional GET and the body hash decides. */
+static const char *storable_validator(const char *v, const char *what, const char *url)
+{
+    if (!v || rpt_utf8_text_ok(v, strlen(v))) return v;
+    rpt_log_warn("fetch", "validator is not UTF-8 text, not stored", "header=%s url=%s", what, url);
+    return NULL;
+}
+
 int rpt_fetch_state_record(rpt_fetch_state *st, const rpt_state_update *u)
 {
     char status[16];
     snprintf(status, sizeof status, "%d", u->status);
+    const char *url = u->url ? u->url : "";
     const char *vals[NFIELDS] = {u->url,
                                  u->doc_id,
                                  u->source,
                                  u->parent_url,
-                                 u->etag,
-                                 u->last_modified,
+                                 storable_validator(u->etag, "ETag", url),
+                                 storable_validator(u->last_modified, "Last-Modified", url),
                                  u->lastmod,
                                  u->sha256,
                                  status,
                                  u->error,
                                  u->emitted ? "t" : "f"};
-    for (int i = 0; i < NFIELDS; i++)
-        if (array_add(&st->cols[i], vals[i])) return -1;
+    /* One row PostgreSQL refuses would fail the whole batch (every other URL's state lost
+     * and re-fetched on every pass): every text is made valid UTF-8 first (\xHH). */
+    for (int i = 0; i < NFIELDS; i++) {
+        char *safe = vals[i] ? rpt_utf8_escape(vals[i], strlen(vals[i])) : NULL;
+        if (vals[i] && !safe) return -1;
+        int rc = array_add(&st->cols[i], safe);
+        free(safe);
+        if (rc) return -1;
+    }
     st->pending++;
     return 0;
 }
