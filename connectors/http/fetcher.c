@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ struct host {
 struct rpt_fetcher {
     long long concurrency, per_host_concurrency, per_host_delay_ms, connect_timeout_s, timeout_s,
         low_speed_bytes, low_speed_time_s, max_body_bytes, max_retries, retry_base_ms;
-    char *ca_file, *user_agent;
+    char *ca_file, *user_agent, *proxy;
     CURLM *multi;
     host *hosts;
     req *active;
@@ -189,12 +190,53 @@ static void complete(rpt_fetcher *f, req *r, rpt_fetch_error error, int status, 
     req_free(r);
 }
 
-/* curl opensocket callback: the SSRF guard on each resolved address curl connects to. */
+/* With a proxy, curl connects to the proxy only and the proxy resolves the target: the
+ * guard resolves the target's host itself and refuses the request when any of its
+ * addresses is refused (the proxy may resolve the name again: a name whose records change
+ * between the two lookups is the residual risk; without a proxy there is none, the guard
+ * judges the very socket). Returns 1 when allowed; on refusal fills r->blocked_addr. */
+static int target_allowed(req *r, const char *url)
+{
+    CURLU *u = curl_url();
+    char *hostname = NULL;
+    int ok = 0;
+    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &hostname, 0) != CURLUE_OK) {
+        snprintf(r->blocked_addr, sizeof r->blocked_addr, "(no host)");
+        goto out;
+    }
+    char *h = hostname;
+    size_t hl = strlen(h);
+    if (hl > 2 && h[0] == '[' && h[hl - 1] == ']') { /* IPv6 literal */
+        h[hl - 1] = '\0';
+        h++;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    if (getaddrinfo(h, NULL, &hints, &res) != 0 || !res) {
+        snprintf(r->blocked_addr, sizeof r->blocked_addr, "%.40s (does not resolve)", h);
+        goto out;
+    }
+    ok = 1;
+    for (struct addrinfo *a = res; a && ok; a = a->ai_next) {
+        if (rpt_addr_allowed(a->ai_addr, r->allow_private, &r->allowlist)) continue;
+        rpt_addr_text(a->ai_addr, r->blocked_addr, sizeof r->blocked_addr);
+        ok = 0;
+    }
+    freeaddrinfo(res);
+out:
+    curl_free(hostname);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+/* curl opensocket callback: the SSRF guard on each resolved address curl connects to
+ * (with a proxy, that is the proxy the operator configured: the target is checked by
+ * target_allowed instead). */
 static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 {
     req *r = clientp;
     (void)purpose;
-    if (!rpt_addr_allowed(&a->addr, r->allow_private, &r->allowlist)) {
+    if (!r->f->proxy && !rpt_addr_allowed(&a->addr, r->allow_private, &r->allowlist)) {
         r->blocked = 1;
         rpt_addr_text(&a->addr, r->blocked_addr, sizeof r->blocked_addr);
         return CURL_SOCKET_BAD;
@@ -211,6 +253,15 @@ static int pre_request(void *clientp, char *primary_ip, char *local_ip, int prim
     (void)local_ip;
     (void)primary_port;
     (void)local_port;
+    if (r->f->proxy) { /* a redirect through the proxy: check its target before sending */
+        char *url = NULL;
+        curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
+        if (!url || !target_allowed(r, url)) {
+            r->blocked = 1;
+            return CURL_PREREQFUNC_ABORT;
+        }
+        return CURL_PREREQFUNC_OK;
+    }
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
@@ -273,6 +324,10 @@ static int start(rpt_fetcher *f, req *r)
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
     if (f->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
+    /* Proxies come from the config only: "" disables curl's http_proxy/https_proxy/
+     * ALL_PROXY lookup, and an explicit NOPROXY overrides NO_PROXY. */
+    curl_easy_setopt(e, CURLOPT_PROXY, f->proxy ? f->proxy : "");
+    curl_easy_setopt(e, CURLOPT_NOPROXY, "");
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
     curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, pre_request);
@@ -512,6 +567,21 @@ static void dispatch(rpt_fetcher *f, long long *wake)
                 break;
             }
             queue_pop(h);
+            if (f->proxy && !target_allowed(r, r->url)) { /* before anything is sent */
+                char reason[160];
+                snprintf(reason, sizeof reason,
+                         "refused address %s (private network; see allow_private_networks / "
+                         "allowlist)",
+                         r->blocked_addr);
+                if (r->is_robots) { /* a host whose robots.txt is refused: its pages are too */
+                    h->robots_state = 2;
+                    f->outstanding--;
+                    req_free(r);
+                    continue;
+                }
+                complete(f, r, RPT_FETCH_ERR_BLOCKED, 0, reason);
+                continue;
+            }
             if (start(f, r)) {
                 complete(f, r, RPT_FETCH_ERR_OTHER, 0, "cannot start transfer (out of memory)");
                 continue;
@@ -545,6 +615,7 @@ rpt_fetcher *rpt_fetcher_new(const rpt_fetch_settings *s, rpt_buf *err)
     f->retry_base_ms = s->retry_base_ms;
     f->rng = (unsigned)time(NULL) ^ (unsigned)getpid();
     if (s->ca_file && !(f->ca_file = strdup(s->ca_file))) goto nomem;
+    if (s->proxy && *s->proxy && !(f->proxy = strdup(s->proxy))) goto nomem;
     f->user_agent =
         strdup(s->user_agent && *s->user_agent ? s->user_agent : "reportd/" REPORTD_VERSION);
     if (!f->user_agent) goto nomem;
@@ -685,5 +756,6 @@ void rpt_fetcher_free(rpt_fetcher *f)
     }
     free(f->ca_file);
     free(f->user_agent);
+    free(f->proxy);
     free(f);
 }
