@@ -358,18 +358,40 @@ static int start(rpt_fetcher *f, req *r)
     return 0;
 }
 
-/* Seconds of a Retry-After header (delta or HTTP date), or -1 when absent or invalid. */
+/* A Retry-After beyond this is clamped (it is refused anyway: see RETRY_AFTER_TIMEOUTS). */
+#define RETRY_AFTER_MAX_S (10LL * 365 * 24 * 3600)
+
+/* Milliseconds of a Retry-After value (delta seconds or HTTP date) at time `now`, or -1
+ * when invalid. Any number of digits is accepted and clamped to RETRY_AFTER_MAX_S, so
+ * "99999999999999999999" neither overflows nor wraps to a short wait. */
+long long rpt_retry_after_ms(const char *value, long long now)
+{
+    if (!value) return -1;
+    const char *p = value;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p >= '0' && *p <= '9') {
+        long long v = 0;
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (v <= RETRY_AFTER_MAX_S) v = v * 10 + (*p - '0');
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p) return -1;
+        return (v > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : v) * 1000;
+    }
+    time_t t = curl_getdate(value, NULL);
+    if (t < 0) return -1;
+    long long d = (long long)t - now;
+    if (d > RETRY_AFTER_MAX_S) d = RETRY_AFTER_MAX_S;
+    return d < 0 ? 0 : d * 1000;
+}
+
+/* The Retry-After of a response in milliseconds, or -1 when absent or invalid. */
 static long long retry_after_ms(CURL *e)
 {
     struct curl_header *hh;
     if (curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &hh) != CURLHE_OK) return -1;
-    char *end;
-    long long v = strtoll(hh->value, &end, 10);
-    if (end != hh->value && *end == '\0' && v >= 0) return v * 1000;
-    time_t t = curl_getdate(hh->value, NULL);
-    if (t < 0) return -1;
-    long long d = (long long)(t - time(NULL));
-    return d < 0 ? 0 : d * 1000;
+    return rpt_retry_after_ms(hh->value, (long long)time(NULL));
 }
 
 /* The rules of a finished robots.txt request (NULL allows all), logging and counting the
@@ -394,13 +416,19 @@ static rpt_robots *robots_from(const req *r, int status)
     return rb;
 }
 
-/* Handles a transfer that curl reports as done: retry, or complete. */
-static void finish(rpt_fetcher *f, req *r, CURLcode rc)
+/* How a transfer ended: the error to report, whether it may be retried, and after how
+ * long the server asked to wait (-1: not said). */
+typedef struct outcome {
+    rpt_fetch_error err;
+    int retryable;
+    long long wait_ms;
+    char reason[400];
+} outcome;
+
+/* Takes a finished transfer out of the multi handle, the active list and the counters. */
+static void detach(rpt_fetcher *f, req *r)
 {
-    long status = 0;
-    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-    host *h = r->h;
-    h->inflight--;
+    r->h->inflight--;
     f->inflight--;
     curl_multi_remove_handle(f->multi, r->easy);
     if (r->aprev)
@@ -409,114 +437,138 @@ static void finish(rpt_fetcher *f, req *r, CURLcode rc)
         f->active = r->anext;
     if (r->anext) r->anext->aprev = r->aprev;
     r->aprev = r->anext = NULL;
+}
 
-    rpt_fetch_error err = RPT_FETCH_OK;
-    int retryable = 0;
-    char reason[400];
-    reason[0] = '\0';
-    long long wait = -1;
-    if (rc == CURLE_OK) {
-        if ((status >= 200 && status < 300) || status == 304) {
-            err = RPT_FETCH_OK;
-        } else {
-            err = RPT_FETCH_ERR_HTTP;
-            snprintf(reason, sizeof reason, "http %ld", status);
-            if (status >= 500 || status == 408 || status == 429) {
-                retryable = 1;
-                if (status == 429 || status == 503) wait = retry_after_ms(r->easy);
-            }
-        }
-    } else if (r->blocked) {
-        err = RPT_FETCH_ERR_BLOCKED;
-        snprintf(reason, sizeof reason,
-                 "refused address %s (private network; see "
-                 "allow_private_networks / allowlist)",
-                 r->blocked_addr);
-    } else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        err = RPT_FETCH_ERR_TOO_BIG;
-        snprintf(reason, sizeof reason, "body larger than %lld bytes", f->max_body_bytes);
-    } else {
-        const char *what = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
-        switch (rc) {
-        case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY:
-            err = RPT_FETCH_ERR_DNS; /* often a resolver hiccup: retried like a reset */
-            retryable = 1;
-            break;
-        case CURLE_COULDNT_CONNECT:
-            err = RPT_FETCH_ERR_CONNECT;
-            retryable = 1;
-            break;
-        case CURLE_OPERATION_TIMEDOUT:
-            err = RPT_FETCH_ERR_TIMEOUT;
-            retryable = 1;
-            break;
-        case CURLE_RECV_ERROR:
-        case CURLE_SEND_ERROR:
-        case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE:
-        case CURLE_HTTP2:
-        case CURLE_HTTP2_STREAM:
-            err = RPT_FETCH_ERR_RESET;
-            retryable = 1;
-            break;
-        case CURLE_TOO_MANY_REDIRECTS:
-            err = RPT_FETCH_ERR_REDIRECTS;
-            break;
-        case CURLE_URL_MALFORMAT:
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            err = RPT_FETCH_ERR_URL;
-            break;
-        case CURLE_SSL_CONNECT_ERROR:
-        case CURLE_PEER_FAILED_VERIFICATION:
-        case CURLE_SSL_CERTPROBLEM:
-        case CURLE_SSL_CIPHER:
-        case CURLE_SSL_CACERT_BADFILE:
-            err = RPT_FETCH_ERR_TLS;
-            break;
-        default:
-            err = RPT_FETCH_ERR_OTHER;
-            break;
-        }
-        snprintf(reason, sizeof reason, "%s: %.200s", rpt_fetch_error_name(err), what);
+/* A response arrived: 2xx and 304 are fine; 5xx, 408 and 429 are retried (429 and 503
+ * after their Retry-After); any other status is final. */
+static void classify_status(req *r, long status, outcome *o)
+{
+    if ((status >= 200 && status < 300) || status == 304) return;
+    o->err = RPT_FETCH_ERR_HTTP;
+    snprintf(o->reason, sizeof o->reason, "http %ld", status);
+    if (status >= 500 || status == 408 || status == 429) {
+        o->retryable = 1;
+        if (status == 429 || status == 503) o->wait_ms = retry_after_ms(r->easy);
     }
+}
 
-    if (retryable && r->attempts <= f->max_retries) {
-        long long base = f->retry_base_ms << (r->attempts - 1 > 16 ? 16 : r->attempts - 1);
-        if (base > MAX_BACKOFF_MS) base = MAX_BACKOFF_MS;
-        long long delay = base / 2 + (long long)(next_rand(f) % (unsigned)(base / 2 + 1));
-        if (wait >= 0) {
-            /* The request waits in its host queue, not in a transfer: no connection slot
-             * is held, so a wait longer than timeout_s is fine up to a bound. */
-            long long max_wait = f->timeout_s * 1000 * RETRY_AFTER_TIMEOUTS;
-            if (wait > max_wait) {
-                snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-                         " (Retry-After %llds is beyond %d x timeout_s)", wait / 1000,
-                         RETRY_AFTER_TIMEOUTS);
-                goto done;
-            }
-            delay = wait;
-            long long until = now_ms() + wait;
-            if (h->next_ms < until) h->next_ms = until; /* the whole host asked for a pause */
-        }
-        rpt_log_info("fetch", "retrying", "url=%s attempt=%d delay_ms=%lld reason=\"%s\"", r->url,
-                    r->attempts, delay, reason);
-        rpt_metrics_inc("reportd_fetch_retries_total", NULL);
-        curl_easy_cleanup(r->easy);
-        r->easy = NULL;
-        r->not_before = now_ms() + delay;
-        queue_push(h, r);
+/* No response: the guard, the body cap, or a transport error curl reports. */
+static void classify_transport(rpt_fetcher *f, req *r, CURLcode rc, outcome *o)
+{
+    if (r->blocked) {
+        o->err = RPT_FETCH_ERR_BLOCKED;
+        snprintf(o->reason, sizeof o->reason,
+                 "refused address %s (private network; see allow_private_networks / allowlist)",
+                 r->blocked_addr);
         return;
     }
-done:
+    if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        o->err = RPT_FETCH_ERR_TOO_BIG;
+        snprintf(o->reason, sizeof o->reason, "body larger than %lld bytes", f->max_body_bytes);
+        return;
+    }
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        o->err = RPT_FETCH_ERR_DNS; /* often a resolver hiccup: retried like a reset */
+        o->retryable = 1;
+        break;
+    case CURLE_COULDNT_CONNECT:
+        o->err = RPT_FETCH_ERR_CONNECT;
+        o->retryable = 1;
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        o->err = RPT_FETCH_ERR_TIMEOUT;
+        o->retryable = 1;
+        break;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        o->err = RPT_FETCH_ERR_RESET;
+        o->retryable = 1;
+        break;
+    case CURLE_TOO_MANY_REDIRECTS:
+        o->err = RPT_FETCH_ERR_REDIRECTS;
+        break;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        o->err = RPT_FETCH_ERR_URL;
+        break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+        o->err = RPT_FETCH_ERR_TLS;
+        break;
+    default:
+        o->err = RPT_FETCH_ERR_OTHER;
+        break;
+    }
+    const char *what = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+    snprintf(o->reason, sizeof o->reason, "%s: %.200s", rpt_fetch_error_name(o->err), what);
+}
+
+/* Queues a retryable failure again after its backoff (exponential with jitter, or the
+ * server's Retry-After up to RETRY_AFTER_TIMEOUTS x timeout_s, which also pauses the whole
+ * host). Returns 1 when queued, 0 when the request is to complete now (retries used up, or
+ * a Retry-After too long: said in o->reason). */
+static int schedule_retry(rpt_fetcher *f, req *r, outcome *o)
+{
+    if (!o->retryable || r->attempts > f->max_retries) return 0;
+    long long base = f->retry_base_ms << (r->attempts - 1 > 16 ? 16 : r->attempts - 1);
+    if (base > MAX_BACKOFF_MS) base = MAX_BACKOFF_MS;
+    long long delay = base / 2 + (long long)(next_rand(f) % (unsigned)(base / 2 + 1));
+    if (o->wait_ms >= 0) {
+        /* The request waits in its host queue, not in a transfer: no connection slot is
+         * held, so a wait longer than timeout_s is fine up to a bound. */
+        long long max_wait = f->timeout_s * 1000 * RETRY_AFTER_TIMEOUTS;
+        if (o->wait_ms > max_wait) {
+            size_t n = strlen(o->reason);
+            snprintf(o->reason + n, sizeof o->reason - n,
+                     " (Retry-After %llds is beyond %d x timeout_s)", o->wait_ms / 1000,
+                     RETRY_AFTER_TIMEOUTS);
+            return 0;
+        }
+        delay = o->wait_ms;
+        long long until = now_ms() + o->wait_ms;
+        if (r->h->next_ms < until) r->h->next_ms = until; /* the whole host asked for a pause */
+    }
+    rpt_log_info("fetch", "retrying", "url=%s attempt=%d delay_ms=%lld reason=\"%s\"", r->url,
+                 r->attempts, delay, o->reason);
+    rpt_metrics_inc("reportd_fetch_retries_total", NULL);
+    curl_easy_cleanup(r->easy);
+    r->easy = NULL;
+    r->not_before = now_ms() + delay;
+    queue_push(r->h, r);
+    return 1;
+}
+
+/* Handles a transfer that curl reports as done: classify how it ended, retry it, or
+ * complete it (a robots.txt request completes into its host's rules). */
+static void finish(rpt_fetcher *f, req *r, CURLcode rc)
+{
+    long status = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    detach(f, r);
+    outcome o = {.err = RPT_FETCH_OK, .wait_ms = -1};
+    if (rc == CURLE_OK)
+        classify_status(r, status, &o);
+    else
+        classify_transport(f, r, rc, &o);
+    if (schedule_retry(f, r, &o)) return;
     if (r->is_robots) {
-        h->robots = robots_from(r, err == RPT_FETCH_OK ? (int)status : 0);
+        host *h = r->h;
+        h->robots = robots_from(r, o.err == RPT_FETCH_OK ? (int)status : 0);
         h->robots_state = 2;
         f->outstanding--;
         req_free(r);
         return;
     }
-    complete(f, r, err, (int)status, err == RPT_FETCH_OK ? NULL : reason);
+    complete(f, r, o.err, (int)status, o.err == RPT_FETCH_OK ? NULL : o.reason);
 }
 
 /* Queues the robots.txt request of host h in front of its queue. */

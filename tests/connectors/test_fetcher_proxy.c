@@ -1,7 +1,8 @@
 /* Proxies and the SSRF guard. The environment's http_proxy/https_proxy/ALL_PROXY are never
  * used (they pointed every request at a listener the guard did not judge); a proxy comes
  * from fetch.proxy only, and then the guard judges each target (also after a redirect),
- * not the proxy's address. A tiny in-process proxy records what reaches it. */
+ * not the proxy's address. A tiny in-process proxy records what reaches it; as a plain
+ * server it also answers a Retry-After that used to overflow. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -38,7 +39,10 @@ static void *proxy_main(void *arg)
             snprintf(g_last, sizeof g_last, "%.500s", buf);
             pthread_mutex_unlock(&g_lock);
             const char *resp =
-                strstr(buf, "/redirect")
+                strstr(buf, "/retry-after-huge")
+                    ? "HTTP/1.1 503 Busy\r\nRetry-After: 99999999999999999999\r\n"
+                      "Content-Length: 0\r\nConnection: close\r\n\r\n"
+                : strstr(buf, "/redirect")
                     ? "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\n"
                       "Content-Length: 0\r\n\r\n"
                     : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
@@ -147,6 +151,30 @@ static void test_config_proxy_guards_target(void)
     pthread_mutex_unlock(&g_lock);
 }
 
+/* Retry-After: 99999999999999999999 is a wait far beyond the bound: the request completes
+ * at once with the reason, instead of overflowing into a short wait and retrying. */
+static void test_retry_after_overflow(void)
+{
+    CHECK(rpt_retry_after_ms("99999999999999999999", 0) == 10LL * 365 * 24 * 3600 * 1000);
+    CHECK(rpt_retry_after_ms("120", 0) == 120000);
+    CHECK(rpt_retry_after_ms(" 7 ", 0) == 7000);
+    CHECK(rpt_retry_after_ms("-5", 0) == -1);
+    CHECK(rpt_retry_after_ms("12abc", 0) == -1);
+    CHECK(rpt_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480) == 0);
+    CHECK(rpt_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470) == 10000);
+    rpt_fetch_settings s = t_fetch_settings();
+    s.max_retries = 3;
+    s.timeout_s = 5;
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/retry-after-huge", g_port);
+    int before = atomic_load(&g_conns);
+    got a = fetch(&s, url, 1);
+    CHECK_INT(a.error, RPT_FETCH_ERR_HTTP);
+    CHECK_INT(a.status, 503);
+    CHECK(strstr(a.reason, "Retry-After") != NULL);
+    CHECK_INT(atomic_load(&g_conns) - before, 1); /* not retried */
+}
+
 int main(void)
 {
     t_env_or_skip("REPORTD_DEV_BIN");
@@ -168,7 +196,8 @@ int main(void)
         fprintf(stderr, "cannot start dev-portal\n");
         return 1;
     }
-    const t_case cases[] = {T(test_environment_ignored), T(test_config_proxy_guards_target)};
+    const t_case cases[] = {T(test_environment_ignored), T(test_config_proxy_guards_target),
+                            T(test_retry_after_overflow)};
     t_run_cases(cases, sizeof cases / sizeof *cases);
     t_portal_stop(&g_portal);
     char cmd[300];

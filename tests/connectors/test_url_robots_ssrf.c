@@ -218,6 +218,20 @@ static void test_ssrf_classes(void)
     CHECK(v6_private("fd00::5"));
     CHECK(v6_private("::ffff:127.0.0.1"));
     CHECK(!v6_private("2400:3200::1"));
+    /* addresses that embed or translate to an IPv4 address the guard cannot judge, and the
+     * deprecated site-local block */
+    CHECK(v6_private("64:ff9b::a9fe:a9fe"));
+    CHECK(v6_private("64:ff9b:1::a9fe:a9fe"));
+    CHECK(v6_private("2002:a9fe:a9fe::1"));
+    CHECK(v6_private("2002:808:808::1"));
+    CHECK(v6_private("fec0::1"));
+    CHECK(v6_private("feff::1"));
+    CHECK(v6_private("::169.254.169.254"));
+    CHECK(v6_private("::8.8.8.8"));
+    CHECK(v6_private("2001:0:4136:e378:8000:63bf:3fff:fdd2")); /* Teredo */
+    CHECK(v6_private("100::1"));
+    CHECK(!v6_private("2001:4860:4860::8888"));
+    CHECK(!v6_private("2a00:1450::1"));
 
     struct sockaddr_in lo = {.sin_family = AF_INET};
     inet_pton(AF_INET, "127.0.0.1", &lo.sin_addr);
