@@ -285,7 +285,7 @@ static char *masked_conninfo(const char *conninfo)
         if (!o->val) continue;
         if (b.len) rpt_buf_putc(&b, ' ');
         rpt_buf_printf(&b, "%s=", o->keyword);
-        if (strcmp(o->keyword, "password") == 0) {
+        if (strcmp(o->keyword, "password") == 0 || strcmp(o->keyword, "sslpassword") == 0) {
             rpt_buf_puts(&b, "***");
             continue;
         }

@@ -12,6 +12,8 @@
 #include "common/metrics.h"
 #include "pipeline/stage.h"
 #include "common/utf8.h"
+#include <libpq-fe.h>
+
 #include "test.h"
 
 static void test_json_lines_and_comments(void)
@@ -157,6 +159,38 @@ static void test_config_load(void)
     char *ci = rpt_config_pg_conninfo(&cfg);
     CHECK(strstr(ci, "password='s3cret'") != NULL);
     free(ci);
+    /* a URI conninfo with a password file: rebuilt as keywords, the URI's password replaced */
+    char *uri = cfg.postgres.conninfo;
+    cfg.postgres.conninfo = "postgresql://app:old@db.example:5433/reports?sslmode=require"
+                            "&sslpassword=keypass";
+    ci = rpt_config_pg_conninfo(&cfg);
+    char *errmsg = NULL;
+    PQconninfoOption *po = PQconninfoParse(ci, &errmsg);
+    CHECK(po != NULL);
+    int seen = 0;
+    for (PQconninfoOption *o = po; po && o->keyword; o++) {
+        if (!o->val) continue;
+        if (!strcmp(o->keyword, "password")) seen += !strcmp(o->val, "s3cret");
+        if (!strcmp(o->keyword, "user")) seen += !strcmp(o->val, "app");
+        if (!strcmp(o->keyword, "host")) seen += !strcmp(o->val, "db.example");
+        if (!strcmp(o->keyword, "port")) seen += !strcmp(o->val, "5433");
+        if (!strcmp(o->keyword, "dbname")) seen += !strcmp(o->val, "reports");
+    }
+    CHECK_INT(seen, 5);
+    CHECK(strstr(ci, "old") == NULL);
+    PQconninfoFree(po);
+    PQfreemem(errmsg);
+    free(ci);
+    /* sslpassword is masked in dumps like password */
+    yajl_gen g0 = rpt_jg_new();
+    rpt_config_dump(&cfg, g0);
+    const unsigned char *out0;
+    size_t len0;
+    yajl_gen_get_buf(g0, &out0, &len0);
+    CHECK(strstr((const char *)out0, "keypass") == NULL);
+    CHECK(strstr((const char *)out0, "sslpassword=***") != NULL);
+    yajl_gen_free(g0);
+    cfg.postgres.conninfo = uri;
     yajl_gen g = rpt_jg_new();
     rpt_config_dump(&cfg, g);
     const unsigned char *out;
