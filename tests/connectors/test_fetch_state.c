@@ -74,6 +74,28 @@ static void test_bad_validators(void)
     e = rpt_state_map_get(&map, "http://portal.test/a/4.html");
     CHECK(e && e->etag && strcmp(e->etag, "\"e\"") == 0);
     rpt_state_map_free(&map);
+
+    /* credentials of a source URL never reach the table; the state is found again */
+    rpt_state_update cu = {.url = "http://bot:hunter2@portal.test/c.html",
+                           .doc_id = "dc",
+                           .source = "s",
+                           .sha256 = "cd",
+                           .status = 500,
+                           .error = "http 500 from http://bot:hunter2@portal.test/c.html"};
+    REQUIRE(rpt_fetch_state_record(st, &cu) == 0);
+    CHECK_INT(rpt_fetch_state_flush(st, &err), 0);
+    CHECK_INT(query_ll(c, "SELECT count(*) FROM reports.fetch_state WHERE url LIKE '%hunter2%' "
+                          "OR last_error LIKE '%hunter2%'"),
+              0);
+    CHECK_INT(query_ll(c, "SELECT count(*) FROM reports.fetch_state WHERE "
+                          "url = 'http://bot:***@portal.test/c.html'"),
+              1);
+    CHECK_INT(rpt_fetch_state_load(st, "s", &map, &err), 0);
+    e = rpt_state_map_get(&map, "http://bot:hunter2@portal.test/c.html");
+    CHECK(e && e->sha256 && strcmp(e->sha256, "cd") == 0);
+    if (!e || !e->sha256 || strcmp(e->sha256, "cd"))
+        fprintf(stderr, "  entry %p sha %s\n", (void *)e, e && e->sha256 ? e->sha256 : "(null)");
+    rpt_state_map_free(&map);
     rpt_fetch_state_close(st);
     rpt_buf_free(&err);
     rpt_buf_free(&dir);
