@@ -12,8 +12,10 @@
  * caller frees the document with xmlFreeDoc. NULL when nothing could be parsed. */
 xmlDocPtr rpt_html_parse(const unsigned char *body, size_t len, const char *url,
                         const char *content_type);
-/* Parses an XML document (feeds, sitemaps). NULL when it is not well-formed XML. */
-xmlDocPtr rpt_xml_parse(const unsigned char *body, size_t len, const char *url);
+/* Parses an XML document (feeds, sitemaps). NULL when it is not well-formed XML, or when it
+ * declares a DTD internal subset (entities: refused, logged and counted); *why (may be
+ * NULL) then says which, as a static string. */
+xmlDocPtr rpt_xml_parse(const unsigned char *body, size_t len, const char *url, const char **why);
 
 /* Calls fn for each node selected by `expr` (evaluated relative to `ctx`, or the document
  * when ctx is NULL) with its value: an attribute's value, an element's href attribute when
