@@ -129,7 +129,16 @@ int rpt_xpath_each(xmlDocPtr doc, xmlNodePtr ctx, const char *expr, rpt_xpath_fn
     if (o) {
         n = 0;
         if (o->type == XPATH_NODESET && o->nodesetval) {
-            for (int i = 0; i < o->nodesetval->nodeNr; i++) {
+            int nr = o->nodesetval->nodeNr;
+            if (nr > RPT_MARKUP_MAX_NODES) {
+                rpt_metrics_inc("reportd_fetch_page_limited_total", "limit=\"links\"");
+                rpt_log_warn("fetch", "page over the link limit: the rest ignored",
+                             "url=%s nodes=%d limit=%d expr=\"%s\"",
+                             doc && doc->URL ? (const char *)doc->URL : "", nr,
+                             RPT_MARKUP_MAX_NODES, expr);
+                nr = RPT_MARKUP_MAX_NODES;
+            }
+            for (int i = 0; i < nr; i++) {
                 xmlNodePtr node = o->nodesetval->nodeTab[i];
                 char *v = node_value(node);
                 if (v) {

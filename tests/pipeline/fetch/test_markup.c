@@ -52,4 +52,31 @@ static void test_internal_subset_refused(void)
     CHECK(why && strstr(why, "well-formed") != NULL);
 }
 
-TEST_MAIN(T(test_internal_subset_refused))
+static void on_link(const char *value, xmlNodePtr node, void *arg)
+{
+    (void)value;
+    (void)node;
+    (*(int *)arg)++;
+}
+
+/* A listing page with more links than the bound: the first RPT_MARKUP_MAX_NODES are
+ * visited, the rest ignored, counted. */
+static void test_links_bounded(void)
+{
+    rpt_buf page = RPT_BUF_INIT;
+    rpt_buf_puts(&page, "<html><body>");
+    for (int i = 0; i < RPT_MARKUP_MAX_NODES + 50; i++)
+        rpt_buf_printf(&page, "<a href=\"/a/%d.html\">x</a>", i);
+    rpt_buf_puts(&page, "</body></html>");
+    xmlDocPtr d = rpt_html_parse((const unsigned char *)page.data, page.len, "http://h/", NULL);
+    REQUIRE(d);
+    double before = rpt_metrics_get("reportd_fetch_page_limited_total", "limit=\"links\"");
+    int seen = 0;
+    CHECK_INT(rpt_xpath_each(d, NULL, "//a[@href]", on_link, &seen), RPT_MARKUP_MAX_NODES);
+    CHECK_INT(seen, RPT_MARKUP_MAX_NODES);
+    CHECK(rpt_metrics_get("reportd_fetch_page_limited_total", "limit=\"links\"") == before + 1);
+    xmlFreeDoc(d);
+    rpt_buf_free(&page);
+}
+
+TEST_MAIN(T(test_internal_subset_refused), T(test_links_bounded))
