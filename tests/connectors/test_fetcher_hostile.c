@@ -138,13 +138,14 @@ static void test_hostile_routes(void)
     CHECK(ru.ru_maxrss < 512 * 1024);
 }
 
-int main(void)
+static char g_dir[256];
+
+static int setup(void)
 {
     t_env_or_skip("REPORTD_DEV_BIN");
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s/reportd-hostile-%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (int)getpid());
-    mkdir(dir, 0755);
+    snprintf(g_dir, sizeof g_dir, "%s/reportd-hostile-%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    mkdir(g_dir, 0755);
     rpt_buf robots = RPT_BUF_INIT;
     rpt_buf_puts(&robots, "User-agent: *\nDisallow: /");
     for (int i = 0; i < 18; i++)
@@ -153,19 +154,22 @@ int main(void)
     for (int i = 0; i < 1000000; i++)
         rpt_buf_putc(&robots, '*');
     rpt_buf_puts(&robots, "\n");
-    t_write_file(dir, "robots.txt", robots.data);
+    t_write_file(g_dir, "robots.txt", robots.data);
     rpt_buf_free(&robots);
-    t_write_file(dir, "r1.txt", "某县教育局2024年工作总结\n\n一、主要工作\n全年新增学位1200个。\n");
-    if (t_portal_start(&g_portal, dir, NULL, 20)) {
+    t_write_file(g_dir, "r1.txt", "某县教育局2024年工作总结\n\n一、主要工作\n全年新增学位1200个。\n");
+    if (t_portal_start(&g_portal, g_dir, NULL, 20)) {
         fprintf(stderr, "cannot start dev-portal\n");
         return 1;
     }
-    const t_case cases[] = {T(test_hostile_routes)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
+    return 0;
+}
+
+static void teardown(void)
+{
     t_portal_stop(&g_portal);
     char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd)) fprintf(stderr, "cannot remove %s\n", dir);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    return t_failures ? 1 : 0;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+    if (system(cmd)) fprintf(stderr, "cannot remove %s\n", g_dir);
 }
+
+TEST_MAIN_WITH(setup, teardown, T(test_hostile_routes))

@@ -175,7 +175,10 @@ static void test_retry_after_overflow(void)
     CHECK_INT(atomic_load(&g_conns) - before, 1); /* not retried */
 }
 
-int main(void)
+static pthread_t g_tid;
+static char g_dir[256];
+
+static int setup(void)
 {
     t_env_or_skip("REPORTD_DEV_BIN");
     g_listen = socket(AF_INET, SOCK_STREAM, 0);
@@ -185,27 +188,28 @@ int main(void)
         listen(g_listen, 16) || getsockname(g_listen, (struct sockaddr *)&sin, &len))
         return 1;
     g_port = ntohs(sin.sin_port);
-    pthread_t tid;
-    if (pthread_create(&tid, NULL, proxy_main, NULL)) return 1;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s/reportd-proxy-%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (int)getpid());
-    mkdir(dir, 0755);
-    t_write_file(dir, "r1.txt", "某县教育局2024年工作总结\n\n一、主要工作\n全年新增学位1200个。\n");
-    if (t_portal_start(&g_portal, dir, NULL, 20)) {
+    if (pthread_create(&g_tid, NULL, proxy_main, NULL)) return 1;
+    snprintf(g_dir, sizeof g_dir, "%s/reportd-proxy-%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    mkdir(g_dir, 0755);
+    t_write_file(g_dir, "r1.txt", "某县教育局2024年工作总结\n\n一、主要工作\n全年新增学位1200个。\n");
+    if (t_portal_start(&g_portal, g_dir, NULL, 20)) {
         fprintf(stderr, "cannot start dev-portal\n");
         return 1;
     }
-    const t_case cases[] = {T(test_environment_ignored), T(test_config_proxy_guards_target),
-                            T(test_retry_after_overflow)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
+    return 0;
+}
+
+static void teardown(void)
+{
     t_portal_stop(&g_portal);
     char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd)) fprintf(stderr, "cannot remove %s\n", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+    if (system(cmd)) fprintf(stderr, "cannot remove %s\n", g_dir);
     shutdown(g_listen, SHUT_RDWR);
     close(g_listen);
-    pthread_join(tid, NULL);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    return t_failures ? 1 : 0;
+    pthread_join(g_tid, NULL);
 }
+
+TEST_MAIN_WITH(setup, teardown, T(test_environment_ignored), T(test_config_proxy_guards_target),
+               T(test_retry_after_overflow))

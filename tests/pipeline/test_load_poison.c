@@ -227,12 +227,11 @@ static void test_replay_keeps_newest(void)
     PQfinish(c);
 }
 
-int main(void)
+static int setup(void)
 {
     pg = t_env("REPORTD_TEST_PG");
-    const t_case cases[] = {T(test_poison_isolated), T(test_stall_withholds_heartbeat),
-                            T(test_replay_keeps_newest)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    return t_failures ? 1 : 0;
+    return 0;
 }
+
+TEST_MAIN_WITH(setup, NULL, T(test_poison_isolated), T(test_stall_withholds_heartbeat),
+               T(test_replay_keeps_newest))
