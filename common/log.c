@@ -117,6 +117,33 @@ static void sanitize_fields(rpt_buf *out, const char *in)
     }
 }
 
+/* Copies s to out with the credentials of every URL masked: user:secret@host becomes
+ * user:***@host and token@host becomes ***@host (after "://"), so that a source URL or a
+ * postgresql URI conninfo never writes its password to a log. */
+void rpt_mask_url_credentials(rpt_buf *out, const char *s)
+{
+    for (;;) {
+        const char *sep = strstr(s, "://");
+        if (!sep) break;
+        const char *auth = sep + 3;
+        size_t alen = strcspn(auth, "/?# \"'\n\t");
+        const char *at = NULL;
+        for (const char *p = auth; p < auth + alen; p++)
+            if (*p == '@') at = p;
+        if (!at) {
+            rpt_buf_append(out, s, (size_t)(auth - s));
+            s = auth;
+            continue;
+        }
+        const char *colon = memchr(auth, ':', (size_t)(at - auth));
+        const char *keep_end = colon ? colon + 1 : auth;
+        rpt_buf_append(out, s, (size_t)(keep_end - s));
+        rpt_buf_puts(out, "***");
+        s = at;
+    }
+    rpt_buf_puts(out, s);
+}
+
 /* Splits "k=v k2=v2" fields for JSON output. Values may not contain spaces unless quoted. */
 static void fields_to_json(rpt_buf *out, const char *fields)
 {
@@ -164,7 +191,10 @@ void rpt_log(rpt_log_level level, const char *component, const char *msg, const 
         va_start(ap, fmt);
         rpt_buf_vprintf(&raw, fmt, ap);
         va_end(ap);
-        if (raw.data) sanitize_fields(&fields, raw.data);
+        rpt_buf masked = RPT_BUF_INIT;
+        if (raw.data) rpt_mask_url_credentials(&masked, raw.data);
+        if (masked.data) sanitize_fields(&fields, masked.data);
+        rpt_buf_free(&masked);
         rpt_buf_free(&raw);
     }
     if (atomic_load_explicit(&g_json, memory_order_relaxed)) {

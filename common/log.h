@@ -6,6 +6,8 @@
 #ifndef REPORTD_COMMON_LOG_H
 #define REPORTD_COMMON_LOG_H
 
+#include "common/buf.h"
+
 typedef enum { RPT_LOG_DEBUG = 0, RPT_LOG_INFO, RPT_LOG_WARN, RPT_LOG_ERROR, RPT_LOG_OFF } rpt_log_level;
 
 void rpt_log_set_level(rpt_log_level level);
@@ -17,6 +19,10 @@ int rpt_log_enabled(rpt_log_level level);
 
 void rpt_log(rpt_log_level level, const char *component, const char *msg, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Appends s to out with the credentials of every URL in it masked (user:***@host,
+ * ***@host). rpt_log applies it to every line; also for text stored in tables. */
+void rpt_mask_url_credentials(rpt_buf *out, const char *s);
 
 #define rpt_log_debug(c, m, ...) rpt_log(RPT_LOG_DEBUG, c, m, __VA_ARGS__)
 #define rpt_log_info(c, m, ...) rpt_log(RPT_LOG_INFO, c, m, __VA_ARGS__)

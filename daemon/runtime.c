@@ -178,16 +178,27 @@ static void *probe_main(void *arg)
     return NULL;
 }
 
-/* /readyz: ready once a probe succeeded and until the drain starts. */
+static int roles_alive(runtime *rt, double limit_s);
+
+/* /readyz: ready once a probe succeeded and until the drain starts, as long as every role
+ * heart-beats within twice load.stall_s (a stalled role withholds its heartbeat). */
 static int readiness(void *arg, rpt_buf *why)
 {
     runtime *rt = arg;
+    rpt_role_ctl ctl = {.config = rt->holder};
+    const rpt_config *cfg = rpt_role_config_acquire(&ctl);
+    long long stall_s = cfg->load.stall_s;
+    rpt_role_config_release(&ctl, cfg);
     pthread_mutex_lock(&rt->lock);
     int ok = rt->probed && rt->ready && !rt->draining;
     if (!ok)
         rpt_buf_puts(why, rt->draining  ? "draining"
                          : !rt->probed ? "starting"
                                        : (rt->reason ? rt->reason : "dependencies unreachable"));
+    if (ok && !roles_alive(rt, 2.0 * (double)stall_s)) {
+        rpt_buf_printf(why, "a role has not made progress for %lld s", 2 * stall_s);
+        ok = 0;
+    }
     pthread_mutex_unlock(&rt->lock);
     return ok;
 }
@@ -455,7 +466,9 @@ static int start_threads(runtime *rt)
 {
     const rpt_runtime_opts *opts = rt->opts;
     if (pthread_create(&rt->probe_tid, NULL, probe_main, rt) == 0) rt->probe_started = 1;
+    pthread_mutex_lock(&rt->lock); /* readiness() reads the roles from the HTTP thread */
     rt->n_roles = opts->n_roles;
+    pthread_mutex_unlock(&rt->lock);
     for (size_t i = 0; i < rt->n_roles; i++) {
         role_thread *t = &rt->roles[i];
         t->def = &opts->roles[i];

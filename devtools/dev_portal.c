@@ -17,6 +17,11 @@
  *   counter/ID             content that changes on every request
  *   headers                the request's User-Agent and Accept-Encoding, as text
  *   list?l=PATH&l=PATH...  a listing page linking to the given paths
+ *   retry-after/VALUE      503 with that Retry-After (e.g. 99999999999999999999)
+ *   gzip-bomb/MB           gzip Content-Encoding inflating to MB MiB of zeros
+ *   bad-headers            200 with an ETag and a Last-Modified that are not UTF-8
+ *   laughs.xml             a sitemap with nested internal-DTD entities (billion laughs)
+ *   wrong-type             binary bytes served as text/html
  * The folder is rescanned when its mtime changes (a report added) or on SIGHUP; article
  * files are read on each request, so an edited report is served changed. --log FILE
  * records "start MS PATH" per request and "end MS PATH" when a response's last byte is
@@ -36,6 +41,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "common/fs.h"
 #include "common/buf.h"
@@ -389,9 +395,113 @@ static enum MHD_Result add_list_link(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* Queues body (taken over, len bytes) with status and extra "Name", "value" header pairs
+ * (NULL-terminated). */
+static enum MHD_Result send_with_headers(struct MHD_Connection *c, unsigned status, char *body,
+                                         size_t len, const char *const *headers)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    for (size_t i = 0; headers[i] && headers[i + 1]; i += 2)
+        MHD_add_response_header(r, headers[i], headers[i + 1]);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* gzip of mb MiB of zeros (caller frees); NULL on failure. */
+static char *gzip_zeros(int mb, size_t *len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    static unsigned char zeros[1 << 16];
+    size_t cap = ((size_t)mb << 20) / 64 + 4096, out = 0;
+    unsigned char *buf = malloc(cap);
+    int rc = Z_OK;
+    for (long long left = (long long)mb << 20; buf && rc == Z_OK;) {
+        size_t n = left > (long long)sizeof zeros ? sizeof zeros : (size_t)left;
+        left -= (long long)n;
+        z.next_in = zeros;
+        z.avail_in = (uInt)n;
+        z.next_out = buf + out;
+        z.avail_out = (uInt)(cap - out);
+        rc = deflate(&z, left ? Z_NO_FLUSH : Z_FINISH);
+        out = cap - z.avail_out;
+        if (rc == Z_STREAM_END) break;
+        if (z.avail_out == 0) rc = Z_BUF_ERROR;
+    }
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(buf);
+        return NULL;
+    }
+    *len = out;
+    return (char *)buf;
+}
+
+static const char laughs_xml[] =
+    "<?xml version=\"1.0\"?>\n<!DOCTYPE urlset [\n"
+    " <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+    " <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+    " <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+    " <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n]>\n"
+    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+    "<url><loc>/jyj/art/&d;.html</loc></url></urlset>\n";
+
+/* The hostile routes added for the fault-injection tests; MHD_NO + *handled = 0 when rest
+ * is none of them. */
+static enum MHD_Result serve_hostile(struct MHD_Connection *c, const char *rest, int *handled)
+{
+    char value[128];
+    int mb = 0;
+    *handled = 1;
+    if (sscanf(rest, "retry-after/%127s", value) == 1) {
+        const char *h[] = {"Retry-After", value, "Content-Type", "text/plain", NULL};
+        return send_with_headers(c, 503, strdup("busy\n"), 5, h);
+    }
+    if (sscanf(rest, "gzip-bomb/%d", &mb) == 1 && mb > 0 && mb <= 4096) {
+        size_t len = 0;
+        char *body = gzip_zeros(mb, &len);
+        if (!body) return MHD_NO;
+        const char *h[] = {"Content-Encoding", "gzip", "Content-Type", "text/html", NULL};
+        return send_with_headers(c, 200, body, len, h);
+    }
+    if (!strcmp(rest, "bad-headers")) {
+        const char *h[] = {"ETag", "\"\xff\xfe\"", "Last-Modified",
+                           "Mon, 01 Jan 2024 00:00:00 \xff\xc3", "Content-Type",
+                           "text/html; charset=utf-8", NULL};
+        const char *html = "<html><body><h1>工作总结 bad headers</h1><p>全年新增学位1200个。</p>"
+                           "</body></html>\n";
+        return send_with_headers(c, 200, strdup(html), strlen(html), h);
+    }
+    if (!strcmp(rest, "laughs.xml")) {
+        const char *h[] = {"Content-Type", "application/xml", NULL};
+        return send_with_headers(c, 200, strdup(laughs_xml), strlen(laughs_xml), h);
+    }
+    if (!strcmp(rest, "wrong-type")) {
+        size_t len = 4096;
+        char *body = malloc(len);
+        if (!body) return MHD_NO;
+        for (size_t i = 0; i < len; i++)
+            body[i] = (char)((i * 2654435761u) >> 13);
+        memcpy(body, "\x89PNG\r\n\x1a\n", 8);
+        const char *h[] = {"Content-Type", "text/html; charset=utf-8", NULL};
+        return send_with_headers(c, 200, body, len, h);
+    }
+    *handled = 0;
+    return MHD_NO;
+}
+
 static enum MHD_Result serve_bad(portal *p, struct MHD_Connection *c, const char *path,
                                  const char *rest)
 {
+    int handled = 0;
+    enum MHD_Result hr = serve_hostile(c, rest, &handled);
+    if (handled) return hr;
     char id[256] = "";
     int code = 0, k = 0, ms = 0;
     long long bytes = 0;
@@ -497,7 +607,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rpt_buf fp = RPT_BUF_INIT;
         rpt_buf_printf(&fp, "%s/robots.txt", p->dir);
         size_t len = 0;
-        char *data = rpt_read_file(fp.data, 65536, &len);
+        char *data = rpt_read_file(fp.data, MAX_FILE, &len);
         rpt_buf_free(&fp);
         if (data) return send_body(p, c, url, 200, "text/plain", data, len, 0, 0, 0);
         return send_text(p, c, url, 200, "text/plain", DEFAULT_ROBOTS);

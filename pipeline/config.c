@@ -21,6 +21,8 @@ static const rpt_opt load_opts[] = {
      "documents per loader transaction"},
     {"batch_latency_ms", RPT_OPT_INT, "200", 1, 600000, offsetof(rpt_load_settings, batch_latency_ms),
      0, "longest wait before a partial batch is written"},
+    {"stall_s", RPT_OPT_INT, "60", 1, 86400, offsetof(rpt_load_settings, stall_s), 0,
+     "seconds a batch may keep failing before the loader stops heart-beating"},
     RPT_OPT_END};
 
 static const rpt_opt http_opts[] = {
@@ -285,7 +287,7 @@ static char *masked_conninfo(const char *conninfo)
         if (!o->val) continue;
         if (b.len) rpt_buf_putc(&b, ' ');
         rpt_buf_printf(&b, "%s=", o->keyword);
-        if (strcmp(o->keyword, "password") == 0) {
+        if (strcmp(o->keyword, "password") == 0 || strcmp(o->keyword, "sslpassword") == 0) {
             rpt_buf_puts(&b, "***");
             continue;
         }

@@ -17,6 +17,7 @@
 typedef struct rpt_load_settings {
     long long batch_size;
     long long batch_latency_ms;
+    long long stall_s; /* a batch failing this long: heartbeat withheld */
 } rpt_load_settings;
 
 typedef struct rpt_http_settings {

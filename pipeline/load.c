@@ -24,6 +24,8 @@ typedef struct loader {
     double batch_started;
     rpt_load_stats stats;
     int fatal;
+    double failing_since; /* first failed write of the current batch, 0 when none */
+    int stall_logged;
 } loader;
 
 static void sleep_ms(long ms)
@@ -32,11 +34,29 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* Heart-beats, unless the current batch has been failing for load.stall_s: a loader that
+ * cannot progress goes silent so that the systemd watchdog and /readyz see it. */
+static void heartbeat(loader *l)
+{
+    double now = rpt_now_s();
+    const rpt_config *c = rpt_role_config_acquire(l->p->ctl);
+    double stall_s = (double)c->load.stall_s;
+    rpt_role_config_release(l->p->ctl, c);
+    if (l->failing_since > 0 && now - l->failing_since >= stall_s) {
+        if (!l->stall_logged)
+            rpt_log_error("load", "stalled: batch not written, heartbeat withheld",
+                          "failing_s=%.0f messages=%zu", now - l->failing_since, l->batch.n);
+        l->stall_logged = 1;
+        return;
+    }
+    atomic_store(&l->p->ctl->heartbeat, (long)now);
+}
+
 /* Sleeps up to ms in small steps, returning early when stop is set. */
 static void backoff_sleep(loader *l, long ms)
 {
     for (long slept = 0; slept < ms && !atomic_load(&l->p->ctl->stop); slept += 50) {
-        atomic_store(&l->p->ctl->heartbeat, (long)rpt_now_s());
+        heartbeat(l);
         sleep_ms(50);
     }
 }
@@ -58,6 +78,7 @@ static int connect_sink(loader *l)
         }
         rpt_log_warn("load", "PostgreSQL unavailable, retrying", "error=\"%s\" delay_ms=%ld",
                     err.data, delay);
+        if (l->failing_since <= 0) l->failing_since = rpt_now_s();
         if (atomic_load(&l->p->ctl->stop)) break;
         backoff_sleep(l, delay);
         delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
@@ -144,20 +165,73 @@ static void decode_items(rpt_load_batch *bt)
     rpt_buf_free(&err);
 }
 
+/* Writes items[0..n) through the sink, as a view on a slice of the batch. */
+static int write_slice(loader *l, rpt_load_item *items, size_t n, rpt_load_stats *st, rpt_buf *err)
+{
+    rpt_load_batch view = {.items = items, .n = n, .cap = n};
+    rpt_buf_reset(err);
+    return rpt_pg_sink_write(l->sink, &view, st, err);
+}
+
+/* Writes items[0..n) in order, isolating what PostgreSQL refuses: a slice refused on its
+ * data (RPT_SINK_DATA) is split in two halves written one after the other (offsets grow
+ * along the items, so the stored offsets stay right), down to the single message, which
+ * becomes a reports.rejects row with PostgreSQL's reason. *done counts the items written
+ * from the front. Returns RPT_SINK_OK, or RPT_SINK_RETRY (the database, not the data: the
+ * caller retries from items + *done). */
+static int write_isolating(loader *l, rpt_load_item *items, size_t n, rpt_load_stats *st,
+                           rpt_buf *err, size_t *done)
+{
+    int rc = write_slice(l, items, n, st, err);
+    if (rc == RPT_SINK_OK) {
+        *done += n;
+        return RPT_SINK_OK;
+    }
+    if (rc != RPT_SINK_DATA) return RPT_SINK_RETRY;
+    if (n > 1) {
+        rpt_log_info("load", "batch refused on its data, splitting", "messages=%zu error=\"%s\"",
+                     n, err->data);
+        size_t half = n / 2;
+        rc = write_isolating(l, items, half, st, err, done);
+        if (rc != RPT_SINK_OK) return rc;
+        return write_isolating(l, items + half, n - half, st, err, done);
+    }
+    rpt_log_warn("load", "message refused by PostgreSQL, moving it to rejects",
+                 "topic=%s partition=%d offset=%lld error=\"%s\"", items->topic, items->partition,
+                 items->offset, err->data);
+    rpt_load_item_reject(items, "load", err->data);
+    rc = write_slice(l, items, 1, st, err);
+    if (rc == RPT_SINK_DATA) {
+        /* not even its reject row and offset go in: nothing more can be done for it here;
+         * the offset is stored with the next message of its partition */
+        rpt_metrics_inc("reportd_load_unstorable_total", NULL);
+        rpt_log_error("load", "message and its reject refused by PostgreSQL, skipped",
+                      "topic=%s partition=%d offset=%lld error=\"%s\"", items->topic,
+                      items->partition, items->offset, err->data);
+        rc = RPT_SINK_OK;
+    }
+    if (rc == RPT_SINK_OK) *done += 1;
+    return rc == RPT_SINK_OK ? RPT_SINK_OK : RPT_SINK_RETRY;
+}
+
 /* Writes the batch, retrying database errors with backoff (reconnecting) until it is
- * written or stop is set; a batch not written leaves the stored offsets where they were. */
+ * written or stop is set, and isolating messages refused on their data into rejects; a
+ * batch not written leaves the stored offsets where they were. */
 static int flush_batch(loader *l, int draining)
 {
     if (l->batch.n == 0) return 0;
     long delay = BACKOFF_MIN_MS;
     rpt_buf err = RPT_BUF_INIT;
     int rc = -1, attempts = 0;
+    size_t done = 0;
+    rpt_load_stats st = {0};
     decode_items(&l->batch);
     for (;;) {
-        rpt_load_stats st = {0};
         double t0 = rpt_now_s();
-        rpt_buf_reset(&err);
-        if (rpt_pg_sink_write(l->sink, &l->batch, &st, &err) == RPT_SINK_OK) {
+        if (write_isolating(l, l->batch.items + done, l->batch.n - done, &st, &err, &done) ==
+            RPT_SINK_OK) {
+            l->failing_since = 0;
+            l->stall_logged = 0;
             rpt_metrics_observe("reportd_load_batch_seconds", NULL, rpt_now_s() - t0);
             rpt_metrics_add("reportd_load_rows_total", "table=\"documents\"", (double)st.updated);
             rpt_metrics_add("reportd_load_rows_total", "table=\"sections\"",
@@ -189,6 +263,7 @@ static int flush_batch(loader *l, int draining)
             break;
         }
         rpt_metrics_inc("reportd_load_db_errors_total", NULL);
+        if (l->failing_since <= 0) l->failing_since = rpt_now_s();
         attempts++;
         rpt_log_warn("load", "batch not written, retrying", "error=\"%s\" messages=%zu delay_ms=%ld",
                     err.data, l->batch.n, delay);
@@ -267,6 +342,7 @@ int rpt_loader_run(const rpt_loader_params *lp)
     free(conninfo);
     if (!l.sink) goto out;
     if (connect_sink(&l)) goto out;
+    l.failing_since = 0; /* waiting for the database at start-up is not a stall */
     if (atomic_load(&p->ctl->stop)) {
         rc = 0;
         goto out;
@@ -274,7 +350,7 @@ int rpt_loader_run(const rpt_loader_params *lp)
     if (start(&l, cfg)) goto out;
     rpt_log_info("load", "loading", "group=%s topics=%s,%s", l.group, l.topic_parsed, l.topic_dlq);
     for (;;) {
-        rpt_stage_heartbeat(p);
+        heartbeat(&l);
         int stopping = atomic_load(&p->ctl->stop);
         const rpt_config *c = rpt_role_config_acquire(p->ctl);
         size_t batch_size = (size_t)c->load.batch_size;

@@ -8,7 +8,7 @@ packages=(
     build-essential cmake pkg-config git ca-certificates clang libclang-rt-14-dev
     # libraries reportd links
     librdkafka-dev libpq-dev libcurl4-openssl-dev libyajl-dev libxml2-dev libpcre2-dev
-    libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev
+    libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev zlib1g-dev
     # services and tools the tests and the quick start use
     postgresql postgresql-client kcat procps curl python3 util-linux systemd openssl
 )

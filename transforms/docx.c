@@ -236,6 +236,13 @@ int rpt_decode_docx(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err
         rpt_buf_puts(err, "malformed .docx: word/document.xml is not XML");
         goto out;
     }
+    /* Word never writes a DTD; entities of an internal subset would be expanded on every
+     * content read (nested ones: a billion-laughs bomb). */
+    if (xdoc->intSubset && xdoc->intSubset->children) {
+        rpt_buf_puts(err, "refused .docx: word/document.xml declares a DTD internal subset "
+                          "(entity expansion)");
+        goto out;
+    }
     walk(&w, root, 0);
     if (w.oom || rpt_buf_reserve(&w.out, 0)) {
         rpt_buf_puts(err, "out of memory decoding .docx");

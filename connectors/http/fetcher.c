@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ struct host {
 struct rpt_fetcher {
     long long concurrency, per_host_concurrency, per_host_delay_ms, connect_timeout_s, timeout_s,
         low_speed_bytes, low_speed_time_s, max_body_bytes, max_retries, retry_base_ms;
-    char *ca_file, *user_agent;
+    char *ca_file, *user_agent, *proxy;
     CURLM *multi;
     host *hosts;
     req *active;
@@ -189,12 +190,53 @@ static void complete(rpt_fetcher *f, req *r, rpt_fetch_error error, int status, 
     req_free(r);
 }
 
-/* curl opensocket callback: the SSRF guard on each resolved address curl connects to. */
+/* With a proxy, curl connects to the proxy only and the proxy resolves the target: the
+ * guard resolves the target's host itself and refuses the request when any of its
+ * addresses is refused (the proxy may resolve the name again: a name whose records change
+ * between the two lookups is the residual risk; without a proxy there is none, the guard
+ * judges the very socket). Returns 1 when allowed; on refusal fills r->blocked_addr. */
+static int target_allowed(req *r, const char *url)
+{
+    CURLU *u = curl_url();
+    char *hostname = NULL;
+    int ok = 0;
+    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &hostname, 0) != CURLUE_OK) {
+        snprintf(r->blocked_addr, sizeof r->blocked_addr, "(no host)");
+        goto out;
+    }
+    char *h = hostname;
+    size_t hl = strlen(h);
+    if (hl > 2 && h[0] == '[' && h[hl - 1] == ']') { /* IPv6 literal */
+        h[hl - 1] = '\0';
+        h++;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    if (getaddrinfo(h, NULL, &hints, &res) != 0 || !res) {
+        snprintf(r->blocked_addr, sizeof r->blocked_addr, "%.40s (does not resolve)", h);
+        goto out;
+    }
+    ok = 1;
+    for (struct addrinfo *a = res; a && ok; a = a->ai_next) {
+        if (rpt_addr_allowed(a->ai_addr, r->allow_private, &r->allowlist)) continue;
+        rpt_addr_text(a->ai_addr, r->blocked_addr, sizeof r->blocked_addr);
+        ok = 0;
+    }
+    freeaddrinfo(res);
+out:
+    curl_free(hostname);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+/* curl opensocket callback: the SSRF guard on each resolved address curl connects to
+ * (with a proxy, that is the proxy the operator configured: the target is checked by
+ * target_allowed instead). */
 static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 {
     req *r = clientp;
     (void)purpose;
-    if (!rpt_addr_allowed(&a->addr, r->allow_private, &r->allowlist)) {
+    if (!r->f->proxy && !rpt_addr_allowed(&a->addr, r->allow_private, &r->allowlist)) {
         r->blocked = 1;
         rpt_addr_text(&a->addr, r->blocked_addr, sizeof r->blocked_addr);
         return CURL_SOCKET_BAD;
@@ -211,6 +253,15 @@ static int pre_request(void *clientp, char *primary_ip, char *local_ip, int prim
     (void)local_ip;
     (void)primary_port;
     (void)local_port;
+    if (r->f->proxy) { /* a redirect through the proxy: check its target before sending */
+        char *url = NULL;
+        curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
+        if (!url || !target_allowed(r, url)) {
+            r->blocked = 1;
+            return CURL_PREREQFUNC_ABORT;
+        }
+        return CURL_PREREQFUNC_OK;
+    }
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
@@ -273,6 +324,10 @@ static int start(rpt_fetcher *f, req *r)
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
     if (f->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
+    /* Proxies come from the config only: "" disables curl's http_proxy/https_proxy/
+     * ALL_PROXY lookup, and an explicit NOPROXY overrides NO_PROXY. */
+    curl_easy_setopt(e, CURLOPT_PROXY, f->proxy ? f->proxy : "");
+    curl_easy_setopt(e, CURLOPT_NOPROXY, "");
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
     curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, pre_request);
@@ -303,33 +358,77 @@ static int start(rpt_fetcher *f, req *r)
     return 0;
 }
 
-/* Seconds of a Retry-After header (delta or HTTP date), or -1 when absent or invalid. */
+/* A Retry-After beyond this is clamped (it is refused anyway: see RETRY_AFTER_TIMEOUTS). */
+#define RETRY_AFTER_MAX_S (10LL * 365 * 24 * 3600)
+
+/* Milliseconds of a Retry-After value (delta seconds or HTTP date) at time `now`, or -1
+ * when invalid. Any number of digits is accepted and clamped to RETRY_AFTER_MAX_S, so
+ * "99999999999999999999" neither overflows nor wraps to a short wait. */
+long long rpt_retry_after_ms(const char *value, long long now)
+{
+    if (!value) return -1;
+    const char *p = value;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p >= '0' && *p <= '9') {
+        long long v = 0;
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (v <= RETRY_AFTER_MAX_S) v = v * 10 + (*p - '0');
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p) return -1;
+        return (v > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : v) * 1000;
+    }
+    time_t t = curl_getdate(value, NULL);
+    if (t < 0) return -1;
+    long long d = (long long)t - now;
+    if (d > RETRY_AFTER_MAX_S) d = RETRY_AFTER_MAX_S;
+    return d < 0 ? 0 : d * 1000;
+}
+
+/* The Retry-After of a response in milliseconds, or -1 when absent or invalid. */
 static long long retry_after_ms(CURL *e)
 {
     struct curl_header *hh;
     if (curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &hh) != CURLHE_OK) return -1;
-    char *end;
-    long long v = strtoll(hh->value, &end, 10);
-    if (end != hh->value && *end == '\0' && v >= 0) return v * 1000;
-    time_t t = curl_getdate(hh->value, NULL);
-    if (t < 0) return -1;
-    long long d = (long long)(t - time(NULL));
-    return d < 0 ? 0 : d * 1000;
+    return rpt_retry_after_ms(hh->value, (long long)time(NULL));
 }
 
+/* The rules of a finished robots.txt request (NULL allows all), logging and counting the
+ * limits a hostile or oversized file ran into. Caller frees. */
 static rpt_robots *robots_from(const req *r, int status)
 {
     if (status != 200 || !r->body.data) return NULL; /* missing or failing: allow all */
-    return rpt_robots_parse(r->body.data, r->body.len, "reportd");
+    rpt_robots *rb = rpt_robots_parse(r->body.data, r->body.len, "reportd");
+    unsigned lim = rpt_robots_limits(rb);
+    static const struct {
+        unsigned bit;
+        const char *label;
+    } names[] = {{RPT_ROBOTS_LIMIT_BYTES, "limit=\"bytes\""},
+                 {RPT_ROBOTS_LIMIT_PATTERN, "limit=\"pattern\""},
+                 {RPT_ROBOTS_LIMIT_RULES, "limit=\"rules\""}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!(lim & names[i].bit)) continue;
+        rpt_metrics_inc("reportd_robots_limited_total", names[i].label);
+        rpt_log_warn("fetch", "robots.txt over a limit", "url=%s %s bytes=%zu", r->url,
+                     names[i].label, r->body.len);
+    }
+    return rb;
 }
 
-/* Handles a transfer that curl reports as done: retry, or complete. */
-static void finish(rpt_fetcher *f, req *r, CURLcode rc)
+/* How a transfer ended: the error to report, whether it may be retried, and after how
+ * long the server asked to wait (-1: not said). */
+typedef struct outcome {
+    rpt_fetch_error err;
+    int retryable;
+    long long wait_ms;
+    char reason[400];
+} outcome;
+
+/* Takes a finished transfer out of the multi handle, the active list and the counters. */
+static void detach(rpt_fetcher *f, req *r)
 {
-    long status = 0;
-    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-    host *h = r->h;
-    h->inflight--;
+    r->h->inflight--;
     f->inflight--;
     curl_multi_remove_handle(f->multi, r->easy);
     if (r->aprev)
@@ -338,114 +437,138 @@ static void finish(rpt_fetcher *f, req *r, CURLcode rc)
         f->active = r->anext;
     if (r->anext) r->anext->aprev = r->aprev;
     r->aprev = r->anext = NULL;
+}
 
-    rpt_fetch_error err = RPT_FETCH_OK;
-    int retryable = 0;
-    char reason[400];
-    reason[0] = '\0';
-    long long wait = -1;
-    if (rc == CURLE_OK) {
-        if ((status >= 200 && status < 300) || status == 304) {
-            err = RPT_FETCH_OK;
-        } else {
-            err = RPT_FETCH_ERR_HTTP;
-            snprintf(reason, sizeof reason, "http %ld", status);
-            if (status >= 500 || status == 408 || status == 429) {
-                retryable = 1;
-                if (status == 429 || status == 503) wait = retry_after_ms(r->easy);
-            }
-        }
-    } else if (r->blocked) {
-        err = RPT_FETCH_ERR_BLOCKED;
-        snprintf(reason, sizeof reason,
-                 "refused address %s (private network; see "
-                 "allow_private_networks / allowlist)",
-                 r->blocked_addr);
-    } else if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        err = RPT_FETCH_ERR_TOO_BIG;
-        snprintf(reason, sizeof reason, "body larger than %lld bytes", f->max_body_bytes);
-    } else {
-        const char *what = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
-        switch (rc) {
-        case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY:
-            err = RPT_FETCH_ERR_DNS; /* often a resolver hiccup: retried like a reset */
-            retryable = 1;
-            break;
-        case CURLE_COULDNT_CONNECT:
-            err = RPT_FETCH_ERR_CONNECT;
-            retryable = 1;
-            break;
-        case CURLE_OPERATION_TIMEDOUT:
-            err = RPT_FETCH_ERR_TIMEOUT;
-            retryable = 1;
-            break;
-        case CURLE_RECV_ERROR:
-        case CURLE_SEND_ERROR:
-        case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE:
-        case CURLE_HTTP2:
-        case CURLE_HTTP2_STREAM:
-            err = RPT_FETCH_ERR_RESET;
-            retryable = 1;
-            break;
-        case CURLE_TOO_MANY_REDIRECTS:
-            err = RPT_FETCH_ERR_REDIRECTS;
-            break;
-        case CURLE_URL_MALFORMAT:
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            err = RPT_FETCH_ERR_URL;
-            break;
-        case CURLE_SSL_CONNECT_ERROR:
-        case CURLE_PEER_FAILED_VERIFICATION:
-        case CURLE_SSL_CERTPROBLEM:
-        case CURLE_SSL_CIPHER:
-        case CURLE_SSL_CACERT_BADFILE:
-            err = RPT_FETCH_ERR_TLS;
-            break;
-        default:
-            err = RPT_FETCH_ERR_OTHER;
-            break;
-        }
-        snprintf(reason, sizeof reason, "%s: %.200s", rpt_fetch_error_name(err), what);
+/* A response arrived: 2xx and 304 are fine; 5xx, 408 and 429 are retried (429 and 503
+ * after their Retry-After); any other status is final. */
+static void classify_status(req *r, long status, outcome *o)
+{
+    if ((status >= 200 && status < 300) || status == 304) return;
+    o->err = RPT_FETCH_ERR_HTTP;
+    snprintf(o->reason, sizeof o->reason, "http %ld", status);
+    if (status >= 500 || status == 408 || status == 429) {
+        o->retryable = 1;
+        if (status == 429 || status == 503) o->wait_ms = retry_after_ms(r->easy);
     }
+}
 
-    if (retryable && r->attempts <= f->max_retries) {
-        long long base = f->retry_base_ms << (r->attempts - 1 > 16 ? 16 : r->attempts - 1);
-        if (base > MAX_BACKOFF_MS) base = MAX_BACKOFF_MS;
-        long long delay = base / 2 + (long long)(next_rand(f) % (unsigned)(base / 2 + 1));
-        if (wait >= 0) {
-            /* The request waits in its host queue, not in a transfer: no connection slot
-             * is held, so a wait longer than timeout_s is fine up to a bound. */
-            long long max_wait = f->timeout_s * 1000 * RETRY_AFTER_TIMEOUTS;
-            if (wait > max_wait) {
-                snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-                         " (Retry-After %llds is beyond %d x timeout_s)", wait / 1000,
-                         RETRY_AFTER_TIMEOUTS);
-                goto done;
-            }
-            delay = wait;
-            long long until = now_ms() + wait;
-            if (h->next_ms < until) h->next_ms = until; /* the whole host asked for a pause */
-        }
-        rpt_log_info("fetch", "retrying", "url=%s attempt=%d delay_ms=%lld reason=\"%s\"", r->url,
-                    r->attempts, delay, reason);
-        rpt_metrics_inc("reportd_fetch_retries_total", NULL);
-        curl_easy_cleanup(r->easy);
-        r->easy = NULL;
-        r->not_before = now_ms() + delay;
-        queue_push(h, r);
+/* No response: the guard, the body cap, or a transport error curl reports. */
+static void classify_transport(rpt_fetcher *f, req *r, CURLcode rc, outcome *o)
+{
+    if (r->blocked) {
+        o->err = RPT_FETCH_ERR_BLOCKED;
+        snprintf(o->reason, sizeof o->reason,
+                 "refused address %s (private network; see allow_private_networks / allowlist)",
+                 r->blocked_addr);
         return;
     }
-done:
+    if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        o->err = RPT_FETCH_ERR_TOO_BIG;
+        snprintf(o->reason, sizeof o->reason, "body larger than %lld bytes", f->max_body_bytes);
+        return;
+    }
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        o->err = RPT_FETCH_ERR_DNS; /* often a resolver hiccup: retried like a reset */
+        o->retryable = 1;
+        break;
+    case CURLE_COULDNT_CONNECT:
+        o->err = RPT_FETCH_ERR_CONNECT;
+        o->retryable = 1;
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        o->err = RPT_FETCH_ERR_TIMEOUT;
+        o->retryable = 1;
+        break;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        o->err = RPT_FETCH_ERR_RESET;
+        o->retryable = 1;
+        break;
+    case CURLE_TOO_MANY_REDIRECTS:
+        o->err = RPT_FETCH_ERR_REDIRECTS;
+        break;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        o->err = RPT_FETCH_ERR_URL;
+        break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+        o->err = RPT_FETCH_ERR_TLS;
+        break;
+    default:
+        o->err = RPT_FETCH_ERR_OTHER;
+        break;
+    }
+    const char *what = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+    snprintf(o->reason, sizeof o->reason, "%s: %.200s", rpt_fetch_error_name(o->err), what);
+}
+
+/* Queues a retryable failure again after its backoff (exponential with jitter, or the
+ * server's Retry-After up to RETRY_AFTER_TIMEOUTS x timeout_s, which also pauses the whole
+ * host). Returns 1 when queued, 0 when the request is to complete now (retries used up, or
+ * a Retry-After too long: said in o->reason). */
+static int schedule_retry(rpt_fetcher *f, req *r, outcome *o)
+{
+    if (!o->retryable || r->attempts > f->max_retries) return 0;
+    long long base = f->retry_base_ms << (r->attempts - 1 > 16 ? 16 : r->attempts - 1);
+    if (base > MAX_BACKOFF_MS) base = MAX_BACKOFF_MS;
+    long long delay = base / 2 + (long long)(next_rand(f) % (unsigned)(base / 2 + 1));
+    if (o->wait_ms >= 0) {
+        /* The request waits in its host queue, not in a transfer: no connection slot is
+         * held, so a wait longer than timeout_s is fine up to a bound. */
+        long long max_wait = f->timeout_s * 1000 * RETRY_AFTER_TIMEOUTS;
+        if (o->wait_ms > max_wait) {
+            size_t n = strlen(o->reason);
+            snprintf(o->reason + n, sizeof o->reason - n,
+                     " (Retry-After %llds is beyond %d x timeout_s)", o->wait_ms / 1000,
+                     RETRY_AFTER_TIMEOUTS);
+            return 0;
+        }
+        delay = o->wait_ms;
+        long long until = now_ms() + o->wait_ms;
+        if (r->h->next_ms < until) r->h->next_ms = until; /* the whole host asked for a pause */
+    }
+    rpt_log_info("fetch", "retrying", "url=%s attempt=%d delay_ms=%lld reason=\"%s\"", r->url,
+                 r->attempts, delay, o->reason);
+    rpt_metrics_inc("reportd_fetch_retries_total", NULL);
+    curl_easy_cleanup(r->easy);
+    r->easy = NULL;
+    r->not_before = now_ms() + delay;
+    queue_push(r->h, r);
+    return 1;
+}
+
+/* Handles a transfer that curl reports as done: classify how it ended, retry it, or
+ * complete it (a robots.txt request completes into its host's rules). */
+static void finish(rpt_fetcher *f, req *r, CURLcode rc)
+{
+    long status = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    detach(f, r);
+    outcome o = {.err = RPT_FETCH_OK, .wait_ms = -1};
+    if (rc == CURLE_OK)
+        classify_status(r, status, &o);
+    else
+        classify_transport(f, r, rc, &o);
+    if (schedule_retry(f, r, &o)) return;
     if (r->is_robots) {
-        h->robots = robots_from(r, err == RPT_FETCH_OK ? (int)status : 0);
+        host *h = r->h;
+        h->robots = robots_from(r, o.err == RPT_FETCH_OK ? (int)status : 0);
         h->robots_state = 2;
         f->outstanding--;
         req_free(r);
         return;
     }
-    complete(f, r, err, (int)status, err == RPT_FETCH_OK ? NULL : reason);
+    complete(f, r, o.err, (int)status, o.err == RPT_FETCH_OK ? NULL : o.reason);
 }
 
 /* Queues the robots.txt request of host h in front of its queue. */
@@ -496,6 +619,21 @@ static void dispatch(rpt_fetcher *f, long long *wake)
                 break;
             }
             queue_pop(h);
+            if (f->proxy && !target_allowed(r, r->url)) { /* before anything is sent */
+                char reason[160];
+                snprintf(reason, sizeof reason,
+                         "refused address %s (private network; see allow_private_networks / "
+                         "allowlist)",
+                         r->blocked_addr);
+                if (r->is_robots) { /* a host whose robots.txt is refused: its pages are too */
+                    h->robots_state = 2;
+                    f->outstanding--;
+                    req_free(r);
+                    continue;
+                }
+                complete(f, r, RPT_FETCH_ERR_BLOCKED, 0, reason);
+                continue;
+            }
             if (start(f, r)) {
                 complete(f, r, RPT_FETCH_ERR_OTHER, 0, "cannot start transfer (out of memory)");
                 continue;
@@ -529,6 +667,7 @@ rpt_fetcher *rpt_fetcher_new(const rpt_fetch_settings *s, rpt_buf *err)
     f->retry_base_ms = s->retry_base_ms;
     f->rng = (unsigned)time(NULL) ^ (unsigned)getpid();
     if (s->ca_file && !(f->ca_file = strdup(s->ca_file))) goto nomem;
+    if (s->proxy && *s->proxy && !(f->proxy = strdup(s->proxy))) goto nomem;
     f->user_agent =
         strdup(s->user_agent && *s->user_agent ? s->user_agent : "reportd/" REPORTD_VERSION);
     if (!f->user_agent) goto nomem;
@@ -669,5 +808,6 @@ void rpt_fetcher_free(rpt_fetcher *f)
     }
     free(f->ca_file);
     free(f->user_agent);
+    free(f->proxy);
     free(f);
 }

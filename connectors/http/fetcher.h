@@ -77,6 +77,11 @@ size_t rpt_fetcher_outstanding(const rpt_fetcher *f);
 /* Completes every outstanding request with RPT_FETCH_ERR_CANCELLED and frees f. */
 void rpt_fetcher_free(rpt_fetcher *f);
 
+/* Milliseconds to wait for a Retry-After header value (delta seconds or HTTP date) at
+ * `now` (seconds since the epoch): clamped to ten years, never overflowing; -1 when the
+ * value is not valid. */
+long long rpt_retry_after_ms(const char *value, long long now);
+
 /* Fetches one URL synchronously with a fresh fetcher (same limits and guards): for
  * `reportd extract URL`. On success returns 0 with the body in *body (caller frees with
  * rpt_buf_free) and the final URL / content type in *final_url / *content_type (caller

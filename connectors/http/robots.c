@@ -13,20 +13,47 @@ typedef struct rule {
 struct rpt_robots {
     rule *rules;
     size_t n, cap;
+    unsigned limits; /* RPT_ROBOTS_LIMIT_* hit while parsing */
 };
 
-/* Matches a robots pattern against the start of path ('*' any run, '$' end anchor). */
+/* Finds `needle` (n bytes) in s[from, len) and returns its offset, or -1. memmem is
+ * linear in glibc (two-way), so the whole match below stays linear. */
+static long find(const char *s, size_t len, size_t from, const char *needle, size_t n)
+{
+    if (n == 0) return (long)from;
+    if (from > len || len - from < n) return -1;
+    const char *hit = memmem(s + from, len - from, needle, n);
+    return hit ? (long)(hit - s) : -1;
+}
+
+/* Matches a robots pattern against the start of path ('*' any run, a trailing '$' anchors
+ * the end) in time linear in both lengths, without recursion: the pattern is a list of
+ * literal segments separated by '*'; the first must be a prefix of the path, each following
+ * one is matched at its leftmost occurrence after the previous (leftmost is always safe
+ * because '*' absorbs any gap), and with '$' the last one must end the path. */
 static int pattern_match(const char *p, const char *s)
 {
-    if (*p == '\0') return 1;
-    if (*p == '$' && p[1] == '\0') return *s == '\0';
-    if (*p == '*') {
-        for (;; s++) {
-            if (pattern_match(p + 1, s)) return 1;
-            if (!*s) return 0;
+    size_t plen = strlen(p), slen = strlen(s);
+    int anchored = plen > 0 && p[plen - 1] == '$';
+    if (anchored) plen--;
+    const char *star = memchr(p, '*', plen);
+    size_t seg = star ? (size_t)(star - p) : plen;
+    if (seg > slen || memcmp(p, s, seg) != 0) return 0;
+    if (!star) return anchored ? seg == slen : 1;
+    size_t pos = seg;    /* first unmatched byte of s */
+    size_t at = seg + 1; /* first byte of the next segment of p */
+    for (;;) {
+        star = memchr(p + at, '*', plen - at);
+        seg = star ? (size_t)(star - (p + at)) : plen - at;
+        if (!star) { /* the last segment */
+            if (!anchored) return find(s, slen, pos, p + at, seg) >= 0;
+            return slen - pos >= seg && memcmp(s + slen - seg, p + at, seg) == 0;
         }
+        long hit = find(s, slen, pos, p + at, seg);
+        if (hit < 0) return 0;
+        pos = (size_t)hit + seg;
+        at += seg + 1;
     }
-    return *s == *p && pattern_match(p + 1, s + 1);
 }
 
 static char *trim(char *s)
@@ -39,17 +66,44 @@ static char *trim(char *s)
     return s;
 }
 
+/* Adds one rule, with runs of '*' collapsed to one (same meaning, bounded work). A pattern
+ * longer than RPT_ROBOTS_MAX_PATTERN is cut to that length when it disallows (a prefix of a
+ * Disallow matches more paths: stricter) and dropped when it allows (less permissive); past
+ * RPT_ROBOTS_MAX_RULES rules the rest are dropped. Both are noted in r->limits. */
 static int add_rule(rpt_robots *r, const char *pattern, int allow)
 {
+    if (r->n >= RPT_ROBOTS_MAX_RULES) {
+        r->limits |= RPT_ROBOTS_LIMIT_RULES;
+        return 0;
+    }
+    char *p = malloc(RPT_ROBOTS_MAX_PATTERN + 1);
+    if (!p) return -1;
+    size_t n = 0;
+    for (const char *c = pattern; *c; c++) {
+        if (*c == '*' && n > 0 && p[n - 1] == '*') continue;
+        if (n == RPT_ROBOTS_MAX_PATTERN) {
+            r->limits |= RPT_ROBOTS_LIMIT_PATTERN;
+            if (allow) {
+                free(p);
+                return 0;
+            }
+            if (n > 0 && p[n - 1] == '$') n--; /* a cut pattern no longer ends the path */
+            break;
+        }
+        p[n++] = *c;
+    }
+    p[n] = '\0';
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 8;
-        rule *n = realloc(r->rules, cap * sizeof *n);
-        if (!n) return -1;
-        r->rules = n;
+        rule *nr = realloc(r->rules, cap * sizeof *nr);
+        if (!nr) {
+            free(p);
+            return -1;
+        }
+        r->rules = nr;
         r->cap = cap;
     }
-    r->rules[r->n].pattern = strdup(pattern);
-    if (!r->rules[r->n].pattern) return -1;
+    r->rules[r->n].pattern = p;
     r->rules[r->n++].allow = allow;
     return 0;
 }
@@ -58,6 +112,11 @@ static int add_rule(rpt_robots *r, const char *pattern, int allow)
 rpt_robots *rpt_robots_parse(const char *text, size_t len, const char *agent)
 {
     rpt_robots *own = calloc(1, sizeof *own), *any = calloc(1, sizeof *any);
+    unsigned limits = 0;
+    if (len > RPT_ROBOTS_MAX_BYTES) {
+        len = RPT_ROBOTS_MAX_BYTES; /* the rest is ignored, as RFC 9309 allows */
+        limits |= RPT_ROBOTS_LIMIT_BYTES;
+    }
     char *copy = malloc(len + 1);
     if (!own || !any || !copy) goto fail;
     memcpy(copy, text, len);
@@ -90,12 +149,10 @@ rpt_robots *rpt_robots_parse(const char *text, size_t len, const char *agent)
     }
     free(copy);
     /* An agent's own group replaces the "*" group when it exists. */
-    if (own_seen) {
-        rpt_robots_free(any);
-        return own;
-    }
-    rpt_robots_free(own);
-    return any;
+    rpt_robots *keep = own_seen ? own : any;
+    rpt_robots_free(own_seen ? any : own);
+    keep->limits |= limits;
+    return keep;
 fail:
     free(copy);
     rpt_robots_free(own);
@@ -119,6 +176,11 @@ int rpt_robots_allowed(const rpt_robots *r, const char *path)
         }
     }
     return allowed;
+}
+
+unsigned rpt_robots_limits(const rpt_robots *r)
+{
+    return r ? r->limits : 0;
 }
 
 void rpt_robots_free(rpt_robots *r)

@@ -34,5 +34,8 @@ const rpt_opt rpt_fetch_opts[] = {
      "extra CA bundle for TLS verification"},
     {"user_agent", RPT_OPT_STRING, NULL, 0, 0, offsetof(rpt_fetch_settings, user_agent), 0,
      "User-Agent (default: reportd/VERSION)"},
+    {"proxy", RPT_OPT_STRING, NULL, 0, 0, offsetof(rpt_fetch_settings, proxy), RPT_OPT_SECRET,
+     "HTTP proxy URL (default: none; http_proxy/https_proxy/ALL_PROXY/NO_PROXY from the "
+     "environment are never used); the SSRF guard then checks each target's resolved address"},
     RPT_OPT_END};
 

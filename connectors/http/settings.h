@@ -21,6 +21,7 @@ typedef struct rpt_fetch_settings {
     int respect_robots;
     char *ca_file;
     char *user_agent;
+    char *proxy; /* NULL or "": no proxy (the environment's http_proxy etc. are ignored) */
 } rpt_fetch_settings;
 
 extern const rpt_opt rpt_fetch_opts[];

@@ -58,15 +58,21 @@ int rpt_addr_is_private(const struct sockaddr *sa)
         const unsigned char *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
         int64_t v4 = mapped_v4(a);
         if (v4 >= 0) return v4_private((uint32_t)v4);
-        static const unsigned char zero[16] = {0};
-        unsigned char loop[16] = {0};
-        loop[15] = 1;
-        if (!memcmp(a, zero, 16) || !memcmp(a, loop, 16)) return 1;
-        if ((a[0] & 0xfe) == 0xfc) return 1;                 /* fc00::/7 */
-        if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return 1; /* fe80::/10 */
+        static const unsigned char zero[12] = {0};
+        /* ::/96: unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d, which
+         * some stacks still route to the embedded IPv4 address */
+        if (!memcmp(a, zero, 12)) return 1;
+        if ((a[0] & 0xfe) == 0xfc) return 1;                 /* fc00::/7 unique local */
+        if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return 1; /* fe80::/10 link-local */
+        if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return 1; /* fec0::/10 site-local */
         if (a[0] == 0xff) return 1;                          /* multicast */
         if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) return 1;
-        if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b) return 1; /* NAT64 */
+        /* 64:ff9b::/32: the NAT64 prefixes 64:ff9b::/96 (RFC 6052) and 64:ff9b:1::/48
+         * (RFC 8215) translate to an IPv4 address the guard cannot see */
+        if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b) return 1;
+        if (a[0] == 0x20 && a[1] == 0x02) return 1; /* 2002::/16 6to4 embeds an IPv4 address */
+        if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) return 1; /* Teredo */
+        if (a[0] == 0x01 && !memcmp(a + 1, zero, 7)) return 1; /* 100::/64 discard */
         return 0;
     }
     return 1; /* anything else (unix sockets...) is never a public web server */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/utf8.h"
 
 #define NFIELDS 11
 
@@ -17,12 +18,32 @@ static size_t hash_url(const char *s)
     return h;
 }
 
-rpt_url_state *rpt_state_map_get(const rpt_state_map *m, const char *url)
+/* url without the credentials of its userinfo (see rpt_mask_url_credentials), in *tmp when
+ * it had any (caller frees *tmp): fetch_state rows and map keys never hold a password. */
+static const char *key_of(const char *url, char **tmp)
+{
+    *tmp = NULL;
+    if (!url || !strchr(url, '@')) return url;
+    rpt_buf b = RPT_BUF_INIT;
+    rpt_mask_url_credentials(&b, url);
+    *tmp = rpt_buf_steal(&b);
+    return *tmp ? *tmp : url;
+}
+
+static rpt_url_state *map_find(const rpt_state_map *m, const char *url)
 {
     if (!m->nbuckets) return NULL;
     for (rpt_url_state *e = m->buckets[hash_url(url) % m->nbuckets]; e; e = e->next)
         if (!strcmp(e->url, url)) return e;
     return NULL;
+}
+
+rpt_url_state *rpt_state_map_get(const rpt_state_map *m, const char *url)
+{
+    char *tmp;
+    rpt_url_state *e = map_find(m, key_of(url, &tmp));
+    free(tmp);
+    return e;
 }
 
 static int grow(rpt_state_map *m)
@@ -46,17 +67,23 @@ static int grow(rpt_state_map *m)
     return 0;
 }
 
-rpt_url_state *rpt_state_map_put(rpt_state_map *m, const char *url)
+rpt_url_state *rpt_state_map_put(rpt_state_map *m, const char *url_in)
 {
-    rpt_url_state *e = rpt_state_map_get(m, url);
-    if (e) return e;
-    if (m->n >= m->nbuckets && grow(m)) return NULL;
+    char *tmp;
+    const char *url = key_of(url_in, &tmp);
+    rpt_url_state *e = map_find(m, url);
+    if (e || (m->n >= m->nbuckets && grow(m))) {
+        free(tmp);
+        return e;
+    }
     e = calloc(1, sizeof *e);
     if (!e || !(e->url = strdup(url))) {
         free(e);
+        free(tmp);
         return NULL;
     }
-    size_t k = hash_url(url) % m->nbuckets;
+    free(tmp);
+    size_t k = hash_url(e->url) % m->nbuckets;
     e->next = m->buckets[k];
     m->buckets[k] = e;
     m->n++;
@@ -173,23 +200,48 @@ static int array_add(rpt_buf *b, const char *v)
     return rpt_buf_putc(b, '"');
 }
 
+/* A validator as the server sent it, or NULL when PostgreSQL could not store it as text
+ * (invalid UTF-8, NUL): an escaped copy sent back in If-None-Match would not match anyway,
+ * so that URL goes without conditional GET and the body hash decides. */
+static const char *storable_validator(const char *v, const char *what, const char *url)
+{
+    if (!v || rpt_utf8_text_ok(v, strlen(v))) return v;
+    rpt_log_warn("fetch", "validator is not UTF-8 text, not stored", "header=%s url=%s", what, url);
+    return NULL;
+}
+
 int rpt_fetch_state_record(rpt_fetch_state *st, const rpt_state_update *u)
 {
     char status[16];
     snprintf(status, sizeof status, "%d", u->status);
-    const char *vals[NFIELDS] = {u->url,
+    char *url_tmp, *parent_tmp;
+    const char *url = key_of(u->url ? u->url : "", &url_tmp);
+    const char *parent = key_of(u->parent_url, &parent_tmp);
+    rpt_buf error = RPT_BUF_INIT;
+    if (u->error) rpt_mask_url_credentials(&error, u->error);
+    const char *vals[NFIELDS] = {url,
                                  u->doc_id,
                                  u->source,
-                                 u->parent_url,
-                                 u->etag,
-                                 u->last_modified,
+                                 parent,
+                                 storable_validator(u->etag, "ETag", url),
+                                 storable_validator(u->last_modified, "Last-Modified", url),
                                  u->lastmod,
                                  u->sha256,
                                  status,
-                                 u->error,
+                                 u->error ? (error.data ? error.data : "") : NULL,
                                  u->emitted ? "t" : "f"};
-    for (int i = 0; i < NFIELDS; i++)
-        if (array_add(&st->cols[i], vals[i])) return -1;
+    /* One row PostgreSQL refuses would fail the whole batch (every other URL's state lost
+     * and re-fetched on every pass): every text is made valid UTF-8 first (\xHH). */
+    int rc = 0;
+    for (int i = 0; i < NFIELDS && !rc; i++) {
+        char *safe = vals[i] ? rpt_utf8_escape(vals[i], strlen(vals[i])) : NULL;
+        rc = (vals[i] && !safe) || array_add(&st->cols[i], safe) ? -1 : 0;
+        free(safe);
+    }
+    free(url_tmp);
+    free(parent_tmp);
+    rpt_buf_free(&error);
+    if (rc) return -1;
     st->pending++;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/utf8.h"
@@ -39,7 +40,8 @@ int rpt_load_batch_add(rpt_load_batch *b, const char *topic, int partition, long
     it->offset = offset;
     it->is_dlq = is_dlq;
     it->value = malloc(value_len + 1);
-    if (key && key_len) it->doc_id = strndup(key, key_len);
+    /* a key is any bytes: stored escaped so that its reject row is valid text */
+    if (key && key_len) it->doc_id = rpt_utf8_escape(key, key_len);
     if (!it->topic || !it->value) {
         free(it->topic);
         free(it->value);
@@ -403,8 +405,10 @@ void rpt_load_item_reject(rpt_load_item *it, const char *stage, const char *reas
     it->outcome = RPT_LOAD_REJECTED;
     free(it->stage);
     free(it->reason);
-    it->stage = strdup(stage);
-    it->reason = strdup(reason ? reason : "unknown error");
+    if (!reason) reason = "unknown error";
+    /* reasons quote input (decoder and PostgreSQL messages): escaped to valid text */
+    it->stage = rpt_utf8_escape(stage, strlen(stage));
+    it->reason = rpt_utf8_escape(reason, strlen(reason));
     if (!it->reject_topic) {
         it->reject_topic = strdup(it->topic);
         it->reject_partition = it->partition;
@@ -412,13 +416,88 @@ void rpt_load_item_reject(rpt_load_item *it, const char *stage, const char *reas
     }
 }
 
+/* Seconds since the epoch of an RFC 3339 time ("2025-06-01T08:00:00Z", "...+08:00",
+ * fractions allowed), or NAN when s is NULL or not one. */
+static double rfc3339_epoch(const char *s)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+        n == 0)
+        return NAN;
+    const char *p = s + n;
+    double frac = 0;
+    if (*p == '.') {
+        char *end;
+        frac = strtod(p, &end);
+        p = end;
+    }
+    long off = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om, m = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5) return NAN;
+        off = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return NAN;
+    }
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return NAN;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = sec};
+    return (double)timegm(&tm) - (double)off + frac;
+}
+
+/* Where a version of a document comes from, for ordering versions: the transform version,
+ * the reports.raw message (the fetch), the fetch time, and the reports.parsed message. */
+typedef struct version_key {
+    int transform_version;
+    const char *raw_topic; /* NULL when unknown */
+    int raw_partition;
+    long long raw_offset; /* -1 when unknown */
+    double fetched;       /* NAN when unknown */
+    const char *topic;
+    int partition;
+    long long offset;
+} version_key;
+
+static version_key key_of(const rpt_load_item *it)
+{
+    return (version_key){.transform_version = it->msg.transform_version,
+                         .raw_topic = it->msg.raw_topic,
+                         .raw_partition = it->msg.raw_partition,
+                         .raw_offset = it->msg.raw_offset,
+                         .fetched = rfc3339_epoch(it->msg.fetched_at),
+                         .topic = it->topic,
+                         .partition = it->partition,
+                         .offset = it->offset};
+}
+
+/* True when version a of a document is newer than b. Within one transform version the
+ * order is the fetch's: the later reports.raw message of the same raw partition, else the
+ * later fetch time; only when those cannot tell (the same raw message transformed again,
+ * or no fetch coordinates) does the reports.parsed position decide. So a replay of old raw
+ * messages, which lands at new reports.parsed offsets, never rolls a document back. */
+static int newer_key(const version_key *a, const version_key *b)
+{
+    if (a->transform_version != b->transform_version)
+        return a->transform_version > b->transform_version;
+    if (a->raw_topic && b->raw_topic && a->raw_offset >= 0 && b->raw_offset >= 0 &&
+        a->raw_partition == b->raw_partition && strcmp(a->raw_topic, b->raw_topic) == 0 &&
+        a->raw_offset != b->raw_offset)
+        return a->raw_offset > b->raw_offset;
+    /* (times below a millisecond apart are the same time, read back from PostgreSQL) */
+    if (!isnan(a->fetched) && !isnan(b->fetched) && fabs(a->fetched - b->fetched) >= 1e-3)
+        return a->fetched > b->fetched;
+    if (strcmp(a->topic, b->topic) || a->partition != b->partition) return 1;
+    return a->offset > b->offset;
+}
+
 /* True when item a is newer than b (both for the same doc_id). */
 static int newer(const rpt_load_item *a, const rpt_load_item *b)
 {
-    if (a->msg.transform_version != b->msg.transform_version)
-        return a->msg.transform_version > b->msg.transform_version;
-    if (strcmp(a->topic, b->topic) || a->partition != b->partition) return 1;
-    return a->offset > b->offset;
+    version_key ka = key_of(a), kb = key_of(b);
+    return newer_key(&ka, &kb);
 }
 
 static int cmp_by_doc(const void *x, const void *y, void *ctx)
@@ -480,8 +559,9 @@ static q_status filter_existing(PGconn *c, rpt_load_batch *bt, size_t *idx, size
     const char *params[] = {arr.data};
     PGresult *r = PQexecParams(c,
                                "SELECT doc_id, transform_version, kafka_topic, kafka_partition, "
-                               "kafka_offset FROM reports.documents WHERE doc_id = ANY($1::text[]) "
-                               "ORDER BY doc_id FOR UPDATE",
+                               "kafka_offset, raw_topic, raw_partition, raw_offset, "
+                               "extract(epoch FROM fetched_at) FROM reports.documents "
+                               "WHERE doc_id = ANY($1::text[]) ORDER BY doc_id FOR UPDATE",
                                1, NULL, params, NULL, NULL, 0);
     rpt_buf_free(&arr);
     q_status q = classify(c, r, "locking documents", err);
@@ -492,13 +572,20 @@ static q_status filter_existing(PGconn *c, rpt_load_batch *bt, size_t *idx, size
     for (int row = 0; row < PQntuples(r); row++) {
         int k = find_doc(bt, idx, *n, PQgetvalue(r, row, 0));
         if (k < 0) continue;
-        rpt_load_item held = {0};
-        held.msg.transform_version = atoi(PQgetvalue(r, row, 1));
-        held.topic = PQgetvalue(r, row, 2);
-        held.partition = atoi(PQgetvalue(r, row, 3));
-        held.offset = atoll(PQgetvalue(r, row, 4));
+        int raw_known = !PQgetisnull(r, row, 5) && !PQgetisnull(r, row, 6) &&
+                        !PQgetisnull(r, row, 7);
+        version_key held = {.transform_version = atoi(PQgetvalue(r, row, 1)),
+                            .topic = PQgetvalue(r, row, 2),
+                            .partition = atoi(PQgetvalue(r, row, 3)),
+                            .offset = atoll(PQgetvalue(r, row, 4)),
+                            .raw_topic = raw_known ? PQgetvalue(r, row, 5) : NULL,
+                            .raw_partition = atoi(PQgetvalue(r, row, 6)),
+                            .raw_offset = raw_known ? atoll(PQgetvalue(r, row, 7)) : -1,
+                            .fetched = PQgetisnull(r, row, 8) ? NAN
+                                                              : strtod(PQgetvalue(r, row, 8), NULL)};
         rpt_load_item *it = &bt->items[idx[k]];
-        if (!newer(it, &held)) it->outcome = RPT_LOAD_UNCHANGED;
+        version_key mine = key_of(it);
+        if (!newer_key(&mine, &held)) it->outcome = RPT_LOAD_UNCHANGED;
     }
     PQclear(r);
     size_t out = 0;
@@ -543,8 +630,11 @@ static q_status replace_documents(PGconn *c, rpt_load_batch *bt, const size_t *i
     return copy_rows(c, IND_COPY, "indicators", bt, idx, n, row_indicators, err);
 }
 
-/* Same, one document per savepoint: a document whose rows Postgres refuses becomes a
- * reject and the others still go in. */
+static q_status upsert_sources(PGconn *c, rpt_load_batch *bt, const size_t *idx, size_t n,
+                               rpt_buf *err);
+
+/* Same, one document per savepoint (with its source): a document whose rows Postgres
+ * refuses becomes a reject and the others still go in. */
 static q_status replace_documents_one_by_one(PGconn *c, rpt_load_batch *bt, const size_t *idx,
                                              size_t n, rpt_buf *err)
 {
@@ -552,6 +642,7 @@ static q_status replace_documents_one_by_one(PGconn *c, rpt_load_batch *bt, cons
         q_status q = exec_q(c, "SAVEPOINT doc", err);
         if (q != Q_OK) return Q_DB;
         q = replace_documents(c, bt, &idx[i], 1, err);
+        if (q == Q_OK) q = upsert_sources(c, bt, &idx[i], 1, err);
         if (q == Q_DB) return Q_DB;
         if (q == Q_DATA) {
             rpt_load_item_reject(&bt->items[idx[i]], "load", err->data);
@@ -587,29 +678,64 @@ static q_status upsert_sources(PGconn *c, rpt_load_batch *bt, const size_t *idx,
     return q;
 }
 
-static q_status insert_rejects(PGconn *c, rpt_load_batch *bt, rpt_buf *err)
+#define REJECT_INSERT                                                                              \
+    "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, kafka_partition, "           \
+    "kafka_offset, payload) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+
+/* The reject row of one item: every text escaped to valid UTF-8, the payload only when it
+ * is text and small enough. */
+static q_status insert_reject(PGconn *c, const rpt_load_item *it, rpt_buf *err)
+{
+    char part[16], off[24];
+    snprintf(part, sizeof part, "%d", it->reject_partition);
+    snprintf(off, sizeof off, "%lld", it->reject_offset);
+    int payload_ok = it->value_len <= MAX_PAYLOAD_BYTES && rpt_utf8_text_ok(it->value, it->value_len);
+    const char *topic = it->reject_topic ? it->reject_topic : it->topic;
+    char *t = rpt_utf8_escape(topic, strlen(topic));
+    const char *params[] = {it->stage ? it->stage : "load",
+                            it->reason ? it->reason : "unknown error",
+                            it->doc_id,
+                            t,
+                            part,
+                            off,
+                            payload_ok ? it->value : NULL};
+    q_status q = t ? exec_params(c, REJECT_INSERT, 7, params, err) : Q_DB;
+    free(t);
+    return q;
+}
+
+/* The rejects of the batch. In careful mode each goes in its own savepoint and a row
+ * PostgreSQL still refuses (a constraint added by an operator, a trigger) is stored once
+ * more without its payload, with the refusal appended to the reason. */
+static q_status insert_rejects(PGconn *c, rpt_load_batch *bt, int careful, rpt_buf *err)
 {
     for (size_t i = 0; i < bt->n; i++) {
         rpt_load_item *it = &bt->items[i];
         if (it->outcome != RPT_LOAD_REJECTED) continue;
-        char part[16], off[24];
-        snprintf(part, sizeof part, "%d", it->reject_partition);
-        snprintf(off, sizeof off, "%lld", it->reject_offset);
-        int payload_ok =
-            it->value_len <= MAX_PAYLOAD_BYTES && rpt_utf8_text_ok(it->value, it->value_len);
-        const char *params[] = {it->stage,
-                                it->reason,
-                                it->doc_id,
-                                it->reject_topic,
-                                part,
-                                off,
-                                payload_ok ? it->value : NULL};
-        q_status q = exec_params(c,
-                                 "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, "
-                                 "kafka_partition, kafka_offset, payload) VALUES "
-                                 "($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                                 7, params, err);
-        if (q != Q_OK) return Q_DB; /* text columns without constraints: not about the data */
+        if (!careful) {
+            q_status q = insert_reject(c, it, err);
+            if (q != Q_OK) return q;
+            continue;
+        }
+        if (exec_q(c, "SAVEPOINT rej", err) != Q_OK) return Q_DB;
+        q_status q = insert_reject(c, it, err);
+        if (q == Q_DATA) {
+            if (exec_q(c, "ROLLBACK TO SAVEPOINT rej", err) != Q_OK) return Q_DB;
+            rpt_buf why = RPT_BUF_INIT;
+            rpt_buf_printf(&why, "%s (reject row refused: %s; payload not stored)",
+                          it->reason ? it->reason : "", err->data ? err->data : "");
+            char *reason = rpt_utf8_escape(why.data ? why.data : "", why.len);
+            rpt_buf_free(&why);
+            if (!reason) return Q_DB;
+            free(it->reason);
+            it->reason = reason;
+            size_t keep = it->value_len;
+            it->value_len = MAX_PAYLOAD_BYTES + 1; /* no payload */
+            q = insert_reject(c, it, err);
+            it->value_len = keep;
+        }
+        if (q != Q_OK) return q;
+        if (exec_q(c, "RELEASE SAVEPOINT rej", err) != Q_OK) return Q_DB;
     }
     return Q_OK;
 }
@@ -657,10 +783,11 @@ static q_status attempt(rpt_pg_sink *s, rpt_load_batch *bt, size_t *idx, int car
     q = careful ? replace_documents_one_by_one(c, bt, idx, n, err)
                 : replace_documents(c, bt, idx, n, err);
     if (q != Q_OK) goto fail;
-    if ((q = upsert_sources(c, bt, idx, n, err)) != Q_OK) goto fail;
-    if ((q = insert_rejects(c, bt, err)) != Q_OK) goto fail;
+    if (!careful && (q = upsert_sources(c, bt, idx, n, err)) != Q_OK) goto fail;
+    if ((q = insert_rejects(c, bt, careful, err)) != Q_OK) goto fail;
     if ((q = store_offsets(s, bt, err)) != Q_OK) goto fail;
-    if ((q = exec_q(c, "COMMIT", err)) != Q_OK) return Q_DB;
+    /* a deferred constraint refuses at COMMIT: about the data too (the caller isolates) */
+    if ((q = exec_q(c, "COMMIT", err)) != Q_OK) return q;
     for (size_t i = 0; i < n; i++)
         if (bt->items[idx[i]].outcome == RPT_LOAD_PENDING)
             bt->items[idx[i]].outcome = RPT_LOAD_UPDATED;
@@ -691,7 +818,7 @@ int rpt_pg_sink_write(rpt_pg_sink *s, rpt_load_batch *bt, rpt_load_stats *st, rp
     if (q != Q_OK) {
         for (size_t i = 0; i < bt->n; i++) /* decisions are redone on retry */
             if (bt->items[i].outcome != RPT_LOAD_REJECTED) bt->items[i].outcome = RPT_LOAD_PENDING;
-        return RPT_SINK_RETRY;
+        return q == Q_DATA ? RPT_SINK_DATA : RPT_SINK_RETRY;
     }
     if (st) {
         for (size_t i = 0; i < bt->n; i++) {

@@ -1,8 +1,10 @@
 /* The PostgreSQL sink of the load role: writes a batch of reports.parsed (and reports.dlq)
  * messages to the reports schema in one transaction, together with the next Kafka offset of
  * every (group, topic, partition) the batch covers. A document is replaced as a unit
- * (document row, sections, indicators) and only by a message at least as new as what it
- * holds: higher transform_version, or the same version and a later offset. Messages that
+ * (document row, sections, indicators) and only by a newer version: a higher
+ * transform_version, or the same version from a later fetch (later reports.raw offset in the
+ * same raw partition, else later fetched_at), the reports.parsed offset deciding only when
+ * the fetch cannot (see newer_key in sink.c): replays never roll a document back. Messages that
  * are bad data become reports.rejects rows in the same transaction; database errors leave
  * everything (offsets included) as it was. */
 #ifndef REPORTD_CONNECTORS_POSTGRES_SINK_H
@@ -69,7 +71,7 @@ typedef struct rpt_pg_sink rpt_pg_sink;
 rpt_pg_sink *rpt_pg_sink_new(const char *conninfo, const char *group, const rpt_migration_list *known);
 void rpt_pg_sink_free(rpt_pg_sink *s);
 
-enum { RPT_SINK_OK = 0, RPT_SINK_RETRY = -1, RPT_SINK_FATAL = -2 };
+enum { RPT_SINK_OK = 0, RPT_SINK_RETRY = -1, RPT_SINK_FATAL = -2, RPT_SINK_DATA = -3 };
 
 /* Makes sure the connection works (reconnecting when it was lost) and the schema is known.
  * Returns RPT_SINK_OK, RPT_SINK_RETRY (database unreachable: try again later) or
@@ -78,7 +80,10 @@ int rpt_pg_sink_connect(rpt_pg_sink *s, rpt_buf *err);
 
 /* Writes the batch in one transaction. On RPT_SINK_OK every item has its outcome and `st`
  * (may be NULL) is increased. On RPT_SINK_RETRY nothing was written: reconnect and retry
- * the same batch. */
+ * the same batch. RPT_SINK_DATA: nothing was written because PostgreSQL refuses the data
+ * of the batch in a way no single document or reject row could be blamed for (a deferred
+ * constraint at COMMIT, the offsets): write smaller parts of it to find the message (the
+ * batch may be a view on a slice of a larger one's items). */
 int rpt_pg_sink_write(rpt_pg_sink *s, rpt_load_batch *b, rpt_load_stats *st, rpt_buf *err);
 
 /* Stored next offsets of `topic` for the sink's group: offsets[i] for partitions[i], or -1

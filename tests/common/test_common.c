@@ -10,6 +10,9 @@
 #include "pipeline/config.h"
 #include "common/metrics.h"
 #include "pipeline/stage.h"
+#include "common/utf8.h"
+#include <libpq-fe.h>
+
 #include "test.h"
 
 static void test_json_lines_and_comments(void)
@@ -155,6 +158,38 @@ static void test_config_load(void)
     char *ci = rpt_config_pg_conninfo(&cfg);
     CHECK(strstr(ci, "password='s3cret'") != NULL);
     free(ci);
+    /* a URI conninfo with a password file: rebuilt as keywords, the URI's password replaced */
+    char *uri = cfg.postgres.conninfo;
+    cfg.postgres.conninfo = "postgresql://app:old@db.example:5433/reports?sslmode=require"
+                            "&sslpassword=keypass";
+    ci = rpt_config_pg_conninfo(&cfg);
+    char *errmsg = NULL;
+    PQconninfoOption *po = PQconninfoParse(ci, &errmsg);
+    CHECK(po != NULL);
+    int seen = 0;
+    for (PQconninfoOption *o = po; po && o->keyword; o++) {
+        if (!o->val) continue;
+        if (!strcmp(o->keyword, "password")) seen += !strcmp(o->val, "s3cret");
+        if (!strcmp(o->keyword, "user")) seen += !strcmp(o->val, "app");
+        if (!strcmp(o->keyword, "host")) seen += !strcmp(o->val, "db.example");
+        if (!strcmp(o->keyword, "port")) seen += !strcmp(o->val, "5433");
+        if (!strcmp(o->keyword, "dbname")) seen += !strcmp(o->val, "reports");
+    }
+    CHECK_INT(seen, 5);
+    CHECK(strstr(ci, "old") == NULL);
+    PQconninfoFree(po);
+    PQfreemem(errmsg);
+    free(ci);
+    /* sslpassword is masked in dumps like password */
+    yajl_gen g0 = rpt_jg_new();
+    rpt_config_dump(&cfg, g0);
+    const unsigned char *out0;
+    size_t len0;
+    yajl_gen_get_buf(g0, &out0, &len0);
+    CHECK(strstr((const char *)out0, "keypass") == NULL);
+    CHECK(strstr((const char *)out0, "sslpassword=***") != NULL);
+    yajl_gen_free(g0);
+    cfg.postgres.conninfo = uri;
     yajl_gen g = rpt_jg_new();
     rpt_config_dump(&cfg, g);
     const unsigned char *out;
@@ -257,5 +292,21 @@ static void test_metrics_render(void)
     rpt_metrics_reset();
 }
 
-TEST_MAIN(T(test_json_lines_and_comments), T(test_opts_table), T(test_config_load),
-          T(test_base64_and_doc_id), T(test_config_holder_reload), T(test_metrics_render))
+/* Bytes PostgreSQL refuses as text come out as \xHH; valid UTF-8 is kept as is. */
+static void test_utf8_escape(void)
+{
+    char *e = rpt_utf8_escape("a\xff\xfe\xe5\xb7\xa5\0z\xe5\xb7", 10);
+    CHECK_STR(e, "a\\xFF\\xFE\xe5\xb7\xa5\\x00z\\xE5\\xB7");
+    CHECK(rpt_utf8_text_ok(e, strlen(e)));
+    free(e);
+    e = rpt_utf8_escape("工作", strlen("工作"));
+    CHECK_STR(e, "工作");
+    free(e);
+    e = rpt_utf8_escape("", 0);
+    CHECK_STR(e, "");
+    free(e);
+}
+
+TEST_MAIN(T(test_utf8_escape), T(test_json_lines_and_comments), T(test_opts_table),
+          T(test_config_load), T(test_base64_and_doc_id), T(test_config_holder_reload),
+          T(test_metrics_render))

@@ -37,6 +37,25 @@ static int count_lines(const char *s)
 static const char *pg_error = "connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
                               "\tIs the server running on that host and accepting TCP/IP connections?\n";
 
+/* URL credentials never reach a log line: a source URL with user:password, a token-only
+ * userinfo, a postgresql:// conninfo quoted by an error. */
+static void test_url_credentials_masked(void)
+{
+    REQUIRE(rpt_log_set_format("logfmt") == 0);
+    char *out = capture("GET http://bot:hunter2@portal.example/a.html failed; "
+                        "postgresql://app:pgpass@db:5432/reports refused; "
+                        "https://tok3n@api.example/list?page=1 ok; mailto:x@y and a@b plain");
+    REQUIRE(out);
+    CHECK(strstr(out, "hunter2") == NULL);
+    CHECK(strstr(out, "pgpass") == NULL);
+    CHECK(strstr(out, "tok3n") == NULL);
+    CHECK(strstr(out, "http://bot:***@portal.example/a.html") != NULL);
+    CHECK(strstr(out, "postgresql://app:***@db:5432/reports") != NULL);
+    CHECK(strstr(out, "https://***@api.example/list?page=1") != NULL);
+    CHECK(strstr(out, "mailto:x@y and a@b plain") != NULL);
+    free(out);
+}
+
 static void test_logfmt_one_line(void)
 {
     REQUIRE(rpt_log_set_format("logfmt") == 0);
@@ -72,4 +91,4 @@ static void test_json_parses(void)
     free(out);
 }
 
-TEST_MAIN(T(test_logfmt_one_line), T(test_json_parses))
+TEST_MAIN(T(test_url_credentials_masked), T(test_logfmt_one_line), T(test_json_parses))

@@ -1,6 +1,8 @@
 /* URL resolution and canonical form, robots.txt rules, and the SSRF address classes. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <string.h>
+#include <time.h>
 
 #include "connectors/http/robots.h"
 #include "connectors/http/ssrf.h"
@@ -78,6 +80,115 @@ static void test_robots(void)
     CHECK(rpt_robots_allowed(NULL, "/x"));
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Patterns built to make a backtracking matcher explode: each answers correctly and fast. */
+static void test_robots_pathological(void)
+{
+    rpt_buf txt = RPT_BUF_INIT;
+    rpt_buf_printf(&txt, "User-agent: *\nDisallow: /");
+    for (int i = 0; i < 18; i++)
+        rpt_buf_printf(&txt, "*a");
+    rpt_buf_printf(&txt, "*b\n");
+    char path[64];
+    path[0] = '/';
+    memset(path + 1, 'a', 60);
+    path[61] = '\0';
+    double t0 = now_s();
+    rpt_robots *r = rpt_robots_parse(txt.data, txt.len, "reportd");
+    REQUIRE(r != NULL);
+    CHECK(rpt_robots_allowed(r, path)); /* no 'b': the Disallow does not match */
+    path[60] = 'b';
+    CHECK(!rpt_robots_allowed(r, path)); /* 18 'a' then a 'b': it does */
+    path[60] = 'a';
+    rpt_robots_free(r);
+    double dt = now_s() - t0;
+    CHECK(dt < 1.0);
+    rpt_buf_free(&txt);
+
+    /* One Disallow line of a million '*' (a recursive matcher overflows its stack). */
+    size_t n = 1000000;
+    rpt_buf_printf(&txt, "User-agent: *\nDisallow: ");
+    for (size_t i = 0; i < n; i++)
+        rpt_buf_append(&txt, "*", 1);
+    rpt_buf_printf(&txt, "\nAllow: /open\n");
+    t0 = now_s();
+    r = rpt_robots_parse(txt.data, txt.len, "reportd");
+    REQUIRE(r != NULL);
+    CHECK(!rpt_robots_allowed(r, path)); /* '*' matches everything */
+    CHECK(!rpt_robots_allowed(r, "/"));
+    CHECK(rpt_robots_limits(r) == RPT_ROBOTS_LIMIT_BYTES); /* the stars collapse to one */
+    rpt_robots_free(r);
+    CHECK(now_s() - t0 < 1.0);
+    rpt_buf_free(&txt);
+
+    /* A million '*' interleaved with letters: over the pattern cap; a Disallow is cut (stricter). */
+    rpt_buf_printf(&txt, "User-agent: *\nDisallow: /x");
+    for (size_t i = 0; i < n / 2; i++)
+        rpt_buf_append(&txt, "*a", 2);
+    rpt_buf_printf(&txt, "$\nAllow: /x");
+    for (size_t i = 0; i < 3000; i++)
+        rpt_buf_append(&txt, "y", 1);
+    rpt_buf_printf(&txt, "\n");
+    t0 = now_s();
+    r = rpt_robots_parse(txt.data, txt.len, "reportd");
+    REQUIRE(r != NULL);
+    CHECK(rpt_robots_limits(r) & RPT_ROBOTS_LIMIT_BYTES); /* 1 MB > 512 KiB: the rest cut */
+    CHECK(rpt_robots_limits(r) & RPT_ROBOTS_LIMIT_PATTERN);
+    char many[1200] = "/x/";
+    memset(many + 3, 'a', 1100);
+    many[1103] = '\0';
+    CHECK(!rpt_robots_allowed(r, many)); /* matched by the cut prefix of the Disallow */
+    CHECK(rpt_robots_allowed(r, "/x/aaa"));
+    CHECK(rpt_robots_allowed(r, "/y"));
+    rpt_robots_free(r);
+    CHECK(now_s() - t0 < 1.0);
+    rpt_buf_free(&txt);
+
+    /* Rules past the cap are dropped, counted in the limits. */
+    for (int i = 0; i < RPT_ROBOTS_MAX_RULES + 5; i++)
+        rpt_buf_printf(&txt, "%sDisallow: /d%d/\n", i ? "" : "User-agent: *\n", i);
+    r = rpt_robots_parse(txt.data, txt.len, "reportd");
+    REQUIRE(r != NULL);
+    CHECK(rpt_robots_limits(r) & RPT_ROBOTS_LIMIT_RULES);
+    CHECK(!rpt_robots_allowed(r, "/d0/x"));
+    CHECK(rpt_robots_allowed(r, "/d10004/x"));
+    rpt_robots_free(r);
+    rpt_buf_free(&txt);
+}
+
+/* The wildcard semantics the linear matcher must keep. */
+static void test_robots_wildcards(void)
+{
+    const char *txt = "User-agent: *\nDisallow: /*.pdf$\nDisallow: /a*b*c\nDisallow: /end$\n"
+                      "Disallow: /lit$x\nAllow: /a*b*c*ok\n";
+    rpt_robots *r = rpt_robots_parse(txt, strlen(txt), "reportd");
+    REQUIRE(r != NULL);
+    CHECK(!rpt_robots_allowed(r, "/x/y.pdf"));
+    CHECK(rpt_robots_allowed(r, "/x/y.pdf.html"));
+    CHECK(!rpt_robots_allowed(r, "/.pdf"));
+    CHECK(!rpt_robots_allowed(r, "/abc"));
+    CHECK(!rpt_robots_allowed(r, "/aXbYcZ"));
+    CHECK(rpt_robots_allowed(r, "/acb"));
+    CHECK(rpt_robots_allowed(r, "/aXbYcZok")); /* the longer Allow wins */
+    CHECK(!rpt_robots_allowed(r, "/end"));
+    CHECK(rpt_robots_allowed(r, "/endx"));
+    CHECK(!rpt_robots_allowed(r, "/lit$xyz")); /* '$' inside a pattern is a literal */
+    CHECK(rpt_robots_allowed(r, "/litx"));
+    rpt_robots_free(r);
+    const char *t2 = "User-agent: *\nDisallow: /pa*.pdf$\n";
+    r = rpt_robots_parse(t2, strlen(t2), "reportd");
+    CHECK(!rpt_robots_allowed(r, "/pa.pdf"));
+    CHECK(!rpt_robots_allowed(r, "/pa.pdf.pdf"));
+    CHECK(rpt_robots_allowed(r, "/p.pdf"));
+    rpt_robots_free(r);
+}
+
 static int v4_private(const char *addr)
 {
     struct sockaddr_in sin = {.sin_family = AF_INET};
@@ -107,6 +218,20 @@ static void test_ssrf_classes(void)
     CHECK(v6_private("fd00::5"));
     CHECK(v6_private("::ffff:127.0.0.1"));
     CHECK(!v6_private("2400:3200::1"));
+    /* addresses that embed or translate to an IPv4 address the guard cannot judge, and the
+     * deprecated site-local block */
+    CHECK(v6_private("64:ff9b::a9fe:a9fe"));
+    CHECK(v6_private("64:ff9b:1::a9fe:a9fe"));
+    CHECK(v6_private("2002:a9fe:a9fe::1"));
+    CHECK(v6_private("2002:808:808::1"));
+    CHECK(v6_private("fec0::1"));
+    CHECK(v6_private("feff::1"));
+    CHECK(v6_private("::169.254.169.254"));
+    CHECK(v6_private("::8.8.8.8"));
+    CHECK(v6_private("2001:0:4136:e378:8000:63bf:3fff:fdd2")); /* Teredo */
+    CHECK(v6_private("100::1"));
+    CHECK(!v6_private("2001:4860:4860::8888"));
+    CHECK(!v6_private("2a00:1450::1"));
 
     struct sockaddr_in lo = {.sin_family = AF_INET};
     inet_pton(AF_INET, "127.0.0.1", &lo.sin_addr);
@@ -126,4 +251,5 @@ static void test_ssrf_classes(void)
     rpt_buf_free(&err);
 }
 
-TEST_MAIN(T(test_resolve), T(test_canonical_escapes), T(test_robots), T(test_ssrf_classes))
+TEST_MAIN(T(test_resolve), T(test_canonical_escapes), T(test_robots), T(test_robots_pathological), T(test_robots_wildcards),
+          T(test_ssrf_classes))

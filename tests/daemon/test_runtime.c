@@ -21,6 +21,8 @@
 #include "test.h"
 
 static atomic_int g_deps_up, g_drained, g_sources_seen, g_roles_started, g_instance_seen;
+static atomic_int g_stall;  /* stalling_role withholds its heartbeat while set */
+static int g_stall_s;      /* load.stall_s written by write_config (0: default) */
 static char g_dir[64];
 static char g_config[300];
 static int g_notify_fd = -1;
@@ -153,6 +155,7 @@ static void write_config(int n_sources, int port, long grace_s, int broken)
         fprintf(f, "  \"http\": {\"listen\": \"\"},\n");
     fprintf(f, "  \"runtime\": {\"shutdown_grace_s\": %ld, \"probe_interval_s\": 1},\n", grace_s);
     if (broken) fprintf(f, "  \"fetch\": {\"concurrency\": -1},\n");
+    if (g_stall_s) fprintf(f, "  \"load\": {\"stall_s\": %d},\n", g_stall_s);
     fprintf(f, "  \"sources\": [");
     for (int i = 0; i < n_sources; i++)
         fprintf(f, "%s{\"name\": \"s%d\", \"kind\": \"dir\", \"path\": \"%s\"}", i ? ", " : "", i,
@@ -372,6 +375,67 @@ static void test_role_selection(void)
     rpt_buf_free(&err);
 }
 
+/* A role that heart-beats except while g_stall is set (as the loader does when a batch
+ * keeps failing). */
+static int stalling_role(rpt_role_ctl *ctl)
+{
+    while (!atomic_load(&ctl->stop)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        if (!atomic_load(&g_stall)) atomic_store(&ctl->heartbeat, (long)ts.tv_sec);
+        usleep(5000);
+    }
+    return 0;
+}
+
+static void *stall_operator(void *arg)
+{
+    script *s = arg;
+    STEP(wait_http(s->port, "/readyz", 200, 10), "readyz 200 while heart-beating");
+    atomic_store(&g_stall, 1);
+    STEP(wait_http(s->port, "/readyz", 503, 10), "readyz 503 once the heartbeat stops");
+    rpt_buf body = RPT_BUF_INIT;
+    t_http("GET", s->port, "/readyz", &body);
+    int says = body.data && strstr(body.data, "not made progress");
+    rpt_buf_free(&body);
+    STEP(says, "readyz says why");
+    atomic_store(&g_stall, 0);
+    STEP(wait_http(s->port, "/readyz", 200, 10), "readyz 200 once it beats again");
+    s->ok = 1;
+    kill(getpid(), SIGTERM);
+    return NULL;
+}
+
+/* /readyz turns 503 when a role stops heart-beating for twice load.stall_s, and back. */
+static void test_stalled_role_not_ready(void)
+{
+    atomic_store(&g_deps_up, 1);
+    atomic_store(&g_stall, 0);
+    int port = free_port();
+    REQUIRE(port > 0);
+    g_stall_s = 1;
+    write_config(0, port, 30, 0);
+    g_stall_s = 0;
+    rpt_config cfg;
+    REQUIRE(load_config(&cfg) == 0);
+    rpt_role_def roles[] = {{.name = "load", .run = stalling_role}};
+    rpt_runtime_opts opts = {.roles = roles, .n_roles = 1, .instances = 1, .probe = fake_probe};
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    script s = {.port = port};
+    pthread_t op;
+    REQUIRE(pthread_create(&op, NULL, stall_operator, &s) == 0);
+    int rc = rpt_runtime_run(&opts, &cfg);
+    pthread_join(op, NULL);
+    if (!s.ok) fprintf(stderr, "failed step: %s\n", s.failed_step);
+    CHECK(s.ok);
+    CHECK_INT(rc, 0);
+}
+
 static void teardown(void)
 {
     if (g_notify_fd >= 0) close(g_notify_fd);
@@ -389,4 +453,5 @@ static int setup(void)
 }
 
 TEST_MAIN_WITH(setup, teardown, T(test_role_selection), T(test_service_lifecycle),
-               T(test_failing_role_stops_service), T(test_grace_period_bounds_drain))
+               T(test_failing_role_stops_service), T(test_grace_period_bounds_drain),
+               T(test_stalled_role_not_ready))

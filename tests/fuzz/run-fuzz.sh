@@ -26,7 +26,7 @@ cmake --build "$build" -j2 >/dev/null
 mkdir -p "$build/artifacts"
 status=0
 # target and its seed folders; REPORTD_FUZZ_TARGETS narrows the list (e.g. "fuzz_config")
-targets=${REPORTD_FUZZ_TARGETS:-"fuzz_html fuzz_docx fuzz_messages fuzz_config"}
+targets=${REPORTD_FUZZ_TARGETS:-"fuzz_html fuzz_docx fuzz_messages fuzz_config fuzz_robots"}
 for target in $targets; do
     corpus=$(mktemp -d "${TMPDIR:-/tmp}/reportd-$target.XXXXXX")
     case $target in
@@ -34,6 +34,7 @@ for target in $targets; do
         fuzz_docx) seeds="$src/tests/fixtures/portal" ;;
         fuzz_messages) seeds="$src/tests/fuzz/seeds/messages" ;;
         fuzz_config) seeds="$src/tests/fuzz/seeds/config" ;;
+        fuzz_robots) seeds="$src/tests/fuzz/seeds/robots" ;;
         *) seeds="" ;;
     esac
     # the example config documents every key: a good start (copied: a file argument would

@@ -41,9 +41,13 @@ static void on_feed(rpt_crawl *c, const rpt_http_result *r, void *arg)
 {
     (void)arg;
     if (r->error != RPT_FETCH_OK || r->status == 304) return;
-    xmlDocPtr doc = rpt_xml_parse((const unsigned char *)r->body->data, r->body->len, r->final_url);
+    const char *why = NULL;
+    xmlDocPtr doc =
+        rpt_xml_parse((const unsigned char *)r->body->data, r->body->len, r->final_url, &why);
     if (!doc) {
-        rpt_crawl_fail(c, r->url, "feed is not well-formed XML");
+        char reason[160];
+        snprintf(reason, sizeof reason, "feed: %s", why);
+        rpt_crawl_fail(c, r->url, reason);
         return;
     }
     item_ctx it = {.c = c, .doc = doc, .base = r->final_url};

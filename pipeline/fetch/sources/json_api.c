@@ -8,6 +8,8 @@
 
 #include "common/json.h"
 #include "common/log.h"
+#include "common/metrics.h"
+#include "pipeline/fetch/sources/markup.h"
 #include "pipeline/fetch/crawl.h"
 #include "connectors/http/url.h"
 
@@ -69,11 +71,22 @@ static const char *scalar(const rpt_jnode *n)
     return n && (n->type == RPT_JSTRING || n->type == RPT_JNUMBER) ? n->str : NULL;
 }
 
+/* A JSON page is parsed into a tree several times its size: larger pages are refused. */
+#define MAX_PAGE_BYTES (8u << 20)
+
 static void on_api_page(rpt_crawl *c, const rpt_http_result *r, void *arg)
 {
     long long page = (long long)(intptr_t)arg;
     const json_api_settings *s = rpt_crawl_source(c)->settings;
     if (r->error != RPT_FETCH_OK || r->status == 304) return;
+    if (r->body->len > MAX_PAGE_BYTES) {
+        char why[160];
+        snprintf(why, sizeof why, "API page of %zu bytes is over the %u-byte limit", r->body->len,
+                 MAX_PAGE_BYTES);
+        rpt_metrics_inc("reportd_fetch_page_limited_total", "limit=\"json_bytes\"");
+        rpt_crawl_fail(c, r->url, why);
+        return;
+    }
     rpt_buf err = RPT_BUF_INIT;
     rpt_jnode *root = rpt_json_parse(r->body->data ? r->body->data : "", r->body->len, &err);
     if (!root) {
@@ -93,7 +106,14 @@ static void on_api_page(rpt_crawl *c, const rpt_http_result *r, void *arg)
         }
         goto out;
     }
-    for (size_t i = 0; i < items->n; i++) {
+    size_t n_items = items->n;
+    if (n_items > RPT_MARKUP_MAX_NODES) {
+        rpt_metrics_inc("reportd_fetch_page_limited_total", "limit=\"links\"");
+        rpt_log_warn("fetch", "API page over the item limit: the rest ignored",
+                     "url=%s items=%zu limit=%d", r->url, n_items, RPT_MARKUP_MAX_NODES);
+        n_items = RPT_MARKUP_MAX_NODES;
+    }
+    for (size_t i = 0; i < n_items; i++) {
         const char *href = scalar(rpt_json_path(items->items[i], s->item_url));
         if (!href) continue;
         const char *date =

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/log.h"
+#include "common/metrics.h"
+
 static void silent(void *ctx, const char *msg, ...)
 {
     (void)ctx;
@@ -47,13 +50,55 @@ xmlDocPtr rpt_html_parse(const unsigned char *body, size_t len, const char *url,
     return d;
 }
 
-xmlDocPtr rpt_xml_parse(const unsigned char *body, size_t len, const char *url)
+/* True when the prolog of body has a DOCTYPE with an internal subset ("[...]"), found
+ * without parsing (quoted system/public ids skipped). */
+static int has_internal_subset(const unsigned char *body, size_t len)
 {
+    const unsigned char *p = memmem(body, len, "<!DOCTYPE", 9);
+    if (!p) return 0;
+    const unsigned char *end = body + len;
+    unsigned char quote = 0;
+    for (p += 9; p < end; p++) {
+        if (quote) {
+            if (*p == quote) quote = 0;
+        } else if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (*p == '[') {
+            return 1;
+        } else if (*p == '>') {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* Counts, logs and explains a refused internal subset. */
+static xmlDocPtr refuse_subset(const char *url, const char **why)
+{
+    rpt_metrics_inc("reportd_fetch_xml_refused_total", "reason=\"internal_dtd\"");
+    rpt_log_warn("fetch", "XML with a DTD internal subset refused", "url=%s", url ? url : "");
+    if (why) *why = "XML declares a DTD internal subset (entity expansion refused)";
+    return NULL;
+}
+
+xmlDocPtr rpt_xml_parse(const unsigned char *body, size_t len, const char *url, const char **why)
+{
+    static const char *const not_xml = "not well-formed XML";
     quiet_errors();
+    if (why) *why = not_xml;
     if (len > 0x7fffffff) return NULL;
-    return xmlReadMemory((const char *)body, (int)len, url, NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                             XML_PARSE_NOCDATA);
+    if (has_internal_subset(body, len)) return refuse_subset(url, why);
+    xmlDocPtr d = xmlReadMemory((const char *)body, (int)len, url, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                    XML_PARSE_NOCDATA);
+    /* Entities declared in an internal subset are expanded on every content read
+     * (xmlNodeGetContent): nested ones over a large leaf are a billion-laughs bomb. No feed
+     * or sitemap needs them: such a document is refused whole. */
+    if (d && d->intSubset && d->intSubset->children) { /* e.g. behind an encoding */
+        xmlFreeDoc(d);
+        return refuse_subset(url, why);
+    }
+    return d;
 }
 
 static char *node_value(xmlNodePtr n)
@@ -84,7 +129,16 @@ int rpt_xpath_each(xmlDocPtr doc, xmlNodePtr ctx, const char *expr, rpt_xpath_fn
     if (o) {
         n = 0;
         if (o->type == XPATH_NODESET && o->nodesetval) {
-            for (int i = 0; i < o->nodesetval->nodeNr; i++) {
+            int nr = o->nodesetval->nodeNr;
+            if (nr > RPT_MARKUP_MAX_NODES) {
+                rpt_metrics_inc("reportd_fetch_page_limited_total", "limit=\"links\"");
+                rpt_log_warn("fetch", "page over the link limit: the rest ignored",
+                             "url=%s nodes=%d limit=%d expr=\"%s\"",
+                             doc && doc->URL ? (const char *)doc->URL : "", nr,
+                             RPT_MARKUP_MAX_NODES, expr);
+                nr = RPT_MARKUP_MAX_NODES;
+            }
+            for (int i = 0; i < nr; i++) {
                 xmlNodePtr node = o->nodesetval->nodeTab[i];
                 char *v = node_value(node);
                 if (v) {

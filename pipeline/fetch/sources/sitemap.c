@@ -43,9 +43,13 @@ static void on_sitemap(rpt_crawl *c, const rpt_http_result *r, void *arg)
 {
     (void)arg;
     if (r->error != RPT_FETCH_OK || r->status == 304) return;
-    xmlDocPtr doc = rpt_xml_parse((const unsigned char *)r->body->data, r->body->len, r->final_url);
+    const char *why = NULL;
+    xmlDocPtr doc =
+        rpt_xml_parse((const unsigned char *)r->body->data, r->body->len, r->final_url, &why);
     if (!doc) {
-        rpt_crawl_fail(c, r->url, "sitemap is not well-formed XML");
+        char reason[160];
+        snprintf(reason, sizeof reason, "sitemap: %s", why);
+        rpt_crawl_fail(c, r->url, reason);
         return;
     }
     loc_ctx l = {.c = c, .doc = doc, .base = r->final_url, .index = 1};

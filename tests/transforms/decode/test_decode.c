@@ -3,6 +3,8 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zip.h>
 
 #include "test.h"
 #include "transforms/decode.h"
@@ -379,6 +381,65 @@ static void test_docx_fixture(void)
     rpt_buf_free(&err);
 }
 
-TEST_MAIN(T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),
+/* A .docx whose word/document.xml is `xml`, read back into a buffer (caller frees). */
+static char *make_docx(const char *xml, size_t *len)
+{
+    char path[] = "/tmp/reportd-docx-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    close(fd);
+    unlink(path);
+    int ze = 0;
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+    if (!z) return NULL;
+    zip_source_t *s = zip_source_buffer(z, xml, strlen(xml), 0);
+    if (!s || zip_file_add(z, "word/document.xml", s, ZIP_FL_ENC_UTF_8) < 0 || zip_close(z)) {
+        zip_discard(z);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    char *data = f ? malloc(1 << 16) : NULL;
+    *len = data ? fread(data, 1, 1 << 16, f) : 0;
+    if (f) fclose(f);
+    unlink(path);
+    return data;
+}
+
+/* Billion laughs in word/document.xml: refused for its internal subset, with a reason;
+ * the same document without the DTD decodes. */
+static void test_docx_entity_bomb(void)
+{
+    const char *bomb =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE w:document [\n"
+        " <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+        " <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+        " <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+        " <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+        " <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+        " <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n]>\n"
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:p><w:r><w:t>某县教育局2024年工作总结&f;</w:t></w:r></w:p></w:body></w:document>";
+    size_t len = 0;
+    char *data = make_docx(bomb, &len);
+    REQUIRE(data && len > 0);
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
+    CHECK(decode_mem("bomb.docx", data, len, NULL, NULL, &doc, &err) == -1);
+    CHECK(err.data && strstr(err.data, "internal subset") != NULL);
+    free(data);
+    const char *plain =
+        "<?xml version=\"1.0\"?>\n"
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:p><w:r><w:t>某县教育局2024年工作总结</w:t></w:r></w:p></w:body></w:document>";
+    data = make_docx(plain, &len);
+    REQUIRE(data);
+    CHECK(decode_mem("plain.docx", data, len, NULL, NULL, &doc, &err) == 0);
+    if (doc.text) CHECK(strstr(doc.text, "工作总结") != NULL);
+    rpt_document_clear(&doc);
+    free(data);
+    rpt_buf_free(&err);
+}
+
+TEST_MAIN(T(test_docx_entity_bomb), T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),
           T(test_metadata_lines), T(test_region), T(test_html), T(test_html_titles),
           T(test_dispatch), T(test_docx_fixture))
