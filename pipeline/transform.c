@@ -187,12 +187,18 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         t->stats.unchanged++;
         goto out;
     }
+    rpt_ocr_options ocr;
+    rpt_sandbox_limits limits; /* PDF and .doc decode in a child process under these */
+    rpt_extract_isolate isolate = rpt_transform_isolation(&t->cfg->transform, &ocr, &limits);
     rpt_extract_input in = {.source = raw.url,
                            .url = raw.url,
                            .data = raw.body,
                            .len = raw.body_len,
                            .content_type = raw.content_type,
-                           .region_hint = raw.region};
+                           .region_hint = raw.region,
+                           .isolate = isolate,
+                           .isolate_ctx = &limits,
+                           .ocr = &ocr};
     int extracted = rpt_extract(&in, &doc, &err) == 0;
     count_document(&doc, extracted);
     if (!extracted) {

@@ -487,7 +487,13 @@ static int continues(const pdf_line *a, const pdf_line *b)
     if (!a->geom || !b->geom) return 0;
     double ch = fmax(4.0, fmin(a->ch, b->ch));
     if (!isfinite(a->right) || !isfinite(b->left)) return 0;
-    if (a->x2 < a->right - (a->ocr ? 2.5 : 1.6) * ch) return 0; /* a short line ends its paragraph */
+    /* a short line ends its paragraph, unless what starts the next line is a word or number
+     * too wide for the room left (lines break before a number, never inside it) */
+    size_t word = 0;
+    while (word < b->len && word < 40 && ((unsigned char)b->text[word] > ' ' &&
+                                          (unsigned char)b->text[word] < 0x80))
+        word++;
+    if (a->x2 < a->right - ((a->ocr ? 2.5 : 1.6) + 0.6 * (double)word) * ch) return 0;
     if (b->x1 > b->left + 0.8 * ch) return 0;  /* an indented line starts one */
     if (b->page == a->page && b->col == a->col && b->y1 - a->y2 > 2.5 * ch) return 0; /* a gap */
     return 1;
