@@ -16,6 +16,8 @@ packages=(
     postgresql postgresql-client kcat procps curl python3 util-linux systemd openssl
     # PDF fixtures made by the tests: reportlab, PIL and a CJK TrueType font
     python3-reportlab python3-pil fonts-wqy-zenhei
+    # a .doc written by a generator we trust: LibreOffice Writer, headless
+    libreoffice-writer-nogui
 )
 
 missing=()
