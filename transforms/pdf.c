@@ -217,7 +217,7 @@ int rpt_pdf_is_page_number(const char *s, size_t len)
     if (is_digit_at(s, i, len)) { /* 3 | 3/12 | 3 / 12 */
         i = skip_digits(s, i, len);
         j = skip_deco(s, i, len);
-        if (j == len) return i - skip_deco(s, 0, len) <= 4;
+        if (j == len) return i - skip_deco(s, 0, len) <= 3; /* "2024" alone is a year */
         if (s[j] == '/') {
             j = skip_deco(s, j + 1, len);
             if (!is_digit_at(s, j, len)) return 0;
@@ -236,6 +236,7 @@ int rpt_pdf_is_page_number(const char *s, size_t len)
         }
         return 0;
     }
+    int seen_page = 0; /* "共12页" alone is not a page number */
     for (int round = 0; round < 2 && i < len; round++) {
         /* 第N页 or 共N页, in either order, separated by spaces, commas or a slash */
         size_t k = skip_lit(s, i, len, "第");
@@ -248,14 +249,14 @@ int rpt_pdf_is_page_number(const char *s, size_t len)
         k = skip_digits(s, k, len);
         k = skip_lit(s, k, len, "页");
         if (k == (size_t)-1) return 0;
-        (void)total;
+        seen_page |= !total;
         i = k;
         while (i < len && (s[i] == ',' || s[i] == '/' || s[i] == ' '))
             i++;
         if (i + 3 <= len && !memcmp(s + i, "，", 3)) i += 3;
         i = skip_deco(s, i, len);
     }
-    return i == len;
+    return i == len && seen_page;
 }
 
 /* The line's text with digits folded to '#' and spaces dropped, for comparing running
