@@ -260,59 +260,80 @@ int rpt_pdf_is_page_number(const char *s, size_t len)
 }
 
 /* The line's text with digits folded to '#' and spaces dropped, for comparing running
- * lines across pages ("第3页" and "第4页" compare equal). */
-static void running_key(const pdf_line *l, rpt_buf *out)
+ * lines across pages ("第3页" and "第4页" compare equal). Returns a malloc'd string or NULL. */
+static char *running_key(const pdf_line *l)
 {
-    rpt_buf_reset(out);
+    char *k = malloc(l->len + 1);
+    if (!k) return NULL;
+    size_t n = 0;
     for (size_t i = 0; i < l->len; i++) {
         char c = l->text[i];
         if (c == ' ') continue;
-        rpt_buf_putc(out, c >= '0' && c <= '9' ? '#' : c);
+        k[n++] = c >= '0' && c <= '9' ? '#' : c;
     }
+    k[n] = '\0';
+    return k;
+}
+
+/* 1 top band, 2 bottom band, 0 neither. */
+static int band_of(const pdf_line *l, const double *page_h, int npages)
+{
+    if (!l->geom || l->page >= npages) return 0;
+    double h = page_h[l->page];
+    return l->y2 <= h * HEADER_BAND ? 1 : l->y1 >= h * (1 - HEADER_BAND) ? 2 : 0;
 }
 
 /* Marks running headers, footers and page numbers: lines in the top or bottom band of
  * their page (or the first or last line of a page) that are a page number, or whose text
- * recurs in the same band on at least half of the pages (and two). */
-static void drop_running_lines(pdf_lines *ls, const double *page_h, int npages)
+ * recurs in the same band on at least half of the pages (and two). Returns 0 or -1 when
+ * out of memory. */
+static int drop_running_lines(pdf_lines *ls, const double *page_h, int npages)
 {
-    rpt_buf a = RPT_BUF_INIT, b = RPT_BUF_INIT;
     int text_pages = 0, last_page = -1;
     for (size_t i = 0; i < ls->n; i++)
         if (ls->v[i].page != last_page) {
             text_pages++;
             last_page = ls->v[i].page;
         }
+    size_t *band_idx = malloc((ls->n ? ls->n : 1) * sizeof *band_idx);
+    char **keys = calloc(ls->n ? ls->n : 1, sizeof *keys);
+    size_t nb = 0;
+    int rc = -1;
+    if (!band_idx || !keys) goto out;
     for (size_t i = 0; i < ls->n; i++) {
         pdf_line *l = &ls->v[i];
-        if (!l->geom || l->page >= npages) continue;
-        double h = page_h[l->page];
-        int band = l->y2 <= h * HEADER_BAND ? 1 : l->y1 >= h * (1 - HEADER_BAND) ? 2 : 0;
+        int band = band_of(l, page_h, npages);
         int edge = (i == 0 || ls->v[i - 1].page != l->page) ||
                    (i + 1 == ls->n || ls->v[i + 1].page != l->page);
-        if ((band || edge) && rpt_pdf_is_page_number(l->text, l->len)) {
+        if (l->geom && (band || edge) && rpt_pdf_is_page_number(l->text, l->len)) {
             l->drop = 1;
             continue;
         }
         if (!band || text_pages < 2) continue;
-        running_key(l, &a);
-        int pages = 1, prev = l->page;
-        for (size_t j = 0; j < ls->n; j++) {
-            pdf_line *m = &ls->v[j];
-            if (m->page == l->page || m->page == prev || !m->geom || m->page >= npages) continue;
-            double mh = page_h[m->page];
-            int mb = m->y2 <= mh * HEADER_BAND ? 1 : m->y1 >= mh * (1 - HEADER_BAND) ? 2 : 0;
-            if (mb != band) continue;
-            running_key(m, &b);
-            if (a.len == b.len && a.len && !memcmp(a.data, b.data, a.len)) {
+        if (!(keys[nb] = running_key(l))) goto out;
+        band_idx[nb++] = i;
+    }
+    for (size_t a = 0; a < nb; a++) {
+        const pdf_line *l = &ls->v[band_idx[a]];
+        int band = band_of(l, page_h, npages), pages = 1, prev = l->page;
+        for (size_t b = 0; b < nb; b++) {
+            const pdf_line *m = &ls->v[band_idx[b]];
+            if (m->page == l->page || m->page == prev || band_of(m, page_h, npages) != band) continue;
+            if (keys[a][0] && !strcmp(keys[a], keys[b])) {
                 pages++;
                 prev = m->page;
             }
         }
-        if (pages >= 2 && pages * 2 >= text_pages) l->drop = 1;
+        if (pages >= 2 && pages * 2 >= text_pages) ls->v[band_idx[a]].drop = 1;
     }
-    rpt_buf_free(&a);
-    rpt_buf_free(&b);
+    rc = 0;
+out:
+    if (keys)
+        for (size_t a = 0; a < nb; a++)
+            free(keys[a]);
+    free(keys);
+    free(band_idx);
+    return rc;
 }
 
 /* ---- columns ---- */
@@ -759,7 +780,7 @@ static int pdf_task_run(void *arg, rpt_buf *out, rpt_buf *err)
         }
         g_object_unref(page);
     }
-    drop_running_lines(&ls, page_h, npages);
+    if (drop_running_lines(&ls, page_h, npages)) goto oom;
     for (size_t i = 0; i < ls.n;) { /* reading order, page by page */
         size_t j = i;
         while (j < ls.n && ls.v[j].page == ls.v[i].page)
