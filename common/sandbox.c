@@ -148,15 +148,16 @@ int rpt_sandbox_run(const rpt_sandbox_limits *lim, rpt_sandbox_task task, void *
     int timed_out = 0, too_big = 0, oom = 0, status = 0;
     char chunk[65536];
     for (;;) {
-        int wait_ms = -1;
+        int wait_ms = lim->tick ? 1000 : -1;
         if (deadline) {
             double left = deadline - now_s();
             if (left <= 0) {
                 timed_out = 1;
                 break;
             }
-            wait_ms = (int)(left * 1000) + 1;
+            if (wait_ms < 0 || left * 1000 < wait_ms) wait_ms = (int)(left * 1000) + 1;
         }
+        if (lim->tick) lim->tick(lim->tick_ctx);
         struct pollfd p = {.fd = fds[0], .events = POLLIN};
         int n = poll(&p, 1, wait_ms);
         if (n < 0 && errno == EINTR) continue;

@@ -18,6 +18,10 @@ typedef struct rpt_sandbox_limits {
     size_t memory_bytes; /* address space (RLIMIT_AS); 0 = no limit (always none under ASan) */
     double wall_s;       /* wall-clock seconds before the child is killed; 0 = no limit */
     size_t max_output;   /* largest result accepted from the child; 0 = 256 MiB */
+    /* called about once a second while the child runs (e.g. a role's heartbeat, so that a
+     * long OCR does not look like a stalled process); NULL for none */
+    void (*tick)(void *tick_ctx);
+    void *tick_ctx;
 } rpt_sandbox_limits;
 
 /* What the child runs: fills out and returns 0, or returns -1 with a reason in err. */

@@ -140,6 +140,23 @@ static void test_wall_clock(void)
     no_children_left();
 }
 
+static void count_tick(void *ctx)
+{
+    (*(int *)ctx)++;
+}
+
+static void test_tick_while_waiting(void)
+{
+    int ticks = 0;
+    rpt_sandbox_limits lim = {.cpu_s = 5, .wall_s = 2.5, .tick = count_tick, .tick_ctx = &ticks};
+    rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
+    CHECK_INT(rpt_sandbox_run(&lim, task_sleep, NULL, &out, &err), -1);
+    CHECK(ticks >= 2 && ticks <= 5); /* about once a second */
+    rpt_buf_free(&out);
+    rpt_buf_free(&err);
+    no_children_left();
+}
+
 static void test_memory_limit(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -156,4 +173,4 @@ static void test_memory_limit(void)
 }
 
 TEST_MAIN(T(test_result_and_error), T(test_crash_is_a_reason), T(test_cpu_limit),
-          T(test_wall_clock), T(test_memory_limit))
+          T(test_wall_clock), T(test_tick_while_waiting), T(test_memory_limit))
