@@ -71,9 +71,12 @@ static void child_main(const rpt_sandbox_limits *lim, int wfd, rpt_sandbox_task 
     for (int fd = CHILD_FD + 1; fd < 1024; fd++)
         close(fd);
 #endif
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
+    /* default dispositions: a crash ends the child with its signal, which the parent
+     * reports (a handler installed by the parent, or a sanitizer's, would turn it into an
+     * exit status that says less) */
+    static const int sigs[] = {SIGPIPE, SIGTERM, SIGINT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        signal(sigs[i], SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, NULL);
