@@ -17,16 +17,14 @@ static void test_page_numbers(void)
                          "page 3 of 12", "·5·", "  - 120 -  "};
     const char *no[] = {"", "2024", "2024年", "第三页", "增长3", "3%", "第3章", "- 3 - 增长",
                         "共12页", "12345", "3/12/2024", "第3页 共12页 南岳区"};
-    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        if (!pn(yes[i])) {
-            fprintf(stderr, "not taken for a page number: \"%s\"\n", yes[i]);
-            CHECK(0);
-        }
-    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-        if (pn(no[i])) {
-            fprintf(stderr, "taken for a page number: \"%s\"\n", no[i]);
-            CHECK(0);
-        }
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (!pn(yes[i])) fprintf(stderr, "not taken for a page number: \"%s\"\n", yes[i]);
+        CHECK(pn(yes[i]));
+    }
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        if (pn(no[i])) fprintf(stderr, "taken for a page number: \"%s\"\n", no[i]);
+        CHECK(!pn(no[i]));
+    }
 }
 
 static char *fix(const char *s, rpt_buf *b)
