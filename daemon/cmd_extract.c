@@ -63,9 +63,10 @@ static int fetch_input(const char *url, size_t max_bytes, char **data, size_t *l
     return 0;
 }
 
-/* Extracts one input; returns 0 when it produced a document. */
+/* Extracts one input; returns 0 when it produced a document. PDF and .doc inputs decode
+ * in a child process under the [transform] limits of $REPORTD_CONFIG (or the defaults). */
 static int extract_one(const char *source, int with_text, size_t max_bytes, const char *region,
-                       rpt_buf *out)
+                       const rpt_transform_settings *ts, rpt_buf *out)
 {
     rpt_buf err = RPT_BUF_INIT;
     rpt_document doc;
@@ -82,12 +83,18 @@ static int extract_one(const char *source, int with_text, size_t max_bytes, cons
             rpt_buf_printf(&err, "cannot read: %s", strerror(errno));
         goto out;
     }
+    rpt_ocr_options ocr;
+    rpt_sandbox_limits limits;
+    rpt_extract_isolate isolate = rpt_transform_isolation(ts, &ocr, &limits);
     rpt_extract_input in = {.source = source,
                            .url = canon,
                            .data = (const unsigned char *)data,
                            .len = len,
                            .content_type = ctype,
-                           .region_hint = region};
+                           .region_hint = region,
+                           .isolate = isolate,
+                           .isolate_ctx = &limits,
+                           .ocr = &ocr};
     if (rpt_extract(&in, &doc, &err) == 0) {
         print_result(source, &doc, NULL, with_text, out);
         rpt_document_clear(&doc);
@@ -144,10 +151,19 @@ static int run_extract(int argc, char **argv)
      * at what the largest document needed) */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    rpt_config cfg;
+    rpt_buf cerr = RPT_BUF_INIT;
+    if (rpt_config_load(&cfg, rpt_config_path_from_env(), &cerr)) {
+        fprintf(stderr, "reportd extract: %s\n", cerr.data ? cerr.data : "cannot load the config");
+        rpt_buf_free(&cerr);
+        return RPT_EXIT_USAGE;
+    }
+    rpt_buf_free(&cerr);
     int failed = 0;
     rpt_buf out = RPT_BUF_INIT;
     for (int i = optind; i < argc; i++)
-        failed |= extract_one(argv[i], with_text, max_bytes, region, &out) != 0;
+        failed |= extract_one(argv[i], with_text, max_bytes, region, &cfg.transform, &out) != 0;
+    rpt_config_free(&cfg);
     rpt_buf_free(&out);
     fflush(stdout);
     return failed ? RPT_EXIT_FAILURE : RPT_EXIT_OK;

@@ -2,6 +2,8 @@
 
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/sandbox.h"
+#include "transforms/extract.h"
 
 #include <errno.h>
 #include <libpq-fe.h>
@@ -48,6 +50,28 @@ static const rpt_opt runtime_opts[] = {
      "time allowed to each reachability check"},
     RPT_OPT_END};
 
+static const rpt_opt transform_opts[] = {
+    {"ocr", RPT_OPT_BOOL, "true", 0, 0, offsetof(rpt_transform_settings, ocr), 0,
+     "recognise the text of PDF pages without a text layer (scans) with Tesseract"},
+    {"ocr_max_pages", RPT_OPT_INT, "30", 1, 2000, offsetof(rpt_transform_settings, ocr_max_pages),
+     0, "pages OCR'd per document at most; later scanned pages are skipped"},
+    {"ocr_max_seconds", RPT_OPT_DOUBLE, "120", 1, 3600,
+     offsetof(rpt_transform_settings, ocr_max_seconds), 0,
+     "OCR time per document at most; pages past it are skipped"},
+    {"ocr_dpi", RPT_OPT_INT, "300", 100, 600, offsetof(rpt_transform_settings, ocr_dpi), 0,
+     "resolution pages are rendered at for OCR"},
+    {"isolate", RPT_OPT_BOOL, "true", 0, 0, offsetof(rpt_transform_settings, isolate), 0,
+     "decode PDF and .doc files in a child process under the limits below; a crash, limit "
+     "or timeout rejects the document"},
+    {"isolate_cpu_s", RPT_OPT_DOUBLE, "150", 1, 3600, offsetof(rpt_transform_settings, isolate_cpu_s),
+     0, "CPU seconds of the decoding child"},
+    {"isolate_memory_mb", RPT_OPT_INT, "2048", 64, 65536,
+     offsetof(rpt_transform_settings, isolate_memory_mb), 0,
+     "address space of the decoding child, MiB"},
+    {"isolate_wall_s", RPT_OPT_DOUBLE, "180", 1, 7200, offsetof(rpt_transform_settings, isolate_wall_s),
+     0, "wall-clock seconds of the decoding child (raised to ocr_max_seconds + 30)"},
+    RPT_OPT_END};
+
 const rpt_config_section rpt_config_sections[] = {
     {"kafka", rpt_kafka_opts, offsetof(rpt_config, kafka), "Kafka brokers and topics"},
     {"postgres", rpt_postgres_opts, offsetof(rpt_config, postgres), "PostgreSQL connection"},
@@ -56,7 +80,24 @@ const rpt_config_section rpt_config_sections[] = {
     {"http", http_opts, offsetof(rpt_config, http), "metrics and health endpoint"},
     {"log", log_opts, offsetof(rpt_config, log), "logging"},
     {"runtime", runtime_opts, offsetof(rpt_config, runtime), "process runtime"},
+    {"transform", transform_opts, offsetof(rpt_config, transform),
+     "decoding of PDF (with OCR) and legacy Word documents"},
     {NULL, NULL, 0, NULL}};
+
+rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt_ocr_options *ocr,
+                                            rpt_sandbox_limits *lim)
+{
+    ocr->enabled = s->ocr;
+    ocr->max_pages = (int)s->ocr_max_pages;
+    ocr->max_seconds = s->ocr_max_seconds;
+    ocr->dpi = (int)s->ocr_dpi;
+    memset(lim, 0, sizeof *lim);
+    lim->cpu_s = s->isolate_cpu_s;
+    lim->memory_bytes = (size_t)s->isolate_memory_mb << 20;
+    lim->wall_s = s->isolate_wall_s;
+    if (s->ocr && lim->wall_s < s->ocr_max_seconds + 30) lim->wall_s = s->ocr_max_seconds + 30;
+    return s->isolate ? rpt_sandbox_isolate : NULL;
+}
 
 #define SECTION_PTR(cfg, s) ((void *)((char *)(cfg) + (s)->offset))
 

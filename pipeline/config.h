@@ -7,6 +7,8 @@
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/opts.h"
+#include "common/sandbox.h"
+#include "transforms/extract.h"
 #include "connectors/http/settings.h"
 #include "connectors/kafka/settings.h"
 #include "connectors/postgres/settings.h"
@@ -36,6 +38,18 @@ typedef struct rpt_runtime_settings {
     long long probe_timeout_s;
 } rpt_runtime_settings;
 
+/* [transform]: how documents of heavy formats (PDF, OCR, legacy Word) are decoded. */
+typedef struct rpt_transform_settings {
+    int ocr;                       /* OCR pages without a text layer */
+    long long ocr_max_pages;       /* pages OCR'd per document at most */
+    double ocr_max_seconds;        /* OCR time per document at most */
+    long long ocr_dpi;             /* rendering resolution for OCR */
+    int isolate;                   /* decode PDF and .doc in a child process under limits */
+    double isolate_cpu_s;          /* CPU seconds of that child */
+    long long isolate_memory_mb;   /* address space of that child */
+    double isolate_wall_s;         /* wall-clock seconds of that child (at least OCR time + 30) */
+} rpt_transform_settings;
+
 typedef struct rpt_config {
     char *path;
     rpt_kafka_settings kafka;
@@ -45,6 +59,7 @@ typedef struct rpt_config {
     rpt_http_settings http;
     rpt_log_settings log;
     rpt_runtime_settings runtime;
+    rpt_transform_settings transform;
     rpt_jnode *root;          /* the parsed file, kept for the sources array */
     const rpt_jnode *sources; /* array node inside root, or NULL */
 } rpt_config;
@@ -58,6 +73,12 @@ typedef struct rpt_config_section {
 } rpt_config_section;
 
 extern const rpt_config_section rpt_config_sections[];
+
+/* The OCR options and child-process limits of the [transform] settings, for
+ * rpt_extract_input: fills *ocr and *lim and returns the isolation hook to set (with
+ * isolate_ctx = lim), or NULL when transform.isolate is off. */
+rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt_ocr_options *ocr,
+                                            rpt_sandbox_limits *lim);
 
 /* Fills `cfg` with every default (no file). Returns 0 or -1. */
 int rpt_config_defaults(rpt_config *cfg, rpt_buf *err);

@@ -262,6 +262,14 @@ static void count_document(const rpt_document *doc, int ok)
                    doc->n_indicators ? "indicators=\"yes\"" : "indicators=\"no\"");
 }
 
+/* Keeps the role's heartbeat fresh while a PDF or .doc decodes in its child process (OCR
+ * may take minutes; the systemd watchdog must not take that for a stall). */
+static void decode_tick(void *ctx)
+{
+    transformer *t = ctx;
+    atomic_store(&t->p->ctl->heartbeat, (long)rpt_now_s());
+}
+
 /* Transforms one raw message and queues its parsed (or DLQ) message. */
 static void process(transformer *t, const rd_kafka_message_t *m)
 {
@@ -281,12 +289,20 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         t->stats.unchanged++;
         goto out;
     }
+    rpt_ocr_options ocr;
+    rpt_sandbox_limits limits; /* PDF and .doc decode in a child process under these */
+    rpt_extract_isolate isolate = rpt_transform_isolation(&t->cfg->transform, &ocr, &limits);
+    limits.tick = decode_tick;
+    limits.tick_ctx = t;
     rpt_extract_input in = {.source = raw.url,
                            .url = raw.url,
                            .data = raw.body,
                            .len = raw.body_len,
                            .content_type = raw.content_type,
-                           .region_hint = raw.region};
+                           .region_hint = raw.region,
+                           .isolate = isolate,
+                           .isolate_ctx = &limits,
+                           .ocr = &ocr};
     int extracted = rpt_extract(&in, &doc, &err) == 0;
     count_document(&doc, extracted);
     if (!extracted) {

@@ -9,8 +9,15 @@ packages=(
     # libraries reportd links
     librdkafka-dev libpq-dev libcurl4-openssl-dev libyajl-dev libxml2-dev libpcre2-dev
     libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev zlib1g-dev
+    # PDF text and OCR (transforms/pdf.c): poppler-glib, poppler-data (CMaps for CJK fonts
+    # without ToUnicode), cairo for rendering pages, Tesseract with its Chinese data
+    libpoppler-glib-dev poppler-data libcairo2-dev libtesseract-dev tesseract-ocr-chi-sim
     # services and tools the tests and the quick start use
     postgresql postgresql-client kcat procps curl python3 util-linux systemd openssl
+    # PDF fixtures made by the tests: reportlab, PIL and a CJK TrueType font
+    python3-reportlab python3-pil fonts-wqy-zenhei
+    # a .doc written by a generator we trust: LibreOffice Writer, headless
+    libreoffice-writer-nogui
 )
 
 missing=()

@@ -1,5 +1,5 @@
 /* Decoding stage entry point: picks the decoder by HTTP content type, magic bytes, file
- * extension and a look at the first bytes; rejects binary and mostly undecodable input
+ * extension and a look at the first bytes (PDF and OLE2 .doc/.wps by their magic); rejects binary and mostly undecodable input
  * with a reason; then completes metadata (labelled lines, title) and resolves region and
  * year. */
 #include <pthread.h>
@@ -16,7 +16,7 @@
 
 #define SNIFF_BYTES 8192 /* binary formats show control bytes early */
 
-typedef enum { FMT_TEXT, FMT_HTML, FMT_DOCX } doc_format;
+typedef enum { FMT_TEXT, FMT_HTML, FMT_DOCX, FMT_PDF, FMT_DOC } doc_format;
 
 /* libxml2 2.9 initialises its globals on first use, which is not thread-safe: do it once */
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -57,9 +57,6 @@ static int sniff_html(const unsigned char *d, size_t len)
 /* A reason when the bytes are a binary format we do not decode, else NULL. */
 static const char *binary_reason(const unsigned char *d, size_t len)
 {
-    if (len >= 5 && !memcmp(d, "%PDF-", 5)) return "PDF documents are not supported";
-    if (len >= 8 && !memcmp(d, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
-        return "legacy Office files (.doc/.xls/.wps) are not supported";
     if (len >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8)) return "binary content (PNG image)";
     if (len >= 3 && !memcmp(d, "\xFF\xD8\xFF", 3)) return "binary content (JPEG image)";
     if (len >= 4 && !memcmp(d, "GIF8", 4)) return "binary content (GIF image)";
@@ -86,9 +83,20 @@ static const char *binary_reason(const unsigned char *d, size_t len)
     return NULL;
 }
 
+/* Whether "%PDF-" starts within the first 1024 bytes (readers accept leading junk). */
+static int sniff_pdf(const unsigned char *d, size_t len)
+{
+    size_t n = len < 1024 ? len : 1024;
+    for (size_t i = 0; i + 5 <= n; i++)
+        if (d[i] == '%' && !memcmp(d + i, "%PDF-", 5)) return 1;
+    return 0;
+}
+
 static doc_format pick_format(const rpt_extract_input *in)
 {
     const char *ct = in->content_type;
+    if (in->len >= 8 && !memcmp(in->data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) return FMT_DOC;
+    if (sniff_pdf(in->data, in->len)) return FMT_PDF;
     if (ct && strcasestr(ct, "html")) return FMT_HTML;
     if (ct && strcasestr(ct, "wordprocessingml")) return FMT_DOCX;
     if (in->len >= 4 && !memcmp(in->data, "PK\x03\x04", 4)) return FMT_DOCX;
@@ -105,7 +113,7 @@ static doc_format pick_format(const rpt_extract_input *in)
 
 static const char *format_name(doc_format f)
 {
-    return f == FMT_HTML ? "html" : f == FMT_DOCX ? "docx" : "text";
+    return f == FMT_HTML ? "html" : f == FMT_DOCX ? "docx" : f == FMT_PDF ? "pdf" : f == FMT_DOC ? "doc" : "text";
 }
 
 /* Whether the decoded text has any character that is not whitespace or U+FFFD. */
@@ -126,6 +134,7 @@ static int has_content(const rpt_document *doc)
 int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
 {
     rpt_buf portal = RPT_BUF_INIT;
+    rpt_doc_fallback fb = {0};
     doc_format fmt = pick_format(in);
     const char *why;
     int rc = -1;
@@ -134,7 +143,7 @@ int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
         rpt_buf_puts(err, "empty input");
         goto out;
     }
-    if (fmt != FMT_DOCX && (why = binary_reason(in->data, in->len)) != NULL) {
+    if (fmt != FMT_DOCX && fmt != FMT_PDF && fmt != FMT_DOC && (why = binary_reason(in->data, in->len)) != NULL) {
         rpt_buf_puts(err, why);
         goto out;
     }
@@ -142,6 +151,10 @@ int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
         rc = rpt_decode_html(in, doc, &portal, err);
     else if (fmt == FMT_DOCX)
         rc = rpt_decode_docx(in, doc, err);
+    else if (fmt == FMT_PDF)
+        rc = rpt_decode_pdf(in, doc, &fb, err);
+    else if (fmt == FMT_DOC)
+        rc = rpt_decode_doc(in, doc, err);
     else
         rc = rpt_decode_text(in, doc, err);
     if (rc) goto out;
@@ -157,6 +170,14 @@ int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
         goto out;
     }
     rpt_meta_from_text(doc);
+    if (!doc->title && fb.title) { /* the body names none: the file's own metadata */
+        doc->title = fb.title;
+        fb.title = NULL;
+    }
+    if (!doc->published_at && fb.published_at) {
+        doc->published_at = fb.published_at;
+        fb.published_at = NULL;
+    }
     rpt_region_resolve(doc, portal.data, in->region_hint);
     rc = 0;
 out:
@@ -164,5 +185,13 @@ out:
         rpt_log_debug("decode", "rejected", "source=%s format=%s reason=\"%s\"",
                      in->source ? in->source : "", format_name(fmt), err->data ? err->data : "");
     rpt_buf_free(&portal);
+    rpt_doc_fallback_clear(&fb);
     return rc;
+}
+
+void rpt_doc_fallback_clear(rpt_doc_fallback *fb)
+{
+    free(fb->title);
+    free(fb->published_at);
+    fb->title = fb->published_at = NULL;
 }

@@ -143,6 +143,11 @@ void rpt_document_to_json(const rpt_document *doc, int with_text, yajl_gen g)
         indicator_to_json(&doc->indicators[i], g);
     yajl_gen_array_close(g);
     if (with_text) rpt_jg_strn(g, "text", doc->text, doc->text_len);
+    rpt_jg_bool(g, "ocr", doc->ocr);
+    if (doc->ocr)
+        rpt_jg_double(g, "ocr_confidence", doc->ocr_confidence);
+    else
+        rpt_jg_null(g, "ocr_confidence");
     yajl_gen_map_close(g);
 }
 
@@ -277,6 +282,13 @@ int rpt_document_write_json(const rpt_document *doc, int with_text, rpt_buf *out
         RPT_JW_KEY(&w, "text");
         rpt_jw_strn(&w, NULL, doc->text, doc->text_len);
     }
+    RPT_JW_KEY(&w, "ocr");
+    rpt_jw_bool(&w, NULL, doc->ocr);
+    RPT_JW_KEY(&w, "ocr_confidence");
+    if (doc->ocr)
+        rpt_jw_double(&w, NULL, doc->ocr_confidence);
+    else
+        rpt_jw_null(&w, NULL);
     rpt_jw_map_close(&w);
     return w.oom ? -1 : 0;
 }

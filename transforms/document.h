@@ -68,7 +68,9 @@ typedef struct rpt_document {
     char *city;
     int year; /* 0 when unknown */
     char *charset;
-    char *format; /* "html" | "docx" | "text" */
+    char *format; /* "html" | "docx" | "text" | "pdf" | "doc" */
+    int ocr;               /* some of the text was recognised from page images */
+    double ocr_confidence; /* mean Tesseract confidence (0-100) of the OCR'd pages, when ocr */
     /* text, UTF-8, normalised */
     char *text;
     size_t text_len;   /* bytes */

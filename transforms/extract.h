@@ -13,6 +13,26 @@
  * reports.raw through a newer version overwrite older rows in Postgres. */
 #define RPT_TRANSFORM_VERSION 1
 
+/* How heavy decoders (PDF and its OCR, legacy Word) run. A task fills out and returns 0, or
+ * returns -1 with a reason in err. An isolation hook runs task(arg) elsewhere and hands back
+ * the same: common/sandbox.h's rpt_sandbox_isolate() runs it in a child process under
+ * limits, turning a crash, a limit or a timeout into -1 with the reason. transforms/ never
+ * forks: without a hook the task runs in the calling thread. */
+typedef int (*rpt_extract_task)(void *arg, rpt_buf *out, rpt_buf *err);
+typedef int (*rpt_extract_isolate)(void *ctx, rpt_extract_task task, void *arg, rpt_buf *out,
+                                   rpt_buf *err);
+
+/* OCR of PDF pages without a text layer (Tesseract, chi_sim). */
+typedef struct rpt_ocr_options {
+    int enabled;        /* 0: such pages are skipped (a PDF of only such pages is rejected) */
+    int max_pages;      /* pages OCR'd per document at most; later ones are skipped */
+    double max_seconds; /* OCR time per document; pages past it are skipped */
+    int dpi;            /* rendering resolution for OCR */
+} rpt_ocr_options;
+
+/* The defaults of the transform.ocr* settings: on, 30 pages, 120 s, 300 dpi. */
+#define RPT_OCR_DEFAULTS {1, 30, 120.0, 300}
+
 typedef struct rpt_extract_input {
     const char *source;       /* path or URL as given (required) */
     const char *url;          /* canonical URL when known (doc_id is derived from it) */
@@ -20,6 +40,10 @@ typedef struct rpt_extract_input {
     size_t len;
     const char *content_type; /* HTTP Content-Type, or NULL */
     const char *region_hint;  /* region declared by the source config, or NULL */
+    /* PDF and .doc decoding runs through isolate(isolate_ctx, ...) when set (see above) */
+    rpt_extract_isolate isolate;
+    void *isolate_ctx;
+    const rpt_ocr_options *ocr; /* NULL: RPT_OCR_DEFAULTS */
 } rpt_extract_input;
 
 /* Runs the whole transform. On success returns 0 and fills doc (caller clears it with

@@ -255,6 +255,13 @@ void rpt_jw_null(rpt_jw *w, const char *key)
     put(w, "null", 4);
 }
 
+void rpt_jw_bool(rpt_jw *w, const char *key, int val)
+{
+    if (key) rpt_jw_key(w, key);
+    sep(w);
+    put(w, val ? "true" : "false", val ? 4 : 5);
+}
+
 static const double POW10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
 
 /* The common case without printf: when val is m / 10^d exactly as a double (m an integer

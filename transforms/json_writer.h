@@ -52,6 +52,7 @@ void rpt_jw_int(rpt_jw *w, const char *key, long long val);
  * the same value, null when not finite. */
 void rpt_jw_double(rpt_jw *w, const char *key, double val);
 void rpt_jw_null(rpt_jw *w, const char *key);
+void rpt_jw_bool(rpt_jw *w, const char *key, int val);
 
 /* Formats val as rpt_jw_double does into out (at least 40 bytes, NUL-terminated); returns
  * the length, 0 when val is not finite. */

@@ -38,6 +38,9 @@ typedef struct rpt_parsed_message {
     const char *raw_topic;
     int raw_partition;
     long long raw_offset; /* -1 when unknown */
+    int ocr;                /* text recognised from page images (scanned PDF) */
+    int has_ocr_confidence; /* ocr_confidence was given */
+    double ocr_confidence;  /* mean OCR confidence, 0-100 */
 } rpt_parsed_message;
 
 /* Frees the arena and arrays of m and zeroes it. */

@@ -261,6 +261,13 @@ static void document_row(rpt_buf *b, const rpt_load_item *it)
     copy_int(b, m->raw_partition, !m->raw_topic);
     copy_sep(b);
     copy_int(b, m->raw_offset, m->raw_offset < 0);
+    copy_sep(b);
+    rpt_buf_puts(b, m->ocr ? "t" : "f");
+    copy_sep(b);
+    if (m->has_ocr_confidence)
+        copy_double(b, m->ocr_confidence);
+    else
+        rpt_buf_puts(b, "\\N");
     rpt_buf_putc(b, '\n');
 }
 
@@ -604,7 +611,7 @@ static void row_document(rpt_buf *b, const rpt_load_item *it)
     "COPY reports.documents (doc_id, source, url, title, issuer, index_no, doc_no, region, "       \
     "region_code, province, city, year, published_at, fetched_at, sha256, format, charset, "       \
     "text_chars, n_sections, n_indicators, transform_version, kafka_topic, kafka_partition, "      \
-    "kafka_offset, raw_topic, raw_partition, raw_offset) FROM STDIN"
+    "kafka_offset, raw_topic, raw_partition, raw_offset, ocr, ocr_confidence) FROM STDIN"
 #define SEC_COPY                                                                                   \
     "COPY reports.sections (doc_id, ord, start_pos, end_pos, marker, depth, title, part, path, "   \
     "parent) FROM STDIN"

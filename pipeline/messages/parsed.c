@@ -50,7 +50,7 @@ fail:
  * Strings are copied into one arena (offsets while parsing, pointers at the end). Fields
  * are declared in tables: name, type, bounds, required, and the allowed values. */
 
-typedef enum { F_STR, F_INT, F_NUM } ftype;
+typedef enum { F_STR, F_INT, F_NUM, F_BOOL } ftype;
 
 typedef struct field {
     const char *name;
@@ -77,7 +77,8 @@ typedef struct tind {
 } tind;
 
 typedef struct ttop {
-    long long schema, transform_version, year, text_chars, raw_partition, raw_offset;
+    long long schema, transform_version, year, text_chars, raw_partition, raw_offset, ocr;
+    double ocr_confidence; /* NAN when absent */
     size_t doc_id, source_name, url, title, issuer, index_no, doc_no, region, region_code, province,
         city, published_at, fetched_at, sha256, format, charset, raw_topic;
 } ttop;
@@ -93,6 +94,10 @@ static const char *const quals[] = {"over", "under", "about", "at_least", NULL};
 #define I(n, req, lo, hi, st)                                                                      \
     {                                                                                              \
 #n, F_INT, req, lo, hi, NULL, offsetof(st, n)                                              \
+    }
+#define B(n, st)                                                                                   \
+    {                                                                                              \
+#n, F_BOOL, 0, 0, 0, NULL, offsetof(st, n)                                                 \
     }
 #define N(n, req, st)                                                                              \
     {                                                                                              \
@@ -122,6 +127,8 @@ static const field top_fields[] = {I(schema, 1, 1, RPT_PARSED_SCHEMA, ttop),
                                    I(text_chars, 0, 0, MAX_POS, ttop),
                                    I(raw_partition, 0, 0, MAX_POS, ttop),
                                    I(raw_offset, 0, 0, 9007199254740992LL, ttop),
+                                   B(ocr, ttop),
+                                   N(ocr_confidence, 0, ttop),
                                    {NULL, 0, 0, 0, 0, NULL, 0}};
 
 static const field section_fields[] = {
@@ -217,7 +224,12 @@ static int put_scalar(parser *p, int jtype, const char *text, size_t len)
         p->seen &= ~(1ull << (f - table));
         return 1;
     }
-    if (jtype == 3) return fail(p, "%s: unexpected boolean", f->name);
+    if (jtype == 3) {
+        if (f->type != F_BOOL) return fail(p, "%s: unexpected boolean", f->name);
+        *(long long *)at = text[0] == '1';
+        return 1;
+    }
+    if (f->type == F_BOOL) return fail(p, "%s: expected a boolean", f->name);
     if (f->type == F_STR) {
         if (jtype != 1) return fail(p, "%s: expected a string, got a number", f->name);
         if (f->allowed) {
@@ -266,8 +278,7 @@ static int cb_null(void *ctx)
 
 static int cb_bool(void *ctx, int v)
 {
-    (void)v;
-    return put_scalar(ctx, 3, NULL, 0);
+    return put_scalar(ctx, 3, v ? "1" : "0", 1);
 }
 
 static int cb_number(void *ctx, const char *s, size_t len)
@@ -455,6 +466,7 @@ int rpt_parsed_message_decode(const char *json, size_t len, rpt_parsed_message *
     parser p = {.err = err};
     p.top.year = 0;
     p.top.text_chars = p.top.raw_offset = -1;
+    p.top.ocr_confidence = NAN;
     yajl_handle h = yajl_alloc(&parse_callbacks, NULL, &p);
     if (!h) {
         rpt_buf_puts(err, "out of memory");
@@ -520,6 +532,9 @@ int rpt_parsed_message_decode(const char *json, size_t len, rpt_parsed_message *
     m->text_chars = p.top.text_chars;
     m->raw_partition = p.top.raw_partition > 0 ? (int)p.top.raw_partition : 0;
     m->raw_offset = p.top.raw_offset;
+    m->ocr = p.top.ocr != 0;
+    m->has_ocr_confidence = !isnan(p.top.ocr_confidence);
+    m->ocr_confidence = m->has_ocr_confidence ? p.top.ocr_confidence : 0;
     m->sections = calloc(p.nsec ? p.nsec : 1, sizeof *m->sections);
     m->indicators = calloc(p.nind ? p.nind : 1, sizeof *m->indicators);
     if (!m->sections || !m->indicators) {

@@ -26,7 +26,7 @@ cmake --build "$build" -j2 >/dev/null
 mkdir -p "$build/artifacts"
 status=0
 # target and its seed folders; REPORTD_FUZZ_TARGETS narrows the list (e.g. "fuzz_config")
-targets=${REPORTD_FUZZ_TARGETS:-"fuzz_html fuzz_docx fuzz_messages fuzz_config fuzz_robots"}
+targets=${REPORTD_FUZZ_TARGETS:-"fuzz_html fuzz_docx fuzz_pdf fuzz_doc fuzz_messages fuzz_config fuzz_robots"}
 for target in $targets; do
     corpus=$(mktemp -d "${TMPDIR:-/tmp}/reportd-$target.XXXXXX")
     case $target in
@@ -40,6 +40,20 @@ for target in $targets; do
     # the example config documents every key: a good start (copied: a file argument would
     # make libFuzzer run it once instead of fuzzing)
     [ "$target" = fuzz_config ] && cp "$src/deploy/reportd.conf.example" "$corpus/"
+    if [ "$target" = fuzz_pdf ] || [ "$target" = fuzz_doc ]; then
+        # small files of the format, made here (the first byte of a PDF seed picks the
+        # isolated or the in-process path of the target)
+        head -8 "$src/tests/fixtures/seeds/000_aa89ab494b992dd0.txt" >"$corpus/src.txt"
+        if [ "$target" = fuzz_doc ]; then
+            python3 "$src/tests/transforms/pdf/make_doc.py" "$corpus/src.txt" "$corpus/seed.doc"
+        elif /usr/bin/python3 -c 'import reportlab' 2>/dev/null; then
+            /usr/bin/python3 "$src/tests/transforms/pdf/make_pdf.py" text "$corpus/src.txt" \
+                "$corpus/p.pdf" --columns 2 --page-numbers cn
+            for b in 0 1; do { printf "\\x0$b"; cat "$corpus/p.pdf"; } >"$corpus/seed$b"; done
+            rm -f "$corpus/p.pdf"
+        fi
+        rm -f "$corpus/src.txt"
+    fi
     if [ "$target" = fuzz_docx ]; then
         # an odd first byte makes the target wrap the rest as word/document.xml
         python3 - "$src/tests/fixtures/portal/004-guzhang.docx" "$corpus/document-xml" <<'PY'

@@ -130,4 +130,37 @@ static void test_empty_document(void)
     CHECK(same_encoding(&doc, &bare));
 }
 
-TEST_MAIN(T(test_seed_reports), T(test_empty_document))
+/* ocr and ocr_confidence: written by both writers alike, read back by the decoder (a
+ * document without OCR has ocr false and ocr_confidence null). */
+static void test_ocr_fields(void)
+{
+    rpt_document doc;
+    memset(&doc, 0, sizeof doc);
+    doc.doc_id = (char *)"scan-1";
+    doc.format = (char *)"pdf";
+    doc.ocr = 1;
+    doc.ocr_confidence = 87.25;
+    CHECK(same_encoding(&doc, &full));
+    rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
+    rpt_parsed_message m;
+    REQUIRE(rpt_parsed_message_encode(&doc, &full, &out) == 0);
+    CHECK(strstr(out.data, "\"ocr\":true,\"ocr_confidence\":87.25") != NULL);
+    REQUIRE(rpt_parsed_message_decode(out.data, out.len, &m, &err) == 0);
+    CHECK(m.ocr == 1 && m.has_ocr_confidence);
+    CHECK_NUM(m.ocr_confidence, 87.25);
+    rpt_parsed_message_clear(&m);
+    doc.ocr = 0;
+    rpt_buf_reset(&out);
+    REQUIRE(rpt_parsed_message_encode(&doc, &full, &out) == 0);
+    CHECK(strstr(out.data, "\"ocr\":false,\"ocr_confidence\":null") != NULL);
+    REQUIRE(rpt_parsed_message_decode(out.data, out.len, &m, &err) == 0);
+    CHECK(m.ocr == 0 && !m.has_ocr_confidence);
+    rpt_parsed_message_clear(&m);
+    const char *bad = "{\"schema\":1,\"transform_version\":1,\"doc_id\":\"x\",\"ocr\":1}";
+    CHECK(rpt_parsed_message_decode(bad, strlen(bad), &m, &err) == -1);
+    CHECK(err.data && strstr(err.data, "ocr: expected a boolean"));
+    rpt_buf_free(&out);
+    rpt_buf_free(&err);
+}
+
+TEST_MAIN(T(test_seed_reports), T(test_empty_document), T(test_ocr_fields))
