@@ -18,6 +18,8 @@ packages=(
     python3-reportlab python3-pil fonts-wqy-zenhei
     # a .doc written by a generator we trust: LibreOffice Writer, headless
     libreoffice-writer-nogui
+    # operators' checks: alerting rules (promtool), compose file, package, completion
+    prometheus docker-compose lintian bash-completion
 )
 
 missing=()

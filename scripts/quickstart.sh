@@ -5,9 +5,13 @@
 #                                  sample reports and show what landed (idempotent)
 #   scripts/quickstart.sh status   what is running
 #   scripts/quickstart.sh stop     stop every service this script started
+#   scripts/quickstart.sh purge    stop, then delete .run/ and the PostgreSQL data
 #
 # It starts, all on 127.0.0.1 and all kept in ./.run/:
-#   PostgreSQL          (initdb + pg_ctl; as the postgres user when run as root)
+#   PostgreSQL          (initdb + pg_ctl; as the postgres user when run as root, its data
+#                        directory and server log then in a folder that user owns,
+#                        /var/lib/postgresql/reportd-quickstart-<hash of this folder>/, so
+#                        the checkout may live anywhere, /root included)
 #   reportd dev-broker  (embedded Kafka)
 #   reportd dev-portal  (a county portal serving ./.run/portal: the sample reports of
 #                        tests/fixtures/seeds; drop more reports there and they get loaded)
@@ -16,6 +20,7 @@
 # the connection string for BI tools, and leaves the services running.
 # Ports can be changed with REPORTD_QS_PGPORT, REPORTD_QS_BROKER_PORT,
 # REPORTD_QS_PORTAL_PORT and REPORTD_QS_HTTP_PORT; the build folder with REPORTD_BUILD_DIR.
+# REPORTD_QS_PREBUILT=1 uses the binaries already in the build folder (no cmake run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,8 +35,10 @@ reportd=$build/reportd
 log() { echo "quickstart: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+# Runs a command as the postgres user when we are root, from a folder that user can enter
+# (the checkout may be one it cannot: /root is 0700).
 as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_bin() {
@@ -42,14 +49,35 @@ pg_bin() {
     return 1
 }
 
-# The data directory must be reachable by the postgres user; a checkout under /root is not.
-pg_data_dir() {
-    if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$run"; then
+# Everything the PostgreSQL server reads or writes (data directory, server log, socket) lives
+# in one folder the user running the server owns: as root, a folder of the postgres user in
+# its home, named after this checkout; otherwise .run/pg. Checkouts under /root (mode 0700)
+# work because the postgres user never needs to enter the checkout.
+pg_home() {
+    if [ "$(id -u)" = 0 ]; then
         echo "/var/lib/postgresql/reportd-quickstart-$(echo "$root" | md5sum | cut -c1-8)"
     else
         echo "$run/pg"
     fi
 }
+pg_data_dir() { echo "$(pg_home)/data"; }
+pg_log() { echo "$(pg_home)/server.log"; }
+
+# Creates the folder of pg_home, owned by the server's user, mode 0700.
+pg_home_create() {
+    local home
+    home=$(pg_home)
+    mkdir -p "$home/data"
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || die "user postgres does not exist (apt-get install postgresql)"
+        chown -R postgres: "$home"
+    fi
+    chmod 700 "$home" "$home/data"
+    as_pg test -w "$home/data" || die "the postgres user cannot write $home/data"
+}
+
+# True when something accepts connections on 127.0.0.1:$1.
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # pid of a service we started, if it still runs (and is still that program).
 alive() {
@@ -92,7 +120,7 @@ status() {
     done
     local pgbin
     if pgbin=$(pg_bin) && as_pg "$pgbin/pg_ctl" -D "$(pg_data_dir)" status >/dev/null 2>&1; then
-        echo "postgres: running (port $pgport)"
+        echo "postgres: running (port $pgport, data $(pg_data_dir))"
     else
         echo "postgres: stopped"
     fi
@@ -100,35 +128,47 @@ status() {
 
 case "${1:-start}" in
     stop) stop_all; exit 0 ;;
+    purge) stop_all; rm -rf "$(pg_home)" "$run"; log "removed .run/ and $(pg_home)"; exit 0 ;;
     status) status; exit 0 ;;
     start) ;;
-    *) echo "usage: scripts/quickstart.sh [start|status|stop]" >&2; exit 2 ;;
+    *) echo "usage: scripts/quickstart.sh [start|status|stop|purge]" >&2; exit 2 ;;
 esac
 
 # 1. Dependencies and build.
 scripts/install-deps.sh
-log "building in $build"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target reportd >/dev/null
+if [ "${REPORTD_QS_PREBUILT:-0}" = 1 ]; then
+    [ -x "$reportd" ] && [ -x "$build/reportd-dev" ] || die "REPORTD_QS_PREBUILT=1 but no reportd in $build"
+else
+    log "building in $build"
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target reportd reportd-dev >/dev/null
+fi
 mkdir -p "$run/portal" "$run/state"
-chmod 755 "$run"
 
 # 2. PostgreSQL.
 pgbin=$(pg_bin) || die "no PostgreSQL server under /usr/lib/postgresql"
 pgdata=$(pg_data_dir)
+pglog=$(pg_log)
+pg_home_create
+ln -sfn "$pglog" "$run/pg.log"
 if [ ! -f "$pgdata/PG_VERSION" ]; then
     log "initdb $pgdata"
-    mkdir -p "$pgdata"
-    [ "$(id -u)" = 0 ] && chown postgres: "$pgdata"
     as_pg "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$run/initdb.log" 2>&1 \
-        || { cat "$run/initdb.log" >&2; die "initdb failed"; }
+        || { tail -n 20 "$run/initdb.log" >&2; die "initdb $pgdata failed (output above, in .run/initdb.log)"; }
 fi
 if ! as_pg "$pgbin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
-    touch "$run/pg.log"; [ "$(id -u)" = 0 ] && chown postgres: "$run/pg.log"
-    as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$run/pg.log" -w -t 60 \
-        -o "-p $pgport -c listen_addresses=127.0.0.1 -k $pgdata" start >/dev/null \
-        || { tail -n 20 "$run/pg.log" >&2; die "PostgreSQL did not start (port $pgport taken?)"; }
-    log "PostgreSQL running on 127.0.0.1:$pgport"
+    if port_busy "$pgport"; then
+        die "port $pgport on 127.0.0.1 is already in use by another program; choose another with REPORTD_QS_PGPORT"
+    fi
+    if ! as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$pglog" -w -t 60 \
+            -o "-p $pgport -c listen_addresses=127.0.0.1 -k $pgdata" start >"$run/pg_ctl.log" 2>&1; then
+        cat "$run/pg_ctl.log" >&2
+        if [ -s "$pglog" ]; then
+            log "server log $pglog (last lines):"; tail -n 20 "$pglog" >&2
+        fi
+        die "PostgreSQL did not start (data $pgdata, log $pglog)"
+    fi
+    log "PostgreSQL running on 127.0.0.1:$pgport (data $pgdata)"
 fi
 psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pgport" -U postgres "$@"; }
 if [ "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'reports'")" != 1 ]; then
@@ -222,6 +262,6 @@ cat <<EOF
 The services keep running (status: scripts/quickstart.sh status):
    metrics   http://127.0.0.1:$http_port/metrics   readiness http://127.0.0.1:$http_port/readyz
    portal    $portal_url/jyj/index.html   (add a report to .run/portal/ and it is loaded)
-   logs      .run/run.log .run/broker.log .run/portal.log .run/pg.log
+   logs      .run/run.log .run/broker.log .run/portal.log .run/pg.log (-> $pglog)
 Stop everything with: scripts/quickstart.sh stop
 EOF

@@ -28,4 +28,16 @@ check "no postgres left from the failed start" '! pgrep -f "$iso" >/dev/null'
 check "no temp directory left from the failed start" '[ -z "$(ls -A "$iso")" ]'
 rmdir "$iso"
 
+# As root from a folder the postgres user cannot enter, with TMPDIR inside it (a clone
+# under /root, mode 0700): the server still starts, and nothing is left behind.
+if [ "$(id -u)" = 0 ]; then
+    closed=$(mktemp -d); chmod 700 "$closed"; mkdir "$closed/tmp"
+    out=$(cd "$closed" && TMPDIR=$closed/tmp "$here/with-services" "$bin" bash -c 'psql -X -tA -c "select 6*7"; echo "$REPORTD_TEST_PGDATA"' 2>&1)
+    rc=$?
+    pgd=$(echo "$out" | tail -n 1)
+    check "a TMPDIR closed to the postgres user works" '[ $rc -eq 0 ] && echo "$out" | grep -qx 42'
+    check "its server folder is removed" '[ -n "$pgd" ] && [ ! -e "$pgd" ] && [ -z "$(ls -A "$closed/tmp")" ]'
+    rm -rf "$closed"
+fi
+
 if [ $fail -eq 0 ]; then echo "1 passed, 0 failed"; exit 0; else echo "0 passed, 1 failed"; exit 1; fi
