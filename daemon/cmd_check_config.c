@@ -8,6 +8,7 @@
 #include "pipeline/fetch/sources/source.h"
 #include "daemon/command.h"
 #include "pipeline/config.h"
+#include "pipeline/config_man.h"
 
 /* True for source keys that may hold credentials (masked like the sections' secrets). */
 static int secret_source_key(const char *key)
@@ -78,6 +79,8 @@ static int run_check_config(int argc, char **argv)
     int quiet = 0;
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             /* hidden: writes reportd.conf(5) (build step) */
+                                             {"man", no_argument, NULL, 'm'},
                                              {NULL, 0, NULL, 0}};
     optind = 1;
     int ch;
@@ -89,6 +92,9 @@ static int run_check_config(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case 'm':
+            /* fails (1) when a key has no doc string, so the build stops on it */
+            return rpt_config_write_man(stdout) ? RPT_EXIT_FAILURE : RPT_EXIT_OK;
         default:
             fputs(rpt_cmd_check_config.usage, stderr);
             return RPT_EXIT_USAGE;

@@ -85,8 +85,8 @@ const rpt_command rpt_cmd_migrate = {
     .usage = "usage: reportd migrate [--config FILE] [--sql-dir DIR]\n\n"
              "Applies the versioned migrations NNN_name.sql not yet recorded in\n"
              "reports.schema_version, in order, each in its own transaction. The folder is\n"
-             "--sql-dir, else $REPORTD_SQL_DIR, else the source tree's deploy/sql, else\n"
-             "../share/reportd/sql next to the executable. Safe to run concurrently and\n"
-             "repeatedly. Prints the resulting schema version.\n",
+             "--sql-dir, else $REPORTD_SQL_DIR, else ../share/reportd/sql next to the\n"
+             "executable (the installed migrations), else the source tree's deploy/sql.\n"
+             "Safe to run concurrently and repeatedly. Prints the resulting schema version.\n",
     .run = run_migrate,
 };

@@ -129,15 +129,14 @@ fail:
     return -1;
 }
 
-/* Finds the gazetteer: $REPORTD_DATA_DIR, the build's data dir, then
- * <executable dir>/../share/reportd/data. */
+/* Finds the gazetteer: $REPORTD_DATA_DIR, <executable dir>/../share/reportd/data (an
+ * installed binary's own prefix first), then the source tree's data dir (a build tree). */
 static void gz_load(void)
 {
     char dirs[3][PATH_MAX];
     int nd = 0;
     const char *env = getenv("REPORTD_DATA_DIR");
     if (env && *env) snprintf(dirs[nd++], PATH_MAX, "%s", env);
-    snprintf(dirs[nd++], PATH_MAX, "%s", REPORTD_DATA_DIR);
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -146,6 +145,7 @@ static void gz_load(void)
         if (slash) *slash = '\0';
         snprintf(dirs[nd++], PATH_MAX, "%.*s/../share/reportd/data", PATH_MAX - 32, exe);
     }
+    snprintf(dirs[nd++], PATH_MAX, "%s", REPORTD_DATA_DIR);
     for (int i = 0; i < nd; i++) {
         char path[PATH_MAX + 32];
         size_t dl = strnlen(dirs[i], PATH_MAX - 1);

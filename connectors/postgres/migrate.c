@@ -24,23 +24,26 @@ char *rpt_pg_sql_dir(void)
 {
     const char *env = getenv("REPORTD_SQL_DIR");
     if (env && *env) return strdup(env);
+    /* an installed binary's own prefix first: the source tree it was built from may still
+     * exist on the build machine, with migrations newer than the ones installed */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = NULL;
+    if (n > 0) {
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+    }
+    if (slash) {
+        *slash = '\0';
+        rpt_buf b = RPT_BUF_INIT;
+        rpt_buf_printf(&b, "%s/../share/reportd/sql", exe);
+        if (is_dir(b.data)) return rpt_buf_steal(&b);
+        rpt_buf_free(&b);
+    }
 #ifdef REPORTD_SQL_DIR
     if (is_dir(REPORTD_SQL_DIR)) return strdup(REPORTD_SQL_DIR);
 #endif
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return NULL;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash) return NULL;
-    *slash = '\0';
-    rpt_buf b = RPT_BUF_INIT;
-    rpt_buf_printf(&b, "%s/../share/reportd/sql", exe);
-    if (!is_dir(b.data)) {
-        rpt_buf_free(&b);
-        return NULL;
-    }
-    return rpt_buf_steal(&b);
+    return NULL;
 }
 
 static int cmp_migration(const void *a, const void *b)

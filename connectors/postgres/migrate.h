@@ -22,9 +22,9 @@ typedef struct rpt_migration_list {
     size_t n;
 } rpt_migration_list;
 
-/* The migrations folder: $REPORTD_SQL_DIR, else the compiled-in REPORTD_SQL_DIR when it
- * exists, else ../share/reportd/sql next to the executable. Returns a malloc'd path, or NULL
- * when none exists. */
+/* The migrations folder: $REPORTD_SQL_DIR, else ../share/reportd/sql next to the executable
+ * (an installed binary's own prefix), else the compiled-in source tree's REPORTD_SQL_DIR when
+ * it exists. Returns a malloc'd path, or NULL when none exists. */
 char *rpt_pg_sql_dir(void);
 
 /* Lists NNN_*.sql files of dir. Duplicate versions are an error. Returns 0 or -1 (err). */

@@ -245,3 +245,6 @@ int rpt_source_wants_url(const rpt_source *s, const char *url)
         if (rpt_url_match(c->exclude.vals[i], url)) return 0;
     return 1;
 }
+
+/* The keys every source has, for documentation (reportd.conf(5)). */
+const rpt_opt *const rpt_source_common_table = common_opts;

@@ -55,6 +55,8 @@ typedef struct rpt_source {
 /* NULL-terminated registry of source kinds. */
 extern const rpt_source_kind *const rpt_source_kinds[];
 const rpt_source_kind *rpt_source_kind_find(const char *name);
+/* The keys every source has (before its kind's keys); terminated by RPT_OPT_END. */
+extern const rpt_opt *const rpt_source_common_table;
 
 static inline const rpt_source_common *rpt_source_common_of(const rpt_source *s)
 {
