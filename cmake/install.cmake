@@ -8,17 +8,10 @@
 #       reportd.conf(5) is written at build time by `reportd check-config --man` from the
 #       settings tables the config loader uses
 #   /usr/share/bash-completion/completions/reportd
-#   /lib/systemd/system/reportd.service          (REPORTD_SYSTEMD_UNITDIR)
-#   /etc/reportd/reportd.conf                    (the example config)
+#   /lib/systemd/system/reportd.service          (PREFIX/lib/systemd/system unless PREFIX is /usr)
+#   /etc/reportd/reportd.conf                    (the example config; PREFIX/etc unless /usr)
 #   /usr/share/doc/reportd/examples/reportd.conf.example, deploy/grafana, deploy/prometheus
 include(GNUInstallDirs)
-
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  set(_unitdir /lib/systemd/system)
-else()
-  set(_unitdir ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
-endif()
-set(REPORTD_SYSTEMD_UNITDIR ${_unitdir} CACHE PATH "where the systemd unit is installed")
 
 install(TARGETS reportd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY deploy/sql/ DESTINATION ${CMAKE_INSTALL_DATADIR}/reportd/sql
@@ -33,15 +26,34 @@ add_custom_command(OUTPUT ${REPORTD_MAN_DIR}/reportd.conf.5
   COMMAND ${CMAKE_COMMAND} -E rename ${REPORTD_MAN_DIR}/reportd.conf.5.tmp ${REPORTD_MAN_DIR}/reportd.conf.5
   DEPENDS reportd
   COMMENT "Writing reportd.conf(5) from the settings tables")
-add_custom_target(reportd_man ALL DEPENDS ${REPORTD_MAN_DIR}/reportd.conf.5)
-install(FILES ${REPORTD_MAN_DIR}/reportd.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES ${REPORTD_MAN_DIR}/reportd.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+# installed compressed, as Debian policy wants them
+add_custom_command(OUTPUT ${REPORTD_MAN_DIR}/reportd.1.gz ${REPORTD_MAN_DIR}/reportd.conf.5.gz
+  COMMAND gzip -9nc ${REPORTD_MAN_DIR}/reportd.1 > ${REPORTD_MAN_DIR}/reportd.1.gz
+  COMMAND gzip -9nc ${REPORTD_MAN_DIR}/reportd.conf.5 > ${REPORTD_MAN_DIR}/reportd.conf.5.gz
+  DEPENDS ${REPORTD_MAN_DIR}/reportd.1 ${REPORTD_MAN_DIR}/reportd.conf.5)
+add_custom_target(reportd_man ALL DEPENDS ${REPORTD_MAN_DIR}/reportd.1.gz ${REPORTD_MAN_DIR}/reportd.conf.5.gz)
+install(FILES ${REPORTD_MAN_DIR}/reportd.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${REPORTD_MAN_DIR}/reportd.conf.5.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 
 install(FILES deploy/completion/reportd.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME reportd)
-install(FILES deploy/reportd.service DESTINATION ${REPORTD_SYSTEMD_UNITDIR})
-install(FILES deploy/reportd.conf.example DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/reportd
-        RENAME reportd.conf PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
+# The unit and /etc/reportd are decided at install time from the prefix then in effect, so
+# the same build tree installs under /usr/local and packages under /usr (cpack installs with
+# its own prefix): prefix /usr -> /lib/systemd/system and /etc, else PREFIX/lib/systemd/system
+# and PREFIX/etc.
+install(CODE "set(REPORTD_SRC \"${CMAKE_SOURCE_DIR}\")")
+install(CODE [[
+  if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    set(_unitdir /lib/systemd/system)
+    set(_etc /etc)
+  else()
+    set(_unitdir ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
+    set(_etc ${CMAKE_INSTALL_PREFIX}/etc)
+  endif()
+  file(INSTALL ${REPORTD_SRC}/deploy/reportd.service DESTINATION ${_unitdir})
+  file(INSTALL ${REPORTD_SRC}/deploy/reportd.conf.example DESTINATION ${_etc}/reportd
+       RENAME reportd.conf)
+]])
 install(FILES deploy/reportd.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(DIRECTORY deploy/grafana deploy/prometheus DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
         OPTIONAL FILES_MATCHING PATTERN "*.json" PATTERN "*.yml")

@@ -19,7 +19,7 @@ packages=(
     # a .doc written by a generator we trust: LibreOffice Writer, headless
     libreoffice-writer-nogui
     # operators' checks: alerting rules (promtool), compose file, package, completion
-    prometheus docker-compose lintian bash-completion
+    prometheus docker-compose lintian bash-completion file
 )
 
 missing=()
