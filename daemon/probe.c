@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "connectors/kafka/client.h"
+#include "daemon/freshness.h"
 
 /* Appends the first line of `msg` (libpq and librdkafka messages may span lines). */
 static void put_line(rpt_buf *why, const char *prefix, const char *msg)
@@ -48,6 +49,7 @@ int rpt_probe_postgres(const rpt_config *cfg, int timeout_s, rpt_buf *why)
     else
         put_line(why, "postgres: ", PQerrorMessage(c));
     PQclear(r);
+    if (rc == 0) rpt_freshness_update(c, 0); /* per-source freshness gauges, rate-limited */
 done:
     PQfinish(c);
     return rc;

@@ -6,8 +6,8 @@
 #include "common/buf.h"
 #include "pipeline/config.h"
 
-/* Connects with the configured conninfo (password file included), runs SELECT 1 and
- * disconnects. Returns 0, or -1 with a one-line reason (no secrets) in why. */
+/* Connects with the configured conninfo (password file included), runs SELECT 1, refreshes
+ * the per-source freshness gauges (daemon/freshness.h) and disconnects. Returns 0, or -1 with a one-line reason (no secrets) in why. */
 int rpt_probe_postgres(const rpt_config *cfg, int timeout_s, rpt_buf *why);
 
 /* Keeps one Kafka client between checks (re-created when the bootstrap servers change). */
