@@ -16,9 +16,9 @@ static _Atomic long long last_run; /* monotonic seconds of the last query */
 
 void rpt_freshness_declare(void)
 {
-    rpt_metrics_declare(LOADED, RPT_METRIC_GAUGE,
+    rpt_metrics_declare("reportd_newest_loaded_timestamp_seconds", RPT_METRIC_GAUGE,
                        "Unix time the newest document of the source was loaded into PostgreSQL");
-    rpt_metrics_declare(PUBLISHED, RPT_METRIC_GAUGE,
+    rpt_metrics_declare("reportd_newest_published_timestamp_seconds", RPT_METRIC_GAUGE,
                        "newest publication time (published_at) among the source's loaded documents");
 }
 
