@@ -52,12 +52,13 @@ for m in proc sys dev dev/pts; do
 done
 cp /etc/resolv.conf "$dir/etc/resolv.conf"
 
-# The checkout as a clone would have it (no build folders, no .run), in /root (0700).
+# The checkout as a clone would have it: the committed tree of HEAD (no build folders, no
+# .run, no uncommitted edits), in /root (0700).
 chmod 700 "$dir/root"
 rm -rf "$dir/root/project"
 mkdir -p "$dir/root/project"
 if git -C "$src" rev-parse >/dev/null 2>&1; then
-    git -C "$src" ls-files -z | (cd "$src" && xargs -0 cp -a --parents -t "$dir/root/project")
+    git -C "$src" archive HEAD | tar -C "$dir/root/project" -xf -
 else
     tar -C "$src" --exclude='./build*' --exclude=./.run -cf - . | tar -C "$dir/root/project" -xf -
 fi
