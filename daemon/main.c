@@ -9,13 +9,40 @@
 #include <unistd.h>
 #include <yajl/yajl_version.h>
 
+#include "connectors/postgres/migrate.h"
 #include "daemon/command.h"
+#include "transforms/extract.h"
+
+/* The schema this binary expects: the newest of the migrations it ships (what `reportd
+ * migrate` brings a database to; the loader refuses a newer one), or 0 when none is found. */
+static int expected_schema(char **dir_out)
+{
+    int newest = 0;
+    char *dir = rpt_pg_sql_dir();
+    rpt_migration_list l = {0};
+    rpt_buf err = RPT_BUF_INIT;
+    if (dir && rpt_migrations_list(dir, &l, &err) == 0 && l.n) newest = l.items[l.n - 1].version;
+    rpt_migrations_free(&l);
+    rpt_buf_free(&err);
+    *dir_out = dir;
+    return newest;
+}
 
 static void print_version(void)
 {
     int pg = PQlibVersion();
     int yv = yajl_version();
     printf("reportd %s\n", REPORTD_VERSION);
+    printf("transform version %d\n", RPT_TRANSFORM_VERSION);
+    char *dir = NULL;
+    int schema = expected_schema(&dir);
+    if (schema)
+        printf("schema version %d (migrations %s; loads schema %d..%d)\n", schema, dir,
+               RPT_PG_SCHEMA_MIN, schema);
+    else
+        printf("schema version unknown (no migrations folder found; loads schema %d and up)\n",
+               RPT_PG_SCHEMA_MIN);
+    free(dir);
     printf("librdkafka %s\n", rd_kafka_version_str());
     printf("libpq %d.%d\n", pg / 10000, pg % 10000);
     printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
