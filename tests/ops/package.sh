@@ -62,6 +62,7 @@ check "postinst succeeds" '[ $rc -eq 0 ]'
 check "postinst creates the system group and user reportd" \
     'echo "$calls" | grep -q "^addgroup --system .*reportd" && echo "$calls" | grep -q "^adduser --system .*reportd"'
 check "postinst creates /var/lib/reportd for it" 'echo "$calls" | grep -q "^install -d -o reportd -g reportd .*/var/lib/reportd"'
+check "postinst creates the credential file the unit loads" 'echo "$calls" | grep -q "^install -m 0600 /dev/null /etc/reportd/pgpassword"'
 check "postinst neither enables nor starts the service" '! echo "$calls" | grep -qE "systemctl .*(enable|start)"'
 
 # Unpacked into an empty root.
