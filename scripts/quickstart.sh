@@ -60,20 +60,25 @@ pg_home() {
         echo "$run/pg"
     fi
 }
-pg_data_dir() { echo "$(pg_home)/data"; }
+# (a data directory made by an earlier version of this script sits in pg_home itself)
+pg_data_dir() {
+    if [ -f "$(pg_home)/PG_VERSION" ]; then echo "$(pg_home)"; else echo "$(pg_home)/data"; fi
+}
 pg_log() { echo "$(pg_home)/server.log"; }
 
 # Creates the folder of pg_home, owned by the server's user, mode 0700.
 pg_home_create() {
     local home
     home=$(pg_home)
-    mkdir -p "$home/data"
+    local data
+    data=$(pg_data_dir)
+    mkdir -p "$data"
     if [ "$(id -u)" = 0 ]; then
         id postgres >/dev/null 2>&1 || die "user postgres does not exist (apt-get install postgresql)"
         chown -R postgres: "$home"
     fi
-    chmod 700 "$home" "$home/data"
-    as_pg test -w "$home/data" || die "the postgres user cannot write $home/data"
+    chmod 700 "$home" "$data"
+    as_pg test -w "$data" || die "the postgres user cannot write $data"
 }
 
 # True when something accepts connections on 127.0.0.1:$1.
