@@ -2,7 +2,8 @@
 # Builds the reportd image without a Docker engine and checks it: buildah and podman with
 # --storage-driver vfs --isolation chroot (no overlayfs, no user namespaces needed), the
 # debian:bookworm-slim base image made locally with debootstrap (no registry access), then
-# runs `reportd --version` and `reportd extract` on a sample report inside the image.
+# runs `reportd --version` and `reportd extract` on a sample report inside the image, whose
+# runtime stage installs the Debian package built in the build stage.
 #
 #   deploy/container-check.sh [--skip-tests]    (as root on Debian 12)
 #
@@ -70,7 +71,7 @@ log "built in $(( $(date +%s) - start )) s"
 ctr=$(buildah "${store[@]}" from --pull=never "$image")
 trap 'buildah "${store[@]}" rm "$ctr" >/dev/null 2>&1 || true' EXIT
 seed=$(ls tests/fixtures/seeds/*.txt | head -n 1)
-buildah "${store[@]}" copy --chown 10001:10001 "$ctr" "$seed" /tmp/seed.txt >/dev/null
+buildah "${store[@]}" copy --chown reportd:reportd "$ctr" "$seed" /tmp/seed.txt >/dev/null
 run() { buildah "${store[@]}" run --isolation chroot --user reportd "$ctr" -- "$@"; }
 version=$(run reportd --version)
 echo "$version" | head -n 1
@@ -83,6 +84,9 @@ assert doc["sections"] and doc["indicators"], "no sections or indicators"
 print("extract: %d sections, %d indicators, region=%s year=%s" % (
     len(doc["sections"]), len(doc["indicators"]), doc.get("region"), doc.get("year")))
 '
+pkg=$(run dpkg-query -W -f '${Package} ${Version} ${Status}' reportd)
+echo "$pkg"
+echo "$pkg" | grep -q "install ok installed" || { log "the reportd package is not installed in the image"; exit 1; }
 user=$(run id -un)
 [ "$user" = reportd ] || { log "image runs as $user"; exit 1; }
 size=$(buildah "${store[@]}" images --format '{{.Size}}' "$image" 2>/dev/null | head -n 1)
