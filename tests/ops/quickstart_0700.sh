@@ -20,7 +20,11 @@ cp -a "$src/tests/fixtures/seeds" "$proj/tests/fixtures/"
 ln -s "$bin" "$proj/build/reportd"
 ln -s "$(dirname "$bin")/reportd-dev" "$proj/build/reportd-dev"
 # free ports, away from the defaults a developer's own quick start uses
-base=$(( 21000 + RANDOM % 20000 ))
+busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    base=$(( 21000 + RANDOM % 20000 ))
+    busy $base || busy $((base + 1)) || busy $((base + 2)) || busy $((base + 3)) || break
+done
 export REPORTD_QS_PGPORT=$base REPORTD_QS_BROKER_PORT=$((base + 1)) \
        REPORTD_QS_PORTAL_PORT=$((base + 2)) REPORTD_QS_HTTP_PORT=$((base + 3)) REPORTD_QS_PREBUILT=1
 pghome=/var/lib/postgresql/reportd-quickstart-$(echo "$proj" | md5sum | cut -c1-8)
