@@ -87,6 +87,22 @@ check "the installed gazetteer comes before the source tree's" \
     '"$rbin" extract "$seed" | grep -q "\"region_code\":\"439999\""'
 check "the man pages render" 'man -l "$root/usr/share/man/man5/reportd.conf.5.gz" 2>/dev/null | grep -q "bootstrap.servers"'
 
+# `cmake --install` under another prefix: the same tree, /etc and the unit under the prefix,
+# and that binary reads the migrations next to it.
+local_root=$tmp/local
+cmake --install "$build" --prefix "$local_root" >"$tmp/install.log" 2>&1
+rc=$?
+check "cmake --install --prefix succeeds" '[ $rc -eq 0 ]'
+for f in bin/reportd share/reportd/sql/001_init.sql share/reportd/data/gazetteer.tsv \
+         share/man/man1/reportd.1.gz share/man/man5/reportd.conf.5.gz \
+         share/bash-completion/completions/reportd lib/systemd/system/reportd.service \
+         etc/reportd/reportd.conf share/doc/reportd/examples/grafana/reportd.json \
+         share/doc/reportd/examples/prometheus/reportd.rules.yml; do
+    check "cmake --install lays out $f" '[ -e "$local_root/$f" ]'
+done
+check "the binary installed under the prefix reads its own migrations" \
+    '"$local_root/bin/reportd" --version | grep -q "migrations $local_root/bin/../share/reportd/sql"'
+
 if command -v systemd-analyze >/dev/null; then
     # the root holds only the package: verify also wants the targets the unit is ordered
     # after and the ExecReload= command, which a Debian system has (taken from this one)
