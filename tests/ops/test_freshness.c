@@ -75,13 +75,14 @@ static void test_rate_limited_then_forced(void)
               1764547200.0);
 }
 
-static void setup(void)
+static int setup(void)
 {
     conn = PQconnectdb(t_env("REPORTD_TEST_PG"));
     if (PQstatus(conn) != CONNECTION_OK) {
         fprintf(stderr, "cannot connect: %s", PQerrorMessage(conn));
-        exit(1);
+        return 1;
     }
+    return 0;
 }
 
 static void teardown(void)
@@ -89,5 +90,5 @@ static void teardown(void)
     PQfinish(conn);
 }
 
-TEST_MAIN(T(setup), T(test_unmigrated_database_is_quiet), T(test_probe_sets_gauges),
-          T(test_rate_limited_then_forced), T(teardown))
+TEST_MAIN_WITH(setup, teardown, T(test_unmigrated_database_is_quiet), T(test_probe_sets_gauges),
+               T(test_rate_limited_then_forced))
