@@ -24,6 +24,11 @@ static int expected_schema(char **dir_out)
     if (dir && rpt_migrations_list(dir, &l, &err) == 0 && l.n) newest = l.items[l.n - 1].version;
     rpt_migrations_free(&l);
     rpt_buf_free(&err);
+    char *real = dir ? realpath(dir, NULL) : NULL; /* "/usr/share/...", not "/usr/bin/../share/..." */
+    if (real) {
+        free(dir);
+        dir = real;
+    }
     *dir_out = dir;
     return newest;
 }

@@ -101,7 +101,7 @@ for f in bin/reportd share/reportd/sql/001_init.sql share/reportd/data/gazetteer
     check "cmake --install lays out $f" '[ -e "$local_root/$f" ]'
 done
 check "the binary installed under the prefix reads its own migrations" \
-    '"$local_root/bin/reportd" --version | grep -q "migrations $local_root/bin/../share/reportd/sql"'
+    '"$local_root/bin/reportd" --version | grep -q "migrations $(realpath "$local_root")/share/reportd/sql"'
 
 if command -v systemd-analyze >/dev/null; then
     # the root holds only the package: verify also wants the targets the unit is ordered
