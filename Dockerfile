@@ -14,8 +14,10 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config ca-certificates file \
       librdkafka-dev libpq-dev libcurl4-openssl-dev libyajl-dev libxml2-dev libpcre2-dev \
-      libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev \
+      libmicrohttpd-dev libsystemd-dev libzip-dev libssl-dev zlib1g-dev \
+      libpoppler-glib-dev poppler-data libcairo2-dev libtesseract-dev tesseract-ocr-chi-sim \
       postgresql postgresql-client kcat procps curl python3 util-linux \
+      python3-reportlab python3-pil fonts-wqy-zenhei libreoffice-writer-nogui \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 WORKDIR /usr/src/reportd
 COPY . .
@@ -31,7 +33,7 @@ FROM debian:bookworm-slim AS runtime
 COPY --from=build /out/reportd_*.deb /tmp/
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      /tmp/reportd_*.deb ca-certificates curl \
+      /tmp/reportd_*.deb ca-certificates curl poppler-data tesseract-ocr-chi-sim \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /tmp/reportd_*.deb
 # Inside a container the endpoint must be reachable from outside for scraping; everything
 # else comes from the config file or REPORTD_<SECTION>_<KEY> variables.
