@@ -36,5 +36,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages are installed for their programs and libraries: their services (the prometheus
+# and postgresql packages ship some) must not start as a side effect. policy-rc.d answers
+# "not now" to invoke-rc.d while we install, unless the machine already has one.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+fi
+cleanup() { [ "$own_policy" = 1 ] && rm -f "$policy"; return 0; }
+trap cleanup EXIT
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
