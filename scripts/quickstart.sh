@@ -12,8 +12,8 @@
 #                        directory and server log then in a folder that user owns,
 #                        /var/lib/postgresql/reportd-quickstart-<hash of this folder>/, so
 #                        the checkout may live anywhere, /root included)
-#   reportd dev-broker  (embedded Kafka)
-#   reportd dev-portal  (a county portal serving ./.run/portal: the sample reports of
+#   reportd-dev broker  (embedded Kafka)
+#   reportd-dev portal  (a county portal serving ./.run/portal: the sample reports of
 #                        tests/fixtures/seeds; drop more reports there and they get loaded)
 #   reportd run         (fetch, transform and load roles; /metrics on 127.0.0.1:19464)
 # then waits until every sample report is in reports.indicator_facts, prints a summary and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End to end, every role in one `reportd run`, against the harness's PostgreSQL and
-# dev-broker and a `reportd dev-portal`:
+# dev-broker and a `reportd-dev portal`:
 #   1. the portal's reports are fetched, transformed and loaded into reports.indicator_facts
 #   2. a report published while the daemon runs appears in reports.indicator_facts
 #   3. SIGHUP adds a source (a folder): its report is loaded without a restart, with exactly

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# reportd dev-broker speaks the real Kafka protocol: kcat (a librdkafka client of its own)
+# reportd-dev broker speaks the real Kafka protocol: kcat (a librdkafka client of its own)
 # lists its metadata, produces, consumes and joins a consumer group; --port is honoured, a
 # taken port is a clear error, and SIGTERM stops it cleanly.
 set -u

@@ -23,7 +23,7 @@ check "a failing command fails the harness" '[ $rc -eq 3 ]'
 iso=$(mktemp -d); chmod 755 "$iso"
 out=$(TMPDIR=$iso "$here/with-services" /bin/false true 2>&1)
 rc=$?
-check "a broker that cannot start fails the harness" '[ $rc -ne 0 ] && echo "$out" | grep -q "cannot start reportd dev-broker"'
+check "a broker that cannot start fails the harness" '[ $rc -ne 0 ] && echo "$out" | grep -q "cannot start reportd-dev broker"'
 check "no postgres left from the failed start" '! pgrep -f "$iso" >/dev/null'
 check "no temp directory left from the failed start" '[ -z "$(ls -A "$iso")" ]'
 rmdir "$iso"

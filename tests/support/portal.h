@@ -1,4 +1,4 @@
-/* Starts and stops a `reportd dev-portal` for a test. */
+/* Starts and stops a `reportd-dev portal` for a test. */
 #ifndef REPORTD_TESTS_CONNECTORS_PORTAL_H
 #define REPORTD_TESTS_CONNECTORS_PORTAL_H
 
