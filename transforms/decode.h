@@ -156,14 +156,21 @@ void rpt_meta_from_text(rpt_document *doc);
 char *rpt_meta_strdup_trim(const char *s, size_t len);
 
 /* ---- region.c ---- */
-/* Sets doc->region, region_code, province and city from, in order, the title, the issuer,
- * the source's declared region (hint) and the portal text; and doc->year from the title
- * (the year the report reviews). A name that is unknown or ambiguous stays NULL. */
+/* Sets doc->region, region_code, province, city and level: the source's declared region
+ * (hint) wins; then the title, the opening lines (people's congress line, "X人民政府区长"),
+ * the issuer, the portal text and, for a title naming only the office ("区教育局"), the
+ * division the body names most often. The State Council's report is 全国 / 100000. Sets
+ * doc->year from the title (transforms/placement.c corrects it for government work
+ * reports). A name that is unknown or ambiguous stays NULL. */
 void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint);
 
 /* The year a report reviews, from its title ("2024年工作总结及2025年工作计划" -> 2024);
  * 0 when the title names none. */
 int rpt_region_year_of(const char *title);
+
+/* The opening lines of the text (title, people's congress line, speaker, salutation): up
+ * to three lines after "各位代表", at most 40 lines or 4 kB. A copy (caller frees), or NULL. */
+char *rpt_region_opening_lines(const rpt_document *doc);
 
 /* Path of the gazetteer in use (after loading), or NULL when none was found. */
 const char *rpt_gazetteer_path(void);

@@ -99,6 +99,11 @@ static void indicator_to_json(const rpt_indicator *x, yajl_gen g)
     rpt_jg_str(g, "unit", x->unit ? x->unit : "");
     rpt_jg_str(g, "qualifier", rpt_qualifier_name(x->qualifier));
     rpt_jg_str(g, "metric", x->metric);
+    rpt_jg_str(g, "metric_key", x->metric_key);
+    if (x->period_year > 0)
+        rpt_jg_int(g, "period_year", x->period_year);
+    else
+        rpt_jg_null(g, "period_year");
     rpt_jg_str(g, "kind", rpt_kind_name(x->kind));
     rpt_jg_str(g, "category", x->category ? x->category : "other");
     if (x->section >= 0)
@@ -124,10 +129,16 @@ void rpt_document_to_json(const rpt_document *doc, int with_text, yajl_gen g)
     rpt_jg_str(g, "region_code", doc->region_code);
     rpt_jg_str(g, "province", doc->province);
     rpt_jg_str(g, "city", doc->city);
+    rpt_jg_str(g, "level", doc->level);
     if (doc->year > 0)
         rpt_jg_int(g, "year", doc->year);
     else
         rpt_jg_null(g, "year");
+    if (doc->plan_year > 0)
+        rpt_jg_int(g, "plan_year", doc->plan_year);
+    else
+        rpt_jg_null(g, "plan_year");
+    rpt_jg_str(g, "doc_type", doc->doc_type);
     rpt_jg_str(g, "format", doc->format);
     rpt_jg_str(g, "charset", doc->charset);
     rpt_jg_int(g, "text_chars", (long long)doc->text_chars);
@@ -212,6 +223,13 @@ static void indicator_write(const rpt_indicator *x, rpt_jw *w)
     rpt_jw_str(w, NULL, rpt_qualifier_name(x->qualifier));
     RPT_JW_KEY(w, "metric");
     write_sized(w, x->metric, x->metric_len);
+    RPT_JW_KEY(w, "metric_key");
+    rpt_jw_str(w, NULL, x->metric_key);
+    RPT_JW_KEY(w, "period_year");
+    if (x->period_year > 0)
+        rpt_jw_int(w, NULL, x->period_year);
+    else
+        rpt_jw_null(w, NULL);
     RPT_JW_KEY(w, "kind");
     rpt_jw_str(w, NULL, rpt_kind_name(x->kind));
     RPT_JW_KEY(w, "category");
@@ -255,11 +273,20 @@ int rpt_document_write_json(const rpt_document *doc, int with_text, rpt_buf *out
     rpt_jw_str(&w, NULL, doc->province);
     RPT_JW_KEY(&w, "city");
     rpt_jw_str(&w, NULL, doc->city);
+    RPT_JW_KEY(&w, "level");
+    rpt_jw_str(&w, NULL, doc->level);
     RPT_JW_KEY(&w, "year");
     if (doc->year > 0)
         rpt_jw_int(&w, NULL, doc->year);
     else
         rpt_jw_null(&w, NULL);
+    RPT_JW_KEY(&w, "plan_year");
+    if (doc->plan_year > 0)
+        rpt_jw_int(&w, NULL, doc->plan_year);
+    else
+        rpt_jw_null(&w, NULL);
+    RPT_JW_KEY(&w, "doc_type");
+    rpt_jw_str(&w, NULL, doc->doc_type);
     RPT_JW_KEY(&w, "format");
     rpt_jw_str(&w, NULL, doc->format);
     RPT_JW_KEY(&w, "charset");

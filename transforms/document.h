@@ -44,6 +44,8 @@ typedef struct rpt_indicator {
     char *metric;
     rpt_kind kind;
     const char *category; /* static string from the category list */
+    const char *metric_key; /* static key of the metric catalog (rules/metric_keys.h), or NULL */
+    int period_year;        /* the year the number refers to, 0 when unknown */
     int section;          /* ord of the enclosing section, -1 when before the first heading */
     char *sentence;       /* the sentence the number stands in */
     /* byte lengths of raw, unit, metric and sentence when the extractor set them; 0 means
@@ -66,7 +68,10 @@ typedef struct rpt_document {
     char *region_code;
     char *province;
     char *city;
-    int year; /* 0 when unknown */
+    int year; /* the year the report reviews, 0 when unknown */
+    int plan_year;        /* the year its plan part is for, 0 when it has none */
+    const char *level;    /* static: "national" | "province" | "city" | "county", or NULL */
+    const char *doc_type; /* static: "work_summary", "government_work_report", ..., or NULL */
     char *charset;
     char *format; /* "html" | "docx" | "text" | "pdf" | "doc" */
     int ocr;               /* some of the text was recognised from page images */

@@ -19,7 +19,9 @@ int rpt_extract(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
     }
     if (rpt_decode(in, doc, err)) goto fail;
     if (rpt_segment(doc, err)) goto fail;
+    if (rpt_place(doc, err)) goto fail;
     if (rpt_indicators_extract(doc, err)) goto fail;
+    if (rpt_metric_keys_assign(doc, err)) goto fail;
     return 0;
 fail:
     rpt_document_clear(doc);

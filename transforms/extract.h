@@ -11,7 +11,7 @@
 
 /* Bumped whenever the extractor's output may change for the same input; replays of
  * reports.raw through a newer version overwrite older rows in Postgres. */
-#define RPT_TRANSFORM_VERSION 1
+#define RPT_TRANSFORM_VERSION 2
 
 /* How heavy decoders (PDF and its OCR, legacy Word) run. A task fills out and returns 0, or
  * returns -1 with a reason in err. An isolation hook runs task(arg) elsewhere and hands back
@@ -54,5 +54,10 @@ int rpt_extract(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
 int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
 int rpt_segment(rpt_document *doc, rpt_buf *err);
 int rpt_indicators_extract(rpt_document *doc, rpt_buf *err);
+/* doc_type, reviewed year and plan year (placement.c), after segmentation */
+int rpt_place(rpt_document *doc, rpt_buf *err);
+/* metric_key, period_year and the category of keyed indicators (metric_keys.c): a pass
+ * over doc->indicators after indicator extraction */
+int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err);
 
 #endif

@@ -20,9 +20,11 @@
 #define MAX_NAME_CHARS 16
 #define MAX_CANDIDATES 16
 
+enum { LV_PROVINCE = 0, LV_CITY = 1, LV_COUNTY = 2 };
+
 typedef struct gz_entry {
     const char *code, *name, *city, *province;
-    int county; /* 1 = county level, 0 = prefecture level */
+    int county; /* LV_COUNTY, LV_CITY (prefecture level) or LV_PROVINCE */
 } gz_entry;
 
 typedef struct gz_key {
@@ -100,7 +102,10 @@ static int gz_read(const char *path)
         }
         if (line[0] != '#' && nc >= 5 && strlen(col[0]) == 6) {
             gz_entry *e = &gz.entries[gz.n_entries];
-            *e = (gz_entry){col[0], col[1], col[2], col[3], !strcmp(col[4], "county")};
+            *e = (gz_entry){col[0], col[1], col[2], col[3],
+                            !strcmp(col[4], "county") ? LV_COUNTY
+                            : !strcmp(col[4], "city") ? LV_CITY
+                                                      : LV_PROVINCE};
             const char *names[2] = {col[1], nc >= 6 && *col[5] ? col[5] : NULL};
             for (int k = 0; k < 2 && names[k]; k++) {
                 gz_key *key = &gz.keys[gz.n_keys];
@@ -189,7 +194,8 @@ static int gz_lookup(const char *s, size_t len, int *out, int max)
 static int is_suffix_char(const char *p)
 {
     return !memcmp(p, "区", 3) || !memcmp(p, "县", 3) || !memcmp(p, "市", 3) ||
-           !memcmp(p, "旗", 3) || !memcmp(p, "州", 3);
+           !memcmp(p, "旗", 3) || !memcmp(p, "州", 3) || !memcmp(p, "省", 3) ||
+           !memcmp(p, "盟", 3);
 }
 
 /* A place name without its level word: 兰州市 -> 兰州, 甘肃省 -> 甘肃 (at least 2 chars). */
@@ -236,7 +242,7 @@ static int short_name_ok(const char *s, size_t start, size_t end, const gz_entry
     return 0;
 }
 
-/* First division name in s of the wanted level (county 1, prefecture 0): the earliest end,
+/* First division name in s of the wanted level (LV_*): the earliest end,
  * the longest name ending there. */
 static int find_name(const char *s, int county, match *m)
 {
@@ -289,6 +295,8 @@ static int disambiguate(const match *m, const char *const *ctx, int n_ctx)
     return -1;
 }
 
+static const char *const LEVEL_NAMES[] = {"province", "city", "county"};
+
 /* Copies the division into doc's region fields; -1 when out of memory. */
 static int set_region(rpt_document *doc, const gz_entry *e)
 {
@@ -296,7 +304,130 @@ static int set_region(rpt_document *doc, const gz_entry *e)
     doc->region_code = strdup(e->code);
     doc->province = strdup(e->province);
     doc->city = *e->city ? strdup(e->city) : NULL;
-    return doc->region && doc->region_code && doc->province ? 0 : -1;
+    doc->level = LEVEL_NAMES[e->county];
+    if (doc->region && doc->region_code && doc->province) return 0;
+    free(doc->region), free(doc->region_code), free(doc->province), free(doc->city);
+    doc->region = doc->region_code = doc->province = doc->city = NULL;
+    doc->level = NULL;
+    return -1;
+}
+
+/* Whether one of the words (NULL-terminated) starts at s. */
+static int starts_with_any(const char *s, const char *const *words)
+{
+    for (; *words; words++)
+        if (!strncmp(s, *words, strlen(*words))) return 1;
+    return 0;
+}
+
+enum { FOUND = 0, NONE = -1, AMBIGUOUS = -2 };
+
+/* The first division of the given level named in s (followed by one of `follow` when that
+ * is not NULL), disambiguated by ctx: its entry index in *out and FOUND, AMBIGUOUS when the
+ * first such name stays ambiguous, NONE when s names none. */
+static int name_in(const char *s, int level, const char *const *follow, const char *const *ctx,
+                   int n_ctx, int *out)
+{
+    match m;
+    while (find_name(s, level, &m)) {
+        if (follow && !starts_with_any(s + m.end, follow)) {
+            s += m.end;
+            continue;
+        }
+        int e = disambiguate(&m, ctx, n_ctx);
+        if (e < 0) return AMBIGUOUS;
+        *out = e;
+        return FOUND;
+    }
+    return NONE;
+}
+
+/* Words after a prefecture or province name that make it the author of a report
+ * (衡阳市教育局, 甘肃省政府工作报告), not a place it mentions. */
+static const char *const AUTHOR_NEXT[] = {"教", "人民政府", "政府", NULL};
+/* Words after a name in the opening lines of a government work report: the people's
+ * congress line ("在海拉尔区第十五届人民代表大会", "在甘肃省十四届人民代表大会") and the
+ * speaker's office ("海拉尔区人民政府区长", "甘肃省省长"). */
+static const char *const OPENING_NEXT[] = {"第", "人民", "政府", "十", "省长", "区长", "县长",
+                                           "市长", "旗长", "州长", "盟长", "主席", "代区长",
+                                           "代县长", "代市长", "代省长", NULL};
+
+char *rpt_region_opening_lines(const rpt_document *doc)
+{
+    if (!doc->text) return NULL;
+    const char *s = doc->text;
+    size_t len = doc->text_len < 4096 ? doc->text_len : 4096;
+    int lines = 0, after = -1;
+    size_t i = 0;
+    while (i < len && lines < 40 && after != 0) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - s) : len;
+        if (after > 0) after--;
+        if (after < 0 && e - i >= 12 && memmem(s + i, e - i, "各位代表", 12)) after = 3;
+        i = e + 1, lines++;
+    }
+    if (i > len) i = len;
+    while (i > 0 && i < doc->text_len && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return strndup(s, i);
+}
+
+/* Whether the opening lines are those of the State Council's report to the National
+ * People's Congress. */
+static int national_opening(const char *open)
+{
+    return open && (strstr(open, "全国人民代表大会") || strstr(open, "国务院总理") ||
+                    strstr(open, "代表国务院"));
+}
+
+/* Occurrences of needle (len bytes) in hay. */
+static size_t count_of(const char *hay, const char *needle, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = memmem(p, strlen(p), needle, len)) != NULL; p += len)
+        n++;
+    return n;
+}
+
+/* Last resort for reports whose title names only the office ("区教育局…"): the county-level
+ * division the body names most often, counting its name without the level word too
+ * ("学在临平"), when it is named at least three times and more than any other. The level
+ * word of the title (区, 县, 旗, 市) must match. */
+static int body_name(const rpt_document *doc, const char *const *ctx, int n_ctx)
+{
+    static const char *const office[] = {"区教", "县教", "旗教", "市教", "区人民政府",
+                                         "县人民政府", "区政府", "县政府", NULL};
+    if (!doc->title || !doc->text) return -1;
+    const char *t = doc->title;
+    while (*t && ((unsigned char)*t < 0x80 || !starts_with_any(t, office)))
+        t++;
+    if (!*t) return -1;
+    char suffix[4];
+    memcpy(suffix, t, 3), suffix[3] = '\0';
+    int best = -1, best_n = 0, tie = 0;
+    int seen[MAX_CANDIDATES];
+    int n_seen = 0;
+    const char *s = doc->text;
+    match m;
+    while (find_name(s, LV_COUNTY, &m) && n_seen < MAX_CANDIDATES) {
+        const char *end = s + m.end;
+        int e = !memcmp(end - 3, suffix, 3) ? disambiguate(&m, ctx, n_ctx) : -1;
+        s = end;
+        if (e < 0) continue;
+        int dup = 0;
+        for (int k = 0; k < n_seen; k++)
+            dup |= seen[k] == e;
+        if (dup) continue;
+        seen[n_seen++] = e;
+        const char *name = gz.entries[e].name;
+        size_t nl = strlen(name);
+        int n = (int)count_of(doc->text, name, nl - 3 >= 6 ? nl - 3 : nl);
+        if (n > best_n)
+            best = e, best_n = n, tie = 0;
+        else if (n == best_n)
+            tie = 1;
+    }
+    return best_n >= 3 && !tie ? best : -1;
 }
 
 int rpt_region_year_of(const char *title)
@@ -360,32 +491,41 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
     if (!doc->year && doc->text) doc->year = year_from_text(doc);
     if (doc->region) return;
     pthread_once(&gz_once, gz_load);
-    if (!gz.loaded) return;
-    const char *ctx[4] = {doc->title, doc->issuer, hint, portal};
-    match m;
-    for (int level = 1; level >= 0; level--) {
-        for (int c = 0; c < 4; c++) {
-            if (!ctx[c] || !*ctx[c]) continue;
-            /* prefecture level only when named as the issuing office, not from the portal */
-            if (level == 0 && c == 3) continue;
-            const char *s = ctx[c];
-            while (find_name(s, level, &m)) {
-                if (level == 0 && strncmp(s + m.end, "教", 3) &&
-                    strncmp(s + m.end, "人民政府", 12)) {
-                    s += m.end;
-                    continue;
-                }
-                int e = disambiguate(&m, ctx, 4);
-                if (e >= 0) {
-                    if (set_region(doc, &gz.entries[e])) {
-                        free(doc->region), free(doc->region_code), free(doc->province),
-                            free(doc->city);
-                        doc->region = doc->region_code = doc->province = doc->city = NULL;
-                    }
-                    return;
-                }
-                break; /* ambiguous here: try the next context */
-            }
+    char *open = rpt_region_opening_lines(doc);
+    const char *ctx[5] = {doc->title, open, doc->issuer, hint, portal};
+    int e = -1, r;
+    /* the source's configured region wins */
+    if (gz.loaded && hint && *hint)
+        for (int level = LV_COUNTY; level >= LV_PROVINCE && e < 0; level--)
+            if (name_in(hint, level, NULL, ctx, 5, &r) == FOUND) e = r;
+    /* then the title, the opening lines and the issuer; county level first */
+    for (int level = LV_COUNTY; gz.loaded && level >= LV_PROVINCE && e < 0; level--) {
+        const char *where[] = {doc->title, open, doc->issuer};
+        for (int c = 0; c < 3 && e < 0; c++) {
+            if (!where[c] || !*where[c]) continue;
+            const char *const *follow =
+                c == 1 ? OPENING_NEXT : level == LV_COUNTY ? NULL : AUTHOR_NEXT;
+            if (c == 1 && national_opening(open)) continue;
+            if (name_in(where[c], level, follow, ctx, 5, &r) == FOUND) e = r;
         }
     }
+    if (e < 0 && national_opening(open) &&
+        !(doc->title && strstr(doc->title, "省"))) { /* the State Council's report */
+        doc->region = strdup("全国");
+        doc->region_code = strdup("100000");
+        doc->level = "national";
+        if (!doc->region || !doc->region_code) {
+            free(doc->region), free(doc->region_code);
+            doc->region = doc->region_code = NULL, doc->level = NULL;
+        }
+        free(open);
+        return;
+    }
+    /* the portal's own name: county level only */
+    if (gz.loaded && e < 0 && portal && *portal &&
+        name_in(portal, LV_COUNTY, NULL, ctx, 5, &r) == FOUND)
+        e = r;
+    if (gz.loaded && e < 0) e = body_name(doc, ctx, 5);
+    free(open);
+    if (e >= 0) set_region(doc, &gz.entries[e]);
 }
