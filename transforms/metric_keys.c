@@ -210,8 +210,11 @@ typedef struct hit {
 
 #define MAX_HITS 32
 
-/* The key for text s[0..len) that ends where the number stands: the def index, or -1. */
-static int key_in(const char *s, size_t len, int uc, const char *unit)
+/* The key for text s[0..len) that ends where the number stands: the def index, or -1.
+ * With earlier_clause, s is a clause before the number's own clause, which says the growth
+ * ("…完成274.4亿元" before "同比增长9.1%"): its amount and the lack of a growth word are
+ * expected there. */
+static int key_in(const char *s, size_t len, int uc, const char *unit, int earlier_clause)
 {
     hit hits[MAX_HITS];
     int n = 0;
@@ -243,14 +246,14 @@ static int key_in(const char *s, size_t len, int uc, const char *unit)
         if (covered || subscope_before(s, hits[h].start)) continue;
         const char *after = s + end;
         size_t alen = len - end;
-        if (m->growth && !K.w[hits[h].w].has_growth && !contains_any(after, alen, GROWTH_WORDS)) continue;
+        if (!earlier_clause && m->growth && !K.w[hits[h].w].has_growth && !contains_any(after, alen, GROWTH_WORDS)) continue;
         if (contains_any(after, alen, FALL_WORDS) || contains_any(after, alen, OTHER_RATES))
             continue;
         if (uc == UC_COUNT && contains_any(after, alen, OTHER_THINGS)) continue;
         if (!strstr(m->key, "share") && memmem(after, alen, "占", 3)) continue;
         /* a change of a level: "比2010年增加10525元" */
         if (!m->growth && uc != UC_PERCENT && contains_any(after, alen, COMPARED)) continue;
-        if (number_between(after, alen)) continue;
+        if (!earlier_clause && number_between(after, alen)) continue;
         if (end > best_end || (end == best_end && wlen > best_len))
             best = d, best_end = end, best_len = wlen;
     }
@@ -334,14 +337,27 @@ static int key_of(const rpt_indicator *x, const char *before, size_t before_len,
     size_t mlen = x->metric ? (x->metric_len ? x->metric_len : strlen(x->metric)) : 0;
     int d = -1;
     if (mlen && !crowded && !contains_any(x->metric, mlen, SPAN_WORDS))
-        d = key_in(x->metric, mlen, uc, unit);
-    if (d < 0 && clen) d = key_in(clause, clen, uc, unit);
-    /* "…完成274.4亿元，同比增长9.1%": the measure is named in the clause before */
-    if (d < 0 && cs > 0 && clen <= 18 && contains_any(clause, clen, GROWTH_WORDS)) {
-        size_t prev_end = (unsigned char)before[cs - 1] < 0x80 ? cs - 1 : cs >= 3 ? cs - 3 : 0;
-        size_t ps = clause_start(before, prev_end);
-        if (ps < cs && !contains_any(before + ps, cs - ps, SPAN_WORDS))
-            d = key_in(before + ps, before_len - ps, uc, unit);
+        d = key_in(x->metric, mlen, uc, unit, 0);
+    if (d < 0 && clen) d = key_in(clause, clen, uc, unit, 0);
+    /* "…完成274.4亿元，同比增长9.1%" (or "…，按可比价计算，同比增长6.0%"): the measure is
+     * named in a clause before; short clauses without numbers are stepped over */
+    static const char *const SUBJECTLESS[] = {"同比", "比上年", "较上年", "比去年", "增长", "增速",
+                                              "增幅", "预计", "分别", NULL};
+    if (d < 0 && cs > 0 && clen <= 18 && contains_any(clause, clen, GROWTH_WORDS) &&
+        starts_any(clause, SUBJECTLESS)) {
+        size_t end = cs;
+        for (int step = 0; step < 2 && d < 0 && end > 0; step++) {
+            size_t prev_end = (unsigned char)before[end - 1] < 0x80 ? end - 1
+                              : end >= 3                          ? end - 3
+                                                                  : 0;
+            size_t ps = clause_start(before, prev_end);
+            if (ps >= end || contains_any(before + ps, end - ps, SPAN_WORDS)) break;
+            d = key_in(before + ps, prev_end - ps, uc, unit, 1);
+            /* only a short aside without a number is stepped over */
+            if (d < 0 && (prev_end - ps > 24 || number_between(before + ps, prev_end - ps)))
+                break;
+            end = ps;
+        }
     }
     return d;
 }
