@@ -8,8 +8,8 @@
 
 #include "common/buf.h"
 
-/* Oldest schema version the loader writes to (tables of 001_init.sql). */
-#define RPT_PG_SCHEMA_MIN 1
+/* Oldest schema version the loader writes to (columns added by 003_bi_metrics.sql). */
+#define RPT_PG_SCHEMA_MIN 3
 
 typedef struct rpt_migration {
     int version;

@@ -18,6 +18,8 @@ typedef struct rpt_parsed_indicator {
     double value, value_high;
     int has_value_high;
     const char *raw, *unit, *qualifier, *metric, *kind, *category, *sentence;
+    const char *metric_key; /* NULL when the number has no catalog key */
+    int period_year;        /* 0 when unknown */
 } rpt_parsed_indicator;
 
 /* A decoded and validated message. Strings point into `arena`, which the struct owns. */
@@ -29,7 +31,9 @@ typedef struct rpt_parsed_message {
     const char *source_name, *url, *title, *issuer, *index_no, *doc_no;
     const char *region, *region_code, *province, *city;
     const char *published_at, *fetched_at, *sha256, *format, *charset;
-    int year;             /* 0 when unknown */
+    int year;             /* the reviewed year, 0 when unknown */
+    int plan_year;        /* 0 when the report has no plan part */
+    const char *level, *doc_type;
     long long text_chars; /* -1 when unknown */
     rpt_parsed_section *sections;
     size_t n_sections;

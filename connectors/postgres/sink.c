@@ -268,6 +268,12 @@ static void document_row(rpt_buf *b, const rpt_load_item *it)
         copy_double(b, m->ocr_confidence);
     else
         rpt_buf_puts(b, "\\N");
+    copy_sep(b);
+    copy_text(b, m->level);
+    copy_sep(b);
+    copy_int(b, m->plan_year, m->plan_year <= 0);
+    copy_sep(b);
+    copy_text(b, m->doc_type);
     rpt_buf_putc(b, '\n');
 }
 
@@ -332,6 +338,10 @@ static void indicator_rows(rpt_buf *b, const rpt_parsed_message *m)
         copy_int(b, x->section, x->section < 0);
         copy_sep(b);
         copy_text(b, x->sentence);
+        copy_sep(b);
+        copy_text(b, x->metric_key);
+        copy_sep(b);
+        copy_int(b, x->period_year, x->period_year <= 0);
         rpt_buf_putc(b, '\n');
     }
 }
@@ -611,13 +621,14 @@ static void row_document(rpt_buf *b, const rpt_load_item *it)
     "COPY reports.documents (doc_id, source, url, title, issuer, index_no, doc_no, region, "       \
     "region_code, province, city, year, published_at, fetched_at, sha256, format, charset, "       \
     "text_chars, n_sections, n_indicators, transform_version, kafka_topic, kafka_partition, "      \
-    "kafka_offset, raw_topic, raw_partition, raw_offset, ocr, ocr_confidence) FROM STDIN"
+    "kafka_offset, raw_topic, raw_partition, raw_offset, ocr, ocr_confidence, level, plan_year, "  \
+    "doc_type) FROM STDIN"
 #define SEC_COPY                                                                                   \
     "COPY reports.sections (doc_id, ord, start_pos, end_pos, marker, depth, title, part, path, "   \
     "parent) FROM STDIN"
 #define IND_COPY                                                                                   \
     "COPY reports.indicators (doc_id, ord, start_pos, end_pos, raw, value, value_high, unit, "     \
-    "qualifier, metric, kind, category, section, sentence) FROM STDIN"
+    "qualifier, metric, kind, category, section, sentence, metric_key, period_year) FROM STDIN"
 
 /* Replaces the documents idx[0..n): delete (cascading to sections and indicators), then
  * COPY the three tables. */

@@ -71,21 +71,23 @@ typedef struct tsec {
 } tsec;
 
 typedef struct tind {
-    long long start, end, section;
+    long long start, end, section, period_year;
     double value, value_high;
-    size_t raw, unit, qualifier, metric, kind, category, sentence;
+    size_t raw, unit, qualifier, metric, kind, category, sentence, metric_key;
 } tind;
 
 typedef struct ttop {
-    long long schema, transform_version, year, text_chars, raw_partition, raw_offset, ocr;
+    long long schema, transform_version, year, plan_year, text_chars, raw_partition, raw_offset,
+        ocr;
     double ocr_confidence; /* NAN when absent */
     size_t doc_id, source_name, url, title, issuer, index_no, doc_no, region, region_code, province,
-        city, published_at, fetched_at, sha256, format, charset, raw_topic;
+        city, published_at, fetched_at, sha256, format, charset, raw_topic, level, doc_type;
 } ttop;
 
 static const char *const parts[] = {"review", "problems", "plan", NULL};
 static const char *const kinds[] = {"actual", "target", NULL};
 static const char *const quals[] = {"over", "under", "about", "at_least", NULL};
+static const char *const levels[] = {"national", "province", "city", "county", NULL};
 
 #define S(n, req, allowed, st)                                                                     \
     {                                                                                              \
@@ -117,6 +119,8 @@ static const field top_fields[] = {I(schema, 1, 1, RPT_PARSED_SCHEMA, ttop),
                                    S(region_code, 0, NULL, ttop),
                                    S(province, 0, NULL, ttop),
                                    S(city, 0, NULL, ttop),
+                                   S(level, 0, levels, ttop),
+                                   S(doc_type, 0, NULL, ttop),
                                    S(published_at, 0, NULL, ttop),
                                    S(fetched_at, 0, NULL, ttop),
                                    S(sha256, 0, NULL, ttop),
@@ -124,6 +128,7 @@ static const field top_fields[] = {I(schema, 1, 1, RPT_PARSED_SCHEMA, ttop),
                                    S(charset, 0, NULL, ttop),
                                    S(raw_topic, 0, NULL, ttop),
                                    I(year, 0, 0, 9999, ttop),
+                                   I(plan_year, 0, 0, 9999, ttop),
                                    I(text_chars, 0, 0, MAX_POS, ttop),
                                    I(raw_partition, 0, 0, MAX_POS, ttop),
                                    I(raw_offset, 0, 0, 9007199254740992LL, ttop),
@@ -144,6 +149,7 @@ static const field indicator_fields[] = {
     S(unit, 0, NULL, tind),           S(qualifier, 0, quals, tind),
     S(metric, 0, NULL, tind),         S(kind, 1, kinds, tind),
     S(category, 1, NULL, tind),       S(sentence, 0, NULL, tind),
+    S(metric_key, 0, NULL, tind),     I(period_year, 0, 0, 9999, tind),
     {NULL, 0, 0, 0, 0, NULL, 0}};
 
 typedef enum { C_TOP, C_SECTIONS, C_SECTION, C_INDICATORS, C_INDICATOR, C_DONE } ctx_t;
@@ -529,6 +535,9 @@ int rpt_parsed_message_decode(const char *json, size_t len, rpt_parsed_message *
     m->charset = str_at(a, p.top.charset);
     m->raw_topic = str_at(a, p.top.raw_topic);
     m->year = p.top.year > 0 ? (int)p.top.year : 0;
+    m->plan_year = p.top.plan_year > 0 ? (int)p.top.plan_year : 0;
+    m->level = str_at(a, p.top.level);
+    m->doc_type = str_at(a, p.top.doc_type);
     m->text_chars = p.top.text_chars;
     m->raw_partition = p.top.raw_partition > 0 ? (int)p.top.raw_partition : 0;
     m->raw_offset = p.top.raw_offset;
@@ -568,7 +577,9 @@ int rpt_parsed_message_decode(const char *json, size_t len, rpt_parsed_message *
                                   .metric = str_at(a, t->metric),
                                   .kind = str_at(a, t->kind),
                                   .category = str_at(a, t->category),
-                                  .sentence = str_at(a, t->sentence)};
+                                  .sentence = str_at(a, t->sentence),
+                                  .metric_key = str_at(a, t->metric_key),
+                                  .period_year = t->period_year > 0 ? (int)t->period_year : 0};
     }
     m->n_sections = p.nsec;
     m->n_indicators = p.nind;
