@@ -14,7 +14,8 @@
 #                        the checkout may live anywhere, /root included)
 #   reportd-dev broker  (embedded Kafka)
 #   reportd-dev portal  (a county portal serving ./.run/portal: the sample reports of
-#                        tests/fixtures/seeds; drop more reports there and they get loaded)
+#                        tests/fixtures/seeds and the two demo reports of tests/fixtures/demo;
+#                        drop more reports there and they get loaded)
 #   reportd run         (fetch, transform and load roles; /metrics on 127.0.0.1:19464)
 # then waits until every sample report is in reports.indicator_facts, prints a summary and
 # the connection string for BI tools, and leaves the services running.
@@ -194,7 +195,7 @@ if ! alive broker >/dev/null; then
 fi
 
 # 4. The portal, serving copies of the sample reports.
-cp -n tests/fixtures/seeds/* "$run/portal/"
+cp -n tests/fixtures/seeds/* tests/fixtures/demo/*.txt "$run/portal/"
 if ! alive portal >/dev/null; then
     setsid "$(dirname "$reportd")/reportd-dev" portal --dir "$run/portal" --port "$portal_port" \
         >"$run/portal.out" 2>"$run/portal.log" </dev/null &
@@ -258,6 +259,12 @@ q "SELECT COALESCE(region, '(unresolved)') AS region, year, metric, value, unit,
      FROM (SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY value DESC NULLS LAST) AS r
              FROM reports.indicator_facts WHERE unit IS NOT NULL AND metric IS NOT NULL) t
     WHERE r <= 2 ORDER BY region, value DESC LIMIT 10"
+if [ "$(psql -X -tA "$reader" -c "SELECT count(*) FROM reports.target_outcomes")" -gt 0 ]; then
+    echo "== targets vs outcomes (reports.target_outcomes)"
+    q "SELECT region, metric_name, year, target_value AS target, COALESCE(target_qualifier, '') AS q,
+              outcome_value AS outcome, met
+         FROM reports.target_outcomes ORDER BY region, metric_key, year"
+fi
 cat <<EOF
 == connect a BI tool (Metabase, Superset, Grafana, psql...) to PostgreSQL:
    $reader
