@@ -249,6 +249,33 @@ static void test_region(void)
     rpt_region_resolve(&doc, NULL, NULL);
     CHECK_STR(doc.region_code, "430400");
     rpt_document_clear(&doc);
+    /* 朝阳区 is in 北京市 and in 长春市: null alone, placed by the city the text names */
+    doc.title = strdup("朝阳区教育局2024年工作总结");
+    rpt_region_resolve(&doc, NULL, NULL);
+    CHECK(doc.region_code == NULL);
+    rpt_document_clear(&doc);
+    doc.title = strdup("朝阳区教育局2024年工作总结");
+    rpt_region_resolve(&doc, "长春市朝阳区人民政府", NULL);
+    CHECK_STR(doc.region_code, "220104");
+    CHECK_STR(doc.level, "county");
+    rpt_document_clear(&doc);
+    /* the opening lines of a government work report; the configured region still wins */
+    doc.title = strdup("政府工作报告");
+    doc.text = strdup("政府工作报告\n——2024年1月在北京市朝阳区第十七届人民代表大会第四次会议上\n"
+                      "各位代表：\n");
+    doc.text_len = strlen(doc.text);
+    rpt_region_resolve(&doc, NULL, NULL);
+    CHECK_STR(doc.region_code, "110105");
+    rpt_document_clear(&doc);
+    doc.title = strdup("2026年甘肃省政府工作报告");
+    rpt_region_resolve(&doc, NULL, "兰州市城关区");
+    CHECK_STR(doc.region_code, "620102");
+    rpt_document_clear(&doc);
+    doc.title = strdup("2026年甘肃省政府工作报告");
+    rpt_region_resolve(&doc, NULL, NULL);
+    CHECK_STR(doc.region_code, "620000");
+    CHECK_STR(doc.level, "province");
+    rpt_document_clear(&doc);
     CHECK_INT(rpt_region_year_of("二〇二四年工作总结及二〇二五年工作计划"), 2024);
     CHECK_INT(rpt_region_year_of("2017年工作总结与2018年工作计划"), 2017);
     /* four digits at the very end (found by fuzzing: read past the end) */

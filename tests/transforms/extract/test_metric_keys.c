@@ -1,0 +1,147 @@
+/* Canonical metric keys and period years (transforms/metric_keys.c) on sentences of the
+ * kinds government work reports and bureau reports use: the key follows the catalog's
+ * wordings and unit classes, not the report. Full extraction (rpt_extract) of short texts. */
+#include "test.h"
+#include "transforms/extract.h"
+
+static int run(const char *text, rpt_document *doc)
+{
+    rpt_extract_input in = {.source = "t.txt", .data = (const unsigned char *)text,
+                            .len = strlen(text), .content_type = "text/plain"};
+    rpt_buf err = RPT_BUF_INIT;
+    int rc = rpt_extract(&in, doc, &err);
+    if (rc) fprintf(stderr, "extract: %s\n", err.data ? err.data : "");
+    rpt_buf_free(&err);
+    return rc;
+}
+
+static const rpt_indicator *find(const rpt_document *doc, const char *raw, int nth)
+{
+    for (size_t i = 0; i < doc->n_indicators; i++)
+        if (!strncmp(doc->indicators[i].raw, raw, strlen(raw)) &&
+            strlen(raw) == (doc->indicators[i].raw_len ? doc->indicators[i].raw_len
+                                                       : strlen(doc->indicators[i].raw)) &&
+            nth-- == 0)
+            return &doc->indicators[i];
+    return NULL;
+}
+
+#define KEY(doc, raw, nth, key)                                                                    \
+    do {                                                                                           \
+        const rpt_indicator *x_ = find(doc, raw, nth);                                             \
+        CHECK(x_ != NULL);                                                                         \
+        if (x_) {                                                                                  \
+            if (key)                                                                               \
+                CHECK_STR(x_->metric_key, key);                                                    \
+            else if (x_->metric_key)                                                               \
+                CHECK_STR(x_->metric_key, "(none)");                                               \
+        }                                                                                          \
+    } while (0)
+
+static const char *const GWR =
+    "政府工作报告\n"
+    "——2015年2月5日在海拉尔区第十四届人民代表大会第四次会议上\n"
+    "海拉尔区人民政府区长\n"
+    "各位代表：\n"
+    "现在，我代表区政府向大会作工作报告，请予审议。\n"
+    "一、2014年工作回顾\n"
+    "2014年，全区地区生产总值完成274.4亿元，同比增长9.1%；公共财政预算收入完成13.7亿元，"
+    "同比增长22.9%；工业固定资产投资完成30亿元，同比增长12%。人均地区生产总值增长25%。"
+    "一般公共预算收入从8.6亿元增加到13.7亿元。全年新增就业5487人，城镇登记失业率为3.79%。"
+    "税收收入占一般公共预算收入比重达到75%。城乡居民人均可支配收入分别增长10.4%和13.6%。"
+    "地区生产总值比2010年增加100亿元。“十二五”时期年均增长12.1%。对全市经济增长的贡献率达到30%。\n"
+    "二、2015年工作安排\n"
+    "主要预期目标是：地区生产总值增长8%左右，达到296亿元；城镇登记失业率控制在4%以内；"
+    "居民消费价格涨幅3%左右；新建学校3所，力争到2017年新增学位2000个。\n";
+
+static void test_government_work_report(void)
+{
+    rpt_document doc;
+    REQUIRE(run(GWR, &doc) == 0);
+    CHECK_STR(doc.region_code, "150702");
+    CHECK_STR(doc.level, "county");
+    CHECK_STR(doc.doc_type, "government_work_report");
+    CHECK_INT(doc.year, 2014);
+    CHECK_INT(doc.plan_year, 2015);
+    KEY(&doc, "274.4亿元", 0, "econ.gdp");
+    KEY(&doc, "9.1%", 0, "econ.gdp_growth");            /* "同比增长": the clause before names it */
+    KEY(&doc, "13.7亿元", 0, "fiscal.budget_revenue");
+    KEY(&doc, "22.9%", 0, "fiscal.budget_revenue_growth");
+    KEY(&doc, "30亿元", 0, NULL);                        /* 工业 narrows fixed-asset investment */
+    KEY(&doc, "25%", 0, NULL);                           /* per-capita GDP growth has no key */
+    KEY(&doc, "8.6亿元", 0, NULL);                       /* the starting point of a change */
+    KEY(&doc, "5487人", 0, "jobs.urban_new");
+    KEY(&doc, "3.79%", 0, "jobs.unemployment_rate");
+    KEY(&doc, "75%", 0, NULL);                           /* a share of revenue, not its growth */
+    KEY(&doc, "10.4%", 0, "income.urban_per_capita_growth"); /* the first-named scope */
+    KEY(&doc, "13.6%", 0, NULL);                         /* 分别: the second is not urban */
+    KEY(&doc, "100亿元", 0, NULL);                       /* a difference ("比2010年增加") */
+    KEY(&doc, "12.1%", 0, NULL);                         /* a five-year average */
+    KEY(&doc, "30%", 0, NULL);                           /* a contribution rate */
+    KEY(&doc, "8%", 0, "econ.gdp_growth");
+    KEY(&doc, "296亿元", 0, "econ.gdp");
+    KEY(&doc, "4%", 0, "jobs.unemployment_rate");
+    KEY(&doc, "3%", 0, "prices.cpi_growth");
+    KEY(&doc, "3所", 0, "edu.schools_built");
+    KEY(&doc, "2000个", 0, "edu.school_places_added");
+    const rpt_indicator *x;
+    if ((x = find(&doc, "9.1%", 0))) {
+        CHECK_INT(x->period_year, 2014);
+        CHECK(!strcmp(x->category, "economy"));
+    }
+    if ((x = find(&doc, "8%", 0))) {
+        CHECK_INT(x->period_year, 2015);
+        CHECK_INT(x->kind, RPT_KIND_TARGET);
+    }
+    if ((x = find(&doc, "2000个", 0))) CHECK_INT(x->period_year, 2017); /* "到2017年" */
+    rpt_document_clear(&doc);
+}
+
+static void test_national_and_province(void)
+{
+    rpt_document doc;
+    REQUIRE(run("各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n"
+                "一、2024年工作回顾\n国内生产总值达到134.9万亿元、增长5%。\n"
+                "二、2025年经济社会发展总体要求和政策取向\n国内生产总值增长5%左右。\n",
+                &doc) == 0);
+    CHECK_STR(doc.region, "全国");
+    CHECK_STR(doc.region_code, "100000");
+    CHECK_STR(doc.level, "national");
+    CHECK_INT(doc.year, 2024);
+    CHECK_INT(doc.plan_year, 2025);
+    rpt_document_clear(&doc);
+    REQUIRE(run("2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n"
+                "各位代表：\n“十四五”时期工作回顾\n地区生产总值增长5.8%。\n",
+                &doc) == 0);
+    CHECK_STR(doc.region_code, "620000");
+    CHECK_STR(doc.level, "province");
+    CHECK(doc.city == NULL);
+    CHECK_INT(doc.year, 2025);
+    CHECK_INT(doc.plan_year, 2026);
+    rpt_document_clear(&doc);
+}
+
+static void test_bureau_report(void)
+{
+    rpt_document doc;
+    REQUIRE(run("南岳区教育局2024年工作总结及2025年工作计划\n一、2024年工作\n"
+                "全年资助学生1090人，发放资助金62.6万元，新增学位540个。\n"
+                "二、2025年工作计划\n新建公办幼儿园2所。\n",
+                &doc) == 0);
+    CHECK_STR(doc.doc_type, "summary_and_plan");
+    CHECK_INT(doc.year, 2024);
+    CHECK_INT(doc.plan_year, 2025);
+    KEY(&doc, "1090人", 0, "edu.students_aided");
+    KEY(&doc, "62.6万元", 0, "edu.student_aid_amount");
+    KEY(&doc, "540个", 0, "edu.school_places_added");
+    KEY(&doc, "2所", 0, "edu.schools_built");
+    const rpt_indicator *x = find(&doc, "2所", 0);
+    if (x) CHECK_INT(x->period_year, 2025);
+    rpt_document_clear(&doc);
+    REQUIRE(run("芷江县教育局2023年上半年工作总结\n一、总体情况\n获一等奖2个。\n", &doc) == 0);
+    CHECK_STR(doc.doc_type, "half_year_summary");
+    CHECK_INT(doc.plan_year, 0);
+    rpt_document_clear(&doc);
+}
+
+TEST_MAIN(T(test_government_work_report), T(test_national_and_province), T(test_bureau_report))
