@@ -87,6 +87,9 @@ void tp_parsed_doc(int i, int version, int variant, rpt_buf *out)
     d.province = strdup("湖南省");
     d.city = strdup("衡阳市");
     d.year = 2020 + i % 5;
+    d.plan_year = d.year + 1;
+    d.level = "county";
+    d.doc_type = "summary_and_plan";
     d.published_at = fmt("%d-05-30T12:02:29+08:00", 2020 + i % 5, 0);
     d.format = strdup("text");
     d.charset = strdup("UTF-8");
@@ -128,6 +131,8 @@ void tp_parsed_doc(int i, int version, int variant, rpt_buf *out)
         x->category = cats[k % 4];
         x->section = (int)(k % 4) - 1;
         x->sentence = fmt("全区投入\t%d万元，\"改善\"办学条件\\第%d句。", i, (int)k);
+        x->metric_key = k % 2 ? "edu.spending" : NULL;
+        x->period_year = x->kind == RPT_KIND_TARGET ? d.plan_year : d.year;
     }
     rpt_parsed_origin o = {.transform_version = version,
                           .source_name = i % 2 ? "nanyue-edu" : "hengshan-edu",

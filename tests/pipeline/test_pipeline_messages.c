@@ -174,6 +174,13 @@ static void test_parsed_roundtrip(void)
     CHECK_STR(m.region, "耒阳市");
     CHECK_STR(m.region_code, "430481");
     CHECK_INT(m.year, 2022);
+    CHECK_INT(m.plan_year, 2023);
+    CHECK_STR(m.level, "county");
+    CHECK_STR(m.doc_type, "summary_and_plan");
+    CHECK_STR(m.indicators[1].metric_key, "edu.spending");
+    CHECK(m.indicators[0].metric_key == NULL);
+    CHECK_INT(m.indicators[1].period_year, 2023);
+    CHECK_INT(m.indicators[0].period_year, 2022);
     CHECK_STR(m.raw_topic, "reports.raw");
     CHECK_INT(m.raw_partition, 3);
     CHECK_INT(m.raw_offset, 7);
@@ -210,6 +217,8 @@ static void test_parsed_validation(void)
         {"\"transform_version\":1", "\"transform_version\":0", "transform_version"},
         {"\"schema\":1", "\"schema\":99", "schema"},
         {"\"kind\":\"actual\"", "\"kind\":\"wish\"", "kind"},
+        {"\"level\":\"county\"", "\"level\":\"village\"", "level"},
+        {"\"period_year\":2021", "\"period_year\":\"2021\"", "period_year"},
         {"\"part\":\"plan\"", "\"part\":\"later\"", "part"},
         {"\"year\":2021", "\"year\":\"2021\"", "year"},
         {"\"sections\":[", "\"sections\":7,\"x\":[", "sections"},
