@@ -42,6 +42,12 @@ static struct {
     short bucket[N_BUCKETS][24];
     unsigned char bucket_n[N_BUCKETS];
     int uclass[N_DEFS]; /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
+    /* code points (BMP) that start a wording: positions starting with another one are
+     * skipped without a bucket look-up */
+    unsigned char first_cp[0x10000 / 8];
+    /* report category rules by the same hash of their first byte pair */
+    short cat[N_BUCKETS][8];
+    unsigned char cat_n[N_BUCKETS];
     int ok;
 } K;
 
@@ -66,15 +72,51 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* The code point starting at s when it is in the BMP (ASCII, 2- or 3-byte UTF-8), else 0. */
+static unsigned bmp_at(const char *s)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80) return c;
+    if ((c & 0xE0) == 0xC0) return ((c & 0x1Fu) << 6) | ((unsigned char)s[1] & 0x3Fu);
+    if ((c & 0xF0) == 0xE0)
+        return ((c & 0x0Fu) << 12) | (((unsigned char)s[1] & 0x3Fu) << 6) |
+               ((unsigned char)s[2] & 0x3Fu);
+    return 0;
+}
+
 static unsigned bucket_of(const char *s)
 {
     return ((unsigned char)s[0] * 31u + (unsigned char)s[1]) % N_BUCKETS;
 }
 
+/* memmem for the short haystacks and needles of this file (labels, clauses, words of a few
+ * characters): libc's memmem costs more to start than these searches take. */
+static const char *find_in(const char *h, size_t hl, const char *n, size_t nl)
+{
+    if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
+    char last = n[nl - 1];
+    for (size_t i = nl - 1; i < hl; i++)
+        if (h[i] == last && h[i + 1 - nl] == n[0] && !memcmp(h + i + 1 - nl, n, nl))
+            return h + i + 1 - nl;
+    return NULL;
+}
+
+/* Whether s[0..len) holds 年, 五, 三 or 两: every word of SPAN_WORDS does, so most clauses
+ * need no further search. */
+static int may_span(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 3 <= len; i++)
+        if ((unsigned char)s[i] == 0xE5 || (unsigned char)s[i] == 0xE4)
+            if (!memcmp(s + i, "年", 3) || !memcmp(s + i, "五", 3) || !memcmp(s + i, "三", 3) ||
+                !memcmp(s + i, "两", 3))
+                return 1;
+    return 0;
+}
+
 static int contains_any(const char *s, size_t len, const char *const *words)
 {
     for (; *words; words++)
-        if (memmem(s, len, *words, strlen(*words))) return 1;
+        if (find_in(s, len, *words, strlen(*words))) return 1;
     return 0;
 }
 
@@ -83,6 +125,28 @@ static int starts_any(const char *s, const char *const *words)
     for (; *words; words++)
         if (!strncmp(s, *words, strlen(*words))) return 1;
     return 0;
+}
+
+static int starts_any_n(const char *s, size_t len, const char *const *words)
+{
+    for (; *words; words++) {
+        size_t wl = strlen(*words);
+        if (wl <= len && !memcmp(s, *words, wl)) return 1;
+    }
+    return 0;
+}
+
+/* The raw text of a number in the sentence s[0..len), from byte `from` on, where it stands
+ * as a whole number (not the tail of a longer one: "5.5%" in "15.5%"), or NULL. */
+static const char *number_in(const char *s, size_t len, size_t from, const char *raw, size_t rl)
+{
+    while (from + rl <= len) {
+        const char *at = find_in(s + from, len - from, raw, rl);
+        if (!at) return NULL;
+        if (at == s || !(is_digit(at[-1]) || at[-1] == '.')) return at;
+        from = (size_t)(at - s) + 1;
+    }
+    return NULL;
 }
 
 static void build(void)
@@ -99,6 +163,8 @@ static void build(void)
             if (len < 2 || len > 255 || K.n >= MAX_WORDINGS) return;
             unsigned b = bucket_of(p);
             if (K.bucket_n[b] >= sizeof K.bucket[b] / sizeof *K.bucket[b]) return;
+            unsigned fc = bmp_at(p);
+            K.first_cp[fc / 8] |= (unsigned char)(1u << (fc % 8));
             wording *w = &K.w[K.n];
             w->s = p;
             w->len = (unsigned char)len;
@@ -107,6 +173,12 @@ static void build(void)
             K.bucket[b][K.bucket_n[b]++] = (short)K.n++;
             p = e ? e + 1 : p + len;
         }
+    }
+    size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
+    for (size_t r = 0; r < nc; r++) {
+        unsigned b = bucket_of(RPT_REPORT_CATEGORY_RULES[r].word);
+        if (K.cat_n[b] >= sizeof K.cat[b] / sizeof *K.cat[b]) return;
+        K.cat[b][K.cat_n[b]++] = (short)r;
     }
     K.ok = 1;
 }
@@ -218,9 +290,13 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
 {
     hit hits[MAX_HITS];
     int n = 0;
-    for (size_t i = 0; i + 1 < len && n < MAX_HITS; i++) {
+    for (size_t i = 0, step = 1; i + 1 < len && n < MAX_HITS; i += step) {
         unsigned char c = (unsigned char)s[i];
+        /* one code point per step: 3 bytes for the Han characters of these texts */
+        step = c < 0x80 ? 1 : (c & 0xF0) == 0xE0 ? 3 : 1;
         if ((c & 0xC0) == 0x80) continue;
+        unsigned fc = i + 2 < len || c < 0x80 ? bmp_at(s + i) : 0;
+        if (!(K.first_cp[fc / 8] & (1u << (fc % 8)))) continue;
         unsigned b = bucket_of(s + i);
         for (unsigned k = 0; k < K.bucket_n[b] && n < MAX_HITS; k++) {
             const wording *w = &K.w[K.bucket[b][k]];
@@ -228,12 +304,22 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
             hits[n++] = (hit){i, i + w->len, K.bucket[b][k]};
         }
     }
-    int best = -1;
-    size_t best_end = 0, best_len = 0;
-    for (int h = 0; h < n; h++) {
+    /* candidates from the closest end (then the longest wording) on; the first that passes
+     * the checks wins */
+    unsigned char tried[MAX_HITS] = {0};
+    for (;;) {
+        int h = -1;
+        for (int k = 0; k < n; k++) {
+            if (tried[k] || !fits((size_t)K.w[hits[k].w].def, uc, unit)) continue;
+            if (h < 0 || hits[k].end > hits[h].end ||
+                (hits[k].end == hits[h].end &&
+                 hits[k].end - hits[k].start > hits[h].end - hits[h].start))
+                h = k;
+        }
+        if (h < 0) return -1;
+        tried[h] = 1;
         int d = K.w[hits[h].w].def;
-        if (!fits((size_t)d, uc, unit)) continue;
-        size_t end = hits[h].end, wlen = end - hits[h].start;
+        size_t end = hits[h].end;
         const rpt_metric_def *m = &RPT_METRIC_DEFS[d];
         /* a longer wording of another measure covers this one (人均地区生产总值) */
         int covered = 0;
@@ -246,68 +332,95 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
         if (covered || subscope_before(s, hits[h].start)) continue;
         const char *after = s + end;
         size_t alen = len - end;
-        if (!earlier_clause && m->growth && !K.w[hits[h].w].has_growth && !contains_any(after, alen, GROWTH_WORDS)) continue;
+        if (!earlier_clause && m->growth && !K.w[hits[h].w].has_growth &&
+            !contains_any(after, alen, GROWTH_WORDS))
+            continue;
         if (contains_any(after, alen, FALL_WORDS) || contains_any(after, alen, OTHER_RATES))
             continue;
         if (uc == UC_COUNT && contains_any(after, alen, OTHER_THINGS)) continue;
-        if (!strstr(m->key, "share") && memmem(after, alen, "占", 3)) continue;
+        if (!strstr(m->key, "share") && find_in(after, alen, "占", 3)) continue;
         /* a change of a level: "比2010年增加10525元" */
         if (!m->growth && uc != UC_PERCENT && contains_any(after, alen, COMPARED)) continue;
         if (!earlier_clause && number_between(after, alen)) continue;
-        if (end > best_end || (end == best_end && wlen > best_len))
-            best = d, best_end = end, best_len = wlen;
+        return d;
     }
-    return best;
+}
+
+/* Whether the 3-byte sequence ending at s[i - 1] is one of the full-width delimiters
+ * ，；： (when clause) and 。！？ (tested on its last byte first: most Han characters end
+ * otherwise). */
+static int cjk_delim_before(const char *s, size_t i, int clause)
+{
+    if (i < 3) return 0;
+    switch ((unsigned char)s[i - 1]) {
+    case 0x8C: /* ， */
+    case 0x9B: /* ； */
+    case 0x9A: /* ： */
+        return clause && s[i - 3] == '\xEF' && s[i - 2] == '\xBC';
+    case 0x81: /* ！ */
+    case 0x9F: /* ？ */
+        return s[i - 3] == '\xEF' && s[i - 2] == '\xBC';
+    case 0x82: /* 。 */
+        return s[i - 3] == '\xE3' && s[i - 2] == '\x80';
+    default:
+        return 0;
+    }
 }
 
 /* Start of the clause that ends at s[end] (after the last clause delimiter before it). */
 static size_t clause_start(const char *s, size_t end)
 {
-    static const char *const delims[] = {"，", "；", "：", "。", "！", "？", NULL};
-    size_t i = end;
-    while (i > 0) {
+    for (size_t i = end; i > 0; i--) {
         if (s[i - 1] == ',' || s[i - 1] == ';' || s[i - 1] == ':') return i;
-        if (i >= 3)
-            for (size_t k = 0; delims[k]; k++)
-                if (!memcmp(s + i - 3, delims[k], 3)) return i;
-        i--;
+        if (cjk_delim_before(s, i, 1)) return i;
     }
     return 0;
 }
 
-/* The last year named in s[0..len) as the time of what follows ("2013年，…"), 0 when none. */
-static int explicit_year(const char *s, size_t len)
+/* The last year named in s[lo..to) as the time of what follows ("2013年，…"), scanning
+ * from *from (where the previous call for the same sentence stopped) and starting from
+ * year (what that call found); *from is updated. Not a comparison base ("比2012年"), not
+ * "2012年以来", not a span ("2013年至2015年"). */
+static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int year)
 {
     static const char *const before_not[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
     static const char *const after_not[] = {"以来", "来", "相比", "以前", "前", "水平", NULL};
-    int year = 0;
-    for (size_t i = 0; i + 7 <= len; i++) {
-        if (!is_digit(s[i]) || (i > 0 && is_digit(s[i - 1]))) continue;
+    size_t i = *from;
+    for (; i + 7 <= to; i++) {
+        if (!is_digit(s[i]) || (i > lo && is_digit(s[i - 1]))) continue;
         if (!(is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]))) continue;
         if (memcmp(s + i + 4, "年", 3)) continue;
         int y = atoi(s + i);
         if (y < 1990 || y > 2100) continue;
         int bad = 0;
         for (size_t k = 0; before_not[k] && !bad; k++)
-            bad = i >= 3 && !memcmp(s + i - 3, before_not[k], 3);
+            bad = i >= lo + 3 && !memcmp(s + i - 3, before_not[k], 3);
         for (size_t k = 0; after_not[k] && !bad; k++)
             bad = !strncmp(s + i + 7, after_not[k], strlen(after_not[k]));
-        /* a span "2012-2014年", "2013年至2015年": not one year */
-        bad |= i > 0 && (s[i - 1] == '-' || (i >= 3 && !memcmp(s + i - 3, "至", 3)));
+        bad |= i > lo && (s[i - 1] == '-' || (i >= lo + 3 && !memcmp(s + i - 3, "至", 3)));
         bad |= !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
         if (!bad) year = y;
     }
+    *from = i;
     return year;
 }
 
+/* The report category of a label: the first rule of RPT_REPORT_CATEGORY_RULES (in table
+ * order) whose word occurs in it. */
 static const char *report_category(const char *label, size_t len)
 {
-    size_t n = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
-    for (size_t i = 0; i < n; i++)
-        if (memmem(label, len, RPT_REPORT_CATEGORY_RULES[i].word,
-                   strlen(RPT_REPORT_CATEGORY_RULES[i].word)))
-            return RPT_REPORT_CATEGORY_RULES[i].category;
-    return NULL;
+    int best = -1;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (((unsigned char)label[i] & 0xC0) == 0x80) continue;
+        unsigned b = bucket_of(label + i);
+        for (unsigned k = 0; k < K.cat_n[b]; k++) {
+            int r = K.cat[b][k];
+            const char *w = RPT_REPORT_CATEGORY_RULES[r].word;
+            size_t wl = strlen(w);
+            if ((best < 0 || r < best) && i + wl <= len && !memcmp(label + i, w, wl)) best = r;
+        }
+    }
+    return best >= 0 ? RPT_REPORT_CATEGORY_RULES[best].category : NULL;
 }
 
 /* Verbs after a number that make it the starting point of a change
@@ -316,35 +429,28 @@ static const char *const BASE_OF_CHANGE[] = {"增加到", "增长到", "提高�
                                              "上升到", "扩大到", "增至", "增加至", "增长至",
                                              "提高至", "提升至", NULL};
 
-static int key_of(const rpt_indicator *x, const char *before, size_t before_len, int uc,
-                  const char *after_number, int gwr)
+/* The key named for the number: in the label (when use_label), else in the clause before
+ * the number, else in a clause before that when the number's own clause only says
+ * "同比增长". *from_label tells which. No vetoes here (see key_of). */
+static int key_candidate(const rpt_indicator *x, const char *before, size_t before_len,
+                         size_t cs, int uc, const char *unit, int use_label, int *from_label)
 {
-    if (after_number && starts_any(after_number, BASE_OF_CHANGE)) return -1;
-    const char *unit = x->unit ? x->unit : "";
-    size_t cs = clause_start(before, before_len);
     const char *clause = before + cs;
     size_t clen = before_len - cs;
-    if (clen >= 6 && !memcmp(clause, "其中", 6)) return -1;
-    if (contains_any(clause, clen, SPAN_WORDS)) return -1;
-    /* totals of a five-year review ("累计接待游客17.52亿人次") */
-    if (gwr && (memmem(clause, clen, "累计", 6) || memmem(clause, clen, "累积", 6))) return -1;
-    /* "分别增长6%和7.4%": only the first number takes the first-named scope */
-    const char *both = memmem(clause, clen, "分别", 6);
-    if (both && number_between(both, clen - (size_t)(both - clause))) return -1;
-    /* another number of the same unit stands before this one in the clause ("从2021年的
-     * 46503元和16935元"): the label's words belong to that one */
-    int crowded = same_unit_before(clause, clen, unit);
     size_t mlen = x->metric ? (x->metric_len ? x->metric_len : strlen(x->metric)) : 0;
     int d = -1;
-    if (mlen && !crowded && !contains_any(x->metric, mlen, SPAN_WORDS))
-        d = key_in(x->metric, mlen, uc, unit, 0);
-    if (d < 0 && clen) d = key_in(clause, clen, uc, unit, 0);
+    *from_label = 0;
+    if (use_label && mlen && (d = key_in(x->metric, mlen, uc, unit, 0)) >= 0) {
+        *from_label = 1;
+        return d;
+    }
+    if (clen) d = key_in(clause, clen, uc, unit, 0);
     /* "…完成274.4亿元，同比增长9.1%" (or "…，按可比价计算，同比增长6.0%"): the measure is
      * named in a clause before; short clauses without numbers are stepped over */
     static const char *const SUBJECTLESS[] = {"同比", "比上年", "较上年", "比去年", "增长", "增速",
                                               "增幅", "预计", "分别", NULL};
-    if (d < 0 && cs > 0 && clen <= 18 && contains_any(clause, clen, GROWTH_WORDS) &&
-        starts_any(clause, SUBJECTLESS)) {
+    if (d < 0 && cs > 0 && clen <= 18 && starts_any(clause, SUBJECTLESS) &&
+        contains_any(clause, clen, GROWTH_WORDS)) {
         size_t end = cs;
         for (int step = 0; step < 2 && d < 0 && end > 0; step++) {
             size_t prev_end = (unsigned char)before[end - 1] < 0x80 ? end - 1
@@ -362,22 +468,35 @@ static int key_of(const rpt_indicator *x, const char *before, size_t before_len,
     return d;
 }
 
-/* Start of the sentence that holds byte b of text (after 。！？ or a line end), at most
- * 900 bytes back, on a UTF-8 boundary. */
-static size_t sentence_start(const char *text, size_t b)
+/* The key of an indicator (def index) or -1: the candidate, unless the clause says the
+ * number is not the year's figure of that measure. The candidate is looked for first (most
+ * numbers have none), the vetoes only then. */
+static int key_of(const rpt_indicator *x, const char *before, size_t before_len, int uc,
+                  const char *after_number, size_t after_len, int gwr)
 {
-    size_t lo = b > 900 ? b - 900 : 0;
-    size_t i = b;
-    while (i > lo) {
-        if (text[i - 1] == '\n') return i;
-        if (i >= 3 && (!memcmp(text + i - 3, "。", 3) || !memcmp(text + i - 3, "！", 3) ||
-                       !memcmp(text + i - 3, "？", 3)))
-            return i;
-        i--;
+    const char *unit = x->unit ? x->unit : "";
+    size_t cs = clause_start(before, before_len);
+    int from_label;
+    int d = key_candidate(x, before, before_len, cs, uc, unit, 1, &from_label);
+    if (d < 0) return -1;
+    if (after_number && starts_any_n(after_number, after_len, BASE_OF_CHANGE)) return -1;
+    const char *clause = before + cs;
+    size_t clen = before_len - cs;
+    if (clen >= 6 && !memcmp(clause, "其中", 6)) return -1;
+    if (may_span(clause, clen) && contains_any(clause, clen, SPAN_WORDS)) return -1;
+    /* totals of a five-year review ("累计接待游客17.52亿人次") */
+    if (gwr && (find_in(clause, clen, "累计", 6) || find_in(clause, clen, "累积", 6))) return -1;
+    /* "分别增长6%和7.4%": only the first number takes the first-named scope */
+    const char *both = find_in(clause, clen, "分别", 6);
+    if (both && number_between(both, clen - (size_t)(both - clause))) return -1;
+    /* another number of the same unit stands before this one in the clause ("从2021年的
+     * 46503元和16935元"): the label's words belong to that one */
+    if (from_label) {
+        size_t mlen = x->metric_len ? x->metric_len : strlen(x->metric);
+        if (same_unit_before(clause, clen, unit) || contains_any(x->metric, mlen, SPAN_WORDS))
+            d = key_candidate(x, before, before_len, cs, uc, unit, 0, &from_label);
     }
-    while (i < b && ((unsigned char)text[i] & 0xC0) == 0x80)
-        i++;
-    return i;
+    return d;
 }
 
 int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
@@ -385,11 +504,14 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     (void)err;
     pthread_once(&K_once, build);
     int gwr = doc->doc_type && !strcmp(doc->doc_type, "government_work_report");
-    const char *text = doc->text;
     int plan_part = 0;
     for (size_t i = 0; i < doc->n_sections && !plan_part; i++)
         plan_part = doc->sections[i].part == RPT_PART_PLAN;
-    size_t cp = 0, b = 0; /* code point cp starts at byte b of the text */
+    /* the sentence of the previous indicator, where its number ended in it, and the years
+     * read in it so far */
+    const char *prev_sent = NULL;
+    size_t prev_sl = 0, prev_end = 0, sent_scanned = 0;
+    int sent_year = 0;
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
         int in_section = x->section >= 0 && (size_t)x->section < doc->n_sections;
@@ -398,35 +520,36 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
         if (!plan && x->kind == RPT_KIND_TARGET && (!in_section || !plan_part)) plan = 1;
         x->period_year = plan && doc->plan_year ? doc->plan_year : doc->year;
         x->metric_key = NULL;
-        /* the part of the sentence before the number */
-        const char *before = "";
-        size_t before_len = 0;
-        if (text) {
-            if (x->start < cp) cp = 0, b = 0;
-            while (cp < x->start && b < doc->text_len) {
-                b++;
-                while (b < doc->text_len && ((unsigned char)text[b] & 0xC0) == 0x80)
-                    b++;
-                cp++;
+        /* the part of its sentence before the number, and the text after it: the number is
+         * found in the sentence after the previous indicator's when they share it */
+        const char *before = "", *after_number = NULL;
+        size_t before_len = 0, after_len = 0;
+        size_t sl = x->sentence ? (x->sentence_len ? x->sentence_len : strlen(x->sentence)) : 0;
+        size_t rl = x->raw ? (x->raw_len ? x->raw_len : strlen(x->raw)) : 0;
+        if (sl && rl) {
+            /* the describer's sentences of one sentence start alike and may end differently */
+            size_t common = sl < prev_sl ? sl : prev_sl;
+            int same = prev_sent && (x->sentence == prev_sent ||
+                                     !memcmp(x->sentence, prev_sent, common < 48 ? common : 48));
+            if (!same) prev_end = 0, sent_scanned = 0, sent_year = 0;
+            const char *at = number_in(x->sentence, sl, prev_end, x->raw, rl);
+            if (!at && prev_end) at = number_in(x->sentence, sl, 0, x->raw, rl);
+            prev_sent = x->sentence, prev_sl = sl;
+            if (at) {
+                size_t pos = (size_t)(at - x->sentence);
+                before = x->sentence, before_len = pos;
+                after_number = at + rl, after_len = sl - pos - rl;
+                prev_end = pos + rl;
+                if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
+                sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
+                int y = sent_year;
+                if (y && (!doc->year || (y >= doc->year - 10 && y <= doc->year + 15)))
+                    x->period_year = y;
             }
-            if (cp == x->start) {
-                size_t ss = sentence_start(text, b);
-                before = text + ss, before_len = b - ss;
-            }
-        }
-        if (before_len) {
-            int y = explicit_year(before, before_len);
-            if (y && (!doc->year || (y >= doc->year - 10 && y <= doc->year + 15)))
-                x->period_year = y;
         }
         int uc = unit_class(x->unit);
-        const char *after_number = NULL;
-        if (before_len || (text && cp == x->start)) {
-            size_t rl = x->raw_len ? x->raw_len : x->raw ? strlen(x->raw) : 0;
-            if (b + rl <= doc->text_len) after_number = text + b + rl;
-        }
         int d = K.ok && uc != UC_NONE
-                    ? key_of(x, before, before_len, uc, after_number, gwr)
+                    ? key_of(x, before, before_len, uc, after_number, after_len, gwr)
                     : -1;
         if (d >= 0) {
             x->metric_key = RPT_METRIC_DEFS[d].key;

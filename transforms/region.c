@@ -372,6 +372,33 @@ char *rpt_region_opening_lines(const rpt_document *doc)
     return strndup(s, i);
 }
 
+/* The lines of the opening that can name the speaker's government: the people's congress
+ * line and the speaker's office (a copy, caller frees; NULL when none). Searching only
+ * these keeps place names of the salutation paragraph out and the search short. */
+static char *office_lines(const char *open)
+{
+    static const char *const marks[] = {"人民代表大会", "人民政府", "长", "主席", NULL};
+    if (!open) return NULL;
+    size_t len = strlen(open), o = 0;
+    char *out = malloc(len + 1);
+    if (!out) return NULL;
+    for (const char *line = open; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+        int keep = 0;
+        for (size_t k = 0; marks[k] && !keep; k++)
+            keep = memmem(line, ll, marks[k], strlen(marks[k])) != NULL;
+        if (keep && ll < 400) {
+            memcpy(out + o, line, ll);
+            o += ll;
+            out[o++] = '\n';
+        }
+        line = nl ? nl + 1 : line + ll;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* Whether the opening lines are those of the State Council's report to the National
  * People's Congress. */
 static int national_opening(const char *open)
@@ -492,6 +519,7 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
     if (doc->region) return;
     pthread_once(&gz_once, gz_load);
     char *open = rpt_region_opening_lines(doc);
+    char *office = office_lines(open);
     const char *ctx[5] = {doc->title, open, doc->issuer, hint, portal};
     int e = -1, r;
     /* the source's configured region wins */
@@ -500,7 +528,7 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
             if (name_in(hint, level, NULL, ctx, 5, &r) == FOUND) e = r;
     /* then the title, the opening lines and the issuer; county level first */
     for (int level = LV_COUNTY; gz.loaded && level >= LV_PROVINCE && e < 0; level--) {
-        const char *where[] = {doc->title, open, doc->issuer};
+        const char *where[] = {doc->title, office, doc->issuer};
         for (int c = 0; c < 3 && e < 0; c++) {
             if (!where[c] || !*where[c]) continue;
             const char *const *follow =
@@ -519,6 +547,7 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
             doc->region = doc->region_code = NULL, doc->level = NULL;
         }
         free(open);
+        free(office);
         return;
     }
     /* the portal's own name: county level only */
@@ -527,5 +556,6 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
         e = r;
     if (gz.loaded && e < 0) e = body_name(doc, ctx, 5);
     free(open);
+    free(office);
     if (e >= 0) set_region(doc, &gz.entries[e]);
 }
