@@ -121,7 +121,5 @@ int main(int argc, char **argv)
         return 0;
     }
     const t_case cases[] = {T(test_table), T(test_migration_agrees)};
-    t_run_cases(cases, sizeof cases / sizeof *cases);
-    fprintf(stderr, "%d checks, %d failed\n", t_checks, t_failures);
-    return t_failures ? 1 : 0;
+    return t_main(argc, argv, NULL, NULL, cases, sizeof cases / sizeof *cases);
 }
