@@ -140,11 +140,18 @@ static int starts_any_n(const char *s, size_t len, const char *const *words)
  * as a whole number (not the tail of a longer one: "5.5%" in "15.5%"), or NULL. */
 static const char *number_in(const char *s, size_t len, size_t from, const char *raw, size_t rl)
 {
-    while (from + rl <= len) {
-        const char *at = find_in(s + from, len - from, raw, rl);
-        if (!at) return NULL;
-        if (at == s || !(is_digit(at[-1]) || at[-1] == '.')) return at;
-        from = (size_t)(at - s) + 1;
+    unsigned char r0 = (unsigned char)raw[0];
+    for (size_t i = from; i + rl <= len;) {
+        unsigned char c = (unsigned char)s[i];
+        /* Han characters skipped whole unless the raw text starts with one (近, 约, 第) */
+        if (c >= 0xE0 && c < 0xF0 && r0 < 0x80) {
+            i += 3;
+            continue;
+        }
+        if (c == r0 && !memcmp(s + i, raw, rl) &&
+            (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.')))
+            return s + i;
+        i++;
     }
     return NULL;
 }
@@ -387,6 +394,10 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
     static const char *const after_not[] = {"以来", "来", "相比", "以前", "前", "水平", NULL};
     size_t i = *from;
     for (; i + 7 <= to; i++) {
+        /* Han characters (3-byte sequences) skipped whole: years are ASCII digits */
+        while ((unsigned char)s[i] >= 0xE0 && (unsigned char)s[i] < 0xF0 && i + 10 <= to)
+            i += 3;
+        if (i + 7 > to) break;
         if (!is_digit(s[i]) || (i > lo && is_digit(s[i - 1]))) continue;
         if (!(is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]))) continue;
         if (memcmp(s + i + 4, "年", 3)) continue;
