@@ -8,8 +8,9 @@
 
 #include "common/buf.h"
 
-/* Oldest schema version the loader writes to (columns added by 003_bi_metrics.sql). */
-#define RPT_PG_SCHEMA_MIN 3
+/* Oldest schema version the loader writes to (it writes the columns added by 003_bi_metrics.sql
+ * and 005_ocr.sql). */
+#define RPT_PG_SCHEMA_MIN 5
 
 typedef struct rpt_migration {
     int version;
