@@ -79,3 +79,12 @@ void rpt_buf_free(rpt_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+char *rpt_memdup_str(const void *p, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (!s) return NULL;
+    if (n) memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}

@@ -25,4 +25,9 @@ void rpt_buf_reset(rpt_buf *b);
 char *rpt_buf_steal(rpt_buf *b);
 void rpt_buf_free(rpt_buf *b);
 
+/* A NUL-terminated copy of the n bytes at p (caller frees), NULL on ENOMEM. Unlike strndup
+ * it never reads past p[n-1]: for bytes that are not a C string (Kafka keys, parser
+ * callbacks pointing into a larger buffer). */
+char *rpt_memdup_str(const void *p, size_t n);
+
 #endif

@@ -92,7 +92,7 @@ static int cb_number(void *ctx, const char *s, size_t len)
     parse_ctx *c = ctx;
     rpt_jnode *n = node_new(c, RPT_JNUMBER);
     if (!n) return 0;
-    n->str = strndup(s, len);
+    n->str = rpt_memdup_str(s, len);
     if (!n->str) {
         free(n);
         return 0;
@@ -106,7 +106,7 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
     parse_ctx *c = ctx;
     rpt_jnode *n = node_new(c, RPT_JSTRING);
     if (!n) return 0;
-    n->str = strndup((const char *)s, len);
+    n->str = rpt_memdup_str(s, len);
     if (!n->str) {
         free(n);
         return 0;
@@ -124,7 +124,7 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     parse_ctx *c = ctx;
     free(c->pending_key);
-    c->pending_key = strndup((const char *)s, len);
+    c->pending_key = rpt_memdup_str(s, len);
     return c->pending_key != NULL;
 }
 

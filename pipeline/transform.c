@@ -273,7 +273,7 @@ static void decode_tick(void *ctx)
 /* Transforms one raw message and queues its parsed (or DLQ) message. */
 static void process(transformer *t, const rd_kafka_message_t *m)
 {
-    char *key = m->key_len ? strndup(m->key, m->key_len) : NULL;
+    char *key = m->key_len ? rpt_memdup_str(m->key, m->key_len) : NULL;
     rpt_buf err = RPT_BUF_INIT, out = RPT_BUF_INIT;
     rpt_raw_message raw;
     rpt_document doc;
