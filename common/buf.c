@@ -73,7 +73,7 @@ char *rpt_buf_steal(rpt_buf *b)
     return p;
 }
 
-void rpt_buf_free(rpt_buf *b)
+void rpt_buf_clear(rpt_buf *b)
 {
     free(b->data);
     b->data = NULL;

@@ -23,7 +23,7 @@ int rpt_buf_vprintf(rpt_buf *b, const char *fmt, va_list ap);
 void rpt_buf_reset(rpt_buf *b);
 /* Hands the data to the caller (who frees it) and leaves the buffer empty. */
 char *rpt_buf_steal(rpt_buf *b);
-void rpt_buf_free(rpt_buf *b);
+void rpt_buf_clear(rpt_buf *b);
 
 /* A NUL-terminated copy of the n bytes at p (caller frees), NULL on ENOMEM. Unlike strndup
  * it never reads past p[n-1]: for bytes that are not a C string (Kafka keys, parser

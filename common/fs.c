@@ -14,13 +14,13 @@ char *rpt_read_file(const char *path, size_t max_bytes, size_t *len_out)
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (b.len + n > max_bytes) {
-            rpt_buf_free(&b);
+            rpt_buf_clear(&b);
             fclose(f);
             errno = EFBIG;
             return NULL;
         }
         if (rpt_buf_append(&b, chunk, n)) {
-            rpt_buf_free(&b);
+            rpt_buf_clear(&b);
             fclose(f);
             errno = ENOMEM;
             return NULL;
@@ -29,7 +29,7 @@ char *rpt_read_file(const char *path, size_t max_bytes, size_t *len_out)
     int failed = ferror(f);
     fclose(f);
     if (failed) {
-        rpt_buf_free(&b);
+        rpt_buf_clear(&b);
         errno = EIO;
         return NULL;
     }

@@ -215,7 +215,7 @@ rpt_jnode *rpt_json_parse_object(const char *text, size_t len, const char *what,
         rpt_json_free(root);
         root = NULL;
     }
-    rpt_buf_free(&perr);
+    rpt_buf_clear(&perr);
     return root;
 }
 

@@ -169,8 +169,8 @@ static void fields_to_json(rpt_buf *out, const char *fields)
         put_quoted(out, key.data ? key.data : "");
         rpt_buf_puts(out, ":");
         put_quoted(out, val.data ? val.data : "");
-        rpt_buf_free(&key);
-        rpt_buf_free(&val);
+        rpt_buf_clear(&key);
+        rpt_buf_clear(&val);
     }
 }
 
@@ -194,8 +194,8 @@ void rpt_log(rpt_log_level level, const char *component, const char *msg, const 
         rpt_buf masked = RPT_BUF_INIT;
         if (raw.data) rpt_mask_url_credentials(&masked, raw.data);
         if (masked.data) sanitize_fields(&fields, masked.data);
-        rpt_buf_free(&masked);
-        rpt_buf_free(&raw);
+        rpt_buf_clear(&masked);
+        rpt_buf_clear(&raw);
     }
     if (atomic_load_explicit(&g_json, memory_order_relaxed)) {
         rpt_buf_printf(&line, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":", ts, level_names[level]);
@@ -219,6 +219,6 @@ void rpt_log(rpt_log_level level, const char *component, const char *msg, const 
         fflush(stderr);
         pthread_mutex_unlock(&g_lock);
     }
-    rpt_buf_free(&fields);
-    rpt_buf_free(&line);
+    rpt_buf_clear(&fields);
+    rpt_buf_clear(&line);
 }

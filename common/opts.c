@@ -16,7 +16,7 @@ static const rpt_opt *find_opt(const rpt_opt *table, const char *key)
     return NULL;
 }
 
-void rpt_kvlist_free(rpt_kvlist *kv)
+void rpt_kvlist_clear(rpt_kvlist *kv)
 {
     for (size_t i = 0; i < kv->n; i++) {
         if (kv->keys) free(kv->keys[i]);
@@ -101,7 +101,7 @@ static int set_text(const rpt_opt *o, void *target, const char *text, rpt_buf *e
     case RPT_OPT_STRLIST: {
         /* Text form: comma-separated list. */
         rpt_kvlist *kv = FIELD(target, o, rpt_kvlist);
-        rpt_kvlist_free(kv);
+        rpt_kvlist_clear(kv);
         char *copy = strdup(text), *save = NULL;
         if (!copy) return -1;
         for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
@@ -145,7 +145,7 @@ int rpt_opts_set(const rpt_opt *table, void *target, const char *key, const char
     rpt_buf reason = RPT_BUF_INIT;
     int rc = set_text(o, target, text, &reason);
     if (rc) rpt_buf_printf(err, "%s.%s: %s", where, key, reason.data ? reason.data : "invalid");
-    rpt_buf_free(&reason);
+    rpt_buf_clear(&reason);
     return rc;
 }
 
@@ -180,7 +180,7 @@ static int apply_one(const rpt_opt *o, void *target, const rpt_jnode *v, rpt_buf
     case RPT_OPT_KV: {
         if (v->type != RPT_JOBJECT) goto wrong_type;
         rpt_kvlist *kv = FIELD(target, o, rpt_kvlist);
-        rpt_kvlist_free(kv);
+        rpt_kvlist_clear(kv);
         for (size_t i = 0; i < v->n; i++) {
             const char *t = scalar_text(v->items[i]);
             if (!t) {
@@ -194,7 +194,7 @@ static int apply_one(const rpt_opt *o, void *target, const rpt_jnode *v, rpt_buf
     }
     case RPT_OPT_STRLIST: {
         rpt_kvlist *kv = FIELD(target, o, rpt_kvlist);
-        rpt_kvlist_free(kv);
+        rpt_kvlist_clear(kv);
         if (v->type == RPT_JSTRING) return rpt_kvlist_add(kv, NULL, v->str);
         if (v->type != RPT_JARRAY) goto wrong_type;
         for (size_t i = 0; i < v->n; i++) {
@@ -238,10 +238,10 @@ int rpt_opts_apply(const rpt_opt *table, void *target, const rpt_jnode *obj, con
         if (apply_one(o, target, v, &reason) != 0) {
             rpt_buf_printf(err, "%s:%d: %s.%s: %s", file, v->line, where, o->key,
                           reason.data ? reason.data : "invalid value");
-            rpt_buf_free(&reason);
+            rpt_buf_clear(&reason);
             return -1;
         }
-        rpt_buf_free(&reason);
+        rpt_buf_clear(&reason);
     }
 check_required:
     for (const rpt_opt *o = table; o->key; o++) {
@@ -268,10 +268,10 @@ int rpt_opts_apply_env(const rpt_opt *table, void *target, const char *prefix, r
         rpt_buf reason = RPT_BUF_INIT;
         if (set_text(o, target, v, &reason) != 0) {
             rpt_buf_printf(err, "environment %s: %s", name, reason.data ? reason.data : "invalid");
-            rpt_buf_free(&reason);
+            rpt_buf_clear(&reason);
             return -1;
         }
-        rpt_buf_free(&reason);
+        rpt_buf_clear(&reason);
     }
     return 0;
 }
@@ -319,14 +319,14 @@ void rpt_opts_dump(const rpt_opt *table, const void *target, yajl_gen g)
     yajl_gen_map_close(g);
 }
 
-void rpt_opts_free(const rpt_opt *table, void *target)
+void rpt_opts_clear(const rpt_opt *table, void *target)
 {
     for (const rpt_opt *o = table; o->key; o++) {
         if (o->type == RPT_OPT_STRING) {
             free(*FIELD(target, o, char *));
             *FIELD(target, o, char *) = NULL;
         } else if (o->type == RPT_OPT_KV || o->type == RPT_OPT_STRLIST) {
-            rpt_kvlist_free(FIELD(target, o, rpt_kvlist));
+            rpt_kvlist_clear(FIELD(target, o, rpt_kvlist));
         }
     }
 }

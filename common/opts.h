@@ -62,9 +62,9 @@ int rpt_opts_set(const rpt_opt *table, void *target, const char *key, const char
 /* Writes the settings as a JSON object (secrets as "***"). */
 void rpt_opts_dump(const rpt_opt *table, const void *target, yajl_gen g);
 /* Frees strings and lists held in `target` (not target itself). */
-void rpt_opts_free(const rpt_opt *table, void *target);
+void rpt_opts_clear(const rpt_opt *table, void *target);
 
-void rpt_kvlist_free(rpt_kvlist *kv);
+void rpt_kvlist_clear(rpt_kvlist *kv);
 int rpt_kvlist_add(rpt_kvlist *kv, const char *key, const char *val);
 
 #endif

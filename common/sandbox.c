@@ -218,7 +218,7 @@ int rpt_sandbox_run(const rpt_sandbox_limits *lim, rpt_sandbox_task task, void *
     } else {
         explain_status(lim, status, timed_out, err);
     }
-    rpt_buf_free(&res);
+    rpt_buf_clear(&res);
     return rc;
 }
 

@@ -34,7 +34,7 @@ static void write_string(yajl_gen g, const char *s)
     rpt_buf_puts(&b, "***");
     rpt_buf_puts(&b, at);
     rpt_jg_str(g, NULL, b.data);
-    rpt_buf_free(&b);
+    rpt_buf_clear(&b);
 }
 
 /* Writes a JSON node as-is, masking the values of credential-like keys. */
@@ -109,23 +109,23 @@ static int run_check_config(int argc, char **argv)
     rpt_buf err = RPT_BUF_INIT;
     if (rpt_config_load(&cfg, path, &err)) {
         fprintf(stderr, "%s\n", err.data ? err.data : "invalid config");
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return RPT_EXIT_USAGE;
     }
     rpt_source *sources = NULL;
     size_t n_sources = 0;
     if (rpt_sources_load(&cfg, &sources, &n_sources, &err)) {
         fprintf(stderr, "%s\n", err.data ? err.data : "invalid source");
-        rpt_buf_free(&err);
-        rpt_config_free(&cfg);
+        rpt_buf_clear(&err);
+        rpt_config_clear(&cfg);
         return RPT_EXIT_USAGE;
     }
     rpt_sources_free(sources, n_sources);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     if (!quiet) {
         yajl_gen g = rpt_jg_new();
         if (!g) {
-            rpt_config_free(&cfg);
+            rpt_config_clear(&cfg);
             return RPT_EXIT_FAILURE;
         }
         yajl_gen_config(g, yajl_gen_beautify, 1);
@@ -151,7 +151,7 @@ static int run_check_config(int argc, char **argv)
     }
     fprintf(stderr, "%s: ok (%zu sources)\n", path ? path : "(defaults)",
             cfg.sources ? cfg.sources->n : 0);
-    rpt_config_free(&cfg);
+    rpt_config_clear(&cfg);
     return RPT_EXIT_OK;
 }
 

@@ -56,7 +56,7 @@ static int fetch_input(const char *url, size_t max_bytes, char **data, size_t *l
         cfg.fetch.max_body_bytes = (long long)max_bytes;
     rpt_buf body = RPT_BUF_INIT;
     int rc = rpt_fetch_url(&cfg.fetch, url, &body, NULL, ctype, err);
-    rpt_config_free(&cfg);
+    rpt_config_clear(&cfg);
     if (rc) return -1;
     *len = body.len;
     *data = rpt_buf_steal(&body);
@@ -105,7 +105,7 @@ out:
     free(data);
     free(ctype);
     free(canon);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 
@@ -155,16 +155,16 @@ static int run_extract(int argc, char **argv)
     rpt_buf cerr = RPT_BUF_INIT;
     if (rpt_config_load(&cfg, rpt_config_path_from_env(), &cerr)) {
         fprintf(stderr, "reportd extract: %s\n", cerr.data ? cerr.data : "cannot load the config");
-        rpt_buf_free(&cerr);
+        rpt_buf_clear(&cerr);
         return RPT_EXIT_USAGE;
     }
-    rpt_buf_free(&cerr);
+    rpt_buf_clear(&cerr);
     int failed = 0;
     rpt_buf out = RPT_BUF_INIT;
     for (int i = optind; i < argc; i++)
         failed |= extract_one(argv[i], with_text, max_bytes, region, &cfg.transform, &out) != 0;
-    rpt_config_free(&cfg);
-    rpt_buf_free(&out);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&out);
     fflush(stdout);
     return failed ? RPT_EXIT_FAILURE : RPT_EXIT_OK;
 }

@@ -67,13 +67,13 @@ static int run_fetch(int argc, char **argv)
     rpt_buf err = RPT_BUF_INIT;
     if (instance_arg && rpt_runtime_parse_instance(instance_arg, &instance, &instances, &err)) {
         fprintf(stderr, "reportd fetch: %s\n", err.data ? err.data : "invalid --instance");
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return RPT_EXIT_USAGE;
     }
     rpt_config cfg;
     if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "reportd fetch: %s\n", err.data ? err.data : "invalid config");
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return RPT_EXIT_USAGE;
     }
     rpt_log_level lvl;
@@ -84,7 +84,7 @@ static int run_fetch(int argc, char **argv)
         const rpt_role_def role = {.name = "fetch", .run = rpt_role_fetch, .needs_postgres = 1};
         rpt_runtime_opts opts = {
             .roles = &role, .n_roles = 1, .instance = instance, .instances = instances};
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return rpt_runtime_run(&opts, &cfg);
     }
     struct sigaction sa;
@@ -102,8 +102,8 @@ static int run_fetch(int argc, char **argv)
         print_summary(sum, n);
     }
     rpt_fetch_summaries_free(sum, n);
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
     return rc;
 }
 

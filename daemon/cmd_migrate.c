@@ -40,7 +40,7 @@ static int run_migrate(int argc, char **argv)
     rpt_buf err = RPT_BUF_INIT;
     if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "reportd migrate: %s\n", err.data);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return RPT_EXIT_USAGE;
     }
     int rc = RPT_EXIT_FAILURE, applied = 0;
@@ -72,10 +72,10 @@ static int run_migrate(int argc, char **argv)
     rc = RPT_EXIT_OK;
 out:
     if (c) PQfinish(c);
-    rpt_migrations_free(&list);
+    rpt_migrations_clear(&list);
     free(dir);
-    rpt_buf_free(&err);
-    rpt_config_free(&cfg);
+    rpt_buf_clear(&err);
+    rpt_config_clear(&cfg);
     return rc;
 }
 

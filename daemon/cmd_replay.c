@@ -135,14 +135,14 @@ static int load_config(const replay_args *a, rpt_config *cfg, int *is_raw)
     rpt_buf err = RPT_BUF_INIT;
     if (rpt_config_load(cfg, a->config_path, &err)) {
         fprintf(stderr, "reportd replay: %s\n", err.data);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return -1;
     }
     *is_raw = strcmp(a->topic, cfg->kafka.topic_raw) == 0;
     if (!*is_raw && strcmp(a->topic, cfg->kafka.topic_parsed) != 0) {
         fprintf(stderr, "reportd replay: --topic: expected %s or %s, got '%s'\n",
                 cfg->kafka.topic_raw, cfg->kafka.topic_parsed, a->topic);
-        rpt_config_free(cfg);
+        rpt_config_clear(cfg);
         return -1;
     }
     rpt_log_level lvl;
@@ -168,7 +168,7 @@ static int resolve_range(const rpt_config *cfg, const replay_args *a, const char
         rd_kafka_destroy(rk);
     }
     if (rc != RPT_EXIT_OK) fprintf(stderr, "reportd replay: %s\n", err.data);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 
@@ -200,13 +200,13 @@ static int run_replay(int argc, char **argv)
     replay_range range = {.from_ms = -1, .to_ms = -1};
     int rc = resolve_range(&cfg, &a, group, &range);
     if (rc != RPT_EXIT_OK) {
-        rpt_config_free(&cfg);
+        rpt_config_clear(&cfg);
         goto out;
     }
     rc = RPT_EXIT_FAILURE;
     rpt_config_holder *holder = rpt_config_holder_new(&cfg); /* takes cfg */
     if (!holder) {
-        rpt_config_free(&cfg);
+        rpt_config_clear(&cfg);
         goto out;
     }
     rpt_role_ctl ctl = {.config = holder, .instances = 1};

@@ -62,25 +62,25 @@ static int run_run(int argc, char **argv)
         (instance_arg &&
          rpt_runtime_parse_instance(instance_arg, &opts.instance, &opts.instances, &err))) {
         fprintf(stderr, "reportd run: %s\n", err.data ? err.data : "invalid arguments");
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return RPT_EXIT_USAGE;
     }
     rpt_config cfg;
     if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "reportd run: %s\n", err.data ? err.data : "invalid config");
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return RPT_EXIT_USAGE;
     }
     rpt_source *sources = NULL;
     size_t n_sources = 0;
     if (rpt_sources_load(&cfg, &sources, &n_sources, &err)) {
         fprintf(stderr, "reportd run: %s\n", err.data ? err.data : "invalid source");
-        rpt_buf_free(&err);
-        rpt_config_free(&cfg);
+        rpt_buf_clear(&err);
+        rpt_config_clear(&cfg);
         return RPT_EXIT_USAGE;
     }
     rpt_sources_free(sources, n_sources);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     signal(SIGPIPE, SIG_IGN);
     rpt_log_info("runtime", "starting", "version=%s config=%s sources=%zu", REPORTD_VERSION,
                 config_path ? config_path : "(defaults)", cfg.sources ? cfg.sources->n : 0);

@@ -60,7 +60,7 @@ int rpt_freshness_update(PGconn *c, int force)
         if (!PQgetisnull(r, i, 1)) rpt_metrics_set(LOADED, label.data, atof(PQgetvalue(r, i, 1)));
         if (!PQgetisnull(r, i, 2)) rpt_metrics_set(PUBLISHED, label.data, atof(PQgetvalue(r, i, 2)));
     }
-    rpt_buf_free(&label);
+    rpt_buf_clear(&label);
     PQclear(r);
     return n;
 }

@@ -106,13 +106,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else {
             rpt_buf_printf(&body, "not ready: %s\n", why.data ? why.data : "starting");
         }
-        rpt_buf_free(&why);
+        rpt_buf_clear(&why);
         rc = reply(conn, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, text, &body);
     } else {
         rpt_buf_puts(&body, "not found: try /metrics, /healthz or /readyz\n");
         rc = reply(conn, MHD_HTTP_NOT_FOUND, text, &body);
     }
-    rpt_buf_free(&body);
+    rpt_buf_clear(&body);
     return rc;
 }
 

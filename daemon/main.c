@@ -22,8 +22,8 @@ static int expected_schema(char **dir_out)
     rpt_migration_list l = {0};
     rpt_buf err = RPT_BUF_INIT;
     if (dir && rpt_migrations_list(dir, &l, &err) == 0 && l.n) newest = l.items[l.n - 1].version;
-    rpt_migrations_free(&l);
-    rpt_buf_free(&err);
+    rpt_migrations_clear(&l);
+    rpt_buf_clear(&err);
     char *real = dir ? realpath(dir, NULL) : NULL; /* "/usr/share/...", not "/usr/bin/../share/..." */
     if (real) {
         free(dir);

@@ -23,7 +23,7 @@ static int send_state(const char *state, const char *status)
     if (rc < 0)
         rpt_log_warn("notify", "sd_notify failed", "state=%s error=\"%s\"", state ? state : "STATUS",
                     strerror(-rc));
-    rpt_buf_free(&msg);
+    rpt_buf_clear(&msg);
     return rc;
 }
 

@@ -86,10 +86,10 @@ int rpt_kafka_probe_check(rpt_kafka_probe *p, const rpt_config *cfg, int timeout
         p->rk = rpt_kafka_client_new(&cfg->kafka, &spec, &err);
         if (!p->rk) {
             put_line(why, "kafka: ", err.data ? err.data : "cannot create a client");
-            rpt_buf_free(&err);
+            rpt_buf_clear(&err);
             return -1;
         }
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         free(p->servers);
         p->servers = strdup(servers);
         if (!p->servers) {

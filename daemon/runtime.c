@@ -134,7 +134,7 @@ int rpt_runtime_default_probe(void *arg, const rpt_config *cfg, int needs_postgr
         rpt_buf_puts(why, kwhy.data ? kwhy.data : "kafka unreachable");
         ok = 0;
     }
-    rpt_buf_free(&kwhy);
+    rpt_buf_clear(&kwhy);
     return ok;
 }
 
@@ -164,7 +164,7 @@ static void *probe_main(void *arg)
         rt->ready = ok;
         free(rt->reason);
         rt->reason = ok ? NULL : rpt_buf_steal(&why);
-        rpt_buf_free(&why);
+        rpt_buf_clear(&why);
         rpt_metrics_set("reportd_ready", NULL, ok);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
@@ -249,7 +249,7 @@ static void reload(runtime *rt, int was_ready)
         rpt_log_error("runtime", "reload failed; keeping the running config", "file=%s error=\"%s\"",
                      path, err.data ? err.data : "");
         rpt_metrics_inc("reportd_config_reloads_total", "result=\"error\"");
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         if (was_ready) rpt_notify_ready("reload failed; running the previous config");
         goto done;
     }
@@ -259,13 +259,13 @@ static void reload(runtime *rt, int was_ready)
         rpt_log_error("runtime", "reload failed; keeping the running config", "file=%s error=\"%s\"",
                      path, err.data ? err.data : "");
         rpt_metrics_inc("reportd_config_reloads_total", "result=\"error\"");
-        rpt_buf_free(&err);
-        rpt_config_free(&next);
+        rpt_buf_clear(&err);
+        rpt_config_clear(&next);
         if (was_ready) rpt_notify_ready("reload failed; running the previous config");
         goto done;
     }
     rpt_sources_free(sources, n_checked);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     if (old_listen && strcmp(old_listen, next.http.listen ? next.http.listen : ""))
         rpt_log_warn("runtime", "http.listen changes take effect on restart", "listen=%s",
                     old_listen);
@@ -422,7 +422,7 @@ static int runtime_setup(runtime *rt, rpt_config *cfg)
     rt->grace_s = (double)cfg->runtime.shutdown_grace_s;
     rt->holder = rpt_config_holder_new(cfg);
     if (!rt->holder) {
-        rpt_config_free(cfg);
+        rpt_config_clear(cfg);
         goto done;
     }
     for (size_t i = 0; i < opts->n_roles; i++)
@@ -455,7 +455,7 @@ static int runtime_setup(runtime *rt, rpt_config *cfg)
     rc = 0;
 done:
     free(listen);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 
@@ -560,8 +560,8 @@ static int main_loop(runtime *rt)
         report_status(rt, &ls);
         feed_watchdog(rt, &ls);
     }
-    rpt_buf_free(&ls.status);
-    rpt_buf_free(&ls.last_status);
+    rpt_buf_clear(&ls.status);
+    rpt_buf_clear(&ls.last_status);
     return exit_code;
 }
 
@@ -614,7 +614,7 @@ int rpt_runtime_run(const rpt_runtime_opts *opts, rpt_config *cfg)
     pthread_sigmask(SIG_BLOCK, &set, &old_mask); /* inherited by every thread started below */
     runtime *rt = runtime_new(opts, &set);
     if (!rt) {
-        rpt_config_free(cfg);
+        rpt_config_clear(cfg);
         goto out;
     }
     if (runtime_setup(rt, cfg) == 0) {

@@ -350,13 +350,13 @@ static enum MHD_Result serve_article(portal *p, struct MHD_Connection *c, const 
     free(text);
     free(apath);
     if (!page.data) {
-        rpt_buf_free(&page);
+        rpt_buf_clear(&page);
         return send_text(p, c, path, 404, "text/html; charset=utf-8", "<p>页面不存在</p>\n");
     }
     if (gbk) {
         size_t glen = 0;
         char *g = to_gbk(page.data, page.len, &glen);
-        rpt_buf_free(&page);
+        rpt_buf_clear(&page);
         if (!g) return send_text(p, c, path, 500, "text/plain", "iconv failed\n");
         return send_versioned(p, c, path, "text/html; charset=GBK", g, glen, mtime);
     }
@@ -375,7 +375,7 @@ static enum MHD_Result serve_file(portal *p, struct MHD_Connection *c, const cha
     char *data = rpt_read_file(fp.data, MAX_FILE, &len);
     struct stat st;
     time_t mtime = stat(fp.data, &st) == 0 ? st.st_mtime : 0;
-    rpt_buf_free(&fp);
+    rpt_buf_clear(&fp);
     if (!data) return send_text(p, c, path, 404, "text/plain", "not found\n");
     return send_versioned(p, c, path, ctype, data, len, mtime);
 }
@@ -608,7 +608,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rpt_buf_printf(&fp, "%s/robots.txt", p->dir);
         size_t len = 0;
         char *data = rpt_read_file(fp.data, MAX_FILE, &len);
-        rpt_buf_free(&fp);
+        rpt_buf_clear(&fp);
         if (data) return send_body(p, c, url, 200, "text/plain", data, len, 0, 0, 0);
         return send_text(p, c, url, 200, "text/plain", DEFAULT_ROBOTS);
     }
@@ -619,7 +619,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         int rc = rpt_portal_listing(&p->cat, page, p->per_page, &b);
         pthread_rwlock_unlock(&p->lock);
         if (rc) {
-            rpt_buf_free(&b);
+            rpt_buf_clear(&b);
             return send_text(p, c, url, 404, "text/html; charset=utf-8", "<p>页面不存在</p>\n");
         }
         return send_buf(p, c, url, 200, "text/html; charset=utf-8", &b);
@@ -714,7 +714,7 @@ static int run_dev_portal(int argc, char **argv)
     }
     if (log_path && !(p.log = fopen(log_path, "a"))) {
         fprintf(stderr, "reportd-dev portal: %s: %s\n", log_path, strerror(errno));
-        rpt_portal_catalog_free(&p.cat);
+        rpt_portal_catalog_clear(&p.cat);
         return RPT_EXIT_USAGE;
     }
     size_t articles = p.cat.n; /* read before the connection threads may rescan */
@@ -730,7 +730,7 @@ static int run_dev_portal(int argc, char **argv)
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "reportd-dev portal: cannot listen on 127.0.0.1:%ld\n", port);
-        rpt_portal_catalog_free(&p.cat);
+        rpt_portal_catalog_clear(&p.cat);
         if (p.log) fclose(p.log);
         return RPT_EXIT_FAILURE;
     }
@@ -752,8 +752,8 @@ static int run_dev_portal(int argc, char **argv)
     while (!g_stop)
         usleep(100000);
     MHD_stop_daemon(d);
-    rpt_portal_catalog_free(&p.cat);
-    rpt_buf_free(&p.counters);
+    rpt_portal_catalog_clear(&p.cat);
+    rpt_buf_clear(&p.counters);
     if (p.log) fclose(p.log);
     pthread_rwlock_destroy(&p.lock);
     return RPT_EXIT_OK;

@@ -252,7 +252,7 @@ int rpt_config_load(rpt_config *cfg, const char *path, rpt_buf *err)
         free(text);
         if (!cfg->root) {
             rpt_buf_printf(err, "%s:%s", path, perr.data ? perr.data : " invalid JSON");
-            rpt_buf_free(&perr);
+            rpt_buf_clear(&perr);
             goto fail;
         }
         if (cfg->root->type != RPT_JOBJECT) {
@@ -292,18 +292,18 @@ int rpt_config_load(rpt_config *cfg, const char *path, rpt_buf *err)
     if (validate(cfg, err)) goto fail;
     return 0;
 fail:
-    rpt_config_free(cfg);
+    rpt_config_clear(cfg);
     return -1;
 }
 
-void rpt_config_free(rpt_config *cfg)
+void rpt_config_clear(rpt_config *cfg)
 {
     rpt_kvlist *kv = &cfg->kafka.librdkafka;
     for (size_t i = 0; i < kv->n; i++)
         if (kv->keys && kv->keys[i] && kv->vals[i] && rpt_kafka_key_is_secret(kv->keys[i]))
             memset(kv->vals[i], 0, strlen(kv->vals[i]));
     for (const rpt_config_section *s = rpt_config_sections; s->name; s++)
-        rpt_opts_free(s->opts, SECTION_PTR(cfg, s));
+        rpt_opts_clear(s->opts, SECTION_PTR(cfg, s));
     if (cfg->postgres.password) {
         memset(cfg->postgres.password, 0, strlen(cfg->postgres.password));
         free(cfg->postgres.password);

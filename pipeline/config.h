@@ -84,9 +84,9 @@ rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt
 int rpt_config_defaults(rpt_config *cfg, rpt_buf *err);
 /* Loads `path` (or only defaults and environment when path is NULL), validates it, applies
  * environment overrides and reads secret files. On error returns -1 with "FILE:LINE: ..." in
- * err and leaves cfg freed. The caller frees a loaded config with rpt_config_free(). */
+ * err and leaves cfg freed. The caller frees a loaded config with rpt_config_clear(). */
 int rpt_config_load(rpt_config *cfg, const char *path, rpt_buf *err);
-void rpt_config_free(rpt_config *cfg);
+void rpt_config_clear(rpt_config *cfg);
 /* Writes the effective config as JSON with secrets masked. */
 void rpt_config_dump(const rpt_config *cfg, yajl_gen g);
 /* Builds the libpq conninfo including the password from password_file (caller frees). */

@@ -41,7 +41,7 @@ static void unref_locked(rpt_config_holder *h, generation *g)
             break;
         }
     }
-    rpt_config_free(&g->cfg);
+    rpt_config_clear(&g->cfg);
     free(g);
 }
 
@@ -49,7 +49,7 @@ void rpt_config_holder_swap(rpt_config_holder *h, rpt_config *cfg)
 {
     generation *g = calloc(1, sizeof *g);
     if (!g) {
-        rpt_config_free(cfg);
+        rpt_config_clear(cfg);
         return;
     }
     g->cfg = *cfg;
@@ -71,7 +71,7 @@ void rpt_config_holder_free(rpt_config_holder *h)
     while (h->retired) { /* roles have stopped: drop whatever they did not release */
         generation *g = h->retired;
         h->retired = g->next;
-        rpt_config_free(&g->cfg);
+        rpt_config_clear(&g->cfg);
         free(g);
     }
     pthread_mutex_unlock(&h->lock);

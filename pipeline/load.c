@@ -83,7 +83,7 @@ static int connect_sink(loader *l)
         backoff_sleep(l, delay);
         delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return l->fatal ? -1 : 0;
 }
 
@@ -115,7 +115,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             rpt_log_info("load", "partition assigned", "topic=%s partition=%d offset=%lld",
                         tp->topic, (int)tp->partition, off);
         }
-        rpt_buf_free(&e);
+        rpt_buf_clear(&e);
         /* without the stored offsets nothing may be consumed (stopping anyway) */
         rd_kafka_assign(rk, known ? parts : NULL);
     } else {
@@ -162,7 +162,7 @@ static void decode_items(rpt_load_batch *bt)
         }
         it->outcome = RPT_LOAD_PENDING;
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 /* Writes items[0..n) through the sink, as a view on a slice of the batch. */
@@ -272,7 +272,7 @@ static int flush_batch(loader *l, int draining)
         delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
         if (connect_sink(l)) break;
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     rpt_load_batch_reset(&l->batch);
     return rc;
 }
@@ -300,7 +300,7 @@ static void known_migrations(rpt_migration_list *known)
         rpt_log_warn("load", "cannot list migrations; checking the minimum schema only",
                      "error=\"%s\"", err.data);
     free(dir);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 /* Creates the consumer (group member with the rebalance callback, or a replay's assigned
@@ -317,10 +317,10 @@ static int start(loader *l, const rpt_config *cfg)
     rd_kafka_t *rk = rpt_kafka_client_new(&cfg->kafka, &spec, &err);
     if (!rk) {
         rpt_log_error("load", "cannot start", "error=\"%s\"", err.data);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return -1;
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     const char *topics[] = {l->topic_parsed, l->topic_dlq};
     return rpt_stage_consumer_start(&l->sc, l->p, "load", rk, topics, 2);
 }
@@ -386,9 +386,9 @@ out:
     if (l.fatal) rc = -1;
     rpt_stage_consumer_clear(&l.sc);
     if (lp->stats) *lp->stats = l.stats;
-    rpt_load_batch_free(&l.batch);
+    rpt_load_batch_clear(&l.batch);
     rpt_pg_sink_free(l.sink);
-    rpt_migrations_free(&known);
+    rpt_migrations_clear(&known);
     rpt_role_config_release(p->ctl, cfg);
     return rc;
 }

@@ -174,7 +174,7 @@ static void queue_dlq(transformer *t, const rpt_dlq_item *item, const char *key,
     rpt_log_warn("transform", "message sent to DLQ",
                  "topic=%s partition=%d offset=%lld reason=\"%s\"", item->topic, item->partition,
                  item->offset, item->reason);
-    rpt_buf_free(&v);
+    rpt_buf_clear(&v);
 }
 
 static void send_dlq(transformer *t, const rd_kafka_message_t *m, const char *key,
@@ -309,7 +309,7 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         rpt_buf r = RPT_BUF_INIT;
         rpt_buf_printf(&r, "extract: %s", err.data ? err.data : "failed");
         send_dlq(t, m, key ? key : raw.doc_id, r.data);
-        rpt_buf_free(&r);
+        rpt_buf_clear(&r);
         goto out;
     }
     have_doc = 1;
@@ -333,7 +333,7 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         rpt_buf r = RPT_BUF_INIT;
         rpt_buf_printf(&r, "parsed message of %zu bytes is larger than message.max.bytes", out.len);
         send_dlq(t, m, raw.doc_id, r.data);
-        rpt_buf_free(&r);
+        rpt_buf_clear(&r);
     } else if (e) {
         t->failed++;
         rpt_log_error("transform", "cannot queue parsed message", "error=\"%s\"",
@@ -342,8 +342,8 @@ static void process(transformer *t, const rd_kafka_message_t *m)
 out:
     if (have_doc) rpt_document_clear(&doc);
     if (have_raw) rpt_raw_message_clear(&raw);
-    rpt_buf_free(&err);
-    rpt_buf_free(&out);
+    rpt_buf_clear(&err);
+    rpt_buf_clear(&out);
     free(key);
 }
 
@@ -515,10 +515,10 @@ static int start(transformer *t, const char *group)
     rd_kafka_t *consumer = t->producer ? rpt_kafka_client_new(&t->cfg->kafka, &cons, &err) : NULL;
     if (!consumer) {
         rpt_log_error("transform", "cannot start", "error=\"%s\"", err.data);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return -1;
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     const char *topic = t->cfg->kafka.topic_raw;
     return rpt_stage_consumer_start(&t->sc, t->p, "transform", consumer, &topic, 1);
 }

@@ -145,7 +145,7 @@ static int strict_utf8_with_text(const unsigned char *data, size_t len)
     size_t n = len < 65536 ? len : 65536;
     /* a cut at the sample end may split a character: allow one replacement there */
     int ok = rpt_utf8_sanitize(data, n, 0, &scratch, &bad, NULL) == 0 && bad <= (n < len ? 1 : 0);
-    rpt_buf_free(&scratch);
+    rpt_buf_clear(&scratch);
     return ok;
 }
 
@@ -298,14 +298,14 @@ int rpt_charset_decode(const unsigned char *data, size_t len, const char *charse
     rpt_buf tmp = RPT_BUF_INIT;
     long bad = 0;
     if (iconv_decode(data, len, charset, &tmp, &bad, err)) {
-        rpt_buf_free(&tmp);
+        rpt_buf_clear(&tmp);
         return -1;
     }
     /* iconv output is valid UTF-8; the pass folds full-width forms and NUL/CR as for UTF-8 */
     int rc =
         rpt_utf8_sanitize((const unsigned char *)tmp.data, tmp.len, flags, out, replaced, chars);
     *replaced += bad;
-    rpt_buf_free(&tmp);
+    rpt_buf_clear(&tmp);
     if (rc) rpt_buf_puts(err, "out of memory while decoding");
     return rc;
 }

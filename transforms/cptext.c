@@ -87,7 +87,7 @@ int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
     t->cp = malloc((len + 1) * sizeof *t->cp);
     t->boff = malloc((len + 1) * sizeof *t->boff);
     if (!t->cp || !t->boff) {
-        rpt_cptext_free(t);
+        rpt_cptext_clear(t);
         return -1;
     }
     uint32_t *cp = t->cp, *boff = t->boff;
@@ -158,7 +158,7 @@ int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
     return 0;
 }
 
-void rpt_cptext_free(rpt_cptext *t)
+void rpt_cptext_clear(rpt_cptext *t)
 {
     free(t->cp);
     free(t->boff);
@@ -167,7 +167,7 @@ void rpt_cptext_free(rpt_cptext *t)
 
 static void cptext_release(void *p)
 {
-    rpt_cptext_free(p);
+    rpt_cptext_clear(p);
     free(p);
 }
 

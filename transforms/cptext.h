@@ -20,7 +20,7 @@ typedef struct rpt_cptext {
 /* Indexes text (borrowed, must outlive t). Returns 0, or -1 when out of memory or when the
  * text is 4 GiB or longer. */
 int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len);
-void rpt_cptext_free(rpt_cptext *t);
+void rpt_cptext_clear(rpt_cptext *t);
 
 /* The index of doc->text, built on first use and kept in the document (released by
  * rpt_document_clear()) so that segmentation and extraction index the text once. NULL when

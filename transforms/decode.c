@@ -184,7 +184,7 @@ out:
     if (rc)
         rpt_log_debug("decode", "rejected", "source=%s format=%s reason=\"%s\"",
                      in->source ? in->source : "", format_name(fmt), err->data ? err->data : "");
-    rpt_buf_free(&portal);
+    rpt_buf_clear(&portal);
     rpt_doc_fallback_clear(&fb);
     return rc;
 }

@@ -473,7 +473,7 @@ static int doc_task_run(void *arg, rpt_buf *out, rpt_buf *err)
     }
     rc = 0;
 out:
-    rpt_buf_free(&t.out);
+    rpt_buf_clear(&t.out);
     free(wd);
     free(tbl);
     cfb_free(&c);
@@ -508,7 +508,7 @@ int rpt_decode_doc(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
     doc->replaced_chars = replaced;
     rc = 0;
 out:
-    rpt_buf_free(&text);
-    rpt_buf_free(&clean);
+    rpt_buf_clear(&text);
+    rpt_buf_clear(&clean);
     return rc;
 }

@@ -258,7 +258,7 @@ int rpt_decode_docx(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err
     if (rpt_utf8_sanitize((const unsigned char *)w.out.data, w.out.len, 0, &clean, &replaced,
                          &chars) ||
         rpt_buf_reserve(&clean, 0)) {
-        rpt_buf_free(&clean);
+        rpt_buf_clear(&clean);
         rpt_buf_puts(err, "out of memory decoding .docx");
         goto out;
     }
@@ -276,7 +276,7 @@ int rpt_decode_docx(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err
 out:
     if (xdoc) xmlFreeDoc(xdoc);
     if (za) zip_discard(za);
-    rpt_buf_free(&xml);
-    rpt_buf_free(&w.out);
+    rpt_buf_clear(&xml);
+    rpt_buf_clear(&w.out);
     return rc;
 }

@@ -704,9 +704,9 @@ out:
     free(page_title);
     free(c.st);
     if (hdoc) xmlFreeDoc(hdoc);
-    rpt_buf_free(&utf8);
-    rpt_buf_free(&text);
-    rpt_buf_free(&page.out);
-    rpt_buf_free(&body.out);
+    rpt_buf_clear(&utf8);
+    rpt_buf_clear(&text);
+    rpt_buf_clear(&page.out);
+    rpt_buf_clear(&body.out);
     return rc;
 }

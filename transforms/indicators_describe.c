@@ -220,7 +220,7 @@ int rpt_indicators_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err)
 oom:
     doc->n_indicators = 0; /* no strings are set yet */
     run_clear(&r);
-    rpt_buf_free(&r.m);
+    rpt_buf_clear(&r.m);
     free(cs);
     rpt_buf_puts(err, "indicators: out of memory");
     return -1;

@@ -636,10 +636,10 @@ static int ocr_page(ocr_state *st, const rpt_ocr_options *o, PopplerPage *page, 
     if (!grey) {
         rpt_buf_printf(&st->notes, "%spage %d: %s", st->notes.len ? "; " : "", pg + 1,
                        note.data ? note.data : "");
-        rpt_buf_free(&note);
+        rpt_buf_clear(&note);
         return 0;
     }
-    rpt_buf_free(&note);
+    rpt_buf_clear(&note);
     TessBaseAPISetImage(st->api, grey, w, h, 1, w);
     TessBaseAPISetSourceResolution(st->api, ppi);
     ETEXT_DESC *mon = TessMonitorCreate();
@@ -671,7 +671,7 @@ static int ocr_page(ocr_state *st, const rpt_ocr_options *o, PopplerPage *page, 
             TessDeleteText(t);
             if (!TessPageIteratorNext(pit, RIL_TEXTLINE)) break;
         }
-        rpt_buf_free(&line);
+        rpt_buf_clear(&line);
         if (it) TessResultIteratorDelete(it);
         st->pages_done++;
     } else {
@@ -854,8 +854,8 @@ out:
         TessBaseAPIEnd(st.api);
         TessBaseAPIDelete(st.api);
     }
-    rpt_buf_free(&st.notes);
-    rpt_buf_free(&text);
+    rpt_buf_clear(&st.notes);
+    rpt_buf_clear(&text);
     lines_free(&ls);
     free(page_w);
     free(page_h);
@@ -934,7 +934,7 @@ int rpt_decode_pdf(const rpt_extract_input *in, rpt_document *doc, rpt_doc_fallb
 oom:
     rpt_buf_puts(err, "out of memory");
 out:
-    rpt_buf_free(&rec);
-    rpt_buf_free(&text);
+    rpt_buf_clear(&rec);
+    rpt_buf_clear(&text);
     return rc;
 }

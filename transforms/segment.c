@@ -397,7 +397,7 @@ oom_sections:
 oom:
     rpt_buf_puts(err, "segment: out of memory");
 done:
-    rpt_buf_free(&path);
+    rpt_buf_clear(&path);
     free(hs);
     free(pls);
     return ret;

@@ -29,6 +29,6 @@ int rpt_decode_text(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err
 oom:
     rpt_buf_puts(err, "out of memory");
 fail:
-    rpt_buf_free(&text);
+    rpt_buf_clear(&text);
     return -1;
 }

@@ -103,8 +103,8 @@ int main(int argc, char **argv)
            all > 0 ? (double)total / 1e6 / all : 0.0);
     printf("stages only      %.1f MB/s (segmentation + indicators, %zu indicators)\n",
            seg_ind > 0 ? (double)total / 1e6 / seg_ind : 0.0, indicators);
-    rpt_buf_free(&data);
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&data);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     return 0;
 }

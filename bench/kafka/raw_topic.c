@@ -169,7 +169,7 @@ static long long produce_all(rd_kafka_t *rk, const char *topic, int json, int ro
             if (single) rd_kafka_flush(rk, 10000);
         }
     rd_kafka_flush(rk, 60000);
-    rpt_buf_free(&v);
+    rpt_buf_clear(&v);
     return bytes;
 }
 
@@ -299,7 +299,7 @@ static int cmd_transform(const char *format, int rounds)
     rd_kafka_topic_partition_list_destroy(end);
     rd_kafka_mock_cluster_destroy(g_mc);
     rd_kafka_destroy(g_mc_rk);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc ? 1 : 0;
 }
 

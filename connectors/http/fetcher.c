@@ -115,8 +115,8 @@ static void req_free(req *r)
     free(r->etag);
     free(r->last_modified);
     free(r->path);
-    rpt_kvlist_free(&r->allowlist);
-    rpt_buf_free(&r->body);
+    rpt_kvlist_clear(&r->allowlist);
+    rpt_buf_clear(&r->body);
     free(r);
 }
 

@@ -84,7 +84,7 @@ long long rpt_retry_after_ms(const char *value, long long now);
 
 /* Fetches one URL synchronously with a fresh fetcher (same limits and guards): for
  * `reportd extract URL`. On success returns 0 with the body in *body (caller frees with
- * rpt_buf_free) and the final URL / content type in *final_url / *content_type (caller
+ * rpt_buf_clear) and the final URL / content type in *final_url / *content_type (caller
  * frees; either pointer may be NULL). On failure returns -1 with the reason in err. */
 int rpt_fetch_url(const rpt_fetch_settings *s, const char *url, rpt_buf *body, char **final_url,
                  char **content_type, rpt_buf *err);

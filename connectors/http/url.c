@@ -100,7 +100,7 @@ static char *canonical_from(CURLU *h)
     }
     result = rpt_buf_steal(&b);
 out:
-    rpt_buf_free(&b);
+    rpt_buf_clear(&b);
     curl_free(scheme);
     curl_free(host);
     curl_free(port);

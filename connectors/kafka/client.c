@@ -244,7 +244,7 @@ int rpt_kafka_check_topic_size(rd_kafka_t *rk, const rpt_kafka_settings *ks, con
     if (!known)
         rpt_log_info("kafka", "cannot read the topic's max.message.bytes; not checked",
                      "topic=%s reason=\"%s\"", topic, why.data ? why.data : "unknown");
-    rpt_buf_free(&why);
+    rpt_buf_clear(&why);
     if (!known || limit >= ks->max_message_bytes) return 0;
     rpt_buf_printf(err,
                    "topic %s accepts messages up to %lld bytes (its max.message.bytes) but "

@@ -90,7 +90,7 @@ rpt_url_state *rpt_state_map_put(rpt_state_map *m, const char *url_in)
     return e;
 }
 
-void rpt_state_map_free(rpt_state_map *m)
+void rpt_state_map_clear(rpt_state_map *m)
 {
     for (size_t i = 0; i < m->nbuckets; i++) {
         rpt_url_state *e = m->buckets[i];
@@ -240,7 +240,7 @@ int rpt_fetch_state_record(rpt_fetch_state *st, const rpt_state_update *u)
     }
     free(url_tmp);
     free(parent_tmp);
-    rpt_buf_free(&error);
+    rpt_buf_clear(&error);
     if (rc) return -1;
     st->pending++;
     return 0;
@@ -304,7 +304,7 @@ int rpt_fetch_state_flush(rpt_fetch_state *st, rpt_buf *err)
     rc = 0;
 out:
     for (int i = 0; i < NFIELDS; i++)
-        rpt_buf_free(&lit[i]);
+        rpt_buf_clear(&lit[i]);
     return rc;
 }
 
@@ -313,6 +313,6 @@ void rpt_fetch_state_close(rpt_fetch_state *st)
     if (!st) return;
     if (st->conn) PQfinish(st->conn);
     for (int i = 0; i < NFIELDS; i++)
-        rpt_buf_free(&st->cols[i]);
+        rpt_buf_clear(&st->cols[i]);
     free(st);
 }

@@ -28,7 +28,7 @@ typedef struct rpt_state_map {
 rpt_url_state *rpt_state_map_get(const rpt_state_map *m, const char *url);
 /* Entry for url, created (all fields NULL) when absent. NULL on ENOMEM. */
 rpt_url_state *rpt_state_map_put(rpt_state_map *m, const char *url);
-void rpt_state_map_free(rpt_state_map *m);
+void rpt_state_map_clear(rpt_state_map *m);
 
 /* One outcome to record. NULL fields keep the stored value (except error, which is
  * cleared by a success). sha256 set means "this version is now the produced one". */

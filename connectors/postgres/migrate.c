@@ -38,7 +38,7 @@ char *rpt_pg_sql_dir(void)
         rpt_buf b = RPT_BUF_INIT;
         rpt_buf_printf(&b, "%s/../share/reportd/sql", exe);
         if (is_dir(b.data)) return rpt_buf_steal(&b);
-        rpt_buf_free(&b);
+        rpt_buf_clear(&b);
     }
 #ifdef REPORTD_SQL_DIR
     if (is_dir(REPORTD_SQL_DIR)) return strdup(REPORTD_SQL_DIR);
@@ -86,19 +86,19 @@ int rpt_migrations_list(const char *dir, rpt_migration_list *out, rpt_buf *err)
         if (out->items[i].version == out->items[i - 1].version) {
             rpt_buf_printf(err, "%s: migrations %s and %s have the same version", dir,
                           out->items[i - 1].name, out->items[i].name);
-            rpt_migrations_free(out);
+            rpt_migrations_clear(out);
             return -1;
         }
     }
     return 0;
 oom:
     closedir(d);
-    rpt_migrations_free(out);
+    rpt_migrations_clear(out);
     rpt_buf_puts(err, "out of memory");
     return -1;
 }
 
-void rpt_migrations_free(rpt_migration_list *l)
+void rpt_migrations_clear(rpt_migration_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].name);

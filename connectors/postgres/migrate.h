@@ -30,7 +30,7 @@ char *rpt_pg_sql_dir(void);
 
 /* Lists NNN_*.sql files of dir. Duplicate versions are an error. Returns 0 or -1 (err). */
 int rpt_migrations_list(const char *dir, rpt_migration_list *out, rpt_buf *err);
-void rpt_migrations_free(rpt_migration_list *l);
+void rpt_migrations_clear(rpt_migration_list *l);
 
 /* Applies every migration newer than the database's version, holding an advisory lock so
  * that concurrent runs wait for each other. *applied counts the files applied. Returns 0,

@@ -76,7 +76,7 @@ void rpt_load_batch_reset(rpt_load_batch *b)
     b->value_bytes = 0;
 }
 
-void rpt_load_batch_free(rpt_load_batch *b)
+void rpt_load_batch_clear(rpt_load_batch *b)
 {
     rpt_load_batch_reset(b);
     free(b->items);
@@ -134,7 +134,7 @@ int rpt_pg_sink_connect(rpt_pg_sink *s, rpt_buf *err)
     if (rpt_pg_schema_check(s->conn, s->known, &serr)) {
         int lost = PQstatus(s->conn) != CONNECTION_OK;
         rpt_buf_puts(err, serr.data ? serr.data : "schema check failed");
-        rpt_buf_free(&serr);
+        rpt_buf_clear(&serr);
         drop_conn(s);
         return lost ? RPT_SINK_RETRY : RPT_SINK_FATAL;
     }
@@ -378,7 +378,7 @@ static q_status copy_rows(PGconn *c, const char *sql, const char *table, rpt_loa
             rpt_buf_reset(&b);
         }
     }
-    rpt_buf_free(&b);
+    rpt_buf_clear(&b);
     if (PQputCopyEnd(c, failed ? "client failed to send rows" : NULL) != 1) failed = 1;
     q_status q = Q_OK;
     while ((r = PQgetResult(c))) {
@@ -580,7 +580,7 @@ static q_status filter_existing(PGconn *c, rpt_load_batch *bt, size_t *idx, size
                                "extract(epoch FROM fetched_at) FROM reports.documents "
                                "WHERE doc_id = ANY($1::text[]) ORDER BY doc_id FOR UPDATE",
                                1, NULL, params, NULL, NULL, 0);
-    rpt_buf_free(&arr);
+    rpt_buf_clear(&arr);
     q_status q = classify(c, r, "locking documents", err);
     if (q != Q_OK) {
         PQclear(r);
@@ -641,7 +641,7 @@ static q_status replace_documents(PGconn *c, rpt_load_batch *bt, const size_t *i
     const char *params[] = {arr.data};
     q_status q = exec_params(c, "DELETE FROM reports.documents WHERE doc_id = ANY($1::text[])", 1,
                              params, err);
-    rpt_buf_free(&arr);
+    rpt_buf_clear(&arr);
     if (q != Q_OK) return q;
     if ((q = copy_rows(c, DOC_COPY, "documents", bt, idx, n, row_document, err)) != Q_OK) return q;
     if ((q = copy_rows(c, SEC_COPY, "sections", bt, idx, n, row_sections, err)) != Q_OK) return q;
@@ -692,7 +692,7 @@ static q_status upsert_sources(PGconn *c, rpt_load_batch *bt, const size_t *idx,
                         "ON CONFLICT (name) DO UPDATE SET last_seen_at = now()",
                         1, params, err);
     }
-    rpt_buf_free(&arr);
+    rpt_buf_clear(&arr);
     return q;
 }
 
@@ -743,7 +743,7 @@ static q_status insert_rejects(PGconn *c, rpt_load_batch *bt, int careful, rpt_b
             rpt_buf_printf(&why, "%s (reject row refused: %s; payload not stored)",
                           it->reason ? it->reason : "", err->data ? err->data : "");
             char *reason = rpt_utf8_escape(why.data ? why.data : "", why.len);
-            rpt_buf_free(&why);
+            rpt_buf_clear(&why);
             if (!reason) return Q_DB;
             free(it->reason);
             it->reason = reason;

@@ -57,7 +57,7 @@ void rpt_load_batch_reset(rpt_load_batch *b);
 /* Marks an item rejected by `stage` for `reason` (copied); its reject position defaults to
  * the item's own topic, partition and offset. */
 void rpt_load_item_reject(rpt_load_item *it, const char *stage, const char *reason);
-void rpt_load_batch_free(rpt_load_batch *b);
+void rpt_load_batch_clear(rpt_load_batch *b);
 
 typedef struct rpt_load_stats {
     long long updated, unchanged, rejected;

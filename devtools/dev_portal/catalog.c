@@ -184,7 +184,7 @@ const rpt_portal_article *rpt_portal_catalog_find(const rpt_portal_catalog *cat,
     return NULL;
 }
 
-void rpt_portal_catalog_free(rpt_portal_catalog *cat)
+void rpt_portal_catalog_clear(rpt_portal_catalog *cat)
 {
     clear(cat);
     free(cat->dir);

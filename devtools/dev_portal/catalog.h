@@ -33,6 +33,6 @@ int rpt_portal_catalog_scan(rpt_portal_catalog *cat, const char *dir);
 /* True when the folder changed since the last scan. */
 int rpt_portal_catalog_stale(const rpt_portal_catalog *cat);
 const rpt_portal_article *rpt_portal_catalog_find(const rpt_portal_catalog *cat, const char *stem);
-void rpt_portal_catalog_free(rpt_portal_catalog *cat);
+void rpt_portal_catalog_clear(rpt_portal_catalog *cat);
 
 #endif

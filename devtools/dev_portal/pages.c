@@ -58,7 +58,7 @@ int rpt_portal_listing(const rpt_portal_catalog *cat, size_t page, size_t per_pa
         rpt_buf_puts(out, "\">");
         escape(out, a->title);
         rpt_buf_printf(out, "</a><span>%s</span></li>\n", date);
-        rpt_buf_free(&href);
+        rpt_buf_clear(&href);
     }
     rpt_buf_puts(out, "</ul>\n<div class=\"page\">");
     if (page > 0) {
@@ -107,7 +107,7 @@ int rpt_portal_article_page(const rpt_portal_article *a, const char *text, size_
         }
         p += n + 1;
     }
-    rpt_buf_free(&para);
+    rpt_buf_clear(&para);
     rpt_buf_puts(out, "</div>\n");
     if (a->attachment)
         rpt_buf_printf(out,
@@ -182,7 +182,7 @@ void rpt_portal_api_list(const rpt_portal_catalog *cat, size_t page, size_t per_
         rpt_jg_str(g, "title", a->title);
         rpt_jg_str(g, "date", date);
         yajl_gen_map_close(g);
-        rpt_buf_free(&href);
+        rpt_buf_clear(&href);
     }
     yajl_gen_array_close(g);
     yajl_gen_map_close(g);

@@ -380,7 +380,7 @@ static void produce(rpt_crawl *c, const char *url, const char *final_url, const 
         count_metric(c, "reportd_fetch_documents_total", "outcome=\"changed\"");
     }
     free(charset);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void count_unchanged(rpt_crawl *c)
@@ -540,8 +540,8 @@ fail:
 void rpt_crawl_free(rpt_crawl *c)
 {
     if (!c) return;
-    rpt_state_map_free(&c->docs);
-    rpt_state_map_free(&c->pages);
+    rpt_state_map_clear(&c->docs);
+    rpt_state_map_clear(&c->pages);
     rpt_source_clear(&c->src);
     free(c->label);
     free(c);

@@ -113,7 +113,7 @@ int rpt_emitter_reject(rpt_emitter *e, const rpt_raw_message *msg, const char *r
                               RD_KAFKA_V_KEY(msg->doc_id, strlen(msg->doc_id)),
                               RD_KAFKA_V_VALUE(v.data, v.len),
                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-    rpt_buf_free(&v);
+    rpt_buf_clear(&v);
     if (r) {
         rpt_log_error("fetch", "cannot record a rejected document in the DLQ",
                       "url=%s error=\"%s\"", msg->url, rd_kafka_err2str(r));

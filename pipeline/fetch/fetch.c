@@ -49,7 +49,7 @@ static void machine_free(machine *m)
         rpt_buf err = RPT_BUF_INIT;
         if (rpt_fetch_state_flush(m->env.state, &err))
             rpt_log_error("fetch", "cannot write fetch state", "reason=\"%s\"", err.data);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         rpt_fetch_state_close(m->env.state);
         m->env.state = NULL;
     }
@@ -87,7 +87,7 @@ static void maybe_flush(machine *m, int force)
     if (rpt_fetch_state_flush(m->env.state, &err))
         rpt_log_error("fetch", "cannot write fetch state (kept for the next try)",
                      "pending=%zu reason=\"%s\"", pending, err.data ? err.data : "");
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     m->last_flush = now;
 }
 
@@ -159,7 +159,7 @@ int rpt_fetch_once(const rpt_config *cfg, int instance, int instances, atomic_in
             rpt_log_error("fetch", "cannot start pass", "source=%s reason=\"%s\"", sum[k].source,
                          sum[k].error ? sum[k].error : "");
         }
-        rpt_buf_free(&why);
+        rpt_buf_clear(&why);
         k++;
     }
     for (;;) {
@@ -223,10 +223,10 @@ static void schedule_update(schedule *s, const rpt_config *cfg, int instance, in
     if (rpt_sources_load(cfg, &list, &n, &err)) {
         rpt_log_error("fetch", "sources not reloaded (keeping the previous ones)", "reason=\"%s\"",
                      err.data ? err.data : "");
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return;
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     for (size_t i = 0; i < s->n; i++)
         s->slots[i].present = 0;
     for (size_t i = 0; i < n; i++) {
@@ -290,7 +290,7 @@ static void start_due(schedule *s, machine *m, const rpt_config *cfg)
             long long retry = sl->interval_ms < 60000 ? sl->interval_ms : 60000;
             sl->next_due = now + retry;
         }
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
     }
 }
 
@@ -334,13 +334,13 @@ int rpt_role_fetch(rpt_role_ctl *ctl)
             if (machine_init(&m, cfg, &err)) {
                 rpt_log_error("fetch", "cannot set up (retrying)", "reason=\"%s\"",
                              err.data ? err.data : "");
-                rpt_buf_free(&err);
+                rpt_buf_clear(&err);
                 rpt_role_config_release(ctl, cfg);
                 for (int i = 0; i < 20 && !atomic_load(&ctl->stop); i++)
                     usleep(100000);
                 continue;
             }
-            rpt_buf_free(&err);
+            rpt_buf_clear(&err);
             atomic_store(&ctl->ready, 1);
         }
         if (cfg != last) {
@@ -357,11 +357,11 @@ int rpt_role_fetch(rpt_role_ctl *ctl)
             /* nothing more can be produced: stop, so the runtime exits and is restarted */
             rpt_log_error("fetch", "fatal Kafka producer error: stopping the fetch role",
                           "reason=\"%s\"", why.data);
-            rpt_buf_free(&why);
+            rpt_buf_clear(&why);
             rc = -1;
             break;
         }
-        rpt_buf_free(&why);
+        rpt_buf_clear(&why);
     }
     machine_free(&m); /* cancels in-flight requests; deliveries flushed, state written */
     for (size_t i = 0; i < s.n; i++)

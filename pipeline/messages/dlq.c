@@ -33,11 +33,11 @@ int rpt_dlq_encode(const rpt_dlq_item *it, rpt_buf *out)
     } else if (it->value) {
         rpt_buf b64 = RPT_BUF_INIT;
         if (rpt_base64_encode(&b64, it->value, it->value_len)) {
-            rpt_buf_free(&b64);
+            rpt_buf_clear(&b64);
             goto out;
         }
         rpt_jg_strn(g, "value_base64", b64.data ? b64.data : "", b64.len);
-        rpt_buf_free(&b64);
+        rpt_buf_clear(&b64);
     } else {
         rpt_jg_null(g, "value");
     }

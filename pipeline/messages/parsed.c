@@ -247,7 +247,7 @@ static int put_scalar(parser *p, int jtype, const char *text, size_t len)
                 for (a = f->allowed; *a; a++)
                     rpt_buf_printf(&msg, "%s%s", a == f->allowed ? "" : a[1] ? ", " : " or ", *a);
                 fail(p, "%s: expected %s", f->name, msg.data);
-                rpt_buf_free(&msg);
+                rpt_buf_clear(&msg);
                 return 0;
             }
         }
@@ -587,7 +587,7 @@ int rpt_parsed_message_decode(const char *json, size_t len, rpt_parsed_message *
     free(p.inds);
     return 0;
 fail:
-    rpt_buf_free(&p.arena);
+    rpt_buf_clear(&p.arena);
     free(p.secs);
     free(p.inds);
     rpt_parsed_message_clear(m);

@@ -49,7 +49,7 @@ static char *utf8_copy(const void *data, size_t len, int keep_nul)
     }
     /* terminates the string even when nothing was appended (only NUL bytes) */
     if (rpt_buf_append(&b, "", 0)) {
-        rpt_buf_free(&b);
+        rpt_buf_clear(&b);
         return NULL;
     }
     return rpt_buf_steal(&b);
@@ -197,7 +197,7 @@ static int decode_json(const char *json, size_t len, rpt_raw_message *m, rpt_buf
     }
     rpt_buf b = RPT_BUF_INIT;
     if (rpt_base64_decode(&b, body->str, strlen(body->str))) {
-        rpt_buf_free(&b);
+        rpt_buf_clear(&b);
         rpt_buf_puts(err, "raw message body_base64 is not valid base64");
         goto out;
     }
@@ -253,7 +253,7 @@ int rpt_raw_message_encode_json(const rpt_raw_message *m, rpt_buf *out)
     if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) goto out;
     rc = rpt_buf_append(out, buf, len);
 out:
-    rpt_buf_free(&body);
+    rpt_buf_clear(&body);
     yajl_gen_free(g);
     return rc;
 }

@@ -38,15 +38,15 @@ static void test_json_lines_and_comments(void)
     root = rpt_json_parse(bad, strlen(bad), &err);
     CHECK(root == NULL);
     CHECK(err.data && strstr(err.data, "line 3") != NULL);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 
     /* deep nesting is refused, not a stack overflow */
     rpt_buf deep = RPT_BUF_INIT;
     for (int i = 0; i < 100000; i++) rpt_buf_putc(&deep, '[');
     root = rpt_json_parse(deep.data, deep.len, &err);
     CHECK(root == NULL);
-    rpt_buf_free(&deep);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&deep);
+    rpt_buf_clear(&err);
 }
 
 typedef struct {
@@ -116,8 +116,8 @@ static void test_opts_table(void)
     CHECK(strstr(err.data, "T_SEC_N") != NULL);
     unsetenv("T_SEC_N");
     unsetenv("T_SEC_NAME");
-    rpt_opts_free(sample_opts, &s);
-    rpt_buf_free(&err);
+    rpt_opts_clear(sample_opts, &s);
+    rpt_buf_clear(&err);
 }
 
 static char *write_temp(const char *content)
@@ -198,7 +198,7 @@ static void test_config_load(void)
     CHECK(strstr((const char *)out, "s3cret") == NULL);
     CHECK(strstr((const char *)out, "\"sasl.password\":\"***\"") != NULL);
     yajl_gen_free(g);
-    rpt_config_free(&cfg);
+    rpt_config_clear(&cfg);
     unlink(path);
     free(path);
 
@@ -220,7 +220,7 @@ static void test_config_load(void)
     CHECK(err.data && strstr(err.data, "cannot read config") != NULL);
     unlink(secret);
     free(secret);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void test_base64_and_doc_id(void)
@@ -232,12 +232,12 @@ static void test_base64_and_doc_id(void)
         CHECK(rpt_base64_decode(&dec, enc.data ? enc.data : "", enc.len) == 0);
         CHECK_INT(dec.len, n);
         CHECK(n == 0 || memcmp(dec.data, bytes, n) == 0);
-        rpt_buf_free(&enc);
-        rpt_buf_free(&dec);
+        rpt_buf_clear(&enc);
+        rpt_buf_clear(&dec);
     }
     rpt_buf bad = RPT_BUF_INIT;
     CHECK(rpt_base64_decode(&bad, "ab$c", 4) == -1);
-    rpt_buf_free(&bad);
+    rpt_buf_clear(&bad);
 
     char id1[17], id2[17];
     rpt_doc_id("http://a/b", id1);
@@ -266,7 +266,7 @@ static void test_config_holder_reload(void)
     rpt_role_config_release(&ctl, held);
     rpt_role_config_release(&ctl, now);
     rpt_config_holder_free(ctl.config);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void test_metrics_render(void)
@@ -287,8 +287,8 @@ static void test_metrics_render(void)
     CHECK(strstr(out.data, "reportd_h_seconds_count 1\n") != NULL);
     rpt_metrics_label_escape(&lbl, "a\"b\\c\n");
     CHECK_STR(lbl.data, "a\\\"b\\\\c\\n");
-    rpt_buf_free(&out);
-    rpt_buf_free(&lbl);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&lbl);
     rpt_metrics_reset();
 }
 

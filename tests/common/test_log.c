@@ -87,7 +87,7 @@ static void test_json_parses(void)
     CHECK_STR(rpt_json_str(root, "delay_ms"), "100");
     CHECK_STR(rpt_json_str(root, "component"), "load");
     rpt_json_free(root);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     free(out);
 }
 

@@ -101,8 +101,8 @@ static void test_result_and_error(void)
     lim.max_output = 1000;
     CHECK_INT(rpt_sandbox_run(&lim, task_big, NULL, &out, &err), -1);
     CHECK(err.data && strstr(err.data, "larger than 1000 bytes"));
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     no_children_left();
 }
 
@@ -113,8 +113,8 @@ static void test_crash_is_a_reason(void)
     CHECK_INT(rpt_sandbox_run(&lim, task_crash, NULL, &out, &err), -1);
     CHECK(err.data && strstr(err.data, "crashed (signal 11"));
     CHECK_INT(out.len, 0);
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     no_children_left();
 }
 
@@ -124,8 +124,8 @@ static void test_cpu_limit(void)
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     CHECK_INT(rpt_sandbox_run(&lim, task_spin, NULL, &out, &err), -1);
     CHECK(err.data && strstr(err.data, "CPU time limit of 1 s"));
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     no_children_left();
 }
 
@@ -135,8 +135,8 @@ static void test_wall_clock(void)
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     CHECK_INT(rpt_sandbox_run(&lim, task_sleep, NULL, &out, &err), -1);
     CHECK(err.data && strstr(err.data, "timed out after 0.3 s"));
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     no_children_left();
 }
 
@@ -152,8 +152,8 @@ static void test_tick_while_waiting(void)
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     CHECK_INT(rpt_sandbox_run(&lim, task_sleep, NULL, &out, &err), -1);
     CHECK(ticks >= 2 && ticks <= 5); /* about once a second */
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     no_children_left();
 }
 
@@ -165,16 +165,16 @@ static void test_memory_limit(void)
     rpt_sandbox_limits lim = {.cpu_s = 20, .wall_s = 30, .memory_bytes = 256u << 20};
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     CHECK_INT(rpt_sandbox_run(&lim, task_echo, "ok", &out, &err), 0);
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     no_children_left();
 #else
     rpt_sandbox_limits lim = {.cpu_s = 20, .wall_s = 30, .memory_bytes = 256u << 20};
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     CHECK_INT(rpt_sandbox_run(&lim, task_hog, NULL, &out, &err), -1);
     CHECK_STR(err.data, "out of memory");
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     no_children_left();
 #endif
 }

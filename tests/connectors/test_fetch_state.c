@@ -31,7 +31,7 @@ static void test_bad_validators(void)
     int applied = 0;
     REQUIRE(rpt_migrations_list(dir.data, &l, &err) == 0);
     REQUIRE(rpt_pg_migrate(c, &l, &applied, &err) == 0);
-    rpt_migrations_free(&l);
+    rpt_migrations_clear(&l);
 
     rpt_fetch_state *st = rpt_fetch_state_open(pg, &err);
     REQUIRE(st);
@@ -73,7 +73,7 @@ static void test_bad_validators(void)
     CHECK(e && e->etag == NULL && e->sha256 && strcmp(e->sha256, "ab") == 0);
     e = rpt_state_map_get(&map, "http://portal.test/a/4.html");
     CHECK(e && e->etag && strcmp(e->etag, "\"e\"") == 0);
-    rpt_state_map_free(&map);
+    rpt_state_map_clear(&map);
 
     /* credentials of a source URL never reach the table; the state is found again */
     rpt_state_update cu = {.url = "http://bot:hunter2@portal.test/c.html",
@@ -95,10 +95,10 @@ static void test_bad_validators(void)
     CHECK(e && e->sha256 && strcmp(e->sha256, "cd") == 0);
     if (!e || !e->sha256 || strcmp(e->sha256, "cd"))
         fprintf(stderr, "  entry %p sha %s\n", (void *)e, e && e->sha256 ? e->sha256 : "(null)");
-    rpt_state_map_free(&map);
+    rpt_state_map_clear(&map);
     rpt_fetch_state_close(st);
-    rpt_buf_free(&err);
-    rpt_buf_free(&dir);
+    rpt_buf_clear(&err);
+    rpt_buf_clear(&dir);
     PQfinish(c);
 }
 

@@ -58,7 +58,7 @@ static got fetch_one(const rpt_fetch_settings *s, const char *path, const char *
         url_of(url, sizeof url, path);
     rpt_buf err = RPT_BUF_INIT;
     rpt_fetcher *f = rpt_fetcher_new(s, &err);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     if (!f) return g;
     rpt_http_request req = {.url = url,
                            .etag = etag,
@@ -113,8 +113,8 @@ static void test_user_agent_and_encoding(void)
     rpt_fetcher_free(f);
     CHECK(body.data && strstr(body.data, "User-Agent: reportd/" REPORTD_VERSION "\n"));
     CHECK(body.data && strstr(body.data, "gzip") && strstr(body.data, "deflate"));
-    rpt_buf_free(&body);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&body);
+    rpt_buf_clear(&err);
 }
 
 static void test_retries(void)
@@ -206,7 +206,7 @@ static void test_ssrf_guard(void)
     snprintf(path, sizeof path, "http://localhost:%s/jyj/index.html", port);
     got d = fetch_one(&s, path, NULL, NULL, 0, 0); /* a name resolving to loopback */
     CHECK_INT(d.error, RPT_FETCH_ERR_BLOCKED);
-    rpt_kvlist_free(&allow);
+    rpt_kvlist_clear(&allow);
 }
 
 static void test_robots(void)
@@ -240,7 +240,7 @@ static void test_cancel_on_free(void)
         CHECK_INT(g[i].done, 1);
         CHECK_INT(g[i].error, RPT_FETCH_ERR_CANCELLED);
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 /* Request log lines of paths starting with prefix: times of starts and ends. */
@@ -291,7 +291,7 @@ static void run_batch(const rpt_fetch_settings *s, const char *tmpl, int n)
 {
     rpt_buf err = RPT_BUF_INIT;
     rpt_fetcher *f = rpt_fetcher_new(s, &err);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     if (!f) return;
     got g[32];
     memset(g, 0, sizeof g);

@@ -56,7 +56,7 @@ static got fetch(const char *path, int robots)
     snprintf(url, sizeof url, "%s%s", g_portal.base, path);
     rpt_buf err = RPT_BUF_INIT;
     rpt_fetcher *f = rpt_fetcher_new(&s, &err);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     if (!f) return g;
     double t0 = now_s();
     rpt_http_request req = {
@@ -84,7 +84,7 @@ static int decode_body(const got *g, const char *name, const char *ctype)
     rpt_buf err = RPT_BUF_INIT;
     int rc = rpt_decode(&in, &doc, &err);
     if (rc == 0) rpt_document_clear(&doc);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 
@@ -129,9 +129,9 @@ static void test_hostile_routes(void)
     got k = fetch(path, 1);
     CHECK_INT(k.error, RPT_FETCH_ERR_ROBOTS); /* the million-star Disallow matches all */
     CHECK(k.seconds < 5);
-    rpt_buf_free(&a.body), rpt_buf_free(&b.body), rpt_buf_free(&c.body), rpt_buf_free(&d.body);
-    rpt_buf_free(&e.body), rpt_buf_free(&f.body), rpt_buf_free(&g.body), rpt_buf_free(&h.body);
-    rpt_buf_free(&i.body), rpt_buf_free(&j.body), rpt_buf_free(&k.body);
+    rpt_buf_clear(&a.body), rpt_buf_clear(&b.body), rpt_buf_clear(&c.body), rpt_buf_clear(&d.body);
+    rpt_buf_clear(&e.body), rpt_buf_clear(&f.body), rpt_buf_clear(&g.body), rpt_buf_clear(&h.body);
+    rpt_buf_clear(&i.body), rpt_buf_clear(&j.body), rpt_buf_clear(&k.body);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     fprintf(stderr, "  peak RSS %ld KiB\n", ru.ru_maxrss);
@@ -155,7 +155,7 @@ static int setup(void)
         rpt_buf_putc(&robots, '*');
     rpt_buf_puts(&robots, "\n");
     t_write_file(g_dir, "robots.txt", robots.data);
-    rpt_buf_free(&robots);
+    rpt_buf_clear(&robots);
     t_write_file(g_dir, "r1.txt", "某县教育局2024年工作总结\n\n一、主要工作\n全年新增学位1200个。\n");
     if (t_portal_start(&g_portal, g_dir, NULL, 20)) {
         fprintf(stderr, "cannot start dev-portal\n");

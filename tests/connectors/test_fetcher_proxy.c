@@ -75,7 +75,7 @@ static got fetch(rpt_fetch_settings *s, const char *url, int allow_private)
     g.error = RPT_FETCH_ERR_OTHER;
     rpt_buf err = RPT_BUF_INIT;
     rpt_fetcher *f = rpt_fetcher_new(s, &err);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     if (!f) return g;
     rpt_http_request req = {.url = url, .allow_private = allow_private, .done = on_done, .arg = &g};
     rpt_fetcher_submit(f, &req);

@@ -55,7 +55,7 @@ static got fetch_one(const rpt_fetch_settings *s, const char *url)
     memset(&g, 0, sizeof g);
     rpt_buf err = RPT_BUF_INIT;
     rpt_fetcher *f = rpt_fetcher_new(s, &err);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     if (!f) return g;
     rpt_http_request req = {.url = url, .allow_private = 1, .done = on_done, .arg = &g};
     rpt_fetcher_submit(f, &req);
@@ -207,10 +207,10 @@ static void test_tls(void)
     CHECK_INT(d.error, RPT_FETCH_ERR_TLS);
 
     stop(&srv);
-    rpt_buf_free(&a.body);
-    rpt_buf_free(&b.body);
-    rpt_buf_free(&c.body);
-    rpt_buf_free(&d.body);
+    rpt_buf_clear(&a.body);
+    rpt_buf_clear(&b.body);
+    rpt_buf_clear(&c.body);
+    rpt_buf_clear(&d.body);
 }
 
 static void test_content_encoding(void)
@@ -228,7 +228,7 @@ static void test_content_encoding(void)
         CHECK_INT(g.error, RPT_FETCH_OK);
         CHECK_INT(g.body.len, 600); /* the compressed body is far shorter */
         CHECK(g.body.data && g.body.len == 600 && !memcmp(g.body.data, want, 600));
-        rpt_buf_free(&g.body);
+        rpt_buf_clear(&g.body);
     }
 }
 
@@ -244,8 +244,8 @@ static void test_dns_retried(void)
     got h = fetch_one(&s, "http://nonexistent.invalid/report.html");
     CHECK_INT(h.error, RPT_FETCH_ERR_DNS);
     CHECK_INT(h.attempts, 1);
-    rpt_buf_free(&g.body);
-    rpt_buf_free(&h.body);
+    rpt_buf_clear(&g.body);
+    rpt_buf_clear(&h.body);
 }
 
 static void test_long_retry_after(void)
@@ -266,8 +266,8 @@ static void test_long_retry_after(void)
     CHECK_INT(b.status, 429);
     CHECK_INT(b.attempts, 1);
     CHECK(strstr(b.reason, "Retry-After 11s") != NULL);
-    rpt_buf_free(&a.body);
-    rpt_buf_free(&b.body);
+    rpt_buf_clear(&a.body);
+    rpt_buf_clear(&b.body);
 
     /* With one connection slot in all, a request to another origin completes while the
      * first waits out its Retry-After: the wait holds no slot. */
@@ -298,9 +298,9 @@ static void test_long_retry_after(void)
     CHECK_INT(o.error, RPT_FETCH_OK);
     CHECK_INT(o.order, 1);
     CHECK_INT(w.order, 2);
-    rpt_buf_free(&w.body);
-    rpt_buf_free(&o.body);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&w.body);
+    rpt_buf_clear(&o.body);
+    rpt_buf_clear(&err);
 }
 
 static child g_stub_srv;

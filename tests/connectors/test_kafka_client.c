@@ -75,8 +75,8 @@ static void test_producer_defaults(void)
     CHECK_STR(get(conf, "message.max.bytes"), want);
     CHECK_INT(cfg.kafka.max_message_bytes, 20971520LL + RPT_KAFKA_HEADER_ROOM);
     rd_kafka_conf_destroy(conf);
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
 }
 
 static void test_user_property_overrides_default(void)
@@ -110,8 +110,8 @@ static void test_user_property_overrides_default(void)
     CHECK_STR(get(conf, "enable.partition.eof"), "true");
     CHECK_STR(get(conf, "session.timeout.ms"), "10000");
     rd_kafka_conf_destroy(conf);
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
 }
 
 static void test_consumer_fetch_sizes_follow_the_largest_message(void)
@@ -128,8 +128,8 @@ static void test_consumer_fetch_sizes_follow_the_largest_message(void)
     long long recv = atoll(get(conf, "receive.message.max.bytes"));
     CHECK(recv >= 104857600LL + RPT_KAFKA_HEADER_ROOM + 512);
     rd_kafka_conf_destroy(conf);
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
 }
 
 /* Each refused setting is a config error naming the key. */
@@ -164,7 +164,7 @@ static void test_refused_properties(void)
                     err.data ? err.data : "(none)");
             CHECK(0);
         }
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
     }
     /* the same values spelled as librdkafka accepts them are fine */
     rpt_config cfg;
@@ -173,8 +173,8 @@ static void test_refused_properties(void)
                "\"partition.assignment.strategy\": \"roundrobin,range\"}",
                NULL, &cfg, &err) == 0);
     if (err.data) fprintf(stderr, "unexpected: %s\n", err.data);
-    else rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    else rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
 }
 
 /* `reportd check-config` reports a refused property with its key, exit status 2. */

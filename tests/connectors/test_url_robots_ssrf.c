@@ -109,7 +109,7 @@ static void test_robots_pathological(void)
     rpt_robots_free(r);
     double dt = now_s() - t0;
     CHECK(dt < 1.0);
-    rpt_buf_free(&txt);
+    rpt_buf_clear(&txt);
 
     /* One Disallow line of a million '*' (a recursive matcher overflows its stack). */
     size_t n = 1000000;
@@ -125,7 +125,7 @@ static void test_robots_pathological(void)
     CHECK(rpt_robots_limits(r) == RPT_ROBOTS_LIMIT_BYTES); /* the stars collapse to one */
     rpt_robots_free(r);
     CHECK(now_s() - t0 < 1.0);
-    rpt_buf_free(&txt);
+    rpt_buf_clear(&txt);
 
     /* A million '*' interleaved with letters: over the pattern cap; a Disallow is cut (stricter). */
     rpt_buf_printf(&txt, "User-agent: *\nDisallow: /x");
@@ -148,7 +148,7 @@ static void test_robots_pathological(void)
     CHECK(rpt_robots_allowed(r, "/y"));
     rpt_robots_free(r);
     CHECK(now_s() - t0 < 1.0);
-    rpt_buf_free(&txt);
+    rpt_buf_clear(&txt);
 
     /* Rules past the cap are dropped, counted in the limits. */
     for (int i = 0; i < RPT_ROBOTS_MAX_RULES + 5; i++)
@@ -159,7 +159,7 @@ static void test_robots_pathological(void)
     CHECK(!rpt_robots_allowed(r, "/d0/x"));
     CHECK(rpt_robots_allowed(r, "/d10004/x"));
     rpt_robots_free(r);
-    rpt_buf_free(&txt);
+    rpt_buf_clear(&txt);
 }
 
 /* The wildcard semantics the linear matcher must keep. */
@@ -242,13 +242,13 @@ static void test_ssrf_classes(void)
     CHECK(!rpt_addr_allowed((struct sockaddr *)&lo, 0, &allow));
     rpt_kvlist_add(&allow, NULL, "127.0.0.1/32");
     CHECK(rpt_addr_allowed((struct sockaddr *)&lo, 0, &allow));
-    rpt_kvlist_free(&allow);
+    rpt_kvlist_clear(&allow);
     rpt_buf err = RPT_BUF_INIT;
     CHECK_INT(rpt_cidr_check("10.0.0.0/8", &err), 0);
     CHECK_INT(rpt_cidr_check("fd00::/8", &err), 0);
     CHECK_INT(rpt_cidr_check("10.0.0.0/33", &err), -1);
     CHECK_INT(rpt_cidr_check("intranet.local", &err), -1);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 TEST_MAIN(T(test_resolve), T(test_canonical_escapes), T(test_robots), T(test_robots_pathological), T(test_robots_wildcards),

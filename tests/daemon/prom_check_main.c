@@ -16,7 +16,7 @@ int main(void)
         fprintf(stderr, "prom_check: %s\n", err.data ? err.data : "invalid");
     else
         fprintf(stderr, "prom_check: %d samples ok\n", samples);
-    rpt_buf_free(&in);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&in);
+    rpt_buf_clear(&err);
     return samples < 0 ? 1 : 0;
 }

@@ -113,9 +113,9 @@ static void test_example_documents_every_key(void)
         }
     }
     free(text);
-    rpt_config_free(&ex);
-    rpt_config_free(&def);
-    rpt_buf_free(&err);
+    rpt_config_clear(&ex);
+    rpt_config_clear(&def);
+    rpt_buf_clear(&err);
 }
 
 static void test_check_config_errors(void)
@@ -159,7 +159,7 @@ static void test_check_config_errors(void)
     /* a bad environment override is an error too, naming the variable */
     CHECK_INT(run_reportd("REPORTD_LOAD_BATCH_SIZE=0", "check-config", &out), 2);
     CHECK(out.data && strstr(out.data, "REPORTD_LOAD_BATCH_SIZE"));
-    rpt_buf_free(&out);
+    rpt_buf_clear(&out);
 }
 
 static void test_check_config_effective_and_masked(void)
@@ -206,7 +206,7 @@ static void test_check_config_effective_and_masked(void)
     char *conninfo = rpt_config_pg_conninfo(&cfg);
     CHECK(conninfo && strstr(conninfo, "password='pg-Secret-1'"));
     free(conninfo);
-    rpt_config_free(&cfg);
+    rpt_config_clear(&cfg);
 
     /* a secret file for a property that is not a secret would print it: refused */
     snprintf(text, sizeof text,
@@ -220,8 +220,8 @@ static void test_check_config_effective_and_masked(void)
     write_file(conf, text, 0644);
     CHECK(rpt_config_load(&cfg, conf, &err) == -1);
     CHECK(err.data && strstr(err.data, "postgres.password_file: cannot read"));
-    rpt_buf_free(&err);
-    rpt_buf_free(&out);
+    rpt_buf_clear(&err);
+    rpt_buf_clear(&out);
 }
 
 /* `reportd run` refuses bad arguments and configs before starting anything (exit 2), and an
@@ -253,7 +253,7 @@ static void test_run_refuses_bad_input(void)
     CHECK_INT(run_reportd(env, "run --role transform", &out), 1);
     CHECK(out.data && strstr(out.data, "cannot start the HTTP endpoint"));
     close(fd);
-    rpt_buf_free(&out);
+    rpt_buf_clear(&out);
 }
 
 static void setup(void)

@@ -41,8 +41,8 @@ static void test_health_and_readiness(void)
     rpt_http_endpoint_stop(ep);
     /* the port is released: nothing answers any more */
     CHECK_INT(t_http("GET", port, "/healthz", &body), 0);
-    rpt_buf_free(&err);
-    rpt_buf_free(&body);
+    rpt_buf_clear(&err);
+    rpt_buf_clear(&body);
 }
 
 static void test_bad_listen_addresses(void)
@@ -54,7 +54,7 @@ static void test_bad_listen_addresses(void)
         CHECK(ep == NULL);
         CHECK(err.data && strstr(err.data, "http.listen"));
         rpt_http_endpoint_stop(ep);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
     }
     /* a port already taken is an error, not a crash */
     rpt_buf err = RPT_BUF_INIT;
@@ -66,7 +66,7 @@ static void test_bad_listen_addresses(void)
     CHECK(b == NULL);
     rpt_http_endpoint_stop(b);
     rpt_http_endpoint_stop(a);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void test_listen_parsing(void)
@@ -142,10 +142,10 @@ static void test_metrics_format(void)
         fprintf(stderr, "note: promtool not installed, strict checker only\n");
     else
         CHECK(promtool == 1);
-    rpt_buf_free(&perr);
-    rpt_buf_free(&err);
-    rpt_buf_free(&body);
-    rpt_buf_free(&label);
+    rpt_buf_clear(&perr);
+    rpt_buf_clear(&err);
+    rpt_buf_clear(&body);
+    rpt_buf_clear(&label);
     rpt_metrics_reset();
 }
 
@@ -173,13 +173,13 @@ static void test_checker_rejects_bad_exposition(void)
         int rc = prom_check(bad[i], strlen(bad[i]), &err);
         if (rc >= 0) fprintf(stderr, "accepted bad exposition #%zu\n", i);
         CHECK(rc == -1);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
     }
     const char *good = "# HELP a An \\\\ escaped\\n help.\n# TYPE a gauge\na{x=\"1\"} 1.5e3\n"
                        "a{x=\"2\"} NaN 1700000000000\n# a comment\nuntyped_one -Inf\n";
     rpt_buf err = RPT_BUF_INIT;
     CHECK_INT(prom_check(good, strlen(good), &err), 3);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 TEST_MAIN(T(test_health_and_readiness), T(test_bad_listen_addresses), T(test_listen_parsing),

@@ -82,7 +82,7 @@ static int wait_http(int port, const char *path, long want, double limit_s)
         ok = t_http("GET", port, path, &body) == want;
         if (!ok) usleep(50000);
     }
-    rpt_buf_free(&body);
+    rpt_buf_clear(&body);
     return ok;
 }
 
@@ -169,7 +169,7 @@ static int load_config(rpt_config *cfg)
     rpt_buf err = RPT_BUF_INIT;
     int rc = rpt_config_load(cfg, g_config, &err);
     if (rc) fprintf(stderr, "config: %s\n", err.data);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 
@@ -225,7 +225,7 @@ static void *operator_main(void *arg)
     rpt_buf body = RPT_BUF_INIT;
     long st = t_http("GET", s->port, "/metrics", &body);
     int has = body.data && strstr(body.data, "reportd_role_running{role=\"load\"} 1");
-    rpt_buf_free(&body);
+    rpt_buf_clear(&body);
     STEP(st == 200 && has, "metrics show running roles");
     s->ok = 1;
     kill(getpid(), SIGTERM); /* drain */
@@ -285,7 +285,7 @@ static void test_service_lifecycle(void)
     /* the endpoint is gone after the drain */
     rpt_buf body = RPT_BUF_INIT;
     CHECK_INT(t_http("GET", port, "/healthz", &body), 0);
-    rpt_buf_free(&body);
+    rpt_buf_clear(&body);
     unsetenv("WATCHDOG_PID");
     unsetenv("WATCHDOG_USEC");
 }
@@ -372,7 +372,7 @@ static void test_role_selection(void)
     const char *bad[] = {"4/4", "-1/2", "1", "1/0", "a/b", "1/2x", "/2"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
         CHECK(rpt_runtime_parse_instance(bad[k], &i, &N, &err) == -1);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 /* A role that heart-beats except while g_stall is set (as the loader does when a batch
@@ -397,7 +397,7 @@ static void *stall_operator(void *arg)
     rpt_buf body = RPT_BUF_INIT;
     t_http("GET", s->port, "/readyz", &body);
     int says = body.data && strstr(body.data, "not made progress");
-    rpt_buf_free(&body);
+    rpt_buf_clear(&body);
     STEP(says, "readyz says why");
     atomic_store(&g_stall, 0);
     STEP(wait_http(s->port, "/readyz", 200, 10), "readyz 200 once it beats again");
@@ -442,7 +442,7 @@ static void teardown(void)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
     if (g_dir[0] && system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", g_dir);
-    rpt_buf_free(&g_msgs);
+    rpt_buf_clear(&g_msgs);
     rpt_metrics_reset();
 }
 

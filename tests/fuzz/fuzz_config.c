@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     rpt_config cfg;
     rpt_buf err = RPT_BUF_INIT;
-    if (rpt_config_load(&cfg, path, &err) == 0) rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    if (rpt_config_load(&cfg, path, &err) == 0) rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
     close(fd);
     return 0;
 }

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rpt_document doc;
     rpt_buf err = RPT_BUF_INIT;
     if (rpt_extract(&in, &doc, &err) == 0) rpt_document_clear(&doc);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     free(wrapped);
     return 0;
 }

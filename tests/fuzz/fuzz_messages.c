@@ -55,7 +55,7 @@ static int raw_record(const uint8_t *p, size_t n)
     rpt_buf err = RPT_BUF_INIT;
     rc = rpt_raw_message_decode(key, klen, value, vlen, count ? h : NULL, &m, &err);
     if (rc == 0) rpt_raw_message_clear(&m);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     free(key);
     free(value);
 out:
@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rpt_parsed_message msg;
         if (rpt_parsed_message_decode(value, len, &msg, &err) == 0) rpt_parsed_message_clear(&msg);
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     free(value);
     return 0;
 }

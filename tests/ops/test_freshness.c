@@ -44,8 +44,8 @@ static void test_probe_sets_gauges(void)
     setenv("REPORTD_POSTGRES_CONNINFO", t_env("REPORTD_TEST_PG"), 1);
     REQUIRE(rpt_config_load(&cfg, NULL, &err) == 0);
     CHECK(rpt_probe_postgres(&cfg, 5, &err) == 0);
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
     /* loaded: the later loaded_at; published: the later published_at (another row) */
     CHECK_NUM(rpt_metrics_get("reportd_newest_loaded_timestamp_seconds", "source=\"nanyue\""),
               1767312000.0);
@@ -57,7 +57,7 @@ static void test_probe_sets_gauges(void)
     rpt_metrics_render(&out);
     CHECK(strstr(out.data, "# TYPE reportd_newest_loaded_timestamp_seconds gauge") != NULL);
     CHECK(strstr(out.data, "reportd_newest_published_timestamp_seconds{source=\"nanyue\"}") != NULL);
-    rpt_buf_free(&out);
+    rpt_buf_clear(&out);
 }
 
 static void test_rate_limited_then_forced(void)

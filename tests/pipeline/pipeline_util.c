@@ -24,7 +24,7 @@ char *tp_write_config(const char *name, const char *conninfo, const char *extra_
     rpt_buf_printf(&path, "%s/%s.json", getenv("REPORTD_TEST_TMP"), name);
     FILE *f = fopen(path.data, "w");
     if (!f) {
-        rpt_buf_free(&path);
+        rpt_buf_clear(&path);
         return NULL;
     }
     fprintf(f,
@@ -52,12 +52,12 @@ int tp_migrate(const char *conninfo)
     PGconn *c = PQconnectdb(conninfo);
     if (PQstatus(c) == CONNECTION_OK && rpt_migrations_list(dir.data, &l, &err) == 0) {
         rc = rpt_pg_migrate(c, &l, &applied, &err);
-        rpt_migrations_free(&l);
+        rpt_migrations_clear(&l);
     }
     if (rc) fprintf(stderr, "migrate: %s %s\n", err.data ? err.data : "", PQerrorMessage(c));
     PQfinish(c);
-    rpt_buf_free(&err);
-    rpt_buf_free(&dir);
+    rpt_buf_clear(&err);
+    rpt_buf_clear(&dir);
     return rc;
 }
 
@@ -175,7 +175,7 @@ void tp_raw_doc(int i, int variant, rpt_raw_message *out)
     out->region = strdup("南岳区");
     out->body_len = body.len;
     out->body = (unsigned char *)rpt_buf_steal(&body);
-    rpt_buf_free(&path);
+    rpt_buf_clear(&path);
 }
 
 rd_kafka_t *tp_producer(void)
@@ -242,7 +242,7 @@ int tp_stage_start(tp_stage *s, const char *config_path, int (*fn)(rpt_role_ctl 
     rpt_buf err = RPT_BUF_INIT;
     if (rpt_config_load(&cfg, config_path, &err)) {
         fprintf(stderr, "config: %s\n", err.data);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return -1;
     }
     s->ctl.config = rpt_config_holder_new(&cfg);

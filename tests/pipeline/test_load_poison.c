@@ -23,7 +23,7 @@ static void produce_docs(rd_kafka_t *p, int from, int to)
         snprintf(key, sizeof key, "doc-%d", i);
         tp_parsed_doc(i, 1, 0, &v);
         CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
-        rpt_buf_free(&v);
+        rpt_buf_clear(&v);
     }
 }
 
@@ -142,7 +142,7 @@ static void patch(rpt_buf *v, const char *from, const char *to)
     rpt_buf_append(&out, v->data, (size_t)(at - v->data));
     rpt_buf_puts(&out, to);
     rpt_buf_puts(&out, at + strlen(from));
-    rpt_buf_free(v);
+    rpt_buf_clear(v);
     *v = out;
 }
 
@@ -166,7 +166,7 @@ static void produce_version(rd_kafka_t *p, int i, int variant, long long raw_off
     snprintf(to, sizeof to, "\"fetched_at\":\"%s\"", fetched_at);
     patch(&v, "\"fetched_at\":\"2025-06-01T08:00:00Z\"", to);
     CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
-    rpt_buf_free(&v);
+    rpt_buf_clear(&v);
 }
 
 static long long title_variant(PGconn *c, int i)

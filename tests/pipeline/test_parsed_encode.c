@@ -75,9 +75,9 @@ static int same_encoding(const rpt_document *doc, const rpt_parsed_origin *o)
         if (!ok) fprintf(stderr, "decode: %s\n", err.data ? err.data : "(counts differ)");
         rpt_parsed_message_clear(&m);
     }
-    rpt_buf_free(&ref);
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&ref);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
     return ok;
 }
 
@@ -114,7 +114,7 @@ static void test_seed_reports(void)
         CHECK(same_encoding(&doc, &full));
         CHECK(same_encoding(&doc, &bare));
         rpt_document_clear(&doc);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         free(data);
         n++;
     }
@@ -159,8 +159,8 @@ static void test_ocr_fields(void)
     const char *bad = "{\"schema\":1,\"transform_version\":1,\"doc_id\":\"x\",\"ocr\":1}";
     CHECK(rpt_parsed_message_decode(bad, strlen(bad), &m, &err) == -1);
     CHECK(err.data && strstr(err.data, "ocr: expected a boolean"));
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
 }
 
 TEST_MAIN(T(test_seed_reports), T(test_empty_document), T(test_ocr_fields))

@@ -70,7 +70,7 @@ static void test_kill9_loader(void)
         snprintf(key, sizeof key, "doc-%d", doc);
         tp_parsed_doc(doc, i < DOCS ? 1 : 2, i < DOCS ? 0 : 1, &v);
         CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
-        rpt_buf_free(&v);
+        rpt_buf_clear(&v);
     }
     const char *garbage = "{\"schema\":1,\"doc_id\":";
     CHECK(tp_produce(p, "reports.parsed", "bad", garbage, strlen(garbage)) == 0);
@@ -139,7 +139,7 @@ static void test_kill9_loader(void)
     free(got);
     free(cfg);
     free(clean_cfg);
-    rpt_buf_free(&clean);
+    rpt_buf_clear(&clean);
     PQfinish(cc);
     PQfinish(c);
 }

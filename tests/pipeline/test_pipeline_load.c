@@ -24,7 +24,7 @@ static void produce_docs(rd_kafka_t *p, int from, int to, int version, int varia
         snprintf(key, sizeof key, "doc-%d", i);
         tp_parsed_doc(i, version, variant, &v);
         CHECK(tp_produce(p, "reports.parsed", key, v.data, v.len) == 0);
-        rpt_buf_free(&v);
+        rpt_buf_clear(&v);
     }
 }
 
@@ -58,7 +58,7 @@ static void test_migrate(void)
     CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR);
     PQclear(r);
     PQfinish(c);
-    rpt_buf_free(&ci);
+    rpt_buf_clear(&ci);
 }
 
 /* Poison messages: not JSON, a bad kind (refused by the decoder), an impossible date
@@ -77,7 +77,7 @@ static void produce_poison(rd_kafka_t *p)
     char *d = strstr(v.data, "-05-30T12:02:29+08:00");
     if (d) memcpy(d, "-02-30", 6);
     CHECK(tp_produce(p, "reports.parsed", "doc-900002", v.data, v.len) == 0);
-    rpt_buf_free(&v);
+    rpt_buf_clear(&v);
     const char *dlq =
         "{\"schema\":1,\"stage\":\"transform\",\"reason\":\"extract: no text\","
         "\"doc_id\":\"deadbeef\",\"topic\":\"reports.raw\",\"partition\":1,\"offset\":7,"
@@ -189,9 +189,9 @@ static void test_migrate_failure(void)
     PQclear(PQexec(
         c, "DROP TABLE reports.half_done; DELETE FROM reports.schema_version WHERE version = 900"));
     PQfinish(c);
-    rpt_buf_free(&dir);
-    rpt_buf_free(&cmd);
-    rpt_buf_free(&path);
+    rpt_buf_clear(&dir);
+    rpt_buf_clear(&cmd);
+    rpt_buf_clear(&path);
 }
 
 static void test_schema_guard(void)
@@ -296,8 +296,8 @@ static void test_restarts(void)
     free(a);
     free(b);
     free(clean_cfg);
-    rpt_buf_free(&clean);
-    rpt_buf_free(&cmd);
+    rpt_buf_clear(&clean);
+    rpt_buf_clear(&cmd);
     PQfinish(cc);
     PQfinish(c);
 }

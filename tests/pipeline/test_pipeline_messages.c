@@ -48,7 +48,7 @@ static void test_raw_headers_roundtrip(void)
     CHECK(rpt_raw_message_size(&sample) < sample.body_len + 200);
     rpt_raw_message_clear(&back);
     rd_kafka_headers_destroy(h);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 /* A validator with bytes that are not UTF-8 (0xff in an ETag or Last-Modified) is carried
@@ -90,7 +90,7 @@ static void test_raw_non_utf8_header(void)
     CHECK_STR(back.last_modified, "Mon \xef\xbf\xbd GMT");
     CHECK_INT(back.body_len, 2);
     rpt_raw_message_clear(&back);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 /* The value earlier versions produced (schema 1 JSON, body in base64) still decodes. */
@@ -115,8 +115,8 @@ static void test_raw_previous_format(void)
     CHECK(rpt_raw_message_decode(NULL, 0, v.data, v.len, other, &back, &err) == 0);
     rpt_raw_message_clear(&back);
     rd_kafka_headers_destroy(other);
-    rpt_buf_free(&v);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&v);
+    rpt_buf_clear(&err);
 }
 
 /* Records that cannot be decoded: each refused with a reason, nothing left allocated. */
@@ -157,7 +157,7 @@ static void test_raw_refused(void)
         }
         rd_kafka_headers_destroy(h);
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void test_parsed_roundtrip(void)
@@ -201,8 +201,8 @@ static void test_parsed_roundtrip(void)
     CHECK(m.indicators[0].qualifier == NULL);
     CHECK(strstr(x->sentence, "\t") != NULL);
     rpt_parsed_message_clear(&m);
-    rpt_buf_free(&v);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&v);
+    rpt_buf_clear(&err);
 }
 
 /* Each corruption of a valid message is refused with a reason naming the field. */
@@ -235,15 +235,15 @@ static void test_parsed_validation(void)
         CHECK(err.data && strstr(err.data, cases[i].reason));
         if (!err.data || !strstr(err.data, cases[i].reason))
             fprintf(stderr, "case %zu: reason '%s'\n", i, err.data ? err.data : "");
-        rpt_buf_free(&bad);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&bad);
+        rpt_buf_clear(&err);
     }
     rpt_buf err = RPT_BUF_INIT;
     rpt_parsed_message m;
     CHECK(rpt_parsed_message_decode("{\"schema\":1", 11, &m, &err) == -1);
     CHECK(err.data && strstr(err.data, "not JSON"));
-    rpt_buf_free(&err);
-    rpt_buf_free(&v);
+    rpt_buf_clear(&err);
+    rpt_buf_clear(&v);
 }
 
 static void test_dlq_roundtrip(void)
@@ -269,8 +269,8 @@ static void test_dlq_roundtrip(void)
     CHECK_INT(rec.offset, 41);
     rpt_dlq_record_clear(&rec);
     CHECK(rpt_dlq_decode("{}", 2, &rec, &err) == -1);
-    rpt_buf_free(&v);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&v);
+    rpt_buf_clear(&err);
 }
 
 static void test_utf8_text(void)

@@ -67,7 +67,7 @@ static char *replay(int version, const char *topic, const char *from)
                   version, getenv("REPORTD_BIN"), cfg_path, topic, from,
                   getenv("REPORTD_TEST_TMP"));
     FILE *f = popen(cmd.data, "r");
-    rpt_buf_free(&cmd);
+    rpt_buf_clear(&cmd);
     if (!f) return NULL;
     char line[512] = {0};
     char *ok = fgets(line, sizeof line, f);

@@ -76,7 +76,7 @@ static int run_transform(rpt_transform_stats *st)
     rpt_buf err = RPT_BUF_INIT;
     if (rpt_config_load(&cfg, NULL, &err)) {
         fprintf(stderr, "config: %s\n", err.data);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&err);
         return -2;
     }
     rpt_kafka_client_spec spec = {.kind = RPT_KAFKA_CONSUMER, .group = "t-range"};
@@ -95,12 +95,12 @@ static int run_transform(rpt_transform_stats *st)
         rpt_config_holder_free(ctl.config);
     } else {
         fprintf(stderr, "range: %s\n", err.data ? err.data : "no client");
-        rpt_config_free(&cfg);
+        rpt_config_clear(&cfg);
     }
     if (rk) rd_kafka_destroy(rk);
     if (start) rd_kafka_topic_partition_list_destroy(start);
     if (end) rd_kafka_topic_partition_list_destroy(end);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 
@@ -135,7 +135,7 @@ static void read_dlq(const cluster *c, dlq_seen *s)
                 snprintf(s->reason, sizeof s->reason, "%s", rec.reason);
                 rpt_dlq_record_clear(&rec);
             }
-            rpt_buf_free(&err);
+            rpt_buf_clear(&err);
         }
         rd_kafka_message_destroy(m);
         if (eof) break;

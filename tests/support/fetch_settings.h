@@ -12,8 +12,8 @@ static inline rpt_fetch_settings t_fetch_settings(void)
     rpt_config_defaults(&cfg, &err);
     rpt_fetch_settings s = cfg.fetch;
     s.ca_file = s.user_agent = NULL; /* the only strings; unset by default */
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
     s.allow_private_networks = 1;
     s.respect_robots = 0;
     s.per_host_delay_ms = 0;

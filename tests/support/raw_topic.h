@@ -66,7 +66,7 @@ static inline int raw_produce(rd_kafka_t *p, const rpt_raw_message *msg, int jso
                                   RD_KAFKA_V_KEY(msg->doc_id, strlen(msg->doc_id)),
                                   RD_KAFKA_V_VALUE(v.data, v.len),
                                   RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-            rpt_buf_free(&v);
+            rpt_buf_clear(&v);
         } else {
             rd_kafka_headers_t *h = rpt_raw_message_headers(msg);
             if (!h) return -1;

@@ -93,7 +93,7 @@ static void read_one(rpt_crawl *c, const char *path, const char *name)
         rpt_crawl_add_file(c, id.data, content_type_of(name), (const unsigned char *)data, len);
     }
     free(data);
-    rpt_buf_free(&id);
+    rpt_buf_clear(&id);
 }
 
 static void walk(rpt_crawl *c, const char *dir, int depth)
@@ -118,7 +118,7 @@ static void walk(rpt_crawl *c, const char *dir, int depth)
                 else if (S_ISREG(st.st_mode))
                     read_one(c, path.data, name);
             }
-            rpt_buf_free(&path);
+            rpt_buf_clear(&path);
         }
         free(names[i]);
     }

@@ -93,8 +93,8 @@ static void on_api_page(rpt_crawl *c, const rpt_http_result *r, void *arg)
         rpt_buf why = RPT_BUF_INIT;
         rpt_buf_printf(&why, "API page is not JSON: %s", err.data ? err.data : "");
         rpt_crawl_fail(c, r->url, why.data);
-        rpt_buf_free(&why);
-        rpt_buf_free(&err);
+        rpt_buf_clear(&why);
+        rpt_buf_clear(&err);
         return;
     }
     const rpt_jnode *items = rpt_json_path(root, s->items);
@@ -130,7 +130,7 @@ static void on_api_page(rpt_crawl *c, const rpt_http_result *r, void *arg)
     }
 out:
     rpt_json_free(root);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static int start(rpt_crawl *c)

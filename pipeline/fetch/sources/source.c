@@ -146,10 +146,10 @@ int rpt_source_load_one(const rpt_config *cfg, size_t i, rpt_source *out, rpt_bu
         const rpt_jnode *v = rpt_json_get(node, bad_key);
         rpt_buf_printf(err, "%s:%d: %s.%s: %s", file, v ? v->line : node->line, where, bad_key,
                       reason.data ? reason.data : "invalid value");
-        rpt_buf_free(&reason);
+        rpt_buf_clear(&reason);
         goto fail;
     }
-    rpt_buf_free(&reason);
+    rpt_buf_clear(&reason);
     return 0;
 fail:
     rpt_source_clear(out);
@@ -158,7 +158,7 @@ fail:
 
 void rpt_source_clear(rpt_source *s)
 {
-    if (s->settings && s->table) rpt_opts_free(s->table, s->settings);
+    if (s->settings && s->table) rpt_opts_clear(s->table, s->settings);
     free(s->settings);
     free(s->table);
     memset(s, 0, sizeof *s);

@@ -62,7 +62,7 @@ static int pass(const rpt_config *cfg, long *new_docs, long *unchanged, long *fa
             *failed = s[i].counts.failed;
         }
     rpt_fetch_summaries_free(s, n);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 
@@ -115,7 +115,7 @@ static void check_raw(const rd_kafka_message_t *m, void *arg)
         if (raw.body_len == BIG_BYTES && raw.sha256 && !strcmp(sha, raw.sha256)) s->whole++;
         rpt_raw_message_clear(&raw);
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 typedef struct dlq_seen {
@@ -135,7 +135,7 @@ static void check_dlq(const rd_kafka_message_t *m, void *arg)
         }
         rpt_dlq_record_clear(&rec);
     }
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static int setup(void)
@@ -170,8 +170,8 @@ static void test_large_document_is_produced(void)
     big_seen seen = {0};
     read_topic("reports.raw", check_raw, &seen);
     CHECK_INT(seen.whole, 1);
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
 }
 
 static void test_unproducible_document_is_rejected_once(void)
@@ -217,8 +217,8 @@ static void test_unproducible_document_is_rejected_once(void)
     read_topic("reports.dlq", check_dlq, &dlq);
     CHECK_INT(dlq.fetch_rejects, 2);
     rd_kafka_destroy(rk);
-    rpt_config_free(&cfg);
-    rpt_buf_free(&err);
+    rpt_config_clear(&cfg);
+    rpt_buf_clear(&err);
 }
 
 /* The load role stores each fetch-stage DLQ record in reports.rejects (they have no

@@ -101,7 +101,7 @@ static long read_all(rd_kafka_t *rk, msg_fn fn, void *arg)
                 fn(&raw, key, arg);
                 rpt_raw_message_clear(&raw);
             }
-            rpt_buf_free(&err);
+            rpt_buf_clear(&err);
             n++;
         }
         rd_kafka_message_destroy(m);

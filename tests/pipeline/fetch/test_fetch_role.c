@@ -122,7 +122,7 @@ static void test_role_loop(void)
     CHECK_INT(raw_count(rk), 4); /* nothing produced twice across passes */
     rd_kafka_destroy(rk);
     rpt_config_holder_free(holder);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     t_portal_stop(&g_portal);
 }
 

@@ -76,7 +76,7 @@ static void test_links_bounded(void)
     CHECK_INT(seen, RPT_MARKUP_MAX_NODES);
     CHECK(rpt_metrics_get("reportd_fetch_page_limited_total", "limit=\"links\"") == before + 1);
     xmlFreeDoc(d);
-    rpt_buf_free(&page);
+    rpt_buf_clear(&page);
 }
 
 TEST_MAIN(T(test_internal_subset_refused), T(test_links_bounded))

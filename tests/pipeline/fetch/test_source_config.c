@@ -22,7 +22,7 @@ static char *load(const char *text, size_t *n_out)
     if (rpt_sources_load(&cfg, &s, &n, &err) == 0) rpt_buf_puts(&err, "");
     if (n_out) *n_out = n;
     rpt_sources_free(s, n);
-    rpt_config_free(&cfg);
+    rpt_config_clear(&cfg);
     return rpt_buf_steal(&err);
 }
 

@@ -81,7 +81,7 @@ static void test_sanitize(void)
     char fold[] = "ＡＢ１２３";
     CHECK_INT(rpt_fold_fullwidth(fold, strlen(fold)), 5);
     CHECK_STR(fold, "AB123");
-    rpt_buf_free(&out);
+    rpt_buf_clear(&out);
 }
 
 static void test_charset_decide(void)
@@ -150,8 +150,8 @@ static void test_charset_decode(void)
                             &chars, &err) == -1);
     CHECK(strstr(err.data, "NO-SUCH-CHARSET") != NULL);
     free(gbk);
-    rpt_buf_free(&out);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
 }
 
 static void test_dates(void)
@@ -325,7 +325,7 @@ static void test_html(void)
     CHECK(strstr(doc.text, "正文第一段。") != NULL);
     rpt_document_clear(&doc);
     free(gbk);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void test_html_titles(void)
@@ -349,7 +349,7 @@ static void test_html_titles(void)
     CHECK_STR(doc.title, "芙蓉区教育局2017年工作总结与2018年工作计划");
     CHECK_STR(doc.text, "正文。");
     rpt_document_clear(&doc);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void test_dispatch(void)
@@ -376,7 +376,7 @@ static void test_dispatch(void)
     CHECK_STR(err.data, "empty input");
     CHECK(decode_mem("d.docx", "PK\x03\x04garbage", 12, NULL, NULL, &doc, &err) == -1);
     CHECK(strstr(err.data, "malformed zip") != NULL);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 static void test_docx_fixture(void)
@@ -405,7 +405,7 @@ static void test_docx_fixture(void)
     /* the same bytes cut short: a malformed archive */
     CHECK(decode_mem(path, data, len - 100, NULL, NULL, &doc, &err) == -1);
     CHECK(strstr(err.data, "malformed") != NULL);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 /* A .docx whose word/document.xml is `xml`, read back into a buffer (caller frees). */
@@ -464,7 +464,7 @@ static void test_docx_entity_bomb(void)
     if (doc.text) CHECK(strstr(doc.text, "工作总结") != NULL);
     rpt_document_clear(&doc);
     free(data);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
 }
 
 TEST_MAIN(T(test_docx_entity_bomb), T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),

@@ -22,7 +22,7 @@ static inline int x_run(const char *text, rpt_document *doc)
         if ((text[i] & 0xC0) != 0x80) doc->text_chars++;
     rpt_buf err = RPT_BUF_INIT;
     int rc = rpt_segment(doc, &err) || rpt_indicators_extract(doc, &err) ? -1 : 0;
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 

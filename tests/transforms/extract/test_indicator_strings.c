@@ -48,7 +48,7 @@ static void check_document(const char *path)
     CHECK(bad == 0);
     rpt_document_clear(&doc);
     CHECK(doc.indicator_strings == NULL && doc.indicators == NULL);
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     free(data);
 }
 
@@ -104,7 +104,7 @@ static void test_separately_allocated_strings(void)
     CHECK(rpt_document_write_json(&doc, 0, &out) == 0);
     CHECK(out.data && strstr(out.data, "\"raw\":\"5所\"") && strstr(out.data, "\"unit\":\"所\"") &&
           strstr(out.data, "\"sentence\":\"新建学校5所。\""));
-    rpt_buf_free(&out);
+    rpt_buf_clear(&out);
     rpt_document_clear(&doc); /* LeakSanitizer: the four strings are released */
     CHECK(doc.indicators == NULL);
 }

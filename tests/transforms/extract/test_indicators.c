@@ -111,8 +111,8 @@ static void test_kinds(void)
     CHECK_INT(doc.indicators[1].section, 1);
     rpt_metrics_render(&after);
     CHECK(before.len == after.len && (before.len == 0 || memcmp(before.data, after.data, before.len) == 0));
-    rpt_buf_free(&before);
-    rpt_buf_free(&after);
+    rpt_buf_clear(&before);
+    rpt_buf_clear(&after);
     rpt_document_clear(&doc);
 }
 

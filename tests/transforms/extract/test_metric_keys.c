@@ -11,7 +11,7 @@ static int run(const char *text, rpt_document *doc)
     rpt_buf err = RPT_BUF_INIT;
     int rc = rpt_extract(&in, doc, &err);
     if (rc) fprintf(stderr, "extract: %s\n", err.data ? err.data : "");
-    rpt_buf_free(&err);
+    rpt_buf_clear(&err);
     return rc;
 }
 

@@ -40,7 +40,7 @@ static int same_output(const rpt_document *doc, int with_text)
         fprintf(stderr, "outputs differ at byte %zu: yajl \"%.40s\" / writer \"%.40s\"\n", i,
                 (const char *)ref + i, out.data ? out.data + i : "");
     }
-    rpt_buf_free(&out);
+    rpt_buf_clear(&out);
     yajl_gen_free(g);
     return ok;
 }

@@ -47,7 +47,7 @@ static void test_ocr_fix(void)
     CHECK_STR(fix("l0l 个", &b), "l0l个");       /* more look-alikes than digits */
     CHECK_STR(fix("A1O", &b), "A1O");           /* touches a letter: a code, not a number */
     CHECK_STR(fix("", &b), "");
-    rpt_buf_free(&b);
+    rpt_buf_clear(&b);
 }
 
 TEST_MAIN(T(test_page_numbers), T(test_ocr_fix))
