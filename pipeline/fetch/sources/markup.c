@@ -4,6 +4,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -181,4 +182,18 @@ int rpt_xpath_check(const char *expr, rpt_buf *err)
     }
     xmlXPathFreeCompExpr(c);
     return 0;
+}
+
+xmlDocPtr rpt_xml_page(rpt_crawl *c, const rpt_http_result *r, const char *what)
+{
+    if (r->error != RPT_FETCH_OK || r->status == 304) return NULL;
+    const char *why = NULL;
+    xmlDocPtr doc =
+        rpt_xml_parse((const unsigned char *)r->body->data, r->body->len, r->final_url, &why);
+    if (!doc) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "%s: %s", what, why ? why : "not XML");
+        rpt_crawl_fail(c, r->url, reason);
+    }
+    return doc;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "pipeline/fetch/crawl.h"
 
 /* Parses an HTML page; `content_type` may name the charset (else <meta> or UTF-8). The
  * caller frees the document with xmlFreeDoc. NULL when nothing could be parsed. */
@@ -16,6 +17,11 @@ xmlDocPtr rpt_html_parse(const unsigned char *body, size_t len, const char *url,
  * declares a DTD internal subset (entities: refused, logged and counted); *why (may be
  * NULL) then says which, as a static string. */
 xmlDocPtr rpt_xml_parse(const unsigned char *body, size_t len, const char *url, const char **why);
+
+/* The XML document of a fetched feed or sitemap page (caller frees with xmlFreeDoc), or NULL:
+ * when the fetch failed or the page was not modified (nothing to do), or when the body is
+ * not acceptable XML (rpt_xml_parse), which records the page as failed ("<what>: why"). */
+xmlDocPtr rpt_xml_page(rpt_crawl *c, const rpt_http_result *r, const char *what);
 
 /* Calls fn for each node selected by `expr` (evaluated relative to `ctx`, or the document
  * when ctx is NULL) with its value: an attribute's value, an element's href attribute when

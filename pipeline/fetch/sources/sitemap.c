@@ -42,16 +42,8 @@ static void on_entry(const char *value, xmlNodePtr node, void *arg)
 static void on_sitemap(rpt_crawl *c, const rpt_http_result *r, void *arg)
 {
     (void)arg;
-    if (r->error != RPT_FETCH_OK || r->status == 304) return;
-    const char *why = NULL;
-    xmlDocPtr doc =
-        rpt_xml_parse((const unsigned char *)r->body->data, r->body->len, r->final_url, &why);
-    if (!doc) {
-        char reason[160];
-        snprintf(reason, sizeof reason, "sitemap: %s", why);
-        rpt_crawl_fail(c, r->url, reason);
-        return;
-    }
+    xmlDocPtr doc = rpt_xml_page(c, r, "sitemap");
+    if (!doc) return;
     loc_ctx l = {.c = c, .doc = doc, .base = r->final_url, .index = 1};
     rpt_xpath_each(doc, NULL, "/*[local-name()='sitemapindex']/*[local-name()='sitemap']", on_entry,
                   &l);
