@@ -31,7 +31,11 @@ const rpt_opt rpt_kafka_opts[] = {
 
 int rpt_kafka_key_is_secret(const char *key)
 {
-    return strstr(key, "password") || strstr(key, "secret") || strncmp(key, "sasl.", 5) == 0;
+    /* passwords, SASL credentials, OAuth client secrets, and private key material given
+     * inline (ssl.key.pem, or the ssl_key PEM blob) rather than as a file path */
+    return strstr(key, "password") || strstr(key, "secret") || strncmp(key, "sasl.", 5) == 0 ||
+           strcmp(key, "ssl.key.pem") == 0 || strcmp(key, "ssl_key") == 0 ||
+           strcmp(key, "ssl.keystore.pem") == 0;
 }
 
 

@@ -204,6 +204,19 @@ static void cleanup(void)
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", g_dir);
 }
 
-TEST_MAIN_WITH(setup, cleanup, T(test_producer_defaults), T(test_user_property_overrides_default),
+/* Key material passed through kafka.librdkafka is a secret (masked in check-config and
+ * never logged); paths and public certificates are not. */
+static void test_key_material_is_secret(void)
+{
+    CHECK(rpt_kafka_key_is_secret("ssl.key.pem"));
+    CHECK(rpt_kafka_key_is_secret("ssl_key"));
+    CHECK(rpt_kafka_key_is_secret("ssl.key.password"));
+    CHECK(rpt_kafka_key_is_secret("sasl.oauthbearer.client.secret"));
+    CHECK(!rpt_kafka_key_is_secret("ssl.key.location"));
+    CHECK(!rpt_kafka_key_is_secret("ssl.certificate.pem"));
+    CHECK(!rpt_kafka_key_is_secret("linger.ms"));
+}
+
+TEST_MAIN_WITH(setup, cleanup, T(test_key_material_is_secret), T(test_producer_defaults), T(test_user_property_overrides_default),
                T(test_consumer_fetch_sizes_follow_the_largest_message), T(test_refused_properties),
                T(test_check_config_reports_refused))
