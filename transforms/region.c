@@ -380,7 +380,8 @@ static char *office_lines(const char *open)
     static const char *const marks[] = {"人民代表大会", "人民政府", "长", "主席", NULL};
     if (!open) return NULL;
     size_t len = strlen(open), o = 0;
-    char *out = malloc(len + 1);
+    /* every kept line gets a '\n', the last one too when the opening has none: len + 2 */
+    char *out = malloc(len + 2);
     if (!out) return NULL;
     for (const char *line = open; *line;) {
         const char *nl = strchr(line, '\n');

@@ -16,7 +16,7 @@ tmp=$(mktemp -d /tmp/reportd-qs.XXXXXX)   # mode 0700, owned by root
 proj=$tmp/project
 mkdir -p "$proj/tests/fixtures" "$proj/build"
 cp -a "$src/scripts" "$src/deploy" "$src/data" "$proj/"
-cp -a "$src/tests/fixtures/seeds" "$proj/tests/fixtures/"
+cp -a "$src/tests/fixtures/seeds" "$src/tests/fixtures/demo" "$proj/tests/fixtures/"
 ln -s "$bin" "$proj/build/reportd"
 ln -s "$(dirname "$bin")/reportd-dev" "$proj/build/reportd-dev"
 # free ports, away from the defaults a developer's own quick start uses
