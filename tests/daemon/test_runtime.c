@@ -393,14 +393,14 @@ static void *stall_operator(void *arg)
     script *s = arg;
     STEP(wait_http(s->port, "/readyz", 200, 10), "readyz 200 while heart-beating");
     atomic_store(&g_stall, 1);
-    STEP(wait_http(s->port, "/readyz", 503, 10), "readyz 503 once the heartbeat stops");
+    STEP(wait_http(s->port, "/readyz", 503, 30), "readyz 503 once the heartbeat stops");
     rpt_buf body = RPT_BUF_INIT;
     t_http("GET", s->port, "/readyz", &body);
     int says = body.data && strstr(body.data, "not made progress");
     rpt_buf_clear(&body);
     STEP(says, "readyz says why");
     atomic_store(&g_stall, 0);
-    STEP(wait_http(s->port, "/readyz", 200, 10), "readyz 200 once it beats again");
+    STEP(wait_http(s->port, "/readyz", 200, 30), "readyz 200 once it beats again");
     s->ok = 1;
     kill(getpid(), SIGTERM);
     return NULL;
