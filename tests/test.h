@@ -171,4 +171,16 @@ static inline const char *t_env(const char *name)
     return v;
 }
 
+/* Removes a test's scratch folder and everything in it (rm -rf, the path quoted); says so
+ * on stderr when that fails. Returns 0 or -1. */
+static inline int t_remove_dir(const char *dir)
+{
+    char cmd[1200];
+    if (snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) >= (int)sizeof cmd || system(cmd) != 0) {
+        fprintf(stderr, "cannot remove %s\n", dir);
+        return -1;
+    }
+    return 0;
+}
+
 #endif

@@ -203,9 +203,7 @@ static int setup(void)
 static void teardown(void)
 {
     t_portal_stop(&g_portal);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    if (system(cmd)) fprintf(stderr, "cannot remove %s\n", g_dir);
+    t_remove_dir(g_dir);
     shutdown(g_listen, SHUT_RDWR);
     close(g_listen);
     pthread_join(g_tid, NULL);

@@ -333,9 +333,7 @@ static int setup(void)
 static void teardown(void)
 {
     stop(&g_stub_srv);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    if (system(cmd)) fprintf(stderr, "cannot remove %s\n", g_dir);
+    t_remove_dir(g_dir);
 }
 
 TEST_MAIN_WITH(setup, teardown, T(test_tls), T(test_content_encoding), T(test_dns_retried),

@@ -199,9 +199,7 @@ static void test_check_config_reports_refused(void)
 
 static void cleanup(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", g_dir);
+    t_remove_dir(g_dir);
 }
 
 /* Key material passed through kafka.librdkafka is a secret (masked in check-config and

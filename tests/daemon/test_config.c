@@ -264,9 +264,7 @@ static void setup(void)
 
 static void cleanup(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
-    CHECK(system(cmd) == 0);
+    CHECK(t_remove_dir(g_dir) == 0);
 }
 
 TEST_MAIN(T(setup), T(test_example_documents_every_key), T(test_check_config_errors),

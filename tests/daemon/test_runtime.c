@@ -439,9 +439,7 @@ static void test_stalled_role_not_ready(void)
 static void teardown(void)
 {
     if (g_notify_fd >= 0) close(g_notify_fd);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
-    if (g_dir[0] && system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", g_dir);
+    if (g_dir[0]) t_remove_dir(g_dir);
     rpt_buf_clear(&g_msgs);
     rpt_metrics_reset();
 }
