@@ -99,8 +99,13 @@ static void child_main(const rpt_sandbox_limits *lim, int wfd, rpt_sandbox_task 
 }
 
 /* Appends the reason a child that did not deliver a result ended. */
-static void explain_status(const rpt_sandbox_limits *lim, int status, int timed_out, rpt_buf *err)
+static void explain_status(const rpt_sandbox_limits *lim, int status, int timed_out,
+                           int cancelled, rpt_buf *err)
 {
+    if (cancelled) {
+        rpt_buf_puts(err, "decoder cancelled");
+        return;
+    }
     if (timed_out) {
         rpt_buf_printf(err, "decoder timed out after %g s", lim->wall_s);
         return;
@@ -148,10 +153,14 @@ int rpt_sandbox_run(const rpt_sandbox_limits *lim, rpt_sandbox_task task, void *
     close(fds[1]);
     rpt_buf res = RPT_BUF_INIT;
     double deadline = lim->wall_s > 0 ? now_s() + lim->wall_s : 0;
-    int timed_out = 0, too_big = 0, oom = 0, status = 0;
+    int timed_out = 0, too_big = 0, oom = 0, cancelled = 0, status = 0;
     char chunk[65536];
     for (;;) {
-        int wait_ms = lim->tick ? 1000 : -1;
+        if (lim->cancel && atomic_load(lim->cancel)) {
+            cancelled = 1;
+            break;
+        }
+        int wait_ms = lim->cancel ? 200 : lim->tick ? 1000 : -1;
         if (deadline) {
             double left = deadline - now_s();
             if (left <= 0) {
@@ -179,7 +188,7 @@ int rpt_sandbox_run(const rpt_sandbox_limits *lim, rpt_sandbox_task task, void *
         }
     }
     close(fds[0]);
-    if (timed_out || too_big || oom) kill(pid, SIGKILL);
+    if (timed_out || too_big || oom || cancelled) kill(pid, SIGKILL);
     /* the child closed its pipe: it is exiting; still bound the wait by the deadline */
     for (;;) {
         pid_t w = waitpid(pid, &status, deadline ? WNOHANG : 0);
@@ -190,7 +199,7 @@ int rpt_sandbox_run(const rpt_sandbox_limits *lim, rpt_sandbox_task task, void *
             break;
         }
         if (deadline && now_s() > deadline) {
-            timed_out = 1;
+            timed_out = !cancelled;
             kill(pid, SIGKILL);
             deadline = 0; /* now wait blocking for the killed child */
             continue;
@@ -216,7 +225,7 @@ int rpt_sandbox_run(const rpt_sandbox_limits *lim, rpt_sandbox_task task, void *
                 rpt_buf_puts(err, "decoder failed without a reason");
         }
     } else {
-        explain_status(lim, status, timed_out, err);
+        explain_status(lim, status, timed_out, cancelled, err);
     }
     rpt_buf_clear(&res);
     return rc;

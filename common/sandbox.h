@@ -9,6 +9,7 @@
 #ifndef REPORTD_COMMON_SANDBOX_H
 #define REPORTD_COMMON_SANDBOX_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "common/buf.h"
@@ -22,6 +23,9 @@ typedef struct rpt_sandbox_limits {
      * long OCR does not look like a stalled process); NULL for none */
     void (*tick)(void *tick_ctx);
     void *tick_ctx;
+    /* when it becomes non-zero, the child is killed within about 200 ms and the call fails
+     * with "decoder cancelled" (e.g. the stage is stopping); NULL for none */
+    const atomic_int *cancel;
 } rpt_sandbox_limits;
 
 /* What the child runs: fills out and returns 0, or returns -1 with a reason in err. */
@@ -30,7 +34,7 @@ typedef int (*rpt_sandbox_task)(void *arg, rpt_buf *out, rpt_buf *err);
 /* Runs task(arg) in a forked child under lim. Returns 0 with the task's output appended to
  * out; -1 with a one-line reason appended to err: the task's own error, or what happened to
  * the child ("decoder crashed (signal 11, Segmentation fault)", "decoder exceeded its CPU
- * time limit of 10 s", "decoder timed out after 30 s", "decoder ran out of memory (limit 1024
+ * time limit of 10 s", "decoder timed out after 30 s", "decoder cancelled", "decoder ran out of memory (limit 1024
  * MiB)", "cannot fork: ..."). The child is always reaped before the call returns. */
 int rpt_sandbox_run(const rpt_sandbox_limits *lim, rpt_sandbox_task task, void *arg, rpt_buf *out,
                     rpt_buf *err);

@@ -70,6 +70,16 @@ static const rpt_opt transform_opts[] = {
      "address space of the decoding child, MiB"},
     {"isolate_wall_s", RPT_OPT_DOUBLE, "180", 1, 7200, offsetof(rpt_transform_settings, isolate_wall_s),
      0, "wall-clock seconds of the decoding child (raised to ocr_max_seconds + 30)"},
+    {"heavy_workers", RPT_OPT_INT, "1", 0, 16, offsetof(rpt_transform_settings, heavy_workers), 0,
+     "threads that decode PDF and .doc documents (each in its child process) beside the main "
+     "loop, so that a long OCR does not hold back the HTML documents behind it; 0: decode "
+     "them in line"},
+    {"max_sections", RPT_OPT_INT, "20000", 1, 10000000,
+     offsetof(rpt_transform_settings, max_sections), 0,
+     "a document with more sections is rejected (reports.dlq) instead of produced"},
+    {"max_indicators", RPT_OPT_INT, "100000", 1, 10000000,
+     offsetof(rpt_transform_settings, max_indicators), 0,
+     "a document with more indicators is rejected (reports.dlq) instead of produced"},
     RPT_OPT_END};
 
 const rpt_config_section rpt_config_sections[] = {
@@ -81,7 +91,7 @@ const rpt_config_section rpt_config_sections[] = {
     {"log", log_opts, offsetof(rpt_config, log), "logging"},
     {"runtime", runtime_opts, offsetof(rpt_config, runtime), "process runtime"},
     {"transform", transform_opts, offsetof(rpt_config, transform),
-     "decoding of PDF (with OCR) and legacy Word documents"},
+     "decoding of PDF (with OCR) and legacy Word documents, bounds per document"},
     {NULL, NULL, 0, NULL}};
 
 rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt_ocr_options *ocr,

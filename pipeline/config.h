@@ -38,7 +38,8 @@ typedef struct rpt_runtime_settings {
     long long probe_timeout_s;
 } rpt_runtime_settings;
 
-/* [transform]: how documents of heavy formats (PDF, OCR, legacy Word) are decoded. */
+/* [transform]: how documents of heavy formats (PDF, OCR, legacy Word) are decoded, and the
+ * bounds of one document's results. */
 typedef struct rpt_transform_settings {
     int ocr;                       /* OCR pages without a text layer */
     long long ocr_max_pages;       /* pages OCR'd per document at most */
@@ -48,6 +49,9 @@ typedef struct rpt_transform_settings {
     double isolate_cpu_s;          /* CPU seconds of that child */
     long long isolate_memory_mb;   /* address space of that child */
     double isolate_wall_s;         /* wall-clock seconds of that child (at least OCR time + 30) */
+    long long heavy_workers;       /* threads decoding PDF/.doc beside the main loop; 0: in line */
+    long long max_sections;        /* a document with more sections is rejected */
+    long long max_indicators;      /* a document with more indicators is rejected */
 } rpt_transform_settings;
 
 typedef struct rpt_config {

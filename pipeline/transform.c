@@ -1,14 +1,18 @@
 #include "pipeline/transform.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/log.h"
+#include "common/workq.h"
 #include "connectors/kafka/client.h"
+#include "pipeline/commit_marks.h"
 #include "pipeline/messages/dlq.h"
 #include "pipeline/messages/parsed.h"
 #include "pipeline/messages/raw.h"
@@ -37,6 +41,9 @@ typedef struct transformer {
     PGconn *pg; /* replay with skip_unchanged */
     consumed *batch;
     size_t n, cap;
+    double batch_started;    /* when the first message of the current batch came */
+    rpt_workq *heavy;        /* PDF and .doc documents decode here; NULL: in line */
+    rpt_commit_marks marks;  /* consumed offsets and those still on the pool */
     /* delivery reports of the current batch (producer's poll thread = this thread) */
     long long acked_parsed, acked_dlq, failed;
     int failed_attempts; /* consecutive batches whose deliveries failed */
@@ -262,22 +269,191 @@ static void count_document(const rpt_document *doc, int ok)
                    doc->n_indicators ? "indicators=\"yes\"" : "indicators=\"no\"");
 }
 
-/* Keeps the role's heartbeat fresh while a PDF or .doc decodes in its child process (OCR
- * may take minutes; the systemd watchdog must not take that for a stall). */
+/* Keeps the role's heartbeat fresh while a PDF or .doc decodes in its child process in line
+ * (OCR may take minutes; the systemd watchdog must not take that for a stall). */
 static void decode_tick(void *ctx)
 {
     transformer *t = ctx;
     atomic_store(&t->p->ctl->heartbeat, (long)rpt_now_s());
 }
 
-/* Transforms one raw message and queues its parsed (or DLQ) message. */
-static void process(transformer *t, const rd_kafka_message_t *m)
+/* What became of a consumed message (see process()). */
+enum { PROCESSED, TAKEN, ABANDONED };
+
+/* Dead-letters m with "<what>: <detail>" as the reason. */
+static void send_dlq_fmt(transformer *t, const rd_kafka_message_t *m, const char *key,
+                         const char *what, const char *detail)
+{
+    rpt_buf r = RPT_BUF_INIT;
+    rpt_buf_printf(&r, "%s: %s", what, detail);
+    send_dlq(t, m, key, r.data ? r.data : what);
+    rpt_buf_clear(&r);
+}
+
+/* The reason a document's results are over the per-document bounds, or 0 (none). */
+static int over_bounds(const transformer *t, const rpt_document *doc, rpt_buf *why)
+{
+    const rpt_transform_settings *s = &t->cfg->transform;
+    if ((long long)doc->n_sections > s->max_sections) {
+        rpt_buf_printf(why, "document has %zu sections, more than transform.max_sections (%lld)",
+                       doc->n_sections, s->max_sections);
+        return 1;
+    }
+    if ((long long)doc->n_indicators > s->max_indicators) {
+        rpt_buf_printf(why, "document has %zu indicators, more than transform.max_indicators "
+                            "(%lld)", doc->n_indicators, s->max_indicators);
+        return 1;
+    }
+    return 0;
+}
+
+/* Queues the parsed message of an extracted document (or the DLQ message of one that could
+ * not be extracted or is over the bounds), m being its raw message. doc stays the caller's. */
+static void emit(transformer *t, const rd_kafka_message_t *m, const char *key,
+                 const rpt_raw_message *raw, rpt_document *doc, int extracted, const rpt_buf *err)
+{
+    rpt_buf out = RPT_BUF_INIT, why = RPT_BUF_INIT;
+    count_document(doc, extracted);
+    if (!extracted) {
+        send_dlq_fmt(t, m, key ? key : raw->doc_id, "extract", err->data ? err->data : "failed");
+        goto out;
+    }
+    if (over_bounds(t, doc, &why)) {
+        send_dlq(t, m, raw->doc_id, why.data);
+        goto out;
+    }
+    free(doc->doc_id); /* the fetcher's doc_id is the key everywhere downstream */
+    doc->doc_id = strdup(raw->doc_id);
+    if (!doc->url) doc->url = strdup(raw->url);
+    rpt_parsed_origin origin = {.transform_version = t->version,
+                               .source_name = raw->source,
+                               .fetched_at = raw->fetched_at,
+                               .sha256 = raw->sha256,
+                               .raw_topic = rd_kafka_topic_name(m->rkt),
+                               .raw_partition = m->partition,
+                               .raw_offset = m->offset};
+    if (!doc->doc_id || rpt_parsed_message_encode(doc, &origin, &out)) {
+        send_dlq(t, m, raw->doc_id, "out of memory encoding the parsed message");
+        goto out;
+    }
+    rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_parsed, raw->doc_id, out.data, out.len,
+                                    from_new(m, raw->doc_id, 0));
+    if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+        rpt_buf_printf(&why, "parsed message of %zu bytes is larger than message.max.bytes",
+                       out.len);
+        send_dlq(t, m, raw->doc_id, why.data);
+    } else if (e) {
+        t->failed++;
+        rpt_log_error("transform", "cannot queue parsed message", "error=\"%s\"",
+                     rd_kafka_err2str(e));
+    }
+out:
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&why);
+}
+
+/* A PDF or .doc document decoding on the pool. Everything here is the job's: the raw message
+ * (kept until its result is produced), its key and decoded metadata, and the results. */
+typedef struct heavy_job {
+    rd_kafka_message_t *m;
+    char *key;
+    rpt_raw_message raw;
+    rpt_ocr_options ocr;
+    rpt_sandbox_limits limits;
+    rpt_extract_input in; /* points into raw, ocr and limits */
+    int extracted;
+    rpt_document doc;
+    rpt_buf err;
+} heavy_job;
+
+/* The pool's work: decode and extract (the decoder runs in its child process). */
+static void heavy_run(void *job, void *ctx)
+{
+    (void)ctx;
+    heavy_job *j = job;
+    j->extracted = rpt_extract(&j->in, &j->doc, &j->err) == 0;
+}
+
+static void heavy_free(void *job)
+{
+    heavy_job *j = job;
+    if (!j) return;
+    if (j->extracted) rpt_document_clear(&j->doc);
+    rpt_buf_clear(&j->err);
+    rpt_raw_message_clear(&j->raw);
+    free(j->key);
+    rd_kafka_message_destroy(j->m);
+    free(j);
+}
+
+static int batch_add(transformer *t, const rd_kafka_message_t *m);
+
+/* Adds m to the current batch (its offset is committed once the batch is acknowledged).
+ * Returns 0, or -1 out of memory (logged; the stage stops). */
+static int batch_message(transformer *t, const rd_kafka_message_t *m)
+{
+    if (t->n == 0) t->batch_started = rpt_now_s();
+    if (batch_add(t, m) == 0) return 0;
+    rpt_log_error("transform", "out of memory", "offset=%lld", (long long)m->offset);
+    t->fatal = 1;
+    return -1;
+}
+
+/* Produces the results of the pool's finished documents, waiting up to timeout_ms for the
+ * first. A document cancelled because the stage is stopping keeps its hold: it is consumed
+ * again after the restart. Returns the number of documents taken back. */
+static int collect_heavy(transformer *t, int timeout_ms)
+{
+    if (!t->heavy) return 0;
+    int n = 0;
+    heavy_job *j;
+    while ((j = rpt_workq_take(t->heavy, timeout_ms)) != NULL) {
+        timeout_ms = 0;
+        n++;
+        const char *topic = rd_kafka_topic_name(j->m->rkt);
+        if (j->extracted || !atomic_load(&t->p->ctl->stop)) {
+            emit(t, j->m, j->key, &j->raw, &j->doc, j->extracted, &j->err);
+            rpt_commit_marks_release(&t->marks, topic, j->m->partition, j->m->offset);
+            batch_message(t, j->m);
+        }
+        heavy_free(j);
+    }
+    return n;
+}
+
+/* Hands job to the pool, its offset held until its result is produced. While the pool is
+ * full, produces the results of finished documents. On a stop the job is dropped (its hold
+ * stays: it is consumed again after the restart). The job is no longer the caller's. */
+static void submit_heavy(transformer *t, heavy_job *j)
+{
+    const char *topic = rd_kafka_topic_name(j->m->rkt);
+    if (rpt_commit_marks_hold(&t->marks, topic, j->m->partition, j->m->offset)) {
+        rpt_log_error("transform", "out of memory", "offset=%lld", (long long)j->m->offset);
+        t->fatal = 1;
+        heavy_free(j);
+        return;
+    }
+    while (rpt_workq_submit(t->heavy, j)) {
+        if (atomic_load(&t->p->ctl->stop) || t->fatal) {
+            heavy_free(j);
+            return;
+        }
+        collect_heavy(t, 100);
+        rd_kafka_poll(t->producer, 0);
+        rpt_stage_heartbeat(t->p);
+    }
+}
+
+/* Transforms one raw message and queues its parsed (or DLQ) message: PROCESSED. A PDF or .doc
+ * document goes to the pool when there is one: TAKEN (m is the pool's now). A decode
+ * cancelled because the stage is stopping: ABANDONED (nothing produced). */
+static int process(transformer *t, rd_kafka_message_t *m)
 {
     char *key = m->key_len ? rpt_memdup_str(m->key, m->key_len) : NULL;
-    rpt_buf err = RPT_BUF_INIT, out = RPT_BUF_INIT;
+    rpt_buf err = RPT_BUF_INIT;
     rpt_raw_message raw;
     rpt_document doc;
-    int have_raw = 0, have_doc = 0;
+    int have_raw = 0, result = PROCESSED;
     rd_kafka_headers_t *headers = NULL;
     if (rd_kafka_message_headers(m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) headers = NULL;
     if (rpt_raw_message_decode(m->key, m->key_len, m->payload, m->len, headers, &raw, &err)) {
@@ -289,11 +465,37 @@ static void process(transformer *t, const rd_kafka_message_t *m)
         t->stats.unchanged++;
         goto out;
     }
+    if (t->heavy) {
+        heavy_job *j = calloc(1, sizeof *j);
+        rpt_extract_input probe = {.source = raw.url, .data = raw.body, .len = raw.body_len,
+                                   .content_type = raw.content_type};
+        if (j && rpt_extract_is_heavy(&probe)) {
+            j->m = m;
+            j->key = key;
+            j->raw = raw; /* moved */
+            rpt_extract_isolate iso = rpt_transform_isolation(&t->cfg->transform, &j->ocr,
+                                                              &j->limits);
+            j->limits.cancel = &t->p->ctl->stop; /* a stop kills the decoder at once */
+            j->in = (rpt_extract_input){.source = j->raw.url,
+                                        .url = j->raw.url,
+                                        .data = j->raw.body,
+                                        .len = j->raw.body_len,
+                                        .content_type = j->raw.content_type,
+                                        .region_hint = j->raw.region,
+                                        .isolate = iso,
+                                        .isolate_ctx = &j->limits,
+                                        .ocr = &j->ocr};
+            submit_heavy(t, j);
+            return TAKEN;
+        }
+        free(j);
+    }
     rpt_ocr_options ocr;
     rpt_sandbox_limits limits; /* PDF and .doc decode in a child process under these */
     rpt_extract_isolate isolate = rpt_transform_isolation(&t->cfg->transform, &ocr, &limits);
     limits.tick = decode_tick;
     limits.tick_ctx = t;
+    limits.cancel = &t->p->ctl->stop;
     rpt_extract_input in = {.source = raw.url,
                            .url = raw.url,
                            .data = raw.body,
@@ -304,47 +506,17 @@ static void process(transformer *t, const rd_kafka_message_t *m)
                            .isolate_ctx = &limits,
                            .ocr = &ocr};
     int extracted = rpt_extract(&in, &doc, &err) == 0;
-    count_document(&doc, extracted);
-    if (!extracted) {
-        rpt_buf r = RPT_BUF_INIT;
-        rpt_buf_printf(&r, "extract: %s", err.data ? err.data : "failed");
-        send_dlq(t, m, key ? key : raw.doc_id, r.data);
-        rpt_buf_clear(&r);
+    if (!extracted && atomic_load(&t->p->ctl->stop)) {
+        result = ABANDONED; /* e.g. the decoder was cancelled: consumed again after a restart */
         goto out;
     }
-    have_doc = 1;
-    free(doc.doc_id); /* the fetcher's doc_id is the key everywhere downstream */
-    doc.doc_id = strdup(raw.doc_id);
-    if (!doc.url) doc.url = strdup(raw.url);
-    rpt_parsed_origin origin = {.transform_version = t->version,
-                               .source_name = raw.source,
-                               .fetched_at = raw.fetched_at,
-                               .sha256 = raw.sha256,
-                               .raw_topic = rd_kafka_topic_name(m->rkt),
-                               .raw_partition = m->partition,
-                               .raw_offset = m->offset};
-    if (!doc.doc_id || rpt_parsed_message_encode(&doc, &origin, &out)) {
-        send_dlq(t, m, raw.doc_id, "out of memory encoding the parsed message");
-        goto out;
-    }
-    rd_kafka_resp_err_t e = produce(t, t->cfg->kafka.topic_parsed, raw.doc_id, out.data, out.len,
-                                    from_new(m, raw.doc_id, 0));
-    if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
-        rpt_buf r = RPT_BUF_INIT;
-        rpt_buf_printf(&r, "parsed message of %zu bytes is larger than message.max.bytes", out.len);
-        send_dlq(t, m, raw.doc_id, r.data);
-        rpt_buf_clear(&r);
-    } else if (e) {
-        t->failed++;
-        rpt_log_error("transform", "cannot queue parsed message", "error=\"%s\"",
-                     rd_kafka_err2str(e));
-    }
+    emit(t, m, key, &raw, &doc, extracted, &err);
+    if (extracted) rpt_document_clear(&doc);
 out:
-    if (have_doc) rpt_document_clear(&doc);
     if (have_raw) rpt_raw_message_clear(&raw);
     rpt_buf_clear(&err);
-    rpt_buf_clear(&out);
     free(key);
+    return result;
 }
 
 static void batch_clear(transformer *t)
@@ -426,15 +598,16 @@ static void finish_batch(transformer *t)
         rpt_metrics_add("reportd_kafka_messages_produced_total", "role=\"transform\",topic=\"dlq\"",
                        (double)t->acked_dlq);
         rpt_metrics_add("reportd_dlq_messages_total", "stage=\"transform\"", (double)t->acked_dlq);
-        if (!t->p->start) {
-            rd_kafka_topic_partition_list_t *l = batch_offsets(t, 0);
+        /* never past a document still on the pool */
+        rd_kafka_topic_partition_list_t *l = rpt_commit_marks_take(&t->marks);
+        if (l && !t->p->start) {
             rd_kafka_offsets_store(t->sc.rk, l); /* revoked partitions are refused: fine */
             rd_kafka_resp_err_t e = rd_kafka_commit(t->sc.rk, NULL, 0);
             if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
                 rpt_log_warn("transform", "offset commit failed; will commit with the next batch",
                             "error=\"%s\"", rd_kafka_err2str(e));
-            rd_kafka_topic_partition_list_destroy(l);
         }
+        if (l) rd_kafka_topic_partition_list_destroy(l);
     } else if (producer_fatal(t)) {
         /* nothing is committed: the batch is processed again after the restart */
     } else if (++t->failed_attempts >= MAX_BATCH_ATTEMPTS) {
@@ -449,6 +622,10 @@ static void finish_batch(transformer *t)
         rpt_log_warn("transform", "deliveries failed, reprocessing the batch",
                     "messages=%zu failed=%lld attempt=%d", t->n, t->failed, t->failed_attempts);
         rd_kafka_topic_partition_list_t *l = batch_offsets(t, 1);
+        for (int i = 0; i < l->cnt; i++) { /* documents on the pool past it come again too */
+            rd_kafka_topic_partition_t *tp = &l->elems[i];
+            rpt_commit_marks_rewind(&t->marks, tp->topic, tp->partition, tp->offset);
+        }
         rd_kafka_error_t *e = rd_kafka_seek_partitions(t->sc.rk, l, 5000);
         if (e) {
             rpt_log_warn("transform", "seek failed", "error=\"%s\"", rd_kafka_error_string(e));
@@ -471,17 +648,34 @@ static int poll_one(transformer *t)
 {
     rd_kafka_message_t *m = rd_kafka_consumer_poll(t->sc.rk, t->n ? 20 : 100);
     if (!m) return 1;
-    int rc = 0;
+    int rc = 0, result = PROCESSED;
     if (rpt_stage_accept(&t->sc, m)) {
-        if (batch_add(t, m)) {
+        const char *topic = rd_kafka_topic_name(m->rkt);
+        if (rpt_commit_marks_consumed(&t->marks, topic, m->partition, m->offset)) {
             rpt_log_error("transform", "out of memory", "offset=%lld", (long long)m->offset);
             rc = -1;
         } else {
-            process(t, m);
+            result = process(t, m);
+            if (result == PROCESSED && batch_message(t, m)) rc = -1;
+            if (result == ABANDONED &&
+                rpt_commit_marks_hold(&t->marks, topic, m->partition, m->offset))
+                rc = -1;
         }
     }
-    rd_kafka_message_destroy(m);
+    if (result != TAKEN) rd_kafka_message_destroy(m);
     return rc;
+}
+
+/* Starts the pool that decodes PDF and .doc documents beside the main loop (none when
+ * transform.heavy_workers is 0, or when its threads cannot start: then in line). */
+static void start_heavy(transformer *t)
+{
+    long long workers = t->cfg->transform.heavy_workers;
+    if (workers <= 0) return;
+    t->heavy = rpt_workq_new((int)workers, (size_t)workers * 2, heavy_run, t);
+    if (!t->heavy)
+        rpt_log_warn("transform", "cannot start the PDF/.doc workers: decoding them in line",
+                     "workers=%lld error=\"%s\"", workers, strerror(errno));
 }
 
 /* Connects to PostgreSQL for a replay that skips unchanged documents (optional: without
@@ -535,20 +729,21 @@ int rpt_transform_run(const rpt_transform_params *tp)
     if (start(&t, group)) goto out;
     rpt_log_info("transform", "transforming", "group=%s topic=%s version=%d", group,
                  t.cfg->kafka.topic_raw, t.version);
-    double batch_started = 0;
+    start_heavy(&t);
     for (;;) {
         rpt_stage_heartbeat(p);
         int stopping = atomic_load(&p->ctl->stop);
-        int finished = rpt_stage_range_finished(&t.sc);
+        /* a replay range is finished once the pool has handed back its documents too */
+        int range_done = rpt_stage_range_finished(&t.sc);
+        int finished = range_done && (!t.heavy || rpt_workq_outstanding(t.heavy) == 0);
         int idle = 0;
-        if (!stopping && !finished) {
-            size_t before = t.n;
+        if (!stopping && !range_done) {
             idle = poll_one(&t);
             if (idle < 0) goto out;
-            if (before == 0 && t.n == 1) batch_started = rpt_now_s();
             rd_kafka_poll(t.producer, 0);
         }
-        if (t.n >= BATCH_MESSAGES || (t.n && rpt_now_s() - batch_started >= BATCH_WAIT_S) ||
+        if (!stopping && collect_heavy(&t, range_done && !finished ? 100 : 0)) idle = 0;
+        if (t.n >= BATCH_MESSAGES || (t.n && rpt_now_s() - t.batch_started >= BATCH_WAIT_S) ||
             (t.n && idle) || stopping || finished)
             finish_batch(&t);
         if (producer_fatal(&t)) goto out;
@@ -559,6 +754,8 @@ int rpt_transform_run(const rpt_transform_params *tp)
     rpt_stage_report(&t.sc, t.stats.produced, t.stats.unchanged, t.stats.rejected, 1);
     rc = 0;
 out:
+    /* the pool's jobs hold consumed messages: they go before the consumer does */
+    rpt_workq_free(t.heavy, heavy_free);
     rpt_stage_consumer_clear(&t.sc);
     if (t.producer) {
         rd_kafka_flush(t.producer, 5000);
@@ -568,6 +765,7 @@ out:
     if (tp->stats) *tp->stats = t.stats;
     batch_clear(&t);
     free(t.batch);
+    rpt_commit_marks_clear(&t.marks);
     rpt_role_config_release(p->ctl, t.cfg);
     return rc;
 }

@@ -111,6 +111,12 @@ static doc_format pick_format(const rpt_extract_input *in)
     return sniff_html(in->data, in->len) ? FMT_HTML : FMT_TEXT;
 }
 
+int rpt_extract_is_heavy(const rpt_extract_input *in)
+{
+    doc_format f = pick_format(in);
+    return f == FMT_PDF || f == FMT_DOC;
+}
+
 static const char *format_name(doc_format f)
 {
     return f == FMT_HTML ? "html" : f == FMT_DOCX ? "docx" : f == FMT_PDF ? "pdf" : f == FMT_DOC ? "doc" : "text";

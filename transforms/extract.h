@@ -50,6 +50,10 @@ typedef struct rpt_extract_input {
  * rpt_document_clear()). On failure returns -1 with a one-line reason in err; doc is cleared. */
 int rpt_extract(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
 
+/* Whether in is of a format decoded through the isolation hook (PDF, legacy Word): the slow
+ * ones, which a caller may hand to another thread. Looks at the first bytes only. */
+int rpt_extract_is_heavy(const rpt_extract_input *in);
+
 /* Stage entry points (each in its own file; see transforms/README.md). */
 int rpt_decode(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
 int rpt_segment(rpt_document *doc, rpt_buf *err);

@@ -1,9 +1,11 @@
 /* The sandbox of common/sandbox.h: a task's result or error comes back; a crash, the CPU
  * limit, the memory limit and the wall clock each become an error with the reason; the
- * caller goes on and leaves no child behind. */
+ * caller goes on and leaves no child behind; a cancel flag kills the child at once. */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -157,6 +159,31 @@ static void test_tick_while_waiting(void)
     no_children_left();
 }
 
+/* Sets the cancel flag of the limits it is given from the tick, on the third call. */
+static atomic_int cancel_flag;
+static void cancel_on_third(void *ctx)
+{
+    if (++*(int *)ctx == 3) atomic_store(&cancel_flag, 1);
+}
+
+/* A stage that stops cancels its decoder: the child is killed at once, long before its wall
+ * clock, and the reason says so. */
+static void test_cancel(void)
+{
+    int ticks = 0;
+    atomic_store(&cancel_flag, 0);
+    rpt_sandbox_limits lim = {.cpu_s = 60, .wall_s = 60, .tick = cancel_on_third,
+                              .tick_ctx = &ticks, .cancel = &cancel_flag};
+    rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
+    time_t t0 = time(NULL);
+    CHECK_INT(rpt_sandbox_run(&lim, task_sleep, NULL, &out, &err), -1);
+    CHECK(time(NULL) - t0 < 10);
+    CHECK_STR(err.data, "decoder cancelled");
+    rpt_buf_clear(&out);
+    rpt_buf_clear(&err);
+    no_children_left();
+}
+
 static void test_memory_limit(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -180,4 +207,4 @@ static void test_memory_limit(void)
 }
 
 TEST_MAIN(T(test_result_and_error), T(test_crash_is_a_reason), T(test_cpu_limit),
-          T(test_wall_clock), T(test_tick_while_waiting), T(test_memory_limit))
+          T(test_wall_clock), T(test_tick_while_waiting), T(test_cancel), T(test_memory_limit))

@@ -20,6 +20,12 @@ void tp_sleep_ms(long ms)
 
 char *tp_write_config(const char *name, const char *conninfo, const char *extra_load)
 {
+    return tp_write_config_with(name, conninfo, extra_load, NULL);
+}
+
+char *tp_write_config_with(const char *name, const char *conninfo, const char *extra_load,
+                           const char *extra_transform)
+{
     rpt_buf path = RPT_BUF_INIT;
     rpt_buf_printf(&path, "%s/%s.json", getenv("REPORTD_TEST_TMP"), name);
     FILE *f = fopen(path.data, "w");
@@ -33,11 +39,13 @@ char *tp_write_config(const char *name, const char *conninfo, const char *extra_
             "            \"librdkafka\": {\"topic.metadata.refresh.interval.ms\": \"1000\"}},\n"
             "  \"postgres\": {\"conninfo\": \"%s\"},\n"
             "  \"load\": {%s},\n"
+            "  \"transform\": {%s},\n"
             "  \"http\": {\"listen\": \"\"},\n"
             "  \"log\": {\"level\": \"warn\"},\n"
             "  \"runtime\": {\"shutdown_grace_s\": 10}\n"
             "}\n",
-            getenv("REPORTD_TEST_BROKER"), conninfo, extra_load ? extra_load : "");
+            getenv("REPORTD_TEST_BROKER"), conninfo, extra_load ? extra_load : "",
+            extra_transform ? extra_transform : "");
     fclose(f);
     return rpt_buf_steal(&path);
 }

@@ -15,6 +15,9 @@
 /* Writes a config for the harness's broker and `conninfo` into a scratch file; returns its
  * path (caller frees). extra_load: e.g. "\"batch_size\": 50" (may be NULL). */
 char *tp_write_config(const char *name, const char *conninfo, const char *extra_load);
+/* The same with members of the "transform" section, e.g. "\"heavy_workers\": 1". */
+char *tp_write_config_with(const char *name, const char *conninfo, const char *extra_load,
+                           const char *extra_transform);
 
 /* Applies the migrations of the source tree to conninfo. Returns 0 or -1. */
 int tp_migrate(const char *conninfo);

@@ -4,7 +4,7 @@
  * keep failing stop the stage after a bounded number of attempts instead of retrying in
  * place forever; a fatal producer error (rd_kafka_fatal_error) stops it at once. In each
  * failure case nothing is committed and the run returns -1 (the runtime then exits, the
- * heartbeat stops). */
+ * heartbeat stops). A document over the per-document bounds is dead-lettered. */
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <signal.h>
@@ -198,6 +198,25 @@ static void test_fatal_producer_error_stops_the_stage(void)
     cluster_stop(&c);
 }
 
+/* A document with more indicators than transform.max_indicators is dead-lettered with the
+ * bound in the reason, and the stage goes on to the next one. */
+static void test_indicator_bound_rejects(void)
+{
+    cluster c = {0};
+    REQUIRE(cluster_start(&c, 2) == 0);
+    setenv("REPORTD_TRANSFORM_MAX_INDICATORS", "5", 1); /* every seed report has more */
+    rpt_transform_stats st = {0};
+    CHECK_INT(run_transform(&st), 0);
+    unsetenv("REPORTD_TRANSFORM_MAX_INDICATORS");
+    CHECK_INT((int)st.rejected, 2);
+    CHECK_INT((int)st.produced, 0);
+    dlq_seen d = {0};
+    read_dlq(&c, &d);
+    CHECK_INT(d.n, 2);
+    CHECK(strstr(d.reason, "more than transform.max_indicators (5)") != NULL);
+    cluster_stop(&c);
+}
+
 static void on_alarm(int sig)
 {
     (void)sig;
@@ -219,4 +238,4 @@ static int setup(void)
 
 TEST_MAIN_WITH(setup, NULL, T(test_refused_parsed_message_is_dead_lettered),
                T(test_failing_deliveries_stop_the_stage),
-               T(test_fatal_producer_error_stops_the_stage))
+               T(test_fatal_producer_error_stops_the_stage), T(test_indicator_bound_rejects))
