@@ -335,6 +335,63 @@ out:
     return score;
 }
 
+/* Whether s[0..len) starts with a Han character (CJK unified ideographs, extension A and
+ * the compatibility block: three-byte UTF-8 sequences). */
+static int han_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len < 3 || (u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+        return 0;
+    unsigned cp = (u[0] & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu);
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+/* Lead bytes of the UTF-8 sequence that ends just before s[i]: 0 when none is a whole one. */
+static size_t prev_char_at(const char *s, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && i - b < 4 && ((unsigned char)s[b - 1] & 0xC0) == 0x80)
+        b--;
+    return b > 0 ? b - 1 : 0;
+}
+
+/* Bytes of the blank at s (ASCII space or tab: 1, U+3000: 3), 0 when none. */
+static size_t blank_at(const char *s, size_t len)
+{
+    if (len >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
+    return len >= 3 && !memcmp(s, "\xE3\x80\x80", 3) ? 3 : 0;
+}
+
+/* A copy of the line t with the blanks (ASCII space, tab, U+3000) between two Han
+ * characters removed: a title typeset with letter spacing ("政 府 工 作 报 告") reads as
+ * "政府工作报告". Other blanks stay. NULL when out of memory; the caller frees. Only the
+ * title is derived from it: the text itself and its offsets never change. */
+static char *join_spaced_han(const char *t)
+{
+    size_t len = strlen(t), o = 0;
+    char *out = malloc(len + 1);
+    if (!out) return NULL;
+    for (size_t i = 0; i < len;) {
+        size_t e = i, k;
+        while ((k = blank_at(t + e, len - e)) != 0)
+            e += k;
+        if (e == i) {
+            out[o++] = t[i++];
+            continue;
+        }
+        size_t b = prev_char_at(t, i);
+        int joined = i > 0 && han_at(t + b, i - b) && han_at(t + e, len - e);
+        if (!joined) {
+            memcpy(out + o, t + i, e - i);
+            o += e - i;
+        }
+        i = e;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 void rpt_meta_from_text(rpt_document *doc)
 {
     const char *s = doc->text;
@@ -351,11 +408,13 @@ void rpt_meta_from_text(rpt_document *doc)
         if (t && *t) {
             starts[n] = i, ends[n] = e, n++;
             if (!doc->title) {
-                int sc = rpt_meta_title_score(t, strlen(t));
+                char *j = join_spaced_han(t);
+                int sc = j ? rpt_meta_title_score(j, strlen(j)) : 0;
                 if (sc > best_score) {
                     free(best);
-                    best = t, t = NULL, best_score = sc;
+                    best = j, j = NULL, best_score = sc;
                 }
+                free(j);
             }
         }
         free(t);

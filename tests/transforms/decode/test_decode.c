@@ -481,6 +481,28 @@ static void test_office_line_without_newline(void)
     rpt_buf_clear(&err);
 }
 
-TEST_MAIN(T(test_office_line_without_newline), T(test_docx_entity_bomb), T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),
+/* A title typeset with blanks between its characters (the 海拉尔区 reports): the title reads
+ * without them, blanks elsewhere stay, and the text keeps every byte (offsets unchanged). */
+static void test_spaced_title(void)
+{
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
+    const char *p = "政 府 工 作 报 告\n\n——2014年2月19日在海拉尔区第十四届人民代表大会"
+                    "第三次会议上\n\n各位代表：\n现在，我代表区人民政府向大会作工作报告。\n";
+    REQUIRE(decode_mem("s.txt", p, strlen(p), NULL, NULL, &doc, &err) == 0);
+    CHECK_STR(doc.title, "政府工作报告");
+    CHECK_STR(doc.text, p);
+    CHECK_STR(doc.region_code, "150702");
+    rpt_document_clear(&doc);
+    /* U+3000 and runs of blanks between Han characters; blanks next to others stay */
+    p = "2024 年\xE3\x80\x80工\xE3\x80\x80作  总 结\n一、主要工作\n";
+    REQUIRE(decode_mem("s.txt", p, strlen(p), NULL, NULL, &doc, &err) == 0);
+    CHECK_STR(doc.title, "2024 年工作总结");
+    CHECK_STR(doc.text, p);
+    rpt_document_clear(&doc);
+    rpt_buf_clear(&err);
+}
+
+TEST_MAIN(T(test_spaced_title), T(test_office_line_without_newline), T(test_docx_entity_bomb), T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),
           T(test_metadata_lines), T(test_region), T(test_html), T(test_html_titles),
           T(test_dispatch), T(test_docx_fixture))

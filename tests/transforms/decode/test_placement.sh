@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Document placement on every report of ../shared: region, region_code, province, city, level,
 # the reviewed year, the plan year and doc_type of the 16 government work reports of
-# corpus/gov-work-reports and the 5 seeds, each checked against what its text says.
+# corpus/gov-work-reports and the 5 seeds, and the title of the 16 reports, each checked
+# against what its text says.
 # Skips (77) when the shared material or python3 is absent.
 set -euo pipefail
 shared=${REPORTD_SHARED_DIR:-}
@@ -38,6 +39,19 @@ want = {
     "003": ("临平区", "330113", "浙江省", "杭州市", "county", 2024, 2025, "summary_and_plan"),
     "004": ("古丈县", "433126", "湖南省", "湘西土家族苗族自治州", "county", 2024, 2025, "summary_and_plan"),
 }
+# the title each report's first lines give: the 海拉尔区 reports set theirs with blanks between
+# the characters ("政 府 工 作 报 告"); those of 2017 and national 2025 start without one
+GWR_T = "政府工作报告"
+titles = {
+    **{f"hailar_district_gwr_{y}.txt": GWR_T for y in range(2012, 2020) if y != 2017},
+    "hailar_district_gwr_2017.txt": None,
+    "national_gwr_2024.txt": GWR_T,
+    "national_gwr_2025.txt": None,
+    "province_qinghai_gwr_2026.txt": GWR_T,
+    **{f"province_{p}_gwr_2026.txt": f"2026年{n}政府工作报告"
+       for p, n in (("gansu", "甘肃省"), ("hebei", "河北省"), ("henan", "河南省"),
+                    ("jilin", "吉林省"), ("xizang", "西藏自治区"))},
+}
 fields = ("region", "region_code", "province", "city", "level", "year", "plan_year", "doc_type")
 seen, bad = set(), 0
 for line in open(sys.argv[1], encoding="utf-8"):
@@ -52,9 +66,13 @@ for line in open(sys.argv[1], encoding="utf-8"):
         if g != w:
             print(f"FAIL {name}: {f} = {g!r}, expected {w!r}")
             bad += 1
+    if name in titles and d.get("title") != titles[name]:
+        print(f"FAIL {name}: title = {d.get('title')!r}, expected {titles[name]!r}")
+        bad += 1
 missing = set(want) - seen
 for m in sorted(missing):
     print(f"FAIL {m}: not extracted")
-print(f"{len(seen)} documents, {len(seen) * len(fields) - bad} of {len(seen) * len(fields)} fields right")
+total = len(seen) * len(fields) + len(seen & set(titles))
+print(f"{len(seen)} documents, {total - bad} of {total} fields right")
 sys.exit(1 if bad or missing else 0)
 PY
