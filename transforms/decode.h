@@ -161,8 +161,15 @@ char *rpt_meta_strdup_trim(const char *s, size_t len);
  * the issuer, the portal text and, for a title naming only the office ("区教育局"), the
  * division the body names most often. The State Council's report is 全国 / 100000. Sets
  * doc->year from the title (transforms/placement.c corrects it for government work
- * reports). A name that is unknown or ambiguous stays NULL. */
+ * reports). Names resolve to the division as it was in that year (0: today). A name that
+ * is unknown or ambiguous stays NULL. */
 void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint);
+
+/* Re-places doc's region in doc->year (0: today) once the year is final: a division the
+ * gazetteer knows under another name or code in that year switches to it (region,
+ * region_code, city, province, level), one that did not exist then is cleared. Called by
+ * rpt_place(); a no-op for divisions without a history. */
+void rpt_region_in_year(rpt_document *doc);
 
 /* The year a report reviews, from its title ("2024年工作总结及2025年工作计划" -> 2024);
  * 0 when the title names none. */

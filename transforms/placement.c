@@ -116,6 +116,7 @@ int rpt_place(rpt_document *doc, rpt_buf *err)
             doc->plan_year = doc->year;
         }
     }
+    rpt_region_in_year(doc); /* the region's name and code of the final year */
     free(open);
     free(sq);
     return 0;

@@ -2,7 +2,9 @@
  * title, the issuer, the source's declared region or the portal's own name; its GB/T 2260
  * code, city and province come from data/gazetteer.tsv (see data/SOURCES.md). Names shared
  * by several divisions (城关区, 鼓楼区) are resolved by the city or province named in the
- * same context, or left NULL: a region is never guessed. */
+ * same context, or left NULL: a region is never guessed. A division renamed or recoded
+ * (海拉尔市 152101 became 海拉尔区 150702 in 2001) has a row per name and code with the
+ * years they were valid: a name resolves to the row valid in the report's year. */
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,6 +27,8 @@ enum { LV_PROVINCE = 0, LV_CITY = 1, LV_COUNTY = 2 };
 typedef struct gz_entry {
     const char *code, *name, *city, *province;
     int county; /* LV_COUNTY, LV_CITY (prefecture level) or LV_PROVINCE */
+    int from, until;    /* valid in the years [from, until); 0: open */
+    const char *became; /* code valid from `until` on, NULL when none */
 } gz_entry;
 
 typedef struct gz_key {
@@ -89,9 +93,9 @@ static int gz_read(const char *path)
     for (char *line = text; line && *line;) {
         char *nl = strchr(line, '\n');
         if (nl) *nl = '\0';
-        char *col[6] = {0};
+        char *col[9] = {0};
         int nc = 0;
-        for (char *p = line; nc < 6; nc++) {
+        for (char *p = line; nc < 9; nc++) {
             col[nc] = p;
             p = strchr(p, '\t');
             if (!p) {
@@ -105,7 +109,9 @@ static int gz_read(const char *path)
             *e = (gz_entry){col[0], col[1], col[2], col[3],
                             !strcmp(col[4], "county") ? LV_COUNTY
                             : !strcmp(col[4], "city") ? LV_CITY
-                                                      : LV_PROVINCE};
+                                                      : LV_PROVINCE,
+                            nc >= 7 ? atoi(col[6]) : 0, nc >= 8 ? atoi(col[7]) : 0,
+                            nc >= 9 && strlen(col[8]) == 6 ? col[8] : NULL};
             const char *names[2] = {col[1], nc >= 6 && *col[5] ? col[5] : NULL};
             for (int k = 0; k < 2 && names[k]; k++) {
                 gz_key *key = &gz.keys[gz.n_keys];
@@ -191,6 +197,50 @@ static int gz_lookup(const char *s, size_t len, int *out, int max)
     return n;
 }
 
+/* Whether entry e was valid in year (0: today, i.e. it has not been replaced). */
+static int gz_valid(const gz_entry *e, int year)
+{
+    if (!year) return !e->until;
+    return (!e->from || year >= e->from) && (!e->until || year < e->until);
+}
+
+/* The entry with this code valid in year, -1 when none. */
+static int gz_by_code(const char *code, int year)
+{
+    for (size_t i = 0; i < gz.n_entries; i++)
+        if (gz_valid(&gz.entries[i], year) && !strcmp(gz.entries[i].code, code)) return (int)i;
+    return -1;
+}
+
+/* The entry that became e when e started (a rename or recoding: its `became` is e's code
+ * and its `until` e's `from`), -1 when none (a new division). */
+static int gz_predecessor(int e)
+{
+    const gz_entry *g = &gz.entries[e];
+    for (size_t i = 0; i < gz.n_entries; i++)
+        if (gz.entries[i].became && gz.entries[i].until == g->from &&
+            !strcmp(gz.entries[i].became, g->code))
+            return (int)i;
+    return -1;
+}
+
+/* The entry of the same division valid in year (0: today): e itself, or the name and code
+ * it became later or had before; -1 when the division did not exist in that year. */
+static int gz_in_year(int e, int year)
+{
+    for (int hops = 0; e >= 0 && hops < 8; hops++) {
+        const gz_entry *g = &gz.entries[e];
+        if (gz_valid(g, year)) return e;
+        if (g->until && (!year || year >= g->until))
+            e = g->became ? gz_by_code(g->became, g->until) : -1;
+        else if (g->from && year < g->from)
+            e = gz_predecessor(e);
+        else
+            return -1;
+    }
+    return -1;
+}
+
 static int is_suffix_char(const char *p)
 {
     return !memcmp(p, "区", 3) || !memcmp(p, "县", 3) || !memcmp(p, "市", 3) ||
@@ -242,9 +292,10 @@ static int short_name_ok(const char *s, size_t start, size_t end, const gz_entry
     return 0;
 }
 
-/* First division name in s of the wanted level (LV_*): the earliest end,
- * the longest name ending there. */
-static int find_name(const char *s, int county, match *m)
+/* First division name in s of the wanted level (LV_*): the earliest end, the longest name
+ * ending there. m gets the entries of the divisions of that name as they were in year (0:
+ * today); a name of a division that did not exist then counts as none. */
+static int find_name(const char *s, int county, int year, match *m)
 {
     size_t len = strlen(s);
     for (size_t e = 3; e <= len; e++) {
@@ -262,11 +313,25 @@ static int find_name(const char *s, int county, match *m)
         for (int k = ns - 1; k >= 0; k--) {
             int ids[MAX_CANDIDATES],
                 n = gz_lookup(s + starts[k], e - starts[k], ids, MAX_CANDIDATES);
+            /* a name in use that year means that division (the prefecture 思茅市 of 2005),
+             * not a former one of the same name that became another; a name out of use
+             * means each division it named, of any level (思茅市 in 2012: 思茅区 or the
+             * prefecture 普洱市, ambiguous unless the context tells) */
+            int in_use = 0;
+            for (int i = 0; i < n && !in_use; i++)
+                in_use = gz_valid(&gz.entries[ids[i]], year);
             m->n = 0;
-            for (int i = 0; i < n; i++)
-                if (gz.entries[ids[i]].county == county &&
-                    short_name_ok(s, starts[k], e, &gz.entries[ids[i]]))
-                    m->entries[m->n++] = ids[i];
+            for (int pass = 0; pass < 2 && (pass == 0 || (!in_use && m->n)); pass++)
+                for (int i = 0; i < n; i++) {
+                    const gz_entry *g = &gz.entries[ids[i]];
+                    if ((g->county == county) != (pass == 0) || (in_use && !gz_valid(g, year)) ||
+                        !short_name_ok(s, starts[k], e, g))
+                        continue;
+                    int x = gz_in_year(ids[i], year), dup = 0;
+                    for (int j = 0; j < m->n; j++)
+                        dup |= m->entries[j] == x;
+                    if (x >= 0 && !dup) m->entries[m->n++] = x;
+                }
             if (m->n) {
                 m->start = starts[k], m->end = e;
                 return 1;
@@ -325,11 +390,11 @@ enum { FOUND = 0, NONE = -1, AMBIGUOUS = -2 };
 /* The first division of the given level named in s (followed by one of `follow` when that
  * is not NULL), disambiguated by ctx: its entry index in *out and FOUND, AMBIGUOUS when the
  * first such name stays ambiguous, NONE when s names none. */
-static int name_in(const char *s, int level, const char *const *follow, const char *const *ctx,
-                   int n_ctx, int *out)
+static int name_in(const char *s, int level, int year, const char *const *follow,
+                   const char *const *ctx, int n_ctx, int *out)
 {
     match m;
-    while (find_name(s, level, &m)) {
+    while (find_name(s, level, year, &m)) {
         if (follow && !starts_with_any(s + m.end, follow)) {
             s += m.end;
             continue;
@@ -437,7 +502,7 @@ static int body_name(const rpt_document *doc, const char *const *ctx, int n_ctx)
     int n_seen = 0;
     const char *s = doc->text;
     match m;
-    while (find_name(s, LV_COUNTY, &m) && n_seen < MAX_CANDIDATES) {
+    while (find_name(s, LV_COUNTY, doc->year, &m) && n_seen < MAX_CANDIDATES) {
         const char *end = s + m.end;
         int e = !memcmp(end - 3, suffix, 3) ? disambiguate(&m, ctx, n_ctx) : -1;
         s = end;
@@ -526,7 +591,7 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
     /* the source's configured region wins */
     if (gz.loaded && hint && *hint)
         for (int level = LV_COUNTY; level >= LV_PROVINCE && e < 0; level--)
-            if (name_in(hint, level, NULL, ctx, 5, &r) == FOUND) e = r;
+            if (name_in(hint, level, doc->year, NULL, ctx, 5, &r) == FOUND) e = r;
     /* then the title, the opening lines and the issuer; county level first */
     for (int level = LV_COUNTY; gz.loaded && level >= LV_PROVINCE && e < 0; level--) {
         const char *where[] = {doc->title, office, doc->issuer};
@@ -535,7 +600,7 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
             const char *const *follow =
                 c == 1 ? OPENING_NEXT : level == LV_COUNTY ? NULL : AUTHOR_NEXT;
             if (c == 1 && national_opening(open)) continue;
-            if (name_in(where[c], level, follow, ctx, 5, &r) == FOUND) e = r;
+            if (name_in(where[c], level, doc->year, follow, ctx, 5, &r) == FOUND) e = r;
         }
     }
     if (e < 0 && national_opening(open) &&
@@ -553,10 +618,29 @@ void rpt_region_resolve(rpt_document *doc, const char *portal, const char *hint)
     }
     /* the portal's own name: county level only */
     if (gz.loaded && e < 0 && portal && *portal &&
-        name_in(portal, LV_COUNTY, NULL, ctx, 5, &r) == FOUND)
+        name_in(portal, LV_COUNTY, doc->year, NULL, ctx, 5, &r) == FOUND)
         e = r;
     if (gz.loaded && e < 0) e = body_name(doc, ctx, 5);
     free(open);
     free(office);
     if (e >= 0) set_region(doc, &gz.entries[e]);
+}
+
+void rpt_region_in_year(rpt_document *doc)
+{
+    if (!doc->region || !doc->region_code) return;
+    pthread_once(&gz_once, gz_load);
+    if (!gz.loaded) return;
+    int ids[MAX_CANDIDATES], n = gz_lookup(doc->region, strlen(doc->region), ids, MAX_CANDIDATES);
+    for (int i = 0; i < n; i++) {
+        const gz_entry *g = &gz.entries[ids[i]];
+        if (strcmp(g->name, doc->region) || strcmp(g->code, doc->region_code)) continue;
+        int x = gz_in_year(ids[i], doc->year);
+        if (x == ids[i]) return;
+        free(doc->region), free(doc->region_code), free(doc->province), free(doc->city);
+        doc->region = doc->region_code = doc->province = doc->city = NULL;
+        doc->level = NULL;
+        if (x >= 0) set_region(doc, &gz.entries[x]);
+        return;
+    }
 }

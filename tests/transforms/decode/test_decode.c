@@ -481,6 +481,70 @@ static void test_office_line_without_newline(void)
     rpt_buf_clear(&err);
 }
 
+/* Extracts a short report text through the whole transform stage and checks where it is
+ * placed: region and region_code (NULL: expected unresolved) and the year. */
+static void check_placed(const char *text, const char *region, const char *code, int year)
+{
+    rpt_buf err = RPT_BUF_INIT;
+    rpt_document doc;
+    rpt_extract_input in = {.source = "h.txt",
+                            .data = (const unsigned char *)text,
+                            .len = strlen(text)};
+    REQUIRE(rpt_extract(&in, &doc, &err) == 0);
+    if (region) {
+        CHECK_STR(doc.region, region);
+        CHECK_STR(doc.region_code, code);
+    } else {
+        CHECK(doc.region == NULL && doc.region_code == NULL);
+    }
+    CHECK_INT(doc.year, year);
+    rpt_document_clear(&doc);
+    rpt_buf_clear(&err);
+}
+
+/* Renamed and recoded divisions (data/gazetteer.tsv, columns from/until/became): a name
+ * resolves to the name and code valid in the report's year, today's when it has none. */
+static void test_region_history(void)
+{
+    REQUIRE(rpt_gazetteer_path() != NULL);
+    /* 海拉尔市 152101 became 海拉尔区 150702 in 2001; a report of 1999 reviews 1998 */
+    check_placed("政 府 工 作 报 告\n——1999年3月1日在海拉尔市第九届人民代表大会第二次会议上\n"
+                 "海拉尔市人民政府市长\n各位代表：\n现在，我代表市人民政府向大会作工作报告。\n",
+                 "海拉尔市", "152101", 1998);
+    check_placed("2014年海拉尔区政府工作报告\n各位代表：\n现在，我代表区人民政府向大会作报告。\n",
+                 "海拉尔区", "150702", 2013);
+    /* delivered in February 2001, before the change: the year it reviews decides */
+    check_placed("2001年海拉尔市政府工作报告\n各位代表：\n现在，我代表市人民政府向大会作报告。\n",
+                 "海拉尔市", "152101", 2000);
+    /* an old name after the change, a new one before it: the division as it was then */
+    check_placed("海拉尔市教育局2014年工作总结\n一、主要工作\n", "海拉尔区", "150702", 2014);
+    check_placed("海拉尔区教育局1999年工作总结\n一、主要工作\n", "海拉尔市", "152101", 1999);
+    check_placed("海拉尔市教育局工作总结\n一、主要工作\n", "海拉尔区", "150702", 0);
+    /* 余杭县 330125 -> 余杭市 339021 (1994) -> 330184 (1995) -> 余杭区 330110 (2001) */
+    check_placed("余杭县教育局1993年工作总结\n", "余杭县", "330125", 1993);
+    check_placed("余杭市教育局1994年工作总结\n", "余杭市", "339021", 1994);
+    check_placed("余杭市教育局1998年工作总结\n", "余杭市", "330184", 1998);
+    check_placed("余杭县教育局2010年工作总结\n", "余杭区", "330110", 2010);
+    /* 临平区 330113 was made of part of 余杭区 in 2021: not a division before */
+    check_placed("临平区教育局2019年工作总结\n", NULL, NULL, 2019);
+    check_placed("临平区教育局2022年工作总结\n", "临平区", "330113", 2022);
+    /* 思茅市 was a county-level city until 2003, then the prefecture renamed 普洱市 in 2007 */
+    check_placed("思茅市教育局1999年工作总结\n", "思茅市", "532701", 1999);
+    check_placed("思茅市教育局2005年工作总结\n", "思茅市", "530800", 2005);
+    check_placed("普洱市教育局2005年工作总结\n", "思茅市", "530800", 2005);
+    /* out of use in 2012, the name fits both: 思茅区 and 普洱市, null without context */
+    check_placed("思茅市教育局2012年工作总结\n", NULL, NULL, 2012);
+    check_placed("云南省思茅市人民政府2012年工作总结\n", NULL, NULL, 2012);
+    check_placed("普洱市教育局2012年工作总结\n", "普洱市", "530800", 2012);
+    check_placed("襄樊市教育局2012年工作总结\n", "襄阳市", "420600", 2012);
+    /* 通州区 of 北京市 (1997) and of 南通市 (2009): ambiguous in any year without context */
+    check_placed("通州区教育局1995年工作总结\n", NULL, NULL, 1995);
+    check_placed("通州区教育局2012年工作总结\n", NULL, NULL, 2012);
+    check_placed("北京市通县教育局1995年工作总结\n", "通县", "110223", 1995);
+    check_placed("北京市通州区教育局1995年工作总结\n", "通县", "110223", 1995);
+    check_placed("北京市通州区教育局2012年工作总结\n", "通州区", "110112", 2012);
+}
+
 /* A title typeset with blanks between its characters (the 海拉尔区 reports): the title reads
  * without them, blanks elsewhere stay, and the text keeps every byte (offsets unchanged). */
 static void test_spaced_title(void)
@@ -503,6 +567,6 @@ static void test_spaced_title(void)
     rpt_buf_clear(&err);
 }
 
-TEST_MAIN(T(test_spaced_title), T(test_office_line_without_newline), T(test_docx_entity_bomb), T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),
+TEST_MAIN(T(test_spaced_title), T(test_region_history), T(test_office_line_without_newline), T(test_docx_entity_bomb), T(test_sanitize), T(test_charset_decide), T(test_charset_decode), T(test_dates),
           T(test_metadata_lines), T(test_region), T(test_html), T(test_html_titles),
           T(test_dispatch), T(test_docx_fixture))
