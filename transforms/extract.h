@@ -11,7 +11,7 @@
 
 /* Bumped whenever the extractor's output may change for the same input; replays of
  * reports.raw through a newer version overwrite older rows in Postgres. */
-#define RPT_TRANSFORM_VERSION 2
+#define RPT_TRANSFORM_VERSION 3
 
 /* How heavy decoders (PDF and its OCR, legacy Word) run. A task fills out and returns 0, or
  * returns -1 with a reason in err. An isolation hook runs task(arg) elsewhere and hands back
