@@ -16,7 +16,7 @@
 
 typedef struct rpt_sandbox_limits {
     double cpu_s;        /* CPU seconds (RLIMIT_CPU, rounded up); 0 = no limit */
-    size_t memory_bytes; /* address space (RLIMIT_AS); 0 = no limit (always none under ASan) */
+    size_t memory_bytes; /* address space (RLIMIT_AS); 0 = no limit (always none under ASan/TSan: shadow memory) */
     double wall_s;       /* wall-clock seconds before the child is killed; 0 = no limit */
     size_t max_output;   /* largest result accepted from the child; 0 = 256 MiB */
     /* called about once a second while the child runs (e.g. a role's heartbeat, so that a
