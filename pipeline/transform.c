@@ -465,11 +465,11 @@ static int process(transformer *t, rd_kafka_message_t *m)
         t->stats.unchanged++;
         goto out;
     }
-    if (t->heavy) {
-        heavy_job *j = calloc(1, sizeof *j);
-        rpt_extract_input probe = {.source = raw.url, .data = raw.body, .len = raw.body_len,
-                                   .content_type = raw.content_type};
-        if (j && rpt_extract_is_heavy(&probe)) {
+    rpt_extract_input probe = {.source = raw.url, .data = raw.body, .len = raw.body_len,
+                               .content_type = raw.content_type};
+    if (t->heavy && rpt_extract_is_heavy(&probe)) {
+        heavy_job *j = calloc(1, sizeof *j); /* out of memory: decoded in line below */
+        if (j) {
             j->m = m;
             j->key = key;
             j->raw = raw; /* moved */
@@ -488,7 +488,6 @@ static int process(transformer *t, rd_kafka_message_t *m)
             submit_heavy(t, j);
             return TAKEN;
         }
-        free(j);
     }
     rpt_ocr_options ocr;
     rpt_sandbox_limits limits; /* PDF and .doc decode in a child process under these */
