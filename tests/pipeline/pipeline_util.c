@@ -154,6 +154,27 @@ void tp_parsed_doc(int i, int version, int variant, rpt_buf *out)
     rpt_document_clear(&d);
 }
 
+void tp_raw_message(const char *url, char *body, size_t len, const char *content_type,
+                    rpt_raw_message *out)
+{
+    char id[17], sha[65];
+    rpt_doc_id(url, id);
+    rpt_sha256_hex(body, len, sha);
+    memset(out, 0, sizeof *out);
+    out->schema = RPT_RAW_SCHEMA;
+    out->doc_id = strdup(id);
+    out->source = strdup("nanyue-edu");
+    out->url = strdup(url);
+    out->final_url = strdup(url);
+    out->fetched_at = strdup("2025-06-01T08:00:00Z");
+    out->http_status = 200;
+    out->content_type = strdup(content_type);
+    out->sha256 = strdup(sha);
+    out->region = strdup("南岳区");
+    out->body_len = len;
+    out->body = (unsigned char *)body;
+}
+
 void tp_raw_doc(int i, int variant, rpt_raw_message *out)
 {
     static const char *const seeds[] = {"000_aa89ab494b992dd0.txt", "001_0d3905432a1c49d2.txt",
@@ -166,23 +187,10 @@ void tp_raw_doc(int i, int variant, rpt_raw_message *out)
     rpt_buf_append(&body, text ? text : "", text ? len : 0);
     rpt_buf_printf(&body, "\n（副本%d，第%d版）\n", i, variant);
     free(text);
-    char url[128], id[17], sha[65];
+    char url[128];
     snprintf(url, sizeof url, "http://portal.test/jyj/raw-%d.txt", i);
-    rpt_doc_id(url, id);
-    rpt_sha256_hex(body.data, body.len, sha);
-    memset(out, 0, sizeof *out);
-    out->schema = RPT_RAW_SCHEMA;
-    out->doc_id = strdup(id);
-    out->source = strdup("nanyue-edu");
-    out->url = strdup(url);
-    out->final_url = strdup(url);
-    out->fetched_at = strdup("2025-06-01T08:00:00Z");
-    out->http_status = 200;
-    out->content_type = strdup("text/plain; charset=utf-8");
-    out->sha256 = strdup(sha);
-    out->region = strdup("南岳区");
-    out->body_len = body.len;
-    out->body = (unsigned char *)rpt_buf_steal(&body);
+    size_t body_len = body.len;
+    tp_raw_message(url, rpt_buf_steal(&body), body_len, "text/plain; charset=utf-8", out);
     rpt_buf_clear(&path);
 }
 

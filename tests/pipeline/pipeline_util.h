@@ -26,6 +26,11 @@ int tp_migrate(const char *conninfo);
  * `variant` changes the title and indicator values so that versions can be told apart. */
 void tp_parsed_doc(int i, int version, int variant, rpt_buf *out);
 
+/* A raw message of body (taken over: freed by rpt_raw_message_clear) fetched from url, as the
+ * fetch role would produce it for the synthetic source "nanyue-edu". */
+void tp_raw_message(const char *url, char *body, size_t len, const char *content_type,
+                    rpt_raw_message *out);
+
 /* The raw message of synthetic document `i`: a text report built from a seed file. The
  * caller clears it with rpt_raw_message_clear; produce it with raw_produce
  * (support/raw_topic.h). */

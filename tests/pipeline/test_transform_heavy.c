@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "common/fs.h"
-#include "common/hash.h"
 #include "pipeline/transform.h"
 #include "pipeline_util.h"
 #include "test.h"
@@ -43,22 +42,7 @@ static int raw_of_file(const char *path, const char *url, rpt_raw_message *out)
     size_t len = 0;
     char *body = rpt_read_file(path, 64u << 20, &len);
     if (!body) return -1;
-    char id[17], sha[65];
-    rpt_doc_id(url, id);
-    rpt_sha256_hex(body, len, sha);
-    memset(out, 0, sizeof *out);
-    out->schema = RPT_RAW_SCHEMA;
-    out->doc_id = strdup(id);
-    out->source = strdup("nanyue-edu");
-    out->url = strdup(url);
-    out->final_url = strdup(url);
-    out->fetched_at = strdup("2025-06-01T08:00:00Z");
-    out->http_status = 200;
-    out->content_type = strdup("application/pdf");
-    out->sha256 = strdup(sha);
-    out->region = strdup("南岳区");
-    out->body = (unsigned char *)body;
-    out->body_len = len;
+    tp_raw_message(url, body, len, "application/pdf", out);
     return 0;
 }
 
