@@ -23,6 +23,10 @@ static const rpt_opt load_opts[] = {
      "documents per loader transaction"},
     {"batch_latency_ms", RPT_OPT_INT, "200", 1, 600000, offsetof(rpt_load_settings, batch_latency_ms),
      0, "longest wait before a partial batch is written"},
+    {"max_batch_bytes", RPT_OPT_INT, "16777216", 1024, 1073741824.0,
+     offsetof(rpt_load_settings, max_batch_bytes), 0,
+     "bytes of consumed messages per loader transaction: a batch is written once the sum of "
+     "its message sizes reaches this, even with fewer than batch_size documents"},
     {"stall_s", RPT_OPT_INT, "60", 1, 86400, offsetof(rpt_load_settings, stall_s), 0,
      "seconds a batch may keep failing before the loader stops heart-beating"},
     RPT_OPT_END};

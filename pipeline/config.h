@@ -19,6 +19,7 @@
 typedef struct rpt_load_settings {
     long long batch_size;
     long long batch_latency_ms;
+    long long max_batch_bytes; /* a batch is written once its message bytes reach this */
     long long stall_s; /* a batch failing this long: heartbeat withheld */
 } rpt_load_settings;
 

@@ -257,8 +257,12 @@ static int flush_batch(loader *l, int draining)
             l->stats.rejected += st.rejected;
             l->stats.section_rows += st.section_rows;
             l->stats.indicator_rows += st.indicator_rows;
-            rpt_log_debug("load", "batch written", "messages=%zu updated=%lld seconds=%.3f",
-                         l->batch.n, st.updated, rpt_now_s() - t0);
+            l->stats.batches++;
+            if (l->batch.value_bytes > l->stats.batch_bytes_max)
+                l->stats.batch_bytes_max = l->batch.value_bytes;
+            rpt_log_debug("load", "batch written",
+                         "messages=%zu bytes=%zu updated=%lld seconds=%.3f", l->batch.n,
+                         l->batch.value_bytes, st.updated, rpt_now_s() - t0);
             rc = 0;
             break;
         }
@@ -354,10 +358,12 @@ int rpt_loader_run(const rpt_loader_params *lp)
         int stopping = atomic_load(&p->ctl->stop);
         const rpt_config *c = rpt_role_config_acquire(p->ctl);
         size_t batch_size = (size_t)c->load.batch_size;
+        size_t max_bytes = (size_t)c->load.max_batch_bytes;
         double latency = (double)c->load.batch_latency_ms / 1000.0;
         rpt_role_config_release(p->ctl, c);
         int finished = rpt_stage_range_finished(&l.sc), idle = 0;
-        if (!stopping && !finished && l.batch.n < batch_size) {
+        int full = l.batch.n >= batch_size || l.batch.value_bytes >= max_bytes;
+        if (!stopping && !finished && !full) {
             double wait = latency;
             if (l.batch.n) wait = l.batch_started + latency - rpt_now_s();
             if (wait > (l.batch.n ? IDLE_POLL_S : 0.1)) wait = l.batch.n ? IDLE_POLL_S : 0.1;
@@ -370,9 +376,11 @@ int rpt_loader_run(const rpt_loader_params *lp)
                 idle = 1;
             }
         }
-        /* a batch is written when full, when its latency is up, or as soon as nothing more
-         * is waiting (so a lone document does not wait for the latency bound) */
-        int due = l.batch.n >= batch_size ||
+        /* a batch is written when full (load.batch_size documents or load.max_batch_bytes of
+         * messages), when its latency is up, or as soon as nothing more is waiting (so a
+         * lone document does not wait for the latency bound) */
+        full = l.batch.n >= batch_size || l.batch.value_bytes >= max_bytes;
+        int due = full ||
                   (l.batch.n && rpt_now_s() - l.batch_started >= latency) || (l.batch.n && idle);
         if (due || stopping || finished) {
             if (flush_batch(&l, stopping || finished) && l.fatal) goto out;

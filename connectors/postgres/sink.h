@@ -46,7 +46,7 @@ typedef struct rpt_load_item {
 typedef struct rpt_load_batch {
     rpt_load_item *items;
     size_t n, cap;
-    size_t value_bytes;
+    size_t value_bytes; /* sum of value_len over items */
 } rpt_load_batch;
 
 /* Copies one message into the batch. Returns 0 or -1 (ENOMEM). */
@@ -62,6 +62,8 @@ void rpt_load_batch_clear(rpt_load_batch *b);
 typedef struct rpt_load_stats {
     long long updated, unchanged, rejected;
     long long section_rows, indicator_rows;
+    long long batches;        /* batches written (filled by the load stage) */
+    size_t batch_bytes_max;   /* message bytes of the largest batch written */
 } rpt_load_stats;
 
 typedef struct rpt_pg_sink rpt_pg_sink;
