@@ -9,9 +9,10 @@
 #   CHAOS_SHORT=1 bench/chaos/chaos.sh                  ~90 s: 6 kills, 1 restart, 5 s stop
 #
 # Environment (defaults of the long run; the short run's in brackets):
-#   CHAOS_DOCS=300 [40]         good reports in the portal at the start (sample reports and
+#   CHAOS_DOCS=150 [40]         good reports in the portal at the start (sample reports and
 #                               copies of them under new names)
-#   CHAOS_LATE=60 [10]          good reports published while the faults are injected
+#   CHAOS_LATE=220 [10]         good reports published while the faults are injected (over
+#                               the first 70 % of the phase)
 #   CHAOS_PG_RESTARTS=4 [1]     PostgreSQL restarts (alternately -m immediate and -m fast)
 #   CHAOS_BROKER_STOP_S=30 [5]  the broker is frozen (SIGSTOP ... SIGCONT) this long, once
 #   CHAOS_RSS_BOUND_MB=200      bound on the peak RSS of each role process
@@ -47,7 +48,7 @@ if [ -n "${CHAOS_SHORT:-}" ]; then
     stable_s=8 drain_max=240 hostile_interval=8
 else
     phase=${1:-720} kills=${2:-60}
-    docs=${CHAOS_DOCS:-300} late=${CHAOS_LATE:-60}
+    docs=${CHAOS_DOCS:-150} late=${CHAOS_LATE:-220}
     pg_restarts=${CHAOS_PG_RESTARTS:-4} broker_stop=${CHAOS_BROKER_STOP_S:-30}
     stable_s=20 drain_max=900 hostile_interval=15
 fi
@@ -304,14 +305,19 @@ while read -r at kind arg; do
     while [ $((SECONDS - phase_t0)) -lt "$at" ]; do sleep 0.2; done
     case $kind in
     kill)
-        r=$(echo $roles | tr ' ' '\n' | sed -n "$((RANDOM % 3 + 1))p")
-        p=$(cat "$tmp/pid.$r" 2>/dev/null)
-        if [ -n "$p" ] && kill -KILL "$p" 2>/dev/null; then
-            n_kill=$((n_kill + 1)); kills_by_role[$r]=$(( ${kills_by_role[$r]:-0} + 1 ))
-            fault "kill -9 $r pid=$p"
-        else
-            say "kill: $r not running (restarting), skipped"
-        fi ;;
+        # a random role; when it is being restarted, the next one (or a moment later)
+        k=$((RANDOM % 3)) done_kill=0
+        for try in $(seq 0 29); do
+            r=$(echo $roles | tr ' ' '\n' | sed -n "$(( (k + try) % 3 + 1 ))p")
+            p=$(cat "$tmp/pid.$r" 2>/dev/null)
+            if [ -n "$p" ] && kill -KILL "$p" 2>/dev/null; then
+                n_kill=$((n_kill + 1)); kills_by_role[$r]=$(( ${kills_by_role[$r]:-0} + 1 ))
+                fault "kill -9 $r pid=$p"
+                done_kill=1; break
+            fi
+            [ $((try % 3)) = 2 ] && sleep 0.2
+        done
+        [ $done_kill = 1 ] || say "kill: no role running for 2 s, skipped" ;;
     pg)
         fault "pg_ctl restart -m $arg (start)"
         if "$REPORTD_TEST_PGCTL" restart -m "$arg" >>"$tmp/pgctl.log" 2>&1; then
@@ -327,7 +333,7 @@ while read -r at kind arg; do
         kill -STOP "$REPORTD_TEST_BROKER_PID"; fault "broker SIGSTOP for ${arg}s"
         # kills go on during the outage: the schedule is not held up by it
         ( sleep "$arg"; kill -CONT "$REPORTD_TEST_BROKER_PID"; rm -f "$tmp/broker.stopped"
-          echo "$(ts) t=$(( $(date +%s) - t0 ))s broker SIGCONT" >>"$faults" ) &
+          fault "broker SIGCONT" ) &
         n_broker=$((n_broker + 1)) ;;
     publish)
         mv "$tmp/late/$arg" "$tmp/portal/$arg"; n_pub=$((n_pub + 1)) ;;
@@ -380,6 +386,9 @@ ndiff=$(wc -l <"$tmp/rows-diff.txt")
 [ "$rows" -gt 0 ] || fail "the clean run loaded nothing"
 [ "$ndiff" = 0 ] || fail "$ndiff rows differ from the clean run (rows-diff.txt): $(head -c 300 "$tmp/rows-diff.txt")"
 dup=$(q "$REPORTD_TEST_PG" "SELECT count(*) - count(DISTINCT url) FROM reports.documents")
+# reports.parsed messages the loader consumed (a document produced again after a kill is
+# one more message; the loader must absorb it)
+consumed() { q "$1" "SELECT coalesce(sum(next_offset), 0) FROM reports.kafka_offsets WHERE topic LIKE '%.parsed'"; }
 [ "$dup" = 0 ] || fail "$dup documents loaded twice under one URL"
 
 # Outcome of every URL the fetcher met: loaded, rejected (stage: reason) or a fetch failure.
@@ -433,6 +442,7 @@ echo "duration: clean run ${clean_s}s; fault phase ${phase}s; drain ${drain_s}s;
 echo "faults: $n_kill kill -9 (fetch ${kills_by_role[fetch]:-0}, transform ${kills_by_role[transform]:-0}, load ${kills_by_role[load]:-0}), $n_pg PostgreSQL restarts, $n_broker broker stop of ${broker_stop}s; $n_pub reports published during the phase"
 echo "exits: $killed by SIGKILL, $clean_exits clean on SIGTERM, other: ${others:-none}"
 echo "documents: clean $(ndocs "$pg_clean"), faulty run $(ndocs "$REPORTD_TEST_PG"); rows compared (documents + sections + indicators): $rows, differing: $ndiff"
+echo "reports.parsed messages loaded: clean $(consumed "$pg_clean"), faulty run $(consumed "$REPORTD_TEST_PG") (the difference: documents produced again after a kill or an outage, absorbed by the loader)"
 echo "reject rows: $(q "$REPORTD_TEST_PG" "SELECT count(*) FROM reports.rejects") (distinct documents $(q "$REPORTD_TEST_PG" "SELECT count(DISTINCT doc_id) FROM reports.rejects")), by stage and reason:"
 q "$REPORTD_TEST_PG" "SELECT stage, left(reason, 100), count(*), count(DISTINCT doc_id) FROM reports.rejects
                       GROUP BY 1, 2 ORDER BY 1, 2" | sed 's/^/  /'
