@@ -4,7 +4,7 @@
  *
  *   /jyj/index.html, /jyj/index_N.html   listing pages (newest first, --per-page items)
  *   /jyj/art/STEM.html | STEM.gbk.html   article pages (UTF-8, or GBK for every other one)
- *   /jyj/att/STEM.docx                   attachments (.docx files of the folder)
+ *   /jyj/att/FILE                        attachments (.docx, .pdf and .doc files of the folder)
  *   /rss.xml /sitemap.xml /sitemap_index.xml /api/list?page=N /robots.txt
  * Misbehaviour for tests, under /bad/:
  *   status/CODE            that status (429 and 503 with Retry-After: 1)
@@ -364,6 +364,15 @@ static enum MHD_Result serve_article(portal *p, struct MHD_Connection *c, const 
     return send_versioned(p, c, path, "text/html; charset=utf-8", rpt_buf_steal(&page), plen, mtime);
 }
 
+/* The Content-Type of an attachment by its extension. */
+static const char *attachment_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot && !strcasecmp(dot, ".pdf")) return "application/pdf";
+    if (dot && !strcasecmp(dot, ".doc")) return "application/msword";
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+}
+
 static enum MHD_Result serve_file(portal *p, struct MHD_Connection *c, const char *path,
                                   const char *name, const char *ctype)
 {
@@ -626,9 +635,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (!strncmp(url, "/jyj/art/", 9)) return serve_article(p, c, url, url + 9);
     if (!strncmp(url, "/jyj/att/", 9))
-        return serve_file(
-            p, c, url, url + 9,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        return serve_file(p, c, url, url + 9, attachment_type(url + 9));
     if (!strcmp(url, "/rss.xml") || !strcmp(url, "/sitemap.xml") || !strcmp(url, "/api/list")) {
         rpt_buf b = RPT_BUF_INIT;
         const char *ctype = "application/xml";
@@ -767,7 +774,7 @@ const rpt_command rpt_devcmd_portal = {
     .summary = "serve a folder of reports as a government portal would",
     .usage = "usage: reportd-dev portal --dir DIR [--port N] [--per-page N] [--log FILE]\n"
              "\n"
-             "Serves the .txt/.html reports (and .docx attachments) of DIR on 127.0.0.1 as a\n"
+             "Serves the .txt/.html reports (and .docx/.pdf/.doc attachments) of DIR on 127.0.0.1 as a\n"
              "county portal: /jyj/index.html (paginated), article pages in UTF-8 or GBK,\n"
              "/rss.xml, /sitemap.xml, /api/list?page=N, /robots.txt, and misbehaving URLs\n"
              "under /bad/ for tests. Prints its base URL on the first line of stdout.\n"

@@ -121,6 +121,19 @@ rm -f "$tmp/docx/bomb/word/document.xml"
 cp "$tmp/docx/bomb.docx" "$tmp/portal/report-${#seeds[@]}.docx"
 cp "$tmp/docx/laughs.docx" "$tmp/portal/report-$((${#seeds[@]} + 1)).docx"
 touch -d "@$base_time" "$tmp"/portal/*.docx
+# Two PDF attachments when the PDF tools are there (python3-reportlab, python3-pil,
+# fonts-wqy-zenhei): a text PDF and a two-page scan, which the transform OCRs on its pool
+# beside the other documents, so that kills of the transform also hit a decoding document.
+pdfs=0
+if /usr/bin/python3 -c 'import reportlab, PIL' 2>/dev/null &&
+    [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
+    mk="/usr/bin/python3 $root/tests/transforms/pdf/make_pdf.py"
+    $mk text "${seeds[1]}" "$tmp/portal/report-$((${#seeds[@]} + 2)).pdf" >/dev/null &&
+        $mk scan "${seeds[0]}" "$tmp/portal/report-$((${#seeds[@]} + 3)).pdf" --pages 2 --dpi 150 \
+            >/dev/null && pdfs=2
+    rm -f "$tmp"/portal/*.pdf.txt # the scan's source text, not an article
+    touch -d "@$base_time" "$tmp"/portal/*.pdf 2>/dev/null
+fi
 
 # The second portal: a few reports under a robots.txt with an 18-star pattern (exponential
 # for a backtracking matcher on a path of a's) and a Disallow line of a million '*'.
@@ -211,13 +224,13 @@ wait_drained() { # CONNINFO MIN_DOCS MAX_S
     return 1
 }
 
-good_expected=$((docs + late + 5))
+good_expected=$((docs + late + 5 + pdfs))
 
 # ---- 1. the clean run: same inputs, no faults, its own database and topics ----------------
 psql -X -q "$REPORTD_TEST_PG" -c "CREATE DATABASE clean" >/dev/null || { say "cannot create database clean"; exit 1; }
 write_config "$tmp/clean.conf" "$pg_clean" clean clean
 "$bin" migrate --config "$tmp/clean.conf" >/dev/null 2>"$tmp/clean-migrate.log" || { say "migrate failed"; exit 1; }
-say "clean run: $((docs + late)) + 5 good reports, ${#bad_routes[@]} hostile routes, 2 hostile .docx, robots host"
+say "clean run: $((docs + late)) + 5 good reports, ${#bad_routes[@]} hostile routes, 2 hostile .docx, $pdfs PDF attachments, robots host"
 clean_t0=$SECONDS
 "$bin" run --config "$tmp/clean.conf" >"$tmp/clean-run.log" 2>&1 &
 clean_pid=$!

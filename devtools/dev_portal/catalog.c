@@ -65,14 +65,14 @@ static void clear(rpt_portal_catalog *cat)
         free(cat->articles[i].attachment);
     }
     free(cat->articles);
-    for (size_t i = 0; i < cat->n_docx; i++)
-        free(cat->docx[i]);
-    free(cat->docx);
+    for (size_t i = 0; i < cat->n_attach; i++)
+        free(cat->attach[i]);
+    free(cat->attach);
     free(cat->by_stem);
     cat->by_stem = NULL;
     cat->articles = NULL;
-    cat->docx = NULL;
-    cat->n = cat->n_docx = 0;
+    cat->attach = NULL;
+    cat->n = cat->n_attach = 0;
 }
 
 int rpt_portal_catalog_scan(rpt_portal_catalog *cat, const char *dir)
@@ -95,23 +95,26 @@ int rpt_portal_catalog_scan(rpt_portal_catalog *cat, const char *dir)
         if (name[0] == '.' || !dot) continue;
         int html = !strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm");
         int txt = !strcasecmp(dot, ".txt");
-        int docx = !strcasecmp(dot, ".docx");
-        if (!html && !txt && !docx) continue;
-        char *stem = strndup(name, (size_t)(dot - name));
-        if (!stem) continue;
-        if (docx) {
-            if (cat->n_docx == dcap) {
+        int attach = !strcasecmp(dot, ".docx") || !strcasecmp(dot, ".pdf") ||
+                     !strcasecmp(dot, ".doc");
+        if (!html && !txt && !attach) continue;
+        if (attach) {
+            char *file = strdup(name);
+            if (!file) continue;
+            if (cat->n_attach == dcap) {
                 dcap = dcap ? dcap * 2 : 8;
-                char **g = realloc(cat->docx, dcap * sizeof *g);
+                char **g = realloc(cat->attach, dcap * sizeof *g);
                 if (!g) {
-                    free(stem);
+                    free(file);
                     continue;
                 }
-                cat->docx = g;
+                cat->attach = g;
             }
-            cat->docx[cat->n_docx++] = stem;
+            cat->attach[cat->n_attach++] = file;
             continue;
         }
+        char *stem = strndup(name, (size_t)(dot - name));
+        if (!stem) continue;
         if (cat->n == cap) {
             cap = cap ? cap * 2 : 64;
             rpt_portal_article *g = realloc(cat->articles, cap * sizeof *g);
@@ -152,10 +155,14 @@ int rpt_portal_catalog_scan(rpt_portal_catalog *cat, const char *dir)
             h = (h ^ (unsigned char)*c) * 16777619u;
         cat->articles[i].gbk = !cat->articles[i].is_html && (h & 1);
     }
-    for (size_t k = 0; k < cat->n_docx && cat->n; k++) {
-        rpt_portal_article *owner = (rpt_portal_article *)rpt_portal_catalog_find(cat, cat->docx[k]);
+    for (size_t k = 0; k < cat->n_attach && cat->n; k++) {
+        const char *file = cat->attach[k];
+        char *stem = strndup(file, (size_t)(strrchr(file, '.') - file));
+        rpt_portal_article *owner =
+            stem ? (rpt_portal_article *)rpt_portal_catalog_find(cat, stem) : NULL;
+        free(stem);
         if (!owner || owner->attachment) owner = &cat->articles[0];
-        if (!owner->attachment) owner->attachment = strdup(cat->docx[k]);
+        if (!owner->attachment) owner->attachment = strdup(file);
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 /* The dev-portal's view of its folder: one article per .txt or .html file (newest first),
- * .docx files attached to the article with the same stem (or the first article), and an
+ * .docx, .pdf and .doc files attached to the article with the same stem (or the first
+ * article without one), and an
  * optional robots.txt. Rescanned when the folder's mtime changes (a file added, removed or
  * renamed; touch the folder after editing a file in place to refresh dates) or on SIGHUP. */
 #ifndef REPORTD_DEVTOOLS_DEV_PORTAL_CATALOG_H
@@ -15,14 +16,14 @@ typedef struct rpt_portal_article {
     int is_html; /* served as-is */
     int gbk;     /* listed with its GBK-encoded page (by a hash of the stem) */
     time_t mtime;
-    char *attachment; /* stem of the .docx attached, or NULL */
+    char *attachment; /* file name of the .docx/.pdf/.doc attached, or NULL */
 } rpt_portal_article;
 
 typedef struct rpt_portal_catalog {
     rpt_portal_article *articles;
     size_t n;
-    char **docx; /* stems of the .docx files */
-    size_t n_docx;
+    char **attach; /* file names of the .docx, .pdf and .doc files */
+    size_t n_attach;
     size_t *by_stem; /* article indices sorted by stem (lookups) */
     char *dir;
     struct timespec dir_mtime;

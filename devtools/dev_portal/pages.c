@@ -111,7 +111,7 @@ int rpt_portal_article_page(const rpt_portal_article *a, const char *text, size_
     rpt_buf_puts(out, "</div>\n");
     if (a->attachment)
         rpt_buf_printf(out,
-                      "<div class=\"attach\">附件：<a href=\"../att/%s.docx\">%s.docx</a></div>\n",
+                      "<div class=\"attach\">附件：<a href=\"../att/%s\">%s</a></div>\n",
                       a->attachment, a->attachment);
     rpt_buf_puts(out, "</div>\n</body></html>\n");
     return 0;
