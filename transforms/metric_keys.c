@@ -24,30 +24,35 @@
 
 #define N_DEFS (sizeof RPT_METRIC_DEFS / sizeof *RPT_METRIC_DEFS)
 #define MAX_WORDINGS 512
-#define N_BUCKETS 256
 
 typedef struct wording {
     const char *s;
     unsigned char len;
     unsigned char def;
     unsigned char has_growth; /* the wording itself says growth (经济增长) */
+    unsigned char first_len;  /* bytes of its first code point */
+    unsigned second;          /* its second code point (BMP), 0 when none or not BMP */
 } wording;
 
 enum { UC_NONE = 0, UC_AMOUNT, UC_PERCENT, UC_COUNT, UC_AREA };
 
+/* Words (wordings or report category words) by their first code point: a bitmap of the
+ * code points (BMP) that start one, and for each such code point the group of word indices
+ * (ascending) that start with it. */
+typedef struct cp_index {
+    unsigned char first_cp[0x10000 / 8];
+    unsigned short group[0x10000]; /* code point -> 1 + group, 0 when none */
+    unsigned short at[MAX_WORDINGS], n[MAX_WORDINGS]; /* group -> its slice of member */
+    short member[MAX_WORDINGS];
+    size_t n_groups;
+} cp_index;
+
 static struct {
     wording w[MAX_WORDINGS];
     size_t n;
-    /* wordings by a hash of their first byte pair: index lists */
-    short bucket[N_BUCKETS][24];
-    unsigned char bucket_n[N_BUCKETS];
+    cp_index words; /* the wordings of the catalog */
     int uclass[N_DEFS]; /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
-    /* code points (BMP) that start a wording: positions starting with another one are
-     * skipped without a bucket look-up */
-    unsigned char first_cp[0x10000 / 8];
-    /* report category rules by the same hash of their first byte pair */
-    short cat[N_BUCKETS][8];
-    unsigned char cat_n[N_BUCKETS];
+    cp_index cats;      /* the report category rules, by their word */
     int ok;
 } K;
 
@@ -84,9 +89,44 @@ static unsigned bmp_at(const char *s)
     return 0;
 }
 
-static unsigned bucket_of(const char *s)
+/* Bytes of the UTF-8 sequence that starts with byte c. */
+static size_t cp_len(unsigned char c)
 {
-    return ((unsigned char)s[0] * 31u + (unsigned char)s[1]) % N_BUCKETS;
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* The code point (BMP) at s[i] when its sequence lies within s[0..len), else 0. */
+static unsigned cp_within(const char *s, size_t i, size_t len)
+{
+    return i < len && cp_len((unsigned char)s[i]) <= len - i ? bmp_at(s + i) : 0;
+}
+
+static int cp_starts_word(const cp_index *x, unsigned cp)
+{
+    return x->first_cp[cp / 8] & (1u << (cp % 8));
+}
+
+/* Indexes the n words words[k] (k ascending) by their first code point; 0 when a word
+ * starts with a code point outside the BMP (or with none). */
+static int cp_index_build(cp_index *x, const char *const *words, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        unsigned cp = bmp_at(words[k]);
+        if (!cp) return 0;
+        if (!x->group[cp]) {
+            x->first_cp[cp / 8] |= (unsigned char)(1u << (cp % 8));
+            x->group[cp] = (unsigned short)++x->n_groups;
+        }
+        x->n[x->group[cp] - 1]++;
+    }
+    for (size_t g = 1; g < x->n_groups; g++)
+        x->at[g] = (unsigned short)(x->at[g - 1] + x->n[g - 1]);
+    unsigned short fill[MAX_WORDINGS] = {0};
+    for (size_t k = 0; k < n; k++) {
+        unsigned g = x->group[bmp_at(words[k])] - 1u;
+        x->member[x->at[g] + fill[g]++] = (short)k;
+    }
+    return 1;
 }
 
 /* memmem for the short haystacks and needles of this file (labels, clauses, words of a few
@@ -158,6 +198,7 @@ static const char *number_in(const char *s, size_t len, size_t from, const char 
 
 static void build(void)
 {
+    const char *word[MAX_WORDINGS];
     for (size_t d = 0; d < N_DEFS; d++) {
         const rpt_metric_def *m = &RPT_METRIC_DEFS[d];
         K.uclass[d] = !strcmp(m->unit_class, "amount")    ? UC_AMOUNT
@@ -168,26 +209,23 @@ static void build(void)
             const char *e = strchr(p, '|');
             size_t len = e ? (size_t)(e - p) : strlen(p);
             if (len < 2 || len > 255 || K.n >= MAX_WORDINGS) return;
-            unsigned b = bucket_of(p);
-            if (K.bucket_n[b] >= sizeof K.bucket[b] / sizeof *K.bucket[b]) return;
-            unsigned fc = bmp_at(p);
-            K.first_cp[fc / 8] |= (unsigned char)(1u << (fc % 8));
             wording *w = &K.w[K.n];
             w->s = p;
             w->len = (unsigned char)len;
             w->def = (unsigned char)d;
             w->has_growth = contains_any(p, len, GROWTH_WORDS);
-            K.bucket[b][K.bucket_n[b]++] = (short)K.n++;
+            w->first_len = (unsigned char)cp_len((unsigned char)*p);
+            w->second = cp_within(p, w->first_len, len);
+            word[K.n++] = p;
             p = e ? e + 1 : p + len;
         }
     }
     size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
-    for (size_t r = 0; r < nc; r++) {
-        unsigned b = bucket_of(RPT_REPORT_CATEGORY_RULES[r].word);
-        if (K.cat_n[b] >= sizeof K.cat[b] / sizeof *K.cat[b]) return;
-        K.cat[b][K.cat_n[b]++] = (short)r;
-    }
-    K.ok = 1;
+    if (nc > MAX_WORDINGS) return;
+    const char *cat[MAX_WORDINGS];
+    for (size_t r = 0; r < nc; r++)
+        cat[r] = RPT_REPORT_CATEGORY_RULES[r].word;
+    K.ok = cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc);
 }
 
 /* Unit class of an indicator's unit. */
@@ -303,12 +341,17 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
         step = c < 0x80 ? 1 : (c & 0xF0) == 0xE0 ? 3 : 1;
         if ((c & 0xC0) == 0x80) continue;
         unsigned fc = i + 2 < len || c < 0x80 ? bmp_at(s + i) : 0;
-        if (!(K.first_cp[fc / 8] & (1u << (fc % 8)))) continue;
-        unsigned b = bucket_of(s + i);
-        for (unsigned k = 0; k < K.bucket_n[b] && n < MAX_HITS; k++) {
-            const wording *w = &K.w[K.bucket[b][k]];
+        if (!cp_starts_word(&K.words, fc)) continue;
+        /* the wordings that start with this code point, by index; the second code point
+         * tells most of them apart without comparing their bytes */
+        unsigned g = K.words.group[fc] - 1u;
+        unsigned second = cp_within(s, i + cp_len(c), len);
+        for (unsigned k = 0; k < K.words.n[g] && n < MAX_HITS; k++) {
+            int wi = K.words.member[K.words.at[g] + k];
+            const wording *w = &K.w[wi];
+            if (w->second && w->second != second) continue;
             if (i + w->len > len || memcmp(s + i, w->s, w->len)) continue;
-            hits[n++] = (hit){i, i + w->len, K.bucket[b][k]};
+            hits[n++] = (hit){i, i + w->len, wi};
         }
     }
     /* candidates from the closest end (then the longest wording) on; the first that passes
@@ -421,14 +464,24 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
 static const char *report_category(const char *label, size_t len)
 {
     int best = -1;
-    for (size_t i = 0; i + 1 < len; i++) {
-        if (((unsigned char)label[i] & 0xC0) == 0x80) continue;
-        unsigned b = bucket_of(label + i);
-        for (unsigned k = 0; k < K.cat_n[b]; k++) {
-            int r = K.cat[b][k];
+    for (size_t i = 0, step = 1; i + 1 < len; i += step) {
+        unsigned char c = (unsigned char)label[i];
+        step = (c & 0xF0) == 0xE0 ? 3 : 1;
+        if ((c & 0xC0) == 0x80) continue;
+        unsigned fc = cp_within(label, i, len);
+        if (!cp_starts_word(&K.cats, fc)) continue;
+        /* the rules whose word starts with this code point, in table order: the first
+         * that matches is the best one here */
+        unsigned g = K.cats.group[fc] - 1u;
+        for (unsigned k = 0; k < K.cats.n[g]; k++) {
+            int r = K.cats.member[K.cats.at[g] + k];
+            if (best >= 0 && r >= best) break;
             const char *w = RPT_REPORT_CATEGORY_RULES[r].word;
             size_t wl = strlen(w);
-            if ((best < 0 || r < best) && i + wl <= len && !memcmp(label + i, w, wl)) best = r;
+            if (i + wl <= len && !memcmp(label + i, w, wl)) {
+                best = r;
+                break;
+            }
         }
     }
     return best >= 0 ? RPT_REPORT_CATEGORY_RULES[best].category : NULL;
