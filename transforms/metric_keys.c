@@ -53,6 +53,7 @@ static struct {
     cp_index words; /* the wordings of the catalog */
     int uclass[N_DEFS]; /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
     cp_index cats;      /* the report category rules, by their word */
+    size_t subscope_len[64]; /* byte lengths of RPT_METRIC_SUBSCOPES */
     int ok;
 } K;
 
@@ -134,10 +135,12 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
 static const char *find_in(const char *h, size_t hl, const char *n, size_t nl)
 {
     if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
-    char last = n[nl - 1];
-    for (size_t i = nl - 1; i < hl; i++)
-        if (h[i] == last && h[i + 1 - nl] == n[0] && !memcmp(h + i + 1 - nl, n, nl))
-            return h + i + 1 - nl;
+    /* the last byte of a Han word (a continuation byte) is rare: memchr skips to it */
+    const char *p = h + nl - 1, *end = h + hl;
+    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
+        if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;
+        p++;
+    }
     return NULL;
 }
 
@@ -219,6 +222,11 @@ static void build(void)
             word[K.n++] = p;
             p = e ? e + 1 : p + len;
         }
+    }
+    for (size_t k = 0; RPT_METRIC_SUBSCOPES[k]; k++) {
+        if (k + 1 >= sizeof K.subscope_len / sizeof *K.subscope_len) return;
+        K.subscope_len[k] = strlen(RPT_METRIC_SUBSCOPES[k]);
+        if (!K.subscope_len[k]) return;
     }
     size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
     if (nc > MAX_WORDINGS) return;
@@ -307,8 +315,10 @@ static int same_unit_before(const char *s, size_t len, const char *u)
 static int subscope_before(const char *s, size_t i)
 {
     for (size_t k = 0; RPT_METRIC_SUBSCOPES[k]; k++) {
-        size_t l = strlen(RPT_METRIC_SUBSCOPES[k]);
-        if (i >= l && !memcmp(s + i - l, RPT_METRIC_SUBSCOPES[k], l)) return 1;
+        size_t l = K.subscope_len[k];
+        if (i >= l && s[i - 1] == RPT_METRIC_SUBSCOPES[k][l - 1] &&
+            !memcmp(s + i - l, RPT_METRIC_SUBSCOPES[k], l))
+            return 1;
     }
     return 0;
 }
@@ -557,7 +567,8 @@ static int key_of(const rpt_indicator *x, const char *before, size_t before_len,
      * 46503元和16935元"): the label's words belong to that one */
     if (from_label) {
         size_t mlen = x->metric_len ? x->metric_len : strlen(x->metric);
-        if (same_unit_before(clause, clen, unit) || contains_any(x->metric, mlen, SPAN_WORDS))
+        if (same_unit_before(clause, clen, unit) ||
+            (may_span(x->metric, mlen) && contains_any(x->metric, mlen, SPAN_WORDS)))
             d = key_candidate(x, before, before_len, cs, uc, unit, 0, &from_label);
     }
     return d;
