@@ -18,6 +18,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "transforms/extract.h"
 #include "transforms/rules/metric_keys.h"
@@ -43,6 +46,10 @@ typedef struct cp_index {
     unsigned char first_cp[0x10000 / 8];
     unsigned short group[0x10000]; /* code point -> 1 + group, 0 when none */
     unsigned short at[MAX_WORDINGS], n[MAX_WORDINGS]; /* group -> its slice of member */
+    /* group -> bit (second code point % 64) of each member's second code point (all bits
+     * for a member of one code point): most code points after a group's first one start
+     * none of its words */
+    unsigned long long second_mask[MAX_WORDINGS];
     short member[MAX_WORDINGS];
     size_t n_groups;
 } cp_index;
@@ -119,6 +126,9 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
             x->group[cp] = (unsigned short)++x->n_groups;
         }
         x->n[x->group[cp] - 1]++;
+        size_t len = strlen(words[k]);
+        unsigned second = cp_within(words[k], cp_len((unsigned char)words[k][0]), len);
+        x->second_mask[x->group[cp] - 1] |= second ? 1ull << (second % 64) : ~0ull;
     }
     for (size_t g = 1; g < x->n_groups; g++)
         x->at[g] = (unsigned short)(x->at[g - 1] + x->n[g - 1]);
@@ -183,18 +193,11 @@ static int starts_any_n(const char *s, size_t len, const char *const *words)
  * as a whole number (not the tail of a longer one: "5.5%" in "15.5%"), or NULL. */
 static const char *number_in(const char *s, size_t len, size_t from, const char *raw, size_t rl)
 {
-    unsigned char r0 = (unsigned char)raw[0];
-    for (size_t i = from; i + rl <= len;) {
-        unsigned char c = (unsigned char)s[i];
-        /* Han characters skipped whole unless the raw text starts with one (近, 约, 第) */
-        if (c >= 0xE0 && c < 0xF0 && r0 < 0x80) {
-            i += 3;
-            continue;
-        }
-        if (c == r0 && !memcmp(s + i, raw, rl) &&
-            (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.')))
-            return s + i;
-        i++;
+    for (size_t i = from; i + rl <= len; i++) {
+        const char *p = memchr(s + i, raw[0], len - rl + 1 - i);
+        if (!p) return NULL;
+        i = (size_t)(p - s);
+        if (!memcmp(p, raw, rl) && (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.'))) return p;
     }
     return NULL;
 }
@@ -356,6 +359,7 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
          * tells most of them apart without comparing their bytes */
         unsigned g = K.words.group[fc] - 1u;
         unsigned second = cp_within(s, i + cp_len(c), len);
+        if (!((K.words.second_mask[g] >> (second % 64)) & 1)) continue;
         for (unsigned k = 0; k < K.words.n[g] && n < MAX_HITS; k++) {
             int wi = K.words.member[K.words.at[g] + k];
             const wording *w = &K.w[wi];
@@ -427,10 +431,29 @@ static int cjk_delim_before(const char *s, size_t i, int clause)
     }
 }
 
-/* Start of the clause that ends at s[end] (after the last clause delimiter before it). */
+/* Start of the clause that ends at s[end] (after the last clause delimiter before it).
+ * The bytes that can end a delimiter (,;: and the last bytes of the full-width ones) are
+ * looked for 16 at a time (SSE2), from the end backwards. */
 static size_t clause_start(const char *s, size_t end)
 {
-    for (size_t i = end; i > 0; i--) {
+    size_t i = end;
+#ifdef __SSE2__
+    static const char ends[] = {',', ';', ':', '\x8C', '\x9B', '\x9A', '\x81', '\x9F', '\x82'};
+    for (; i >= 16; i -= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 16));
+        __m128i m = _mm_setzero_si128();
+        for (size_t k = 0; k < sizeof ends; k++)
+            m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8(ends[k])));
+        for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits;) {
+            unsigned b = 31u - (unsigned)__builtin_clz(bits);
+            size_t at = i - 16 + b + 1;
+            if (s[at - 1] == ',' || s[at - 1] == ';' || s[at - 1] == ':') return at;
+            if (cjk_delim_before(s, at, 1)) return at;
+            bits &= ~(1u << b);
+        }
+    }
+#endif
+    for (; i > 0; i--) {
         if (s[i - 1] == ',' || s[i - 1] == ';' || s[i - 1] == ':') return i;
         if (cjk_delim_before(s, i, 1)) return i;
     }
@@ -587,6 +610,9 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     const char *prev_sent = NULL;
     size_t prev_sl = 0, prev_end = 0, sent_scanned = 0;
     int sent_year = 0;
+    /* the unit class of the last unit seen (units are mostly static names: one pointer) */
+    const char *last_unit = NULL;
+    int last_uc = UC_NONE;
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
         int in_section = x->section >= 0 && (size_t)x->section < doc->n_sections;
@@ -622,7 +648,8 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                     x->period_year = y;
             }
         }
-        int uc = unit_class(x->unit);
+        if (x->unit != last_unit) last_unit = x->unit, last_uc = unit_class(x->unit);
+        int uc = last_uc;
         int d = K.ok && uc != UC_NONE
                     ? key_of(x, before, before_len, uc, after_number, after_len, gwr)
                     : -1;
