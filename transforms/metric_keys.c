@@ -249,7 +249,7 @@ static int unit_class(const char *u)
     static const char *const counts[] = {"人", "名", "人次", "人/次", "个", "所", "套", "户",
                                          "项", "家", "间", "处", "枚", "件", "篇", "幅", NULL};
     for (size_t i = 0; counts[i]; i++)
-        if (!strcmp(u, counts[i])) return UC_COUNT;
+        if (u[0] == counts[i][0] && u[1] == counts[i][1] && !strcmp(u, counts[i])) return UC_COUNT;
     return UC_NONE;
 }
 
@@ -460,6 +460,25 @@ static size_t clause_start(const char *s, size_t end)
     return 0;
 }
 
+/* The first position in [i, lim) that holds an ASCII digit, else lim: 16 bytes per
+ * compare (SSE2). */
+static size_t next_digit(const char *s, size_t i, size_t lim)
+{
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+    for (; i + 16 <= lim; i += 16) {
+        /* bytes of 0x80 and up compare as negative: not digits */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above)));
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < lim && !is_digit(s[i]))
+        i++;
+    return i;
+}
+
 /* The last year named in s[lo..to) as the time of what follows ("2013年，…"), scanning
  * from *from (where the previous call for the same sentence stopped) and starting from
  * year (what that call found); *from is updated. Not a comparison base ("比2012年"), not
@@ -470,11 +489,10 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
     static const char *const after_not[] = {"以来", "来", "相比", "以前", "前", "水平", NULL};
     size_t i = *from;
     for (; i + 7 <= to; i++) {
-        /* Han characters (3-byte sequences) skipped whole: years are ASCII digits */
-        while ((unsigned char)s[i] >= 0xE0 && (unsigned char)s[i] < 0xF0 && i + 10 <= to)
-            i += 3;
+        /* years are ASCII digits: the text before the next one is skipped */
+        i = next_digit(s, i, to - 6);
         if (i + 7 > to) break;
-        if (!is_digit(s[i]) || (i > lo && is_digit(s[i - 1]))) continue;
+        if (i > lo && is_digit(s[i - 1])) continue;
         if (!(is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]))) continue;
         if (memcmp(s + i + 4, "年", 3)) continue;
         int y = atoi(s + i);
