@@ -6,6 +6,7 @@
  * (海拉尔市 152101 became 海拉尔区 150702 in 2001) has a row per name and code with the
  * years they were valid: a name resolves to the row valid in the report's year. */
 #include <limits.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,12 +53,35 @@ static struct {
 
 static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
 
+/* Hash of a name: eight bytes per step (the slot of a name only spreads the chains; the
+ * order of the keys of one name in its chain does not depend on it). */
 static size_t hash_bytes(const char *s, size_t len)
 {
-    size_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
+    uint64_t h = 1469598103934665603ull ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    h ^= h >> 32;
+    return (size_t)h;
+}
+
+/* First occurrence of n[0..nl) in h[0..hl), or NULL: skips to the needle's last byte with
+ * memchr (libc memmem costs more to set up than these short searches take). */
+static const char *find_bytes(const char *h, size_t hl, const char *n, size_t nl)
+{
+    if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
+    const char *p = h + nl - 1, *end = h + hl;
+    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
+        if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;
+        p++;
+    }
+    return NULL;
 }
 
 /* Reads the gazetteer into gz (text stays allocated for the life of the process). */
@@ -243,6 +267,13 @@ static int gz_in_year(int e, int year)
 
 static int is_suffix_char(const char *p)
 {
+    /* the last bytes of 区县市旗州省盟, tested first: most characters end otherwise */
+    switch ((unsigned char)p[2]) {
+    case 0xBA: case 0xBF: case 0x82: case 0x97: case 0x9E: case 0x81: case 0x9F:
+        break;
+    default:
+        return 0;
+    }
     return !memcmp(p, "区", 3) || !memcmp(p, "县", 3) || !memcmp(p, "市", 3) ||
            !memcmp(p, "旗", 3) || !memcmp(p, "州", 3) || !memcmp(p, "省", 3) ||
            !memcmp(p, "盟", 3);
@@ -428,7 +459,7 @@ char *rpt_region_opening_lines(const rpt_document *doc)
         const char *nl = memchr(s + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - s) : len;
         if (after > 0) after--;
-        if (after < 0 && e - i >= 12 && memmem(s + i, e - i, "各位代表", 12)) after = 3;
+        if (after < 0 && e - i >= 12 && find_bytes(s + i, e - i, "各位代表", 12)) after = 3;
         i = e + 1, lines++;
     }
     if (i > len) i = len;
@@ -453,7 +484,7 @@ static char *office_lines(const char *open)
         size_t ll = nl ? (size_t)(nl - line) : strlen(line);
         int keep = 0;
         for (size_t k = 0; marks[k] && !keep; k++)
-            keep = memmem(line, ll, marks[k], strlen(marks[k])) != NULL;
+            keep = find_bytes(line, ll, marks[k], strlen(marks[k])) != NULL;
         if (keep && ll < 400) {
             memcpy(out + o, line, ll);
             o += ll;
@@ -477,7 +508,7 @@ static int national_opening(const char *open)
 static size_t count_of(const char *hay, const char *needle, size_t len)
 {
     size_t n = 0;
-    for (const char *p = hay; (p = memmem(p, strlen(p), needle, len)) != NULL; p += len)
+    for (const char *p = hay; (p = find_bytes(p, strlen(p), needle, len)) != NULL; p += len)
         n++;
     return n;
 }
