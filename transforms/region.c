@@ -569,6 +569,8 @@ int rpt_region_year_of(const char *title)
     }
     /* 二〇二四年 */
     for (const char *p = title; *p; p++) {
+        /* every numeral above starts with a byte of 0xE2 or more */
+        if ((unsigned char)*p < 0xE2) continue;
         int y = 0, nd = 0;
         const char *q = p;
         while (nd < 4) {
