@@ -104,8 +104,8 @@ static int gz_read(const char *path)
     if (ferror(f) || !text) goto fail;
     text[len] = '\0';
     size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
+    for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
+        lines++;
     gz.entries = calloc(lines, sizeof *gz.entries);
     gz.keys = calloc(2 * lines, sizeof *gz.keys);
     gz.n_slots = 8192;
