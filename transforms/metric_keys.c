@@ -380,10 +380,10 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
             if ((c & 0xC0) == 0x80) continue;
             fc = i + 2 < len || c < 0x80 ? bmp_at(s + i) : 0;
         }
-        if (!cp_starts_word(&K.words, fc)) continue;
-        /* the wordings that start with this code point, by index; the second code point
-         * tells most of them apart without comparing their bytes */
-        unsigned g = K.words.group[fc] - 1u;
+        /* the wordings that start with this code point, by index (no group: none); the
+         * second code point tells most of them apart without comparing their bytes */
+        unsigned g = K.words.group[fc];
+        if (!g--) continue;
         unsigned second = cp_within(s, i + cp_len(c), len);
         if (!((K.words.second_mask[g] >> (second % 64)) & 1)) continue;
         for (unsigned k = 0; k < K.words.n[g] && n < MAX_HITS; k++) {
