@@ -190,18 +190,24 @@ static int contains_any(const char *s, size_t len, const char *const *words)
     return 0;
 }
 
+/* Whether s starts with one of the words (their last byte, rarest in Han text, compared
+ * first). */
 static int starts_any(const char *s, const char *const *words)
 {
-    for (; *words; words++)
-        if (!strncmp(s, *words, strlen(*words))) return 1;
+    for (; *words; words++) {
+        size_t wl = strlen(*words);
+        if (!memchr(s, '\0', wl) && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl))
+            return 1;
+    }
     return 0;
 }
 
+/* Likewise for s[0..len). */
 static int starts_any_n(const char *s, size_t len, const char *const *words)
 {
     for (; *words; words++) {
         size_t wl = strlen(*words);
-        if (wl <= len && !memcmp(s, *words, wl)) return 1;
+        if (wl <= len && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl)) return 1;
     }
     return 0;
 }
