@@ -464,26 +464,30 @@ static int cjk_delim_before(const char *s, size_t i, int clause)
 }
 
 /* Start of the clause that ends at s[end] (after the last clause delimiter before it).
- * The bytes that can end a delimiter (,;: and the last bytes of the full-width ones) are
- * looked for 16 at a time (SSE2), from the end backwards. */
+ * The delimiters are ,;: and full-width ones, which start with 0xEF or 0xE3 (rare in Han
+ * text otherwise): those bytes are looked for 16 at a time (SSE2), from the end backwards.
+ * Delimiters do not overlap, so the one that starts last ends last. */
 static size_t clause_start(const char *s, size_t end)
 {
     size_t i = end;
 #ifdef __SSE2__
-    static const char ends[] = {',', ';', ':', '\x8C', '\x9B', '\x9A', '\x81', '\x9F', '\x82'};
     for (; i >= 16; i -= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 16));
-        __m128i m = _mm_setzero_si128();
-        for (size_t k = 0; k < sizeof ends; k++)
-            m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8(ends[k])));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')),
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8(';'))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')),
+                                              _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\xEF')),
+                                                           _mm_cmpeq_epi8(x, _mm_set1_epi8('\xE3')))));
         for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits;) {
             unsigned b = 31u - (unsigned)__builtin_clz(bits);
-            size_t at = i - 16 + b + 1;
-            if (s[at - 1] == ',' || s[at - 1] == ';' || s[at - 1] == ':') return at;
-            if (cjk_delim_before(s, at, 1)) return at;
+            size_t j = i - 16 + b; /* the delimiter would start at s[j] */
             bits &= ~(1u << b);
+            if (s[j] == ',' || s[j] == ';' || s[j] == ':') return j + 1;
+            if (j + 3 <= end && cjk_delim_before(s, j + 3, 1)) return j + 3;
         }
     }
+    /* a full-width delimiter that starts in the bytes left may end up to 2 bytes later */
+    i = i + 2 < end ? i + 2 : end;
 #endif
     for (; i > 0; i--) {
         if (s[i - 1] == ',' || s[i - 1] == ';' || s[i - 1] == ':') return i;
