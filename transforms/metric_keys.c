@@ -33,7 +33,6 @@ typedef struct wording {
     unsigned char len;
     unsigned char def;
     unsigned char has_growth; /* the wording itself says growth (经济增长) */
-    unsigned char first_len;  /* bytes of its first code point */
     unsigned second;          /* its second code point (BMP), 0 when none or not BMP */
 } wording;
 
@@ -44,7 +43,7 @@ enum { UC_NONE = 0, UC_AMOUNT, UC_PERCENT, UC_COUNT, UC_AREA };
  * (ascending) that start with it. */
 typedef struct cp_index {
     unsigned char first_cp[0x10000 / 8];
-    unsigned short group[0x10000]; /* code point -> 1 + group, 0 when none */
+    unsigned short group[0x10000];                    /* code point -> 1 + group, 0 when none */
     unsigned short at[MAX_WORDINGS], n[MAX_WORDINGS]; /* group -> its slice of member */
     /* group -> bit (second code point % 64) of each member's second code point (all bits
      * for a member of one code point): most code points after a group's first one start
@@ -57,9 +56,9 @@ typedef struct cp_index {
 static struct {
     wording w[MAX_WORDINGS];
     size_t n;
-    cp_index words; /* the wordings of the catalog */
-    int uclass[N_DEFS]; /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
-    cp_index cats;      /* the report category rules, by their word */
+    cp_index words;          /* the wordings of the catalog */
+    int uclass[N_DEFS];      /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
+    cp_index cats;           /* the report category rules, by their word */
     size_t subscope_len[64]; /* byte lengths of RPT_METRIC_SUBSCOPES */
     int ok;
 } K;
@@ -157,8 +156,7 @@ static const char *find_in(const char *h, size_t hl, const char *n, size_t nl)
 /* Whether the character at p is 年, 五, 三 or 两. */
 static int span_char_at(const char *p)
 {
-    return !memcmp(p, "年", 3) || !memcmp(p, "五", 3) || !memcmp(p, "三", 3) ||
-           !memcmp(p, "两", 3);
+    return !memcmp(p, "年", 3) || !memcmp(p, "五", 3) || !memcmp(p, "三", 3) || !memcmp(p, "两", 3);
 }
 
 /* Whether s[0..len) holds 年, 五, 三 or 两: every word of SPAN_WORDS does, so most clauses
@@ -243,8 +241,7 @@ static void build(void)
             w->len = (unsigned char)len;
             w->def = (unsigned char)d;
             w->has_growth = contains_any(p, len, GROWTH_WORDS);
-            w->first_len = (unsigned char)cp_len((unsigned char)*p);
-            w->second = cp_within(p, w->first_len, len);
+            w->second = cp_within(p, cp_len((unsigned char)*p), len);
             word[K.n++] = p;
             p = e ? e + 1 : p + len;
         }
@@ -473,11 +470,12 @@ static size_t clause_start(const char *s, size_t end)
 #ifdef __SSE2__
     for (; i >= 16; i -= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 16));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')),
-                                              _mm_cmpeq_epi8(x, _mm_set1_epi8(';'))),
-                                 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')),
-                                              _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\xEF')),
-                                                           _mm_cmpeq_epi8(x, _mm_set1_epi8('\xE3')))));
+        __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8(';'))),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')),
+                                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\xEF')),
+                                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\xE3')))));
         for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits;) {
             unsigned b = 31u - (unsigned)__builtin_clz(bits);
             size_t j = i - 16 + b; /* the delimiter would start at s[j] */

@@ -269,7 +269,13 @@ static int is_suffix_char(const char *p)
 {
     /* the last bytes of 区县市旗州省盟, tested first: most characters end otherwise */
     switch ((unsigned char)p[2]) {
-    case 0xBA: case 0xBF: case 0x82: case 0x97: case 0x9E: case 0x81: case 0x9F:
+    case 0xBA:
+    case 0xBF:
+    case 0x82:
+    case 0x97:
+    case 0x9E:
+    case 0x81:
+    case 0x9F:
         break;
     default:
         return 0;
