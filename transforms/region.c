@@ -6,8 +6,8 @@
  * (海拉尔市 152101 became 海拉尔区 150702 in 2001) has a row per name and code with the
  * years they were valid: a name resolves to the row valid in the report's year. */
 #include <limits.h>
-#include <stdint.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
