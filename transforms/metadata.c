@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "transforms/decode.h"
 
@@ -363,6 +366,25 @@ static size_t blank_at(const char *s, size_t len)
     return len >= 3 && !memcmp(s, "\xE3\x80\x80", 3) ? 3 : 0;
 }
 
+/* The first position in [i, len) holding a byte that can start a blank (space, tab, 0xE3
+ * of U+3000), else len: 16 bytes per compare (SSE2). */
+static size_t blank_free_end(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))),
+                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\xE3')));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits) return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '\xE3')
+        i++;
+    return i;
+}
+
 /* A copy of the line t with the blanks (ASCII space, tab, U+3000) between two Han
  * characters removed: a title typeset with letter spacing ("政 府 工 作 报 告") reads as
  * "政府工作报告". Other blanks stay. NULL when out of memory; the caller frees. Only the
@@ -373,6 +395,13 @@ static char *join_spaced_han(const char *t)
     char *out = malloc(len + 1);
     if (!out) return NULL;
     for (size_t i = 0; i < len;) {
+        /* the bytes before the next one that can start a blank are copied as they are */
+        size_t r = blank_free_end(t, i, len);
+        if (r > i) {
+            memcpy(out + o, t + i, r - i);
+            o += r - i, i = r;
+            continue;
+        }
         size_t e = i, k;
         while ((k = blank_at(t + e, len - e)) != 0)
             e += k;

@@ -18,36 +18,48 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "transforms/extract.h"
 #include "transforms/rules/metric_keys.h"
 
 #define N_DEFS (sizeof RPT_METRIC_DEFS / sizeof *RPT_METRIC_DEFS)
 #define MAX_WORDINGS 512
-#define N_BUCKETS 256
 
 typedef struct wording {
     const char *s;
     unsigned char len;
     unsigned char def;
     unsigned char has_growth; /* the wording itself says growth (经济增长) */
+    unsigned second;          /* its second code point (BMP), 0 when none or not BMP */
 } wording;
 
 enum { UC_NONE = 0, UC_AMOUNT, UC_PERCENT, UC_COUNT, UC_AREA };
 
+/* Words (wordings or report category words) by their first code point: a bitmap of the
+ * code points (BMP) that start one, and for each such code point the group of word indices
+ * (ascending) that start with it. */
+typedef struct cp_index {
+    unsigned char first_cp[0x10000 / 8];
+    unsigned short group[0x10000];                    /* code point -> 1 + group, 0 when none */
+    unsigned short at[MAX_WORDINGS], n[MAX_WORDINGS]; /* group -> its slice of member */
+    /* group -> bit (second code point % 64) of each member's second code point (all bits
+     * for a member of one code point): most code points after a group's first one start
+     * none of its words */
+    unsigned long long second_mask[MAX_WORDINGS];
+    short member[MAX_WORDINGS];
+    size_t n_groups;
+} cp_index;
+
 static struct {
     wording w[MAX_WORDINGS];
     size_t n;
-    /* wordings by a hash of their first byte pair: index lists */
-    short bucket[N_BUCKETS][24];
-    unsigned char bucket_n[N_BUCKETS];
-    int uclass[N_DEFS]; /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
-    /* code points (BMP) that start a wording: positions starting with another one are
-     * skipped without a bucket look-up */
-    unsigned char first_cp[0x10000 / 8];
-    /* report category rules by the same hash of their first byte pair */
-    short cat[N_BUCKETS][8];
-    unsigned char cat_n[N_BUCKETS];
+    cp_index words;          /* the wordings of the catalog */
+    int uclass[N_DEFS];      /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
+    cp_index cats;           /* the report category rules, by their word */
+    size_t subscope_len[64]; /* byte lengths of RPT_METRIC_SUBSCOPES */
     int ok;
 } K;
 
@@ -84,9 +96,47 @@ static unsigned bmp_at(const char *s)
     return 0;
 }
 
-static unsigned bucket_of(const char *s)
+/* Bytes of the UTF-8 sequence that starts with byte c. */
+static size_t cp_len(unsigned char c)
 {
-    return ((unsigned char)s[0] * 31u + (unsigned char)s[1]) % N_BUCKETS;
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* The code point (BMP) at s[i] when its sequence lies within s[0..len), else 0. */
+static unsigned cp_within(const char *s, size_t i, size_t len)
+{
+    return i < len && cp_len((unsigned char)s[i]) <= len - i ? bmp_at(s + i) : 0;
+}
+
+static int cp_starts_word(const cp_index *x, unsigned cp)
+{
+    return x->first_cp[cp / 8] & (1u << (cp % 8));
+}
+
+/* Indexes the n words words[k] (k ascending) by their first code point; 0 when a word
+ * starts with a code point outside the BMP (or with none). */
+static int cp_index_build(cp_index *x, const char *const *words, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        unsigned cp = bmp_at(words[k]);
+        if (!cp) return 0;
+        if (!x->group[cp]) {
+            x->first_cp[cp / 8] |= (unsigned char)(1u << (cp % 8));
+            x->group[cp] = (unsigned short)++x->n_groups;
+        }
+        x->n[x->group[cp] - 1]++;
+        size_t len = strlen(words[k]);
+        unsigned second = cp_within(words[k], cp_len((unsigned char)words[k][0]), len);
+        x->second_mask[x->group[cp] - 1] |= second ? 1ull << (second % 64) : ~0ull;
+    }
+    for (size_t g = 1; g < x->n_groups; g++)
+        x->at[g] = (unsigned short)(x->at[g - 1] + x->n[g - 1]);
+    unsigned short fill[MAX_WORDINGS] = {0};
+    for (size_t k = 0; k < n; k++) {
+        unsigned g = x->group[bmp_at(words[k])] - 1u;
+        x->member[x->at[g] + fill[g]++] = (short)k;
+    }
+    return 1;
 }
 
 /* memmem for the short haystacks and needles of this file (labels, clauses, words of a few
@@ -94,22 +144,40 @@ static unsigned bucket_of(const char *s)
 static const char *find_in(const char *h, size_t hl, const char *n, size_t nl)
 {
     if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
-    char last = n[nl - 1];
-    for (size_t i = nl - 1; i < hl; i++)
-        if (h[i] == last && h[i + 1 - nl] == n[0] && !memcmp(h + i + 1 - nl, n, nl))
-            return h + i + 1 - nl;
+    /* the last byte of a Han word (a continuation byte) is rare: memchr skips to it */
+    const char *p = h + nl - 1, *end = h + hl;
+    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
+        if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;
+        p++;
+    }
     return NULL;
+}
+
+/* Whether the character at p is 年, 五, 三 or 两. */
+static int span_char_at(const char *p)
+{
+    return !memcmp(p, "年", 3) || !memcmp(p, "五", 3) || !memcmp(p, "三", 3) || !memcmp(p, "两", 3);
 }
 
 /* Whether s[0..len) holds 年, 五, 三 or 两: every word of SPAN_WORDS does, so most clauses
  * need no further search. */
 static int may_span(const char *s, size_t len)
 {
-    for (size_t i = 0; i + 3 <= len; i++)
-        if ((unsigned char)s[i] == 0xE5 || (unsigned char)s[i] == 0xE4)
-            if (!memcmp(s + i, "年", 3) || !memcmp(s + i, "五", 3) || !memcmp(s + i, "三", 3) ||
-                !memcmp(s + i, "两", 3))
-                return 1;
+    /* looked for by their last bytes (B4, 94, 89, A4), 16 bytes per compare (SSE2) */
+    size_t j = 2;
+#ifdef __SSE2__
+    for (; j + 16 <= len; j += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\xB4')),
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\x94'))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\x89')),
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\xA4'))));
+        for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits; bits &= bits - 1)
+            if (span_char_at(s + j + (size_t)__builtin_ctz(bits) - 2)) return 1;
+    }
+#endif
+    for (; j < len; j++)
+        if (span_char_at(s + j - 2)) return 1;
     return 0;
 }
 
@@ -120,18 +188,24 @@ static int contains_any(const char *s, size_t len, const char *const *words)
     return 0;
 }
 
+/* Whether s starts with one of the words (their last byte, rarest in Han text, compared
+ * first). */
 static int starts_any(const char *s, const char *const *words)
 {
-    for (; *words; words++)
-        if (!strncmp(s, *words, strlen(*words))) return 1;
+    for (; *words; words++) {
+        size_t wl = strlen(*words);
+        if (!memchr(s, '\0', wl) && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl))
+            return 1;
+    }
     return 0;
 }
 
+/* Likewise for s[0..len). */
 static int starts_any_n(const char *s, size_t len, const char *const *words)
 {
     for (; *words; words++) {
         size_t wl = strlen(*words);
-        if (wl <= len && !memcmp(s, *words, wl)) return 1;
+        if (wl <= len && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl)) return 1;
     }
     return 0;
 }
@@ -140,24 +214,18 @@ static int starts_any_n(const char *s, size_t len, const char *const *words)
  * as a whole number (not the tail of a longer one: "5.5%" in "15.5%"), or NULL. */
 static const char *number_in(const char *s, size_t len, size_t from, const char *raw, size_t rl)
 {
-    unsigned char r0 = (unsigned char)raw[0];
-    for (size_t i = from; i + rl <= len;) {
-        unsigned char c = (unsigned char)s[i];
-        /* Han characters skipped whole unless the raw text starts with one (近, 约, 第) */
-        if (c >= 0xE0 && c < 0xF0 && r0 < 0x80) {
-            i += 3;
-            continue;
-        }
-        if (c == r0 && !memcmp(s + i, raw, rl) &&
-            (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.')))
-            return s + i;
-        i++;
+    for (size_t i = from; i + rl <= len; i++) {
+        const char *p = memchr(s + i, raw[0], len - rl + 1 - i);
+        if (!p) return NULL;
+        i = (size_t)(p - s);
+        if (!memcmp(p, raw, rl) && (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.'))) return p;
     }
     return NULL;
 }
 
 static void build(void)
 {
+    const char *word[MAX_WORDINGS];
     for (size_t d = 0; d < N_DEFS; d++) {
         const rpt_metric_def *m = &RPT_METRIC_DEFS[d];
         K.uclass[d] = !strcmp(m->unit_class, "amount")    ? UC_AMOUNT
@@ -168,26 +236,27 @@ static void build(void)
             const char *e = strchr(p, '|');
             size_t len = e ? (size_t)(e - p) : strlen(p);
             if (len < 2 || len > 255 || K.n >= MAX_WORDINGS) return;
-            unsigned b = bucket_of(p);
-            if (K.bucket_n[b] >= sizeof K.bucket[b] / sizeof *K.bucket[b]) return;
-            unsigned fc = bmp_at(p);
-            K.first_cp[fc / 8] |= (unsigned char)(1u << (fc % 8));
             wording *w = &K.w[K.n];
             w->s = p;
             w->len = (unsigned char)len;
             w->def = (unsigned char)d;
             w->has_growth = contains_any(p, len, GROWTH_WORDS);
-            K.bucket[b][K.bucket_n[b]++] = (short)K.n++;
+            w->second = cp_within(p, cp_len((unsigned char)*p), len);
+            word[K.n++] = p;
             p = e ? e + 1 : p + len;
         }
     }
-    size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
-    for (size_t r = 0; r < nc; r++) {
-        unsigned b = bucket_of(RPT_REPORT_CATEGORY_RULES[r].word);
-        if (K.cat_n[b] >= sizeof K.cat[b] / sizeof *K.cat[b]) return;
-        K.cat[b][K.cat_n[b]++] = (short)r;
+    for (size_t k = 0; RPT_METRIC_SUBSCOPES[k]; k++) {
+        if (k + 1 >= sizeof K.subscope_len / sizeof *K.subscope_len) return;
+        K.subscope_len[k] = strlen(RPT_METRIC_SUBSCOPES[k]);
+        if (!K.subscope_len[k]) return;
     }
-    K.ok = 1;
+    size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
+    if (nc > MAX_WORDINGS) return;
+    const char *cat[MAX_WORDINGS];
+    for (size_t r = 0; r < nc; r++)
+        cat[r] = RPT_REPORT_CATEGORY_RULES[r].word;
+    K.ok = cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc);
 }
 
 /* Unit class of an indicator's unit. */
@@ -200,7 +269,7 @@ static int unit_class(const char *u)
     static const char *const counts[] = {"人", "名", "人次", "人/次", "个", "所", "套", "户",
                                          "项", "家", "间", "处", "枚", "件", "篇", "幅", NULL};
     for (size_t i = 0; counts[i]; i++)
-        if (!strcmp(u, counts[i])) return UC_COUNT;
+        if (u[0] == counts[i][0] && u[1] == counts[i][1] && !strcmp(u, counts[i])) return UC_COUNT;
     return UC_NONE;
 }
 
@@ -269,8 +338,10 @@ static int same_unit_before(const char *s, size_t len, const char *u)
 static int subscope_before(const char *s, size_t i)
 {
     for (size_t k = 0; RPT_METRIC_SUBSCOPES[k]; k++) {
-        size_t l = strlen(RPT_METRIC_SUBSCOPES[k]);
-        if (i >= l && !memcmp(s + i - l, RPT_METRIC_SUBSCOPES[k], l)) return 1;
+        size_t l = K.subscope_len[k];
+        if (i >= l && s[i - 1] == RPT_METRIC_SUBSCOPES[k][l - 1] &&
+            !memcmp(s + i - l, RPT_METRIC_SUBSCOPES[k], l))
+            return 1;
     }
     return 0;
 }
@@ -297,18 +368,33 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
 {
     hit hits[MAX_HITS];
     int n = 0;
-    for (size_t i = 0, step = 1; i + 1 < len && n < MAX_HITS; i += step) {
-        unsigned char c = (unsigned char)s[i];
+    for (size_t next = 0; next + 1 < len && n < MAX_HITS;) {
         /* one code point per step: 3 bytes for the Han characters of these texts */
-        step = c < 0x80 ? 1 : (c & 0xF0) == 0xE0 ? 3 : 1;
-        if ((c & 0xC0) == 0x80) continue;
-        unsigned fc = i + 2 < len || c < 0x80 ? bmp_at(s + i) : 0;
-        if (!(K.first_cp[fc / 8] & (1u << (fc % 8)))) continue;
-        unsigned b = bucket_of(s + i);
-        for (unsigned k = 0; k < K.bucket_n[b] && n < MAX_HITS; k++) {
-            const wording *w = &K.w[K.bucket[b][k]];
+        size_t i = next;
+        unsigned char c = (unsigned char)s[i];
+        unsigned fc;
+        if ((c & 0xF0) == 0xE0) {
+            next += 3;
+            if (i + 2 >= len) continue;
+            fc = ((c & 0x0Fu) << 12) | (((unsigned char)s[i + 1] & 0x3Fu) << 6) |
+                 ((unsigned char)s[i + 2] & 0x3Fu);
+        } else {
+            next++;
+            if ((c & 0xC0) == 0x80) continue;
+            fc = i + 2 < len || c < 0x80 ? bmp_at(s + i) : 0;
+        }
+        /* the wordings that start with this code point, by index (no group: none); the
+         * second code point tells most of them apart without comparing their bytes */
+        unsigned g = K.words.group[fc];
+        if (!g--) continue;
+        unsigned second = cp_within(s, i + cp_len(c), len);
+        if (!((K.words.second_mask[g] >> (second % 64)) & 1)) continue;
+        for (unsigned k = 0; k < K.words.n[g] && n < MAX_HITS; k++) {
+            int wi = K.words.member[K.words.at[g] + k];
+            const wording *w = &K.w[wi];
+            if (w->second && w->second != second) continue;
             if (i + w->len > len || memcmp(s + i, w->s, w->len)) continue;
-            hits[n++] = (hit){i, i + w->len, K.bucket[b][k]};
+            hits[n++] = (hit){i, i + w->len, wi};
         }
     }
     /* candidates from the closest end (then the longest wording) on; the first that passes
@@ -374,14 +460,57 @@ static int cjk_delim_before(const char *s, size_t i, int clause)
     }
 }
 
-/* Start of the clause that ends at s[end] (after the last clause delimiter before it). */
+/* Start of the clause that ends at s[end] (after the last clause delimiter before it).
+ * The delimiters are ,;: and full-width ones, which start with 0xEF or 0xE3 (rare in Han
+ * text otherwise): those bytes are looked for 16 at a time (SSE2), from the end backwards.
+ * Delimiters do not overlap, so the one that starts last ends last. */
 static size_t clause_start(const char *s, size_t end)
 {
-    for (size_t i = end; i > 0; i--) {
+    size_t i = end;
+#ifdef __SSE2__
+    for (; i >= 16; i -= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 16));
+        __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8(';'))),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')),
+                                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\xEF')),
+                                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\xE3')))));
+        for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits;) {
+            unsigned b = 31u - (unsigned)__builtin_clz(bits);
+            size_t j = i - 16 + b; /* the delimiter would start at s[j] */
+            bits &= ~(1u << b);
+            if (s[j] == ',' || s[j] == ';' || s[j] == ':') return j + 1;
+            if (j + 3 <= end && cjk_delim_before(s, j + 3, 1)) return j + 3;
+        }
+    }
+    /* a full-width delimiter that starts in the bytes left may end up to 2 bytes later */
+    i = i + 2 < end ? i + 2 : end;
+#endif
+    for (; i > 0; i--) {
         if (s[i - 1] == ',' || s[i - 1] == ';' || s[i - 1] == ':') return i;
         if (cjk_delim_before(s, i, 1)) return i;
     }
     return 0;
+}
+
+/* The first position in [i, lim) that holds an ASCII digit, else lim: 16 bytes per
+ * compare (SSE2). */
+static size_t next_digit(const char *s, size_t i, size_t lim)
+{
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+    for (; i + 16 <= lim; i += 16) {
+        /* bytes of 0x80 and up compare as negative: not digits */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above)));
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < lim && !is_digit(s[i]))
+        i++;
+    return i;
 }
 
 /* The last year named in s[lo..to) as the time of what follows ("2013年，…"), scanning
@@ -394,11 +523,10 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
     static const char *const after_not[] = {"以来", "来", "相比", "以前", "前", "水平", NULL};
     size_t i = *from;
     for (; i + 7 <= to; i++) {
-        /* Han characters (3-byte sequences) skipped whole: years are ASCII digits */
-        while ((unsigned char)s[i] >= 0xE0 && (unsigned char)s[i] < 0xF0 && i + 10 <= to)
-            i += 3;
+        /* years are ASCII digits: the text before the next one is skipped */
+        i = next_digit(s, i, to - 6);
         if (i + 7 > to) break;
-        if (!is_digit(s[i]) || (i > lo && is_digit(s[i - 1]))) continue;
+        if (i > lo && is_digit(s[i - 1])) continue;
         if (!(is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]))) continue;
         if (memcmp(s + i + 4, "年", 3)) continue;
         int y = atoi(s + i);
@@ -421,14 +549,24 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
 static const char *report_category(const char *label, size_t len)
 {
     int best = -1;
-    for (size_t i = 0; i + 1 < len; i++) {
-        if (((unsigned char)label[i] & 0xC0) == 0x80) continue;
-        unsigned b = bucket_of(label + i);
-        for (unsigned k = 0; k < K.cat_n[b]; k++) {
-            int r = K.cat[b][k];
+    for (size_t i = 0, step = 1; i + 1 < len; i += step) {
+        unsigned char c = (unsigned char)label[i];
+        step = (c & 0xF0) == 0xE0 ? 3 : 1;
+        if ((c & 0xC0) == 0x80) continue;
+        unsigned fc = cp_within(label, i, len);
+        if (!cp_starts_word(&K.cats, fc)) continue;
+        /* the rules whose word starts with this code point, in table order: the first
+         * that matches is the best one here */
+        unsigned g = K.cats.group[fc] - 1u;
+        for (unsigned k = 0; k < K.cats.n[g]; k++) {
+            int r = K.cats.member[K.cats.at[g] + k];
+            if (best >= 0 && r >= best) break;
             const char *w = RPT_REPORT_CATEGORY_RULES[r].word;
             size_t wl = strlen(w);
-            if ((best < 0 || r < best) && i + wl <= len && !memcmp(label + i, w, wl)) best = r;
+            if (i + wl <= len && !memcmp(label + i, w, wl)) {
+                best = r;
+                break;
+            }
         }
     }
     return best >= 0 ? RPT_REPORT_CATEGORY_RULES[best].category : NULL;
@@ -504,7 +642,8 @@ static int key_of(const rpt_indicator *x, const char *before, size_t before_len,
      * 46503元和16935元"): the label's words belong to that one */
     if (from_label) {
         size_t mlen = x->metric_len ? x->metric_len : strlen(x->metric);
-        if (same_unit_before(clause, clen, unit) || contains_any(x->metric, mlen, SPAN_WORDS))
+        if (same_unit_before(clause, clen, unit) ||
+            (may_span(x->metric, mlen) && contains_any(x->metric, mlen, SPAN_WORDS)))
             d = key_candidate(x, before, before_len, cs, uc, unit, 0, &from_label);
     }
     return d;
@@ -523,6 +662,9 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     const char *prev_sent = NULL;
     size_t prev_sl = 0, prev_end = 0, sent_scanned = 0;
     int sent_year = 0;
+    /* the unit class of the last unit seen (units are mostly static names: one pointer) */
+    const char *last_unit = NULL;
+    int last_uc = UC_NONE;
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
         int in_section = x->section >= 0 && (size_t)x->section < doc->n_sections;
@@ -558,7 +700,8 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                     x->period_year = y;
             }
         }
-        int uc = unit_class(x->unit);
+        if (x->unit != last_unit) last_unit = x->unit, last_uc = unit_class(x->unit);
+        int uc = last_uc;
         int d = K.ok && uc != UC_NONE
                     ? key_of(x, before, before_len, uc, after_number, after_len, gwr)
                     : -1;

@@ -9,16 +9,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "transforms/decode.h"
 #include "transforms/extract.h"
 
-/* A copy of s[0..len) without ASCII blanks and U+3000 ("政 府 工 作 报 告"). */
+/* A copy of s[0..len) without ASCII blanks and U+3000 ("政 府 工 作 报 告"); the caller
+ * frees it. Runs without a blank or a byte 0xE3 (which starts U+3000) are copied 16 bytes
+ * at a time (SSE2). */
 static char *squeeze(const char *s, size_t len)
 {
     char *out = malloc(len + 1), *o = out;
     if (!out) return NULL;
     for (size_t i = 0; i < len;) {
+#ifdef __SSE2__
+        if (i + 16 <= len) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))),
+                                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\xE3')));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (!bits) {
+                _mm_storeu_si128((__m128i *)(void *)o, x);
+                o += 16, i += 16;
+                continue;
+            }
+            size_t k = (size_t)__builtin_ctz(bits);
+            memcpy(o, s + i, k);
+            o += k, i += k;
+        }
+#endif
         if (s[i] == ' ' || s[i] == '\t') {
             i++;
         } else if (i + 3 <= len && !memcmp(s + i, "\xE3\x80\x80", 3)) {

@@ -7,6 +7,7 @@
  * years they were valid: a name resolves to the row valid in the report's year. */
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +53,35 @@ static struct {
 
 static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
 
+/* Hash of a name: eight bytes per step (the slot of a name only spreads the chains; the
+ * order of the keys of one name in its chain does not depend on it). */
 static size_t hash_bytes(const char *s, size_t len)
 {
-    size_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
+    uint64_t h = 1469598103934665603ull ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    h ^= h >> 32;
+    return (size_t)h;
+}
+
+/* First occurrence of n[0..nl) in h[0..hl), or NULL: skips to the needle's last byte with
+ * memchr (libc memmem costs more to set up than these short searches take). */
+static const char *find_bytes(const char *h, size_t hl, const char *n, size_t nl)
+{
+    if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
+    const char *p = h + nl - 1, *end = h + hl;
+    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
+        if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;
+        p++;
+    }
+    return NULL;
 }
 
 /* Reads the gazetteer into gz (text stays allocated for the life of the process). */
@@ -80,8 +104,8 @@ static int gz_read(const char *path)
     if (ferror(f) || !text) goto fail;
     text[len] = '\0';
     size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
+    for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
+        lines++;
     gz.entries = calloc(lines, sizeof *gz.entries);
     gz.keys = calloc(2 * lines, sizeof *gz.keys);
     gz.n_slots = 8192;
@@ -243,6 +267,19 @@ static int gz_in_year(int e, int year)
 
 static int is_suffix_char(const char *p)
 {
+    /* the last bytes of 区县市旗州省盟, tested first: most characters end otherwise */
+    switch ((unsigned char)p[2]) {
+    case 0xBA:
+    case 0xBF:
+    case 0x82:
+    case 0x97:
+    case 0x9E:
+    case 0x81:
+    case 0x9F:
+        break;
+    default:
+        return 0;
+    }
     return !memcmp(p, "区", 3) || !memcmp(p, "县", 3) || !memcmp(p, "市", 3) ||
            !memcmp(p, "旗", 3) || !memcmp(p, "州", 3) || !memcmp(p, "省", 3) ||
            !memcmp(p, "盟", 3);
@@ -428,7 +465,7 @@ char *rpt_region_opening_lines(const rpt_document *doc)
         const char *nl = memchr(s + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - s) : len;
         if (after > 0) after--;
-        if (after < 0 && e - i >= 12 && memmem(s + i, e - i, "各位代表", 12)) after = 3;
+        if (after < 0 && e - i >= 12 && find_bytes(s + i, e - i, "各位代表", 12)) after = 3;
         i = e + 1, lines++;
     }
     if (i > len) i = len;
@@ -453,7 +490,7 @@ static char *office_lines(const char *open)
         size_t ll = nl ? (size_t)(nl - line) : strlen(line);
         int keep = 0;
         for (size_t k = 0; marks[k] && !keep; k++)
-            keep = memmem(line, ll, marks[k], strlen(marks[k])) != NULL;
+            keep = find_bytes(line, ll, marks[k], strlen(marks[k])) != NULL;
         if (keep && ll < 400) {
             memcpy(out + o, line, ll);
             o += ll;
@@ -477,7 +514,7 @@ static int national_opening(const char *open)
 static size_t count_of(const char *hay, const char *needle, size_t len)
 {
     size_t n = 0;
-    for (const char *p = hay; (p = memmem(p, strlen(p), needle, len)) != NULL; p += len)
+    for (const char *p = hay; (p = find_bytes(p, strlen(p), needle, len)) != NULL; p += len)
         n++;
     return n;
 }
@@ -538,6 +575,8 @@ int rpt_region_year_of(const char *title)
     }
     /* 二〇二四年 */
     for (const char *p = title; *p; p++) {
+        /* every numeral above starts with a byte of 0xE2 or more */
+        if ((unsigned char)*p < 0xE2) continue;
         int y = 0, nd = 0;
         const char *q = p;
         while (nd < 4) {

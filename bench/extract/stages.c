@@ -1,6 +1,7 @@
 /* Times the stages of `reportd extract` one by one over the files named on the command line:
  * reading, decoding, segmentation (which builds the code point index), indicator extraction,
- * JSON output (into memory) and releasing the document. Times are CPU time of this thread,
+ * placement and metric keys ("keys": rpt_place and rpt_metric_keys_assign), JSON output (into
+ * memory) and releasing the document. Times are CPU time of this thread,
  * so that other jobs on the machine disturb them less than wall time. Prints MB/s of input
  * per stage, the share of each, and segmentation + indicators together ("stages only").
  * Built and run by bench/extract/run against the build's transforms and common libraries. */
@@ -13,9 +14,9 @@
 #include "common/hash.h"
 #include "transforms/extract.h"
 
-enum { READ, DECODE, SEGMENT, INDICATORS, JSON, CLEAR, N_STAGES };
-static const char *const NAMES[N_STAGES] = {"read",       "decode", "segment",
-                                            "indicators", "json",   "clear"};
+enum { READ, DECODE, SEGMENT, INDICATORS, KEYS, JSON, CLEAR, N_STAGES };
+static const char *const NAMES[N_STAGES] = {"read", "decode", "segment", "indicators",
+                                            "keys", "json",   "clear"};
 
 static double cpu_now(void)
 {
@@ -71,7 +72,17 @@ int main(int argc, char **argv)
             return 1;
         }
         double t3 = cpu_now();
+        if (rpt_place(&doc, &err)) {
+            fprintf(stderr, "%s: %s\n", argv[i], err.data);
+            return 1;
+        }
+        double t3k = cpu_now();
         if (rpt_indicators_extract(&doc, &err)) {
+            fprintf(stderr, "%s: %s\n", argv[i], err.data);
+            return 1;
+        }
+        double t4k = cpu_now();
+        if (rpt_metric_keys_assign(&doc, &err)) {
             fprintf(stderr, "%s: %s\n", argv[i], err.data);
             return 1;
         }
@@ -86,7 +97,8 @@ int main(int argc, char **argv)
         spent[READ] += t1 - t0;
         spent[DECODE] += t2 - t1;
         spent[SEGMENT] += t3 - t2;
-        spent[INDICATORS] += t4 - t3;
+        spent[INDICATORS] += t4k - t3k;
+        spent[KEYS] += (t3k - t3) + (t4 - t4k);
         spent[JSON] += t5 - t4;
         spent[CLEAR] += t6 - t5;
     }
