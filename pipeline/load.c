@@ -127,6 +127,42 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     }
 }
 
+/* After a database error: seeks every assigned partition back to the next offset stored in
+ * PostgreSQL, so the batch is read again from there instead of retried from memory. A
+ * commit the database lost (a crash with synchronous_commit off, a failover to an
+ * asynchronous replica) is then written again instead of skipped. Returns 0, or -1 (logged;
+ * the caller then retries the batch as it is). */
+static int resync_from_stored(loader *l)
+{
+    rd_kafka_topic_partition_list_t *parts = NULL;
+    if (rd_kafka_assignment(l->sc.rk, &parts) || !parts) return -1;
+    rpt_buf e = RPT_BUF_INIT;
+    int rc = 0;
+    for (int i = 0; i < parts->cnt && rc == 0; i++) {
+        rd_kafka_topic_partition_t *tp = &parts->elems[i];
+        long long off = -1;
+        rpt_buf_reset(&e);
+        if (rpt_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) != RPT_SINK_OK) {
+            rpt_log_warn("load", "cannot read stored offsets; retrying the batch as it is",
+                         "error=\"%s\"", e.data);
+            rc = -1;
+        }
+        tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (rc == 0 && parts->cnt) {
+        rd_kafka_error_t *err = rd_kafka_seek_partitions(l->sc.rk, parts, 5000);
+        if (err) {
+            rpt_log_warn("load", "seek to the stored offsets failed; retrying the batch as it is",
+                         "error=\"%s\"", rd_kafka_error_string(err));
+            rd_kafka_error_destroy(err);
+            rc = -1;
+        }
+    }
+    rpt_buf_clear(&e);
+    rd_kafka_topic_partition_list_destroy(parts);
+    return rc;
+}
+
 /* Decodes every item not yet decoded; undecodable ones become rejects. */
 static void decode_items(rpt_load_batch *bt)
 {
@@ -214,9 +250,11 @@ static int write_isolating(loader *l, rpt_load_item *items, size_t n, rpt_load_s
     return rc == RPT_SINK_OK ? RPT_SINK_OK : RPT_SINK_RETRY;
 }
 
-/* Writes the batch, retrying database errors with backoff (reconnecting) until it is
- * written or stop is set, and isolating messages refused on their data into rejects; a
- * batch not written leaves the stored offsets where they were. */
+/* Writes the batch, isolating messages refused on their data into rejects. On a database
+ * error it reconnects (with backoff) and, consuming as a group member, drops the batch and
+ * seeks back to the offsets stored in PostgreSQL, which are what was really committed;
+ * otherwise (a replay, or the offsets cannot be read) it retries the batch until it is
+ * written or stop is set. A batch not written leaves the stored offsets where they were. */
 static int flush_batch(loader *l, int draining)
 {
     if (l->batch.n == 0) return 0;
@@ -275,6 +313,14 @@ static int flush_batch(loader *l, int draining)
         backoff_sleep(l, delay);
         delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
         if (connect_sink(l)) break;
+        /* the database is the record of what is loaded: read on from its offsets (a replay's
+         * range has no stored offsets of its own: it retries the batch) */
+        if (!l->p->start && resync_from_stored(l) == 0) {
+            rpt_log_info("load", "reading again from the offsets stored in PostgreSQL",
+                         "messages_dropped=%zu", l->batch.n);
+            rc = 0;
+            break;
+        }
     }
     rpt_buf_clear(&err);
     rpt_load_batch_reset(&l->batch);

@@ -4,7 +4,8 @@
  * constraint (isolated by splitting the batch, then rejected with PostgreSQL's reason), and
  * a batch that keeps failing on something that is not its data: the loader stops
  * heart-beating after load.stall_s, and resumes once the cause is gone. And replays never
- * roll a document back: versions are ordered by the fetch, not the reports.parsed offset. */
+ * roll a document back: versions are ordered by the fetch, not the reports.parsed offset. A
+ * commit the database lost is loaded again after the next database error. */
 #include <string.h>
 #include <time.h>
 
@@ -227,6 +228,52 @@ static void test_replay_keeps_newest(void)
     PQfinish(c);
 }
 
+/* A commit PostgreSQL acknowledged and then lost (a crash with synchronous_commit off, a
+ * failover to an asynchronous replica): the documents and the stored offset of the last
+ * batch are gone while the loader's consumer is already past them. The next database error
+ * (its connection is cut) makes the loader read on from the offsets PostgreSQL holds, so the
+ * lost document is loaded again instead of skipped for good. */
+static void test_lost_commit_is_reloaded(void)
+{
+    PGconn *c = PQconnectdb(pg);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    char *cfg = tp_write_config("lost", pg, "\"batch_size\": 100, \"batch_latency_ms\": 100");
+    REQUIRE(cfg);
+    tp_stage s;
+    REQUIRE(tp_stage_start(&s, cfg, rpt_role_load) == 0);
+    rd_kafka_t *p = tp_producer();
+    REQUIRE(p);
+    produce_docs(p, 300, 310);
+    REQUIRE(tp_flush(p) == 0);
+    CHECK(tp_wait_offsets(c, "reportd-load", "reports.parsed", tp_topic_end("reports.parsed"),
+                          60) == 0);
+    CHECK_INT(tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE doc_id LIKE 'doc-30_'"),
+              10);
+    /* the lost commit: doc-309 (the last message of its partition) and its stored offset */
+    exec_ok(c, "BEGIN");
+    exec_ok(c, "UPDATE reports.kafka_offsets o SET next_offset = d.kafka_offset FROM "
+               "reports.documents d WHERE d.doc_id = 'doc-309' AND o.consumer_group = "
+               "'reportd-load' AND o.topic = d.kafka_topic AND o.partition = d.kafka_partition");
+    exec_ok(c, "DELETE FROM reports.documents WHERE doc_id = 'doc-309'");
+    exec_ok(c, "COMMIT");
+    /* the crash: every other connection is cut */
+    PQclear(PQexec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                      "datname = current_database() AND pid <> pg_backend_pid()"));
+    produce_docs(p, 310, 311); /* the next write meets the cut connection */
+    REQUIRE(tp_flush(p) == 0);
+    rd_kafka_destroy(p);
+    long long back = 0;
+    for (int i = 0; i < 300 && back != 2; i++) { /* 30 s */
+        back = tp_query_ll(c, "SELECT count(*) FROM reports.documents WHERE doc_id IN "
+                              "('doc-309', 'doc-310')");
+        if (back != 2) tp_sleep_ms(100);
+    }
+    CHECK_INT(back, 2);
+    CHECK_INT(tp_stage_stop(&s), 0);
+    free(cfg);
+    PQfinish(c);
+}
+
 static int setup(void)
 {
     pg = t_env("REPORTD_TEST_PG");
@@ -234,4 +281,4 @@ static int setup(void)
 }
 
 TEST_MAIN_WITH(setup, NULL, T(test_poison_isolated), T(test_stall_withholds_heartbeat),
-               T(test_replay_keeps_newest))
+               T(test_replay_keeps_newest), T(test_lost_commit_is_reloaded))
