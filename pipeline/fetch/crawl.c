@@ -174,7 +174,10 @@ static void on_page(const rpt_http_result *r, void *arg)
     observe_response(c, r);
     int missing = r->error == RPT_FETCH_ERR_HTTP && (r->status == 404 || r->status == 410);
     if (!(missing && p->missing_ok)) rpt_crawl_count_page(c);
-    if (r->error != RPT_FETCH_OK && !(missing && p->missing_ok)) fail_request(c, r->url, NULL, r);
+    /* a request the stopping fetcher cancelled says nothing about the page: not recorded */
+    if (r->error != RPT_FETCH_OK && r->error != RPT_FETCH_ERR_CANCELLED &&
+        !(missing && p->missing_ok))
+        fail_request(c, r->url, NULL, r);
     p->fn(c, r, p->arg);
     free(p);
 }

@@ -1,6 +1,8 @@
 /* The fetch role as the daemon runs it: sources polled on their interval, a slow source
  * never holding back a fast one, a config swapped in (SIGHUP) taking effect on the next
- * pass, and a clean stop with a request still in flight. */
+ * pass, and a clean stop with a request still in flight (not recorded as a failure of its
+ * page). */
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -120,6 +122,14 @@ static void test_role_loop(void)
     pthread_join(th, &ret);
     CHECK(ret && *(int *)ret == 0);
     CHECK_INT(raw_count(rk), 4); /* nothing produced twice across passes */
+    /* the slow listing was cancelled by the stop: that is no failure of the page */
+    PGconn *pg = PQconnectdb(t_env("REPORTD_TEST_PG"));
+    PGresult *r = PQexec(pg, "SELECT count(*) FROM reports.fetch_state WHERE last_error IS NOT "
+                             "NULL OR failures > 0");
+    CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+          !strcmp(PQgetvalue(r, 0, 0), "0"));
+    PQclear(r);
+    PQfinish(pg);
     rd_kafka_destroy(rk);
     rpt_config_holder_free(holder);
     rpt_buf_clear(&err);
