@@ -280,16 +280,6 @@ static void decode_tick(void *ctx)
 /* What became of a consumed message (see process()). */
 enum { PROCESSED, TAKEN, ABANDONED };
 
-/* Dead-letters m with "<what>: <detail>" as the reason. */
-static void send_dlq_fmt(transformer *t, const rd_kafka_message_t *m, const char *key,
-                         const char *what, const char *detail)
-{
-    rpt_buf r = RPT_BUF_INIT;
-    rpt_buf_printf(&r, "%s: %s", what, detail);
-    send_dlq(t, m, key, r.data ? r.data : what);
-    rpt_buf_clear(&r);
-}
-
 /* The reason a document's results are over the per-document bounds, or 0 (none). */
 static int over_bounds(const transformer *t, const rpt_document *doc, rpt_buf *why)
 {
@@ -315,7 +305,8 @@ static void emit(transformer *t, const rd_kafka_message_t *m, const char *key,
     rpt_buf out = RPT_BUF_INIT, why = RPT_BUF_INIT;
     count_document(doc, extracted);
     if (!extracted) {
-        send_dlq_fmt(t, m, key ? key : raw->doc_id, "extract", err->data ? err->data : "failed");
+        rpt_buf_printf(&why, "extract: %s", err->data ? err->data : "failed");
+        send_dlq(t, m, key ? key : raw->doc_id, why.data ? why.data : "extract failed");
         goto out;
     }
     if (over_bounds(t, doc, &why)) {
