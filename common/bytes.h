@@ -3,7 +3,9 @@
 #ifndef REPORTD_COMMON_BYTES_H
 #define REPORTD_COMMON_BYTES_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define RPT_ONES 0x0101010101010101ull
 #define RPT_HIGHS 0x8080808080808080ull
@@ -29,6 +31,21 @@ static inline uint64_t rpt_le64(uint64_t x)
 #else
     return x;
 #endif
+}
+
+/* First occurrence of n[0..nl) in h[0..hl), or NULL (h when nl is 0), for the short
+ * haystacks and needles of the rule passes (labels, clauses, opening lines): it skips to the
+ * needle's last byte with memchr (rare for a Han word: a continuation byte), where libc's
+ * memmem costs more to set up than these searches take. */
+static inline const char *rpt_find_short(const char *h, size_t hl, const char *n, size_t nl)
+{
+    if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
+    const char *p = h + nl - 1, *end = h + hl;
+    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
+        if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;
+        p++;
+    }
+    return NULL;
 }
 
 #endif

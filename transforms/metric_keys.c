@@ -22,6 +22,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/bytes.h"
 #include "transforms/extract.h"
 #include "transforms/rules/metric_keys.h"
 
@@ -139,20 +140,6 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
     return 1;
 }
 
-/* memmem for the short haystacks and needles of this file (labels, clauses, words of a few
- * characters): libc's memmem costs more to start than these searches take. */
-static const char *find_in(const char *h, size_t hl, const char *n, size_t nl)
-{
-    if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
-    /* the last byte of a Han word (a continuation byte) is rare: memchr skips to it */
-    const char *p = h + nl - 1, *end = h + hl;
-    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
-        if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;
-        p++;
-    }
-    return NULL;
-}
-
 /* Whether the character at p is 年, 五, 三 or 两. */
 static int span_char_at(const char *p)
 {
@@ -184,7 +171,7 @@ static int may_span(const char *s, size_t len)
 static int contains_any(const char *s, size_t len, const char *const *words)
 {
     for (; *words; words++)
-        if (find_in(s, len, *words, strlen(*words))) return 1;
+        if (rpt_find_short(s, len, *words, strlen(*words))) return 1;
     return 0;
 }
 
@@ -431,7 +418,7 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
         if (contains_any(after, alen, FALL_WORDS) || contains_any(after, alen, OTHER_RATES))
             continue;
         if (uc == UC_COUNT && contains_any(after, alen, OTHER_THINGS)) continue;
-        if (!strstr(m->key, "share") && find_in(after, alen, "占", 3)) continue;
+        if (!strstr(m->key, "share") && rpt_find_short(after, alen, "占", 3)) continue;
         /* a change of a level: "比2010年增加10525元" */
         if (!m->growth && uc != UC_PERCENT && contains_any(after, alen, COMPARED)) continue;
         if (!earlier_clause && number_between(after, alen)) continue;
@@ -634,9 +621,9 @@ static int key_of(const rpt_indicator *x, const char *before, size_t before_len,
     if (clen >= 6 && !memcmp(clause, "其中", 6)) return -1;
     if (may_span(clause, clen) && contains_any(clause, clen, SPAN_WORDS)) return -1;
     /* totals of a five-year review ("累计接待游客17.52亿人次") */
-    if (gwr && (find_in(clause, clen, "累计", 6) || find_in(clause, clen, "累积", 6))) return -1;
+    if (gwr && (rpt_find_short(clause, clen, "累计", 6) || rpt_find_short(clause, clen, "累积", 6))) return -1;
     /* "分别增长6%和7.4%": only the first number takes the first-named scope */
-    const char *both = find_in(clause, clen, "分别", 6);
+    const char *both = rpt_find_short(clause, clen, "分别", 6);
     if (both && number_between(both, clen - (size_t)(both - clause))) return -1;
     /* another number of the same unit stands before this one in the clause ("从2021年的
      * 46503元和16935元"): the label's words belong to that one */

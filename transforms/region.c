@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/bytes.h"
 #include "common/log.h"
 #include "transforms/decode.h"
 
@@ -69,19 +70,6 @@ static size_t hash_bytes(const char *s, size_t len)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     h ^= h >> 32;
     return (size_t)h;
-}
-
-/* First occurrence of n[0..nl) in h[0..hl), or NULL: skips to the needle's last byte with
- * memchr (libc memmem costs more to set up than these short searches take). */
-static const char *find_bytes(const char *h, size_t hl, const char *n, size_t nl)
-{
-    if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
-    const char *p = h + nl - 1, *end = h + hl;
-    while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
-        if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;
-        p++;
-    }
-    return NULL;
 }
 
 /* Reads the gazetteer into gz (text stays allocated for the life of the process). */
@@ -465,7 +453,7 @@ char *rpt_region_opening_lines(const rpt_document *doc)
         const char *nl = memchr(s + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - s) : len;
         if (after > 0) after--;
-        if (after < 0 && e - i >= 12 && find_bytes(s + i, e - i, "各位代表", 12)) after = 3;
+        if (after < 0 && e - i >= 12 && rpt_find_short(s + i, e - i, "各位代表", 12)) after = 3;
         i = e + 1, lines++;
     }
     if (i > len) i = len;
@@ -490,7 +478,7 @@ static char *office_lines(const char *open)
         size_t ll = nl ? (size_t)(nl - line) : strlen(line);
         int keep = 0;
         for (size_t k = 0; marks[k] && !keep; k++)
-            keep = find_bytes(line, ll, marks[k], strlen(marks[k])) != NULL;
+            keep = rpt_find_short(line, ll, marks[k], strlen(marks[k])) != NULL;
         if (keep && ll < 400) {
             memcpy(out + o, line, ll);
             o += ll;
@@ -514,7 +502,7 @@ static int national_opening(const char *open)
 static size_t count_of(const char *hay, const char *needle, size_t len)
 {
     size_t n = 0;
-    for (const char *p = hay; (p = find_bytes(p, strlen(p), needle, len)) != NULL; p += len)
+    for (const char *p = hay; (p = rpt_find_short(p, strlen(p), needle, len)) != NULL; p += len)
         n++;
     return n;
 }
