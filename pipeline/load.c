@@ -87,6 +87,17 @@ static int connect_sink(loader *l)
     return l->fatal ? -1 : 0;
 }
 
+/* Sets tp->offset to the next offset stored in PostgreSQL for it (the beginning when none is
+ * stored). Returns the sink's code; on failure tp->offset is left as it was and err says why. */
+static int to_stored_offset(loader *l, rd_kafka_topic_partition_t *tp, rpt_buf *err)
+{
+    long long off = -1;
+    rpt_buf_reset(err);
+    int rc = rpt_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, err);
+    if (rc == RPT_SINK_OK) tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
+    return rc;
+}
+
 /* On assignment: seek every partition to the next offset stored in Postgres (or the
  * beginning); on revocation: drop the unwritten batch, whose offsets were not stored, so
  * the next owner re-reads it. */
@@ -99,21 +110,16 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         int known = 1;
         for (int i = 0; i < parts->cnt && known; i++) {
             rd_kafka_topic_partition_t *tp = &parts->elems[i];
-            long long off = -1;
-            for (;;) {
-                rpt_buf_reset(&e);
-                if (rpt_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) ==
-                    RPT_SINK_OK)
-                    break;
+            while (to_stored_offset(l, tp, &e) != RPT_SINK_OK) {
                 rpt_log_warn("load", "cannot read stored offsets, retrying", "error=\"%s\"", e.data);
                 if (atomic_load(&l->p->ctl->stop) || connect_sink(l)) {
                     known = 0;
                     break;
                 }
             }
-            tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
             rpt_log_info("load", "partition assigned", "topic=%s partition=%d offset=%lld",
-                        tp->topic, (int)tp->partition, off);
+                        tp->topic, (int)tp->partition,
+                        tp->offset >= 0 ? (long long)tp->offset : -1LL); /* -1: none stored */
         }
         rpt_buf_clear(&e);
         /* without the stored offsets nothing may be consumed (stopping anyway) */
@@ -139,15 +145,11 @@ static int resync_from_stored(loader *l)
     rpt_buf e = RPT_BUF_INIT;
     int rc = 0;
     for (int i = 0; i < parts->cnt && rc == 0; i++) {
-        rd_kafka_topic_partition_t *tp = &parts->elems[i];
-        long long off = -1;
-        rpt_buf_reset(&e);
-        if (rpt_pg_sink_offsets(l->sink, tp->topic, &tp->partition, &off, 1, &e) != RPT_SINK_OK) {
+        if (to_stored_offset(l, &parts->elems[i], &e) != RPT_SINK_OK) {
             rpt_log_warn("load", "cannot read stored offsets; retrying the batch as it is",
                          "error=\"%s\"", e.data);
             rc = -1;
         }
-        tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
     }
     if (rc == 0 && parts->cnt) {
         rd_kafka_error_t *err = rd_kafka_seek_partitions(l->sc.rk, parts, 5000);
