@@ -17,14 +17,14 @@
 
 /* sanitizers reserve terabytes of address space for their shadow memory: no RLIMIT_AS */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define UNDER_ASAN 1
+#define UNDER_SANITIZER 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define UNDER_ASAN 1
+#define UNDER_SANITIZER 1
 #endif
 #endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
+#ifndef UNDER_SANITIZER
+#define UNDER_SANITIZER 0
 #endif
 
 #define DEFAULT_MAX_OUTPUT (256u << 20)
@@ -86,7 +86,7 @@ static void child_main(const rpt_sandbox_limits *lim, int wfd, rpt_sandbox_task 
         struct rlimit rl = {.rlim_cur = s, .rlim_max = s + 1};
         setrlimit(RLIMIT_CPU, &rl);
     }
-    if (lim->memory_bytes > 0 && !UNDER_ASAN) {
+    if (lim->memory_bytes > 0 && !UNDER_SANITIZER) {
         struct rlimit rl = {.rlim_cur = lim->memory_bytes, .rlim_max = lim->memory_bytes};
         setrlimit(RLIMIT_AS, &rl);
     }
@@ -115,7 +115,7 @@ static void explain_status(const rpt_sandbox_limits *lim, int status, int timed_
         int sig = WTERMSIG(status);
         if (sig == SIGXCPU || (sig == SIGKILL && lim->cpu_s > 0))
             rpt_buf_printf(err, "decoder exceeded its CPU time limit of %g s", lim->cpu_s);
-        else if (sig == SIGABRT && lim->memory_bytes && !UNDER_ASAN)
+        else if (sig == SIGABRT && lim->memory_bytes && !UNDER_SANITIZER)
             rpt_buf_printf(err, "decoder aborted (signal %d; likely out of memory, limit %zu MiB)",
                            sig, lim->memory_bytes >> 20);
         else
