@@ -11,6 +11,7 @@
 
 #include "connectors/postgres/migrate.h"
 #include "daemon/command.h"
+#include "pipeline/decoder.h"
 #include "transforms/extract.h"
 
 /* The schema this binary expects: the newest of the migrations it ships (what `reportd
@@ -81,6 +82,7 @@ static void limit_openmp_threads(char **argv)
 int main(int argc, char **argv)
 {
     limit_openmp_threads(argv);
+    rpt_decoder_serve_if_asked(argc, argv); /* a transform's decoder child: never returns */
     if (argc < 2) {
         print_help(stderr);
         return RPT_EXIT_USAGE;

@@ -1,4 +1,5 @@
 #include "pipeline/config.h"
+#include "pipeline/decoder.h"
 
 #include "common/fs.h"
 #include "common/log.h"
@@ -71,7 +72,7 @@ static const rpt_opt transform_opts[] = {
      0, "CPU seconds of the decoding child"},
     {"isolate_memory_mb", RPT_OPT_INT, "2048", 64, 65536,
      offsetof(rpt_transform_settings, isolate_memory_mb), 0,
-     "address space of the decoding child, MiB"},
+     "memory (address space) the decoding child may map beyond its loaded program, MiB"},
     {"isolate_wall_s", RPT_OPT_DOUBLE, "180", 1, 7200, offsetof(rpt_transform_settings, isolate_wall_s),
      0, "wall-clock seconds of the decoding child (raised to ocr_max_seconds + 30)"},
     {"heavy_workers", RPT_OPT_INT, "1", 0, 16, offsetof(rpt_transform_settings, heavy_workers), 0,
@@ -110,6 +111,8 @@ rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt
     lim->memory_bytes = (size_t)s->isolate_memory_mb << 20;
     lim->wall_s = s->isolate_wall_s;
     if (s->ocr && lim->wall_s < s->ocr_max_seconds + 30) lim->wall_s = s->ocr_max_seconds + 30;
+    lim->program = RPT_DECODER_PROGRAM;
+    lim->command = RPT_DECODER_COMMAND;
     return s->isolate ? rpt_sandbox_isolate : NULL;
 }
 

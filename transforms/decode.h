@@ -106,12 +106,18 @@ void rpt_doc_fallback_clear(rpt_doc_fallback *fb);
 int rpt_decode_pdf(const rpt_extract_input *in, rpt_document *doc, rpt_doc_fallback *fb,
                    rpt_buf *err);
 
+/* The PDF decoder's heavy task (parsing, rendering, OCR) on its serialised input: what
+ * rpt_extract_task_run() runs for "pdf". */
+int rpt_pdf_task(const unsigned char *input, size_t len, rpt_buf *out, rpt_buf *err);
+
 /* Whether a line holds only a page number ("- 3 -", "第3页 共12页", "3/12", "Page 3"). */
 int rpt_pdf_is_page_number(const char *s, size_t len);
 
 /* Legacy Word (.doc, Word 97-2003) and WPS files: the main document text of the piece table
  * of the WordDocument stream in the OLE compound file. Runs through in->isolate when set. */
 int rpt_decode_doc(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
+/* Its task (the input is the file's bytes): what rpt_extract_task_run() runs for "doc". */
+int rpt_doc_task(const unsigned char *input, size_t len, rpt_buf *out, rpt_buf *err);
 
 /* ---- ocrfix.c ---- */
 /* Appends one line of OCR output to out, cleaned: no line end, no spaces Tesseract puts

@@ -380,9 +380,8 @@ typedef struct doc_task {
     size_t len;
 } doc_task;
 
-static int doc_task_run(void *arg, rpt_buf *out, rpt_buf *err)
+static int doc_task_run(const doc_task *dt, rpt_buf *out, rpt_buf *err)
 {
-    const doc_task *dt = arg;
     cfb c;
     unsigned char *wd = NULL, *tbl = NULL;
     size_t wd_len = 0, tbl_len = 0;
@@ -480,12 +479,18 @@ out:
     return rc;
 }
 
+int rpt_doc_task(const unsigned char *input, size_t len, rpt_buf *out, rpt_buf *err)
+{
+    doc_task task = {.data = input, .len = len};
+    return doc_task_run(&task, out, err);
+}
+
 int rpt_decode_doc(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err)
 {
     doc_task task = {.data = in->data, .len = in->len};
     rpt_buf text = RPT_BUF_INIT, clean = RPT_BUF_INIT;
     int rc = -1;
-    if (in->isolate ? in->isolate(in->isolate_ctx, doc_task_run, &task, &text, err)
+    if (in->isolate ? in->isolate(in->isolate_ctx, "doc", in->data, in->len, &text, err)
                     : doc_task_run(&task, &text, err))
         goto out;
     long replaced = 0;

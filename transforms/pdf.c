@@ -722,9 +722,8 @@ static char *usable_title(const char *t)
     return s;
 }
 
-static int pdf_task_run(void *arg, rpt_buf *out, rpt_buf *err)
+static int pdf_task_run(const pdf_task *t, rpt_buf *out, rpt_buf *err)
 {
-    const pdf_task *t = arg;
     GError *gerr = NULL;
     GBytes *bytes = g_bytes_new_static(t->data, t->len);
     PopplerDocument *pd = poppler_document_new_from_bytes(bytes, NULL, &gerr);
@@ -890,6 +889,37 @@ static char *get_str(const rpt_buf *rec, char tag)
     return s ? strndup(s, len) : NULL;
 }
 
+/* The task's input for another process: one line of OCR options, then the PDF's bytes. */
+#define TASK_HEADER_FMT "pdf ocr=%d pages=%d ms=%ld dpi=%d\n"
+
+static int task_serialise(const pdf_task *t, rpt_buf *out)
+{
+    long ms = (long)(t->ocr.max_seconds * 1000 + 0.5);
+    if (rpt_buf_printf(out, TASK_HEADER_FMT, t->ocr.enabled, t->ocr.max_pages, ms, t->ocr.dpi))
+        return -1;
+    return rpt_buf_append(out, t->data, t->len);
+}
+
+int rpt_pdf_task(const unsigned char *input, size_t len, rpt_buf *out, rpt_buf *err)
+{
+    const unsigned char *nl = memchr(input, '\n', len < 128 ? len : 128);
+    char head[129];
+    pdf_task t = {0};
+    long ms = 0;
+    if (nl) {
+        memcpy(head, input, (size_t)(nl - input + 1));
+        head[nl - input + 1] = '\0';
+    }
+    if (!nl || sscanf(head, TASK_HEADER_FMT, &t.ocr.enabled, &t.ocr.max_pages, &ms, &t.ocr.dpi) != 4) {
+        rpt_buf_puts(err, "PDF task: malformed input header");
+        return -1;
+    }
+    t.ocr.max_seconds = ms / 1000.0;
+    t.data = nl + 1;
+    t.len = len - (size_t)(nl + 1 - input);
+    return pdf_task_run(&t, out, err);
+}
+
 int rpt_decode_pdf(const rpt_extract_input *in, rpt_document *doc, rpt_doc_fallback *fb,
                    rpt_buf *err)
 {
@@ -901,9 +931,19 @@ int rpt_decode_pdf(const rpt_extract_input *in, rpt_document *doc, rpt_doc_fallb
         rpt_buf_puts(err, "PDF larger than 2 GiB");
         goto out;
     }
-    if (in->isolate ? in->isolate(in->isolate_ctx, pdf_task_run, &task, &rec, err)
-                    : pdf_task_run(&task, &rec, err))
+    if (in->isolate) {
+        rpt_buf input = RPT_BUF_INIT;
+        int failed = -1;
+        if (task_serialise(&task, &input))
+            rpt_buf_puts(err, "out of memory");
+        else
+            failed = in->isolate(in->isolate_ctx, "pdf", (const unsigned char *)input.data,
+                                 input.len, &rec, err);
+        rpt_buf_clear(&input);
+        if (failed) goto out;
+    } else if (pdf_task_run(&task, &rec, err)) {
         goto out;
+    }
     size_t len = 0;
     const char *t = get_field(&rec, 'T', &len);
     long replaced = 0;

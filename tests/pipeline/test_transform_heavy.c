@@ -7,7 +7,8 @@
  *    re-deliver it);
  *  - then the scan is loaded with ocr = true and a confidence, the text PDF with ocr = false
  *    and the indicators `rpt_extract` finds in it, and the committed offset reaches the end.
- * The PDFs are made here with make_pdf.py (python3-reportlab, python3-pil, fonts-wqy-zenhei);
+ * The decoder child is this program executed again (pipeline/decoder.h), as reportd is in
+ * production. The PDFs are made here with make_pdf.py (python3-reportlab, python3-pil, fonts-wqy-zenhei);
  * the test skips without them. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "pipeline/decoder.h"
 #include "pipeline/transform.h"
 #include "pipeline_util.h"
 #include "test.h"
@@ -122,14 +124,7 @@ static void test_pdfs_beside_text(void)
     CHECK_INT(tp_flush(p), 0);
     rd_kafka_destroy(p);
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-    /* Under the sanitizers a child forked by a thread of a threaded process hangs in the
-     * OCR (their runtimes' locks are not fork-safe, unlike glibc's malloc): decode in the
-     * worker thread itself, which is what these builds are here to check */
-    char *cfg = tp_write_config_with("heavy", pg, NULL, "\"heavy_workers\": 1, \"isolate\": false");
-#else
     char *cfg = tp_write_config_with("heavy", pg, NULL, "\"heavy_workers\": 1");
-#endif
     tp_stage transform = {0}, load = {0};
     CHECK_INT(tp_stage_start(&transform, cfg, rpt_role_transform), 0);
     CHECK_INT(tp_stage_start(&load, cfg, rpt_role_load), 0);
@@ -185,4 +180,9 @@ static int setup(void)
     return tp_migrate(pg);
 }
 
-TEST_MAIN_WITH(setup, NULL, T(test_pdfs_beside_text))
+int main(int argc, char **argv)
+{
+    rpt_decoder_serve_if_asked(argc, argv); /* the decoder child: this program executed again */
+    const t_case cases[] = {T(test_pdfs_beside_text)};
+    return t_main(argc, argv, setup, NULL, cases, sizeof cases / sizeof *cases);
+}
