@@ -11,6 +11,7 @@
 
 #include "connectors/postgres/migrate.h"
 #include "daemon/command.h"
+#include "daemon/openmp.h"
 #include "pipeline/decoder.h"
 #include "transforms/extract.h"
 
@@ -66,22 +67,9 @@ static void print_help(FILE *out)
                  "exit codes: 0 ok, 1 runtime failure, 2 usage or config error\n");
 }
 
-/* Tesseract parallelises with OpenMP, whose threads spin while they wait: on a shared
- * machine, and next to the other roles' threads, OCR ran 3.5 times slower in wall-clock
- * time (and used twice the CPU) than with one thread. libgomp reads OMP_THREAD_LIMIT when
- * it is loaded, before main(), so when it is not set the process sets it and executes
- * itself again, once. Setting OMP_THREAD_LIMIT yourself (to more threads) is respected. */
-static void limit_openmp_threads(char **argv)
-{
-    if (getenv("OMP_THREAD_LIMIT")) return;
-    if (setenv("OMP_THREAD_LIMIT", "1", 0) != 0) return;
-    execv("/proc/self/exe", argv);
-    /* no /proc: go on with the default thread count */
-}
-
 int main(int argc, char **argv)
 {
-    limit_openmp_threads(argv);
+    rpt_openmp_init(argv);
     rpt_decoder_serve_if_asked(argc, argv); /* a transform's decoder child: never returns */
     if (argc < 2) {
         print_help(stderr);
