@@ -182,8 +182,8 @@ static void test_cancel(void)
 
 static void test_memory_limit(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-    /* AddressSanitizer reserves terabytes of address space: the limit is not applied, and a
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    /* the sanitizers reserve terabytes of address space: the limit is not applied, and a
      * child given one must still run */
     rpt_sandbox_limits lim = {.cpu_s = 20, .wall_s = 30, .memory_bytes = 256u << 20};
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
