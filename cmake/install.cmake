@@ -1,6 +1,7 @@
 # What `cmake --install` lays out (GNUInstallDirs), and the Debian package built from it
 # (cmake/package.cmake). With CMAKE_INSTALL_PREFIX=/usr:
 #   /usr/bin/reportd
+#   /usr/libexec/reportd/reportd-decoder   the PDF/OCR decoder reportd runs per document
 #   /usr/share/reportd/sql/*.sql, /usr/share/reportd/data/gazetteer.tsv
 #       found by the installed binary next to itself (../share/reportd) before any source
 #       tree compiled into it
@@ -14,6 +15,7 @@
 include(GNUInstallDirs)
 
 install(TARGETS reportd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS reportd-decoder RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/reportd)
 install(DIRECTORY deploy/sql/ DESTINATION ${CMAKE_INSTALL_DATADIR}/reportd/sql
         FILES_MATCHING PATTERN "*.sql")
 install(FILES data/gazetteer.tsv data/SOURCES.md DESTINATION ${CMAKE_INSTALL_DATADIR}/reportd/data)

@@ -285,11 +285,11 @@ int rpt_sandbox_isolate(void *ctx, const char *task, const unsigned char *input,
                         rpt_buf *out, rpt_buf *err)
 {
     const rpt_sandbox_limits *lim = ctx;
-    if (!lim || !lim->program || !lim->command) {
+    if (!lim || !lim->program) {
         rpt_buf_puts(err, "no decoder program configured");
         return -1;
     }
-    char *argv[] = {(char *)lim->program, (char *)lim->command, (char *)task, NULL};
+    char *argv[] = {(char *)lim->program, RPT_SANDBOX_COMMAND, (char *)task, NULL};
     return rpt_sandbox_exec(lim, argv, input, len, out, err);
 }
 
@@ -365,4 +365,9 @@ _Noreturn void rpt_sandbox_serve(const char *task, rpt_sandbox_task fn)
     /* _exit: the result is out; the decoding libraries' global state is not worth tearing
      * down (nor, under LeakSanitizer, reporting) in a process that ends now */
     _exit(bad ? 121 : 0);
+}
+
+void rpt_sandbox_serve_if_asked(int argc, char **argv, rpt_sandbox_task fn)
+{
+    if (argc == 3 && strcmp(argv[1], RPT_SANDBOX_COMMAND) == 0) rpt_sandbox_serve(argv[2], fn);
 }

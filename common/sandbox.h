@@ -38,11 +38,13 @@ typedef struct rpt_sandbox_limits {
     /* when it becomes non-zero, the child is killed within about 200 ms and the call fails
      * with "decoder cancelled" (e.g. the stage is stopping); NULL for none */
     const atomic_int *cancel;
-    /* what rpt_sandbox_isolate() executes: program (a path, e.g. "/proc/self/exe") with
-     * the arguments command and the task's name */
+    /* what rpt_sandbox_isolate() executes: program (a path) with the arguments
+     * RPT_SANDBOX_COMMAND and the task's name */
     const char *program;
-    const char *command;
 } rpt_sandbox_limits;
+
+/* The first argument of a program executed by rpt_sandbox_isolate(). */
+#define RPT_SANDBOX_COMMAND "decode-task"
 
 /* Executes argv[0] (a path) with argv (NULL-terminated) under lim, input (len bytes) on its
  * standard input, standard output on /dev/null, standard error shared with the caller.
@@ -56,7 +58,7 @@ int rpt_sandbox_exec(const rpt_sandbox_limits *lim, char *const argv[], const vo
                      size_t len, rpt_buf *out, rpt_buf *err);
 
 /* The isolation hook of rpt_extract_input (transforms/extract.h), ctx being a const
- * rpt_sandbox_limits *: rpt_sandbox_exec() of {program, command, task}. */
+ * rpt_sandbox_limits *: rpt_sandbox_exec() of {program, RPT_SANDBOX_COMMAND, task}. */
 int rpt_sandbox_isolate(void *ctx, const char *task, const unsigned char *input, size_t len,
                         rpt_buf *out, rpt_buf *err);
 
@@ -70,5 +72,9 @@ typedef int (*rpt_sandbox_task)(const char *task, const unsigned char *input, si
  * RPT_SANDBOX_RESULT_FD and ends the process with _exit() (0 when the result was written,
  * else 121). Never returns. */
 _Noreturn void rpt_sandbox_serve(const char *task, rpt_sandbox_task fn);
+
+/* For main(): when argv is {program, RPT_SANDBOX_COMMAND, task}, rpt_sandbox_serve(task, fn)
+ * (never returns); otherwise returns at once. */
+void rpt_sandbox_serve_if_asked(int argc, char **argv, rpt_sandbox_task fn);
 
 #endif

@@ -12,7 +12,6 @@
 #include "common/fs.h"
 #include "connectors/http/url.h"
 #include "daemon/command.h"
-#include "daemon/openmp.h"
 #include "pipeline/config.h"
 #include "transforms/extract.h"
 #include "transforms/json_writer.h"
@@ -160,7 +159,6 @@ static int run_extract(int argc, char **argv)
         return RPT_EXIT_USAGE;
     }
     rpt_buf_clear(&cerr);
-    if (!cfg.transform.isolate) rpt_openmp_for_inprocess_ocr(); /* OCR in this process */
     int failed = 0;
     rpt_buf out = RPT_BUF_INIT;
     for (int i = optind; i < argc; i++)

@@ -9,7 +9,6 @@
 #include "common/log.h"
 #include "pipeline/fetch/sources/source.h"
 #include "daemon/command.h"
-#include "daemon/openmp.h"
 #include "daemon/runtime.h"
 
 static int run_run(int argc, char **argv)
@@ -82,7 +81,6 @@ static int run_run(int argc, char **argv)
     }
     rpt_sources_free(sources, n_sources);
     rpt_buf_clear(&err);
-    if (!cfg.transform.isolate) rpt_openmp_for_inprocess_ocr(); /* OCR in this process */
     signal(SIGPIPE, SIG_IGN);
     rpt_log_info("runtime", "starting", "version=%s config=%s sources=%zu", REPORTD_VERSION,
                 config_path ? config_path : "(defaults)", cfg.sources ? cfg.sources->n : 0);

@@ -11,8 +11,6 @@
 
 #include "connectors/postgres/migrate.h"
 #include "daemon/command.h"
-#include "daemon/openmp.h"
-#include "pipeline/decoder.h"
 #include "transforms/extract.h"
 
 /* The schema this binary expects: the newest of the migrations it ships (what `reportd
@@ -69,8 +67,9 @@ static void print_help(FILE *out)
 
 int main(int argc, char **argv)
 {
-    rpt_openmp_init(argv);
-    rpt_decoder_serve_if_asked(argc, argv); /* a transform's decoder child: never returns */
+    /* the decoder children (reportd-decoder, OCR with Tesseract's OpenMP) read it when they
+     * load: one thread each, so that they need not execute themselves again to set it */
+    setenv("OMP_THREAD_LIMIT", "1", 0);
     if (argc < 2) {
         print_help(stderr);
         return RPT_EXIT_USAGE;

@@ -1,5 +1,4 @@
 #include "pipeline/config.h"
-#include "pipeline/decoder.h"
 
 #include "common/fs.h"
 #include "common/log.h"
@@ -7,6 +6,8 @@
 #include "transforms/extract.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -65,9 +66,13 @@ static const rpt_opt transform_opts[] = {
      "OCR time per document at most; pages past it are skipped"},
     {"ocr_dpi", RPT_OPT_INT, "300", 100, 600, offsetof(rpt_transform_settings, ocr_dpi), 0,
      "resolution pages are rendered at for OCR"},
+    {"decoder", RPT_OPT_STRING, "", 0, 0, offsetof(rpt_transform_settings, decoder), 0,
+     "the decoder program that reads PDF (with OCR) and .doc files, one child process per "
+     "document; empty: reportd-decoder beside the reportd executable, else in "
+     "../libexec/reportd/ from it (where the package installs it)"},
     {"isolate", RPT_OPT_BOOL, "true", 0, 0, offsetof(rpt_transform_settings, isolate), 0,
-     "decode PDF and .doc files in a child process under the limits below; a crash, limit "
-     "or timeout rejects the document"},
+     "hold the decoder child to the limits below; a crash, limit or timeout rejects the "
+     "document (false: no limits)"},
     {"isolate_cpu_s", RPT_OPT_DOUBLE, "150", 1, 3600, offsetof(rpt_transform_settings, isolate_cpu_s),
      0, "CPU seconds of the decoding child"},
     {"isolate_memory_mb", RPT_OPT_INT, "2048", 64, 65536,
@@ -99,6 +104,37 @@ const rpt_config_section rpt_config_sections[] = {
      "decoding of PDF (with OCR) and legacy Word documents, bounds per document"},
     {NULL, NULL, 0, NULL}};
 
+static char decoder_beside_exe[4200];
+
+static void find_decoder(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *dir = ".";
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            dir = exe;
+        }
+    }
+    /* the build tree has it beside reportd; an install, in PREFIX/libexec/reportd */
+    snprintf(decoder_beside_exe, sizeof decoder_beside_exe, "%s/reportd-decoder", dir);
+    if (access(decoder_beside_exe, X_OK) == 0) return;
+    snprintf(decoder_beside_exe, sizeof decoder_beside_exe, "%s/../libexec/reportd/reportd-decoder",
+             dir);
+}
+
+/* The decoder program for the running executable (static storage): reportd-decoder in its
+ * directory, else in ../libexec/reportd/ from there. */
+static const char *default_decoder(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, find_decoder);
+    return decoder_beside_exe;
+}
+
 rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt_ocr_options *ocr,
                                             rpt_sandbox_limits *lim)
 {
@@ -107,13 +143,14 @@ rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt
     ocr->max_seconds = s->ocr_max_seconds;
     ocr->dpi = (int)s->ocr_dpi;
     memset(lim, 0, sizeof *lim);
-    lim->cpu_s = s->isolate_cpu_s;
-    lim->memory_bytes = (size_t)s->isolate_memory_mb << 20;
-    lim->wall_s = s->isolate_wall_s;
-    if (s->ocr && lim->wall_s < s->ocr_max_seconds + 30) lim->wall_s = s->ocr_max_seconds + 30;
-    lim->program = RPT_DECODER_PROGRAM;
-    lim->command = RPT_DECODER_COMMAND;
-    return s->isolate ? rpt_sandbox_isolate : NULL;
+    if (s->isolate) {
+        lim->cpu_s = s->isolate_cpu_s;
+        lim->memory_bytes = (size_t)s->isolate_memory_mb << 20;
+        lim->wall_s = s->isolate_wall_s;
+        if (s->ocr && lim->wall_s < s->ocr_max_seconds + 30) lim->wall_s = s->ocr_max_seconds + 30;
+    }
+    lim->program = s->decoder && *s->decoder ? s->decoder : default_decoder();
+    return rpt_sandbox_isolate;
 }
 
 #define SECTION_PTR(cfg, s) ((void *)((char *)(cfg) + (s)->offset))

@@ -46,6 +46,7 @@ typedef struct rpt_transform_settings {
     long long ocr_max_pages;       /* pages OCR'd per document at most */
     double ocr_max_seconds;        /* OCR time per document at most */
     long long ocr_dpi;             /* rendering resolution for OCR */
+    char *decoder;                 /* the decoder program; "": reportd-decoder beside reportd */
     int isolate;                   /* decode PDF and .doc in a child process under limits */
     double isolate_cpu_s;          /* CPU seconds of that child */
     long long isolate_memory_mb;   /* address space of that child */
@@ -79,9 +80,10 @@ typedef struct rpt_config_section {
 
 extern const rpt_config_section rpt_config_sections[];
 
-/* The OCR options and child-process limits of the [transform] settings, for
- * rpt_extract_input: fills *ocr and *lim and returns the isolation hook to set (with
- * isolate_ctx = lim), or NULL when transform.isolate is off. */
+/* The OCR options, decoder program and child-process limits of the [transform] settings,
+ * for rpt_extract_input: fills *ocr and *lim (whose program points into s or into static
+ * storage) and returns the isolation hook to set (with isolate_ctx = lim). With
+ * transform.isolate off the decoder still runs in a child process, without limits. */
 rpt_extract_isolate rpt_transform_isolation(const rpt_transform_settings *s, rpt_ocr_options *ocr,
                                             rpt_sandbox_limits *lim);
 

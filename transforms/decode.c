@@ -117,15 +117,6 @@ int rpt_extract_is_heavy(const rpt_extract_input *in)
     return f == FMT_PDF || f == FMT_DOC;
 }
 
-int rpt_extract_task_run(const char *task, const unsigned char *input, size_t len, rpt_buf *out,
-                         rpt_buf *err)
-{
-    if (task && !strcmp(task, "pdf")) return rpt_pdf_task(input, len, out, err);
-    if (task && !strcmp(task, "doc")) return rpt_doc_task(input, len, out, err);
-    rpt_buf_printf(err, "unknown decoder task \"%s\"", task ? task : "");
-    return -1;
-}
-
 static const char *format_name(doc_format f)
 {
     return f == FMT_HTML ? "html" : f == FMT_DOCX ? "docx" : f == FMT_PDF ? "pdf" : f == FMT_DOC ? "doc" : "text";

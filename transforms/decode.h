@@ -101,31 +101,22 @@ typedef struct rpt_doc_fallback {
 void rpt_doc_fallback_clear(rpt_doc_fallback *fb);
 
 /* PDF: text layer in reading order, paragraphs joined back, running headers and page
- * numbers dropped; pages without text OCR'd per in->ocr. The work runs through in->isolate
- * when set. Sets doc->ocr/ocr_confidence when any page was OCR'd. */
+ * numbers dropped; pages without text OCR'd per in->ocr. The work is the decoder program's
+ * "pdf" task (decoders/pdf_task.c), run through in->isolate; without a hook the PDF is
+ * rejected. Sets doc->ocr/ocr_confidence when any page was OCR'd. */
 int rpt_decode_pdf(const rpt_extract_input *in, rpt_document *doc, rpt_doc_fallback *fb,
                    rpt_buf *err);
 
-/* The PDF decoder's heavy task (parsing, rendering, OCR) on its serialised input: what
- * rpt_extract_task_run() runs for "pdf". */
-int rpt_pdf_task(const unsigned char *input, size_t len, rpt_buf *out, rpt_buf *err);
-
-/* Whether a line holds only a page number ("- 3 -", "第3页 共12页", "3/12", "Page 3"). */
-int rpt_pdf_is_page_number(const char *s, size_t len);
+/* The "pdf" task's input starts with this line (OCR on, pages, milliseconds, dpi), then the
+ * PDF's bytes. */
+#define RPT_PDF_TASK_HEADER "pdf ocr=%d pages=%d ms=%ld dpi=%d\n"
 
 /* Legacy Word (.doc, Word 97-2003) and WPS files: the main document text of the piece table
  * of the WordDocument stream in the OLE compound file. Runs through in->isolate when set. */
 int rpt_decode_doc(const rpt_extract_input *in, rpt_document *doc, rpt_buf *err);
-/* Its task (the input is the file's bytes): what rpt_extract_task_run() runs for "doc". */
+/* Its task, "doc" (the input is the file's bytes; pure code, so also run in the calling
+ * thread when no hook is given). */
 int rpt_doc_task(const unsigned char *input, size_t len, rpt_buf *out, rpt_buf *err);
-
-/* ---- ocrfix.c ---- */
-/* Appends one line of OCR output to out, cleaned: no line end, no spaces Tesseract puts
- * between CJK characters, and l/I/| read as 1 and O/o read as 0 inside a number where that
- * is certain (a run of digits and such letters, not touching other letters, with at least
- * as many real digits as look-alikes: "2O24年" -> "2024年", "l5.2%" -> "15.2%", but not
- * "Oil" or "IO"). Returns 0 or -1 when out of memory. */
-int rpt_ocr_fix_line(const char *s, size_t len, rpt_buf *out);
 
 /* ---- metadata.c ---- */
 /* Parses a date/time at s ("2025-05-30 12:02:29", "2025年5月30日", "2025/5/30 11:57",

@@ -15,20 +15,15 @@
 
 /* How heavy decoders (PDF and its OCR, legacy Word) run. Each is a task with a name ("pdf",
  * "doc") over bytes: its input serialised by the decoder, its result a record the decoder
- * reads back. An isolation hook runs task(input) elsewhere and hands back the same: fills
- * out and returns 0, or returns -1 with a reason in err. common/sandbox.h's
- * rpt_sandbox_isolate() executes a decoder program (the daemon itself, which serves the
- * task with rpt_extract_task_run()) under limits, turning a crash, a limit or a timeout into
- * -1 with the reason. transforms/ never forks: without a hook the task runs in the calling
- * thread. */
+ * reads back. An isolation hook runs the task elsewhere and hands back the same: fills out
+ * and returns 0, or returns -1 with a reason in err. common/sandbox.h's
+ * rpt_sandbox_isolate() executes the decoder program (reportd-decoder, decoders/) under
+ * limits, turning a crash, a limit or a timeout into -1 with the reason; decoders/decoders.h
+ * has a hook that runs the task in the calling thread, for programs that link the decoders.
+ * transforms/ never forks and links no PDF or OCR library: without a hook a PDF is rejected
+ * and a .doc is read in the calling thread. */
 typedef int (*rpt_extract_isolate)(void *ctx, const char *task, const unsigned char *input,
                                    size_t len, rpt_buf *out, rpt_buf *err);
-
-/* Runs the heavy task named task on input (as serialised by its decoder) in the calling
- * thread: what the program behind an isolation hook does. Returns 0 with the result record
- * appended to out, or -1 with a reason in err (also for an unknown task name). */
-int rpt_extract_task_run(const char *task, const unsigned char *input, size_t len, rpt_buf *out,
-                         rpt_buf *err);
 
 /* OCR of PDF pages without a text layer (Tesseract, chi_sim). */
 typedef struct rpt_ocr_options {

@@ -207,14 +207,18 @@ snapshot() {
 }
 ndocs() { q "$1" "SELECT count(*) FROM reports.documents"; }
 
-# Waits until at least $2 documents are loaded and the snapshot holds still for stable_s,
-# at most $3 seconds. Returns 1 on time-out.
+npdf() { q "$1" "SELECT count(*) FROM reports.documents WHERE format = 'pdf'"; }
+
+# Waits until at least $2 documents are loaded, the PDF attachments among them (a scan's OCR
+# can take longer than stable_s, during which nothing else changes), and the snapshot holds
+# still for stable_s, at most $3 seconds. Returns 1 on time-out.
 wait_drained() { # CONNINFO MIN_DOCS MAX_S
-    local last="" since=$SECONDS end=$((SECONDS + $3)) s n
+    local last="" since=$SECONDS end=$((SECONDS + $3)) s n p
     while [ $SECONDS -lt $end ]; do
-        s=$(snapshot "$1"); n=${s%%/*}
+        s=$(snapshot "$1"); n=${s%%/*}; p=$(npdf "$1")
         if [ "$s" != "$last" ]; then last=$s; since=$SECONDS; fi
-        if [ -n "$n" ] && [ "$n" -ge "$2" ] && [ $((SECONDS - since)) -ge $stable_s ]; then
+        if [ -n "$n" ] && [ "$n" -ge "$2" ] && [ "${p:-0}" -ge "$pdfs" ] &&
+            [ $((SECONDS - since)) -ge $stable_s ]; then
             say "drained: $s (documents/rejects/fetch states/offsets)"
             return 0
         fi

@@ -15,7 +15,7 @@
 #include "common/sandbox.h"
 #include "test.h"
 
-/* ---- the child's side: this test program executed again as `test_sandbox child TASK` ---- */
+/* ---- the child's side: this program executed again as `test_sandbox decode-task TASK` ---- */
 
 /* Held by a thread of the parent while it starts children (test_no_lock_inherited). */
 static pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER;
@@ -74,7 +74,7 @@ static char self[4096];
 static int run(const rpt_sandbox_limits *lim, const char *task, const char *input, rpt_buf *out,
                rpt_buf *err)
 {
-    char *argv[] = {self, "child", (char *)task, NULL};
+    char *argv[] = {self, RPT_SANDBOX_COMMAND, (char *)task, NULL};
     return rpt_sandbox_exec(lim, argv, input, input ? strlen(input) : 0, out, err);
 }
 
@@ -202,7 +202,7 @@ static void test_memory_limit(void)
 #endif
 }
 
-/* The input travels whole (3 MB) and the hook form runs program + command + task. */
+/* The input travels whole (3 MB) and the hook form runs program + RPT_SANDBOX_COMMAND + task. */
 static void test_input_and_isolate_hook(void)
 {
     size_t n = 3000000;
@@ -212,7 +212,7 @@ static void test_input_and_isolate_hook(void)
     for (size_t i = 0; i < n; i++)
         big[i] = (char)('a' + i % 26);
     big[n] = '\0';
-    rpt_sandbox_limits lim = {.cpu_s = 5, .wall_s = 10, .program = self, .command = "child"};
+    rpt_sandbox_limits lim = {.cpu_s = 5, .wall_s = 10, .program = self};
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
     CHECK_INT(rpt_sandbox_isolate(&lim, "echo", (const unsigned char *)big, n, &out, &err), 0);
     CHECK(out.len == n && !memcmp(out.data, big, n));
@@ -233,7 +233,7 @@ static void test_missing_program(void)
 {
     rpt_sandbox_limits lim = {.cpu_s = 5, .wall_s = 10};
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
-    char *argv[] = {"/nonexistent/reportd", "child", "echo", NULL};
+    char *argv[] = {"/nonexistent/reportd", RPT_SANDBOX_COMMAND, "echo", NULL};
     CHECK_INT(rpt_sandbox_exec(&lim, argv, "x", 1, &out, &err), -1);
     CHECK_STR(err.data, "cannot execute the decoder /nonexistent/reportd: No such file or directory");
     rpt_buf_clear(&out);
@@ -287,7 +287,7 @@ static void test_no_lock_or_descriptor_inherited(void)
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && !strcmp(argv[1], "child")) rpt_sandbox_serve(argv[2], run_task);
+    rpt_sandbox_serve_if_asked(argc, argv, run_task); /* executed again as the child */
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) {
         fprintf(stderr, "cannot read /proc/self/exe\n");

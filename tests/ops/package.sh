@@ -29,7 +29,7 @@ check "Depends computed from the shared libraries" \
 check "the config is a conffile" \
     '[ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)" = /etc/reportd/reportd.conf ]'
 list=$(dpkg-deb -c "$deb" | awk '{print $6}')
-for f in ./usr/bin/reportd ./usr/share/reportd/sql/001_init.sql ./usr/share/reportd/data/gazetteer.tsv \
+for f in ./usr/bin/reportd ./usr/libexec/reportd/reportd-decoder ./usr/share/reportd/sql/001_init.sql ./usr/share/reportd/data/gazetteer.tsv \
          ./usr/share/man/man1/reportd.1.gz ./usr/share/man/man5/reportd.conf.5.gz \
          ./lib/systemd/system/reportd.service ./etc/reportd/reportd.conf \
          ./usr/share/bash-completion/completions/reportd ./usr/share/doc/reportd/copyright; do
@@ -85,6 +85,29 @@ check "the migrations are in the test database" \
 seed=${REPORTD_SOURCE_DIR:?}/tests/fixtures/seeds/000_aa89ab494b992dd0.txt
 check "the installed gazetteer comes before the source tree's" \
     '"$rbin" extract "$seed" | grep -q "\"region_code\":\"439999\""'
+# A PDF goes to the installed decoder beside the installed reportd (a minimal PDF, written
+# here with its cross-reference table).
+python3 - "$tmp/min.pdf" <<'PY'
+import sys
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>", None,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+text = b"BT /F1 14 Tf 72 760 Td (Package check: 2024 budget 15 schools) Tj ET"
+objs[3] = b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream"
+out, offs = bytearray(b"%PDF-1.4\n"), []
+for i, o in enumerate(objs, 1):
+    offs.append(len(out))
+    out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+xref = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+out += b"".join(b"%010d 00000 n \n" % o for o in offs)
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+open(sys.argv[1], "wb").write(out)
+PY
+pdf_out=$("$rbin" extract --with-text "$tmp/min.pdf" 2>&1)
+check "the installed reportd decodes a PDF with the installed reportd-decoder" \
+    'echo "$pdf_out" | grep -q "\"format\":\"pdf\"" && echo "$pdf_out" | grep -q "Package check"'
 check "the man pages render" 'man -l "$root/usr/share/man/man5/reportd.conf.5.gz" 2>/dev/null | grep -q "bootstrap.servers"'
 
 # `cmake --install` under another prefix: the same tree, /etc and the unit under the prefix,
@@ -93,7 +116,7 @@ local_root=$tmp/local
 cmake --install "$build" --prefix "$local_root" >"$tmp/install.log" 2>&1
 rc=$?
 check "cmake --install --prefix succeeds" '[ $rc -eq 0 ]'
-for f in bin/reportd share/reportd/sql/001_init.sql share/reportd/data/gazetteer.tsv \
+for f in bin/reportd libexec/reportd/reportd-decoder share/reportd/sql/001_init.sql share/reportd/data/gazetteer.tsv \
          share/man/man1/reportd.1.gz share/man/man5/reportd.conf.5.gz \
          share/bash-completion/completions/reportd lib/systemd/system/reportd.service \
          etc/reportd/reportd.conf share/doc/reportd/examples/grafana/reportd.json \

@@ -27,6 +27,8 @@ char *tp_write_config_with(const char *name, const char *conninfo, const char *e
                            const char *extra_transform)
 {
     rpt_buf path = RPT_BUF_INIT;
+    /* PDF and .doc documents decode in the build's decoder program */
+    const char *decoder = getenv("REPORTD_DECODER_BIN") ? getenv("REPORTD_DECODER_BIN") : "";
     rpt_buf_printf(&path, "%s/%s.json", getenv("REPORTD_TEST_TMP"), name);
     FILE *f = fopen(path.data, "w");
     if (!f) {
@@ -39,13 +41,13 @@ char *tp_write_config_with(const char *name, const char *conninfo, const char *e
             "            \"librdkafka\": {\"topic.metadata.refresh.interval.ms\": \"1000\"}},\n"
             "  \"postgres\": {\"conninfo\": \"%s\"},\n"
             "  \"load\": {%s},\n"
-            "  \"transform\": {%s},\n"
+            "  \"transform\": {\"decoder\": \"%s\"%s%s},\n"
             "  \"http\": {\"listen\": \"\"},\n"
             "  \"log\": {\"level\": \"warn\"},\n"
             "  \"runtime\": {\"shutdown_grace_s\": 10}\n"
             "}\n",
-            getenv("REPORTD_TEST_BROKER"), conninfo, extra_load ? extra_load : "",
-            extra_transform ? extra_transform : "");
+            getenv("REPORTD_TEST_BROKER"), conninfo, extra_load ? extra_load : "", decoder,
+            extra_transform && *extra_transform ? ", " : "", extra_transform ? extra_transform : "");
     fclose(f);
     return rpt_buf_steal(&path);
 }

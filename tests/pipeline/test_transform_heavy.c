@@ -7,7 +7,7 @@
  *    re-deliver it);
  *  - then the scan is loaded with ocr = true and a confidence, the text PDF with ocr = false
  *    and the indicators `rpt_extract` finds in it, and the committed offset reaches the end.
- * The decoder child is this program executed again (pipeline/decoder.h), as reportd is in
+ * The decoder child is the build's reportd-decoder ($REPORTD_DECODER_BIN), as in
  * production. The PDFs are made here with make_pdf.py (python3-reportlab, python3-pil, fonts-wqy-zenhei);
  * the test skips without them. */
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
-#include "pipeline/decoder.h"
+#include "decoders/decoders.h"
 #include "pipeline/transform.h"
 #include "pipeline_util.h"
 #include "test.h"
@@ -78,14 +78,14 @@ static long long committed_p0(void)
     return at < 0 && at != -2 ? -1 : at;
 }
 
-/* Indicators rpt_extract finds in the file (in this process, no child), or -1. */
+/* Indicators rpt_extract finds in the file (decoded in this process, no child), or -1. */
 static long long indicators_of(const char *path)
 {
     size_t len = 0;
     char *data = rpt_read_file(path, 64u << 20, &len);
     if (!data) return -1;
     rpt_extract_input in = {.source = path, .data = (const unsigned char *)data, .len = len,
-                            .content_type = "application/pdf"};
+                            .content_type = "application/pdf", .isolate = rpt_decoders_run_here};
     rpt_document doc;
     rpt_buf err = RPT_BUF_INIT;
     long long n = rpt_extract(&in, &doc, &err) == 0 ? (long long)doc.n_indicators : -1;
@@ -180,9 +180,4 @@ static int setup(void)
     return tp_migrate(pg);
 }
 
-int main(int argc, char **argv)
-{
-    rpt_decoder_serve_if_asked(argc, argv); /* the decoder child: this program executed again */
-    const t_case cases[] = {T(test_pdfs_beside_text)};
-    return t_main(argc, argv, setup, NULL, cases, sizeof cases / sizeof *cases);
-}
+TEST_MAIN_WITH(setup, NULL, T(test_pdfs_beside_text))

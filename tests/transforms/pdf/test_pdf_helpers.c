@@ -2,7 +2,7 @@
  * clean-up (CJK spacing, look-alike letters inside numbers only where that is certain). */
 #include <string.h>
 
-#include "transforms/decode.h"
+#include "decoders/decoders.h"
 #include "test.h"
 
 static int pn(const char *s)

@@ -1,7 +1,7 @@
-/* Clean-up of OCR'd lines (see rpt_ocr_fix_line in decode.h). */
+/* Clean-up of OCR'd lines (see rpt_ocr_fix_line in decoders.h). */
 #include <string.h>
 
-#include "transforms/decode.h"
+#include "decoders/decoders.h"
 
 /* Code point at s[i] (valid UTF-8 assumed, else the byte) and its length in *n. */
 static unsigned cp_at(const char *s, size_t len, size_t i, size_t *n)
