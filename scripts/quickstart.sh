@@ -143,11 +143,11 @@ esac
 # 1. Dependencies and build.
 scripts/install-deps.sh
 if [ "${REPORTD_QS_PREBUILT:-0}" = 1 ]; then
-    [ -x "$reportd" ] && [ -x "$build/reportd-dev" ] || die "REPORTD_QS_PREBUILT=1 but no reportd in $build"
+    [ -x "$reportd" ] && [ -x "$build/reportd-decoder" ] && [ -x "$build/reportd-dev" ] || die "REPORTD_QS_PREBUILT=1 but no reportd in $build"
 else
     log "building in $build"
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target reportd reportd-dev >/dev/null
+    cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target reportd reportd-decoder reportd-dev >/dev/null
 fi
 mkdir -p "$run/portal" "$run/state"
 

@@ -33,7 +33,7 @@ fi
 for tool in psql awk sort comm zip; do
     command -v "$tool" >/dev/null 2>&1 || { echo "skip: $tool not found" >&2; exit 77; }
 done
-[ -x "$build/reportd" ] && [ -x "$build/reportd-dev" ] ||
+[ -x "$build/reportd" ] && [ -x "$build/reportd-decoder" ] && [ -x "$build/reportd-dev" ] ||
     { echo "skip: no reportd / reportd-dev in $build" >&2; exit 77; }
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { echo "skip: no PostgreSQL server" >&2; exit 77; }
 
@@ -59,7 +59,7 @@ roles="fetch transform load"
 tmp=$REPORTD_TEST_TMP
 mkdir -p "$tmp/bin" "$tmp/portal" "$tmp/portal-robots" "$tmp/late" "$tmp/state"
 # the binaries are copied so that a rebuild during a long run does not change them
-cp "$build/reportd" "$build/reportd-dev" "$tmp/bin/"
+cp "$build/reportd" "$build/reportd-decoder" "$build/reportd-dev" "$tmp/bin/"
 bin=$tmp/bin/reportd
 faults=$tmp/faults.log
 : >"$faults"
@@ -81,6 +81,9 @@ cleanup() {
     for r in $roles; do [ -f "$tmp/pid.$r" ] && kill -TERM "$(cat "$tmp/pid.$r")" 2>/dev/null; done
     for p in "${pids_to_stop[@]}"; do kill -TERM "$p" 2>/dev/null; done
     wait 2>/dev/null
+    for p in "${pids_to_stop[@]}"; do # the portals are not children of this shell
+        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    done
     if [ -n "${CHAOS_KEEP:-}" ]; then
         mkdir -p "$CHAOS_KEEP"
         cp "$tmp"/*.log "$tmp"/*.txt "$CHAOS_KEEP/" 2>/dev/null
@@ -149,14 +152,16 @@ done
     printf '\n'
 } >"$tmp/portal-robots/robots.txt"
 
+# (called in $(...), a subshell: the portal's pid goes to OUTFILE.pid for the cleanup)
 start_portal() { # DIR OUTFILE
     "$tmp/bin/reportd-dev" portal --dir "$1" --port 0 --per-page 50 >"$2" 2>>"$tmp/portal.log" &
-    pids_to_stop+=($!)
+    echo $! >"$2.pid"
     for _ in $(seq 1 100); do [ -s "$2" ] && break; sleep 0.1; done
     head -n 1 "$2"
 }
 portal=$(start_portal "$tmp/portal" "$tmp/portal.out")
 portal_robots=$(start_portal "$tmp/portal-robots" "$tmp/portal-robots.out")
+pids_to_stop+=("$(cat "$tmp/portal.out.pid")" "$(cat "$tmp/portal-robots.out.pid")")
 [ -n "$portal" ] && [ -n "$portal_robots" ] || { say "cannot start the portals"; exit 1; }
 
 # Every hostile route, linked from one listing page (/bad/list?l=...).

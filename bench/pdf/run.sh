@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pages per second of `reportd extract` on PDFs: text PDFs (the five seed reports, one and
-# two columns, made with reportlab) through the sandboxed decoder and in-process, and a
+# two columns, made with reportlab) through the decoder child with and without its limits, and a
 # three-page scan (image-only, 200 dpi) read by OCR at the default 300 dpi.
 #   bench/pdf/run.sh BUILD_DIR [RUNS]
 # Prints wall-clock and CPU (this process and its children) pages/s for each, best of RUNS.
@@ -20,7 +20,7 @@ for s in "$src"/tests/fixtures/seeds/*.txt ../shared/fixtures/seeds/*.txt; do
     $mk text "$s" "$tmp/$n-2col.pdf" --columns 2 --page-numbers cn
 done
 $mk scan "$src/tests/fixtures/seeds/000_aa89ab494b992dd0.txt" "$tmp/scan.pdf" --pages 3 --dpi 200
-printf '{ "transform": { "isolate": false } }\n' >"$tmp/inproc.json"
+printf '{ "transform": { "isolate": false } }\n' >"$tmp/nolimits.json"
 python3 - "$bin" "$tmp" "$runs" <<'PY'
 import glob, os, re, resource, subprocess, sys, time
 bin, tmp, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -40,8 +40,8 @@ def bench(label, files, env=None):
     print(f"{label:44} {len(files):3} files {n:4} pages  {n / t:8.2f} pages/s wall  "
           f"{n / cpu:8.2f} pages/s CPU  ({t:.2f} s, {cpu:.2f} s CPU, {errs} rejected)")
 text = sorted(f for f in glob.glob(tmp + "/*.pdf") if "scan" not in f)
-bench("text PDFs, sandboxed (default)", text)
-bench("text PDFs, in-process (transform.isolate=false)", text,
-      dict(os.environ, REPORTD_CONFIG=tmp + "/inproc.json"))
+bench("text PDFs, decoder child with limits (default)", text)
+bench("text PDFs, decoder child, no limits (isolate=false)", text,
+      dict(os.environ, REPORTD_CONFIG=tmp + "/nolimits.json"))
 bench("scan, OCR chi_sim at 300 dpi", [tmp + "/scan.pdf"])
 PY
