@@ -1,7 +1,8 @@
 /* The sandbox of common/sandbox.h, with this program executed again as the decoder: a task's
  * result or error comes back; a crash, the CPU limit, the memory limit and the wall clock each
  * become an error with the reason; the caller goes on and leaves no child behind; a cancel
- * flag kills the child at once; the child inherits no lock and no descriptor. */
+ * flag kills the child at once; the child inherits no lock and no descriptor, and dies with
+ * its caller. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -57,6 +58,16 @@ static int run_task(const char *task, const unsigned char *input, size_t len, rp
         pthread_mutex_lock(&held);
         pthread_mutex_unlock(&held);
         return rpt_buf_puts(out, "locked");
+    }
+    if (!strcmp(task, "pidsleep")) { /* writes its pid to the file named by the input */
+        char path[512];
+        snprintf(path, sizeof path, "%.*s", (int)len, (const char *)input);
+        FILE *f = fopen(path, "w");
+        if (!f) return -1;
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+        for (;;)
+            pause();
     }
     if (!strcmp(task, "fds")) { /* descriptors above the result pipe */
         int open_fds = 0;
@@ -268,7 +279,9 @@ static void test_no_lock_or_descriptor_inherited(void)
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
-    int open_fd = open("/dev/null", O_RDONLY); /* deliberately without O_CLOEXEC */
+    int null_fd = open("/dev/null", O_RDONLY);
+    int open_fd = fcntl(null_fd, F_DUPFD, 10); /* above the result pipe, without O_CLOEXEC */
+    close(null_fd);
     CHECK(open_fd > RPT_SANDBOX_RESULT_FD);
     rpt_sandbox_limits lim = {.cpu_s = 5, .wall_s = 5};
     rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
@@ -285,6 +298,60 @@ static void test_no_lock_or_descriptor_inherited(void)
     no_children_left();
 }
 
+/* Whether process pid has ended (gone, or a zombie nobody reaped yet). */
+static int process_ended(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')');
+    return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* The caller killed with SIGKILL (a role's kill -9): its decoder child dies too. */
+static void test_child_dies_with_caller(void)
+{
+    char pidfile[] = "/tmp/reportd-sandbox-pid.XXXXXX";
+    int fd = mkstemp(pidfile);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    close(fd);
+    unlink(pidfile);
+    pid_t caller = fork();
+    if (caller == 0) {
+        rpt_sandbox_limits lim = {.wall_s = 60};
+        rpt_buf out = RPT_BUF_INIT, err = RPT_BUF_INIT;
+        run(&lim, "pidsleep", pidfile, &out, &err);
+        _exit(0);
+    }
+    pid_t decoder = 0;
+    for (int i = 0; i < 500 && !decoder; i++) { /* 5 s */
+        FILE *f = fopen(pidfile, "r");
+        int v = 0;
+        if (f && fscanf(f, "%d", &v) == 1) decoder = v;
+        if (f) fclose(f);
+        if (!decoder) {
+            struct timespec ts = {0, 10000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    CHECK(decoder > 0);
+    kill(caller, SIGKILL);
+    waitpid(caller, NULL, 0);
+    int ended = 0;
+    for (int i = 0; i < 500 && decoder > 0 && !(ended = process_ended(decoder)); i++) {
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    CHECK(ended);
+    if (decoder > 0 && !ended) kill(decoder, SIGKILL);
+    unlink(pidfile);
+}
+
 int main(int argc, char **argv)
 {
     rpt_sandbox_serve_if_asked(argc, argv, run_task); /* executed again as the child */
@@ -297,6 +364,7 @@ int main(int argc, char **argv)
     const t_case cases[] = {T(test_result_and_error), T(test_crash_is_a_reason),
                             T(test_cpu_limit), T(test_wall_clock), T(test_tick_while_waiting),
                             T(test_cancel), T(test_memory_limit), T(test_input_and_isolate_hook),
-                            T(test_missing_program), T(test_no_lock_or_descriptor_inherited)};
+                            T(test_missing_program), T(test_no_lock_or_descriptor_inherited),
+                            T(test_child_dies_with_caller)};
     return t_main(argc, argv, NULL, NULL, cases, sizeof cases / sizeof *cases);
 }
