@@ -19,6 +19,7 @@ cp -a "$src/scripts" "$src/deploy" "$src/data" "$proj/"
 cp -a "$src/tests/fixtures/seeds" "$src/tests/fixtures/demo" "$proj/tests/fixtures/"
 ln -s "$bin" "$proj/build/reportd"
 ln -s "$(dirname "$bin")/reportd-dev" "$proj/build/reportd-dev"
+ln -s "$(dirname "$bin")/reportd-decoder" "$proj/build/reportd-decoder"
 # free ports, away from the defaults a developer's own quick start uses
 busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for _ in 1 2 3 4 5 6 7 8 9 10; do
