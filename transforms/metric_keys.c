@@ -66,19 +66,27 @@ static struct {
 
 static pthread_once_t K_once = PTHREAD_ONCE_INIT;
 
-static const char *const GROWTH_WORDS[] = {"增长", "增速", "增幅", "涨幅", "上涨", NULL};
-static const char *const FALL_WORDS[] = {"下降", "回落", "减少", "降低", "下滑", NULL};
+/* A word and its length in bytes, so that the searches below measure nothing. */
+typedef struct lword {
+    const char *s;
+    size_t len;
+} lword;
+#define W(lit) {lit, sizeof lit - 1}
+#define W_END {NULL, 0}
+
+static const lword GROWTH_WORDS[] = {W("增长"), W("增速"), W("增幅"), W("涨幅"), W("上涨"), W_END};
+static const lword FALL_WORDS[] = {W("下降"), W("回落"), W("减少"), W("降低"), W("下滑"), W_END};
 /* a number over several years, not the year's */
 /* between a count wording and its number: the number counts these, not the key's things
  * ("重点项目(跆拳道)学校1个" counts schools) */
-static const char *const OTHER_THINGS[] = {"学校", "幼儿园", "基地", "单位", "示范", "称号",
-                                           "企业", "园区", NULL};
+static const lword OTHER_THINGS[] = {W("学校"), W("幼儿园"), W("基地"), W("单位"), W("示范"),
+                                     W("称号"), W("企业"), W("园区"), W_END};
 /* after a wording: the number is another rate about it ("对经济增长的贡献率") */
-static const char *const OTHER_RATES[] = {"贡献", "比重", "占比", "拉动", NULL};
+static const lword OTHER_RATES[] = {W("贡献"), W("比重"), W("占比"), W("拉动"), W_END};
 /* after a level's wording: the number is a difference ("比上年增加1.1万亿元") */
-static const char *const COMPARED[] = {"比", "较", NULL};
-static const char *const SPAN_WORDS[] = {"年均", "五年", "十二五", "十三五", "十四五",
-                                         "十五五", "年来", "三年", "两年", NULL};
+static const lword COMPARED[] = {W("比"), W("较"), W_END};
+static const lword SPAN_WORDS[] = {W("年均"), W("五年"), W("十二五"), W("十三五"), W("十四五"),
+                                   W("十五五"), W("年来"), W("三年"), W("两年"), W_END};
 
 static int is_digit(char c)
 {
@@ -168,31 +176,33 @@ static int may_span(const char *s, size_t len)
     return 0;
 }
 
-static int contains_any(const char *s, size_t len, const char *const *words)
+static int contains_any(const char *s, size_t len, const lword *words)
 {
-    for (; *words; words++)
-        if (rpt_find_short(s, len, *words, strlen(*words))) return 1;
+    for (; words->s; words++)
+        if (rpt_find_short(s, len, words->s, words->len)) return 1;
     return 0;
 }
 
 /* Whether s starts with one of the words (their last byte, rarest in Han text, compared
  * first). */
-static int starts_any(const char *s, const char *const *words)
+static int starts_any(const char *s, const lword *words)
 {
-    for (; *words; words++) {
-        size_t wl = strlen(*words);
-        if (!memchr(s, '\0', wl) && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl))
+    size_t avail = strnlen(s, 32); /* s holds no NUL before wl bytes when wl <= avail */
+    for (; words->s; words++) {
+        size_t wl = words->len;
+        if ((wl <= 32 ? wl <= avail : !memchr(s, '\0', wl)) && s[wl - 1] == words->s[wl - 1] &&
+            !memcmp(s, words->s, wl))
             return 1;
     }
     return 0;
 }
 
 /* Likewise for s[0..len). */
-static int starts_any_n(const char *s, size_t len, const char *const *words)
+static int starts_any_n(const char *s, size_t len, const lword *words)
 {
-    for (; *words; words++) {
-        size_t wl = strlen(*words);
-        if (wl <= len && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl)) return 1;
+    for (; words->s; words++) {
+        size_t wl = words->len;
+        if (wl <= len && s[wl - 1] == words->s[wl - 1] && !memcmp(s, words->s, wl)) return 1;
     }
     return 0;
 }
@@ -507,7 +517,8 @@ static size_t next_digit(const char *s, size_t i, size_t lim)
 static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int year)
 {
     static const char *const before_not[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
-    static const char *const after_not[] = {"以来", "来", "相比", "以前", "前", "水平", NULL};
+    static const lword after_not[] = {W("以来"), W("来"),   W("相比"), W("以前"),
+                                      W("前"),   W("水平"), W_END};
     size_t i = *from;
     for (; i + 7 <= to; i++) {
         /* years are ASCII digits: the text before the next one is skipped */
@@ -521,8 +532,8 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
         int bad = 0;
         for (size_t k = 0; before_not[k] && !bad; k++)
             bad = i >= lo + 3 && !memcmp(s + i - 3, before_not[k], 3);
-        for (size_t k = 0; after_not[k] && !bad; k++)
-            bad = !strncmp(s + i + 7, after_not[k], strlen(after_not[k]));
+        for (size_t k = 0; after_not[k].s && !bad; k++)
+            bad = !strncmp(s + i + 7, after_not[k].s, after_not[k].len);
         bad |= i > lo && (s[i - 1] == '-' || (i >= lo + 3 && !memcmp(s + i - 3, "至", 3)));
         bad |= !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
         if (!bad) year = y;
@@ -561,9 +572,10 @@ static const char *report_category(const char *label, size_t len)
 
 /* Verbs after a number that make it the starting point of a change
  * ("一般公共预算收入从874.6亿元增加到1112.4亿元"): not the year's figure. */
-static const char *const BASE_OF_CHANGE[] = {"增加到", "增长到", "提高到", "提升到", "跃升到",
-                                             "上升到", "扩大到", "增至", "增加至", "增长至",
-                                             "提高至", "提升至", NULL};
+static const lword BASE_OF_CHANGE[] = {W("增加到"), W("增长到"), W("提高到"), W("提升到"),
+                                       W("跃升到"), W("上升到"), W("扩大到"), W("增至"),
+                                       W("增加至"), W("增长至"), W("提高至"), W("提升至"),
+                                       W_END};
 
 /* The key named for the number: in the label (when use_label), else in the clause before
  * the number, else in a clause before that when the number's own clause only says
@@ -583,8 +595,9 @@ static int key_candidate(const rpt_indicator *x, const char *before, size_t befo
     if (clen) d = key_in(clause, clen, uc, unit, 0);
     /* "…完成274.4亿元，同比增长9.1%" (or "…，按可比价计算，同比增长6.0%"): the measure is
      * named in a clause before; short clauses without numbers are stepped over */
-    static const char *const SUBJECTLESS[] = {"同比", "比上年", "较上年", "比去年", "增长", "增速",
-                                              "增幅", "预计", "分别", NULL};
+    static const lword SUBJECTLESS[] = {W("同比"), W("比上年"), W("较上年"), W("比去年"),
+                                        W("增长"), W("增速"), W("增幅"), W("预计"),
+                                        W("分别"), W_END};
     if (d < 0 && cs > 0 && clen <= 18 && starts_any(clause, SUBJECTLESS) &&
         contains_any(clause, clen, GROWTH_WORDS)) {
         size_t end = cs;
