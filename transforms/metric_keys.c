@@ -361,7 +361,7 @@ typedef struct hit {
  * With earlier_clause, s is a clause before the number's own clause, which says the growth
  * ("…完成274.4亿元" before "同比增长9.1%"): its amount and the lack of a growth word are
  * expected there. */
-static int key_in(const char *s, size_t len, int uc, const char *unit, int earlier_clause)
+static int key_scan(const char *s, size_t len, int uc, const char *unit, int earlier_clause)
 {
     hit hits[MAX_HITS];
     int n = 0;
@@ -434,6 +434,37 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
         if (!earlier_clause && number_between(after, alen)) continue;
         return d;
     }
+}
+
+/* The last answers of key_scan() for one document: an amount that takes the label of the
+ * one before it, or shares its clause, asks again for the same text. The texts are the
+ * document's indicator strings, which outlive the pass. */
+#define MEMO_N 4
+typedef struct memo_entry {
+    const char *s, *unit;
+    size_t len;
+    int uc, earlier_clause, d;
+} memo_entry;
+typedef struct key_memo {
+    memo_entry e[MEMO_N];
+    unsigned n, next;
+} key_memo;
+
+/* key_scan() of s[0..len), from the memo when it holds the same question. */
+static int key_in(key_memo *mm, const char *s, size_t len, int uc, const char *unit,
+                  int earlier_clause)
+{
+    for (unsigned k = 0; k < mm->n; k++) {
+        const memo_entry *e = &mm->e[k];
+        if (e->len == len && e->uc == uc && e->earlier_clause == earlier_clause &&
+            (e->unit == unit || !strcmp(e->unit, unit)) && !memcmp(e->s, s, len))
+            return e->d;
+    }
+    int d = key_scan(s, len, uc, unit, earlier_clause);
+    mm->e[mm->next] = (memo_entry){s, unit, len, uc, earlier_clause, d};
+    mm->next = (mm->next + 1) % MEMO_N;
+    if (mm->n < MEMO_N) mm->n++;
+    return d;
 }
 
 /* Whether the 3-byte sequence ending at s[i - 1] is one of the full-width delimiters
@@ -580,19 +611,20 @@ static const lword BASE_OF_CHANGE[] = {W("增加到"), W("增长到"), W("提高
 /* The key named for the number: in the label (when use_label), else in the clause before
  * the number, else in a clause before that when the number's own clause only says
  * "同比增长". *from_label tells which. No vetoes here (see key_of). */
-static int key_candidate(const rpt_indicator *x, const char *before, size_t before_len,
-                         size_t cs, int uc, const char *unit, int use_label, int *from_label)
+static int key_candidate(key_memo *mm, const rpt_indicator *x, const char *before,
+                         size_t before_len, size_t cs, int uc, const char *unit, int use_label,
+                         int *from_label)
 {
     const char *clause = before + cs;
     size_t clen = before_len - cs;
     size_t mlen = x->metric ? (x->metric_len ? x->metric_len : strlen(x->metric)) : 0;
     int d = -1;
     *from_label = 0;
-    if (use_label && mlen && (d = key_in(x->metric, mlen, uc, unit, 0)) >= 0) {
+    if (use_label && mlen && (d = key_in(mm, x->metric, mlen, uc, unit, 0)) >= 0) {
         *from_label = 1;
         return d;
     }
-    if (clen) d = key_in(clause, clen, uc, unit, 0);
+    if (clen) d = key_in(mm, clause, clen, uc, unit, 0);
     /* "…完成274.4亿元，同比增长9.1%" (or "…，按可比价计算，同比增长6.0%"): the measure is
      * named in a clause before; short clauses without numbers are stepped over */
     static const lword SUBJECTLESS[] = {W("同比"), W("比上年"), W("较上年"), W("比去年"),
@@ -607,7 +639,7 @@ static int key_candidate(const rpt_indicator *x, const char *before, size_t befo
                                                                   : 0;
             size_t ps = clause_start(before, prev_end);
             if (ps >= end || contains_any(before + ps, end - ps, SPAN_WORDS)) break;
-            d = key_in(before + ps, prev_end - ps, uc, unit, 1);
+            d = key_in(mm, before + ps, prev_end - ps, uc, unit, 1);
             /* only a short aside without a number is stepped over */
             if (d < 0 && (prev_end - ps > 24 || number_between(before + ps, prev_end - ps)))
                 break;
@@ -620,13 +652,13 @@ static int key_candidate(const rpt_indicator *x, const char *before, size_t befo
 /* The key of an indicator (def index) or -1: the candidate, unless the clause says the
  * number is not the year's figure of that measure. The candidate is looked for first (most
  * numbers have none), the vetoes only then. */
-static int key_of(const rpt_indicator *x, const char *before, size_t before_len, int uc,
-                  const char *after_number, size_t after_len, int gwr)
+static int key_of(key_memo *mm, const rpt_indicator *x, const char *before, size_t before_len,
+                  int uc, const char *after_number, size_t after_len, int gwr)
 {
     const char *unit = x->unit ? x->unit : "";
     size_t cs = clause_start(before, before_len);
     int from_label;
-    int d = key_candidate(x, before, before_len, cs, uc, unit, 1, &from_label);
+    int d = key_candidate(mm, x, before, before_len, cs, uc, unit, 1, &from_label);
     if (d < 0) return -1;
     if (after_number && starts_any_n(after_number, after_len, BASE_OF_CHANGE)) return -1;
     const char *clause = before + cs;
@@ -644,7 +676,7 @@ static int key_of(const rpt_indicator *x, const char *before, size_t before_len,
         size_t mlen = x->metric_len ? x->metric_len : strlen(x->metric);
         if (same_unit_before(clause, clen, unit) ||
             (may_span(x->metric, mlen) && contains_any(x->metric, mlen, SPAN_WORDS)))
-            d = key_candidate(x, before, before_len, cs, uc, unit, 0, &from_label);
+            d = key_candidate(mm, x, before, before_len, cs, uc, unit, 0, &from_label);
     }
     return d;
 }
@@ -665,6 +697,7 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     /* the unit class of the last unit seen (units are mostly static names: one pointer) */
     const char *last_unit = NULL;
     int last_uc = UC_NONE;
+    key_memo memo = {0};
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
         int in_section = x->section >= 0 && (size_t)x->section < doc->n_sections;
@@ -703,7 +736,7 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
         if (x->unit != last_unit) last_unit = x->unit, last_uc = unit_class(x->unit);
         int uc = last_uc;
         int d = K.ok && uc != UC_NONE
-                    ? key_of(x, before, before_len, uc, after_number, after_len, gwr)
+                    ? key_of(&memo, x, before, before_len, uc, after_number, after_len, gwr)
                     : -1;
         if (d >= 0) {
             x->metric_key = RPT_METRIC_DEFS[d].key;
