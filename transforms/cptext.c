@@ -10,42 +10,55 @@
 #include <immintrin.h>
 #define CJK_SIMD 1
 
-/* Decodes whole blocks of four three-byte sequences with leads E1-EF but ED (as the scalar
+/* Decodes whole blocks of five three-byte sequences with leads E1-EF but ED (as the scalar
  * fast path below) starting at s[i], while 16 bytes can be read; stores code points and byte
- * offsets at cp[*k], boff[*k]. Returns the offset of the first byte not decoded. SSSE3: the
- * caller checks that the processor has it. */
+ * offsets at cp[*k], boff[*k] (and may write up to three entries past them, which later
+ * ones overwrite: the arrays hold one entry per byte of the text and one more). Returns the
+ * offset of the first byte not decoded. SSSE3: the caller checks that the processor has
+ * it. */
 __attribute__((target("ssse3"))) static size_t cjk_blocks_ssse3(const unsigned char *s, size_t len,
                                                                 size_t i, uint32_t *cp,
                                                                 uint32_t *boff, size_t *k)
 {
     /* per byte of a block: what a lead byte (1110xxxx) and continuation bytes (10xxxxxx) show
-     * under their masks; the last 4 bytes are not part of the block */
+     * under their masks; the last byte is not part of the block */
     const __m128i mask = _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
                                        (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-                                       (char)0xC0, (char)0xC0, 0, 0, 0, 0);
+                                       (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, 0);
     const __m128i want = _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
                                        (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-                                       (char)0x80, (char)0x80, 0, 0, 0, 0);
-    /* each 32-bit lane gets lead << 16 | second << 8 | third */
-    const __m128i gather = _mm_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
-    const __m128i steps = _mm_setr_epi32(0, 3, 6, 9);
+                                       (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, 0);
+    /* 16-bit lanes, one per sequence: second << 8 | third, and lead << 8 */
+    const __m128i tails = _mm_setr_epi8(2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1, -1);
+    const __m128i leads = _mm_setr_epi8(-1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1, -1);
+    const __m128i zero = _mm_setzero_si128();
+    /* the byte offsets of the five sequences (and three more) */
+    __m128i off_lo = _mm_add_epi32(_mm_set1_epi32((int)(uint32_t)i), _mm_setr_epi32(0, 3, 6, 9));
+    __m128i off_hi = _mm_add_epi32(off_lo, _mm_set1_epi32(12));
+    size_t n = *k;
     while (i + 16 <= len) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, mask), want)) != 0xFFFF) break;
         __m128i e0_ed = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE0)),
                                      _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)));
-        if (_mm_movemask_epi8(e0_ed) & 0x249) break; /* leads at bytes 0, 3, 6, 9 */
-        __m128i g = _mm_shuffle_epi8(x, gather);
-        __m128i v =
-            _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_srli_epi32(g, 4), _mm_set1_epi32(0xF000)),
-                                      _mm_and_si128(_mm_srli_epi32(g, 2), _mm_set1_epi32(0xFC0))),
-                         _mm_and_si128(g, _mm_set1_epi32(0x3F)));
-        _mm_storeu_si128((__m128i *)(void *)(cp + *k), v);
-        _mm_storeu_si128((__m128i *)(void *)(boff + *k),
-                         _mm_add_epi32(_mm_set1_epi32((int)(uint32_t)i), steps));
-        *k += 4;
-        i += 12;
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, mask), want)) != 0xFFFF ||
+            (_mm_movemask_epi8(e0_ed) & 0x1249)) /* leads at bytes 0, 3, 6, 9, 12 */
+            break;
+        __m128i t = _mm_shuffle_epi8(x, tails);
+        /* lead << 12 keeps the lead's low four bits in 16 bits */
+        __m128i v = _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_srli_epi16(t, 2),
+                                                            _mm_set1_epi16(0xFC0)),
+                                              _mm_and_si128(t, _mm_set1_epi16(0x3F))),
+                                 _mm_slli_epi16(_mm_shuffle_epi8(x, leads), 4));
+        _mm_storeu_si128((__m128i *)(void *)(cp + n), _mm_unpacklo_epi16(v, zero));
+        _mm_storeu_si128((__m128i *)(void *)(cp + n + 4), _mm_unpackhi_epi16(v, zero));
+        _mm_storeu_si128((__m128i *)(void *)(boff + n), off_lo);
+        _mm_storeu_si128((__m128i *)(void *)(boff + n + 4), off_hi);
+        off_lo = _mm_add_epi32(off_lo, _mm_set1_epi32(15));
+        off_hi = _mm_add_epi32(off_hi, _mm_set1_epi32(15));
+        n += 5;
+        i += 15;
     }
+    *k = n;
     return i;
 }
 #endif
