@@ -48,6 +48,28 @@ static void sep(rpt_jw *w)
     w->first = 0;
 }
 
+/* Copies n < 16 bytes from p to o with at most two overlapping loads and stores of 8 or 4
+ * bytes (a libc call costs more for these few bytes). */
+static inline void copy_short(char *o, const unsigned char *p, size_t n)
+{
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        memcpy(o, &a, 4);
+        memcpy(o + n - 4, &b, 4);
+    } else {
+        for (size_t k = 0; k < n; k++)
+            o[k] = (char)p[k];
+    }
+}
+
 /* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
  * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Blocks of
  * 16 (SSE2) or 8 bytes with nothing to escape (nearly all of them) are copied whole. */
@@ -79,8 +101,10 @@ static void string(rpt_jw *w, const char *s, size_t len)
                 i += 16;
                 continue;
             }
+            /* the whole block is stored: the output has room for the worst case, and what
+             * follows the clean bytes is written over next */
             unsigned clean = (unsigned)__builtin_ctz(mask);
-            memcpy(o, p + i, clean);
+            _mm_storeu_si128((__m128i *)(void *)o, x);
             o += clean;
             i += clean;
         } else if (len >= 16) { /* the last bytes: the block ending with the string */
@@ -92,7 +116,7 @@ static void string(rpt_jw *w, const char *s, size_t len)
                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
             unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, special)) >> skip;
             unsigned clean = mask ? (unsigned)__builtin_ctz(mask) : (unsigned)(len - i);
-            memcpy(o, p + i, clean);
+            copy_short(o, p + i, clean);
             o += clean;
             i += clean;
             if (i == len) break;
@@ -222,6 +246,21 @@ static char *digits_of(uint64_t v, char *end)
     return end;
 }
 
+/* Writes the n decimal digits of v (n counted by the caller) at o, two per step. */
+static void put_digits(char *o, size_t n, uint64_t v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "62636465666768697071727374757677787980818283848586878889909192"
+                                "93949596979899";
+    while (n >= 2) {
+        n -= 2;
+        memcpy(o + n, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (n) o[0] = (char)('0' + v);
+}
+
 void rpt_jw_int(rpt_jw *w, const char *key, long long val)
 {
     if (key) rpt_jw_key(w, key);
@@ -236,8 +275,7 @@ void rpt_jw_int(rpt_jw *w, const char *key, long long val)
                    : mag < 10000  ? 4
                    : mag < 100000 ? 5
                                   : 6;
-        for (size_t i = n; i-- > 0; mag /= 10)
-            o[i] = (char)('0' + mag % 10);
+        put_digits(o, n, mag);
         b->len += n;
         b->data[b->len] = '\0';
         return;
