@@ -57,6 +57,65 @@ static size_t cjk_blocks(const unsigned char *data, size_t len, size_t i)
 }
 #endif
 
+#if defined(__SSE2__) && defined(__GNUC__) && defined(__x86_64__)
+#define CLEAN_WINDOWS 1
+
+/* Whether the three-byte sequence at p is a full-width digit or letter (EF BC 90-99,
+ * EF BC A1-BA, EF BD 81-9A), which the pass folds to ASCII. */
+static int folds_at(const unsigned char *p)
+{
+    if (p[1] == 0xBC) return (p[2] >= 0x90 && p[2] <= 0x99) || (p[2] >= 0xA1 && p[2] <= 0xBA);
+    return p[1] == 0xBD && p[2] >= 0x81 && p[2] <= 0x9A;
+}
+
+/* Skips from data[i], 16 bytes per step, what the pass leaves as it is: ASCII but NUL and
+ * CR, and three-byte sequences with leads E1-EF but ED (no overlongs, no surrogates) that
+ * are no full-width digit or letter, in any mix. Each window is read as if a sequence
+ * started at its first byte (as one does at data[i]); a sequence cut off at its end is left
+ * to the next window. Adds the code points and the multibyte sequences skipped to *n and
+ * *multibyte; returns the offset of the first byte not skipped. The caller checks that the
+ * processor has POPCNT. */
+__attribute__((target("popcnt"))) static size_t clean_windows(const unsigned char *data,
+                                                              size_t len, size_t i, size_t *n,
+                                                              size_t *multibyte)
+{
+    const __m128i f0 = _mm_set1_epi8((char)0xF0), e0 = _mm_set1_epi8((char)0xE0);
+    const __m128i ed = _mm_set1_epi8((char)0xED), ef = _mm_set1_epi8((char)0xEF);
+    const __m128i c0 = _mm_set1_epi8((char)0xC0), cr = _mm_set1_epi8('\r');
+    const __m128i zero = _mm_setzero_si128();
+    /* bytes taken from a window by where a sequence is cut off (lead >> 14: none, a lead
+     * at byte 14, at byte 15) */
+    static const unsigned char take_of[4] = {16, 14, 15, 15};
+    size_t from = i, seqs = 0;
+    while (i + 16 <= len) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(data + i));
+        unsigned high = (unsigned)_mm_movemask_epi8(x);
+        /* 80-BF compare below C0 as signed bytes, ASCII does not */
+        unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, c0));
+        unsigned lead = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, f0), e0));
+        /* NUL, CR and the leads E0 and ED are left to the slow path */
+        unsigned odd = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, zero), _mm_cmpeq_epi8(x, cr)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, e0), _mm_cmpeq_epi8(x, ed))));
+        /* no other byte of 80 and up, and the two bytes after each lead (those within the
+         * window) are its continuation bytes, and no other */
+        if (odd | (high ^ (cont | lead)) | (cont ^ (((lead << 1) | (lead << 2)) & 0xFFFFu)))
+            break;
+        /* full-width forms start with EF; one cut off at byte 14 or 15 is not taken */
+        unsigned fw = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ef)) & 0x3FFFu;
+        for (; fw; fw &= fw - 1)
+            if (folds_at(data + i + (unsigned)__builtin_ctz(fw))) goto done;
+        unsigned tail = lead >> 14;
+        seqs += (unsigned)__builtin_popcount(lead) - (tail != 0);
+        i += take_of[tail];
+    }
+done:
+    *n += i - from - 2 * seqs; /* ASCII bytes and leads: three bytes per sequence */
+    *multibyte += seqs;
+    return i;
+}
+#endif
+
 static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
 
 
@@ -101,7 +160,13 @@ int rpt_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rpt
     int give_up = (flags & RPT_NORM_GIVE_UP) != 0;
     int cr_to_lf = (flags & RPT_NORM_CR_TO_LF) != 0;
     if (rpt_buf_reserve(out, len)) return -1;
+#ifdef CLEAN_WINDOWS
+    int windows = __builtin_cpu_supports("popcnt");
+#endif
     while (i < len) {
+#ifdef CLEAN_WINDOWS
+        if (windows) i = clean_windows(data, len, i, &n, &multibyte);
+#endif
         /* ASCII fast path, 8 bytes at a time, when no NUL or CR is among them */
         while (i + 8 <= len) {
             uint64_t w;
