@@ -357,6 +357,17 @@ typedef struct hit {
 
 #define MAX_HITS 32
 
+/* The first position from i on (a step of the scan in key_scan()) that is no three-byte
+ * sequence lying within s[0..len) whose code point starts no wording. */
+static inline size_t skip_han(const char *s, size_t i, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (i + 3 <= len && (u[i] & 0xF0) == 0xE0 &&
+           !K.words.group[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)])
+        i += 3;
+    return i;
+}
+
 /* The key for text s[0..len) that ends where the number stands: the def index, or -1.
  * With earlier_clause, s is a clause before the number's own clause, which says the growth
  * ("…完成274.4亿元" before "同比增长9.1%"): its amount and the lack of a growth word are
@@ -366,7 +377,10 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
     hit hits[MAX_HITS];
     int n = 0;
     for (size_t next = 0; next + 1 < len && n < MAX_HITS;) {
-        /* one code point per step: 3 bytes for the Han characters of these texts */
+        /* one code point per step: 3 bytes for the Han characters of these texts, most of
+         * which start no wording */
+        next = skip_han(s, next, len);
+        if (next + 1 >= len) break;
         size_t i = next;
         unsigned char c = (unsigned char)s[i];
         unsigned fc;
