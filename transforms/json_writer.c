@@ -70,6 +70,39 @@ static inline void copy_short(char *o, const unsigned char *p, size_t n)
     }
 }
 
+/* Whether the 8 bytes of x hold nothing to escape (a control byte, '"' or '\\'). */
+static inline int clean8(uint64_t x)
+{
+    return !(RPT_HAS_LESS(x, 0x20) | RPT_HAS_BYTE(x, 0x22) | RPT_HAS_BYTE(x, 0x5C));
+}
+
+/* Copies the string p[0..len) (len < 16) to o when it holds nothing to escape, with
+ * overlapping loads and stores that together cover every byte; 0 (o untouched) else. */
+static inline int short_clean(char *o, const unsigned char *p, size_t len)
+{
+    if (len >= 8) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + len - 8, 8);
+        if (!clean8(a) || !clean8(b)) return 0;
+        memcpy(o, &a, 8);
+        memcpy(o + len - 8, &b, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + len - 4, 4);
+        if (!clean8((uint64_t)a | (uint64_t)b << 32)) return 0;
+        memcpy(o, &a, 4);
+        memcpy(o + len - 4, &b, 4);
+    } else if (len) {
+        /* the first, middle and last byte are all of them; repeated to fill 8 */
+        uint64_t a = p[0], b = p[len / 2], c = p[len - 1], v = a | b << 8 | c << 16;
+        if (!clean8(v | v << 24 | v << 48)) return 0;
+        o[0] = (char)a, o[len / 2] = (char)b, o[len - 1] = (char)c;
+    }
+    return 1;
+}
+
 /* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
  * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Blocks of
  * 16 (SSE2) or 8 bytes with nothing to escape (nearly all of them) are copied whole. */
@@ -85,6 +118,13 @@ static void string(rpt_jw *w, const char *s, size_t len)
     }
     char *o = w->out->data + w->out->len;
     *o++ = '"';
+    if (len < 16 && short_clean(o, p, len)) { /* names, units, numbers: copied at once */
+        o += len;
+        *o++ = '"';
+        *o = '\0';
+        w->out->len = (size_t)(o - w->out->data);
+        return;
+    }
     size_t i = 0;
     while (i < len) {
 #ifdef __SSE2__
