@@ -60,6 +60,7 @@ static struct {
     cp_index words;          /* the wordings of the catalog */
     int uclass[N_DEFS];      /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
     cp_index cats;           /* the report category rules, by their word */
+    size_t cat_len[MAX_WORDINGS]; /* byte lengths of their words */
     size_t subscope_len[64]; /* byte lengths of RPT_METRIC_SUBSCOPES */
     int ok;
 } K;
@@ -251,8 +252,10 @@ static void build(void)
     size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
     if (nc > MAX_WORDINGS) return;
     const char *cat[MAX_WORDINGS];
-    for (size_t r = 0; r < nc; r++)
+    for (size_t r = 0; r < nc; r++) {
         cat[r] = RPT_REPORT_CATEGORY_RULES[r].word;
+        K.cat_len[r] = strlen(cat[r]);
+    }
     K.ok = cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc);
 }
 
@@ -357,13 +360,13 @@ typedef struct hit {
 
 #define MAX_HITS 32
 
-/* The first position from i on (a step of the scan in key_scan()) that is no three-byte
- * sequence lying within s[0..len) whose code point starts no wording. */
-static inline size_t skip_han(const char *s, size_t i, size_t len)
+/* The first position from i on (a step of the scans below) that is no three-byte sequence
+ * lying within s[0..len) whose code point starts no word of x. */
+static inline size_t skip_han(const cp_index *x, const char *s, size_t i, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     while (i + 3 <= len && (u[i] & 0xF0) == 0xE0 &&
-           !K.words.group[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)])
+           !x->group[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)])
         i += 3;
     return i;
 }
@@ -379,7 +382,7 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
     for (size_t next = 0; next + 1 < len && n < MAX_HITS;) {
         /* one code point per step: 3 bytes for the Han characters of these texts, most of
          * which start no wording */
-        next = skip_han(s, next, len);
+        next = skip_han(&K.words, s, next, len);
         if (next + 1 >= len) break;
         size_t i = next;
         unsigned char c = (unsigned char)s[i];
@@ -593,6 +596,8 @@ static const char *report_category(const char *label, size_t len)
 {
     int best = -1;
     for (size_t i = 0, step = 1; i + 1 < len; i += step) {
+        i = skip_han(&K.cats, label, i, len);
+        if (i + 1 >= len) break;
         unsigned char c = (unsigned char)label[i];
         step = (c & 0xF0) == 0xE0 ? 3 : 1;
         if ((c & 0xC0) == 0x80) continue;
@@ -605,7 +610,7 @@ static const char *report_category(const char *label, size_t len)
             int r = K.cats.member[K.cats.at[g] + k];
             if (best >= 0 && r >= best) break;
             const char *w = RPT_REPORT_CATEGORY_RULES[r].word;
-            size_t wl = strlen(w);
+            size_t wl = K.cat_len[r];
             if (i + wl <= len && !memcmp(label + i, w, wl)) {
                 best = r;
                 break;
