@@ -337,10 +337,14 @@ static void drop_unmatched(rpt_buf *m, size_t from)
     unsigned char *d = (unsigned char *)m->data + from;
     size_t len = m->len - from;
     /* the buffer is NUL-terminated after the label (and the text holds no NUL) */
-    if (!strpbrk((char *)d, "()[]\xE2\xEF")) return; /* no bracket can start here */
-    size_t depth[4] = {0, 0, 0, 0}, w = 0, n;
+    static const char starts[] = "()[]\xE2\xEF"; /* the bytes a bracket or quote starts with */
+    const char *first = strpbrk((char *)d, starts);
+    if (!first) return; /* no bracket can start here */
+    size_t depth[4] = {0, 0, 0, 0}, w = (size_t)(first - (char *)d), n;
     size_t opened[4][32]; /* output offsets of the openers not closed yet, per pair */
-    for (size_t i = 0; i < len;) {
+    /* the bytes before one that may start a bracket stay as they are (moved left once a
+     * bracket went) */
+    for (size_t i = w; i < len;) {
         int k = bracket_at(d, len, i, &n);
         if (k) {
             size_t pair = (size_t)(k - 1) / 2;
@@ -358,6 +362,11 @@ static void drop_unmatched(rpt_buf *m, size_t from)
         while (n-- > 0 && i < len)
             d[w++] = d[i++];
         n = 1;
+        const char *next = strpbrk((char *)d + i, starts);
+        /* (a NUL, which the text does not hold, would end the search: it is stepped over) */
+        size_t run = next ? (size_t)(next - (char *)d) - i : strlen((char *)d + i);
+        if (w != i) memmove(d + w, d + i, run);
+        w += run, i += run;
     }
     len = w;
     /* openers left unclosed go, the last first so that earlier offsets stay valid */
