@@ -16,6 +16,7 @@
  * Unkeyed indicators of government work reports whose category the education rules left
  * at "other" or "funding" take a category from the report words of rules/metric_keys.h. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -713,9 +714,10 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     const char *prev_sent = NULL;
     size_t prev_sl = 0, prev_end = 0, sent_scanned = 0;
     int sent_year = 0;
-    /* the unit class of the last unit seen (units are mostly static names: one pointer) */
-    const char *last_unit = NULL;
-    int last_uc = UC_NONE;
+    /* the unit classes of the last units seen (units are mostly static names: one pointer
+     * each), by a hash of the pointer */
+    const char *seen_unit[16] = {NULL};
+    int seen_uc[16];
     key_memo memo = {0};
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
@@ -752,8 +754,10 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                     x->period_year = y;
             }
         }
-        if (x->unit != last_unit) last_unit = x->unit, last_uc = unit_class(x->unit);
-        int uc = last_uc;
+        size_t slot = ((uintptr_t)x->unit >> 3) % 16;
+        if (!x->unit || x->unit != seen_unit[slot])
+            seen_unit[slot] = x->unit, seen_uc[slot] = unit_class(x->unit);
+        int uc = seen_uc[slot];
         int d = K.ok && uc != UC_NONE
                     ? key_of(&memo, x, before, before_len, uc, after_number, after_len, gwr)
                     : -1;
@@ -761,8 +765,8 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
             x->metric_key = RPT_METRIC_DEFS[d].key;
             x->category = RPT_METRIC_DEFS[d].category;
         } else if (gwr && x->metric &&
-                   (!x->category || !strcmp(x->category, "other") ||
-                    !strcmp(x->category, "funding"))) {
+                   (!x->category || (x->category[0] == 'o' && !strcmp(x->category, "other")) ||
+                    (x->category[0] == 'f' && !strcmp(x->category, "funding")))) {
             size_t mlen = x->metric_len ? x->metric_len : strlen(x->metric);
             const char *c = report_category(x->metric, mlen);
             if (c) x->category = c;
