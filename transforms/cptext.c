@@ -16,9 +16,9 @@
  * ones overwrite: the arrays hold one entry per byte of the text and one more). Returns the
  * offset of the first byte not decoded. SSSE3: the caller checks that the processor has
  * it. */
-__attribute__((target("ssse3"))) static size_t cjk_blocks_ssse3(const unsigned char *s, size_t len,
-                                                                size_t i, uint32_t *cp,
-                                                                uint32_t *boff, size_t *k)
+__attribute__((target("ssse3"))) static inline size_t
+cjk_blocks_ssse3(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uint32_t *boff,
+                 size_t *k)
 {
     /* per byte of a block: what a lead byte (1110xxxx) and continuation bytes (10xxxxxx) show
      * under their masks; the last byte is not part of the block */
@@ -91,22 +91,21 @@ static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
 }
 
 
-int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Stores the code point and byte offset of each code point of s[0..len) in cp and boff;
+ * returns how many. simd (a constant where this is inlined): whether the processor has
+ * SSSE3. */
+static ALWAYS_INLINE size_t index_text(const unsigned char *s, size_t len, uint32_t *cp,
+                                       uint32_t *boff, int simd)
 {
-    memset(t, 0, sizeof *t);
-    if (len >= UINT32_MAX) return -1;
-    const unsigned char *s = (const unsigned char *)text;
-    /* at most one code point per byte: size for that and skip a counting pass */
-    t->cp = malloc((len + 1) * sizeof *t->cp);
-    t->boff = malloc((len + 1) * sizeof *t->boff);
-    if (!t->cp || !t->boff) {
-        rpt_cptext_clear(t);
-        return -1;
-    }
-    uint32_t *cp = t->cp, *boff = t->boff;
     size_t k = 0, i = 0;
-#ifdef CJK_SIMD
-    int simd = __builtin_cpu_supports("ssse3");
+#ifndef CJK_SIMD
+    (void)simd;
 #endif
     while (i < len) {
         unsigned b = s[i];
@@ -162,6 +161,38 @@ int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
         }
         i++;
     }
+    return k;
+}
+
+#ifdef CJK_SIMD
+/* index_text() with the SSSE3 blocks inlined (their constants stay in registers). */
+__attribute__((target("ssse3"))) static size_t index_text_ssse3(const unsigned char *s,
+                                                                 size_t len, uint32_t *cp,
+                                                                 uint32_t *boff)
+{
+    return index_text(s, len, cp, boff, 1);
+}
+#endif
+
+int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
+{
+    memset(t, 0, sizeof *t);
+    if (len >= UINT32_MAX) return -1;
+    const unsigned char *s = (const unsigned char *)text;
+    /* at most one code point per byte: size for that and skip a counting pass */
+    t->cp = malloc((len + 1) * sizeof *t->cp);
+    t->boff = malloc((len + 1) * sizeof *t->boff);
+    if (!t->cp || !t->boff) {
+        rpt_cptext_clear(t);
+        return -1;
+    }
+    size_t k;
+#ifdef CJK_SIMD
+    if (__builtin_cpu_supports("ssse3"))
+        k = index_text_ssse3(s, len, t->cp, t->boff);
+    else
+#endif
+        k = index_text(s, len, t->cp, t->boff, 0);
     size_t n = k;
     t->cp[n] = 0;
     t->boff[n] = (uint32_t)len;
