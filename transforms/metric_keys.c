@@ -58,11 +58,14 @@ typedef struct cp_index {
 static struct {
     wording w[MAX_WORDINGS];
     size_t n;
-    cp_index words;          /* the wordings of the catalog */
-    int uclass[N_DEFS];      /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
-    cp_index cats;           /* the report category rules, by their word */
-    size_t cat_len[MAX_WORDINGS]; /* byte lengths of their words */
-    size_t subscope_len[64]; /* byte lengths of RPT_METRIC_SUBSCOPES */
+    cp_index words;                /* the wordings of the catalog */
+    int uclass[N_DEFS];            /* UC_* of each def (count_or_area: UC_COUNT, area too) */
+    unsigned char area_ok[N_DEFS]; /* its unit class is count_or_area */
+    unsigned char share[N_DEFS];   /* its key names a share ("share" in it) */
+    size_t stem[N_DEFS];           /* stem_len() of its key */
+    cp_index cats;                 /* the report category rules, by their word */
+    size_t cat_len[MAX_WORDINGS];  /* byte lengths of their words */
+    size_t subscope_len[64];       /* byte lengths of RPT_METRIC_SUBSCOPES */
     int ok;
 } K;
 
@@ -222,11 +225,21 @@ static const char *number_in(const char *s, size_t len, size_t from, const char 
     return NULL;
 }
 
+/* Length of a key without "_growth": the measure a growth key is the change of. */
+static size_t stem_len(const char *key)
+{
+    size_t l = strlen(key);
+    return l > 7 && !strcmp(key + l - 7, "_growth") ? l - 7 : l;
+}
+
 static void build(void)
 {
     const char *word[MAX_WORDINGS];
     for (size_t d = 0; d < N_DEFS; d++) {
         const rpt_metric_def *m = &RPT_METRIC_DEFS[d];
+        K.area_ok[d] = !strcmp(m->unit_class, "count_or_area");
+        K.share[d] = strstr(m->key, "share") != NULL;
+        K.stem[d] = stem_len(m->key);
         K.uclass[d] = !strcmp(m->unit_class, "amount")    ? UC_AMOUNT
                       : !strcmp(m->unit_class, "percent") ? UC_PERCENT
                                                           : UC_COUNT;
@@ -291,7 +304,7 @@ static int fits(size_t d, int uc, const char *unit)
 {
     int k = K.uclass[d];
     if (uc == UC_AREA)
-        return !strcmp(RPT_METRIC_DEFS[d].unit_class, "count_or_area");
+        return K.area_ok[d];
     if (k != uc) return 0;
     return uc != UC_COUNT || !RPT_METRIC_DEFS[d].units || unit_in(unit, RPT_METRIC_DEFS[d].units);
 }
@@ -347,12 +360,6 @@ static int subscope_before(const char *s, size_t i)
     return 0;
 }
 
-/* Length of a key without "_growth": the measure a growth key is the change of. */
-static size_t stem_len(const char *key)
-{
-    size_t l = strlen(key);
-    return l > 7 && !strcmp(key + l - 7, "_growth") ? l - 7 : l;
-}
 
 typedef struct hit {
     size_t start, end;
@@ -434,8 +441,8 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
         for (int o = 0; o < n && !covered; o++) {
             const rpt_metric_def *mo = &RPT_METRIC_DEFS[K.w[hits[o].w].def];
             covered = hits[o].start < hits[h].start && hits[o].end >= end &&
-                      (stem_len(mo->key) != stem_len(m->key) ||
-                       strncmp(mo->key, m->key, stem_len(m->key)));
+                      (K.stem[K.w[hits[o].w].def] != K.stem[d] ||
+                       strncmp(mo->key, m->key, K.stem[d]));
         }
         if (covered || subscope_before(s, hits[h].start)) continue;
         const char *after = s + end;
@@ -446,7 +453,7 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
         if (contains_any(after, alen, FALL_WORDS) || contains_any(after, alen, OTHER_RATES))
             continue;
         if (uc == UC_COUNT && contains_any(after, alen, OTHER_THINGS)) continue;
-        if (!strstr(m->key, "share") && rpt_find_short(after, alen, "占", 3)) continue;
+        if (!K.share[d] && rpt_find_short(after, alen, "占", 3)) continue;
         /* a change of a level: "比2010年增加10525元" */
         if (!m->growth && uc != UC_PERCENT && contains_any(after, alen, COMPARED)) continue;
         if (!earlier_clause && number_between(after, alen)) continue;
