@@ -56,7 +56,8 @@ static int run_init(describe_run *r, const rpt_ind_rules *R, const rpt_cptext *t
     r->doc = doc;
     r->sec = -1;
     r->me_sec = -1;
-    doc->indicators = calloc(n, sizeof *doc->indicators);
+    /* every field is set by describe_one() and attach_strings(): no zeroing */
+    doc->indicators = malloc(n * sizeof *doc->indicators);
     /* candidate j's memo is written by rpt_label_parts() before any later candidate reads it */
     r->d.memo = malloc(n * sizeof *r->d.memo);
     r->so = malloc(n * sizeof *r->so);
@@ -137,6 +138,8 @@ static int describe_one(describe_run *r, size_t j)
     enter_sections(r, c->start);
     int sec = r->sec;
     x->section = sec;
+    x->metric_key = NULL; /* both set by the metric key pass */
+    x->period_year = 0;
     x->start = c->start;
     x->end = c->end;
     x->value = c->value;
