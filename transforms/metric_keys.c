@@ -370,12 +370,32 @@ typedef struct hit {
 
 /* The first position from i on (a step of the scans below) that is no three-byte sequence
  * lying within s[0..len) whose code point starts no word of x. */
+/* The code point of the three-byte sequence at u (its lead byte checked by the caller). */
+static inline unsigned han_at(const unsigned char *u)
+{
+    return ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+}
+
 static inline size_t skip_han(const cp_index *x, const char *s, size_t i, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
-    while (i + 3 <= len && (u[i] & 0xF0) == 0xE0 &&
-           !x->group[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)])
+    while (i + 3 <= len && (u[i] & 0xF0) == 0xE0 && !x->group[han_at(u + i)])
         i += 3;
+    return i;
+}
+
+/* Likewise, stepping also over the three-byte code points that start a group of x when the
+ * three-byte code point after them (within s[0..len)) is the second one of none of its
+ * words, as key_scan() would. */
+static inline size_t skip_han2(const cp_index *x, const char *s, size_t i, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (; i + 3 <= len && (u[i] & 0xF0) == 0xE0; i += 3) {
+        unsigned g = x->group[han_at(u + i)];
+        if (!g) continue;
+        if (i + 6 > len || (u[i + 3] & 0xF0) != 0xE0) break;
+        if ((x->second_mask[g - 1] >> (han_at(u + i + 3) % 64)) & 1) break;
+    }
     return i;
 }
 
@@ -390,7 +410,7 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
     for (size_t next = 0; next + 1 < len && n < MAX_HITS;) {
         /* one code point per step: 3 bytes for the Han characters of these texts, most of
          * which start no wording */
-        next = skip_han(&K.words, s, next, len);
+        next = skip_han2(&K.words, s, next, len);
         if (next + 1 >= len) break;
         size_t i = next;
         unsigned char c = (unsigned char)s[i];
