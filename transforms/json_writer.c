@@ -128,6 +128,16 @@ static void string(rpt_jw *w, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
 #ifdef __SSE2__
+        /* whole blocks of 16 with nothing to escape (nearly all of a sentence) */
+        for (; i + 16 <= len; i += 16, o += 16) {
+            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            const __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(x, _mm_set1_epi8((char)0x80)),
+                                               _mm_set1_epi8((char)0xA0)); /* < 0x20 */
+            const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+            if (_mm_movemask_epi8(_mm_or_si128(ctl, special))) break;
+            _mm_storeu_si128((__m128i *)(void *)o, x);
+        }
         if (i + 16 <= len) { /* 16 bytes at a time: copy up to the first byte to escape */
             const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
             const __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(x, _mm_set1_epi8((char)0x80)),
