@@ -372,13 +372,13 @@ static size_t format_short_decimal(double val, char *out)
         size_t nd = (size_t)(end - p), o = 0;
         if (val < 0) out[o++] = '-';
         if (d == 0) {
-            memcpy(out + o, p, nd);
+            copy_short(out + o, (const unsigned char *)p, nd);
             o += nd;
         } else if (nd > (size_t)d) {
-            memcpy(out + o, p, nd - (size_t)d);
+            copy_short(out + o, (const unsigned char *)p, nd - (size_t)d);
             o += nd - (size_t)d;
             out[o++] = '.';
-            memcpy(out + o, end - d, (size_t)d);
+            copy_short(out + o, (const unsigned char *)end - d, (size_t)d);
             o += (size_t)d;
         } else {
             out[o++] = '0';
@@ -412,6 +412,14 @@ void rpt_jw_double(rpt_jw *w, const char *key, double val)
 {
     if (key) rpt_jw_key(w, key);
     sep(w);
+    rpt_buf *b = w->out;
+    if (b->cap - b->len > 40) { /* formatted straight into the output */
+        size_t n = rpt_jw_format_double(val, b->data + b->len);
+        if (n) {
+            b->len += n; /* and the terminator is written */
+            return;
+        }
+    }
     char s[40];
     size_t n = rpt_jw_format_double(val, s);
     if (n)
