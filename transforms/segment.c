@@ -248,6 +248,14 @@ static size_t next_line_end(const rpt_cptext *t, size_t i)
 {
 #ifdef __SSE2__
     const __m128i nl = _mm_set1_epi32('\n');
+    for (; i + 16 <= t->n; i += 16) { /* sixteen code points per test, then four */
+        const __m128i *p = (const __m128i *)(const void *)(t->cp + i);
+        __m128i a = _mm_or_si128(_mm_cmpeq_epi32(_mm_loadu_si128(p), nl),
+                                 _mm_cmpeq_epi32(_mm_loadu_si128(p + 1), nl));
+        __m128i b = _mm_or_si128(_mm_cmpeq_epi32(_mm_loadu_si128(p + 2), nl),
+                                 _mm_cmpeq_epi32(_mm_loadu_si128(p + 3), nl));
+        if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
+    }
     for (; i + 4 <= t->n; i += 4) { /* four code points per compare */
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t->cp + i));
         int m = _mm_movemask_epi8(_mm_cmpeq_epi32(x, nl));
