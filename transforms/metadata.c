@@ -318,16 +318,17 @@ int rpt_meta_title_score(const char *line, size_t len)
     if (!t) return 0;
     size_t tl = strlen(t), chars = rpt_utf8_chars(t, tl);
     int score = 0;
-    if (chars < 6 || chars > 80 || starts_with_marker(t, tl) || strchr(t, '|') || strchr(t, '\t') ||
-        rpt_meta_is_chrome_line(t, tl))
+    if (chars < 6 || chars > 80 || starts_with_marker(t, tl) || strchr(t, '|') || strchr(t, '\t'))
         goto out;
     static const char *const enders[] = {"。", "；", "，", "：", ":", ";", ","};
     for (size_t i = 0; i < sizeof enders / sizeof *enders; i++) {
         size_t el = strlen(enders[i]);
         if (tl >= el && !memcmp(t + tl - el, enders[i], el)) goto out;
     }
-    score = strstr(t, "。") || strstr(t, "，") ? 0 : 1;
-    if (!score) goto out;
+    if (strstr(t, "。") || strstr(t, "，")) goto out;
+    /* page chrome last: it is the costliest test (and any of them scores 0) */
+    if (rpt_meta_is_chrome_line(t, tl)) goto out;
+    score = 1;
     for (size_t i = 0; i < sizeof title_words / sizeof *title_words; i++)
         if (strstr(t, title_words[i])) {
             score = i < 3 ? 3 : 2;
