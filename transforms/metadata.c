@@ -3,6 +3,7 @@
  * surround the body on government portals. Works on UTF-8 lines; never changes the text. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -188,10 +189,21 @@ static int label_boundary(const char *s, size_t i)
     return 0;
 }
 
+/* Bit (last byte % 64) of the first character of each label: most characters of a line
+ * end otherwise. */
+static uint64_t label_last_bytes(void)
+{
+    uint64_t bits = 0;
+    for (size_t l = 0; l < N_LABELS; l++)
+        bits |= 1ull << ((unsigned char)labels[l].label[2] % 64);
+    return bits;
+}
+
 /* Whether s[i] is the first character of some label (a cheap filter before label_at). */
 static int label_first_char(const char *s, size_t len, size_t i)
 {
     if ((unsigned char)s[i] < 0xE0 || i + 3 > len) return 0;
+    if (!((label_last_bytes() >> ((unsigned char)s[i + 2] % 64)) & 1)) return 0;
     for (size_t l = 0; l < N_LABELS; l++)
         if (!memcmp(s + i, labels[l].label, 3)) return 1;
     return 0;
