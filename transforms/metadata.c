@@ -13,6 +13,7 @@
 #include "transforms/decode.h"
 
 #define MAX_META_LINE 400 /* bytes: longer lines are body text */
+#define TITLE_MAX_BYTES (4 * 80 + 64) /* longer than any title */
 #define MAX_CHROME_LINE 150
 #define MAX_VALUE 180
 #define HEAD_LINES 15
@@ -80,11 +81,14 @@ static size_t space_at(const char *s, size_t len)
     return 0;
 }
 
-char *rpt_meta_strdup_trim(const char *s, size_t len)
+/* Length of s[0..len) without the blanks at either end, which start at *from. */
+static size_t trim_span(const char *s, size_t len, size_t *from)
 {
-    size_t k;
-    while (len && (k = space_at(s, len)) != 0)
-        s += k, len -= k;
+    size_t k, a = 0;
+    while (len && (k = space_at(s + a, len)) != 0)
+        a += k, len -= k;
+    s += a;
+    *from = a;
     for (;;) {
         if (len >= 1 &&
             (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
@@ -99,7 +103,13 @@ char *rpt_meta_strdup_trim(const char *s, size_t len)
         else
             break;
     }
-    return strndup(s, len);
+    return len;
+}
+
+char *rpt_meta_strdup_trim(const char *s, size_t len)
+{
+    size_t from, n = trim_span(s, len, &from);
+    return strndup(s + from, n);
 }
 
 /* Reads up to max_digits ASCII digits at s[*i] into *val; returns how many were read. */
@@ -325,7 +335,7 @@ static int starts_with_marker(const char *s, size_t len)
 
 int rpt_meta_title_score(const char *line, size_t len)
 {
-    if (len > 4 * 80 + 64) return 0; /* longer than any title */
+    if (len > TITLE_MAX_BYTES) return 0;
     char *t = rpt_meta_strdup_trim(line, len);
     if (!t) return 0;
     size_t tl = strlen(t), chars = rpt_utf8_chars(t, tl);
@@ -446,20 +456,24 @@ void rpt_meta_from_text(rpt_document *doc)
     for (size_t i = 0; i < len && n < HEAD_LINES;) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - s) : len;
-        char *t = rpt_meta_strdup_trim(s + i, e - i);
-        if (t && *t) {
+        size_t from, tl = trim_span(s + i, e - i, &from);
+        const char *ts = s + i + from;
+        if (tl) {
             starts[n] = i, ends[n] = e, n++;
-            if (!doc->title) {
-                char *j = join_spaced_han(t);
+            /* a line longer than any title with no blank to join (body text) scores 0:
+             * it is not copied */
+            if (!doc->title && !(tl > TITLE_MAX_BYTES && blank_free_end(ts, 0, tl) == tl)) {
+                char *t = strndup(ts, tl);
+                char *j = t ? join_spaced_han(t) : NULL;
                 int sc = j ? rpt_meta_title_score(j, strlen(j)) : 0;
                 if (sc > best_score) {
                     free(best);
                     best = j, j = NULL, best_score = sc;
                 }
                 free(j);
+                free(t);
             }
         }
-        free(t);
         i = e + 1;
     }
     if (!doc->title && best) doc->title = best, best = NULL;
