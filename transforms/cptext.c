@@ -449,8 +449,11 @@ static size_t skip_empty_buckets(const rpt_wordset *ws, const rpt_cptext *t, siz
 {
     const uint32_t *cp = t->cp;
 #define EMPTY(c) (ws->head[(c) % RPT_WORDSET_BUCKETS] < 0)
-    while (i + 4 <= b && EMPTY(cp[i]) && EMPTY(cp[i + 1]) && EMPTY(cp[i + 2]) && EMPTY(cp[i + 3]))
+    /* all four empty when the heads (-1 for an empty bucket) are all negative */
+#define HEAD(c) ws->head[(c) % RPT_WORDSET_BUCKETS]
+    while (i + 4 <= b && (HEAD(cp[i]) & HEAD(cp[i + 1]) & HEAD(cp[i + 2]) & HEAD(cp[i + 3])) < 0)
         i += 4;
+#undef HEAD
     while (i < b && EMPTY(cp[i]))
         i++;
 #undef EMPTY
