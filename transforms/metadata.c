@@ -304,8 +304,14 @@ int rpt_meta_is_chrome_line(const char *line, size_t len)
     char *t = rpt_meta_strdup_trim(line, len);
     if (!t) return 0;
     int chrome = 0;
-    for (size_t i = 0; i < sizeof chrome_marks / sizeof *chrome_marks && !chrome; i++)
-        chrome = strstr(t, chrome_marks[i]) != NULL;
+    /* the bytes the line holds: a mark whose last byte it lacks is not in it */
+    uint64_t has[4] = {0, 0, 0, 0};
+    for (const unsigned char *u = (const unsigned char *)t; *u; u++)
+        has[*u >> 6] |= 1ull << (*u & 63);
+    for (size_t i = 0; i < sizeof chrome_marks / sizeof *chrome_marks && !chrome; i++) {
+        unsigned char last = (unsigned char)chrome_marks[i][strlen(chrome_marks[i]) - 1];
+        chrome = ((has[last >> 6] >> (last & 63)) & 1) && strstr(t, chrome_marks[i]) != NULL;
+    }
     if (!chrome && (!strcmp(t, "打印") || !strcmp(t, "关闭") || !strcmp(t, "返回") ||
                     !strcmp(t, "|") || !strcmp(t, "【打印】【关闭】")))
         chrome = 1;
