@@ -485,30 +485,28 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
  * one before it, or shares its clause, asks again for the same text. The texts are the
  * document's indicator strings, which outlive the pass. */
 #define MEMO_N 4
-typedef struct memo_entry {
-    const char *s, *unit;
-    size_t len;
-    int uc, earlier_clause, d;
-} memo_entry;
 typedef struct key_memo {
-    memo_entry e[MEMO_N];
-    unsigned n, next;
+    /* per entry: the length, class and clause flag in one word (0: empty; lengths are
+     * above 0), the text, the unit and the answer */
+    uint64_t q[MEMO_N];
+    const char *s[MEMO_N], *unit[MEMO_N];
+    int d[MEMO_N];
+    unsigned next;
 } key_memo;
 
 /* key_scan() of s[0..len), from the memo when it holds the same question. */
-static int key_in(key_memo *mm, const char *s, size_t len, int uc, const char *unit,
-                  int earlier_clause)
+static inline int key_in(key_memo *mm, const char *s, size_t len, int uc, const char *unit,
+                         int earlier_clause)
 {
-    for (unsigned k = 0; k < mm->n; k++) {
-        const memo_entry *e = &mm->e[k];
-        if (e->len == len && e->uc == uc && e->earlier_clause == earlier_clause &&
-            (e->unit == unit || !strcmp(e->unit, unit)) && !memcmp(e->s, s, len))
-            return e->d;
-    }
+    uint64_t q = (uint64_t)len << 8 | (uint64_t)uc << 1 | (earlier_clause != 0);
+    for (unsigned k = 0; k < MEMO_N; k++)
+        if (mm->q[k] == q && (mm->unit[k] == unit || !strcmp(mm->unit[k], unit)) &&
+            !memcmp(mm->s[k], s, len))
+            return mm->d[k];
     int d = key_scan(s, len, uc, unit, earlier_clause);
-    mm->e[mm->next] = (memo_entry){s, unit, len, uc, earlier_clause, d};
-    mm->next = (mm->next + 1) % MEMO_N;
-    if (mm->n < MEMO_N) mm->n++;
+    unsigned k = mm->next;
+    mm->q[k] = q, mm->s[k] = s, mm->unit[k] = unit, mm->d[k] = d;
+    mm->next = (k + 1) % MEMO_N;
     return d;
 }
 
