@@ -486,8 +486,8 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
  * document's indicator strings, which outlive the pass. */
 #define MEMO_N 4
 typedef struct key_memo {
-    /* per entry: the length, class and clause flag in one word (0: empty; lengths are
-     * above 0), the text, the unit and the answer */
+    /* per entry: the length, unit class and clause flag in one word (0: empty, as the
+     * class of a scan is never UC_NONE), the text, the unit and the answer */
     uint64_t q[MEMO_N];
     const char *s[MEMO_N], *unit[MEMO_N];
     int d[MEMO_N];
