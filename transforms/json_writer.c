@@ -283,7 +283,12 @@ void rpt_jw_strn(rpt_jw *w, const char *key, const char *val, size_t len)
 
 void rpt_jw_str(rpt_jw *w, const char *key, const char *val)
 {
-    rpt_jw_strn(w, key, val, val ? strlen(val) : 0);
+    if (key) rpt_jw_key(w, key);
+    sep(w);
+    if (val)
+        string(w, val, strlen(val));
+    else
+        put(w, "null", 4);
 }
 
 /* Decimal digits of v, right-aligned ending at end; returns the first digit. */
