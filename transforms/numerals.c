@@ -55,6 +55,12 @@ double rpt_cn_magnitude(uint32_t c)
 
 int rpt_cn_numeral_char(uint32_t c)
 {
+    /* the magnitudes lie in the digits' range too: one bit of c % 64 rules out most
+     * characters */
+    const uint64_t bits = RPT_CN_DIGIT_BITS | RPT_CN_DIGIT_BIT(0x5341) | RPT_CN_DIGIT_BIT(0x767E) |
+                          RPT_CN_DIGIT_BIT(0x5343) | RPT_CN_DIGIT_BIT(0x4E07) |
+                          RPT_CN_DIGIT_BIT(0x4EBF);
+    if (c < 0x3007 || c > 0x96F6 || !((bits >> (c % 64)) & 1)) return 0;
     return rpt_cn_digit(c) >= 0 || rpt_cn_magnitude(c) > 0;
 }
 
