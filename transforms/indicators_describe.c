@@ -123,7 +123,7 @@ static int write_metric(describe_run *r, size_t j, const rpt_metric_parts *p)
                          j > 0 ? so[j - 1].metric_len : 0))
         return -1;
     so[j].metric_len = r->m.len - so[j].metric;
-    return rpt_buf_putc(&r->m, '\0');
+    return rpt_buf_putc_fit(&r->m, '\0');
 }
 
 /* Describes candidate j into doc->indicators[j]. Returns 0, or -1 when out of memory. */

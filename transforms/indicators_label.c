@@ -295,14 +295,15 @@ static int append_label(rpt_buf *m, const rpt_metric_rules *M, const rpt_cptext 
     for (size_t i = a; i < b;) {
         size_t k = rpt_ws_at_first(&M->adverbs, M->adverb_first, t, i);
         if (k && i + k <= b && (i + k < b || i > a)) {
-            if (i > from && rpt_buf_append(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
+            if (i > from &&
+                rpt_buf_append_fit(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
                 return -1;
             i += k, from = i;
             continue;
         }
         i++;
     }
-    if (b > from && rpt_buf_append(m, t->text + t->boff[from], t->boff[b] - t->boff[from]))
+    if (b > from && rpt_buf_append_fit(m, t->text + t->boff[from], t->boff[b] - t->boff[from]))
         return -1;
     return 0;
 }
@@ -699,7 +700,7 @@ int rpt_metric_write(const rpt_describe *d, size_t j, const rpt_metric_parts *p,
         /* 金牌总数第一(99枚), 从3.68万亿元增长到4.93万亿元: the label belongs to the
          * previous amount (reserved first: the copy comes from the same buffer) */
         if (rpt_buf_reserve(m, prev_len)) return -1;
-        if (rpt_buf_append(m, m->data + prev_off, prev_len)) return -1;
+        if (rpt_buf_append_fit(m, m->data + prev_off, prev_len)) return -1;
         if (follows_change) d->memo[j].left = d->memo[j - 1].left;
     } else {
         const rpt_span *order[5] = {&p->topic, &p->left_verb, &p->left, &p->right_verb,
