@@ -22,12 +22,14 @@ cjk_blocks_ssse3(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uin
 {
     /* per byte of a block: what a lead byte (1110xxxx) and continuation bytes (10xxxxxx) show
      * under their masks; the last byte is not part of the block */
-    const __m128i mask = _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
-                                       (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-                                       (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, 0);
-    const __m128i want = _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
-                                       (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-                                       (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, 0);
+    const __m128i mask =
+        _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+                      (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+                      (char)0xF0, (char)0xC0, (char)0xC0, 0);
+    const __m128i want =
+        _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+                      (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+                      (char)0xE0, (char)0x80, (char)0x80, 0);
     /* 16-bit lanes, one per sequence: second << 8 | third, and lead << 8 */
     const __m128i tails = _mm_setr_epi8(2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1, -1);
     const __m128i leads = _mm_setr_epi8(-1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1, -1);

@@ -87,7 +87,8 @@ static inline window_bits classify16(const unsigned char *p)
     w.lead = (unsigned)_mm_movemask_epi8(
         _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xF0)), e0));
     w.odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()), _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
         _mm_or_si128(_mm_cmpeq_epi8(x, e0), _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)))));
     w.ef = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEF)));
     return w;
