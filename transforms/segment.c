@@ -267,13 +267,28 @@ static size_t next_line_end(const rpt_cptext *t, size_t i)
     return i;
 }
 
+/* The path of a section: its parent's path (when parent_path is not NULL) and " > ", then
+ * its marker and title; one allocation. NULL when out of memory. */
+static char *section_path(const char *parent_path, const char *marker, const char *title)
+{
+    size_t pl = parent_path ? strlen(parent_path) : 0, ml = strlen(marker), tl = strlen(title);
+    size_t sep = parent_path ? 3 : 0;
+    char *p = malloc(pl + sep + ml + tl + 1);
+    if (!p) return NULL;
+    memcpy(p, parent_path ? parent_path : "", pl);
+    memcpy(p + pl, " > ", sep);
+    memcpy(p + pl + sep, marker, ml);
+    memcpy(p + pl + sep + ml, title, tl);
+    p[pl + sep + ml + tl] = '\0';
+    return p;
+}
+
 int rpt_segment_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err)
 {
     heading *hs = NULL;
     size_t nh = 0, cap = 0;
     part_line *pls = NULL;
     size_t npl = 0, plcap = 0;
-    rpt_buf path = RPT_BUF_INIT;
     int ret = -1;
 
     for (size_t line = 0; line < t->n;) {
@@ -390,11 +405,8 @@ int rpt_segment_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err)
         } else {
             s->part = doc->sections[s->parent].part;
         }
-        rpt_buf_reset(&path);
-        if (s->parent >= 0 && rpt_buf_puts(&path, doc->sections[s->parent].path)) goto oom_sections;
-        if (s->parent >= 0 && rpt_buf_puts(&path, " > ")) goto oom_sections;
-        if (rpt_buf_puts(&path, s->marker) || rpt_buf_puts(&path, s->title)) goto oom_sections;
-        s->path = rpt_buf_steal(&path);
+        s->path = section_path(s->parent >= 0 ? doc->sections[s->parent].path : NULL, s->marker,
+                               s->title);
         if (!s->path) goto oom_sections;
         doc->n_sections = i + 1;
     }
@@ -405,7 +417,6 @@ oom_sections:
 oom:
     rpt_buf_puts(err, "segment: out of memory");
 done:
-    rpt_buf_clear(&path);
     free(hs);
     free(pls);
     return ret;
