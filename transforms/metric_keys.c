@@ -98,6 +98,25 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* Whether a[0..n) and b[0..n) hold the same bytes: up to 16 with two overlapping loads of
+ * 8 or 4 bytes (wordings, numbers), longer ones with memcmp. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x0, x1, y0, y1;
+        memcpy(&x0, a, 8), memcpy(&x1, a + n - 8, 8);
+        memcpy(&y0, b, 8), memcpy(&y1, b + n - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t x0, x1, y0, y1;
+        memcpy(&x0, a, 4), memcpy(&x1, a + n - 4, 4);
+        memcpy(&y0, b, 4), memcpy(&y1, b + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    return !memcmp(a, b, n);
+}
+
 /* The code point starting at s when it is in the BMP (ASCII, 2- or 3-byte UTF-8), else 0. */
 static unsigned bmp_at(const char *s)
 {
@@ -220,7 +239,8 @@ static const char *number_in(const char *s, size_t len, size_t from, const char 
         const char *p = memchr(s + i, raw[0], len - rl + 1 - i);
         if (!p) return NULL;
         i = (size_t)(p - s);
-        if (!memcmp(p, raw, rl) && (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.'))) return p;
+        if (same_bytes(p, raw, rl) && (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.')))
+            return p;
     }
     return NULL;
 }
@@ -435,7 +455,7 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
             int wi = K.words.member[K.words.at[g] + k];
             const wording *w = &K.w[wi];
             if (w->second && w->second != second) continue;
-            if (i + w->len > len || memcmp(s + i, w->s, w->len)) continue;
+            if (i + w->len > len || !same_bytes(s + i, w->s, w->len)) continue;
             hits[n++] = (hit){i, i + w->len, wi};
         }
     }
