@@ -42,8 +42,8 @@
 #endif
 
 /* Trims words of the lists from both ends of [*a, *b). */
-static void trim(const rpt_cptext *t, size_t *a, size_t *b, const rpt_wordset *head,
-                 const rpt_wordset *tail)
+static inline void trim(const rpt_cptext *t, size_t *a, size_t *b, const rpt_wordset *head,
+                        const rpt_wordset *tail)
 {
     for (int again = 1; again && *a < *b;) {
         again = 0;
