@@ -76,7 +76,7 @@ static size_t skip_year_before(const rpt_cptext *t, size_t a, size_t b)
 }
 
 /* Trims the words before an amount: connectives, time frames at either end. */
-static void trim_left(const rpt_ind_rules *R, const rpt_cptext *t, size_t *a, size_t *b)
+static inline void trim_left(const rpt_ind_rules *R, const rpt_cptext *t, size_t *a, size_t *b)
 {
     for (size_t pa = (size_t)-1, pb = 0; pa != *a || pb != *b;) {
         pa = *a, pb = *b;
