@@ -190,8 +190,8 @@ static size_t cut_right(const rpt_metric_rules *M, const rpt_cptext *t, size_t a
  * are examples of (芷江六中校舍维修等乡镇标准化寄宿制学校建设项目), or a when there is none.
  * When what follows 等 is short (等工程), the last example stays: the position is past the
  * last list joiner before 等. */
-static size_t examples_end(const rpt_metric_rules *M, const rpt_ind_rules *R, const rpt_cptext *t,
-                           size_t a, size_t b)
+static inline size_t examples_end(const rpt_metric_rules *M, const rpt_ind_rules *R,
+                                  const rpt_cptext *t, size_t a, size_t b)
 {
     for (size_t i = b; i-- > a + 1;) {
         if (t->cp[i] != 0x7B49 /* 等 */ || !rpt_cp_is_han(t->cp[i - 1]) ||
