@@ -447,7 +447,8 @@ int rpt_wordset_rule_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t
 
 /* The first code point at or after i (below b) whose bucket holds a word; b when none. Four
  * code points per step: most of a range starts no word. */
-static size_t skip_empty_buckets(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
+static inline size_t skip_empty_buckets(const rpt_wordset *ws, const rpt_cptext *t, size_t i,
+                                        size_t b)
 {
     const uint32_t *cp = t->cp;
 #define EMPTY(c) (ws->head[(c) % RPT_WORDSET_BUCKETS] < 0)

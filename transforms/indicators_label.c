@@ -156,8 +156,8 @@ static int phrase_start(const rpt_metric_rules *M, const rpt_cptext *t, size_t a
  * earliest separator in the window; failing that, the nearest separator before it up to
  * hard code points; failing that, the whole range when within hard; failing that, the
  * earliest verb in the window, else a fixed cut. */
-static size_t cut_left(const rpt_metric_rules *M, const rpt_cptext *t, size_t a, size_t b, size_t max,
-                       size_t hard)
+static inline size_t cut_left(const rpt_metric_rules *M, const rpt_cptext *t, size_t a, size_t b,
+                              size_t max, size_t hard)
 {
     if (b - a <= max) return a;
     size_t lo = b - max;
