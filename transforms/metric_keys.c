@@ -533,7 +533,7 @@ static inline int key_in(key_memo *mm, const char *s, size_t len, int uc, const 
 /* Whether the 3-byte sequence ending at s[i - 1] is one of the full-width delimiters
  * ，；： (when clause) and 。！？ (tested on its last byte first: most Han characters end
  * otherwise). */
-static int cjk_delim_before(const char *s, size_t i, int clause)
+static inline int cjk_delim_before(const char *s, size_t i, int clause)
 {
     if (i < 3) return 0;
     switch ((unsigned char)s[i - 1]) {
