@@ -346,6 +346,17 @@ static uint32_t last_cp(const char *w, size_t wl)
     return decode_at((const unsigned char *)w, wl, i);
 }
 
+/* Links word k (words taken in rule order) into its head_long chain: after the words at
+ * least as long (code points), before the shorter ones. */
+static void chain_longest_first(rpt_wordset *ws, short k)
+{
+    short *link = &ws->head_long[ws->first[k] % RPT_WORDSET_BUCKETS];
+    while (*link >= 0 && ws->cplen[*link] >= ws->cplen[k])
+        link = &ws->next_long[*link];
+    ws->next_long[k] = *link;
+    *link = k;
+}
+
 int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
 {
     memset(ws, 0, sizeof *ws);
@@ -354,7 +365,7 @@ int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
         n++;
     if (n > RPT_WORDSET_MAX) return -1;
     for (int b = 0; b < RPT_WORDSET_BUCKETS; b++)
-        ws->head[b] = ws->head_last[b] = -1;
+        ws->head[b] = ws->head_last[b] = ws->head_long[b] = -1;
     /* insert in reverse so each chain lists words in rule order */
     for (size_t k = n; k-- > 0;) {
         size_t wl = strlen(words[k]);
@@ -375,6 +386,8 @@ int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
         ws->head_last[b] = (short)k;
     }
     ws->n = n;
+    for (size_t k = 0; k < n; k++)
+        chain_longest_first(ws, (short)k);
     return 0;
 }
 
@@ -396,17 +409,17 @@ static inline int word_bytes_at(const rpt_wordset *ws, int k, const char *text, 
 size_t rpt_ws_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
 {
     if (i >= t->n) return 0;
-    size_t room = t->len - t->boff[i], best = 0;
+    size_t room = t->len - t->boff[i];
     uint32_t c = t->cp[i];
-    for (int k = ws->head[c % RPT_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+    /* longest first, then in rule order: the first word that lies here is the answer */
+    for (int k = ws->head_long[c % RPT_WORDSET_BUCKETS]; k >= 0; k = ws->next_long[k]) {
         size_t wl = ws->len[k];
-        if (ws->first[k] == c && ws->cplen[k] > best && wl <= room &&
-            word_bytes_at(ws, k, t->text, t->len, t->boff[i])) {
-            best = ws->cplen[k];
+        if (ws->first[k] == c && wl <= room && word_bytes_at(ws, k, t->text, t->len, t->boff[i])) {
             if (which) *which = k;
+            return ws->cplen[k];
         }
     }
-    return best;
+    return 0;
 }
 
 size_t rpt_ws_before_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
