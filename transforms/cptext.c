@@ -439,7 +439,7 @@ size_t rpt_ws_before_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i,
 }
 
 /* Index of the first word (in rule order) of ws at code point i that ends by b, or -1. */
-static int word_at(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
+static inline int word_at(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
 {
     uint32_t c = t->cp[i];
     int k = ws->head[c % RPT_WORDSET_BUCKETS];
