@@ -63,8 +63,8 @@ static int is_range_sep(uint32_t c)
 
 /* rpt_unit_at with the rule tables already at hand (R not NULL): the number scanner calls it
  * for every candidate */
-static size_t unit_at(const rpt_ind_rules *R, const rpt_cptext *t, size_t p, int allow_cn,
-                      const char **unit, unsigned *flags)
+static inline size_t unit_at(const rpt_ind_rules *R, const rpt_cptext *t, size_t p,
+                             int allow_cn, const char **unit, unsigned *flags)
 {
     int k = 0;
     size_t best = rpt_ws_at(allow_cn ? &R->units_cn : &R->units, t, p, &k);
