@@ -233,7 +233,8 @@ static int starts_any_n(const char *s, size_t len, const lword *words)
 
 /* The raw text of a number in the sentence s[0..len), from byte `from` on, where it stands
  * as a whole number (not the tail of a longer one: "5.5%" in "15.5%"), or NULL. */
-static const char *number_in(const char *s, size_t len, size_t from, const char *raw, size_t rl)
+static inline const char *number_in(const char *s, size_t len, size_t from, const char *raw,
+                                    size_t rl)
 {
     for (size_t i = from; i + rl <= len; i++) {
         const char *p = memchr(s + i, raw[0], len - rl + 1 - i);
@@ -555,7 +556,7 @@ static inline int cjk_delim_before(const char *s, size_t i, int clause)
  * The delimiters are ,;: and full-width ones, which start with 0xEF or 0xE3 (rare in Han
  * text otherwise): those bytes are looked for 16 at a time (SSE2), from the end backwards.
  * Delimiters do not overlap, so the one that starts last ends last. */
-static size_t clause_start(const char *s, size_t end)
+static inline size_t clause_start(const char *s, size_t end)
 {
     size_t i = end;
 #ifdef __SSE2__
