@@ -75,7 +75,7 @@ int rpt_cn_numeral_char(uint32_t c)
  * below 2^53 and |scale| <= 22 makes 10^scale a double, so one IEEE multiplication or
  * division rounds the exact value correctly, which is what strtod returns. Returns 0 when
  * s is not such a decimal (the caller then uses strtod). */
-static int exact_decimal(const char *s, int exp10, double *out)
+static inline int exact_decimal(const char *s, int exp10, double *out)
 {
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,

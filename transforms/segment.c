@@ -63,7 +63,7 @@ static int is_close_paren(uint32_t c)
 }
 
 /* Parses a small Chinese ordinal (一 .. 九十九) at i; returns its length and value. */
-static size_t cn_ordinal(const rpt_cptext *t, size_t i, int *num)
+static inline size_t cn_ordinal(const rpt_cptext *t, size_t i, int *num)
 {
     size_t k = 0;
     while (k < 3 && i + k < t->n && (rpt_cn_digit(t->cp[i + k]) > 0 || t->cp[i + k] == 0x5341))
