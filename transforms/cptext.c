@@ -10,42 +10,57 @@
 #include <immintrin.h>
 #define CJK_SIMD 1
 
-/* Decodes whole blocks of four three-byte sequences with leads E1-EF but ED (as the scalar
+/* Decodes whole blocks of five three-byte sequences with leads E1-EF but ED (as the scalar
  * fast path below) starting at s[i], while 16 bytes can be read; stores code points and byte
- * offsets at cp[*k], boff[*k]. Returns the offset of the first byte not decoded. SSSE3: the
- * caller checks that the processor has it. */
-__attribute__((target("ssse3"))) static size_t cjk_blocks_ssse3(const unsigned char *s, size_t len,
-                                                                size_t i, uint32_t *cp,
-                                                                uint32_t *boff, size_t *k)
+ * offsets at cp[*k], boff[*k] (and may write up to three entries past them, which later
+ * ones overwrite: the arrays hold one entry per byte of the text and one more). Returns the
+ * offset of the first byte not decoded. SSSE3: the caller checks that the processor has
+ * it. */
+__attribute__((target("ssse3"))) static inline size_t
+cjk_blocks_ssse3(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uint32_t *boff,
+                 size_t *k)
 {
     /* per byte of a block: what a lead byte (1110xxxx) and continuation bytes (10xxxxxx) show
-     * under their masks; the last 4 bytes are not part of the block */
-    const __m128i mask = _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
-                                       (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-                                       (char)0xC0, (char)0xC0, 0, 0, 0, 0);
-    const __m128i want = _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
-                                       (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-                                       (char)0x80, (char)0x80, 0, 0, 0, 0);
-    /* each 32-bit lane gets lead << 16 | second << 8 | third */
-    const __m128i gather = _mm_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
-    const __m128i steps = _mm_setr_epi32(0, 3, 6, 9);
+     * under their masks; the last byte is not part of the block */
+    const __m128i mask =
+        _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+                      (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+                      (char)0xF0, (char)0xC0, (char)0xC0, 0);
+    const __m128i want =
+        _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+                      (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+                      (char)0xE0, (char)0x80, (char)0x80, 0);
+    /* 16-bit lanes, one per sequence: second << 8 | third, and lead << 8 */
+    const __m128i tails = _mm_setr_epi8(2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1, -1);
+    const __m128i leads = _mm_setr_epi8(-1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1, -1);
+    const __m128i zero = _mm_setzero_si128();
+    /* the byte offsets of the five sequences (and three more) */
+    __m128i off_lo = _mm_add_epi32(_mm_set1_epi32((int)(uint32_t)i), _mm_setr_epi32(0, 3, 6, 9));
+    __m128i off_hi = _mm_add_epi32(off_lo, _mm_set1_epi32(12));
+    size_t n = *k;
     while (i + 16 <= len) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, mask), want)) != 0xFFFF) break;
         __m128i e0_ed = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE0)),
                                      _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)));
-        if (_mm_movemask_epi8(e0_ed) & 0x249) break; /* leads at bytes 0, 3, 6, 9 */
-        __m128i g = _mm_shuffle_epi8(x, gather);
-        __m128i v =
-            _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_srli_epi32(g, 4), _mm_set1_epi32(0xF000)),
-                                      _mm_and_si128(_mm_srli_epi32(g, 2), _mm_set1_epi32(0xFC0))),
-                         _mm_and_si128(g, _mm_set1_epi32(0x3F)));
-        _mm_storeu_si128((__m128i *)(void *)(cp + *k), v);
-        _mm_storeu_si128((__m128i *)(void *)(boff + *k),
-                         _mm_add_epi32(_mm_set1_epi32((int)(uint32_t)i), steps));
-        *k += 4;
-        i += 12;
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, mask), want)) != 0xFFFF ||
+            (_mm_movemask_epi8(e0_ed) & 0x1249)) /* leads at bytes 0, 3, 6, 9, 12 */
+            break;
+        __m128i t = _mm_shuffle_epi8(x, tails);
+        /* lead << 12 keeps the lead's low four bits in 16 bits */
+        __m128i v = _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_srli_epi16(t, 2),
+                                                            _mm_set1_epi16(0xFC0)),
+                                              _mm_and_si128(t, _mm_set1_epi16(0x3F))),
+                                 _mm_slli_epi16(_mm_shuffle_epi8(x, leads), 4));
+        _mm_storeu_si128((__m128i *)(void *)(cp + n), _mm_unpacklo_epi16(v, zero));
+        _mm_storeu_si128((__m128i *)(void *)(cp + n + 4), _mm_unpackhi_epi16(v, zero));
+        _mm_storeu_si128((__m128i *)(void *)(boff + n), off_lo);
+        _mm_storeu_si128((__m128i *)(void *)(boff + n + 4), off_hi);
+        off_lo = _mm_add_epi32(off_lo, _mm_set1_epi32(15));
+        off_hi = _mm_add_epi32(off_hi, _mm_set1_epi32(15));
+        n += 5;
+        i += 15;
     }
+    *k = n;
     return i;
 }
 #endif
@@ -78,22 +93,21 @@ static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
 }
 
 
-int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Stores the code point and byte offset of each code point of s[0..len) in cp and boff;
+ * returns how many. simd (a constant where this is inlined): whether the processor has
+ * SSSE3. */
+static ALWAYS_INLINE size_t index_text(const unsigned char *s, size_t len, uint32_t *cp,
+                                       uint32_t *boff, int simd)
 {
-    memset(t, 0, sizeof *t);
-    if (len >= UINT32_MAX) return -1;
-    const unsigned char *s = (const unsigned char *)text;
-    /* at most one code point per byte: size for that and skip a counting pass */
-    t->cp = malloc((len + 1) * sizeof *t->cp);
-    t->boff = malloc((len + 1) * sizeof *t->boff);
-    if (!t->cp || !t->boff) {
-        rpt_cptext_clear(t);
-        return -1;
-    }
-    uint32_t *cp = t->cp, *boff = t->boff;
     size_t k = 0, i = 0;
-#ifdef CJK_SIMD
-    int simd = __builtin_cpu_supports("ssse3");
+#ifndef CJK_SIMD
+    (void)simd;
 #endif
     while (i < len) {
         unsigned b = s[i];
@@ -149,6 +163,38 @@ int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
         }
         i++;
     }
+    return k;
+}
+
+#ifdef CJK_SIMD
+/* index_text() with the SSSE3 blocks inlined (their constants stay in registers). */
+__attribute__((target("ssse3"))) static size_t index_text_ssse3(const unsigned char *s,
+                                                                 size_t len, uint32_t *cp,
+                                                                 uint32_t *boff)
+{
+    return index_text(s, len, cp, boff, 1);
+}
+#endif
+
+int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
+{
+    memset(t, 0, sizeof *t);
+    if (len >= UINT32_MAX) return -1;
+    const unsigned char *s = (const unsigned char *)text;
+    /* at most one code point per byte: size for that and skip a counting pass */
+    t->cp = malloc((len + 1) * sizeof *t->cp);
+    t->boff = malloc((len + 1) * sizeof *t->boff);
+    if (!t->cp || !t->boff) {
+        rpt_cptext_clear(t);
+        return -1;
+    }
+    size_t k;
+#ifdef CJK_SIMD
+    if (__builtin_cpu_supports("ssse3"))
+        k = index_text_ssse3(s, len, t->cp, t->boff);
+    else
+#endif
+        k = index_text(s, len, t->cp, t->boff, 0);
     size_t n = k;
     t->cp[n] = 0;
     t->boff[n] = (uint32_t)len;
@@ -300,6 +346,17 @@ static uint32_t last_cp(const char *w, size_t wl)
     return decode_at((const unsigned char *)w, wl, i);
 }
 
+/* Links word k (words taken in rule order) into its head_long chain: after the words at
+ * least as long (code points), before the shorter ones. */
+static void chain_longest_first(rpt_wordset *ws, short k)
+{
+    short *link = &ws->head_long[ws->first[k] % RPT_WORDSET_BUCKETS];
+    while (*link >= 0 && ws->cplen[*link] >= ws->cplen[k])
+        link = &ws->next_long[*link];
+    ws->next_long[k] = *link;
+    *link = k;
+}
+
 int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
 {
     memset(ws, 0, sizeof *ws);
@@ -308,7 +365,7 @@ int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
         n++;
     if (n > RPT_WORDSET_MAX) return -1;
     for (int b = 0; b < RPT_WORDSET_BUCKETS; b++)
-        ws->head[b] = ws->head_last[b] = -1;
+        ws->head[b] = ws->head_last[b] = ws->head_long[b] = -1;
     /* insert in reverse so each chain lists words in rule order */
     for (size_t k = n; k-- > 0;) {
         size_t wl = strlen(words[k]);
@@ -329,6 +386,8 @@ int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
         ws->head_last[b] = (short)k;
     }
     ws->n = n;
+    for (size_t k = 0; k < n; k++)
+        chain_longest_first(ws, (short)k);
     return 0;
 }
 
@@ -350,17 +409,17 @@ static inline int word_bytes_at(const rpt_wordset *ws, int k, const char *text, 
 size_t rpt_ws_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
 {
     if (i >= t->n) return 0;
-    size_t room = t->len - t->boff[i], best = 0;
+    size_t room = t->len - t->boff[i];
     uint32_t c = t->cp[i];
-    for (int k = ws->head[c % RPT_WORDSET_BUCKETS]; k >= 0; k = ws->next[k]) {
+    /* longest first, then in rule order: the first word that lies here is the answer */
+    for (int k = ws->head_long[c % RPT_WORDSET_BUCKETS]; k >= 0; k = ws->next_long[k]) {
         size_t wl = ws->len[k];
-        if (ws->first[k] == c && ws->cplen[k] > best && wl <= room &&
-            word_bytes_at(ws, k, t->text, t->len, t->boff[i])) {
-            best = ws->cplen[k];
+        if (ws->first[k] == c && wl <= room && word_bytes_at(ws, k, t->text, t->len, t->boff[i])) {
             if (which) *which = k;
+            return ws->cplen[k];
         }
     }
-    return best;
+    return 0;
 }
 
 size_t rpt_ws_before_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i, int *which)
@@ -380,7 +439,7 @@ size_t rpt_ws_before_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t i,
 }
 
 /* Index of the first word (in rule order) of ws at code point i that ends by b, or -1. */
-static int word_at(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
+static inline int word_at(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
 {
     uint32_t c = t->cp[i];
     int k = ws->head[c % RPT_WORDSET_BUCKETS];
@@ -401,12 +460,16 @@ int rpt_wordset_rule_at_chain(const rpt_wordset *ws, const rpt_cptext *t, size_t
 
 /* The first code point at or after i (below b) whose bucket holds a word; b when none. Four
  * code points per step: most of a range starts no word. */
-static size_t skip_empty_buckets(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
+static inline size_t skip_empty_buckets(const rpt_wordset *ws, const rpt_cptext *t, size_t i,
+                                        size_t b)
 {
     const uint32_t *cp = t->cp;
 #define EMPTY(c) (ws->head[(c) % RPT_WORDSET_BUCKETS] < 0)
-    while (i + 4 <= b && EMPTY(cp[i]) && EMPTY(cp[i + 1]) && EMPTY(cp[i + 2]) && EMPTY(cp[i + 3]))
+    /* all four empty when the heads (-1 for an empty bucket) are all negative */
+#define HEAD(c) ws->head[(c) % RPT_WORDSET_BUCKETS]
+    while (i + 4 <= b && (HEAD(cp[i]) & HEAD(cp[i + 1]) & HEAD(cp[i + 2]) & HEAD(cp[i + 3])) < 0)
         i += 4;
+#undef HEAD
     while (i < b && EMPTY(cp[i]))
         i++;
 #undef EMPTY

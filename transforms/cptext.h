@@ -60,6 +60,10 @@ typedef struct rpt_wordset {
     short next_last[RPT_WORDSET_MAX]; /* chain by last code point */
     short head[RPT_WORDSET_BUCKETS];
     short head_last[RPT_WORDSET_BUCKETS];
+    /* the same buckets by first code point, longest words first (then in rule order): the
+     * first word of such a chain that lies at a position is the longest one there */
+    short next_long[RPT_WORDSET_MAX];
+    short head_long[RPT_WORDSET_BUCKETS];
 } rpt_wordset;
 
 /* Indexes the NULL-terminated list words (strings borrowed). Returns 0, or -1 when the list

@@ -63,8 +63,8 @@ static int is_range_sep(uint32_t c)
 
 /* rpt_unit_at with the rule tables already at hand (R not NULL): the number scanner calls it
  * for every candidate */
-static size_t unit_at(const rpt_ind_rules *R, const rpt_cptext *t, size_t p, int allow_cn,
-                      const char **unit, unsigned *flags)
+static inline size_t unit_at(const rpt_ind_rules *R, const rpt_cptext *t, size_t p,
+                             int allow_cn, const char **unit, unsigned *flags)
 {
     int k = 0;
     size_t best = rpt_ws_at(allow_cn ? &R->units_cn : &R->units, t, p, &k);
@@ -465,16 +465,19 @@ int rpt_indicators_find(const rpt_cptext *t, const rpt_section *secs, size_t n_s
     size_t n = 0, cap = 0, si = 0;
     const uint32_t *cp = t->cp;
     for (size_t i = 0; i < t->n;) {
-        /* most of the text cannot start a number: skip it four code points at a time */
+        /* most of the text cannot start a number: skip it eight, then four code points at a
+         * time, then up to the start */
+        while (i + 8 <= t->n &&
+               !(START(cp[i]) | START(cp[i + 1]) | START(cp[i + 2]) | START(cp[i + 3]) |
+                 START(cp[i + 4]) | START(cp[i + 5]) | START(cp[i + 6]) | START(cp[i + 7])))
+            i += 8;
         while (i + 4 <= t->n &&
                !(START(cp[i]) | START(cp[i + 1]) | START(cp[i + 2]) | START(cp[i + 3])))
             i += 4;
+        while (i < t->n && !IS_START(cp[i]))
+            i++;
         if (i >= t->n) break;
         uint32_t c = cp[i];
-        if (!IS_START(c)) {
-            i++;
-            continue;
-        }
         int digit = rpt_cp_digit(c) >= 0;
         int cn = !digit && rpt_cn_digit(c) > 0;
         if (c == 0x5341 /* 十 */) cn = 1;

@@ -56,7 +56,8 @@ static int run_init(describe_run *r, const rpt_ind_rules *R, const rpt_cptext *t
     r->doc = doc;
     r->sec = -1;
     r->me_sec = -1;
-    doc->indicators = calloc(n, sizeof *doc->indicators);
+    /* every field is set by describe_one() and attach_strings(): no zeroing */
+    doc->indicators = malloc(n * sizeof *doc->indicators);
     /* candidate j's memo is written by rpt_label_parts() before any later candidate reads it */
     r->d.memo = malloc(n * sizeof *r->d.memo);
     r->so = malloc(n * sizeof *r->so);
@@ -122,7 +123,7 @@ static int write_metric(describe_run *r, size_t j, const rpt_metric_parts *p)
                          j > 0 ? so[j - 1].metric_len : 0))
         return -1;
     so[j].metric_len = r->m.len - so[j].metric;
-    return rpt_buf_putc(&r->m, '\0');
+    return rpt_buf_putc_fit(&r->m, '\0');
 }
 
 /* Describes candidate j into doc->indicators[j]. Returns 0, or -1 when out of memory. */
@@ -137,6 +138,8 @@ static int describe_one(describe_run *r, size_t j)
     enter_sections(r, c->start);
     int sec = r->sec;
     x->section = sec;
+    x->metric_key = NULL; /* both set by the metric key pass */
+    x->period_year = 0;
     x->start = c->start;
     x->end = c->end;
     x->value = c->value;

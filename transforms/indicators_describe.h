@@ -5,12 +5,31 @@
 #define REPORTD_TRANSFORMS_INDICATORS_DESCRIBE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "common/buf.h"
 #include "transforms/cptext.h"
 #include "transforms/document.h"
 #include "transforms/indicators_rules.h"
 #include "transforms/indicators_scan.h"
+
+/* rpt_buf_append() and rpt_buf_putc() (the same bytes, the same result) without their
+ * calls when the bytes fit in the buffer: labels are built a few bytes at a time. */
+static inline int rpt_buf_append_fit(rpt_buf *b, const void *p, size_t n)
+{
+    if (n >= b->cap - b->len) return rpt_buf_append(b, p, n); /* also when cap is 0 */
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+static inline int rpt_buf_putc_fit(rpt_buf *b, char c)
+{
+    if (b->cap - b->len <= 1) return rpt_buf_putc(b, c);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return 0;
+}
 
 /* A range [a, b) of code points of the text. */
 typedef struct rpt_span {

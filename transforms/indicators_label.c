@@ -42,8 +42,8 @@
 #endif
 
 /* Trims words of the lists from both ends of [*a, *b). */
-static void trim(const rpt_cptext *t, size_t *a, size_t *b, const rpt_wordset *head,
-                 const rpt_wordset *tail)
+static inline void trim(const rpt_cptext *t, size_t *a, size_t *b, const rpt_wordset *head,
+                        const rpt_wordset *tail)
 {
     for (int again = 1; again && *a < *b;) {
         again = 0;
@@ -76,7 +76,7 @@ static size_t skip_year_before(const rpt_cptext *t, size_t a, size_t b)
 }
 
 /* Trims the words before an amount: connectives, time frames at either end. */
-static void trim_left(const rpt_ind_rules *R, const rpt_cptext *t, size_t *a, size_t *b)
+static inline void trim_left(const rpt_ind_rules *R, const rpt_cptext *t, size_t *a, size_t *b)
 {
     for (size_t pa = (size_t)-1, pb = 0; pa != *a || pb != *b;) {
         pa = *a, pb = *b;
@@ -156,8 +156,8 @@ static int phrase_start(const rpt_metric_rules *M, const rpt_cptext *t, size_t a
  * earliest separator in the window; failing that, the nearest separator before it up to
  * hard code points; failing that, the whole range when within hard; failing that, the
  * earliest verb in the window, else a fixed cut. */
-static size_t cut_left(const rpt_metric_rules *M, const rpt_cptext *t, size_t a, size_t b, size_t max,
-                       size_t hard)
+static inline size_t cut_left(const rpt_metric_rules *M, const rpt_cptext *t, size_t a, size_t b,
+                              size_t max, size_t hard)
 {
     if (b - a <= max) return a;
     size_t lo = b - max;
@@ -190,8 +190,8 @@ static size_t cut_right(const rpt_metric_rules *M, const rpt_cptext *t, size_t a
  * are examples of (芷江六中校舍维修等乡镇标准化寄宿制学校建设项目), or a when there is none.
  * When what follows 等 is short (等工程), the last example stays: the position is past the
  * last list joiner before 等. */
-static size_t examples_end(const rpt_metric_rules *M, const rpt_ind_rules *R, const rpt_cptext *t,
-                           size_t a, size_t b)
+static inline size_t examples_end(const rpt_metric_rules *M, const rpt_ind_rules *R,
+                                  const rpt_cptext *t, size_t a, size_t b)
 {
     for (size_t i = b; i-- > a + 1;) {
         if (t->cp[i] != 0x7B49 /* 等 */ || !rpt_cp_is_han(t->cp[i - 1]) ||
@@ -295,14 +295,15 @@ static int append_label(rpt_buf *m, const rpt_metric_rules *M, const rpt_cptext 
     for (size_t i = a; i < b;) {
         size_t k = rpt_ws_at_first(&M->adverbs, M->adverb_first, t, i);
         if (k && i + k <= b && (i + k < b || i > a)) {
-            if (i > from && rpt_buf_append(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
+            if (i > from &&
+                rpt_buf_append_fit(m, t->text + t->boff[from], t->boff[i] - t->boff[from]))
                 return -1;
             i += k, from = i;
             continue;
         }
         i++;
     }
-    if (b > from && rpt_buf_append(m, t->text + t->boff[from], t->boff[b] - t->boff[from]))
+    if (b > from && rpt_buf_append_fit(m, t->text + t->boff[from], t->boff[b] - t->boff[from]))
         return -1;
     return 0;
 }
@@ -337,10 +338,14 @@ static void drop_unmatched(rpt_buf *m, size_t from)
     unsigned char *d = (unsigned char *)m->data + from;
     size_t len = m->len - from;
     /* the buffer is NUL-terminated after the label (and the text holds no NUL) */
-    if (!strpbrk((char *)d, "()[]\xE2\xEF")) return; /* no bracket can start here */
-    size_t depth[4] = {0, 0, 0, 0}, w = 0, n;
+    static const char starts[] = "()[]\xE2\xEF"; /* the bytes a bracket or quote starts with */
+    const char *first = strpbrk((char *)d, starts);
+    if (!first) return; /* no bracket can start here */
+    size_t depth[4] = {0, 0, 0, 0}, w = (size_t)(first - (char *)d), n;
     size_t opened[4][32]; /* output offsets of the openers not closed yet, per pair */
-    for (size_t i = 0; i < len;) {
+    /* the bytes before one that may start a bracket stay as they are (moved left once a
+     * bracket went) */
+    for (size_t i = w; i < len;) {
         int k = bracket_at(d, len, i, &n);
         if (k) {
             size_t pair = (size_t)(k - 1) / 2;
@@ -358,6 +363,11 @@ static void drop_unmatched(rpt_buf *m, size_t from)
         while (n-- > 0 && i < len)
             d[w++] = d[i++];
         n = 1;
+        const char *next = strpbrk((char *)d + i, starts);
+        /* (a NUL, which the text does not hold, would end the search: it is stepped over) */
+        size_t run = next ? (size_t)(next - (char *)d) - i : strlen((char *)d + i);
+        if (w != i) memmove(d + w, d + i, run);
+        w += run, i += run;
     }
     len = w;
     /* openers left unclosed go, the last first so that earlier offsets stay valid */
@@ -690,7 +700,7 @@ int rpt_metric_write(const rpt_describe *d, size_t j, const rpt_metric_parts *p,
         /* 金牌总数第一(99枚), 从3.68万亿元增长到4.93万亿元: the label belongs to the
          * previous amount (reserved first: the copy comes from the same buffer) */
         if (rpt_buf_reserve(m, prev_len)) return -1;
-        if (rpt_buf_append(m, m->data + prev_off, prev_len)) return -1;
+        if (rpt_buf_append_fit(m, m->data + prev_off, prev_len)) return -1;
         if (follows_change) d->memo[j].left = d->memo[j - 1].left;
     } else {
         const rpt_span *order[5] = {&p->topic, &p->left_verb, &p->left, &p->right_verb,

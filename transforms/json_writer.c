@@ -48,6 +48,61 @@ static void sep(rpt_jw *w)
     w->first = 0;
 }
 
+/* Copies n < 16 bytes from p to o with at most two overlapping loads and stores of 8 or 4
+ * bytes (a libc call costs more for these few bytes). */
+static inline void copy_short(char *o, const unsigned char *p, size_t n)
+{
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        memcpy(o, &a, 4);
+        memcpy(o + n - 4, &b, 4);
+    } else {
+        for (size_t k = 0; k < n; k++)
+            o[k] = (char)p[k];
+    }
+}
+
+/* Whether the 8 bytes of x hold nothing to escape (a control byte, '"' or '\\'). */
+static inline int clean8(uint64_t x)
+{
+    return !(RPT_HAS_LESS(x, 0x20) | RPT_HAS_BYTE(x, 0x22) | RPT_HAS_BYTE(x, 0x5C));
+}
+
+/* Copies the string p[0..len) (len < 16) to o when it holds nothing to escape, with
+ * overlapping loads and stores that together cover every byte; 0 (o untouched) else. */
+static inline int short_clean(char *o, const unsigned char *p, size_t len)
+{
+    if (len >= 8) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + len - 8, 8);
+        if (!clean8(a) || !clean8(b)) return 0;
+        memcpy(o, &a, 8);
+        memcpy(o + len - 8, &b, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + len - 4, 4);
+        if (!clean8((uint64_t)a | (uint64_t)b << 32)) return 0;
+        memcpy(o, &a, 4);
+        memcpy(o + len - 4, &b, 4);
+    } else if (len) {
+        /* the first, middle and last byte are all of them; repeated to fill 8 */
+        uint64_t a = p[0], b = p[len / 2], c = p[len - 1], v = a | b << 8 | c << 16;
+        if (!clean8(v | v << 24 | v << 48)) return 0;
+        o[0] = (char)a, o[len / 2] = (char)b, o[len - 1] = (char)c;
+    }
+    return 1;
+}
+
 /* A JSON string escaped as yajl_string_encode does: \" \\ \b \f \n \r \t, other control
  * bytes as \u00XX (upper-case hex), everything else (any byte >= 0x20) as it is. Blocks of
  * 16 (SSE2) or 8 bytes with nothing to escape (nearly all of them) are copied whole. */
@@ -63,9 +118,26 @@ static void string(rpt_jw *w, const char *s, size_t len)
     }
     char *o = w->out->data + w->out->len;
     *o++ = '"';
+    if (len < 16 && short_clean(o, p, len)) { /* names, units, numbers: copied at once */
+        o += len;
+        *o++ = '"';
+        *o = '\0';
+        w->out->len = (size_t)(o - w->out->data);
+        return;
+    }
     size_t i = 0;
     while (i < len) {
 #ifdef __SSE2__
+        /* whole blocks of 16 with nothing to escape (nearly all of a sentence) */
+        for (; i + 16 <= len; i += 16, o += 16) {
+            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            const __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(x, _mm_set1_epi8((char)0x80)),
+                                               _mm_set1_epi8((char)0xA0)); /* < 0x20 */
+            const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+            if (_mm_movemask_epi8(_mm_or_si128(ctl, special))) break;
+            _mm_storeu_si128((__m128i *)(void *)o, x);
+        }
         if (i + 16 <= len) { /* 16 bytes at a time: copy up to the first byte to escape */
             const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
             const __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(x, _mm_set1_epi8((char)0x80)),
@@ -79,8 +151,10 @@ static void string(rpt_jw *w, const char *s, size_t len)
                 i += 16;
                 continue;
             }
+            /* the whole block is stored: the output has room for the worst case, and what
+             * follows the clean bytes is written over next */
             unsigned clean = (unsigned)__builtin_ctz(mask);
-            memcpy(o, p + i, clean);
+            _mm_storeu_si128((__m128i *)(void *)o, x);
             o += clean;
             i += clean;
         } else if (len >= 16) { /* the last bytes: the block ending with the string */
@@ -92,7 +166,7 @@ static void string(rpt_jw *w, const char *s, size_t len)
                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
             unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, special)) >> skip;
             unsigned clean = mask ? (unsigned)__builtin_ctz(mask) : (unsigned)(len - i);
-            memcpy(o, p + i, clean);
+            copy_short(o, p + i, clean);
             o += clean;
             i += clean;
             if (i == len) break;
@@ -209,7 +283,12 @@ void rpt_jw_strn(rpt_jw *w, const char *key, const char *val, size_t len)
 
 void rpt_jw_str(rpt_jw *w, const char *key, const char *val)
 {
-    rpt_jw_strn(w, key, val, val ? strlen(val) : 0);
+    if (key) rpt_jw_key(w, key);
+    sep(w);
+    if (val)
+        string(w, val, strlen(val));
+    else
+        put(w, "null", 4);
 }
 
 /* Decimal digits of v, right-aligned ending at end; returns the first digit. */
@@ -220,6 +299,21 @@ static char *digits_of(uint64_t v, char *end)
         v /= 10;
     } while (v);
     return end;
+}
+
+/* Writes the n decimal digits of v (n counted by the caller) at o, two per step. */
+static void put_digits(char *o, size_t n, uint64_t v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "62636465666768697071727374757677787980818283848586878889909192"
+                                "93949596979899";
+    while (n >= 2) {
+        n -= 2;
+        memcpy(o + n, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (n) o[0] = (char)('0' + v);
 }
 
 void rpt_jw_int(rpt_jw *w, const char *key, long long val)
@@ -236,8 +330,7 @@ void rpt_jw_int(rpt_jw *w, const char *key, long long val)
                    : mag < 10000  ? 4
                    : mag < 100000 ? 5
                                   : 6;
-        for (size_t i = n; i-- > 0; mag /= 10)
-            o[i] = (char)('0' + mag % 10);
+        put_digits(o, n, mag);
         b->len += n;
         b->data[b->len] = '\0';
         return;
@@ -284,13 +377,13 @@ static size_t format_short_decimal(double val, char *out)
         size_t nd = (size_t)(end - p), o = 0;
         if (val < 0) out[o++] = '-';
         if (d == 0) {
-            memcpy(out + o, p, nd);
+            copy_short(out + o, (const unsigned char *)p, nd);
             o += nd;
         } else if (nd > (size_t)d) {
-            memcpy(out + o, p, nd - (size_t)d);
+            copy_short(out + o, (const unsigned char *)p, nd - (size_t)d);
             o += nd - (size_t)d;
             out[o++] = '.';
-            memcpy(out + o, end - d, (size_t)d);
+            copy_short(out + o, (const unsigned char *)end - d, (size_t)d);
             o += (size_t)d;
         } else {
             out[o++] = '0';
@@ -324,6 +417,14 @@ void rpt_jw_double(rpt_jw *w, const char *key, double val)
 {
     if (key) rpt_jw_key(w, key);
     sep(w);
+    rpt_buf *b = w->out;
+    if (b->cap - b->len > 40) { /* formatted straight into the output */
+        size_t n = rpt_jw_format_double(val, b->data + b->len);
+        if (n) {
+            b->len += n; /* and the terminator is written */
+            return;
+        }
+    }
     char s[40];
     size_t n = rpt_jw_format_double(val, s);
     if (n)

@@ -3,6 +3,7 @@
  * surround the body on government portals. Works on UTF-8 lines; never changes the text. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -12,6 +13,7 @@
 #include "transforms/decode.h"
 
 #define MAX_META_LINE 400 /* bytes: longer lines are body text */
+#define TITLE_MAX_BYTES (4 * 80 + 64) /* longer than any title */
 #define MAX_CHROME_LINE 150
 #define MAX_VALUE 180
 #define HEAD_LINES 15
@@ -79,11 +81,14 @@ static size_t space_at(const char *s, size_t len)
     return 0;
 }
 
-char *rpt_meta_strdup_trim(const char *s, size_t len)
+/* Length of s[0..len) without the blanks at either end, which start at *from. */
+static size_t trim_span(const char *s, size_t len, size_t *from)
 {
-    size_t k;
-    while (len && (k = space_at(s, len)) != 0)
-        s += k, len -= k;
+    size_t k, a = 0;
+    while (len && (k = space_at(s + a, len)) != 0)
+        a += k, len -= k;
+    s += a;
+    *from = a;
     for (;;) {
         if (len >= 1 &&
             (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
@@ -98,7 +103,13 @@ char *rpt_meta_strdup_trim(const char *s, size_t len)
         else
             break;
     }
-    return strndup(s, len);
+    return len;
+}
+
+char *rpt_meta_strdup_trim(const char *s, size_t len)
+{
+    size_t from, n = trim_span(s, len, &from);
+    return strndup(s + from, n);
 }
 
 /* Reads up to max_digits ASCII digits at s[*i] into *val; returns how many were read. */
@@ -188,10 +199,21 @@ static int label_boundary(const char *s, size_t i)
     return 0;
 }
 
+/* Bit (last byte % 64) of the first character of each label: most characters of a line
+ * end otherwise. */
+static uint64_t label_last_bytes(void)
+{
+    uint64_t bits = 0;
+    for (size_t l = 0; l < N_LABELS; l++)
+        bits |= 1ull << ((unsigned char)labels[l].label[2] % 64);
+    return bits;
+}
+
 /* Whether s[i] is the first character of some label (a cheap filter before label_at). */
 static int label_first_char(const char *s, size_t len, size_t i)
 {
     if ((unsigned char)s[i] < 0xE0 || i + 3 > len) return 0;
+    if (!((label_last_bytes() >> ((unsigned char)s[i + 2] % 64)) & 1)) return 0;
     for (size_t l = 0; l < N_LABELS; l++)
         if (!memcmp(s + i, labels[l].label, 3)) return 1;
     return 0;
@@ -282,8 +304,14 @@ int rpt_meta_is_chrome_line(const char *line, size_t len)
     char *t = rpt_meta_strdup_trim(line, len);
     if (!t) return 0;
     int chrome = 0;
-    for (size_t i = 0; i < sizeof chrome_marks / sizeof *chrome_marks && !chrome; i++)
-        chrome = strstr(t, chrome_marks[i]) != NULL;
+    /* the bytes the line holds: a mark whose last byte it lacks is not in it */
+    uint64_t has[4] = {0, 0, 0, 0};
+    for (const unsigned char *u = (const unsigned char *)t; *u; u++)
+        has[*u >> 6] |= 1ull << (*u & 63);
+    for (size_t i = 0; i < sizeof chrome_marks / sizeof *chrome_marks && !chrome; i++) {
+        unsigned char last = (unsigned char)chrome_marks[i][strlen(chrome_marks[i]) - 1];
+        chrome = ((has[last >> 6] >> (last & 63)) & 1) && strstr(t, chrome_marks[i]) != NULL;
+    }
     if (!chrome && (!strcmp(t, "打印") || !strcmp(t, "关闭") || !strcmp(t, "返回") ||
                     !strcmp(t, "|") || !strcmp(t, "【打印】【关闭】")))
         chrome = 1;
@@ -313,21 +341,22 @@ static int starts_with_marker(const char *s, size_t len)
 
 int rpt_meta_title_score(const char *line, size_t len)
 {
-    if (len > 4 * 80 + 64) return 0; /* longer than any title */
+    if (len > TITLE_MAX_BYTES) return 0;
     char *t = rpt_meta_strdup_trim(line, len);
     if (!t) return 0;
     size_t tl = strlen(t), chars = rpt_utf8_chars(t, tl);
     int score = 0;
-    if (chars < 6 || chars > 80 || starts_with_marker(t, tl) || strchr(t, '|') || strchr(t, '\t') ||
-        rpt_meta_is_chrome_line(t, tl))
+    if (chars < 6 || chars > 80 || starts_with_marker(t, tl) || strchr(t, '|') || strchr(t, '\t'))
         goto out;
     static const char *const enders[] = {"。", "；", "，", "：", ":", ";", ","};
     for (size_t i = 0; i < sizeof enders / sizeof *enders; i++) {
         size_t el = strlen(enders[i]);
         if (tl >= el && !memcmp(t + tl - el, enders[i], el)) goto out;
     }
-    score = strstr(t, "。") || strstr(t, "，") ? 0 : 1;
-    if (!score) goto out;
+    if (strstr(t, "。") || strstr(t, "，")) goto out;
+    /* page chrome last: it is the costliest test (and any of them scores 0) */
+    if (rpt_meta_is_chrome_line(t, tl)) goto out;
+    score = 1;
     for (size_t i = 0; i < sizeof title_words / sizeof *title_words; i++)
         if (strstr(t, title_words[i])) {
             score = i < 3 ? 3 : 2;
@@ -433,20 +462,24 @@ void rpt_meta_from_text(rpt_document *doc)
     for (size_t i = 0; i < len && n < HEAD_LINES;) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - s) : len;
-        char *t = rpt_meta_strdup_trim(s + i, e - i);
-        if (t && *t) {
+        size_t from, tl = trim_span(s + i, e - i, &from);
+        const char *ts = s + i + from;
+        if (tl) {
             starts[n] = i, ends[n] = e, n++;
-            if (!doc->title) {
-                char *j = join_spaced_han(t);
+            /* a line longer than any title with no blank to join (body text) scores 0:
+             * it is not copied */
+            if (!doc->title && !(tl > TITLE_MAX_BYTES && blank_free_end(ts, 0, tl) == tl)) {
+                char *t = strndup(ts, tl);
+                char *j = t ? join_spaced_han(t) : NULL;
                 int sc = j ? rpt_meta_title_score(j, strlen(j)) : 0;
                 if (sc > best_score) {
                     free(best);
                     best = j, j = NULL, best_score = sc;
                 }
                 free(j);
+                free(t);
             }
         }
-        free(t);
         i = e + 1;
     }
     if (!doc->title && best) doc->title = best, best = NULL;

@@ -16,6 +16,7 @@
  * Unkeyed indicators of government work reports whose category the education rules left
  * at "other" or "funding" take a category from the report words of rules/metric_keys.h. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -57,32 +58,63 @@ typedef struct cp_index {
 static struct {
     wording w[MAX_WORDINGS];
     size_t n;
-    cp_index words;          /* the wordings of the catalog */
-    int uclass[N_DEFS];      /* UC_* of each def (count_or_area: UC_COUNT, area accepted too) */
-    cp_index cats;           /* the report category rules, by their word */
-    size_t subscope_len[64]; /* byte lengths of RPT_METRIC_SUBSCOPES */
+    cp_index words;                /* the wordings of the catalog */
+    int uclass[N_DEFS];            /* UC_* of each def (count_or_area: UC_COUNT, area too) */
+    unsigned char area_ok[N_DEFS]; /* its unit class is count_or_area */
+    unsigned char share[N_DEFS];   /* its key names a share ("share" in it) */
+    size_t stem[N_DEFS];           /* stem_len() of its key */
+    cp_index cats;                 /* the report category rules, by their word */
+    size_t cat_len[MAX_WORDINGS];  /* byte lengths of their words */
+    size_t subscope_len[64];       /* byte lengths of RPT_METRIC_SUBSCOPES */
     int ok;
 } K;
 
 static pthread_once_t K_once = PTHREAD_ONCE_INIT;
 
-static const char *const GROWTH_WORDS[] = {"增长", "增速", "增幅", "涨幅", "上涨", NULL};
-static const char *const FALL_WORDS[] = {"下降", "回落", "减少", "降低", "下滑", NULL};
+/* A word and its length in bytes, so that the searches below measure nothing. */
+typedef struct lword {
+    const char *s;
+    size_t len;
+} lword;
+#define W(lit) {lit, sizeof lit - 1}
+#define W_END {NULL, 0}
+
+static const lword GROWTH_WORDS[] = {W("增长"), W("增速"), W("增幅"), W("涨幅"), W("上涨"), W_END};
+static const lword FALL_WORDS[] = {W("下降"), W("回落"), W("减少"), W("降低"), W("下滑"), W_END};
 /* a number over several years, not the year's */
 /* between a count wording and its number: the number counts these, not the key's things
  * ("重点项目(跆拳道)学校1个" counts schools) */
-static const char *const OTHER_THINGS[] = {"学校", "幼儿园", "基地", "单位", "示范", "称号",
-                                           "企业", "园区", NULL};
+static const lword OTHER_THINGS[] = {W("学校"), W("幼儿园"), W("基地"), W("单位"), W("示范"),
+                                     W("称号"), W("企业"), W("园区"), W_END};
 /* after a wording: the number is another rate about it ("对经济增长的贡献率") */
-static const char *const OTHER_RATES[] = {"贡献", "比重", "占比", "拉动", NULL};
+static const lword OTHER_RATES[] = {W("贡献"), W("比重"), W("占比"), W("拉动"), W_END};
 /* after a level's wording: the number is a difference ("比上年增加1.1万亿元") */
-static const char *const COMPARED[] = {"比", "较", NULL};
-static const char *const SPAN_WORDS[] = {"年均", "五年", "十二五", "十三五", "十四五",
-                                         "十五五", "年来", "三年", "两年", NULL};
+static const lword COMPARED[] = {W("比"), W("较"), W_END};
+static const lword SPAN_WORDS[] = {W("年均"), W("五年"), W("十二五"), W("十三五"), W("十四五"),
+                                   W("十五五"), W("年来"), W("三年"), W("两年"), W_END};
 
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* Whether a[0..n) and b[0..n) hold the same bytes: up to 16 with two overlapping loads of
+ * 8 or 4 bytes (wordings, numbers), longer ones with memcmp. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x0, x1, y0, y1;
+        memcpy(&x0, a, 8), memcpy(&x1, a + n - 8, 8);
+        memcpy(&y0, b, 8), memcpy(&y1, b + n - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t x0, x1, y0, y1;
+        memcpy(&x0, a, 4), memcpy(&x1, a + n - 4, 4);
+        memcpy(&y0, b, 4), memcpy(&y1, b + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    return !memcmp(a, b, n);
 }
 
 /* The code point starting at s when it is in the BMP (ASCII, 2- or 3-byte UTF-8), else 0. */
@@ -168,46 +200,57 @@ static int may_span(const char *s, size_t len)
     return 0;
 }
 
-static int contains_any(const char *s, size_t len, const char *const *words)
+static int contains_any(const char *s, size_t len, const lword *words)
 {
-    for (; *words; words++)
-        if (rpt_find_short(s, len, *words, strlen(*words))) return 1;
+    for (; words->s; words++)
+        if (rpt_find_short(s, len, words->s, words->len)) return 1;
     return 0;
 }
 
 /* Whether s starts with one of the words (their last byte, rarest in Han text, compared
  * first). */
-static int starts_any(const char *s, const char *const *words)
+static int starts_any(const char *s, const lword *words)
 {
-    for (; *words; words++) {
-        size_t wl = strlen(*words);
-        if (!memchr(s, '\0', wl) && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl))
+    size_t avail = strnlen(s, 32); /* s holds no NUL before wl bytes when wl <= avail */
+    for (; words->s; words++) {
+        size_t wl = words->len;
+        if ((wl <= 32 ? wl <= avail : !memchr(s, '\0', wl)) && s[wl - 1] == words->s[wl - 1] &&
+            !memcmp(s, words->s, wl))
             return 1;
     }
     return 0;
 }
 
 /* Likewise for s[0..len). */
-static int starts_any_n(const char *s, size_t len, const char *const *words)
+static int starts_any_n(const char *s, size_t len, const lword *words)
 {
-    for (; *words; words++) {
-        size_t wl = strlen(*words);
-        if (wl <= len && s[wl - 1] == (*words)[wl - 1] && !memcmp(s, *words, wl)) return 1;
+    for (; words->s; words++) {
+        size_t wl = words->len;
+        if (wl <= len && s[wl - 1] == words->s[wl - 1] && !memcmp(s, words->s, wl)) return 1;
     }
     return 0;
 }
 
 /* The raw text of a number in the sentence s[0..len), from byte `from` on, where it stands
  * as a whole number (not the tail of a longer one: "5.5%" in "15.5%"), or NULL. */
-static const char *number_in(const char *s, size_t len, size_t from, const char *raw, size_t rl)
+static inline const char *number_in(const char *s, size_t len, size_t from, const char *raw,
+                                    size_t rl)
 {
     for (size_t i = from; i + rl <= len; i++) {
         const char *p = memchr(s + i, raw[0], len - rl + 1 - i);
         if (!p) return NULL;
         i = (size_t)(p - s);
-        if (!memcmp(p, raw, rl) && (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.'))) return p;
+        if (same_bytes(p, raw, rl) && (i == 0 || !(is_digit(s[i - 1]) || s[i - 1] == '.')))
+            return p;
     }
     return NULL;
+}
+
+/* Length of a key without "_growth": the measure a growth key is the change of. */
+static size_t stem_len(const char *key)
+{
+    size_t l = strlen(key);
+    return l > 7 && !strcmp(key + l - 7, "_growth") ? l - 7 : l;
 }
 
 static void build(void)
@@ -215,6 +258,9 @@ static void build(void)
     const char *word[MAX_WORDINGS];
     for (size_t d = 0; d < N_DEFS; d++) {
         const rpt_metric_def *m = &RPT_METRIC_DEFS[d];
+        K.area_ok[d] = !strcmp(m->unit_class, "count_or_area");
+        K.share[d] = strstr(m->key, "share") != NULL;
+        K.stem[d] = stem_len(m->key);
         K.uclass[d] = !strcmp(m->unit_class, "amount")    ? UC_AMOUNT
                       : !strcmp(m->unit_class, "percent") ? UC_PERCENT
                                                           : UC_COUNT;
@@ -241,8 +287,10 @@ static void build(void)
     size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
     if (nc > MAX_WORDINGS) return;
     const char *cat[MAX_WORDINGS];
-    for (size_t r = 0; r < nc; r++)
+    for (size_t r = 0; r < nc; r++) {
         cat[r] = RPT_REPORT_CATEGORY_RULES[r].word;
+        K.cat_len[r] = strlen(cat[r]);
+    }
     K.ok = cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc);
 }
 
@@ -277,7 +325,7 @@ static int fits(size_t d, int uc, const char *unit)
 {
     int k = K.uclass[d];
     if (uc == UC_AREA)
-        return !strcmp(RPT_METRIC_DEFS[d].unit_class, "count_or_area");
+        return K.area_ok[d];
     if (k != uc) return 0;
     return uc != UC_COUNT || !RPT_METRIC_DEFS[d].units || unit_in(unit, RPT_METRIC_DEFS[d].units);
 }
@@ -333,12 +381,6 @@ static int subscope_before(const char *s, size_t i)
     return 0;
 }
 
-/* Length of a key without "_growth": the measure a growth key is the change of. */
-static size_t stem_len(const char *key)
-{
-    size_t l = strlen(key);
-    return l > 7 && !strcmp(key + l - 7, "_growth") ? l - 7 : l;
-}
 
 typedef struct hit {
     size_t start, end;
@@ -347,16 +389,50 @@ typedef struct hit {
 
 #define MAX_HITS 32
 
+/* The first position from i on (a step of the scans below) that is no three-byte sequence
+ * lying within s[0..len) whose code point starts no word of x. */
+/* The code point of the three-byte sequence at u (its lead byte checked by the caller). */
+static inline unsigned han_at(const unsigned char *u)
+{
+    return ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+}
+
+static inline size_t skip_han(const cp_index *x, const char *s, size_t i, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (i + 3 <= len && (u[i] & 0xF0) == 0xE0 && !x->group[han_at(u + i)])
+        i += 3;
+    return i;
+}
+
+/* Likewise, stepping also over the three-byte code points that start a group of x when the
+ * three-byte code point after them (within s[0..len)) is the second one of none of its
+ * words, as key_scan() would. */
+static inline size_t skip_han2(const cp_index *x, const char *s, size_t i, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (; i + 3 <= len && (u[i] & 0xF0) == 0xE0; i += 3) {
+        unsigned g = x->group[han_at(u + i)];
+        if (!g) continue;
+        if (i + 6 > len || (u[i + 3] & 0xF0) != 0xE0) break;
+        if ((x->second_mask[g - 1] >> (han_at(u + i + 3) % 64)) & 1) break;
+    }
+    return i;
+}
+
 /* The key for text s[0..len) that ends where the number stands: the def index, or -1.
  * With earlier_clause, s is a clause before the number's own clause, which says the growth
  * ("…完成274.4亿元" before "同比增长9.1%"): its amount and the lack of a growth word are
  * expected there. */
-static int key_in(const char *s, size_t len, int uc, const char *unit, int earlier_clause)
+static int key_scan(const char *s, size_t len, int uc, const char *unit, int earlier_clause)
 {
     hit hits[MAX_HITS];
     int n = 0;
     for (size_t next = 0; next + 1 < len && n < MAX_HITS;) {
-        /* one code point per step: 3 bytes for the Han characters of these texts */
+        /* one code point per step: 3 bytes for the Han characters of these texts, most of
+         * which start no wording */
+        next = skip_han2(&K.words, s, next, len);
+        if (next + 1 >= len) break;
         size_t i = next;
         unsigned char c = (unsigned char)s[i];
         unsigned fc;
@@ -380,7 +456,7 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
             int wi = K.words.member[K.words.at[g] + k];
             const wording *w = &K.w[wi];
             if (w->second && w->second != second) continue;
-            if (i + w->len > len || memcmp(s + i, w->s, w->len)) continue;
+            if (i + w->len > len || !same_bytes(s + i, w->s, w->len)) continue;
             hits[n++] = (hit){i, i + w->len, wi};
         }
     }
@@ -406,8 +482,8 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
         for (int o = 0; o < n && !covered; o++) {
             const rpt_metric_def *mo = &RPT_METRIC_DEFS[K.w[hits[o].w].def];
             covered = hits[o].start < hits[h].start && hits[o].end >= end &&
-                      (stem_len(mo->key) != stem_len(m->key) ||
-                       strncmp(mo->key, m->key, stem_len(m->key)));
+                      (K.stem[K.w[hits[o].w].def] != K.stem[d] ||
+                       strncmp(mo->key, m->key, K.stem[d]));
         }
         if (covered || subscope_before(s, hits[h].start)) continue;
         const char *after = s + end;
@@ -418,7 +494,7 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
         if (contains_any(after, alen, FALL_WORDS) || contains_any(after, alen, OTHER_RATES))
             continue;
         if (uc == UC_COUNT && contains_any(after, alen, OTHER_THINGS)) continue;
-        if (!strstr(m->key, "share") && rpt_find_short(after, alen, "占", 3)) continue;
+        if (!K.share[d] && rpt_find_short(after, alen, "占", 3)) continue;
         /* a change of a level: "比2010年增加10525元" */
         if (!m->growth && uc != UC_PERCENT && contains_any(after, alen, COMPARED)) continue;
         if (!earlier_clause && number_between(after, alen)) continue;
@@ -426,10 +502,39 @@ static int key_in(const char *s, size_t len, int uc, const char *unit, int earli
     }
 }
 
+/* The last answers of key_scan() for one document: an amount that takes the label of the
+ * one before it, or shares its clause, asks again for the same text. The texts are the
+ * document's indicator strings, which outlive the pass. */
+#define MEMO_N 4
+typedef struct key_memo {
+    /* per entry: the length, unit class and clause flag in one word (0: empty, as the
+     * class of a scan is never UC_NONE), the text, the unit and the answer */
+    uint64_t q[MEMO_N];
+    const char *s[MEMO_N], *unit[MEMO_N];
+    int d[MEMO_N];
+    unsigned next;
+} key_memo;
+
+/* key_scan() of s[0..len), from the memo when it holds the same question. */
+static inline int key_in(key_memo *mm, const char *s, size_t len, int uc, const char *unit,
+                         int earlier_clause)
+{
+    uint64_t q = (uint64_t)len << 8 | (uint64_t)uc << 1 | (earlier_clause != 0);
+    for (unsigned k = 0; k < MEMO_N; k++)
+        if (mm->q[k] == q && (mm->unit[k] == unit || !strcmp(mm->unit[k], unit)) &&
+            !memcmp(mm->s[k], s, len))
+            return mm->d[k];
+    int d = key_scan(s, len, uc, unit, earlier_clause);
+    unsigned k = mm->next;
+    mm->q[k] = q, mm->s[k] = s, mm->unit[k] = unit, mm->d[k] = d;
+    mm->next = (k + 1) % MEMO_N;
+    return d;
+}
+
 /* Whether the 3-byte sequence ending at s[i - 1] is one of the full-width delimiters
  * ，；： (when clause) and 。！？ (tested on its last byte first: most Han characters end
  * otherwise). */
-static int cjk_delim_before(const char *s, size_t i, int clause)
+static inline int cjk_delim_before(const char *s, size_t i, int clause)
 {
     if (i < 3) return 0;
     switch ((unsigned char)s[i - 1]) {
@@ -451,7 +556,7 @@ static int cjk_delim_before(const char *s, size_t i, int clause)
  * The delimiters are ,;: and full-width ones, which start with 0xEF or 0xE3 (rare in Han
  * text otherwise): those bytes are looked for 16 at a time (SSE2), from the end backwards.
  * Delimiters do not overlap, so the one that starts last ends last. */
-static size_t clause_start(const char *s, size_t end)
+static inline size_t clause_start(const char *s, size_t end)
 {
     size_t i = end;
 #ifdef __SSE2__
@@ -507,7 +612,8 @@ static size_t next_digit(const char *s, size_t i, size_t lim)
 static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int year)
 {
     static const char *const before_not[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
-    static const char *const after_not[] = {"以来", "来", "相比", "以前", "前", "水平", NULL};
+    static const lword after_not[] = {W("以来"), W("来"),   W("相比"), W("以前"),
+                                      W("前"),   W("水平"), W_END};
     size_t i = *from;
     for (; i + 7 <= to; i++) {
         /* years are ASCII digits: the text before the next one is skipped */
@@ -521,8 +627,8 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
         int bad = 0;
         for (size_t k = 0; before_not[k] && !bad; k++)
             bad = i >= lo + 3 && !memcmp(s + i - 3, before_not[k], 3);
-        for (size_t k = 0; after_not[k] && !bad; k++)
-            bad = !strncmp(s + i + 7, after_not[k], strlen(after_not[k]));
+        for (size_t k = 0; after_not[k].s && !bad; k++)
+            bad = !strncmp(s + i + 7, after_not[k].s, after_not[k].len);
         bad |= i > lo && (s[i - 1] == '-' || (i >= lo + 3 && !memcmp(s + i - 3, "至", 3)));
         bad |= !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
         if (!bad) year = y;
@@ -537,6 +643,8 @@ static const char *report_category(const char *label, size_t len)
 {
     int best = -1;
     for (size_t i = 0, step = 1; i + 1 < len; i += step) {
+        i = skip_han(&K.cats, label, i, len);
+        if (i + 1 >= len) break;
         unsigned char c = (unsigned char)label[i];
         step = (c & 0xF0) == 0xE0 ? 3 : 1;
         if ((c & 0xC0) == 0x80) continue;
@@ -549,7 +657,7 @@ static const char *report_category(const char *label, size_t len)
             int r = K.cats.member[K.cats.at[g] + k];
             if (best >= 0 && r >= best) break;
             const char *w = RPT_REPORT_CATEGORY_RULES[r].word;
-            size_t wl = strlen(w);
+            size_t wl = K.cat_len[r];
             if (i + wl <= len && !memcmp(label + i, w, wl)) {
                 best = r;
                 break;
@@ -561,30 +669,33 @@ static const char *report_category(const char *label, size_t len)
 
 /* Verbs after a number that make it the starting point of a change
  * ("一般公共预算收入从874.6亿元增加到1112.4亿元"): not the year's figure. */
-static const char *const BASE_OF_CHANGE[] = {"增加到", "增长到", "提高到", "提升到", "跃升到",
-                                             "上升到", "扩大到", "增至", "增加至", "增长至",
-                                             "提高至", "提升至", NULL};
+static const lword BASE_OF_CHANGE[] = {W("增加到"), W("增长到"), W("提高到"), W("提升到"),
+                                       W("跃升到"), W("上升到"), W("扩大到"), W("增至"),
+                                       W("增加至"), W("增长至"), W("提高至"), W("提升至"),
+                                       W_END};
 
 /* The key named for the number: in the label (when use_label), else in the clause before
  * the number, else in a clause before that when the number's own clause only says
  * "同比增长". *from_label tells which. No vetoes here (see key_of). */
-static int key_candidate(const rpt_indicator *x, const char *before, size_t before_len,
-                         size_t cs, int uc, const char *unit, int use_label, int *from_label)
+static int key_candidate(key_memo *mm, const rpt_indicator *x, const char *before,
+                         size_t before_len, size_t cs, int uc, const char *unit, int use_label,
+                         int *from_label)
 {
     const char *clause = before + cs;
     size_t clen = before_len - cs;
     size_t mlen = x->metric ? (x->metric_len ? x->metric_len : strlen(x->metric)) : 0;
     int d = -1;
     *from_label = 0;
-    if (use_label && mlen && (d = key_in(x->metric, mlen, uc, unit, 0)) >= 0) {
+    if (use_label && mlen && (d = key_in(mm, x->metric, mlen, uc, unit, 0)) >= 0) {
         *from_label = 1;
         return d;
     }
-    if (clen) d = key_in(clause, clen, uc, unit, 0);
+    if (clen) d = key_in(mm, clause, clen, uc, unit, 0);
     /* "…完成274.4亿元，同比增长9.1%" (or "…，按可比价计算，同比增长6.0%"): the measure is
      * named in a clause before; short clauses without numbers are stepped over */
-    static const char *const SUBJECTLESS[] = {"同比", "比上年", "较上年", "比去年", "增长", "增速",
-                                              "增幅", "预计", "分别", NULL};
+    static const lword SUBJECTLESS[] = {W("同比"), W("比上年"), W("较上年"), W("比去年"),
+                                        W("增长"), W("增速"), W("增幅"), W("预计"),
+                                        W("分别"), W_END};
     if (d < 0 && cs > 0 && clen <= 18 && starts_any(clause, SUBJECTLESS) &&
         contains_any(clause, clen, GROWTH_WORDS)) {
         size_t end = cs;
@@ -594,7 +705,7 @@ static int key_candidate(const rpt_indicator *x, const char *before, size_t befo
                                                                   : 0;
             size_t ps = clause_start(before, prev_end);
             if (ps >= end || contains_any(before + ps, end - ps, SPAN_WORDS)) break;
-            d = key_in(before + ps, prev_end - ps, uc, unit, 1);
+            d = key_in(mm, before + ps, prev_end - ps, uc, unit, 1);
             /* only a short aside without a number is stepped over */
             if (d < 0 && (prev_end - ps > 24 || number_between(before + ps, prev_end - ps)))
                 break;
@@ -607,13 +718,13 @@ static int key_candidate(const rpt_indicator *x, const char *before, size_t befo
 /* The key of an indicator (def index) or -1: the candidate, unless the clause says the
  * number is not the year's figure of that measure. The candidate is looked for first (most
  * numbers have none), the vetoes only then. */
-static int key_of(const rpt_indicator *x, const char *before, size_t before_len, int uc,
-                  const char *after_number, size_t after_len, int gwr)
+static int key_of(key_memo *mm, const rpt_indicator *x, const char *before, size_t before_len,
+                  int uc, const char *after_number, size_t after_len, int gwr)
 {
     const char *unit = x->unit ? x->unit : "";
     size_t cs = clause_start(before, before_len);
     int from_label;
-    int d = key_candidate(x, before, before_len, cs, uc, unit, 1, &from_label);
+    int d = key_candidate(mm, x, before, before_len, cs, uc, unit, 1, &from_label);
     if (d < 0) return -1;
     if (after_number && starts_any_n(after_number, after_len, BASE_OF_CHANGE)) return -1;
     const char *clause = before + cs;
@@ -631,7 +742,7 @@ static int key_of(const rpt_indicator *x, const char *before, size_t before_len,
         size_t mlen = x->metric_len ? x->metric_len : strlen(x->metric);
         if (same_unit_before(clause, clen, unit) ||
             (may_span(x->metric, mlen) && contains_any(x->metric, mlen, SPAN_WORDS)))
-            d = key_candidate(x, before, before_len, cs, uc, unit, 0, &from_label);
+            d = key_candidate(mm, x, before, before_len, cs, uc, unit, 0, &from_label);
     }
     return d;
 }
@@ -649,9 +760,11 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     const char *prev_sent = NULL;
     size_t prev_sl = 0, prev_end = 0, sent_scanned = 0;
     int sent_year = 0;
-    /* the unit class of the last unit seen (units are mostly static names: one pointer) */
-    const char *last_unit = NULL;
-    int last_uc = UC_NONE;
+    /* the unit classes of the last units seen (units are mostly static names: one pointer
+     * each), by a hash of the pointer */
+    const char *seen_unit[16] = {NULL};
+    int seen_uc[16];
+    key_memo memo = {0};
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
         int in_section = x->section >= 0 && (size_t)x->section < doc->n_sections;
@@ -687,17 +800,19 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                     x->period_year = y;
             }
         }
-        if (x->unit != last_unit) last_unit = x->unit, last_uc = unit_class(x->unit);
-        int uc = last_uc;
+        size_t slot = ((uintptr_t)x->unit >> 3) % 16;
+        if (!x->unit || x->unit != seen_unit[slot])
+            seen_unit[slot] = x->unit, seen_uc[slot] = unit_class(x->unit);
+        int uc = seen_uc[slot];
         int d = K.ok && uc != UC_NONE
-                    ? key_of(x, before, before_len, uc, after_number, after_len, gwr)
+                    ? key_of(&memo, x, before, before_len, uc, after_number, after_len, gwr)
                     : -1;
         if (d >= 0) {
             x->metric_key = RPT_METRIC_DEFS[d].key;
             x->category = RPT_METRIC_DEFS[d].category;
         } else if (gwr && x->metric &&
-                   (!x->category || !strcmp(x->category, "other") ||
-                    !strcmp(x->category, "funding"))) {
+                   (!x->category || (x->category[0] == 'o' && !strcmp(x->category, "other")) ||
+                    (x->category[0] == 'f' && !strcmp(x->category, "funding")))) {
             size_t mlen = x->metric_len ? x->metric_len : strlen(x->metric);
             const char *c = report_category(x->metric, mlen);
             if (c) x->category = c;

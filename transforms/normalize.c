@@ -57,6 +57,100 @@ static size_t cjk_blocks(const unsigned char *data, size_t len, size_t i)
 }
 #endif
 
+#if defined(__SSE2__) && defined(__GNUC__) && defined(__x86_64__)
+#define CLEAN_WINDOWS 1
+
+/* Whether the three-byte sequence at p is a full-width digit or letter (EF BC 90-99,
+ * EF BC A1-BA, EF BD 81-9A), which the pass folds to ASCII. */
+static int folds_at(const unsigned char *p)
+{
+    if (p[1] == 0xBC) return (p[2] >= 0x90 && p[2] <= 0x99) || (p[2] >= 0xA1 && p[2] <= 0xBA);
+    return p[1] == 0xBD && p[2] >= 0x81 && p[2] <= 0x9A;
+}
+
+/* What the bytes of a window are, bit k for byte k: 80 and up, continuation bytes (80-BF),
+ * three-byte leads (E0-EF), bytes the fast path leaves to the slow one (NUL, CR and the
+ * leads E0 and ED: overlongs, surrogates) and EF (full-width forms start with it). */
+typedef struct window_bits {
+    unsigned high, cont, lead, odd, ef;
+} window_bits;
+
+/* The bits of the 16 bytes at p. */
+static inline window_bits classify16(const unsigned char *p)
+{
+    const __m128i e0 = _mm_set1_epi8((char)0xE0);
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    window_bits w;
+    w.high = (unsigned)_mm_movemask_epi8(x);
+    /* 80-BF compare below C0 as signed bytes, ASCII does not */
+    w.cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8((char)0xC0)));
+    w.lead = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xF0)), e0));
+    w.odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, e0), _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)))));
+    w.ef = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEF)));
+    return w;
+}
+
+/* How many bytes of the window of `bits` bytes (16 or 32) at p the fast path takes: all
+ * when it holds only ASCII but NUL and CR and three-byte sequences with leads E1-EF but ED
+ * that are no full-width digit or letter, less a sequence cut off at its end; 0 when it
+ * holds anything else. The window is read as if a sequence started at its first byte.
+ * Adds the sequences taken to *seqs. */
+__attribute__((target("popcnt"))) static inline unsigned take_window(const unsigned char *p,
+                                                                     window_bits w,
+                                                                     unsigned bits,
+                                                                     size_t *seqs)
+{
+    /* bytes cut off by where a sequence starts near the end (lead bits of the last two
+     * bytes: none, a lead at the last but one, at the last) */
+    static const unsigned char cut[4] = {0, 2, 1, 1};
+    unsigned all = bits == 32 ? 0xFFFFFFFFu : 0xFFFFu;
+    /* no other byte of 80 and up, and the two bytes after each lead (those within the
+     * window) are its continuation bytes, and no other */
+    if (w.odd | (w.high ^ (w.cont | w.lead)) | (w.cont ^ (((w.lead << 1) | (w.lead << 2)) & all)))
+        return 0;
+    /* a full-width form cut off at the end is not taken */
+    for (unsigned fw = w.ef & (all >> 2); fw; fw &= fw - 1)
+        if (folds_at(p + (unsigned)__builtin_ctz(fw))) return 0;
+    unsigned tail = w.lead >> (bits - 2);
+    *seqs += (unsigned)__builtin_popcount(w.lead) - (tail != 0);
+    return bits - cut[tail];
+}
+
+/* Skips from data[i], 32 or 16 bytes per step, what the pass leaves as it is: ASCII but
+ * NUL and CR, and three-byte sequences with leads E1-EF but ED (no overlongs, no
+ * surrogates) that are no full-width digit or letter, in any mix. Adds the code points and
+ * the multibyte sequences skipped to *n and *multibyte; returns the offset of the first
+ * byte not skipped. The caller checks that the processor has POPCNT. */
+__attribute__((target("popcnt"))) static size_t clean_windows(const unsigned char *data,
+                                                              size_t len, size_t i, size_t *n,
+                                                              size_t *multibyte)
+{
+    size_t from = i, seqs = 0;
+    while (i + 16 <= len) {
+        const unsigned char *p = data + i;
+        window_bits lo = classify16(p);
+        unsigned took = 0;
+        if (i + 32 <= len) {
+            window_bits hi = classify16(p + 16), w;
+            w.high = lo.high | hi.high << 16, w.cont = lo.cont | hi.cont << 16;
+            w.lead = lo.lead | hi.lead << 16, w.odd = lo.odd | hi.odd << 16;
+            w.ef = lo.ef | hi.ef << 16;
+            took = take_window(p, w, 32, &seqs);
+        }
+        if (!took) took = take_window(p, lo, 16, &seqs);
+        if (!took) break;
+        i += took;
+    }
+    *n += i - from - 2 * seqs; /* ASCII bytes and leads: three bytes per sequence */
+    *multibyte += seqs;
+    return i;
+}
+#endif
+
 static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
 
 
@@ -101,7 +195,13 @@ int rpt_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rpt
     int give_up = (flags & RPT_NORM_GIVE_UP) != 0;
     int cr_to_lf = (flags & RPT_NORM_CR_TO_LF) != 0;
     if (rpt_buf_reserve(out, len)) return -1;
+#ifdef CLEAN_WINDOWS
+    int windows = __builtin_cpu_supports("popcnt");
+#endif
     while (i < len) {
+#ifdef CLEAN_WINDOWS
+        if (windows) i = clean_windows(data, len, i, &n, &multibyte);
+#endif
         /* ASCII fast path, 8 bytes at a time, when no NUL or CR is among them */
         while (i + 8 <= len) {
             uint64_t w;

@@ -35,7 +35,8 @@ int rpt_cn_digit_slow(uint32_t c)
     }
 }
 
-double rpt_cn_magnitude(uint32_t c)
+/* rpt_cn_magnitude(), inlined where this file reads numerals. */
+static inline double cn_magnitude(uint32_t c)
 {
     switch (c) {
     case 0x5341: /* 十 */
@@ -53,9 +54,20 @@ double rpt_cn_magnitude(uint32_t c)
     }
 }
 
+double rpt_cn_magnitude(uint32_t c)
+{
+    return cn_magnitude(c);
+}
+
 int rpt_cn_numeral_char(uint32_t c)
 {
-    return rpt_cn_digit(c) >= 0 || rpt_cn_magnitude(c) > 0;
+    /* the magnitudes lie in the digits' range too: one bit of c % 64 rules out most
+     * characters */
+    const uint64_t bits = RPT_CN_DIGIT_BITS | RPT_CN_DIGIT_BIT(0x5341) | RPT_CN_DIGIT_BIT(0x767E) |
+                          RPT_CN_DIGIT_BIT(0x5343) | RPT_CN_DIGIT_BIT(0x4E07) |
+                          RPT_CN_DIGIT_BIT(0x4EBF);
+    if (c < 0x3007 || c > 0x96F6 || !((bits >> (c % 64)) & 1)) return 0;
+    return rpt_cn_digit(c) >= 0 || cn_magnitude(c) > 0;
 }
 
 /* The value of the decimal s ("123", "48.64375": digits with at most one '.') times
@@ -63,7 +75,7 @@ int rpt_cn_numeral_char(uint32_t c)
  * below 2^53 and |scale| <= 22 makes 10^scale a double, so one IEEE multiplication or
  * division rounds the exact value correctly, which is what strtod returns. Returns 0 when
  * s is not such a decimal (the caller then uses strtod). */
-static int exact_decimal(const char *s, int exp10, double *out)
+static inline int exact_decimal(const char *s, int exp10, double *out)
 {
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -142,7 +154,7 @@ size_t rpt_parse_cn(const rpt_cptext *t, size_t i, double *v)
     while (p < t->n && p - i < 12) {
         uint32_t c = t->cp[p];
         int d = rpt_cn_digit(c);
-        double m = rpt_cn_magnitude(c);
+        double m = cn_magnitude(c);
         if (d >= 0) {
             if (digit >= 0 && d != 0) break; /* 一二: not one number */
             digit = d;

@@ -14,9 +14,18 @@
 
 /* Value of a single Chinese digit (零〇一二两三四五六七八九), else -1. */
 int rpt_cn_digit_slow(uint32_t c);
+/* Bit (c % 64) of each of those code points: most other Han characters are ruled out by it
+ * without a call. */
+#define RPT_CN_DIGIT_BIT(c) (1ull << ((c) % 64))
+#define RPT_CN_DIGIT_BITS                                                                      \
+    (RPT_CN_DIGIT_BIT(0x96F6) | RPT_CN_DIGIT_BIT(0x3007) | RPT_CN_DIGIT_BIT(0x4E00) |           \
+     RPT_CN_DIGIT_BIT(0x4E8C) | RPT_CN_DIGIT_BIT(0x4E24) | RPT_CN_DIGIT_BIT(0x4E09) |           \
+     RPT_CN_DIGIT_BIT(0x56DB) | RPT_CN_DIGIT_BIT(0x4E94) | RPT_CN_DIGIT_BIT(0x516D) |           \
+     RPT_CN_DIGIT_BIT(0x4E03) | RPT_CN_DIGIT_BIT(0x516B) | RPT_CN_DIGIT_BIT(0x4E5D))
 static inline int rpt_cn_digit(uint32_t c)
 {
-    return c < 0x3007 || c > 0x96F6 ? -1 : rpt_cn_digit_slow(c);
+    return c < 0x3007 || c > 0x96F6 || !((RPT_CN_DIGIT_BITS >> (c % 64)) & 1) ? -1
+                                                                            : rpt_cn_digit_slow(c);
 }
 /* Multiplier of a Chinese magnitude character (十百千万亿), else 0. */
 double rpt_cn_magnitude(uint32_t c);

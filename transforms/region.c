@@ -195,7 +195,7 @@ const char *rpt_gazetteer_path(void)
 }
 
 /* Collects up to max entries whose name or alias is exactly s[0..len). */
-static int gz_lookup(const char *s, size_t len, int *out, int max)
+static inline int gz_lookup(const char *s, size_t len, int *out, int max)
 {
     int n = 0;
     size_t slot = hash_bytes(s, len) & (gz.n_slots - 1);

@@ -63,7 +63,7 @@ static int is_close_paren(uint32_t c)
 }
 
 /* Parses a small Chinese ordinal (一 .. 九十九) at i; returns its length and value. */
-static size_t cn_ordinal(const rpt_cptext *t, size_t i, int *num)
+static inline size_t cn_ordinal(const rpt_cptext *t, size_t i, int *num)
 {
     size_t k = 0;
     while (k < 3 && i + k < t->n && (rpt_cn_digit(t->cp[i + k]) > 0 || t->cp[i + k] == 0x5341))
@@ -248,6 +248,14 @@ static size_t next_line_end(const rpt_cptext *t, size_t i)
 {
 #ifdef __SSE2__
     const __m128i nl = _mm_set1_epi32('\n');
+    for (; i + 16 <= t->n; i += 16) { /* sixteen code points per test, then four */
+        const __m128i *p = (const __m128i *)(const void *)(t->cp + i);
+        __m128i a = _mm_or_si128(_mm_cmpeq_epi32(_mm_loadu_si128(p), nl),
+                                 _mm_cmpeq_epi32(_mm_loadu_si128(p + 1), nl));
+        __m128i b = _mm_or_si128(_mm_cmpeq_epi32(_mm_loadu_si128(p + 2), nl),
+                                 _mm_cmpeq_epi32(_mm_loadu_si128(p + 3), nl));
+        if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
+    }
     for (; i + 4 <= t->n; i += 4) { /* four code points per compare */
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t->cp + i));
         int m = _mm_movemask_epi8(_mm_cmpeq_epi32(x, nl));
@@ -259,13 +267,28 @@ static size_t next_line_end(const rpt_cptext *t, size_t i)
     return i;
 }
 
+/* The path of a section: its parent's path (when parent_path is not NULL) and " > ", then
+ * its marker and title; one allocation. NULL when out of memory. */
+static char *section_path(const char *parent_path, const char *marker, const char *title)
+{
+    size_t pl = parent_path ? strlen(parent_path) : 0, ml = strlen(marker), tl = strlen(title);
+    size_t sep = parent_path ? 3 : 0;
+    char *p = malloc(pl + sep + ml + tl + 1);
+    if (!p) return NULL;
+    memcpy(p, parent_path ? parent_path : "", pl);
+    memcpy(p + pl, " > ", sep);
+    memcpy(p + pl + sep, marker, ml);
+    memcpy(p + pl + sep + ml, title, tl);
+    p[pl + sep + ml + tl] = '\0';
+    return p;
+}
+
 int rpt_segment_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err)
 {
     heading *hs = NULL;
     size_t nh = 0, cap = 0;
     part_line *pls = NULL;
     size_t npl = 0, plcap = 0;
-    rpt_buf path = RPT_BUF_INIT;
     int ret = -1;
 
     for (size_t line = 0; line < t->n;) {
@@ -382,11 +405,8 @@ int rpt_segment_scan(const rpt_cptext *t, rpt_document *doc, rpt_buf *err)
         } else {
             s->part = doc->sections[s->parent].part;
         }
-        rpt_buf_reset(&path);
-        if (s->parent >= 0 && rpt_buf_puts(&path, doc->sections[s->parent].path)) goto oom_sections;
-        if (s->parent >= 0 && rpt_buf_puts(&path, " > ")) goto oom_sections;
-        if (rpt_buf_puts(&path, s->marker) || rpt_buf_puts(&path, s->title)) goto oom_sections;
-        s->path = rpt_buf_steal(&path);
+        s->path = section_path(s->parent >= 0 ? doc->sections[s->parent].path : NULL, s->marker,
+                               s->title);
         if (!s->path) goto oom_sections;
         doc->n_sections = i + 1;
     }
@@ -397,7 +417,6 @@ oom_sections:
 oom:
     rpt_buf_puts(err, "segment: out of memory");
 done:
-    rpt_buf_clear(&path);
     free(hs);
     free(pls);
     return ret;
