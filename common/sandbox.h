@@ -3,8 +3,8 @@
  * hostile files (PDF, OCR, legacy Word): a crash, a limit or a timeout of the child becomes an
  * error with the reason, and the calling process goes on.
  *
- * The child is forked and at once executes a program (normally the running executable
- * itself, with a command that serves one task: see rpt_sandbox_serve()). Nothing but
+ * The child is forked and at once executes a program (the decoder program, whose main()
+ * serves one task: see rpt_sandbox_serve_if_asked()). Nothing but
  * async-signal-safe calls run between fork and exec, so a multi-threaded caller (Kafka
  * client threads, a pool of decoder threads) hands the child no lock held by another thread,
  * and the child sees none of the caller's memory (no credentials, no other documents).
