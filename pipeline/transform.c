@@ -1,6 +1,7 @@
 #include "pipeline/transform.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -656,6 +657,18 @@ static int poll_one(transformer *t)
     return rc;
 }
 
+/* Says at start-up, not at the first PDF, when the decoder program cannot be executed: every
+ * PDF and .doc document would go to the DLQ with that reason. */
+static void warn_without_decoder(const rpt_config *cfg)
+{
+    rpt_ocr_options ocr;
+    rpt_sandbox_limits lim;
+    rpt_transform_isolation(&cfg->transform, &ocr, &lim);
+    if (access(lim.program, X_OK) != 0)
+        rpt_log_warn("transform", "decoder program not executable: PDF and .doc documents will be "
+                     "rejected", "decoder=%s error=\"%s\"", lim.program, strerror(errno));
+}
+
 /* Starts the pool that decodes PDF and .doc documents beside the main loop (none when
  * transform.heavy_workers is 0, or when its threads cannot start: then in line). */
 static void start_heavy(transformer *t)
@@ -719,6 +732,7 @@ int rpt_transform_run(const rpt_transform_params *tp)
     if (start(&t, group)) goto out;
     rpt_log_info("transform", "transforming", "group=%s topic=%s version=%d", group,
                  t.cfg->kafka.topic_raw, t.version);
+    warn_without_decoder(t.cfg);
     start_heavy(&t);
     for (;;) {
         rpt_stage_heartbeat(p);

@@ -2,7 +2,7 @@
 # The command line around the commands: `reportd --version` names the transform and schema
 # versions this build writes and expects; the bash completion offers every command of
 # `reportd --help` and every option of each command's --help, and the values of --role
-# and --topic.
+# and --topic. A PDF goes through the decoder program, and a missing one is named.
 set -u
 src=${REPORTD_SOURCE_DIR:?}
 bin=${REPORTD_BIN:?}
@@ -51,4 +51,21 @@ check "completes --topic values" \
     '[ "$(complete_words reportd replay --topic reports. | sort | tr "\n" " ")" = "reports.parsed reports.raw " ]'
 check "completes files after --config" \
     '(cd "$src/deploy" && complete_words reportd run --config reportd.conf.ex) | grep -qx reportd.conf.example'
+
+# The decoder program: a PDF goes through it (reportd-decoder beside reportd), and a
+# transform role whose decoder cannot be executed says so when it starts, not at the first PDF.
+tmpd=$(mktemp -d)
+printf '%%PDF-1.4\n%%%%EOF\n' >"$tmpd/broken.pdf"
+pdf_out=$("$bin" extract "$tmpd/broken.pdf" 2>/dev/null)
+check "a PDF is decoded by reportd-decoder (a broken one is a reason, not a crash)" \
+    'echo "$pdf_out" | grep -q "\"error\":\"malformed PDF"'
+printf '{"transform": {"decoder": "%s/none"}, "http": {"listen": ""}}\n' "$tmpd" >"$tmpd/c.json"
+REPORTD_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1 timeout 3 "$bin" run --role transform --config "$tmpd/c.json" \
+    >"$tmpd/run.log" 2>&1
+check "a missing decoder is named when the transform role starts" \
+    'grep -q "decoder program not executable.*decoder=$tmpd/none" "$tmpd/run.log"'
+pdf_out=$(REPORTD_TRANSFORM_DECODER=$tmpd/none "$bin" extract "$tmpd/broken.pdf" 2>/dev/null)
+check "... and a PDF then gets that reason" \
+    'echo "$pdf_out" | grep -q "cannot execute the decoder $tmpd/none: No such file or directory"'
+rm -rf "$tmpd"
 exit $fail
