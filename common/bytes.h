@@ -1,5 +1,5 @@
 /* Word-at-a-time byte tests and little-endian loads, for scanners that look at 4 or 8 bytes
- * per step (UTF-8 validation, the code-point index, JSON escaping). */
+ * per step (UTF-8 validation, the code-point index, JSON escaping), and small byte searches. */
 #ifndef REPORTD_COMMON_BYTES_H
 #define REPORTD_COMMON_BYTES_H
 
@@ -46,6 +46,21 @@ static inline const char *rpt_find_short(const char *h, size_t hl, const char *n
         p++;
     }
     return NULL;
+}
+
+/* The first line of in[0..*len) (its "\n" within the first cap - 1 bytes) copied as a C
+ * string into line[cap], and *in and *len advanced past it: the one-line headers that precede
+ * a decoder's input. Returns 0, or -1 (nothing advanced) when there is no such line. */
+static inline int rpt_take_line(const unsigned char **in, size_t *len, char *line, size_t cap)
+{
+    const unsigned char *nl = memchr(*in, '\n', *len < cap - 1 ? *len : cap - 1);
+    if (!nl) return -1;
+    size_t n = (size_t)(nl - *in) + 1;
+    memcpy(line, *in, n);
+    line[n] = '\0';
+    *in += n;
+    *len -= n;
+    return 0;
 }
 
 #endif

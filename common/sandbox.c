@@ -1,4 +1,5 @@
 #include "common/sandbox.h"
+#include "common/bytes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,11 +59,12 @@ static int lift_fd(int fd)
     return fcntl(fd, F_DUPFD_CLOEXEC, 10);
 }
 
-/* The forked child until exec: descriptors, signals and limits, then the program. Only
- * async-signal-safe calls (the caller may have threads whose locks the child inherits as
- * held). On a failure it reports 'X' and the errno on the result pipe. Never returns. */
-static void child_exec(const rpt_sandbox_limits *lim, const struct rlimit *cpu, pid_t parent, int in_fd, int null_fd, int res_fd,
-                       char *const argv[])
+/* The forked child until exec: descriptors, signals and the CPU limit (cpu, or NULL for
+ * none), then the program. Only async-signal-safe calls (the caller may have threads whose
+ * locks the child inherits as held). On a failure it reports 'X' and the errno on the result
+ * pipe. Never returns. */
+static void child_exec(const struct rlimit *cpu, pid_t parent, int in_fd, int null_fd,
+                       int res_fd, char *const argv[])
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* the caller killed (kill -9 of a role): so is its decoder */
     if (getppid() != parent) _exit(122); /* ... also when that happened before the line above */
@@ -89,7 +91,7 @@ static void child_exec(const rpt_sandbox_limits *lim, const struct rlimit *cpu, 
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (lim->cpu_s > 0) setrlimit(RLIMIT_CPU, cpu);
+    if (cpu) setrlimit(RLIMIT_CPU, cpu);
     execv(argv[0], argv);
 fail:;
     int e = errno;
@@ -187,7 +189,7 @@ int rpt_sandbox_exec(const rpt_sandbox_limits *lim, char *const argv[], const vo
     }
     pid_t parent = getpid();
     pid_t pid = fork();
-    if (pid == 0) child_exec(lim, &cpu, parent, in_fd, null_fd, fds[1], argv);
+    if (pid == 0) child_exec(lim->cpu_s > 0 ? &cpu : NULL, parent, in_fd, null_fd, fds[1], argv);
     close(in_fd);
     close(null_fd);
     if (pid < 0) {
@@ -309,19 +311,13 @@ static size_t address_space_now(void)
  * (a program linking PDF and OCR libraries maps some 100 MiB before it does anything). */
 static int take_header(const unsigned char **input, size_t *len, rpt_buf *err)
 {
-    const unsigned char *nl = memchr(*input, '\n', *len < 64 ? *len : 64);
     char head[65];
     size_t memory = 0;
-    if (nl) {
-        memcpy(head, *input, (size_t)(nl - *input + 1));
-        head[nl - *input + 1] = '\0';
-    }
-    if (!nl || sscanf(head, INPUT_HEADER_FMT, &memory) != 1) {
+    if (rpt_take_line(input, len, head, sizeof head) ||
+        sscanf(head, INPUT_HEADER_FMT, &memory) != 1) {
         rpt_buf_puts(err, "decoder input without the sandbox header");
         return -1;
     }
-    *len -= (size_t)(nl + 1 - *input);
-    *input = nl + 1;
     if (memory > 0 && !UNDER_SANITIZER) {
         rlim_t cap = (rlim_t)(address_space_now() + memory);
         struct rlimit rl = {.rlim_cur = cap, .rlim_max = cap};

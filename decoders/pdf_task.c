@@ -29,6 +29,7 @@
 #include <poppler.h>
 #include <tesseract/capi.h>
 
+#include "common/bytes.h"
 #include "common/utf8.h"
 #include "decoders/decoders.h"
 #include "transforms/decode.h"
@@ -868,21 +869,17 @@ out:
 
 int rpt_pdf_task(const unsigned char *input, size_t len, rpt_buf *out, rpt_buf *err)
 {
-    const unsigned char *nl = memchr(input, '\n', len < 128 ? len : 128);
     char head[129];
     pdf_task t = {0};
     long ms = 0;
-    if (nl) {
-        memcpy(head, input, (size_t)(nl - input + 1));
-        head[nl - input + 1] = '\0';
-    }
-    if (!nl || sscanf(head, RPT_PDF_TASK_HEADER, &t.ocr.enabled, &t.ocr.max_pages, &ms,
-                      &t.ocr.dpi) != 4) {
+    if (rpt_take_line(&input, &len, head, sizeof head) ||
+        sscanf(head, RPT_PDF_TASK_HEADER, &t.ocr.enabled, &t.ocr.max_pages, &ms,
+               &t.ocr.dpi) != 4) {
         rpt_buf_puts(err, "PDF task: malformed input header");
         return -1;
     }
     t.ocr.max_seconds = ms / 1000.0;
-    t.data = nl + 1;
-    t.len = len - (size_t)(nl + 1 - input);
+    t.data = input;
+    t.len = len;
     return pdf_task_run(&t, out, err);
 }

@@ -28,7 +28,8 @@ char *tp_write_config_with(const char *name, const char *conninfo, const char *e
 {
     rpt_buf path = RPT_BUF_INIT;
     /* PDF and .doc documents decode in the build's decoder program */
-    const char *decoder = getenv("REPORTD_DECODER_BIN") ? getenv("REPORTD_DECODER_BIN") : "";
+    const char *decoder = getenv("REPORTD_DECODER_BIN");
+    if (!decoder) decoder = "";
     rpt_buf_printf(&path, "%s/%s.json", getenv("REPORTD_TEST_TMP"), name);
     FILE *f = fopen(path.data, "w");
     if (!f) {
