@@ -51,6 +51,9 @@ typedef struct rpt_indicator {
     /* byte lengths of raw, unit, metric and sentence when the extractor set them; 0 means
      * "use strlen" (which gives the same for an empty string) */
     size_t raw_len, unit_len, metric_len, sentence_len;
+    /* 1 + the byte offset of raw in sentence where the extractor found the number; 0 when
+     * unknown (the metric key pass then looks for raw in the sentence) */
+    size_t raw_at;
 } rpt_indicator;
 
 typedef struct rpt_document {

@@ -22,7 +22,7 @@
 
 /* Byte offsets of one indicator's strings in the block being built. */
 typedef struct str_offsets {
-    size_t raw, metric, metric_len, sentence;
+    size_t raw, metric, metric_len, sentence, raw_at;
 } str_offsets;
 
 /* One document being described: the state shared with the labeller and the classifier,
@@ -172,6 +172,7 @@ static int describe_one(describe_run *r, size_t j)
     r->so[j].raw = r->m.len;
     if (append_text(&r->m, t, c->start, c->end)) return -1;
     r->so[j].sentence = r->m.len;
+    r->so[j].raw_at = 1 + t->boff[c->start] - t->boff[ss];
     return append_text(&r->m, t, ss, se);
 }
 
@@ -194,6 +195,7 @@ static void attach_strings(describe_run *r)
         x->metric_len = so[j].metric_len;
         x->sentence = doc->indicator_strings + so[j].sentence;
         x->sentence_len = (j + 1 < n ? so[j + 1].metric : total) - so[j].sentence - 1;
+        x->raw_at = so[j].raw_at;
     }
 }
 

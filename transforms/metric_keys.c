@@ -773,8 +773,10 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
         if (!plan && x->kind == RPT_KIND_TARGET && (!in_section || !plan_part)) plan = 1;
         x->period_year = plan && doc->plan_year ? doc->plan_year : doc->year;
         x->metric_key = NULL;
-        /* the part of its sentence before the number, and the text after it: the number is
-         * found in the sentence after the previous indicator's when they share it */
+        /* the part of its sentence before the number, and the text after it: the number
+         * stands where the extractor found it (raw_at); without that, at the first whole
+         * occurrence of its raw text after the previous indicator's when they share the
+         * sentence */
         const char *before = "", *after_number = NULL;
         size_t before_len = 0, after_len = 0;
         size_t sl = x->sentence ? (x->sentence_len ? x->sentence_len : strlen(x->sentence)) : 0;
@@ -785,8 +787,13 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
             int same = prev_sent && (x->sentence == prev_sent ||
                                      !memcmp(x->sentence, prev_sent, common < 48 ? common : 48));
             if (!same) prev_end = 0, sent_scanned = 0, sent_year = 0;
-            const char *at = number_in(x->sentence, sl, prev_end, x->raw, rl);
-            if (!at && prev_end) at = number_in(x->sentence, sl, 0, x->raw, rl);
+            const char *at = NULL;
+            if (x->raw_at && rl <= sl && x->raw_at - 1 <= sl - rl) {
+                at = x->sentence + x->raw_at - 1; /* where the extractor found the number */
+            } else {
+                at = number_in(x->sentence, sl, prev_end, x->raw, rl);
+                if (!at && prev_end) at = number_in(x->sentence, sl, 0, x->raw, rl);
+            }
             prev_sent = x->sentence, prev_sl = sl;
             if (at) {
                 size_t pos = (size_t)(at - x->sentence);
