@@ -389,25 +389,16 @@ typedef struct hit {
 
 #define MAX_HITS 32
 
-/* The first position from i on (a step of the scans below) that is no three-byte sequence
- * lying within s[0..len) whose code point starts no word of x. */
 /* The code point of the three-byte sequence at u (its lead byte checked by the caller). */
 static inline unsigned han_at(const unsigned char *u)
 {
     return ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
 }
 
-static inline size_t skip_han(const cp_index *x, const char *s, size_t i, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    while (i + 3 <= len && (u[i] & 0xF0) == 0xE0 && !x->group[han_at(u + i)])
-        i += 3;
-    return i;
-}
-
-/* Likewise, stepping also over the three-byte code points that start a group of x when the
- * three-byte code point after them (within s[0..len)) is the second one of none of its
- * words, as key_scan() would. */
+/* The first position from i on (a step of the scans below) that is no three-byte sequence
+ * lying within s[0..len) whose code point starts no word of x, or starts some but the
+ * three-byte code point after it (within s[0..len)) is the second one of none of them: no
+ * word of x can start there. */
 static inline size_t skip_han2(const cp_index *x, const char *s, size_t i, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -586,25 +577,6 @@ static inline size_t clause_start(const char *s, size_t end)
     return 0;
 }
 
-/* The first position in [i, lim) that holds an ASCII digit, else lim: 16 bytes per
- * compare (SSE2). */
-static size_t next_digit(const char *s, size_t i, size_t lim)
-{
-#ifdef __SSE2__
-    const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
-    for (; i + 16 <= lim; i += 16) {
-        /* bytes of 0x80 and up compare as negative: not digits */
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above)));
-        if (m) return i + (size_t)__builtin_ctz(m);
-    }
-#endif
-    while (i < lim && !is_digit(s[i]))
-        i++;
-    return i;
-}
-
 /* The last year named in s[lo..to) as the time of what follows ("2013年，…"), scanning
  * from *from (where the previous call for the same sentence stopped) and starting from
  * year (what that call found); *from is updated. Not a comparison base ("比2012年"), not
@@ -614,14 +586,16 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
     static const char *const before_not[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
     static const lword after_not[] = {W("以来"), W("来"),   W("相比"), W("以前"),
                                       W("前"),   W("水平"), W_END};
-    size_t i = *from;
-    for (; i + 7 <= to; i++) {
-        /* years are ASCII digits: the text before the next one is skipped */
-        i = next_digit(s, i, to - 6);
-        if (i + 7 > to) break;
+    if (*from + 7 > to) return year;
+    /* a year is four digits and 年, which starts at s[from + 4 .. to - 3]: the 年s are found
+     * (rarer than digits), the digits checked before them */
+    const char *p = s + *from + 4, *end = s + to;
+    *from = to - 6;
+    for (; (p = rpt_find_short(p, (size_t)(end - p), "年", 3)) != NULL; p += 3) {
+        size_t i = (size_t)(p - s) - 4;
         if (i > lo && is_digit(s[i - 1])) continue;
-        if (!(is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]))) continue;
-        if (memcmp(s + i + 4, "年", 3)) continue;
+        if (!(is_digit(s[i]) && is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3])))
+            continue;
         int y = atoi(s + i);
         if (y < 1990 || y > 2100) continue;
         int bad = 0;
@@ -633,7 +607,6 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
         bad |= !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
         if (!bad) year = y;
     }
-    *from = i;
     return year;
 }
 
@@ -643,7 +616,7 @@ static const char *report_category(const char *label, size_t len)
 {
     int best = -1;
     for (size_t i = 0, step = 1; i + 1 < len; i += step) {
-        i = skip_han(&K.cats, label, i, len);
+        i = skip_han2(&K.cats, label, i, len);
         if (i + 1 >= len) break;
         unsigned char c = (unsigned char)label[i];
         step = (c & 0xF0) == 0xE0 ? 3 : 1;
@@ -658,7 +631,7 @@ static const char *report_category(const char *label, size_t len)
             if (best >= 0 && r >= best) break;
             const char *w = RPT_REPORT_CATEGORY_RULES[r].word;
             size_t wl = K.cat_len[r];
-            if (i + wl <= len && !memcmp(label + i, w, wl)) {
+            if (i + wl <= len && same_bytes(label + i, w, wl)) {
                 best = r;
                 break;
             }
