@@ -404,7 +404,7 @@ static inline size_t skip_han2(const cp_index *x, const char *s, size_t i, size_
     const unsigned char *u = (const unsigned char *)s;
     for (; i + 3 <= len && (u[i] & 0xF0) == 0xE0; i += 3) {
         unsigned g = x->group[han_at(u + i)];
-        if (!g) continue;
+        if (__builtin_expect(!g, 1)) continue; /* most characters start no word */
         if (i + 6 > len || (u[i + 3] & 0xF0) != 0xE0) break;
         if ((x->second_mask[g - 1] >> (han_at(u + i + 3) % 64)) & 1) break;
     }

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/bytes.h"
 #include "common/log.h"
@@ -23,6 +26,8 @@
 #define GAZETTEER_FILE "gazetteer.tsv"
 #define MAX_NAME_CHARS 16
 #define MAX_CANDIDATES 16
+#define TAIL_LOG2 16
+#define TAIL_BITS (1u << TAIL_LOG2)
 
 enum { LV_PROVINCE = 0, LV_CITY = 1, LV_COUNTY = 2 };
 
@@ -48,11 +53,32 @@ static struct {
     size_t n_keys;
     int *slots; /* hash slot -> first key, -1 when empty */
     size_t n_slots;
+    /* the last six bytes (two Han characters) of every key of six bytes or more, hashed into
+     * a bit set; and the lengths of the shorter keys: a name search asks for many candidate
+     * names that end with 市, 区 or 县 but in two characters no key ends with */
+    uint64_t tail_bits[TAIL_BITS / 64];
+    unsigned short_lens; /* bit n: some key is n bytes long (n < 6) */
     char path[PATH_MAX];
     int loaded;
 } gz;
 
 static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
+
+/* Bit of the tail set for the six bytes at p. */
+static inline unsigned tail_bit(const char *p)
+{
+    uint64_t v = 0;
+    memcpy(&v, p, 6);
+    return (unsigned)((v * 0x9E3779B97F4A7C15ull) >> (64 - TAIL_LOG2));
+}
+
+/* Whether a key of len bytes may end at s + len (0: none does). */
+static inline int gz_may_end(const char *s, size_t len)
+{
+    if (len < 6) return (gz.short_lens >> len) & 1;
+    unsigned b = tail_bit(s + len - 6);
+    return (gz.tail_bits[b / 64] >> (b % 64)) & 1;
+}
 
 /* Hash of a name: eight bytes per step (the slot of a name only spreads the chains; the
  * order of the keys of one name in its chain does not depend on it). */
@@ -133,6 +159,12 @@ static int gz_read(const char *path)
                 size_t slot = hash_bytes(key->key, key->len) & (gz.n_slots - 1);
                 key->next = gz.slots[slot];
                 gz.slots[slot] = (int)gz.n_keys++;
+                if (key->len >= 6) {
+                    unsigned b = tail_bit(key->key + key->len - 6);
+                    gz.tail_bits[b / 64] |= 1ull << (b % 64);
+                } else {
+                    gz.short_lens |= 1u << key->len;
+                }
             }
             gz.n_entries++;
         }
@@ -273,6 +305,40 @@ static int is_suffix_char(const char *p)
            !memcmp(p, "盟", 3);
 }
 
+/* The first e in [from, len] such that s[e - 1] is the last byte of one of 区县市旗州省盟,
+ * else len + 1: 16 bytes per compare (SSE2) over the long texts a body search reads. */
+static size_t next_suffix_end(const char *s, size_t from, size_t len)
+{
+    size_t i = from - 1; /* the byte looked at */
+#ifdef __SSE2__
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+#define EQ(b) _mm_cmpeq_epi8(x, _mm_set1_epi8((char)(b)))
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_or_si128(EQ(0xBA), EQ(0xBF)),
+                                              _mm_or_si128(EQ(0x82), EQ(0x97))),
+                                 _mm_or_si128(_mm_or_si128(EQ(0x9E), EQ(0x81)), EQ(0x9F)));
+#undef EQ
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits) return i + (size_t)__builtin_ctz(bits) + 1;
+    }
+#endif
+    for (; i < len; i++) {
+        switch ((unsigned char)s[i]) {
+        case 0xBA:
+        case 0xBF:
+        case 0x82:
+        case 0x97:
+        case 0x9E:
+        case 0x81:
+        case 0x9F:
+            return i + 1;
+        default:
+            break;
+        }
+    }
+    return len + 1;
+}
+
 /* A place name without its level word: 兰州市 -> 兰州, 甘肃省 -> 甘肃 (at least 2 chars). */
 static size_t short_name(const char *name, size_t len)
 {
@@ -324,7 +390,11 @@ static int find_name(const char *s, int county, int year, match *m)
 {
     size_t len = strlen(s);
     for (size_t e = 3; e <= len; e++) {
+        e = next_suffix_end(s, e, len);
+        if (e > len) break;
         if (!is_suffix_char(s + e - 3)) continue;
+        /* no key of six bytes or more ends here, and there are no shorter ones */
+        if (!gz.short_lens && (e < 6 || !gz_may_end(s, e))) continue;
         /* candidate starts, longest first, on UTF-8 boundaries */
         size_t starts[MAX_NAME_CHARS];
         int ns = 0;
@@ -336,6 +406,7 @@ static int find_name(const char *s, int county, int year, match *m)
             starts[ns++] = b;
         }
         for (int k = ns - 1; k >= 0; k--) {
+            if (!gz_may_end(s + starts[k], e - starts[k])) continue;
             int ids[MAX_CANDIDATES],
                 n = gz_lookup(s + starts[k], e - starts[k], ids, MAX_CANDIDATES);
             /* a name in use that year means that division (the prefecture 思茅市 of 2005),
