@@ -55,10 +55,23 @@ typedef struct cp_index {
     size_t n_groups;
 } cp_index;
 
+/* The wordings by their first two code points (both in the BMP), for the positions where a
+ * scan finds a group's first code point followed by a possible second one: an open-address
+ * table of the pairs, each with its wordings in index order. Wordings of one code point, or
+ * whose second one is outside the BMP, are "solo": their group keeps the member walk. */
+#define PAIR_SLOTS 1024
+typedef struct pair_index {
+    uint32_t pair[PAIR_SLOTS]; /* first << 16 | second, 0: empty */
+    unsigned short at[PAIR_SLOTS], n[PAIR_SLOTS];
+    short member[MAX_WORDINGS];
+    unsigned char group_has_solo[MAX_WORDINGS];
+} pair_index;
+
 static struct {
     wording w[MAX_WORDINGS];
     size_t n;
     cp_index words;                /* the wordings of the catalog */
+    pair_index pairs;              /* the same by their first two code points */
     int uclass[N_DEFS];            /* UC_* of each def (count_or_area: UC_COUNT, area too) */
     unsigned char area_ok[N_DEFS]; /* its unit class is count_or_area */
     unsigned char share[N_DEFS];   /* its key names a share ("share" in it) */
@@ -169,6 +182,44 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
         unsigned g = x->group[bmp_at(words[k])] - 1u;
         x->member[x->at[g] + fill[g]++] = (short)k;
     }
+    return 1;
+}
+
+static size_t pair_slot(const pair_index *p, uint32_t key)
+{
+    size_t h = (size_t)((key * 0x9E3779B1u) >> 22) % PAIR_SLOTS;
+    while (p->pair[h] && p->pair[h] != key)
+        h = (h + 1) % PAIR_SLOTS;
+    return h;
+}
+
+/* Indexes the n wordings w[k] of the groups of x by their first two code points; 0 when the
+ * table would be full. */
+static int pair_index_build(pair_index *p, const cp_index *x, const wording *w, size_t n)
+{
+    size_t used = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned fc = bmp_at(w[k].s);
+        if (!w[k].second) {
+            p->group_has_solo[x->group[fc] - 1] = 1;
+            continue;
+        }
+        uint32_t key = (uint32_t)fc << 16 | w[k].second;
+        size_t h = pair_slot(p, key);
+        if (!p->pair[h]) {
+            if (++used > PAIR_SLOTS / 2) return 0;
+            p->pair[h] = key;
+        }
+        p->n[h]++;
+    }
+    unsigned short next = 0;
+    for (size_t h = 0; h < PAIR_SLOTS; h++)
+        if (p->pair[h]) p->at[h] = next, next = (unsigned short)(next + p->n[h]), p->n[h] = 0;
+    for (size_t k = 0; k < n; k++) /* in index order within each pair */
+        if (w[k].second) {
+            size_t h = pair_slot(p, (uint32_t)bmp_at(w[k].s) << 16 | w[k].second);
+            p->member[p->at[h] + p->n[h]++] = (short)k;
+        }
     return 1;
 }
 
@@ -291,7 +342,8 @@ static void build(void)
         cat[r] = RPT_REPORT_CATEGORY_RULES[r].word;
         K.cat_len[r] = strlen(cat[r]);
     }
-    K.ok = cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc);
+    K.ok = cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc) &&
+           pair_index_build(&K.pairs, &K.words, K.w, K.n);
 }
 
 /* Unit class of an indicator's unit. */
@@ -443,6 +495,18 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
         if (!g--) continue;
         unsigned second = cp_within(s, i + cp_len(c), len);
         if (!((K.words.second_mask[g] >> (second % 64)) & 1)) continue;
+        if (!K.pairs.group_has_solo[g]) {
+            /* the wordings that start with these two code points */
+            size_t h = pair_slot(&K.pairs, (uint32_t)fc << 16 | second);
+            if (!K.pairs.pair[h] || !second) continue;
+            for (unsigned k = 0; k < K.pairs.n[h] && n < MAX_HITS; k++) {
+                int wi = K.pairs.member[K.pairs.at[h] + k];
+                const wording *w = &K.w[wi];
+                if (i + w->len > len || !same_bytes(s + i, w->s, w->len)) continue;
+                hits[n++] = (hit){i, i + w->len, wi};
+            }
+            continue;
+        }
         for (unsigned k = 0; k < K.words.n[g] && n < MAX_HITS; k++) {
             int wi = K.words.member[K.words.at[g] + k];
             const wording *w = &K.w[wi];
