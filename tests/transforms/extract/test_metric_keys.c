@@ -144,4 +144,38 @@ static void test_bureau_report(void)
     rpt_document_clear(&doc);
 }
 
-TEST_MAIN(T(test_government_work_report), T(test_national_and_province), T(test_bureau_report))
+/* The key pass reads the number where the extractor found it (raw_at), not at the first
+ * equal text of the sentence: in a list of targets the same figure often stands twice. */
+static void test_number_place(void)
+{
+    rpt_document doc;
+    REQUIRE(run(GWR, &doc) == 0);
+    CHECK(doc.n_indicators > 10);
+    for (size_t i = 0; i < doc.n_indicators; i++) {
+        const rpt_indicator *x = &doc.indicators[i];
+        CHECK(x->raw_at > 0 && x->raw_at - 1 + x->raw_len <= x->sentence_len);
+        if (x->raw_at > 0 && x->raw_at - 1 + x->raw_len <= x->sentence_len)
+            CHECK(!memcmp(x->sentence + x->raw_at - 1, x->raw, x->raw_len));
+    }
+    rpt_document_clear(&doc);
+
+    /* one indicator by hand: no label, so the clause before the number names it */
+    static const char sentence[] = "地区生产总值增长5.5%，一般公共预算收入增长5.5%";
+    const char *second = strstr(strstr(sentence, "5.5%") + 1, "5.5%");
+    REQUIRE(second != NULL);
+    for (int known = 0; known < 2; known++) {
+        rpt_indicator x = {.raw = "5.5%", .unit = "%", .metric = "", .sentence = (char *)sentence,
+                           .kind = RPT_KIND_ACTUAL, .section = -1};
+        x.raw_len = strlen(x.raw), x.unit_len = 1, x.sentence_len = strlen(sentence);
+        if (known) x.raw_at = 1 + (size_t)(second - sentence);
+        rpt_document d = {.indicators = &x, .n_indicators = 1, .year = 2024};
+        rpt_buf err = RPT_BUF_INIT;
+        REQUIRE(rpt_metric_keys_assign(&d, &err) == 0);
+        rpt_buf_clear(&err);
+        /* without the place, the first 5.5% of the sentence is taken */
+        CHECK_STR(x.metric_key, known ? "fiscal.budget_revenue_growth" : "econ.gdp_growth");
+    }
+}
+
+TEST_MAIN(T(test_government_work_report), T(test_national_and_province), T(test_bureau_report),
+          T(test_number_place))
