@@ -79,6 +79,7 @@ static struct {
     cp_index cats;                 /* the report category rules, by their word */
     size_t cat_len[MAX_WORDINGS];  /* byte lengths of their words */
     size_t subscope_len[64];       /* byte lengths of RPT_METRIC_SUBSCOPES */
+    uint64_t subscope_last[4];     /* the last bytes of those words, as a 256-bit set */
     int ok;
 } K;
 
@@ -334,6 +335,8 @@ static void build(void)
         if (k + 1 >= sizeof K.subscope_len / sizeof *K.subscope_len) return;
         K.subscope_len[k] = strlen(RPT_METRIC_SUBSCOPES[k]);
         if (!K.subscope_len[k]) return;
+        unsigned char last = (unsigned char)RPT_METRIC_SUBSCOPES[k][K.subscope_len[k] - 1];
+        K.subscope_last[last / 64] |= 1ull << (last % 64);
     }
     size_t nc = sizeof RPT_REPORT_CATEGORY_RULES / sizeof *RPT_REPORT_CATEGORY_RULES;
     if (nc > MAX_WORDINGS) return;
@@ -402,8 +405,8 @@ static int number_between(const char *s, size_t len)
 static int same_unit_before(const char *s, size_t len, const char *u)
 {
     size_t from = 0, ul = strlen(u);
-    for (size_t i = 0; i + 3 <= len; i++)
-        if (!memcmp(s + i, "、", 3)) from = i + 3;
+    for (const char *p = s; (p = rpt_find_short(p, len - (size_t)(p - s), "、", 3)) != NULL; p += 3)
+        from = (size_t)(p - s) + 3;
     static const char *const mags[] = {"万", "亿", "千", "百", "余", "多", NULL};
     for (size_t i = from; i < len; i++) {
         if (!is_digit(s[i])) continue;
@@ -424,6 +427,9 @@ static int same_unit_before(const char *s, size_t len, const char *u)
 /* Whether one of the sub-scope words ends at s[i]. */
 static int subscope_before(const char *s, size_t i)
 {
+    if (i == 0) return 0;
+    unsigned char c = (unsigned char)s[i - 1]; /* most bytes end none of them */
+    if (!((K.subscope_last[c / 64] >> (c % 64)) & 1)) return 0;
     for (size_t k = 0; RPT_METRIC_SUBSCOPES[k]; k++) {
         size_t l = K.subscope_len[k];
         if (i >= l && s[i - 1] == RPT_METRIC_SUBSCOPES[k][l - 1] &&
