@@ -293,6 +293,8 @@ static void test_restarts(void)
     fprintf(stderr, "tables after restarts: %s\nclean run:            %s\n", a ? a : "?",
             b ? b : "?");
     CHECK_INT(tp_query_ll(cc, "SELECT count(*) FROM reports.rejects"), 4);
+    /* none of the rejected documents loaded since: all four stand */
+    CHECK_INT(tp_query_ll(cc, "SELECT count(*) FROM reports.open_rejects"), 4);
     free(a);
     free(b);
     free(clean_cfg);
@@ -314,5 +316,62 @@ static void teardown(void)
     free(cfg_path);
 }
 
+/* reports.open_rejects (006): a reject followed by a load of its document is left out; a
+ * reject after the last load, one of a document never loaded, one without a doc_id and one
+ * written in the same transaction as the load stand. In a database of its own. */
+static void test_open_rejects(void)
+{
+    PGconn *c = PQconnectdb(pg);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PQclear(PQexec(c, "DROP DATABASE IF EXISTS reports_open_rejects"));
+    PQclear(PQexec(c, "CREATE DATABASE reports_open_rejects"));
+    PQfinish(c);
+    rpt_buf db = RPT_BUF_INIT;
+    rpt_buf_printf(&db, "%s dbname=reports_open_rejects", pg);
+    REQUIRE(tp_migrate(db.data) == 0);
+    PGconn *d = PQconnectdb(db.data);
+    REQUIRE(PQstatus(d) == CONNECTION_OK);
+    static const char *const rows =
+        "BEGIN;"
+        "INSERT INTO reports.documents (doc_id, transform_version, kafka_topic, kafka_partition,"
+        " kafka_offset, loaded_at) VALUES"
+        " ('retried', 2, 'reports.parsed', 0, 1, now() - interval '1 minute'),"
+        " ('failed-since', 2, 'reports.parsed', 0, 2, now() - interval '1 hour');"
+        "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, kafka_partition,"
+        " kafka_offset, rejected_at) VALUES"
+        " ('transform', 'decoder timed out', 'retried', 'reports.raw', 0, 1,"
+        "  now() - interval '10 minutes'),"
+        " ('load', 'kind', 'failed-since', 'reports.parsed', 0, 3, now() - interval '5 minutes'),"
+        " ('transform', 'no text', 'never-loaded', 'reports.raw', 0, 2, now()),"
+        " ('load', 'not JSON', NULL, 'reports.parsed', 0, 4, now());"
+        "COMMIT;"
+        /* a load and a reject of one document in one transaction: both at now() */
+        "BEGIN;"
+        "INSERT INTO reports.documents (doc_id, transform_version, kafka_topic, kafka_partition,"
+        " kafka_offset) VALUES ('same-batch', 2, 'reports.parsed', 0, 5);"
+        "INSERT INTO reports.rejects (stage, reason, doc_id, kafka_topic, kafka_partition,"
+        " kafka_offset) VALUES ('load', 'date/time', 'same-batch', 'reports.parsed', 0, 6);"
+        "COMMIT;";
+    PGresult *r = PQexec(d, rows);
+    CHECK(PQresultStatus(r) == PGRES_COMMAND_OK);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fprintf(stderr, "%s\n", PQerrorMessage(d));
+    PQclear(r);
+    CHECK_INT(tp_query_ll(d, "SELECT count(*) FROM reports.rejects"), 5);
+    CHECK_INT(tp_query_ll(d, "SELECT count(*) FROM reports.open_rejects"), 4);
+    CHECK_INT(tp_query_ll(d, "SELECT count(*) FROM reports.open_rejects WHERE doc_id = 'retried'"),
+              0);
+    CHECK_INT(tp_query_ll(d, "SELECT count(*) FROM reports.open_rejects WHERE doc_id IN "
+                             "('failed-since', 'never-loaded', 'same-batch') OR doc_id IS NULL"),
+              4);
+    /* the document that failed since loads again: its reject no longer stands */
+    PQclear(PQexec(d, "UPDATE reports.documents SET loaded_at = now() "
+                      "WHERE doc_id = 'failed-since'"));
+    CHECK_INT(tp_query_ll(d, "SELECT count(*) FROM reports.open_rejects "
+                             "WHERE doc_id = 'failed-since'"),
+              0);
+    PQfinish(d);
+    rpt_buf_clear(&db);
+}
+
 TEST_MAIN_WITH(setup, teardown, T(test_migrate), T(test_load_and_rejects), T(test_migrate_failure),
-               T(test_schema_guard), T(test_restarts))
+               T(test_schema_guard), T(test_restarts), T(test_open_rejects))
