@@ -285,10 +285,10 @@ static int gz_in_year(int e, int year)
     return -1;
 }
 
-static int is_suffix_char(const char *p)
+/* Whether b is the last byte of one of 区县市旗州省盟 (most characters end otherwise). */
+static inline int suffix_last_byte(unsigned char b)
 {
-    /* the last bytes of 区县市旗州省盟, tested first: most characters end otherwise */
-    switch ((unsigned char)p[2]) {
+    switch (b) {
     case 0xBA:
     case 0xBF:
     case 0x82:
@@ -296,10 +296,15 @@ static int is_suffix_char(const char *p)
     case 0x9E:
     case 0x81:
     case 0x9F:
-        break;
+        return 1;
     default:
         return 0;
     }
+}
+
+static int is_suffix_char(const char *p)
+{
+    if (!suffix_last_byte((unsigned char)p[2])) return 0;
     return !memcmp(p, "区", 3) || !memcmp(p, "县", 3) || !memcmp(p, "市", 3) ||
            !memcmp(p, "旗", 3) || !memcmp(p, "州", 3) || !memcmp(p, "省", 3) ||
            !memcmp(p, "盟", 3);
@@ -322,20 +327,8 @@ static size_t next_suffix_end(const char *s, size_t from, size_t len)
         if (bits) return i + (size_t)__builtin_ctz(bits) + 1;
     }
 #endif
-    for (; i < len; i++) {
-        switch ((unsigned char)s[i]) {
-        case 0xBA:
-        case 0xBF:
-        case 0x82:
-        case 0x97:
-        case 0x9E:
-        case 0x81:
-        case 0x9F:
-            return i + 1;
-        default:
-            break;
-        }
-    }
+    for (; i < len; i++)
+        if (suffix_last_byte((unsigned char)s[i])) return i + 1;
     return len + 1;
 }
 
