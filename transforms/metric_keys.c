@@ -501,20 +501,20 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
         if (!g--) continue;
         unsigned second = cp_within(s, i + cp_len(c), len);
         if (!((K.words.second_mask[g] >> (second % 64)) & 1)) continue;
+        /* the wordings that start with these two code points (a pair table), or the whole
+         * group when it has wordings of one code point */
+        const short *member;
+        unsigned count;
         if (!K.pairs.group_has_solo[g]) {
-            /* the wordings that start with these two code points */
+            if (!second) continue;
             size_t h = pair_slot(&K.pairs, (uint32_t)fc << 16 | second);
-            if (!K.pairs.pair[h] || !second) continue;
-            for (unsigned k = 0; k < K.pairs.n[h] && n < MAX_HITS; k++) {
-                int wi = K.pairs.member[K.pairs.at[h] + k];
-                const wording *w = &K.w[wi];
-                if (i + w->len > len || !same_bytes(s + i, w->s, w->len)) continue;
-                hits[n++] = (hit){i, i + w->len, wi};
-            }
-            continue;
+            if (!K.pairs.pair[h]) continue;
+            member = K.pairs.member + K.pairs.at[h], count = K.pairs.n[h];
+        } else {
+            member = K.words.member + K.words.at[g], count = K.words.n[g];
         }
-        for (unsigned k = 0; k < K.words.n[g] && n < MAX_HITS; k++) {
-            int wi = K.words.member[K.words.at[g] + k];
+        for (unsigned k = 0; k < count && n < MAX_HITS; k++) {
+            int wi = member[k];
             const wording *w = &K.w[wi];
             if (w->second && w->second != second) continue;
             if (i + w->len > len || !same_bytes(s + i, w->s, w->len)) continue;

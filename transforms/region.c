@@ -72,11 +72,10 @@ static inline unsigned tail_bit(const char *p)
     return (unsigned)((v * 0x9E3779B97F4A7C15ull) >> (64 - TAIL_LOG2));
 }
 
-/* Whether a key of len bytes may end at s + len (0: none does). */
-static inline int gz_may_end(const char *s, size_t len)
+/* Whether a key of six bytes or more may end with the six bytes at p (0: none does). */
+static inline int gz_tail_known(const char *p)
 {
-    if (len < 6) return (gz.short_lens >> len) & 1;
-    unsigned b = tail_bit(s + len - 6);
+    unsigned b = tail_bit(p);
     return (gz.tail_bits[b / 64] >> (b % 64)) & 1;
 }
 
@@ -386,8 +385,10 @@ static int find_name(const char *s, int county, int year, match *m)
         e = next_suffix_end(s, e, len);
         if (e > len) break;
         if (!is_suffix_char(s + e - 3)) continue;
-        /* no key of six bytes or more ends here, and there are no shorter ones */
-        if (!gz.short_lens && (e < 6 || !gz_may_end(s, e))) continue;
+        /* whether a key of six bytes or more may end here; skipped when none may and there
+         * are no shorter keys */
+        int tail = e >= 6 && gz_tail_known(s + e - 6);
+        if (!tail && !gz.short_lens) continue;
         /* candidate starts, longest first, on UTF-8 boundaries */
         size_t starts[MAX_NAME_CHARS];
         int ns = 0;
@@ -399,7 +400,8 @@ static int find_name(const char *s, int county, int year, match *m)
             starts[ns++] = b;
         }
         for (int k = ns - 1; k >= 0; k--) {
-            if (!gz_may_end(s + starts[k], e - starts[k])) continue;
+            size_t kl = e - starts[k];
+            if (kl < 6 ? !((gz.short_lens >> kl) & 1) : !tail) continue;
             int ids[MAX_CANDIDATES],
                 n = gz_lookup(s + starts[k], e - starts[k], ids, MAX_CANDIDATES);
             /* a name in use that year means that division (the prefecture 思茅市 of 2005),
