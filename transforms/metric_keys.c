@@ -53,6 +53,11 @@ typedef struct cp_index {
     unsigned long long second_mask[MAX_WORDINGS];
     short member[MAX_WORDINGS];
     size_t n_groups;
+    /* a hash of each word's first two code points (both in the BMP) as a 64 Ki-bit set, and
+     * whether some word has no such pair (one code point, or a second one outside the BMP) */
+    uint64_t pair_bits[1024];
+    uint64_t solo_first[0x10000 / 64]; /* the first code points of the words without one */
+    int any_solo;                      /* whether there is such a word */
 } cp_index;
 
 /* The wordings by their first two code points (both in the BMP), for the positions where a
@@ -67,6 +72,24 @@ typedef struct pair_index {
     unsigned char group_has_solo[MAX_WORDINGS];
 } pair_index;
 
+/* A word and its length in bytes, so that the searches below measure nothing. */
+typedef struct lword {
+    const char *s;
+    size_t len;
+} lword;
+#define W(lit) {lit, sizeof lit - 1}
+#define W_END {NULL, 0}
+
+/* The words of the veto lists (VETO_LISTS below) by a hash of their first code point. */
+#define VETO_SLOTS 64
+#define VETO_PER_SLOT 4
+typedef struct veto_slot {
+    unsigned cp; /* 0: empty */
+    unsigned char n;
+    const lword *word[VETO_PER_SLOT];
+    unsigned char bit[VETO_PER_SLOT];
+} veto_slot;
+
 static struct {
     wording w[MAX_WORDINGS];
     size_t n;
@@ -80,18 +103,13 @@ static struct {
     size_t cat_len[MAX_WORDINGS];  /* byte lengths of their words */
     size_t subscope_len[64];       /* byte lengths of RPT_METRIC_SUBSCOPES */
     uint64_t subscope_last[4];     /* the last bytes of those words, as a 256-bit set */
+    veto_slot veto[VETO_SLOTS];    /* the words of VETO_LISTS by a hash of their first code point */
+    unsigned char veto_lead_lo, veto_lead_hi; /* the range of their first bytes */
     int ok;
 } K;
 
 static pthread_once_t K_once = PTHREAD_ONCE_INIT;
 
-/* A word and its length in bytes, so that the searches below measure nothing. */
-typedef struct lword {
-    const char *s;
-    size_t len;
-} lword;
-#define W(lit) {lit, sizeof lit - 1}
-#define W_END {NULL, 0}
 
 static const lword GROWTH_WORDS[] = {W("增长"), W("增速"), W("增幅"), W("涨幅"), W("上涨"), W_END};
 static const lword FALL_WORDS[] = {W("下降"), W("回落"), W("减少"), W("降低"), W("下滑"), W_END};
@@ -106,6 +124,17 @@ static const lword OTHER_RATES[] = {W("贡献"), W("比重"), W("占比"), W("�
 static const lword COMPARED[] = {W("比"), W("较"), W_END};
 static const lword SPAN_WORDS[] = {W("年均"), W("五年"), W("十二五"), W("十三五"), W("十四五"),
                                    W("十五五"), W("年来"), W("三年"), W("两年"), W_END};
+
+/* The word lists a wording's "after" text is checked against (key_scan), as bits, and the
+ * words of all of them by their first code point: one pass over that text tells which lists
+ * occur in it. */
+enum { V_GROWTH = 1, V_FALL = 2, V_RATES = 4, V_THINGS = 8, V_SHARE = 16, V_COMPARED = 32 };
+static const lword SHARE_WORDS[] = {W("占"), W_END};
+static const struct {
+    const lword *words;
+    unsigned bit;
+} VETO_LISTS[] = {{GROWTH_WORDS, V_GROWTH}, {FALL_WORDS, V_FALL},     {OTHER_RATES, V_RATES},
+                  {OTHER_THINGS, V_THINGS}, {SHARE_WORDS, V_SHARE}, {COMPARED, V_COMPARED}};
 
 static int is_digit(char c)
 {
@@ -129,6 +158,12 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
         return ((x0 ^ y0) | (x1 ^ y1)) == 0;
     }
     return !memcmp(a, b, n);
+}
+
+/* The code point of the three-byte sequence at u (its lead byte checked by the caller). */
+static inline unsigned han_at(const unsigned char *u)
+{
+    return ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
 }
 
 /* The code point starting at s when it is in the BMP (ASCII, 2- or 3-byte UTF-8), else 0. */
@@ -155,6 +190,12 @@ static unsigned cp_within(const char *s, size_t i, size_t len)
     return i < len && cp_len((unsigned char)s[i]) <= len - i ? bmp_at(s + i) : 0;
 }
 
+/* 16 bits of a hash of two code points (BMP). */
+static inline uint32_t pair_hash(unsigned first, unsigned second)
+{
+    return ((uint32_t)first << 16 | second) * 0x9E3779B1u >> 16;
+}
+
 static int cp_starts_word(const cp_index *x, unsigned cp)
 {
     return x->first_cp[cp / 8] & (1u << (cp % 8));
@@ -175,6 +216,13 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
         size_t len = strlen(words[k]);
         unsigned second = cp_within(words[k], cp_len((unsigned char)words[k][0]), len);
         x->second_mask[x->group[cp] - 1] |= second ? 1ull << (second % 64) : ~0ull;
+        if (second) {
+            uint32_t h = pair_hash(cp, second);
+            x->pair_bits[h / 64] |= 1ull << (h % 64);
+        } else {
+            x->solo_first[cp / 64] |= 1ull << (cp % 64);
+            x->any_solo = 1;
+        }
     }
     for (size_t g = 1; g < x->n_groups; g++)
         x->at[g] = (unsigned short)(x->at[g - 1] + x->n[g - 1]);
@@ -305,6 +353,53 @@ static size_t stem_len(const char *key)
     return l > 7 && !strcmp(key + l - 7, "_growth") ? l - 7 : l;
 }
 
+static size_t veto_slot_of(unsigned cp)
+{
+    size_t h = (size_t)((cp * 0x9E3779B1u) >> 26);
+    while (K.veto[h].cp && K.veto[h].cp != cp)
+        h = (h + 1) % VETO_SLOTS;
+    return h;
+}
+
+/* Indexes the words of VETO_LISTS; 0 when one starts with no three-byte character or the
+ * table is too small. */
+static int veto_build(void)
+{
+    size_t used = 0;
+    K.veto_lead_lo = 0xFF, K.veto_lead_hi = 0;
+    for (size_t l = 0; l < sizeof VETO_LISTS / sizeof *VETO_LISTS; l++)
+        for (const lword *w = VETO_LISTS[l].words; w->s; w++) {
+            unsigned char lead = (unsigned char)w->s[0];
+            if (w->len < 3 || (lead & 0xF0) != 0xE0) return 0;
+            unsigned cp = bmp_at(w->s);
+            veto_slot *sl = &K.veto[veto_slot_of(cp)];
+            if (!sl->cp && ++used > VETO_SLOTS / 2) return 0;
+            if (sl->n == VETO_PER_SLOT) return 0;
+            sl->cp = cp;
+            sl->word[sl->n] = w, sl->bit[sl->n++] = (unsigned char)VETO_LISTS[l].bit;
+            if (lead < K.veto_lead_lo) K.veto_lead_lo = lead;
+            if (lead > K.veto_lead_hi) K.veto_lead_hi = lead;
+        }
+    return 1;
+}
+
+/* Which lists of VETO_LISTS (their bits) have a word in s[0..len): the same as
+ * contains_any() with each of them. */
+static unsigned veto_lists_in(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned found = 0;
+    for (size_t p = 0; p + 3 <= len; p++) {
+        if (u[p] < K.veto_lead_lo || u[p] > K.veto_lead_hi) continue; /* no word starts here */
+        const veto_slot *sl = &K.veto[veto_slot_of(han_at(u + p))];
+        for (unsigned k = 0; k < sl->n; k++)
+            if (p + sl->word[k]->len <= len &&
+                same_bytes(s + p, sl->word[k]->s, sl->word[k]->len))
+                found |= sl->bit[k];
+    }
+    return found;
+}
+
 static void build(void)
 {
     const char *word[MAX_WORDINGS];
@@ -345,7 +440,7 @@ static void build(void)
         cat[r] = RPT_REPORT_CATEGORY_RULES[r].word;
         K.cat_len[r] = strlen(cat[r]);
     }
-    K.ok = cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc) &&
+    K.ok = veto_build() && cp_index_build(&K.words, word, K.n) && cp_index_build(&K.cats, cat, nc) &&
            pair_index_build(&K.pairs, &K.words, K.w, K.n);
 }
 
@@ -447,26 +542,30 @@ typedef struct hit {
 
 #define MAX_HITS 32
 
-/* The code point of the three-byte sequence at u (its lead byte checked by the caller). */
-static inline unsigned han_at(const unsigned char *u)
-{
-    return ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
-}
 
 /* The first position from i on (a step of the scans below) that is no three-byte sequence
  * lying within s[0..len) whose code point starts no word of x, or starts some but the
  * three-byte code point after it (within s[0..len)) is the second one of none of them: no
  * word of x can start there. */
-static inline size_t skip_han2(const cp_index *x, const char *s, size_t i, size_t len)
+static inline __attribute__((always_inline)) size_t skip_han2(const cp_index *x, const char *s,
+                                                              size_t i, size_t len, int solo)
 {
     const unsigned char *u = (const unsigned char *)s;
-    for (; i + 3 <= len && (u[i] & 0xF0) == 0xE0; i += 3) {
-        unsigned g = x->group[han_at(u + i)];
-        if (__builtin_expect(!g, 1)) continue; /* most characters start no word */
-        if (i + 6 > len || (u[i + 3] & 0xF0) != 0xE0) break;
-        if ((x->second_mask[g - 1] >> (han_at(u + i + 3) % 64)) & 1) break;
+    if (i + 3 > len || (u[i] & 0xF0) != 0xE0) return i;
+    /* one test per character: the pair it opens with the next one is in the set (rarely by
+     * chance), or (solo) it starts a word of one code point */
+    unsigned c0 = han_at(u + i);
+    for (; i + 6 <= len && (u[i + 3] & 0xF0) == 0xE0; i += 3) {
+        unsigned c1 = han_at(u + i + 3);
+        uint32_t h = pair_hash(c0, c1);
+        uint64_t bits = x->pair_bits[h / 64] >> (h % 64);
+        if (solo) bits |= x->solo_first[c0 / 64] >> (c0 % 64);
+        if (bits & 1) return i;
+        c0 = c1;
     }
-    return i;
+    /* the last character of the run: a word starting there is cut off, which the caller
+     * tells; it is stepped over when it starts none */
+    return cp_starts_word(x, c0) ? i : i + 3;
 }
 
 /* The key for text s[0..len) that ends where the number stands: the def index, or -1.
@@ -480,7 +579,8 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
     for (size_t next = 0; next + 1 < len && n < MAX_HITS;) {
         /* one code point per step: 3 bytes for the Han characters of these texts, most of
          * which start no wording */
-        next = skip_han2(&K.words, s, next, len);
+        next = K.words.any_solo ? skip_han2(&K.words, s, next, len, 1)
+                                : skip_han2(&K.words, s, next, len, 0);
         if (next + 1 >= len) break;
         size_t i = next;
         unsigned char c = (unsigned char)s[i];
@@ -549,15 +649,14 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
         if (covered || subscope_before(s, hits[h].start)) continue;
         const char *after = s + end;
         size_t alen = len - end;
-        if (!earlier_clause && m->growth && !K.w[hits[h].w].has_growth &&
-            !contains_any(after, alen, GROWTH_WORDS))
+        unsigned in_after = veto_lists_in(after, alen);
+        if (!earlier_clause && m->growth && !K.w[hits[h].w].has_growth && !(in_after & V_GROWTH))
             continue;
-        if (contains_any(after, alen, FALL_WORDS) || contains_any(after, alen, OTHER_RATES))
-            continue;
-        if (uc == UC_COUNT && contains_any(after, alen, OTHER_THINGS)) continue;
-        if (!K.share[d] && rpt_find_short(after, alen, "占", 3)) continue;
+        if (in_after & (V_FALL | V_RATES)) continue;
+        if (uc == UC_COUNT && (in_after & V_THINGS)) continue;
+        if (!K.share[d] && (in_after & V_SHARE)) continue;
         /* a change of a level: "比2010年增加10525元" */
-        if (!m->growth && uc != UC_PERCENT && contains_any(after, alen, COMPARED)) continue;
+        if (!m->growth && uc != UC_PERCENT && (in_after & V_COMPARED)) continue;
         if (!earlier_clause && number_between(after, alen)) continue;
         return d;
     }
@@ -686,7 +785,7 @@ static const char *report_category(const char *label, size_t len)
 {
     int best = -1;
     for (size_t i = 0, step = 1; i + 1 < len; i += step) {
-        i = skip_han2(&K.cats, label, i, len);
+        i = skip_han2(&K.cats, label, i, len, 1);
         if (i + 1 >= len) break;
         unsigned char c = (unsigned char)label[i];
         step = (c & 0xF0) == 0xE0 ? 3 : 1;
