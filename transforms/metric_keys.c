@@ -40,12 +40,15 @@ typedef struct wording {
 
 enum { UC_NONE = 0, UC_AMOUNT, UC_PERCENT, UC_COUNT, UC_AREA };
 
+#define GROUP_SLOTS 1024 /* at least twice the groups of a word list */
+
 /* Words (wordings or report category words) by their first code point: a bitmap of the
  * code points (BMP) that start one, and for each such code point the group of word indices
  * (ascending) that start with it. */
 typedef struct cp_index {
-    unsigned char first_cp[0x10000 / 8];
-    unsigned short group[0x10000];                    /* code point -> 1 + group, 0 when none */
+    /* code point -> 1 + group: an open-address table of the first code points (0: empty),
+     * a few KiB where a table of every code point would take 128 KiB of cache */
+    uint16_t gmap_cp[GROUP_SLOTS], gmap_group[GROUP_SLOTS];
     unsigned short at[MAX_WORDINGS], n[MAX_WORDINGS]; /* group -> its slice of member */
     /* group -> bit (second code point % 64) of each member's second code point (all bits
      * for a member of one code point): most code points after a group's first one start
@@ -58,6 +61,9 @@ typedef struct cp_index {
     uint64_t pair_bits[1024];
     uint64_t solo_first[0x10000 / 64]; /* the first code points of the words without one */
     int any_solo;                      /* whether there is such a word */
+    /* the same two tests on the last bytes alone (of the first two characters, of the one
+     * character), as a 4 Ki-bit and a 64-bit set: a cheap filter in front of them */
+    uint64_t last_bytes[64], solo_last;
 } cp_index;
 
 /* The wordings by their first two code points (both in the BMP), for the positions where a
@@ -196,9 +202,24 @@ static inline uint32_t pair_hash(unsigned first, unsigned second)
     return ((uint32_t)first << 16 | second) * 0x9E3779B1u >> 16;
 }
 
+static inline size_t gmap_slot(const cp_index *x, unsigned cp)
+{
+    size_t h = (size_t)((cp * 0x9E3779B1u) >> 22) % GROUP_SLOTS;
+    while (x->gmap_cp[h] && x->gmap_cp[h] != cp)
+        h = (h + 1) % GROUP_SLOTS;
+    return h;
+}
+
+/* 1 + the group of the words that start with code point cp (BMP), 0 when none does. */
+static inline unsigned group_of(const cp_index *x, unsigned cp)
+{
+    size_t h = gmap_slot(x, cp);
+    return x->gmap_cp[h] ? x->gmap_group[h] : 0;
+}
+
 static int cp_starts_word(const cp_index *x, unsigned cp)
 {
-    return x->first_cp[cp / 8] & (1u << (cp % 8));
+    return group_of(x, cp) != 0;
 }
 
 /* Indexes the n words words[k] (k ascending) by their first code point; 0 when a word
@@ -208,19 +229,26 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
     for (size_t k = 0; k < n; k++) {
         unsigned cp = bmp_at(words[k]);
         if (!cp) return 0;
-        if (!x->group[cp]) {
-            x->first_cp[cp / 8] |= (unsigned char)(1u << (cp % 8));
-            x->group[cp] = (unsigned short)++x->n_groups;
+        if (cp > 0xFFFF) return 0;
+        size_t h = gmap_slot(x, cp);
+        if (!x->gmap_cp[h]) {
+            if (x->n_groups + 1 > GROUP_SLOTS / 2) return 0;
+            x->gmap_cp[h] = (uint16_t)cp;
+            x->gmap_group[h] = (uint16_t)++x->n_groups;
         }
-        x->n[x->group[cp] - 1]++;
+        unsigned grp = x->gmap_group[h];
+        x->n[grp - 1]++;
         size_t len = strlen(words[k]);
         unsigned second = cp_within(words[k], cp_len((unsigned char)words[k][0]), len);
-        x->second_mask[x->group[cp] - 1] |= second ? 1ull << (second % 64) : ~0ull;
+        x->second_mask[grp - 1] |= second ? 1ull << (second % 64) : ~0ull;
         if (second) {
-            uint32_t h = pair_hash(cp, second);
-            x->pair_bits[h / 64] |= 1ull << (h % 64);
+            uint32_t ph = pair_hash(cp, second);
+            x->pair_bits[ph / 64] |= 1ull << (ph % 64);
+            unsigned lb = ((cp & 63u) << 6) | (second & 63u);
+            x->last_bytes[lb / 64] |= 1ull << (lb % 64);
         } else {
             x->solo_first[cp / 64] |= 1ull << (cp % 64);
+            x->solo_last |= 1ull << (cp & 63u);
             x->any_solo = 1;
         }
     }
@@ -228,7 +256,7 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
         x->at[g] = (unsigned short)(x->at[g - 1] + x->n[g - 1]);
     unsigned short fill[MAX_WORDINGS] = {0};
     for (size_t k = 0; k < n; k++) {
-        unsigned g = x->group[bmp_at(words[k])] - 1u;
+        unsigned g = group_of(x, bmp_at(words[k])) - 1u;
         x->member[x->at[g] + fill[g]++] = (short)k;
     }
     return 1;
@@ -250,7 +278,7 @@ static int pair_index_build(pair_index *p, const cp_index *x, const wording *w, 
     for (size_t k = 0; k < n; k++) {
         unsigned fc = bmp_at(w[k].s);
         if (!w[k].second) {
-            p->group_has_solo[x->group[fc] - 1] = 1;
+            p->group_has_solo[group_of(x, fc) - 1] = 1;
             continue;
         }
         uint32_t key = (uint32_t)fc << 16 | w[k].second;
@@ -554,18 +582,22 @@ static inline __attribute__((always_inline)) size_t skip_han2(const cp_index *x,
     if (i + 3 > len || (u[i] & 0xF0) != 0xE0) return i;
     /* one test per character: the pair it opens with the next one is in the set (rarely by
      * chance), or (solo) it starts a word of one code point */
-    unsigned c0 = han_at(u + i);
     for (; i + 6 <= len && (u[i + 3] & 0xF0) == 0xE0; i += 3) {
-        unsigned c1 = han_at(u + i + 3);
+        /* the low six bits of a three-byte character's code point are those of its last
+         * byte: most characters are stepped over on those of the two last bytes */
+        unsigned lb = ((u[i + 2] & 63u) << 6) | (u[i + 5] & 63u);
+        uint64_t maybe = x->last_bytes[lb / 64] >> (lb % 64);
+        if (solo) maybe |= x->solo_last >> (u[i + 2] & 63u);
+        if (!(maybe & 1)) continue;
+        unsigned c0 = han_at(u + i), c1 = han_at(u + i + 3);
         uint32_t h = pair_hash(c0, c1);
         uint64_t bits = x->pair_bits[h / 64] >> (h % 64);
         if (solo) bits |= x->solo_first[c0 / 64] >> (c0 % 64);
         if (bits & 1) return i;
-        c0 = c1;
     }
     /* the last character of the run: a word starting there is cut off, which the caller
      * tells; it is stepped over when it starts none */
-    return cp_starts_word(x, c0) ? i : i + 3;
+    return i + 3 <= len && (u[i] & 0xF0) == 0xE0 && cp_starts_word(x, han_at(u + i)) ? i : i + 3;
 }
 
 /* The key for text s[0..len) that ends where the number stands: the def index, or -1.
@@ -597,7 +629,7 @@ static int key_scan(const char *s, size_t len, int uc, const char *unit, int ear
         }
         /* the wordings that start with this code point, by index (no group: none); the
          * second code point tells most of them apart without comparing their bytes */
-        unsigned g = K.words.group[fc];
+        unsigned g = fc ? group_of(&K.words, fc) : 0;
         if (!g--) continue;
         unsigned second = cp_within(s, i + cp_len(c), len);
         if (!((K.words.second_mask[g] >> (second % 64)) & 1)) continue;
@@ -746,15 +778,51 @@ static inline size_t clause_start(const char *s, size_t end)
     return 0;
 }
 
+/* The years ("2013年") of a document's text, for the sentences the extractor took from it:
+ * where their digits start, their value, and what rules them out, as explicit_year() reads
+ * them (some tests depend on where the sentence starts). */
+enum { Y_BAD = 1, Y_BAD_AFTER_1 = 2, Y_BAD_AFTER_3 = 4 };
+typedef struct doc_year {
+    size_t at;
+    int year;
+    unsigned char flags; /* Y_BAD: never; Y_BAD_AFTER_n: not when the sentence starts n bytes
+                            or more before it */
+} doc_year;
+
+typedef struct doc_years {
+    doc_year *v;
+    size_t n, cap, next; /* next: the first one not yet before the current number */
+    size_t lo, to, q;    /* the last call's bounds; the first 年 position not looked at */
+} doc_years;
+
+static const char *const YEAR_BEFORE_NOT[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
+static const lword YEAR_AFTER_NOT[] = {W("以来"), W("来"), W("相比"), W("以前"),
+                                       W("前"),   W("水平"), W_END};
+
+/* Whether the year whose digits start at s[i] (of a NUL-terminated text) is ruled out by
+ * what follows it or by its value: the tests of explicit_year() that do not look before it. */
+static int year_bad_after(const char *s, size_t i, int y)
+{
+    if (y < 1990 || y > 2100) return 1;
+    for (size_t k = 0; YEAR_AFTER_NOT[k].s; k++)
+        if (!strncmp(s + i + 7, YEAR_AFTER_NOT[k].s, YEAR_AFTER_NOT[k].len)) return 1;
+    return !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
+}
+
+/* Whether the three bytes before s[i] (i >= 3) rule a year out ("比2012年", "至2015年"). */
+static int year_bad_before3(const char *s, size_t i)
+{
+    for (size_t k = 0; YEAR_BEFORE_NOT[k]; k++)
+        if (!memcmp(s + i - 3, YEAR_BEFORE_NOT[k], 3)) return 1;
+    return !memcmp(s + i - 3, "至", 3);
+}
+
 /* The last year named in s[lo..to) as the time of what follows ("2013年，…"), scanning
  * from *from (where the previous call for the same sentence stopped) and starting from
  * year (what that call found); *from is updated. Not a comparison base ("比2012年"), not
  * "2012年以来", not a span ("2013年至2015年"). */
 static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int year)
 {
-    static const char *const before_not[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
-    static const lword after_not[] = {W("以来"), W("来"),   W("相比"), W("以前"),
-                                      W("前"),   W("水平"), W_END};
     if (*from + 7 > to) return year;
     /* a year is four digits and 年, which starts at s[from + 4 .. to - 3]: the 年s are found
      * (rarer than digits), the digits checked before them */
@@ -762,21 +830,67 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
     *from = to - 6;
     for (; (p = rpt_find_short(p, (size_t)(end - p), "年", 3)) != NULL; p += 3) {
         size_t i = (size_t)(p - s) - 4;
-        if (i > lo && is_digit(s[i - 1])) continue;
         if (!(is_digit(s[i]) && is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3])))
             continue;
         int y = atoi(s + i);
-        if (y < 1990 || y > 2100) continue;
-        int bad = 0;
-        for (size_t k = 0; before_not[k] && !bad; k++)
-            bad = i >= lo + 3 && !memcmp(s + i - 3, before_not[k], 3);
-        for (size_t k = 0; after_not[k].s && !bad; k++)
-            bad = !strncmp(s + i + 7, after_not[k].s, after_not[k].len);
-        bad |= i > lo && (s[i - 1] == '-' || (i >= lo + 3 && !memcmp(s + i - 3, "至", 3)));
-        bad |= !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
-        if (!bad) year = y;
+        if (year_bad_after(s, i, y) || (i > lo && (is_digit(s[i - 1]) || s[i - 1] == '-')) ||
+            (i >= lo + 3 && year_bad_before3(s, i)))
+            continue;
+        year = y;
     }
     return year;
+}
+
+/* Adds to *ys the years of text (NUL-terminated) whose digits start at lo or later and
+ * whose 年 ends by `to`, beyond those already found: the calls come in text order, with lo
+ * and `to` not decreasing (else the list starts again). Returns 0, or -1 when out of memory. */
+static int doc_years_extend(doc_years *ys, const char *text, size_t lo, size_t to)
+{
+    if (lo < ys->lo || to < ys->to) ys->n = ys->next = ys->q = 0;
+    ys->lo = lo, ys->to = to;
+    if (to < 7 || to - 3 < lo + 4) return 0;
+    /* the 年s start at lo + 4 .. to - 3; those before ys->q were looked at */
+    size_t q = ys->q > lo + 4 ? ys->q : lo + 4;
+    if (q > to - 3) return 0;
+    ys->q = to - 2;
+    for (const char *p = text + q, *end = text + to;
+         (p = rpt_find_short(p, (size_t)(end - p), "年", 3)) != NULL; p += 3) {
+        size_t i = (size_t)(p - text) - 4;
+        if (!(is_digit(text[i]) && is_digit(text[i + 1]) && is_digit(text[i + 2]) &&
+              is_digit(text[i + 3])))
+            continue;
+        int y = atoi(text + i);
+        if (ys->n == ys->cap) {
+            size_t nc = ys->cap ? ys->cap * 2 : 64;
+            doc_year *nv = realloc(ys->v, nc * sizeof *nv);
+            if (!nv) return -1;
+            ys->v = nv, ys->cap = nc;
+        }
+        unsigned char f = year_bad_after(text, i, y) ? Y_BAD : 0;
+        if (i >= 1 && (is_digit(text[i - 1]) || text[i - 1] == '-')) f |= Y_BAD_AFTER_1;
+        if (i >= 3 && year_bad_before3(text, i)) f |= Y_BAD_AFTER_3;
+        ys->v[ys->n++] = (doc_year){i, y, f};
+    }
+    return 0;
+}
+
+/* explicit_year() of the document's text from lo to `to`, from its year list: the last year
+ * whose digits start at lo or later and whose 年 ends by `to`, not ruled out; 0 when none.
+ * Calls come in text order of `to` (the list is walked forward, back when one does not). */
+static int year_between(doc_years *ys, size_t lo, size_t to)
+{
+    while (ys->next < ys->n && ys->v[ys->next].at + 7 <= to)
+        ys->next++;
+    while (ys->next > 0 && ys->v[ys->next - 1].at + 7 > to)
+        ys->next--;
+    for (size_t k = ys->next; k-- > 0 && ys->v[k].at >= lo;) {
+        const doc_year *e = &ys->v[k];
+        if (e->flags & Y_BAD) continue;
+        if ((e->flags & Y_BAD_AFTER_1) && e->at > lo) continue;
+        if ((e->flags & Y_BAD_AFTER_3) && e->at >= lo + 3) continue;
+        return e->year;
+    }
+    return 0;
 }
 
 /* The report category of a label: the first rule of RPT_REPORT_CATEGORY_RULES (in table
@@ -791,10 +905,11 @@ static const char *report_category(const char *label, size_t len)
         step = (c & 0xF0) == 0xE0 ? 3 : 1;
         if ((c & 0xC0) == 0x80) continue;
         unsigned fc = cp_within(label, i, len);
-        if (!cp_starts_word(&K.cats, fc)) continue;
+        unsigned grp = fc ? group_of(&K.cats, fc) : 0;
+        if (!grp) continue;
         /* the rules whose word starts with this code point, in table order: the first
          * that matches is the best one here */
-        unsigned g = K.cats.group[fc] - 1u;
+        unsigned g = grp - 1u;
         for (unsigned k = 0; k < K.cats.n[g]; k++) {
             int r = K.cats.member[K.cats.at[g] + k];
             if (best >= 0 && r >= best) break;
@@ -891,7 +1006,6 @@ static int key_of(key_memo *mm, const rpt_indicator *x, const char *before, size
 
 int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
 {
-    (void)err;
     pthread_once(&K_once, build);
     int gwr = doc->doc_type && !strcmp(doc->doc_type, "government_work_report");
     int plan_part = 0;
@@ -907,6 +1021,7 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     const char *seen_unit[16] = {NULL};
     int seen_uc[16];
     key_memo memo = {0};
+    doc_years years = {0};
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
         int in_section = x->section >= 0 && (size_t)x->section < doc->n_sections;
@@ -942,9 +1057,19 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                 before = x->sentence, before_len = pos;
                 after_number = at + rl, after_len = sl - pos - rl;
                 prev_end = pos + rl;
-                if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
-                sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
-                int y = sent_year;
+                int y;
+                size_t lo = x->sentence_at - 1;
+                if (x->sentence_at && doc->text && lo <= doc->text_len &&
+                    pos <= doc->text_len - lo) {
+                    /* the sentence is a stretch of the text: its years are the text's,
+                     * each looked at once for all the sentences that hold it */
+                    if (doc_years_extend(&years, doc->text, lo, lo + pos)) goto fail;
+                    y = year_between(&years, lo, lo + pos);
+                } else {
+                    if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
+                    sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
+                    y = sent_year;
+                }
                 if (y && (!doc->year || (y >= doc->year - 10 && y <= doc->year + 15)))
                     x->period_year = y;
             }
@@ -967,5 +1092,10 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
             if (c) x->category = c;
         }
     }
+    free(years.v);
     return 0;
+fail:
+    free(years.v);
+    rpt_buf_puts(err, "metric keys: out of memory");
+    return -1;
 }
