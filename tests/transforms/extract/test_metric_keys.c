@@ -177,5 +177,49 @@ static void test_number_place(void)
     }
 }
 
+/* The years of a sentence come from the document's text (sentence_at) as the key pass walks
+ * it; they must be those the sentence itself names before the number, as read without the
+ * text: a long sentence (whose windows start at different places), comparison bases,
+ * "以来" and spans included. */
+static void test_years_from_text(void)
+{
+    rpt_buf text = RPT_BUF_INIT;
+    rpt_buf_puts(&text, "某县2014年工作总结\n一、工作回顾\n"
+                        "2013年，全县地区生产总值完成100亿元，比2012年增长8%；2012年以来新建学校3所");
+    for (int k = 0; k < 12; k++)
+        rpt_buf_printf(&text, "，各项工作稳步推进%d项", k + 1);
+    rpt_buf_puts(&text, "，2011年至2013年累计投入5亿元，2014年一般公共预算收入增长9%，"
+                        "比2013年增加2亿元。\n二、2015年工作计划\n城镇新增就业2000人。\n");
+    rpt_document doc;
+    REQUIRE(run(text.data, &doc) == 0);
+    CHECK(doc.n_indicators > 12);
+    int years[64] = {0}, named = 0;
+    const char *keys[64] = {NULL};
+    for (size_t i = 0; i < doc.n_indicators && i < 64; i++) {
+        rpt_indicator *x = &doc.indicators[i];
+        CHECK(x->sentence_at > 0 && x->sentence_at - 1 + x->sentence_len <= doc.text_len);
+        if (x->sentence_at > 0 && x->sentence_at - 1 + x->sentence_len <= doc.text_len)
+            CHECK(!memcmp(doc.text + x->sentence_at - 1, x->sentence, x->sentence_len));
+        years[i] = x->period_year, keys[i] = x->metric_key;
+        named += x->period_year == 2013;
+    }
+    CHECK(named >= 2); /* "2013年，" holds for the first numbers of the sentence */
+    const rpt_indicator *last = find(&doc, "9%", 0);
+    CHECK(last != NULL);
+    if (last) CHECK_INT(last->period_year, 2014);
+    /* again without the text: each sentence read on its own */
+    for (size_t i = 0; i < doc.n_indicators; i++)
+        doc.indicators[i].sentence_at = 0, doc.indicators[i].period_year = 0;
+    rpt_buf err = RPT_BUF_INIT;
+    REQUIRE(rpt_metric_keys_assign(&doc, &err) == 0);
+    rpt_buf_clear(&err);
+    for (size_t i = 0; i < doc.n_indicators && i < 64; i++) {
+        CHECK_INT(doc.indicators[i].period_year, years[i]);
+        CHECK(doc.indicators[i].metric_key == keys[i]);
+    }
+    rpt_document_clear(&doc);
+    rpt_buf_clear(&text);
+}
+
 TEST_MAIN(T(test_government_work_report), T(test_national_and_province), T(test_bureau_report),
-          T(test_number_place))
+          T(test_number_place), T(test_years_from_text))
