@@ -40,7 +40,8 @@ typedef struct wording {
 
 enum { UC_NONE = 0, UC_AMOUNT, UC_PERCENT, UC_COUNT, UC_AREA };
 
-#define GROUP_SLOTS 1024 /* at least twice the groups of a word list */
+#define PAIR_BITS (1u << 14) /* the set of first-two-code-point hashes: 2 KiB */
+#define GROUP_SLOTS 512 /* at least twice the groups of a word list */
 
 /* Words (wordings or report category words) by their first code point: a bitmap of the
  * code points (BMP) that start one, and for each such code point the group of word indices
@@ -48,7 +49,7 @@ enum { UC_NONE = 0, UC_AMOUNT, UC_PERCENT, UC_COUNT, UC_AREA };
 typedef struct cp_index {
     /* code point -> 1 + group: an open-address table of the first code points (0: empty),
      * a few KiB where a table of every code point would take 128 KiB of cache */
-    uint16_t gmap_cp[GROUP_SLOTS], gmap_group[GROUP_SLOTS];
+    uint32_t gmap[GROUP_SLOTS]; /* code point << 16 | 1 + group */
     unsigned short at[MAX_WORDINGS], n[MAX_WORDINGS]; /* group -> its slice of member */
     /* group -> bit (second code point % 64) of each member's second code point (all bits
      * for a member of one code point): most code points after a group's first one start
@@ -58,7 +59,7 @@ typedef struct cp_index {
     size_t n_groups;
     /* a hash of each word's first two code points (both in the BMP) as a 64 Ki-bit set, and
      * whether some word has no such pair (one code point, or a second one outside the BMP) */
-    uint64_t pair_bits[1024];
+    uint64_t pair_bits[PAIR_BITS / 64];
     uint64_t solo_first[0x10000 / 64]; /* the first code points of the words without one */
     int any_solo;                      /* whether there is such a word */
     /* the same two tests on the last bytes alone (of the first two characters, of the one
@@ -199,13 +200,13 @@ static unsigned cp_within(const char *s, size_t i, size_t len)
 /* 16 bits of a hash of two code points (BMP). */
 static inline uint32_t pair_hash(unsigned first, unsigned second)
 {
-    return ((uint32_t)first << 16 | second) * 0x9E3779B1u >> 16;
+    return ((uint32_t)first << 16 | second) * 0x9E3779B1u >> 18;
 }
 
 static inline size_t gmap_slot(const cp_index *x, unsigned cp)
 {
-    size_t h = (size_t)((cp * 0x9E3779B1u) >> 22) % GROUP_SLOTS;
-    while (x->gmap_cp[h] && x->gmap_cp[h] != cp)
+    size_t h = (size_t)((cp * 0x9E3779B1u) >> 23) % GROUP_SLOTS;
+    while (x->gmap[h] && x->gmap[h] >> 16 != cp)
         h = (h + 1) % GROUP_SLOTS;
     return h;
 }
@@ -213,8 +214,7 @@ static inline size_t gmap_slot(const cp_index *x, unsigned cp)
 /* 1 + the group of the words that start with code point cp (BMP), 0 when none does. */
 static inline unsigned group_of(const cp_index *x, unsigned cp)
 {
-    size_t h = gmap_slot(x, cp);
-    return x->gmap_cp[h] ? x->gmap_group[h] : 0;
+    return x->gmap[gmap_slot(x, cp)] & 0xFFFFu;
 }
 
 static int cp_starts_word(const cp_index *x, unsigned cp)
@@ -231,12 +231,11 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
         if (!cp) return 0;
         if (cp > 0xFFFF) return 0;
         size_t h = gmap_slot(x, cp);
-        if (!x->gmap_cp[h]) {
+        if (!x->gmap[h]) {
             if (x->n_groups + 1 > GROUP_SLOTS / 2) return 0;
-            x->gmap_cp[h] = (uint16_t)cp;
-            x->gmap_group[h] = (uint16_t)++x->n_groups;
+            x->gmap[h] = (uint32_t)cp << 16 | (uint32_t)++x->n_groups;
         }
-        unsigned grp = x->gmap_group[h];
+        unsigned grp = x->gmap[h] & 0xFFFFu;
         x->n[grp - 1]++;
         size_t len = strlen(words[k]);
         unsigned second = cp_within(words[k], cp_len((unsigned char)words[k][0]), len);
