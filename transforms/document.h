@@ -54,9 +54,6 @@ typedef struct rpt_indicator {
     /* 1 + the byte offset of raw in sentence where the extractor found the number; 0 when
      * unknown (the metric key pass then looks for raw in the sentence) */
     size_t raw_at;
-    /* 1 + the byte offset of sentence in the document's text when the extractor took it
-     * from there; 0 when unknown (the metric key pass then reads years in the sentence) */
-    size_t sentence_at;
 } rpt_indicator;
 
 typedef struct rpt_document {

@@ -777,51 +777,15 @@ static inline size_t clause_start(const char *s, size_t end)
     return 0;
 }
 
-/* The years ("2013年") of a document's text, for the sentences the extractor took from it:
- * where their digits start, their value, and what rules them out, as explicit_year() reads
- * them (some tests depend on where the sentence starts). */
-enum { Y_BAD = 1, Y_BAD_AFTER_1 = 2, Y_BAD_AFTER_3 = 4 };
-typedef struct doc_year {
-    size_t at;
-    int year;
-    unsigned char flags; /* Y_BAD: never; Y_BAD_AFTER_n: not when the sentence starts n bytes
-                            or more before it */
-} doc_year;
-
-typedef struct doc_years {
-    doc_year *v;
-    size_t n, cap, next; /* next: the first one not yet before the current number */
-    size_t lo, to, q;    /* the last call's bounds; the first 年 position not looked at */
-} doc_years;
-
-static const char *const YEAR_BEFORE_NOT[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
-static const lword YEAR_AFTER_NOT[] = {W("以来"), W("来"), W("相比"), W("以前"),
-                                       W("前"),   W("水平"), W_END};
-
-/* Whether the year whose digits start at s[i] (of a NUL-terminated text) is ruled out by
- * what follows it or by its value: the tests of explicit_year() that do not look before it. */
-static int year_bad_after(const char *s, size_t i, int y)
-{
-    if (y < 1990 || y > 2100) return 1;
-    for (size_t k = 0; YEAR_AFTER_NOT[k].s; k++)
-        if (!strncmp(s + i + 7, YEAR_AFTER_NOT[k].s, YEAR_AFTER_NOT[k].len)) return 1;
-    return !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
-}
-
-/* Whether the three bytes before s[i] (i >= 3) rule a year out ("比2012年", "至2015年"). */
-static int year_bad_before3(const char *s, size_t i)
-{
-    for (size_t k = 0; YEAR_BEFORE_NOT[k]; k++)
-        if (!memcmp(s + i - 3, YEAR_BEFORE_NOT[k], 3)) return 1;
-    return !memcmp(s + i - 3, "至", 3);
-}
-
 /* The last year named in s[lo..to) as the time of what follows ("2013年，…"), scanning
  * from *from (where the previous call for the same sentence stopped) and starting from
  * year (what that call found); *from is updated. Not a comparison base ("比2012年"), not
  * "2012年以来", not a span ("2013年至2015年"). */
 static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int year)
 {
+    static const char *const before_not[] = {"比", "较", "同", "与", "自", "从", "于", "在", NULL};
+    static const lword after_not[] = {W("以来"), W("来"),   W("相比"), W("以前"),
+                                      W("前"),   W("水平"), W_END};
     if (*from + 7 > to) return year;
     /* a year is four digits and 年, which starts at s[from + 4 .. to - 3]: the 年s are found
      * (rarer than digits), the digits checked before them */
@@ -829,67 +793,21 @@ static int explicit_year(const char *s, size_t lo, size_t *from, size_t to, int 
     *from = to - 6;
     for (; (p = rpt_find_short(p, (size_t)(end - p), "年", 3)) != NULL; p += 3) {
         size_t i = (size_t)(p - s) - 4;
+        if (i > lo && is_digit(s[i - 1])) continue;
         if (!(is_digit(s[i]) && is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3])))
             continue;
         int y = atoi(s + i);
-        if (year_bad_after(s, i, y) || (i > lo && (is_digit(s[i - 1]) || s[i - 1] == '-')) ||
-            (i >= lo + 3 && year_bad_before3(s, i)))
-            continue;
-        year = y;
+        if (y < 1990 || y > 2100) continue;
+        int bad = 0;
+        for (size_t k = 0; before_not[k] && !bad; k++)
+            bad = i >= lo + 3 && !memcmp(s + i - 3, before_not[k], 3);
+        for (size_t k = 0; after_not[k].s && !bad; k++)
+            bad = !strncmp(s + i + 7, after_not[k].s, after_not[k].len);
+        bad |= i > lo && (s[i - 1] == '-' || (i >= lo + 3 && !memcmp(s + i - 3, "至", 3)));
+        bad |= !strncmp(s + i + 7, "至", 3) || !strncmp(s + i + 7, "—", 3);
+        if (!bad) year = y;
     }
     return year;
-}
-
-/* Adds to *ys the years of text (NUL-terminated) whose digits start at lo or later and
- * whose 年 ends by `to`, beyond those already found: the calls come in text order, with lo
- * and `to` not decreasing (else the list starts again). Returns 0, or -1 when out of memory. */
-static int doc_years_extend(doc_years *ys, const char *text, size_t lo, size_t to)
-{
-    if (lo < ys->lo || to < ys->to) ys->n = ys->next = ys->q = 0;
-    ys->lo = lo, ys->to = to;
-    if (to < 7 || to - 3 < lo + 4) return 0;
-    /* the 年s start at lo + 4 .. to - 3; those before ys->q were looked at */
-    size_t q = ys->q > lo + 4 ? ys->q : lo + 4;
-    if (q > to - 3) return 0;
-    ys->q = to - 2;
-    for (const char *p = text + q, *end = text + to;
-         (p = rpt_find_short(p, (size_t)(end - p), "年", 3)) != NULL; p += 3) {
-        size_t i = (size_t)(p - text) - 4;
-        if (!(is_digit(text[i]) && is_digit(text[i + 1]) && is_digit(text[i + 2]) &&
-              is_digit(text[i + 3])))
-            continue;
-        int y = atoi(text + i);
-        if (ys->n == ys->cap) {
-            size_t nc = ys->cap ? ys->cap * 2 : 64;
-            doc_year *nv = realloc(ys->v, nc * sizeof *nv);
-            if (!nv) return -1;
-            ys->v = nv, ys->cap = nc;
-        }
-        unsigned char f = year_bad_after(text, i, y) ? Y_BAD : 0;
-        if (i >= 1 && (is_digit(text[i - 1]) || text[i - 1] == '-')) f |= Y_BAD_AFTER_1;
-        if (i >= 3 && year_bad_before3(text, i)) f |= Y_BAD_AFTER_3;
-        ys->v[ys->n++] = (doc_year){i, y, f};
-    }
-    return 0;
-}
-
-/* explicit_year() of the document's text from lo to `to`, from its year list: the last year
- * whose digits start at lo or later and whose 年 ends by `to`, not ruled out; 0 when none.
- * Calls come in text order of `to` (the list is walked forward, back when one does not). */
-static int year_between(doc_years *ys, size_t lo, size_t to)
-{
-    while (ys->next < ys->n && ys->v[ys->next].at + 7 <= to)
-        ys->next++;
-    while (ys->next > 0 && ys->v[ys->next - 1].at + 7 > to)
-        ys->next--;
-    for (size_t k = ys->next; k-- > 0 && ys->v[k].at >= lo;) {
-        const doc_year *e = &ys->v[k];
-        if (e->flags & Y_BAD) continue;
-        if ((e->flags & Y_BAD_AFTER_1) && e->at > lo) continue;
-        if ((e->flags & Y_BAD_AFTER_3) && e->at >= lo + 3) continue;
-        return e->year;
-    }
-    return 0;
 }
 
 /* The report category of a label: the first rule of RPT_REPORT_CATEGORY_RULES (in table
@@ -1005,6 +923,7 @@ static int key_of(key_memo *mm, const rpt_indicator *x, const char *before, size
 
 int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
 {
+    (void)err;
     pthread_once(&K_once, build);
     int gwr = doc->doc_type && !strcmp(doc->doc_type, "government_work_report");
     int plan_part = 0;
@@ -1020,7 +939,6 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     const char *seen_unit[16] = {NULL};
     int seen_uc[16];
     key_memo memo = {0};
-    doc_years years = {0};
     for (size_t i = 0; i < doc->n_indicators; i++) {
         rpt_indicator *x = &doc->indicators[i];
         int in_section = x->section >= 0 && (size_t)x->section < doc->n_sections;
@@ -1056,19 +974,9 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                 before = x->sentence, before_len = pos;
                 after_number = at + rl, after_len = sl - pos - rl;
                 prev_end = pos + rl;
-                int y;
-                size_t lo = x->sentence_at - 1;
-                if (x->sentence_at && doc->text && lo <= doc->text_len &&
-                    pos <= doc->text_len - lo) {
-                    /* the sentence is a stretch of the text: its years are the text's,
-                     * each looked at once for all the sentences that hold it */
-                    if (doc_years_extend(&years, doc->text, lo, lo + pos)) goto fail;
-                    y = year_between(&years, lo, lo + pos);
-                } else {
-                    if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
-                    sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
-                    y = sent_year;
-                }
+                if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
+                sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
+                int y = sent_year;
                 if (y && (!doc->year || (y >= doc->year - 10 && y <= doc->year + 15)))
                     x->period_year = y;
             }
@@ -1091,10 +999,5 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
             if (c) x->category = c;
         }
     }
-    free(years.v);
     return 0;
-fail:
-    free(years.v);
-    rpt_buf_puts(err, "metric keys: out of memory");
-    return -1;
 }
