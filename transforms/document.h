@@ -54,6 +54,10 @@ typedef struct rpt_indicator {
     /* 1 + the byte offset of raw in sentence where the extractor found the number; 0 when
      * unknown (the metric key pass then looks for raw in the sentence) */
     size_t raw_at;
+    /* 1 + the byte offsets in the document's text of sentence (a window of at most some
+     * characters each side of the number) and of the start of the whole sentence it is cut
+     * from, when the extractor took it from there; 0 when unknown */
+    size_t sentence_at, sentence_from;
 } rpt_indicator;
 
 typedef struct rpt_document {

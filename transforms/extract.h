@@ -11,7 +11,7 @@
 
 /* Bumped whenever the extractor's output may change for the same input; replays of
  * reports.raw through a newer version overwrite older rows in Postgres. */
-#define RPT_TRANSFORM_VERSION 3
+#define RPT_TRANSFORM_VERSION 4
 
 /* How heavy decoders (PDF and its OCR, legacy Word) run. Each is a task with a name ("pdf",
  * "doc") over bytes: its input serialised by the decoder, its result a record the decoder

@@ -22,7 +22,7 @@
 
 /* Byte offsets of one indicator's strings in the block being built. */
 typedef struct str_offsets {
-    size_t raw, metric, metric_len, sentence, raw_at;
+    size_t raw, metric, metric_len, sentence, raw_at, sentence_at, sentence_from;
 } str_offsets;
 
 /* One document being described: the state shared with the labeller and the classifier,
@@ -173,6 +173,8 @@ static int describe_one(describe_run *r, size_t j)
     if (append_text(&r->m, t, c->start, c->end)) return -1;
     r->so[j].sentence = r->m.len;
     r->so[j].raw_at = 1 + t->boff[c->start] - t->boff[ss];
+    r->so[j].sentence_at = 1 + t->boff[ss];
+    r->so[j].sentence_from = 1 + t->boff[d->sent.a <= ss ? d->sent.a : ss];
     return append_text(&r->m, t, ss, se);
 }
 
@@ -196,6 +198,8 @@ static void attach_strings(describe_run *r)
         x->sentence = doc->indicator_strings + so[j].sentence;
         x->sentence_len = (j + 1 < n ? so[j + 1].metric : total) - so[j].sentence - 1;
         x->raw_at = so[j].raw_at;
+        x->sentence_at = so[j].sentence_at;
+        x->sentence_from = so[j].sentence_from;
     }
 }
 

@@ -934,6 +934,10 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     const char *prev_sent = NULL;
     size_t prev_sl = 0, prev_end = 0, sent_scanned = 0;
     int sent_year = 0;
+    /* the same in the document's text: the sentence's start, where the years were read up
+     * to and the last one */
+    size_t text_lo = (size_t)-1, text_from = 0, text_to = 0;
+    int text_year = 0;
     /* the unit classes of the last units seen (units are mostly static names: one pointer
      * each), by a hash of the pointer */
     const char *seen_unit[16] = {NULL};
@@ -974,9 +978,23 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                 before = x->sentence, before_len = pos;
                 after_number = at + rl, after_len = sl - pos - rl;
                 prev_end = pos + rl;
-                if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
-                sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
-                int y = sent_year;
+                int y;
+                size_t win = x->sentence_at - 1, lo = x->sentence_from - 1;
+                if (x->sentence_at && x->sentence_from && doc->text && lo <= win &&
+                    win <= doc->text_len && pos <= doc->text_len - win) {
+                    /* the whole sentence in the text, also where its window starts later:
+                     * "2014年，" at its start holds for its last numbers too, and what stands
+                     * before a year cut off by the window still rules it out */
+                    size_t to = win + pos;
+                    if (lo != text_lo || to < text_to) text_lo = lo, text_from = lo, text_year = 0;
+                    text_year = explicit_year(doc->text, lo, &text_from, to, text_year);
+                    text_to = to;
+                    y = text_year;
+                } else {
+                    if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
+                    sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
+                    y = sent_year;
+                }
                 if (y && (!doc->year || (y >= doc->year - 10 && y <= doc->year + 15)))
                     x->period_year = y;
             }

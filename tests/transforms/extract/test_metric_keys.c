@@ -178,8 +178,8 @@ static void test_number_place(void)
 }
 
 /* The year a number refers to, in a sentence long enough that the describer's windows of it
- * start at different places: "2013年，" holds for what follows it, not a comparison base
- * ("比2012年") or "以来"; the last year named before the number wins. */
+ * start at different places: "2013年，" holds for what follows it in the whole sentence, not
+ * a comparison base ("比2012年") or "以来"; the last year named before the number wins. */
 static void test_years_in_long_sentence(void)
 {
     rpt_buf text = RPT_BUF_INIT;
@@ -201,7 +201,16 @@ static void test_years_in_long_sentence(void)
     x = find(&doc, "3所", 0); /* "2012年以来" names no year of its own */
     CHECK(x != NULL);
     if (x) CHECK_INT(x->period_year, 2013);
-    x = find(&doc, "9%", 0); /* past the start of its window: "2014年" stands in it */
+    /* far from the sentence's start: its window of the sentence begins after "2013年，",
+     * which still holds, and no comparison base cut off at a window's start counts */
+    for (int k = 1; k <= 12; k++) {
+        char raw[16];
+        snprintf(raw, sizeof raw, "%d项", k);
+        x = find(&doc, raw, 0);
+        CHECK(x != NULL);
+        if (x) CHECK_INT(x->period_year, 2013);
+    }
+    x = find(&doc, "9%", 0); /* "2014年" stands before it */
     CHECK(x != NULL);
     if (x) {
         CHECK_INT(x->period_year, 2014);
