@@ -174,7 +174,7 @@ static int describe_one(describe_run *r, size_t j)
     r->so[j].sentence = r->m.len;
     r->so[j].raw_at = 1 + t->boff[c->start] - t->boff[ss];
     r->so[j].sentence_at = 1 + t->boff[ss];
-    r->so[j].sentence_from = 1 + t->boff[d->sent.a <= ss ? d->sent.a : ss];
+    r->so[j].sentence_from = 1 + t->boff[d->sent.a];
     return append_text(&r->m, t, ss, se);
 }
 

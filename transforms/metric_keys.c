@@ -43,9 +43,9 @@ enum { UC_NONE = 0, UC_AMOUNT, UC_PERCENT, UC_COUNT, UC_AREA };
 #define PAIR_BITS (1u << 14) /* the set of first-two-code-point hashes: 2 KiB */
 #define GROUP_SLOTS 512 /* at least twice the groups of a word list */
 
-/* Words (wordings or report category words) by their first code point: a bitmap of the
- * code points (BMP) that start one, and for each such code point the group of word indices
- * (ascending) that start with it. */
+/* Words (wordings or report category words) by their first code point: a table of the code
+ * points (BMP) that start one, each with the group of word indices (ascending) that start
+ * with it; and the sets a scan tests every character against. */
 typedef struct cp_index {
     /* code point -> 1 + group: an open-address table of the first code points (0: empty),
      * a few KiB where a table of every code point would take 128 KiB of cache */
@@ -57,11 +57,12 @@ typedef struct cp_index {
     unsigned long long second_mask[MAX_WORDINGS];
     short member[MAX_WORDINGS];
     size_t n_groups;
-    /* a hash of each word's first two code points (both in the BMP) as a 64 Ki-bit set, and
-     * whether some word has no such pair (one code point, or a second one outside the BMP) */
+    /* a hash of each word's first two code points (both in the BMP) as a set of PAIR_BITS,
+     * and the first code points of the words without such a pair (one code point, or a
+     * second one outside the BMP) */
     uint64_t pair_bits[PAIR_BITS / 64];
-    uint64_t solo_first[0x10000 / 64]; /* the first code points of the words without one */
-    int any_solo;                      /* whether there is such a word */
+    uint64_t solo_first[0x10000 / 64];
+    int any_solo; /* whether there is such a word */
     /* the same two tests on the last bytes alone (of the first two characters, of the one
      * character), as a 4 Ki-bit and a 64-bit set: a cheap filter in front of them */
     uint64_t last_bytes[64], solo_last;
@@ -116,7 +117,6 @@ static struct {
 } K;
 
 static pthread_once_t K_once = PTHREAD_ONCE_INIT;
-
 
 static const lword GROWTH_WORDS[] = {W("增长"), W("增速"), W("增幅"), W("涨幅"), W("上涨"), W_END};
 static const lword FALL_WORDS[] = {W("下降"), W("回落"), W("减少"), W("降低"), W("下滑"), W_END};
@@ -197,7 +197,7 @@ static unsigned cp_within(const char *s, size_t i, size_t len)
     return i < len && cp_len((unsigned char)s[i]) <= len - i ? bmp_at(s + i) : 0;
 }
 
-/* 16 bits of a hash of two code points (BMP). */
+/* A hash of two code points (BMP) below PAIR_BITS. */
 static inline uint32_t pair_hash(unsigned first, unsigned second)
 {
     return ((uint32_t)first << 16 | second) * 0x9E3779B1u >> 18;
@@ -229,7 +229,6 @@ static int cp_index_build(cp_index *x, const char *const *words, size_t n)
     for (size_t k = 0; k < n; k++) {
         unsigned cp = bmp_at(words[k]);
         if (!cp) return 0;
-        if (cp > 0xFFFF) return 0;
         size_t h = gmap_slot(x, cp);
         if (!x->gmap[h]) {
             if (x->n_groups + 1 > GROUP_SLOTS / 2) return 0;
@@ -569,11 +568,11 @@ typedef struct hit {
 
 #define MAX_HITS 32
 
-
 /* The first position from i on (a step of the scans below) that is no three-byte sequence
  * lying within s[0..len) whose code point starts no word of x, or starts some but the
  * three-byte code point after it (within s[0..len)) is the second one of none of them: no
- * word of x can start there. */
+ * word of x can start there (a position where one cannot may be returned too, rarely: the
+ * sets are hashes). solo: x has words of one code point. */
 static inline __attribute__((always_inline)) size_t skip_han2(const cp_index *x, const char *s,
                                                               size_t i, size_t len, int solo)
 {
