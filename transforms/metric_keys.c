@@ -595,7 +595,7 @@ static inline __attribute__((always_inline)) size_t skip_han2(const cp_index *x,
     }
     /* the last character of the run: a word starting there is cut off, which the caller
      * tells; it is stepped over when it starts none */
-    return i + 3 <= len && (u[i] & 0xF0) == 0xE0 && cp_starts_word(x, han_at(u + i)) ? i : i + 3;
+    return cp_starts_word(x, han_at(u + i)) ? i : i + 3;
 }
 
 /* The key for text s[0..len) that ends where the number stands: the def index, or -1.
@@ -931,12 +931,12 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
     /* the sentence of the previous indicator, where its number ended in it, and the years
      * read in it so far */
     const char *prev_sent = NULL;
-    size_t prev_sl = 0, prev_end = 0, sent_scanned = 0;
-    int sent_year = 0;
-    /* the same in the document's text: the sentence's start, where the years were read up
-     * to and the last one */
-    size_t text_lo = (size_t)-1, text_from = 0, text_to = 0;
-    int text_year = 0;
+    size_t prev_sl = 0, prev_end = 0;
+    /* where the last years were read (the text, from where, up to where, how far the
+     * reading got) and the last one found */
+    const char *year_text = NULL;
+    size_t year_lo = 0, year_to = 0, year_from = 0;
+    int year_found = 0;
     /* the unit classes of the last units seen (units are mostly static names: one pointer
      * each), by a hash of the pointer */
     const char *seen_unit[16] = {NULL};
@@ -963,7 +963,7 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
             size_t common = sl < prev_sl ? sl : prev_sl;
             int same = prev_sent && (x->sentence == prev_sent ||
                                      !memcmp(x->sentence, prev_sent, common < 48 ? common : 48));
-            if (!same) prev_end = 0, sent_scanned = 0, sent_year = 0;
+            if (!same) prev_end = 0;
             const char *at = NULL;
             if (x->raw_at && rl <= sl && x->raw_at - 1 <= sl - rl) {
                 at = x->sentence + x->raw_at - 1; /* where the extractor found the number */
@@ -977,23 +977,21 @@ int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)
                 before = x->sentence, before_len = pos;
                 after_number = at + rl, after_len = sl - pos - rl;
                 prev_end = pos + rl;
-                int y;
-                size_t win = x->sentence_at - 1, lo = x->sentence_from - 1;
-                if (x->sentence_at && x->sentence_from && doc->text && lo <= win &&
-                    win <= doc->text_len && pos <= doc->text_len - win) {
-                    /* the whole sentence in the text, also where its window starts later:
-                     * "2014年，" at its start holds for its last numbers too, and what stands
-                     * before a year cut off by the window still rules it out */
-                    size_t to = win + pos;
-                    if (lo != text_lo || to < text_to) text_lo = lo, text_from = lo, text_year = 0;
-                    text_year = explicit_year(doc->text, lo, &text_from, to, text_year);
-                    text_to = to;
-                    y = text_year;
-                } else {
-                    if (sent_scanned > pos) sent_scanned = 0, sent_year = 0;
-                    sent_year = explicit_year(x->sentence, 0, &sent_scanned, pos, sent_year);
-                    y = sent_year;
-                }
+                /* years are read in the whole sentence in the document's text when the
+                 * extractor took it from there ("2014年，" at its start holds for its last
+                 * numbers too, and what stands before a year cut off by the window still
+                 * rules it out), else in the sentence as given; on from the last reading
+                 * when it was of the same sentence up to here */
+                const char *text = x->sentence;
+                size_t lo = 0, to = pos, win = x->sentence_at - 1, from = x->sentence_from - 1;
+                if (x->sentence_at && x->sentence_from && doc->text && from <= win &&
+                    win <= doc->text_len && pos <= doc->text_len - win)
+                    text = doc->text, lo = from, to = win + pos;
+                if (text != year_text || lo != year_lo || to < year_to)
+                    year_text = text, year_lo = lo, year_from = lo, year_found = 0;
+                year_found = explicit_year(text, lo, &year_from, to, year_found);
+                year_to = to;
+                int y = year_found;
                 if (y && (!doc->year || (y >= doc->year - 10 && y <= doc->year + 15)))
                     x->period_year = y;
             }
