@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "connectors/http/fetcher.h"
 #include "common/fs.h"
@@ -18,13 +19,26 @@
 
 #define DEFAULT_MAX_BYTES (64ull << 20)
 
-/* Prints one line of JSON for a document or an error. out is the caller's output buffer,
- * reused from one document to the next so that writing allocates nothing once it has grown
- * to the largest document. */
-static void print_result(const char *source, const rpt_document *doc, const char *error,
-                         int with_text, rpt_buf *out)
+/* Output is written in blocks of about this many bytes, not one write per document:
+ * system calls are dear on virtual machines, and a batch command is read to its end. */
+#define OUTPUT_BLOCK (256u << 10)
+
+/* Writes what out holds to stdout and empties it. */
+static void flush_output(rpt_buf *out)
 {
+    if (out->len) fwrite(out->data, 1, out->len, stdout);
     rpt_buf_reset(out);
+}
+
+/* Adds one line of JSON for a document or an error to out, the caller's output buffer,
+ * reused from one block to the next so that writing allocates nothing once it has grown to
+ * a block and the largest document; writes the block out once it is full, or at once when
+ * flush (a terminal, or an input fetched over the network: its line is not held back for
+ * the next ones). */
+static void print_result(const char *source, const rpt_document *doc, const char *error,
+                         int with_text, int flush, rpt_buf *out)
+{
+    size_t mark = out->len;
     int rc = 0;
     if (doc) {
         rc = rpt_document_write_json(doc, with_text, out);
@@ -39,9 +53,10 @@ static void print_result(const char *source, const rpt_document *doc, const char
     }
     if (rc || rpt_buf_putc(out, '\n')) {
         fprintf(stderr, "reportd extract: %s: out of memory writing the result\n", source);
-        return;
+        out->len = mark; /* the lines before stay whole */
+        if (out->data) out->data[mark] = '\0';
     }
-    fwrite(out->data, 1, out->len, stdout);
+    if (flush || out->len >= OUTPUT_BLOCK) flush_output(out);
 }
 
 /* Fetches a URL input with the fetcher's limits and guards ([fetch] of $REPORTD_CONFIG and
@@ -66,14 +81,15 @@ static int fetch_input(const char *url, size_t max_bytes, char **data, size_t *l
 /* Extracts one input; returns 0 when it produced a document. PDF and .doc inputs decode
  * in a child process under the [transform] limits of $REPORTD_CONFIG (or the defaults). */
 static int extract_one(const char *source, int with_text, size_t max_bytes, const char *region,
-                       const rpt_transform_settings *ts, rpt_buf *out)
+                       const rpt_transform_settings *ts, int to_terminal, rpt_buf *out)
 {
+    int remote = strstr(source, "://") != NULL;
     rpt_buf err = RPT_BUF_INIT;
     rpt_document doc;
     size_t len = 0;
     int rc = -1;
     char *data = NULL, *ctype = NULL, *canon = NULL;
-    if (strstr(source, "://")) {
+    if (remote) {
         if (fetch_input(source, max_bytes, &data, &len, &ctype, &err)) goto out;
         canon = rpt_url_canonical(source);
     } else if (!(data = rpt_read_file(source, max_bytes, &len))) {
@@ -96,12 +112,13 @@ static int extract_one(const char *source, int with_text, size_t max_bytes, cons
                            .isolate_ctx = &limits,
                            .ocr = &ocr};
     if (rpt_extract(&in, &doc, &err) == 0) {
-        print_result(source, &doc, NULL, with_text, out);
+        print_result(source, &doc, NULL, with_text, to_terminal || remote, out);
         rpt_document_clear(&doc);
         rc = 0;
     }
 out:
-    if (rc) print_result(source, NULL, err.data ? err.data : "unknown error", 0, out);
+    if (rc) print_result(source, NULL, err.data ? err.data : "unknown error", 0, to_terminal || remote,
+                         out);
     free(data);
     free(ctype);
     free(canon);
@@ -161,8 +178,11 @@ static int run_extract(int argc, char **argv)
     rpt_buf_clear(&cerr);
     int failed = 0;
     rpt_buf out = RPT_BUF_INIT;
+    int to_terminal = isatty(STDOUT_FILENO);
     for (int i = optind; i < argc; i++)
-        failed |= extract_one(argv[i], with_text, max_bytes, region, &cfg.transform, &out) != 0;
+        failed |= extract_one(argv[i], with_text, max_bytes, region, &cfg.transform, to_terminal,
+                              &out) != 0;
+    flush_output(&out);
     rpt_config_clear(&cfg);
     rpt_buf_clear(&out);
     fflush(stdout);

@@ -1,9 +1,11 @@
 /* Unit tests of the shared building blocks: JSON with line numbers, declared settings,
  * config loading and validation, base64, the raw message contract, config reloads. */
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "common/base64.h"
+#include "common/fs.h"
 #include "common/hash.h"
 #include "common/json.h"
 #include "common/opts.h"
@@ -307,6 +309,65 @@ static void test_utf8_escape(void)
     free(e);
 }
 
-TEST_MAIN(T(test_utf8_escape), T(test_json_lines_and_comments), T(test_opts_table),
+/* rpt_read_file(): whole files of any size up to the limit, with NUL bytes kept and a NUL
+ * after them; a larger one refused with EFBIG; files whose size fstat() does not tell (a
+ * pipe, /proc) read to their end; a missing one or a directory an error with errno. */
+static void test_read_file(void)
+{
+    char dir[] = "/tmp/reportd-fs-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[64];
+    snprintf(path, sizeof path, "%s/f", dir);
+    size_t n = 200000; /* past any first chunk */
+    unsigned char *want = malloc(n);
+    for (size_t i = 0; i < n; i++) want[i] = (unsigned char)(i * 7 + i / 251);
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(want, 1, n, f) == n);
+    if (f) fclose(f);
+    size_t len = 0;
+    char *got = rpt_read_file(path, n, &len);
+    CHECK(got != NULL);
+    CHECK_INT(len, n);
+    CHECK(got && memcmp(got, want, n) == 0 && got[n] == '\0');
+    free(got);
+    errno = 0;
+    CHECK(rpt_read_file(path, n - 1, &len) == NULL);
+    CHECK_INT(errno, EFBIG);
+    /* an empty file */
+    f = fopen(path, "wb");
+    if (f) fclose(f);
+    len = 7;
+    got = rpt_read_file(path, 10, &len);
+    CHECK(got && len == 0 && got[0] == '\0');
+    free(got);
+    /* a pipe, through its /proc/self/fd name: no size, read until it ends */
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    size_t pn = 60000; /* within the pipe's buffer */
+    CHECK(write(fds[1], want, pn) == (ssize_t)pn);
+    close(fds[1]);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fds[0]);
+    got = rpt_read_file(fdpath, n, &len);
+    CHECK(got && len == pn && memcmp(got, want, pn) == 0);
+    free(got);
+    close(fds[0]);
+    /* /proc files say size 0 and come in pieces: all of them, up to the last line */
+    got = rpt_read_file("/proc/self/status", 1 << 20, &len);
+    CHECK(got && len > 100 && strstr(got, "Name:") == got && got[len - 1] == '\n' &&
+          strstr(got, "nonvoluntary_ctxt_switches") != NULL);
+    free(got);
+    errno = 0;
+    CHECK(rpt_read_file(dir, 100, &len) == NULL);
+    CHECK_INT(errno, EISDIR);
+    unlink(path);
+    errno = 0;
+    CHECK(rpt_read_file(path, 100, &len) == NULL);
+    CHECK_INT(errno, ENOENT);
+    rmdir(dir);
+    free(want);
+}
+
+TEST_MAIN(T(test_utf8_escape), T(test_read_file), T(test_json_lines_and_comments), T(test_opts_table),
           T(test_config_load), T(test_base64_and_doc_id), T(test_config_holder_reload),
           T(test_metrics_render))

@@ -142,6 +142,18 @@ try:
         f.truncate(200 << 20)
     err = expect_error(big, ["larger than"])
     check("--max-bytes" in err, f"big: error says how to raise the limit: {err!r}")
+    # many inputs, some bad, in one run (output is written in blocks of several
+    # documents): one whole line per input, in the order given, and exit status 1
+    paths = []
+    for k in range(40):
+        paths.append(write(f"many-{k}.html", page) if k % 7 else os.path.join(tmp, f"missing-{k}.html"))
+    p = subprocess.run([BIN, "extract", "--with-text", *paths], capture_output=True, timeout=300)
+    lines = p.stdout.decode("utf-8").splitlines()
+    check(p.returncode == 1 and len(lines) == len(paths), f"many: rc={p.returncode} lines={len(lines)}")
+    check(len(p.stdout) > 3 * (256 << 10), f"many: {len(p.stdout)} bytes, more than one output block")
+    docs = [json.loads(l) for l in lines]
+    check([d.get("source") for d in docs] == paths, "many: one line per input, in order")
+    check(all(("error" in d) == (k % 7 == 0) for k, d in enumerate(docs)), "many: errors where inputs are missing")
     # a large but allowed input: decodes with memory in proportion to the input
     chunk = seed.encode()
     reps = (24 << 20) // len(chunk)
