@@ -1,6 +1,7 @@
 /* Clause and sentence bounds over the code points of a text, for describing indicators:
  * the delimiters are ASCII, U+3002 or full-width forms, so the Han text in between is
- * skipped four code points per compare (SSE2) with one range test. */
+ * skipped four code points per compare (SSE2) with one range test, and the rest four at a
+ * time too with a compare per delimiter. */
 #ifndef REPORTD_TRANSFORMS_INDICATORS_BOUNDS_H
 #define REPORTD_TRANSFORMS_INDICATORS_BOUNDS_H
 
@@ -31,63 +32,74 @@ static inline int rpt_sentence_delim(uint32_t c)
     return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == '\n' || c == 0;
 }
 
-/* First position in [i, b) whose code point lies outside (U+3002, U+FF01), where every
- * delimiter above lies, or b: skips Han text four code points per compare (SSE2). */
-static inline size_t rpt_plain_end(const uint32_t *cp, size_t i, size_t b)
-{
 #ifdef __SSE2__
-    const __m128i lo = _mm_set1_epi32(0x3002), hi = _mm_set1_epi32(0xFF01);
-    for (; i + 4 <= b; i += 4) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(cp + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi32(x, lo), _mm_cmplt_epi32(x, hi)));
-        if (m != 0xFFFF) return i + (size_t)__builtin_ctz(~m & 0xFFFF) / 4;
-    }
-#endif
-    while (i < b && RPT_NOT_DELIM(cp[i]))
-        i++;
-    return i;
+/* The lanes of x (four code points) that hold a delimiter of sentences, or (sentence 0) of
+ * clauses: all ones there, zero elsewhere. */
+static inline __m128i rpt_delim_lanes(__m128i x, int sentence)
+{
+#define RPT_EQ(v) _mm_cmpeq_epi32(x, _mm_set1_epi32(v))
+    __m128i m = _mm_or_si128(_mm_or_si128(RPT_EQ(0x3002), RPT_EQ(0xFF01)),
+                             _mm_or_si128(_mm_or_si128(RPT_EQ(0xFF1F), RPT_EQ('!')),
+                                          _mm_or_si128(_mm_or_si128(RPT_EQ('?'), RPT_EQ('\n')),
+                                                       RPT_EQ(0))));
+    if (!sentence)
+        m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(_mm_or_si128(RPT_EQ(0xFF0C), RPT_EQ(',')),
+                                                      _mm_or_si128(RPT_EQ(0xFF1B), RPT_EQ(';'))),
+                                         _mm_or_si128(RPT_EQ(0xFF1A), RPT_EQ(':'))));
+#undef RPT_EQ
+    return m;
 }
 
-/* Likewise backwards: the smallest q in [a, i] such that every code point of [q, i) lies
- * inside (U+3002, U+FF01). */
-static inline size_t rpt_plain_start(const uint32_t *cp, size_t a, size_t i)
+/* A byte mask (16 bits, four per lane) of the lanes of the four code points at p that hold
+ * a delimiter: Han text (all four inside the range no delimiter is in) is answered with one
+ * range test, the rest compared with each delimiter, so that digits and Latin letters do
+ * not stop a scan. */
+static inline unsigned rpt_delim_mask4(const uint32_t *p, int sentence)
 {
-#ifdef __SSE2__
-    const __m128i lo = _mm_set1_epi32(0x3002), hi = _mm_set1_epi32(0xFF01);
-    for (; i >= a + 4; i -= 4) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(cp + i - 4));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi32(x, lo), _mm_cmplt_epi32(x, hi)));
-        if (m != 0xFFFF) return i - 4 + (size_t)(31 - __builtin_clz(~m & 0xFFFF)) / 4 + 1;
-    }
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i plain = _mm_and_si128(_mm_cmpgt_epi32(x, _mm_set1_epi32(0x3002)),
+                                  _mm_cmplt_epi32(x, _mm_set1_epi32(0xFF01)));
+    if (_mm_movemask_epi8(plain) == 0xFFFF) return 0;
+    return (unsigned)_mm_movemask_epi8(rpt_delim_lanes(x, sentence));
+}
 #endif
-    while (i > a && RPT_NOT_DELIM(cp[i - 1]))
-        i--;
-    return i;
+
+/* Whether c ends a sentence, or (sentence 0) a clause. */
+static inline int rpt_delim(uint32_t c, int sentence)
+{
+    return sentence ? rpt_sentence_delim(c) : rpt_clause_delim(c);
 }
 
 /* Start of the clause (sentence when sentence is set) around position i, looking back no
- * further than a: the position after the nearest delimiter before i, or a. */
+ * further than a: the position after the nearest delimiter before i, or a. Four code points
+ * per step (SSE2). */
 static inline size_t rpt_delim_back(const uint32_t *cp, size_t a, size_t i, int sentence)
 {
-    for (;;) {
-        i = rpt_plain_start(cp, a, i);
-        if (i <= a || (sentence ? rpt_sentence_delim(cp[i - 1]) : rpt_clause_delim(cp[i - 1])))
-            return i;
-        i--;
+#ifdef __SSE2__
+    for (; i >= a + 4; i -= 4) {
+        unsigned m = rpt_delim_mask4(cp + i - 4, sentence);
+        if (m) return i - 4 + (size_t)(31 - __builtin_clz(m)) / 4 + 1;
     }
+#endif
+    while (i > a && !rpt_delim(cp[i - 1], sentence))
+        i--;
+    return i;
 }
 
 /* End of the clause (sentence) from position i on, looking no further than b: the position
- * of the first delimiter at or after i, or b (i when i >= b). */
+ * of the first delimiter at or after i, or b (i when i >= b). Four code points per step
+ * (SSE2). */
 static inline size_t rpt_delim_fwd(const uint32_t *cp, size_t i, size_t b, int sentence)
 {
-    for (;;) {
-        i = rpt_plain_end(cp, i, b);
-        if (i >= b || (sentence ? rpt_sentence_delim(cp[i]) : rpt_clause_delim(cp[i]))) return i;
-        i++;
+#ifdef __SSE2__
+    for (; i + 4 <= b; i += 4) {
+        unsigned m = rpt_delim_mask4(cp + i, sentence);
+        if (m) return i + (size_t)__builtin_ctz(m) / 4;
     }
+#endif
+    while (i < b && !rpt_delim(cp[i], sentence))
+        i++;
+    return i;
 }
 
 #endif
