@@ -29,6 +29,7 @@
 enum {
     RPT_NORM_CR_TO_LF = 1, /* a lone CR (not followed by LF) becomes LF, one for one */
     RPT_NORM_GIVE_UP = 2,  /* stop (return 1) once the input is plainly not UTF-8 */
+    RPT_NORM_NO_AVX2 = 4,  /* (tests) the same result without the 32-byte vector path */
 };
 
 /* Validates and normalises UTF-8 in one pass, appending to out: invalid sequences and NUL
