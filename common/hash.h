@@ -1,4 +1,5 @@
-/* SHA-256 helpers (OpenSSL's libcrypto, already linked by libcurl and libpq). */
+/* SHA-256 helpers (short inputs hashed here, bodies by OpenSSL's libcrypto, which libcurl
+ * and libpq link anyway). */
 #ifndef REPORTD_COMMON_HASH_H
 #define REPORTD_COMMON_HASH_H
 

@@ -246,6 +246,49 @@ static void test_base64_and_doc_id(void)
     rpt_doc_id("http://a/c", id2);
     CHECK_INT(strlen(id1), 16);
     CHECK(strcmp(id1, id2) != 0);
+    CHECK_STR(id1, "1972c518da8e66a8"); /* the first 16 hex digits of SHA-256("http://a/b") */
+}
+
+/* SHA-256 against the examples of FIPS 180-4 (NIST's "abc", the two-block message, a million
+ * a's) and messages whose padding falls at each block boundary (55, 56, 63, 64... bytes), on
+ * both sides of the length where OpenSSL takes over (1023 and 1024 bytes). */
+static void test_sha256_vectors(void)
+{
+    static const struct {
+        const char *msg;
+        size_t repeat; /* msg is one character repeated this often, when not 0 */
+        const char *hex;
+    } v[] = {
+        {"", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", 0, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 0,
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+        {"a", 55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+        {"a", 56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+        {"a", 57, "f13b2d724659eb3bf47f2dd6af1accc87b81f09f59f2b75e5c0bed6589dfe8c6"},
+        {"a", 63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+        {"a", 64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+        {"a", 65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
+        {"a", 119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
+        {"a", 120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"},
+        {"a", 128, "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e"},
+        {"a", 1023, "bc21b2851f3c650542fbce4c20c876064383e1c8ea1a5a385cea362df74e7f40"},
+        {"a", 1024, "2edc986847e209b4016e141a6dc8716d3207350f416969382d431539bf292e4a"},
+        {"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+    };
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+        size_t n = v[k].repeat ? v[k].repeat : strlen(v[k].msg);
+        char *msg = malloc(n + 1);
+        REQUIRE(msg);
+        if (v[k].repeat)
+            memset(msg, v[k].msg[0], n);
+        else
+            memcpy(msg, v[k].msg, n);
+        char hex[65];
+        rpt_sha256_hex(msg, n, hex);
+        CHECK_STR(hex, v[k].hex);
+        free(msg);
+    }
 }
 
 static void test_config_holder_reload(void)
@@ -369,5 +412,5 @@ static void test_read_file(void)
 }
 
 TEST_MAIN(T(test_utf8_escape), T(test_read_file), T(test_json_lines_and_comments), T(test_opts_table),
-          T(test_config_load), T(test_base64_and_doc_id), T(test_config_holder_reload),
+          T(test_config_load), T(test_base64_and_doc_id), T(test_sha256_vectors), T(test_config_holder_reload),
           T(test_metrics_render))
