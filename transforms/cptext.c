@@ -63,6 +63,68 @@ cjk_blocks_ssse3(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uin
     *k = n;
     return i;
 }
+/* cjk_blocks_ssse3() ten sequences at a time: two blocks of five (bytes 0-14 and 15-29)
+ * in the two halves of a 32-byte register, while 31 bytes can be read; may write up to
+ * three entries past the last one it stores, as that function. AVX2: the caller checks that
+ * the processor has it. */
+__attribute__((target("avx2"))) static inline size_t
+cjk_blocks_avx2(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uint32_t *boff,
+                size_t *k)
+{
+    /* the constants of cjk_blocks_ssse3(), in both halves */
+    const __m256i mask = _mm256_setr_epi8(
+        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
+        (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
+        (char)0xC0, 0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
+        (char)0xC0, (char)0xC0, 0);
+    const __m256i want = _mm256_setr_epi8(
+        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
+        (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
+        (char)0x80, 0, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
+        (char)0x80, (char)0x80, 0);
+    const __m256i tails = _mm256_setr_epi8(2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1,
+                                           -1, 2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1,
+                                           -1, -1);
+    const __m256i leads = _mm256_setr_epi8(-1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1,
+                                           -1, -1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1,
+                                           -1, -1);
+    /* the byte offsets of sequences 0-7; those of 5-12 are 15 more */
+    __m256i off = _mm256_add_epi32(_mm256_set1_epi32((int)(uint32_t)i),
+                                   _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21));
+    size_t n = *k;
+    while (i + 31 <= len) {
+        __m256i x = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(s + i))),
+            _mm_loadu_si128((const __m128i *)(const void *)(s + i + 15)), 1);
+        __m256i e0_ed = _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE0)),
+                                        _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xED)));
+        if ((unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(x, mask), want)) !=
+                0xFFFFFFFFu ||
+            ((unsigned)_mm256_movemask_epi8(e0_ed) & 0x12491249u)) /* leads of both halves */
+            break;
+        __m256i t = _mm256_shuffle_epi8(x, tails);
+        __m256i v = _mm256_or_si256(
+            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(t, 2), _mm256_set1_epi16(0xFC0)),
+                            _mm256_and_si256(t, _mm256_set1_epi16(0x3F))),
+            _mm256_slli_epi16(_mm256_shuffle_epi8(x, leads), 4));
+        /* five code points (and three zeros) from each half; the second five overwrite the
+         * zeros of the first */
+        _mm256_storeu_si256((__m256i *)(void *)(cp + n),
+                            _mm256_cvtepu16_epi32(_mm256_castsi256_si128(v)));
+        _mm256_storeu_si256((__m256i *)(void *)(cp + n + 5),
+                            _mm256_cvtepu16_epi32(_mm256_extracti128_si256(v, 1)));
+        _mm256_storeu_si256((__m256i *)(void *)(boff + n), off);
+        _mm256_storeu_si256((__m256i *)(void *)(boff + n + 5),
+                            _mm256_add_epi32(off, _mm256_set1_epi32(15)));
+        off = _mm256_add_epi32(off, _mm256_set1_epi32(30));
+        n += 10;
+        i += 30;
+    }
+    *k = n;
+    return i;
+}
 #endif
 
 /* Decodes the code point starting at s[i] (a non-continuation byte); U+FFFD when the
@@ -100,8 +162,8 @@ static uint32_t decode_at(const unsigned char *s, size_t len, size_t i)
 #endif
 
 /* Stores the code point and byte offset of each code point of s[0..len) in cp and boff;
- * returns how many. simd (a constant where this is inlined): whether the processor has
- * SSSE3. */
+ * returns how many. simd (a constant where this is inlined): 1 when the processor has
+ * SSSE3, 2 when it has AVX2 too, else 0. */
 static ALWAYS_INLINE size_t index_text(const unsigned char *s, size_t len, uint32_t *cp,
                                        uint32_t *boff, int simd)
 {
@@ -133,7 +195,8 @@ static ALWAYS_INLINE size_t index_text(const unsigned char *s, size_t len, uint3
         /* most CJK text: a run of three-byte sequences E1-EF but ED (no overlongs, no
          * surrogates), four at a time with SSSE3, else each checked with one 4-byte load */
 #ifdef CJK_SIMD
-        if (simd) i = cjk_blocks_ssse3(s, len, i, cp, boff, &k);
+        if (simd >= 2) i = cjk_blocks_avx2(s, len, i, cp, boff, &k);
+        if (simd >= 1) i = cjk_blocks_ssse3(s, len, i, cp, boff, &k);
 #endif
         while (i + 4 <= len) {
             uint32_t w;
@@ -174,9 +237,22 @@ __attribute__((target("ssse3"))) static size_t index_text_ssse3(const unsigned c
 {
     return index_text(s, len, cp, boff, 1);
 }
+
+/* index_text() with the AVX2 blocks too. */
+__attribute__((target("avx2"))) static size_t index_text_avx2(const unsigned char *s,
+                                                               size_t len, uint32_t *cp,
+                                                               uint32_t *boff)
+{
+    return index_text(s, len, cp, boff, 2);
+}
 #endif
 
 int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
+{
+    return rpt_cptext_init_simd(t, text, len, 2);
+}
+
+int rpt_cptext_init_simd(rpt_cptext *t, const char *text, size_t len, int simd)
 {
     memset(t, 0, sizeof *t);
     if (len >= UINT32_MAX) return -1;
@@ -190,9 +266,13 @@ int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len)
     }
     size_t k;
 #ifdef CJK_SIMD
-    if (__builtin_cpu_supports("ssse3"))
+    if (simd >= 2 && __builtin_cpu_supports("avx2"))
+        k = index_text_avx2(s, len, t->cp, t->boff);
+    else if (simd >= 1 && __builtin_cpu_supports("ssse3"))
         k = index_text_ssse3(s, len, t->cp, t->boff);
     else
+#else
+    (void)simd;
 #endif
         k = index_text(s, len, t->cp, t->boff, 0);
     size_t n = k;

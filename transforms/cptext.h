@@ -20,6 +20,9 @@ typedef struct rpt_cptext {
 /* Indexes text (borrowed, must outlive t). Returns 0, or -1 when out of memory or when the
  * text is 4 GiB or longer. */
 int rpt_cptext_init(rpt_cptext *t, const char *text, size_t len);
+/* The same with the vector instructions limited to simd (0: none, 1: SSSE3, 2: AVX2 too, as
+ * far as the processor has them): the tests compare the paths. */
+int rpt_cptext_init_simd(rpt_cptext *t, const char *text, size_t len, int simd);
 void rpt_cptext_clear(rpt_cptext *t);
 
 /* The index of doc->text, built on first use and kept in the document (released by

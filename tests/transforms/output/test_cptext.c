@@ -103,16 +103,20 @@ static void test_random_texts(void)
         size_t n = 0, want = next_bits(&rng) % 4000;
         while (n < want)
             piece(buf, &n, &rng);
-        rpt_cptext t;
-        REQUIRE(rpt_cptext_init(&t, (const char *)buf, n) == 0);
-        if (!same_as_reference(&t, buf, n) && mismatches++ < 5)
-            fprintf(stderr, "round %d: %zu bytes differ\n", round, n);
-        rpt_cptext_clear(&t);
+        /* each path in turn: scalar, SSSE3 blocks, AVX2 blocks (as far as the processor
+         * has them) */
+        for (int simd = 0; simd <= 2; simd++) {
+            rpt_cptext t;
+            REQUIRE(rpt_cptext_init_simd(&t, (const char *)buf, n, simd) == 0);
+            if (!same_as_reference(&t, buf, n) && mismatches++ < 5)
+                fprintf(stderr, "round %d (simd %d): %zu bytes differ\n", round, simd, n);
+            rpt_cptext_clear(&t);
+        }
     }
     CHECK_INT(mismatches, 0);
 }
 
-/* Every cut of a CJK run: the block path meets each length and each end position. */
+/* Every cut of a CJK run: the block paths meet each length and each end position. */
 static void test_cjk_run_cuts(void)
 {
     unsigned char buf[80];
@@ -120,12 +124,13 @@ static void test_cjk_run_cuts(void)
         memcpy(buf + i, "\xe4\xb8\x87", 3); /* 万 */
     int mismatches = 0;
     for (size_t len = 0; len <= 78; len++)
-        for (size_t from = 0; from < 3 && from <= len; from++) {
-            rpt_cptext t;
-            REQUIRE(rpt_cptext_init(&t, (const char *)buf + from, len - from) == 0);
-            if (!same_as_reference(&t, buf + from, len - from)) mismatches++;
-            rpt_cptext_clear(&t);
-        }
+        for (size_t from = 0; from < 3 && from <= len; from++)
+            for (int simd = 0; simd <= 2; simd++) {
+                rpt_cptext t;
+                REQUIRE(rpt_cptext_init_simd(&t, (const char *)buf + from, len - from, simd) == 0);
+                if (!same_as_reference(&t, buf + from, len - from)) mismatches++;
+                rpt_cptext_clear(&t);
+            }
     CHECK_INT(mismatches, 0);
 }
 
