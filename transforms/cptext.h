@@ -51,6 +51,11 @@ char *rpt_cp_dup(const rpt_cptext *t, size_t a, size_t b);
 #define RPT_WORDSET_BUCKETS 1024
 #define RPT_WORDSET_MAX 256
 typedef struct rpt_wordset {
+    /* a hash of the first two code points of each word of two or more, as a set of 4096
+     * bits, and the low six bits of the code point of each word of one: a range search
+     * stops where one of them holds, which is rarer than a first code point alone */
+    uint64_t pair_bits[64];
+    uint64_t solo_mask;
     const char *words[RPT_WORDSET_MAX + 1]; /* borrowed strings */
     size_t n;
     unsigned char len[RPT_WORDSET_MAX];   /* byte length of each word */
