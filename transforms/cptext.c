@@ -426,20 +426,6 @@ static uint32_t last_cp(const char *w, size_t wl)
     return decode_at((const unsigned char *)w, wl, i);
 }
 
-/* The bit of pair_bits for a word starting with code points c0, c1. */
-static inline unsigned pair_bit(uint32_t c0, uint32_t c1)
-{
-    return (c0 * 0x9E3779B1u ^ c1 * 0x85EBCA6Bu) >> 20;
-}
-
-/* Whether a word of ws may start with code points c0, c1 (when it is of two or more) or c0
- * (when of one). */
-static inline int may_start(const rpt_wordset *ws, uint32_t c0, uint32_t c1)
-{
-    unsigned h = pair_bit(c0, c1);
-    return (int)(((ws->pair_bits[h / 64] >> (h % 64)) | (ws->solo_mask >> (c0 % 64))) & 1);
-}
-
 /* Links word k (words taken in rule order) into its head_long chain: after the words at
  * least as long (code points), before the shorter ones. */
 static void chain_longest_first(rpt_wordset *ws, short k)
@@ -470,13 +456,14 @@ int rpt_wordset_init(rpt_wordset *ws, const char *const *words)
         ws->first[k] = first_cp(words[k], wl);
         ws->last[k] = last_cp(words[k], wl);
         if (ws->cplen[k] == 1) {
-            ws->solo_mask |= 1ull << (ws->first[k] % 64);
+            ws->starts.solo_mask |= 1ull << (ws->first[k] % 64);
         } else {
             size_t fl = 1;
             while (fl < wl && (words[k][fl] & 0xC0) == 0x80)
                 fl++;
-            unsigned h = pair_bit(ws->first[k], decode_at((const unsigned char *)words[k], wl, fl));
-            ws->pair_bits[h / 64] |= 1ull << (h % 64);
+            unsigned h = rpt_start_pair_bit(ws->first[k],
+                                            decode_at((const unsigned char *)words[k], wl, fl));
+            ws->starts.pair_bits[h / 64] |= 1ull << (h % 64);
         }
         size_t h = wl < 8 ? wl : 8;
         memcpy(&ws->head8[k], words[k], h);
@@ -579,20 +566,6 @@ static inline size_t skip_empty_buckets(const rpt_wordset *ws, const rpt_cptext 
     return i;
 }
 
-/* The first position at or after i (below b) where a word of ws that ends by b may start,
- * by its first two code points (may_start()); b when none. Four positions per step. */
-static inline size_t skip_no_start(const rpt_wordset *ws, const rpt_cptext *t, size_t i, size_t b)
-{
-    const uint32_t *cp = t->cp;
-    while (i + 4 < b && !(may_start(ws, cp[i], cp[i + 1]) | may_start(ws, cp[i + 1], cp[i + 2]) |
-                          may_start(ws, cp[i + 2], cp[i + 3]) | may_start(ws, cp[i + 3], cp[i + 4])))
-        i += 4;
-    /* at b - 1 only a word of one code point fits: cp[b] is then read but stands for none */
-    while (i < b && !may_start(ws, cp[i], i + 1 < b ? cp[i + 1] : 0xFFFFFFFFu))
-        i++;
-    return i;
-}
-
 int rpt_wordset_first_rule(const rpt_wordset *ws, const rpt_cptext *t, size_t a, size_t b)
 {
     int best = -1;
@@ -600,7 +573,7 @@ int rpt_wordset_first_rule(const rpt_wordset *ws, const rpt_cptext *t, size_t a,
     /* the long ranges of sentences and headings, where common first characters (学, 教)
      * would stop a search by the first code point alone at one position in ten */
     for (size_t i = a; i < b; i++) {
-        i = skip_no_start(ws, t, i, b);
+        i = rpt_start_skip(&ws->starts, t->cp, i, b);
         if (i >= b) break;
         int k = word_at(ws, t, i, b);
         if (k >= 0 && (best < 0 || k < best)) best = k;

@@ -50,12 +50,46 @@ char *rpt_cp_dup(const rpt_cptext *t, size_t a, size_t b);
  * few hundred words). Fixed size: no allocation, so a filled set can be shared read-only. */
 #define RPT_WORDSET_BUCKETS 1024
 #define RPT_WORDSET_MAX 256
-typedef struct rpt_wordset {
-    /* a hash of the first two code points of each word of two or more, as a set of 4096
-     * bits, and the low six bits of the code point of each word of one: a range search
-     * stops where one of them holds, which is rarer than a first code point alone */
+/* Where words of a list may start: a hash of the first two code points of each word of two
+ * or more, as a set of 4096 bits, and the low six bits of the code point of each word of
+ * one. A range search stops where one of them holds, which is rarer than a first code point
+ * alone (common characters such as 学 or 教 start some word). */
+typedef struct rpt_start_filter {
     uint64_t pair_bits[64];
     uint64_t solo_mask;
+} rpt_start_filter;
+
+/* The bit of pair_bits for a word starting with code points c0, c1. */
+static inline unsigned rpt_start_pair_bit(uint32_t c0, uint32_t c1)
+{
+    return (c0 * 0x9E3779B1u ^ c1 * 0x85EBCA6Bu) >> 20;
+}
+
+/* Whether a word of the filter's lists may start with code points c0, c1 (when it is of two
+ * or more) or c0 (when of one). */
+static inline int rpt_may_start(const rpt_start_filter *f, uint32_t c0, uint32_t c1)
+{
+    unsigned h = rpt_start_pair_bit(c0, c1);
+    return (int)(((f->pair_bits[h / 64] >> (h % 64)) | (f->solo_mask >> (c0 % 64))) & 1);
+}
+
+/* The first position at or after i (below b, b <= t->n) where a word of the filter's lists
+ * that ends by b may start; b when none. Four positions per step. */
+static inline size_t rpt_start_skip(const rpt_start_filter *f, const uint32_t *cp, size_t i,
+                                    size_t b)
+{
+    while (i + 4 < b && !(rpt_may_start(f, cp[i], cp[i + 1]) | rpt_may_start(f, cp[i + 1], cp[i + 2]) |
+                          rpt_may_start(f, cp[i + 2], cp[i + 3]) |
+                          rpt_may_start(f, cp[i + 3], cp[i + 4])))
+        i += 4;
+    /* at b - 1 only a word of one code point fits */
+    while (i < b && !rpt_may_start(f, cp[i], i + 1 < b ? cp[i + 1] : 0xFFFFFFFFu))
+        i++;
+    return i;
+}
+
+typedef struct rpt_wordset {
+    rpt_start_filter starts; /* where its words may start */
     const char *words[RPT_WORDSET_MAX + 1]; /* borrowed strings */
     size_t n;
     unsigned char len[RPT_WORDSET_MAX];   /* byte length of each word */

@@ -48,17 +48,9 @@ static const char *categorise(const rpt_ind_rules *R, const rpt_metric_rules *M,
             if (win[w][1] > hi) hi = win[w][1];
         }
     int in_left[2] = {-1, -1}, in_right[2] = {-1, -1}, in_clause[2] = {-1, -1};
-    const uint32_t *cp = t->cp;
-    const unsigned char *start = M->category_start;
-    /* nonzero where a category word may start (any code point above U+FFFF) */
-#define MAY_START(c) (start[(c)&0xFFFF] | ((c) >> 16))
     for (size_t i = lo; hi <= t->n && i < hi; i++) {
-        /* the positions where none starts, four at a time, then one by one */
-        while (i + 4 <= hi && !(MAY_START(cp[i]) | MAY_START(cp[i + 1]) | MAY_START(cp[i + 2]) |
-                                MAY_START(cp[i + 3])))
-            i += 4;
-        while (i < hi && !MAY_START(cp[i]))
-            i++;
+        /* the positions where no category word starts (by its first two code points) */
+        i = rpt_start_skip(&M->category_starts, t->cp, i, hi);
         if (i >= hi) break;
         for (int g = 0; g <= 1; g++) {
             int k = rpt_wordset_rule_at(&R->category[g], t, i, hi);
@@ -79,7 +71,6 @@ static const char *categorise(const rpt_ind_rules *R, const rpt_metric_rules *M,
                 in_clause[g] = k;
         }
     }
-#undef MAY_START
     for (int g = 0; g <= 1; g++) {
         if (in_left[g] >= 0) return R->category_name[g][in_left[g]];
         if (in_right[g] >= 0) return R->category_name[g][in_right[g]];

@@ -65,11 +65,11 @@ static int build_metric(rpt_ind_rules *r)
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         if (rpt_wordset_init(lists[k].ws, lists[k].words)) return -1;
-    mark_first(m->category_first, &r->category[0]);
-    mark_first(m->category_first, &r->category[1]);
-    for (int g = 0; g <= 1; g++)
-        for (size_t k = 0; k < r->category[g].n; k++)
-            if (r->category[g].first[k] < 0x10000) m->category_start[r->category[g].first[k]] = 1;
+    for (int g = 0; g <= 1; g++) {
+        for (int w = 0; w < 64; w++)
+            m->category_starts.pair_bits[w] |= r->category[g].starts.pair_bits[w];
+        m->category_starts.solo_mask |= r->category[g].starts.solo_mask;
+    }
     mark_first(m->verb_first, &m->verbs);
     mark_first(m->adverb_first, &m->adverbs);
     return 0;

@@ -16,11 +16,9 @@ typedef struct rpt_metric_rules {
     /* bit c set when a verb (an adverb) starts with code point c below U+10000: labels are
      * scanned for them at every position */
     unsigned char verb_first[0x10000 / 8], adverb_first[0x10000 / 8];
-    /* likewise for the category words of both groups (rules/categories.h) */
-    unsigned char category_first[0x10000 / 8];
-    /* the same as one byte per code point (1: a category word starts with it), to test
-     * several code points of a window at once */
-    unsigned char category_start[0x10000];
+    /* where the category words of both groups (rules/categories.h) may start (their first
+     * two code points) */
+    rpt_start_filter category_starts;
 } rpt_metric_rules;
 
 typedef struct rpt_ind_rules {
