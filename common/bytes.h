@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define RPT_ONES 0x0101010101010101ull
 #define RPT_HIGHS 0x8080808080808080ull
@@ -34,12 +37,34 @@ static inline uint64_t rpt_le64(uint64_t x)
 }
 
 /* First occurrence of n[0..nl) in h[0..hl), or NULL (h when nl is 0), for the short
- * haystacks and needles of the rule passes (labels, clauses, opening lines): it skips to the
- * needle's last byte with memchr (rare for a Han word: a continuation byte), where libc's
- * memmem costs more to set up than these searches take. */
+ * haystacks and needles of the rule passes (labels, clauses, sentences, opening lines), where
+ * libc's memmem costs more to set up than these searches take. 16 positions per step (SSE2)
+ * where the needle's first and last bytes both stand (a Han word's lead byte, and a
+ * continuation byte, are each common in Han text, both at once much less); else it skips to
+ * the last byte with memchr. */
 static inline const char *rpt_find_short(const char *h, size_t hl, const char *n, size_t nl)
 {
     if (nl == 0 || nl > hl) return nl == 0 ? h : NULL;
+#ifdef __SSE2__
+    if (nl >= 2 && hl >= nl + 15) {
+        const __m128i first = _mm_set1_epi8(n[0]), last = _mm_set1_epi8(n[nl - 1]);
+        size_t i = 0;
+        for (; i + nl + 15 <= hl; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(h + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(h + i + nl - 1));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+            for (; m; m &= m - 1) {
+                size_t k = i + (size_t)__builtin_ctz(m);
+                if (!memcmp(h + k + 1, n + 1, nl - 2)) return h + k;
+            }
+        }
+        for (; i + nl <= hl; i++) /* the last positions */
+            if (h[i] == n[0] && h[i + nl - 1] == n[nl - 1] && !memcmp(h + i + 1, n + 1, nl - 2))
+                return h + i;
+        return NULL;
+    }
+#endif
     const char *p = h + nl - 1, *end = h + hl;
     while ((p = memchr(p, n[nl - 1], (size_t)(end - p))) != NULL) {
         if (!memcmp(p + 1 - nl, n, nl)) return p + 1 - nl;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/base64.h"
+#include "common/bytes.h"
 #include "common/fs.h"
 #include "common/hash.h"
 #include "common/json.h"
@@ -411,6 +412,37 @@ static void test_read_file(void)
     free(want);
 }
 
-TEST_MAIN(T(test_utf8_escape), T(test_read_file), T(test_json_lines_and_comments), T(test_opts_table),
+/* rpt_find_short() against a plain search: haystacks and needles over a few bytes (Han
+ * lead and continuation bytes, ASCII), every length from 0 to 80 and needles of 0 to 9
+ * bytes, so that matches fall in the 16-byte blocks, across them and in the last bytes. */
+static void test_find_short(void)
+{
+    static const char alphabet[] = {'\xe5', '\xb9', '\xb4', '\xe5', 'a', '1'};
+    uint64_t rng = 0x853C49E6748FEA9Bull;
+    int mismatches = 0;
+    char h[96], n[12];
+    for (int round = 0; round < 20000; round++) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        size_t hl = rng % 81, nl = (rng >> 8) % 10;
+        for (size_t i = 0; i < hl; i++) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            h[i] = alphabet[rng % sizeof alphabet];
+        }
+        for (size_t i = 0; i < nl; i++) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            n[i] = alphabet[rng % sizeof alphabet];
+        }
+        /* often a needle taken from the haystack, so that it occurs */
+        if (hl >= nl && (rng >> 20) % 2) memcpy(n, h + (rng >> 24) % (hl - nl + 1), nl);
+        const char *want = NULL;
+        for (size_t i = 0; i + nl <= hl && !want; i++)
+            if (!memcmp(h + i, n, nl)) want = h + i;
+        if (rpt_find_short(h, hl, n, nl) != want && mismatches++ < 5)
+            fprintf(stderr, "round %d: haystack %zu bytes, needle %zu\n", round, hl, nl);
+    }
+    CHECK_INT(mismatches, 0);
+}
+
+TEST_MAIN(T(test_utf8_escape), T(test_find_short), T(test_read_file), T(test_json_lines_and_comments), T(test_opts_table),
           T(test_config_load), T(test_base64_and_doc_id), T(test_sha256_vectors), T(test_config_holder_reload),
           T(test_metrics_render))
