@@ -5,36 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int rpt_cn_digit_slow(uint32_t c)
-{
-    switch (c) {
-    case 0x96F6: /* 零 */
-    case 0x3007: /* 〇 */
-        return 0;
-    case 0x4E00: /* 一 */
-        return 1;
-    case 0x4E8C: /* 二 */
-    case 0x4E24: /* 两 */
-        return 2;
-    case 0x4E09: /* 三 */
-        return 3;
-    case 0x56DB: /* 四 */
-        return 4;
-    case 0x4E94: /* 五 */
-        return 5;
-    case 0x516D: /* 六 */
-        return 6;
-    case 0x4E03: /* 七 */
-        return 7;
-    case 0x516B: /* 八 */
-        return 8;
-    case 0x4E5D: /* 九 */
-        return 9;
-    default:
-        return -1;
-    }
-}
-
 /* rpt_cn_magnitude(), inlined where this file reads numerals. */
 static inline double cn_magnitude(uint32_t c)
 {
@@ -61,12 +31,6 @@ double rpt_cn_magnitude(uint32_t c)
 
 int rpt_cn_numeral_char(uint32_t c)
 {
-    /* the magnitudes lie in the digits' range too: one bit of c % 64 rules out most
-     * characters */
-    const uint64_t bits = RPT_CN_DIGIT_BITS | RPT_CN_DIGIT_BIT(0x5341) | RPT_CN_DIGIT_BIT(0x767E) |
-                          RPT_CN_DIGIT_BIT(0x5343) | RPT_CN_DIGIT_BIT(0x4E07) |
-                          RPT_CN_DIGIT_BIT(0x4EBF);
-    if (c < 0x3007 || c > 0x96F6 || !((bits >> (c % 64)) & 1)) return 0;
     return rpt_cn_digit(c) >= 0 || cn_magnitude(c) > 0;
 }
 

@@ -12,20 +12,19 @@
 
 #define RPT_NUM_MAX_INT_DIGITS 15
 
+/* The Chinese digits (零〇一二两三四五六七八九) by a perfect hash of their code points: slot
+ * (c * RPT_CN_DIGIT_MUL) >> 28 holds the digit whose code point may be c (0xFFFFFFFF: none)
+ * and its value. Reports test nearly every character of some ranges; a hash and one compare
+ * cost less than the branches of a switch. */
+#define RPT_CN_DIGIT_MUL 0xE6C3F339u
+static const uint32_t RPT_CN_DIGIT_CP[16] = {0x3007, 0x4E94, 0x4E24, 0x56DB, 0x516D, 0xFFFFFFFF, 0x4E03, 0x516B, 0x4E5D, 0x96F6, 0xFFFFFFFF, 0x4E00, 0xFFFFFFFF, 0x4E09, 0x4E8C, 0xFFFFFFFF};
+static const signed char RPT_CN_DIGIT_VALUE[16] = {0, 5, 2, 4, 6, -1, 7, 8, 9, 0, -1, 1, -1, 3, 2, -1};
+
 /* Value of a single Chinese digit (零〇一二两三四五六七八九), else -1. */
-int rpt_cn_digit_slow(uint32_t c);
-/* Bit (c % 64) of each of those code points: most other Han characters are ruled out by it
- * without a call. */
-#define RPT_CN_DIGIT_BIT(c) (1ull << ((c) % 64))
-#define RPT_CN_DIGIT_BITS                                                                      \
-    (RPT_CN_DIGIT_BIT(0x96F6) | RPT_CN_DIGIT_BIT(0x3007) | RPT_CN_DIGIT_BIT(0x4E00) |           \
-     RPT_CN_DIGIT_BIT(0x4E8C) | RPT_CN_DIGIT_BIT(0x4E24) | RPT_CN_DIGIT_BIT(0x4E09) |           \
-     RPT_CN_DIGIT_BIT(0x56DB) | RPT_CN_DIGIT_BIT(0x4E94) | RPT_CN_DIGIT_BIT(0x516D) |           \
-     RPT_CN_DIGIT_BIT(0x4E03) | RPT_CN_DIGIT_BIT(0x516B) | RPT_CN_DIGIT_BIT(0x4E5D))
 static inline int rpt_cn_digit(uint32_t c)
 {
-    return c < 0x3007 || c > 0x96F6 || !((RPT_CN_DIGIT_BITS >> (c % 64)) & 1) ? -1
-                                                                            : rpt_cn_digit_slow(c);
+    unsigned h = (c * RPT_CN_DIGIT_MUL) >> 28;
+    return RPT_CN_DIGIT_CP[h] == c ? RPT_CN_DIGIT_VALUE[h] : -1;
 }
 /* Multiplier of a Chinese magnitude character (十百千万亿), else 0. */
 double rpt_cn_magnitude(uint32_t c);

@@ -2,6 +2,7 @@
  * of county education-bureau and government work reports. */
 #include "common/metrics.h"
 #include "extract_helpers.h"
+#include "transforms/numerals.h"
 #include "test.h"
 
 /* Extracts text and checks that it yields exactly one indicator with these fields. */
@@ -269,5 +270,30 @@ static void test_metric_and_category(void)
     rpt_document_clear(&doc);
 }
 
-TEST_MAIN(T(test_magnitudes), T(test_qualifiers), T(test_kinds), T(test_units), T(test_rankings),
+/* The Chinese digits and numeral characters, checked at every code point of the BMP and
+ * around it (the digit test is a hash: any other code point must miss it). */
+static void test_chinese_digits(void)
+{
+    static const struct {
+        uint32_t c;
+        int v;
+    } digits[] = {{0x96F6, 0}, {0x3007, 0}, {0x4E00, 1}, {0x4E8C, 2}, {0x4E24, 2}, {0x4E09, 3},
+                  {0x56DB, 4}, {0x4E94, 5}, {0x516D, 6}, {0x4E03, 7}, {0x516B, 8}, {0x4E5D, 9}};
+    static const uint32_t magnitudes[] = {0x5341, 0x767E, 0x5343, 0x4E07, 0x4EBF};
+    int wrong = 0;
+    for (uint32_t c = 0; c < 0x110000; c++) {
+        int want = -1, numeral = 0;
+        for (size_t k = 0; k < sizeof digits / sizeof *digits; k++)
+            if (digits[k].c == c) want = digits[k].v, numeral = 1;
+        for (size_t k = 0; k < sizeof magnitudes / sizeof *magnitudes; k++)
+            numeral |= magnitudes[k] == c;
+        if ((rpt_cn_digit(c) != want || rpt_cn_numeral_char(c) != numeral) && wrong++ < 5)
+            fprintf(stderr, "U+%04X: digit %d, numeral %d\n", (unsigned)c, rpt_cn_digit(c),
+                    rpt_cn_numeral_char(c));
+    }
+    CHECK(rpt_cn_digit(0xFFFFFFFFu) == -1);
+    CHECK_INT(wrong, 0);
+}
+
+TEST_MAIN(T(test_chinese_digits), T(test_magnitudes), T(test_qualifiers), T(test_kinds), T(test_units), T(test_rankings),
           T(test_not_indicators), T(test_metric_and_category))
