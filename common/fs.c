@@ -60,7 +60,9 @@ char *rpt_read_file(const char *path, size_t max_bytes, size_t *len_out)
     size_t cap = regular && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
     if (cap > max_bytes + 1) cap = max_bytes + 1;
     char *data = malloc(cap + 1);
-    long long len = data ? read_all(fd, regular ? (size_t)st.st_size : SIZE_MAX, max_bytes, &data, &cap) : (errno = ENOMEM, -1);
+    long long len =
+        data ? read_all(fd, regular ? (size_t)st.st_size : SIZE_MAX, max_bytes, &data, &cap)
+             : (errno = ENOMEM, -1);
     int saved = errno;
     close(fd);
     if (len < 0) {

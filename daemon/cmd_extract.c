@@ -117,8 +117,9 @@ static int extract_one(const char *source, int with_text, size_t max_bytes, cons
         rc = 0;
     }
 out:
-    if (rc) print_result(source, NULL, err.data ? err.data : "unknown error", 0, to_terminal || remote,
-                         out);
+    if (rc)
+        print_result(source, NULL, err.data ? err.data : "unknown error", 0, to_terminal || remote,
+                     out);
     free(data);
     free(ctype);
     free(canon);

@@ -10,6 +10,19 @@
 #include <immintrin.h>
 #define CJK_SIMD 1
 
+/* The byte patterns of a block of five three-byte sequences (15 bytes and one more, which is
+ * not part of it), for both block decoders: what a lead byte (1110xxxx) and continuation
+ * bytes (10xxxxxx) show under their masks, and the shuffles into 16-bit lanes, one per
+ * sequence, of second << 8 | third and of lead << 8. */
+static const unsigned char BLOCK_MASK[16] = {0xF0, 0xC0, 0xC0, 0xF0, 0xC0, 0xC0, 0xF0, 0xC0,
+                                             0xC0, 0xF0, 0xC0, 0xC0, 0xF0, 0xC0, 0xC0, 0};
+static const unsigned char BLOCK_WANT[16] = {0xE0, 0x80, 0x80, 0xE0, 0x80, 0x80, 0xE0, 0x80,
+                                             0x80, 0xE0, 0x80, 0x80, 0xE0, 0x80, 0x80, 0};
+static const signed char BLOCK_TAILS[16] = {2,  1,  5,  4,  8,  7,  11, 10,
+                                            14, 13, -1, -1, -1, -1, -1, -1};
+static const signed char BLOCK_LEADS[16] = {-1, 0,  -1, 3,  -1, 6,  -1, 9,
+                                            -1, 12, -1, -1, -1, -1, -1, -1};
+
 /* Decodes whole blocks of five three-byte sequences with leads E1-EF but ED (as the scalar
  * fast path below) starting at s[i], while 16 bytes can be read; stores code points and byte
  * offsets at cp[*k], boff[*k] (and may write up to three entries past them, which later
@@ -20,19 +33,10 @@ __attribute__((target("ssse3"))) static inline size_t
 cjk_blocks_ssse3(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uint32_t *boff,
                  size_t *k)
 {
-    /* per byte of a block: what a lead byte (1110xxxx) and continuation bytes (10xxxxxx) show
-     * under their masks; the last byte is not part of the block */
-    const __m128i mask =
-        _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
-                      (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
-                      (char)0xF0, (char)0xC0, (char)0xC0, 0);
-    const __m128i want =
-        _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
-                      (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
-                      (char)0xE0, (char)0x80, (char)0x80, 0);
-    /* 16-bit lanes, one per sequence: second << 8 | third, and lead << 8 */
-    const __m128i tails = _mm_setr_epi8(2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1, -1);
-    const __m128i leads = _mm_setr_epi8(-1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1, -1);
+#define LOAD16(a) _mm_loadu_si128((const __m128i *)(const void *)(a))
+    const __m128i mask = LOAD16(BLOCK_MASK), want = LOAD16(BLOCK_WANT);
+    const __m128i tails = LOAD16(BLOCK_TAILS), leads = LOAD16(BLOCK_LEADS);
+#undef LOAD16
     const __m128i zero = _mm_setzero_si128();
     /* the byte offsets of the five sequences (and three more) */
     __m128i off_lo = _mm_add_epi32(_mm_set1_epi32((int)(uint32_t)i), _mm_setr_epi32(0, 3, 6, 9));
@@ -67,29 +71,16 @@ cjk_blocks_ssse3(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uin
  * in the two halves of a 32-byte register, while 31 bytes can be read; may write up to
  * three entries past the last one it stores, as that function. AVX2: the caller checks that
  * the processor has it. */
-__attribute__((target("avx2"))) static inline size_t
-cjk_blocks_avx2(const unsigned char *s, size_t len, size_t i, uint32_t *cp, uint32_t *boff,
-                size_t *k)
+__attribute__((target("avx2"))) static inline size_t cjk_blocks_avx2(const unsigned char *s,
+                                                                     size_t len, size_t i,
+                                                                     uint32_t *cp, uint32_t *boff,
+                                                                     size_t *k)
 {
-    /* the constants of cjk_blocks_ssse3(), in both halves */
-    const __m256i mask = _mm256_setr_epi8(
-        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-        (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
-        (char)0xC0, 0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
-        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-        (char)0xC0, (char)0xC0, 0);
-    const __m256i want = _mm256_setr_epi8(
-        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-        (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
-        (char)0x80, 0, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
-        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-        (char)0x80, (char)0x80, 0);
-    const __m256i tails = _mm256_setr_epi8(2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1,
-                                           -1, 2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1,
-                                           -1, -1);
-    const __m256i leads = _mm256_setr_epi8(-1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1,
-                                           -1, -1, 0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1,
-                                           -1, -1);
+    /* the patterns of cjk_blocks_ssse3(), in both halves */
+#define LOAD32(a) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(a)))
+    const __m256i mask = LOAD32(BLOCK_MASK), want = LOAD32(BLOCK_WANT);
+    const __m256i tails = LOAD32(BLOCK_TAILS), leads = LOAD32(BLOCK_LEADS);
+#undef LOAD32
     /* the byte offsets of sequences 0-7; those of 5-12 are 15 more */
     __m256i off = _mm256_add_epi32(_mm256_set1_epi32((int)(uint32_t)i),
                                    _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21));
@@ -239,9 +230,8 @@ __attribute__((target("ssse3"))) static size_t index_text_ssse3(const unsigned c
 }
 
 /* index_text() with the AVX2 blocks too. */
-__attribute__((target("avx2"))) static size_t index_text_avx2(const unsigned char *s,
-                                                               size_t len, uint32_t *cp,
-                                                               uint32_t *boff)
+__attribute__((target("avx2"))) static size_t index_text_avx2(const unsigned char *s, size_t len,
+                                                              uint32_t *cp, uint32_t *boff)
 {
     return index_text(s, len, cp, boff, 2);
 }

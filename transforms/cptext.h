@@ -78,9 +78,9 @@ static inline int rpt_may_start(const rpt_start_filter *f, uint32_t c0, uint32_t
 static inline size_t rpt_start_skip(const rpt_start_filter *f, const uint32_t *cp, size_t i,
                                     size_t b)
 {
-    while (i + 4 < b && !(rpt_may_start(f, cp[i], cp[i + 1]) | rpt_may_start(f, cp[i + 1], cp[i + 2]) |
-                          rpt_may_start(f, cp[i + 2], cp[i + 3]) |
-                          rpt_may_start(f, cp[i + 3], cp[i + 4])))
+    while (i + 4 < b &&
+           !(rpt_may_start(f, cp[i], cp[i + 1]) | rpt_may_start(f, cp[i + 1], cp[i + 2]) |
+             rpt_may_start(f, cp[i + 2], cp[i + 3]) | rpt_may_start(f, cp[i + 3], cp[i + 4])))
         i += 4;
     /* at b - 1 only a word of one code point fits */
     while (i < b && !rpt_may_start(f, cp[i], i + 1 < b ? cp[i + 1] : 0xFFFFFFFFu))
@@ -89,7 +89,7 @@ static inline size_t rpt_start_skip(const rpt_start_filter *f, const uint32_t *c
 }
 
 typedef struct rpt_wordset {
-    rpt_start_filter starts; /* where its words may start */
+    rpt_start_filter starts;                /* where its words may start */
     const char *words[RPT_WORDSET_MAX + 1]; /* borrowed strings */
     size_t n;
     unsigned char len[RPT_WORDSET_MAX];   /* byte length of each word */

@@ -38,10 +38,10 @@ static inline int rpt_sentence_delim(uint32_t c)
 static inline __m128i rpt_delim_lanes(__m128i x, int sentence)
 {
 #define RPT_EQ(v) _mm_cmpeq_epi32(x, _mm_set1_epi32(v))
-    __m128i m = _mm_or_si128(_mm_or_si128(RPT_EQ(0x3002), RPT_EQ(0xFF01)),
-                             _mm_or_si128(_mm_or_si128(RPT_EQ(0xFF1F), RPT_EQ('!')),
-                                          _mm_or_si128(_mm_or_si128(RPT_EQ('?'), RPT_EQ('\n')),
-                                                       RPT_EQ(0))));
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(RPT_EQ(0x3002), RPT_EQ(0xFF01)),
+        _mm_or_si128(_mm_or_si128(RPT_EQ(0xFF1F), RPT_EQ('!')),
+                     _mm_or_si128(_mm_or_si128(RPT_EQ('?'), RPT_EQ('\n')), RPT_EQ(0))));
     if (!sentence)
         m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(_mm_or_si128(RPT_EQ(0xFF0C), RPT_EQ(',')),
                                                       _mm_or_si128(RPT_EQ(0xFF1B), RPT_EQ(';'))),

@@ -920,27 +920,30 @@ static int key_of(key_memo *mm, const rpt_indicator *x, const char *before, size
     return d;
 }
 
+/* Asks for the cache lines of p[0..n). */
+static inline void prefetch_range(const void *p, size_t n)
+{
+    for (size_t o = 0; o < n; o += 64)
+        __builtin_prefetch((const char *)p + o);
+}
+
 /* Asks for the lines of the tables every scan reads, all at once: the stages before this
  * pass evict them for each document, and read on demand they would come one miss after
  * another in the first scans. */
 static void prefetch_tables(void)
 {
-#define PREFETCH(p, n)                                                                             \
-    for (size_t o_ = 0; o_ < (n); o_ += 64)                                                        \
-        __builtin_prefetch((const char *)(p) + o_)
-    PREFETCH(K.words.last_bytes, sizeof K.words.last_bytes);
-    PREFETCH(K.words.pair_bits, sizeof K.words.pair_bits);
-    PREFETCH(K.words.gmap, sizeof K.words.gmap);
-    PREFETCH(K.words.second_mask, K.words.n_groups * sizeof *K.words.second_mask);
-    PREFETCH(K.pairs.pair, sizeof K.pairs.pair);
-    PREFETCH(K.pairs.at, sizeof K.pairs.at);
-    PREFETCH(K.pairs.n, sizeof K.pairs.n);
-    PREFETCH(K.w, K.n * sizeof *K.w);
-    PREFETCH(K.cats.last_bytes, sizeof K.cats.last_bytes);
-    PREFETCH(K.cats.pair_bits, sizeof K.cats.pair_bits);
-    PREFETCH(K.cats.gmap, sizeof K.cats.gmap);
-    PREFETCH(K.veto, sizeof K.veto);
-#undef PREFETCH
+    prefetch_range(K.words.last_bytes, sizeof K.words.last_bytes);
+    prefetch_range(K.words.pair_bits, sizeof K.words.pair_bits);
+    prefetch_range(K.words.gmap, sizeof K.words.gmap);
+    prefetch_range(K.words.second_mask, K.words.n_groups * sizeof *K.words.second_mask);
+    prefetch_range(K.pairs.pair, sizeof K.pairs.pair);
+    prefetch_range(K.pairs.at, sizeof K.pairs.at);
+    prefetch_range(K.pairs.n, sizeof K.pairs.n);
+    prefetch_range(K.w, K.n * sizeof *K.w);
+    prefetch_range(K.cats.last_bytes, sizeof K.cats.last_bytes);
+    prefetch_range(K.cats.pair_bits, sizeof K.cats.pair_bits);
+    prefetch_range(K.cats.gmap, sizeof K.cats.gmap);
+    prefetch_range(K.veto, sizeof K.veto);
 }
 
 int rpt_metric_keys_assign(rpt_document *doc, rpt_buf *err)

@@ -103,10 +103,8 @@ static inline window_bits classify16(const unsigned char *p)
  * folds holds bit k when byte k starts a full-width digit or letter, else the full-width
  * forms are looked at here. */
 __attribute__((target("popcnt"))) static inline unsigned take_window(const unsigned char *p,
-                                                                     window_bits w,
-                                                                     unsigned bits,
-                                                                     size_t *seqs,
-                                                                     int have_folds,
+                                                                     window_bits w, unsigned bits,
+                                                                     size_t *seqs, int have_folds,
                                                                      unsigned folds)
 {
     /* bytes cut off by where a sequence starts near the end (lead bits of the last two
@@ -171,10 +169,8 @@ __attribute__((target("avx2"))) static inline __m256i in_range32(__m256i x, unsi
  * one by one: most windows of Chinese text hold full-width punctuation. Stops where a window
  * is not taken, or where 34 bytes cannot be read. The caller checks that the processor
  * has AVX2 and POPCNT. */
-__attribute__((target("avx2,popcnt"))) static size_t clean_windows_avx2(const unsigned char *data,
-                                                                       size_t len, size_t i,
-                                                                       size_t *n,
-                                                                       size_t *multibyte)
+__attribute__((target("avx2,popcnt"))) static size_t
+clean_windows_avx2(const unsigned char *data, size_t len, size_t i, size_t *n, size_t *multibyte)
 {
     size_t from = i, seqs = 0;
     const __m256i e0 = _mm256_set1_epi8((char)0xE0);
@@ -197,9 +193,9 @@ __attribute__((target("avx2,popcnt"))) static size_t clean_windows_avx2(const un
         __m256i ef = _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xEF));
         w.ef = (unsigned)_mm256_movemask_epi8(ef);
         /* EF BC 90-99, EF BC A1-BA, EF BD 81-9A (folds_at) */
-        __m256i bc = _mm256_and_si256(_mm256_cmpeq_epi8(x1, _mm256_set1_epi8((char)0xBC)),
-                                      _mm256_or_si256(in_range32(x2, 0x90, 0x99),
-                                                      in_range32(x2, 0xA1, 0xBA)));
+        __m256i bc = _mm256_and_si256(
+            _mm256_cmpeq_epi8(x1, _mm256_set1_epi8((char)0xBC)),
+            _mm256_or_si256(in_range32(x2, 0x90, 0x99), in_range32(x2, 0xA1, 0xBA)));
         __m256i bd = _mm256_and_si256(_mm256_cmpeq_epi8(x1, _mm256_set1_epi8((char)0xBD)),
                                       in_range32(x2, 0x81, 0x9A));
         unsigned folds =
@@ -218,7 +214,6 @@ __attribute__((target("avx2,popcnt"))) static size_t clean_windows_avx2(const un
     return i;
 }
 #endif
-
 
 static const char REPLACEMENT[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
 
@@ -265,9 +260,9 @@ int rpt_utf8_sanitize(const unsigned char *data, size_t len, unsigned flags, rpt
     int cr_to_lf = (flags & RPT_NORM_CR_TO_LF) != 0;
     if (rpt_buf_reserve(out, len)) return -1;
 #ifdef CLEAN_WINDOWS
-    int windows = !__builtin_cpu_supports("popcnt")                                ? 0
+    int windows = !__builtin_cpu_supports("popcnt")                               ? 0
                   : !(flags & RPT_NORM_NO_AVX2) && __builtin_cpu_supports("avx2") ? 2
-                                                                                   : 1;
+                                                                                  : 1;
 #endif
     while (i < len) {
 #ifdef CLEAN_WINDOWS

@@ -17,8 +17,11 @@
  * and its value. Reports test nearly every character of some ranges; a hash and one compare
  * cost less than the branches of a switch. */
 #define RPT_CN_DIGIT_MUL 0xE6C3F339u
-static const uint32_t RPT_CN_DIGIT_CP[16] = {0x3007, 0x4E94, 0x4E24, 0x56DB, 0x516D, 0xFFFFFFFF, 0x4E03, 0x516B, 0x4E5D, 0x96F6, 0xFFFFFFFF, 0x4E00, 0xFFFFFFFF, 0x4E09, 0x4E8C, 0xFFFFFFFF};
-static const signed char RPT_CN_DIGIT_VALUE[16] = {0, 5, 2, 4, 6, -1, 7, 8, 9, 0, -1, 1, -1, 3, 2, -1};
+static const uint32_t RPT_CN_DIGIT_CP[16] = {
+    0x3007, 0x4E94, 0x4E24,     0x56DB, 0x516D,     0xFFFFFFFF, 0x4E03, 0x516B,
+    0x4E5D, 0x96F6, 0xFFFFFFFF, 0x4E00, 0xFFFFFFFF, 0x4E09,     0x4E8C, 0xFFFFFFFF};
+static const signed char RPT_CN_DIGIT_VALUE[16] = {0, 5, 2,  4, 6,  -1, 7, 8,
+                                                   9, 0, -1, 1, -1, 3,  2, -1};
 
 /* Value of a single Chinese digit (零〇一二两三四五六七八九), else -1. */
 static inline int rpt_cn_digit(uint32_t c)

@@ -364,7 +364,8 @@ static void test_read_file(void)
     snprintf(path, sizeof path, "%s/f", dir);
     size_t n = 200000; /* past any first chunk */
     unsigned char *want = malloc(n);
-    for (size_t i = 0; i < n; i++) want[i] = (unsigned char)(i * 7 + i / 251);
+    for (size_t i = 0; i < n; i++)
+        want[i] = (unsigned char)(i * 7 + i / 251);
     FILE *f = fopen(path, "wb");
     CHECK(f && fwrite(want, 1, n, f) == n);
     if (f) fclose(f);
@@ -443,6 +444,7 @@ static void test_find_short(void)
     CHECK_INT(mismatches, 0);
 }
 
-TEST_MAIN(T(test_utf8_escape), T(test_find_short), T(test_read_file), T(test_json_lines_and_comments), T(test_opts_table),
-          T(test_config_load), T(test_base64_and_doc_id), T(test_sha256_vectors), T(test_config_holder_reload),
+TEST_MAIN(T(test_utf8_escape), T(test_find_short), T(test_read_file),
+          T(test_json_lines_and_comments), T(test_opts_table), T(test_config_load),
+          T(test_base64_and_doc_id), T(test_sha256_vectors), T(test_config_holder_reload),
           T(test_metrics_render))

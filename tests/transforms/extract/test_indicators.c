@@ -295,5 +295,5 @@ static void test_chinese_digits(void)
     CHECK_INT(wrong, 0);
 }
 
-TEST_MAIN(T(test_chinese_digits), T(test_magnitudes), T(test_qualifiers), T(test_kinds), T(test_units), T(test_rankings),
-          T(test_not_indicators), T(test_metric_and_category))
+TEST_MAIN(T(test_chinese_digits), T(test_magnitudes), T(test_qualifiers), T(test_kinds),
+          T(test_units), T(test_rankings), T(test_not_indicators), T(test_metric_and_category))

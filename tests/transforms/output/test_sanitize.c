@@ -102,12 +102,26 @@ static size_t dirty_piece(unsigned char *p, uint64_t *rng)
                                   : 0x4E00 + (uint32_t)((r >> 8) % 0x5200);
         n += put_utf8(p + n, c);
     }
-    static const unsigned char odd[][4] = {
-        {0x00},             {'\r'},            {'\r', '\n'},      {0xEF, 0xBC, 0x91},
-        {0xEF, 0xBD, 0x81}, {0xEF, 0xBC, 0xA0}, {0xE0, 0xA4, 0x85}, {0xED, 0x9F, 0xBF},
-        {0xED, 0xA0, 0x80}, {0xE0, 0x80, 0x80}, {0x80},             {0xBF, 0x80},
-        {0xE4, 0xB8},       {0xC3, 0xA9},       {0xC0, 0xAF},       {0xF0, 0x9F, 0x98, 0x80},
-        {0xF5},             {0xFF},             {0xEF, 0xBC},       {0xE4}};
+    static const unsigned char odd[][4] = {{0x00},
+                                           {'\r'},
+                                           {'\r', '\n'},
+                                           {0xEF, 0xBC, 0x91},
+                                           {0xEF, 0xBD, 0x81},
+                                           {0xEF, 0xBC, 0xA0},
+                                           {0xE0, 0xA4, 0x85},
+                                           {0xED, 0x9F, 0xBF},
+                                           {0xED, 0xA0, 0x80},
+                                           {0xE0, 0x80, 0x80},
+                                           {0x80},
+                                           {0xBF, 0x80},
+                                           {0xE4, 0xB8},
+                                           {0xC3, 0xA9},
+                                           {0xC0, 0xAF},
+                                           {0xF0, 0x9F, 0x98, 0x80},
+                                           {0xF5},
+                                           {0xFF},
+                                           {0xEF, 0xBC},
+                                           {0xE4}};
     static const unsigned char odd_len[] = {1, 1, 2, 3, 3, 3, 3, 3, 3, 3,
                                             1, 2, 2, 2, 2, 4, 1, 1, 2, 1};
     size_t k = next_bits(rng) % (sizeof odd_len);
@@ -135,7 +149,8 @@ static void test_vector_paths_agree(void)
         if (rca != rcb || ra != rb || ca != cb || a.len != b.len ||
             (a.len && memcmp(a.data, b.data, a.len) != 0)) {
             if (mismatches++ < 5)
-                fprintf(stderr, "round %d: rc %d/%d, replaced %ld/%ld, chars %zu/%zu, %zu/%zu bytes\n",
+                fprintf(stderr,
+                        "round %d: rc %d/%d, replaced %ld/%ld, chars %zu/%zu, %zu/%zu bytes\n",
                         round, rca, rcb, ra, rb, ca, cb, a.len, b.len);
         }
         rpt_buf_clear(&a);
