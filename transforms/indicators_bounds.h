@@ -15,38 +15,40 @@
  * points in between (nearly all Han text) are answered with one range test. */
 #define RPT_NOT_DELIM(c) ((c) > 0x3002 && (c) < 0xFF01)
 
-/* Whether c ends a clause: comma, full stop, semicolon, colon, exclamation or question
- * mark (ASCII or full-width), a line end or the end of the text. */
+/* The delimiters, one list for the scalar and the vector tests: those that end a sentence
+ * (full stop, exclamation or question mark, a line end, the end of the text), and those
+ * that end a clause only (comma, semicolon, colon), ASCII or full-width. X is applied to each. */
+#define RPT_SENTENCE_DELIMS(X) X(0x3002) X(0xFF01) X('!') X(0xFF1F) X('?') X('\n') X(0)
+#define RPT_CLAUSE_ONLY_DELIMS(X) X(0xFF0C) X(',') X(0xFF1B) X(';') X(0xFF1A) X(':')
+#define RPT_IS(v) c == (v) ||
+
+/* Whether c ends a clause: a sentence delimiter, or a comma, semicolon or colon. */
 static inline int rpt_clause_delim(uint32_t c)
 {
     if (RPT_NOT_DELIM(c)) return 0;
-    return c == 0xFF0C || c == ',' || c == 0x3002 || c == 0xFF1B || c == ';' || c == 0xFF1A ||
-           c == ':' || c == 0xFF01 || c == '!' || c == 0xFF1F || c == '?' || c == '\n' || c == 0;
+    return RPT_CLAUSE_ONLY_DELIMS(RPT_IS) RPT_SENTENCE_DELIMS(RPT_IS) 0;
 }
 
-/* Whether c ends a sentence: full stop, exclamation or question mark, a line end or the end
- * of the text. */
+/* Whether c ends a sentence. */
 static inline int rpt_sentence_delim(uint32_t c)
 {
     if (RPT_NOT_DELIM(c)) return 0;
-    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == '\n' || c == 0;
+    return RPT_SENTENCE_DELIMS(RPT_IS) 0;
 }
+#undef RPT_IS
 
 #ifdef __SSE2__
 /* The lanes of x (four code points) that hold a delimiter of sentences, or (sentence 0) of
  * clauses: all ones there, zero elsewhere. */
 static inline __m128i rpt_delim_lanes(__m128i x, int sentence)
 {
-#define RPT_EQ(v) _mm_cmpeq_epi32(x, _mm_set1_epi32(v))
-    __m128i m = _mm_or_si128(
-        _mm_or_si128(RPT_EQ(0x3002), RPT_EQ(0xFF01)),
-        _mm_or_si128(_mm_or_si128(RPT_EQ(0xFF1F), RPT_EQ('!')),
-                     _mm_or_si128(_mm_or_si128(RPT_EQ('?'), RPT_EQ('\n')), RPT_EQ(0))));
-    if (!sentence)
-        m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(_mm_or_si128(RPT_EQ(0xFF0C), RPT_EQ(',')),
-                                                      _mm_or_si128(RPT_EQ(0xFF1B), RPT_EQ(';'))),
-                                         _mm_or_si128(RPT_EQ(0xFF1A), RPT_EQ(':'))));
-#undef RPT_EQ
+#define RPT_OR_EQ(v) m = _mm_or_si128(m, _mm_cmpeq_epi32(x, _mm_set1_epi32(v)));
+    __m128i m = _mm_setzero_si128();
+    RPT_SENTENCE_DELIMS(RPT_OR_EQ)
+    if (!sentence) {
+        RPT_CLAUSE_ONLY_DELIMS(RPT_OR_EQ)
+    }
+#undef RPT_OR_EQ
     return m;
 }
 

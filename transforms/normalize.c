@@ -156,6 +156,7 @@ __attribute__((target("popcnt"))) static size_t clean_windows(const unsigned cha
     *multibyte += seqs;
     return i;
 }
+
 /* Bytes of x in [lo, hi] (unsigned) as 0xFF lanes. */
 __attribute__((target("avx2"))) static inline __m256i in_range32(__m256i x, unsigned char lo,
                                                                  unsigned char hi)
