@@ -22,6 +22,7 @@
 
 static atomic_int g_deps_up, g_drained, g_sources_seen, g_roles_started, g_instance_seen;
 static atomic_int g_stall;  /* stalling_role withholds its heartbeat while set */
+static atomic_int g_beating; /* stalling_role has stored a heartbeat */
 static int g_stall_s;      /* load.stall_s written by write_config (0: default) */
 static char g_dir[64];
 static char g_config[300];
@@ -382,7 +383,10 @@ static int stalling_role(rpt_role_ctl *ctl)
     while (!atomic_load(&ctl->stop)) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        if (!atomic_load(&g_stall)) atomic_store(&ctl->heartbeat, (long)ts.tv_sec);
+        if (!atomic_load(&g_stall)) {
+            atomic_store(&ctl->heartbeat, (long)ts.tv_sec);
+            atomic_store(&g_beating, 1);
+        }
         usleep(5000);
     }
     return 0;
@@ -392,6 +396,9 @@ static void *stall_operator(void *arg)
 {
     script *s = arg;
     STEP(wait_http(s->port, "/readyz", 200, 10), "readyz 200 while heart-beating");
+    /* a role that has never stored a heartbeat is one that does not report them: stall it
+     * only once it has (readyz can answer 200 before the role thread ran at all) */
+    STEP(wait_flag(&g_beating, 1, 10), "the role heart-beats");
     atomic_store(&g_stall, 1);
     STEP(wait_http(s->port, "/readyz", 503, 30), "readyz 503 once the heartbeat stops");
     rpt_buf body = RPT_BUF_INIT;
@@ -411,6 +418,7 @@ static void test_stalled_role_not_ready(void)
 {
     atomic_store(&g_deps_up, 1);
     atomic_store(&g_stall, 0);
+    atomic_store(&g_beating, 0);
     int port = free_port();
     REQUIRE(port > 0);
     g_stall_s = 1;
